@@ -1,0 +1,16 @@
+package dev.heddle;
+
+import java.io.Serializable;
+
+/**
+ * The body of a task with one input: it receives the result of the task it depends on.
+ * See {@link Body0} for the rules every body follows.
+ *
+ * @param <A> the input's type
+ * @param <T> the result type
+ */
+@FunctionalInterface
+public interface Body1<A, T> extends Serializable {
+  /** Computes the task's result from its input. */
+  T apply(A a) throws Exception;
+}

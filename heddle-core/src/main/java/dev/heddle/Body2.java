@@ -1,0 +1,17 @@
+package dev.heddle;
+
+import java.io.Serializable;
+
+/**
+ * The body of a task with two inputs, received in the order they were declared. See
+ * {@link Body0} for the rules every body follows.
+ *
+ * @param <A> the first input's type
+ * @param <B> the second input's type
+ * @param <T> the result type
+ */
+@FunctionalInterface
+public interface Body2<A, B, T> extends Serializable {
+  /** Computes the task's result from its inputs. */
+  T apply(A a, B b) throws Exception;
+}

@@ -1,0 +1,18 @@
+package dev.heddle;
+
+import java.io.Serializable;
+
+/**
+ * The body of a task with three inputs, received in the order they were declared. See
+ * {@link Body0} for the rules every body follows.
+ *
+ * @param <A> the first input's type
+ * @param <B> the second input's type
+ * @param <C> the third input's type
+ * @param <T> the result type
+ */
+@FunctionalInterface
+public interface Body3<A, B, C, T> extends Serializable {
+  /** Computes the task's result from its inputs. */
+  T apply(A a, B b, C c) throws Exception;
+}

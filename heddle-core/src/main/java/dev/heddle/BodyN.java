@@ -1,0 +1,18 @@
+package dev.heddle;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * The body of a fan-in task: it receives the results of all its inputs as an unmodifiable
+ * list, in the order the inputs were declared. See {@link Body0} for the rules every body
+ * follows.
+ *
+ * @param <A> the inputs' type
+ * @param <T> the result type
+ */
+@FunctionalInterface
+public interface BodyN<A, T> extends Serializable {
+  /** Computes the task's result from its inputs. */
+  T apply(List<A> inputs) throws Exception;
+}

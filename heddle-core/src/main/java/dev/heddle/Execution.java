@@ -1,0 +1,526 @@
+package dev.heddle;
+
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.heddle.spi.Dispatcher;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.locks.LockSupport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The engine behind one scope (and so behind one graph run): the tasks forked into it, the
+ * count of those not yet finished, and the first failure.
+ */
+final class Execution {
+
+  /*
+   * Threads. The owner forks, joins and closes; runner threads run attempts and complete
+   * tasks; the time source's thread fires timeouts and ends backoffs; any thread may cancel.
+   *
+   * Completion. `outstanding` counts tasks not in a terminal state. Each task's terminal
+   * transition decrements it exactly once (TaskNode owns that), after which the owner, if it
+   * waits in join, is unparked when the count reaches zero.
+   *
+   * Stopping. The first failure, an outside cancel, an interrupt of the waiting owner, or a
+   * close before join sets `stopReason` once and sweeps every task: waiting and queued tasks
+   * are skipped, running ones interrupted. A task made ready after that sees `stopReason`
+   * and is skipped instead of dispatched.
+   */
+
+  private static final int OPEN = 0;
+  private static final int JOINED = 1;
+  private static final int CLOSED = 2;
+
+  private static final VarHandle OUTSTANDING;
+  private static final VarHandle STOP_REASON;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      OUTSTANDING = l.findVarHandle(Execution.class, "outstanding", int.class);
+      STOP_REASON = l.findVarHandle(Execution.class, "stopReason", String.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final Runner runner;
+  private final Dispatcher dispatcher;
+  private final Thread owner;
+  private final String runnerName;
+  private final boolean strictTransfer;
+  private final boolean recordSubmitSites;
+  private final TimeSource time;
+  private final long origin;
+
+  @GuardedBy("nodes")
+  private final ArrayList<TaskNode<?>> nodes = new ArrayList<>();
+
+  /** Written by the owner only. */
+  private final HashMap<String, TaskNode<?>> byName = new HashMap<>();
+
+  @SuppressWarnings("unused") // through OUTSTANDING
+  private volatile int outstanding;
+
+  private volatile @Nullable String stopReason;
+  private volatile boolean cancelledFromOutside;
+  private volatile int phase = OPEN;
+  private volatile boolean ownerWaiting;
+  private boolean joinAttempted;
+
+  /** Task failures, in the order they happened. */
+  private final ConcurrentLinkedQueue<TaskNode<?>> failed = new ConcurrentLinkedQueue<>();
+
+  /** Every failure to report as suppressed: failed attempts that were retried, then task failures. */
+  private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+
+  Execution(Runner runner) {
+    this.runner = runner;
+    this.owner = Thread.currentThread();
+    this.dispatcher = runner.open(this::wakeOwner);
+    this.runnerName = runner.name();
+    RunnerOptions options = runner.options();
+    this.strictTransfer = options.strictTransfer();
+    this.recordSubmitSites = options.recordSubmitSites();
+    this.time = dispatcher.timeSource();
+    this.origin = time.nanoTime();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Owner operations
+
+  <T> TaskNode<T> fork(Task spec, Invoker invoker, Handle<?>[] inputHandles, @Nullable Node<?> template) {
+    checkOwner("fork");
+    if (phase != OPEN) {
+      throw new IllegalStateException(
+          "cannot fork task '" + spec.name() + "': the scope has already been " + (phase == JOINED ? "joined" : "closed")
+              + "; fork every task before join");
+    }
+    TaskNode<?>[] inputs = new TaskNode<?>[inputHandles.length];
+    for (int i = 0; i < inputHandles.length; i++) {
+      Handle<?> h = inputHandles[i];
+      if (h == null) {
+        throw new NullPointerException("task '" + spec.name() + "': input " + (i + 1) + " is null");
+      }
+      TaskNode<?> in = (TaskNode<?>) h;
+      if (in.exec != this) {
+        throw new IllegalArgumentException(
+            "task '" + spec.name() + "' cannot depend on '" + in.name + "': '" + in.name
+                + "' belongs to another scope; a task's inputs must be forked in the same scope");
+      }
+      inputs[i] = in;
+    }
+    TaskNode<?> existing = byName.get(spec.name());
+    if (existing != null) {
+      throw new IllegalArgumentException(
+          "duplicate task name '" + spec.name() + "': a task of that name was already forked in this scope"
+              + (existing.submitSite == null ? "" : " at " + existing.submitSite)
+              + "; names must be unique in a scope");
+    }
+    if (strictTransfer) {
+      TransferCheck.checkBody(spec.name(), invoker.body());
+    }
+    StackTraceElement site = recordSubmitSites && template == null ? SubmitSite.caller() : null;
+    if (template != null) {
+      site = template.submitSite;
+    }
+    TaskNode<T> node = new TaskNode<>(this, spec, invoker, inputs, site, template);
+    byName.put(node.name, node);
+    OUTSTANDING.getAndAdd(this, 1);
+    synchronized (nodes) {
+      nodes.add(node);
+    }
+    for (TaskNode<?> in : inputs) {
+      in.addDependent(node);
+    }
+    node.wired();
+    return node;
+  }
+
+  /**
+   * Waits for every task, then reports: returns normally if all succeeded, throws otherwise.
+   */
+  void join() throws InterruptedException {
+    checkOwner("join");
+    if (joinAttempted) {
+      throw new IllegalStateException("join was already called on this scope; join once, then read the handles");
+    }
+    if (phase == CLOSED) {
+      throw new IllegalStateException("cannot join: the scope is closed");
+    }
+    joinAttempted = true;
+    try {
+      awaitAll(true);
+    } catch (InterruptedException e) {
+      stop("the owner was interrupted while joining");
+      awaitUninterruptibly();
+      phase = JOINED;
+      dispatcher.close();
+      throw e;
+    }
+    phase = JOINED;
+    dispatcher.close();
+    throwIfFailed();
+    if (cancelledFromOutside) {
+      throw cancellation();
+    }
+  }
+
+  /** Ends the scope: stops and waits for what still runs if join was not called. */
+  void close() {
+    checkOwner("close");
+    if (phase == CLOSED) {
+      return;
+    }
+    if (phase == OPEN) {
+      if ((int) OUTSTANDING.getVolatile(this) > 0) {
+        stop("the scope was closed before join");
+      }
+      boolean interrupted = awaitUninterruptibly();
+      phase = CLOSED;
+      dispatcher.close();
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      throwIfFailed();
+      return;
+    }
+    phase = CLOSED;
+  }
+
+  /** Cancels from any thread. */
+  void cancel() {
+    if (phase != OPEN) {
+      return;
+    }
+    if (STOP_REASON.compareAndSet(this, null, "the scope was cancelled")) {
+      cancelledFromOutside = true;
+      sweep();
+    }
+  }
+
+  private void checkOwner(String op) {
+    Thread current = Thread.currentThread();
+    if (current != owner) {
+      throw new WrongThreadException(
+          "only the thread that opened a scope may " + op + " it; the scope belongs to " + describe(owner)
+              + ", and " + op + " was called from " + describe(current));
+    }
+  }
+
+  private static String describe(Thread t) {
+    return (t.isVirtual() ? "virtual thread '" : "thread '") + t.getName() + "' (#" + t.threadId() + ")";
+  }
+
+  void checkReadable(String task) {
+    if (phase == OPEN) {
+      throw new IllegalStateException(
+          "the outcome of task '" + task + "' is not available until the scope has been joined");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Waiting
+
+  private boolean awaitUninterruptibly() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        awaitAll(false);
+        return interrupted;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+  }
+
+  private void awaitAll(boolean interruptible) throws InterruptedException {
+    while (true) {
+      ownerWork = false; // cleared before looking, so that work queued after the look wakes us
+      while (dispatcher.runOwnerWork()) {
+        // run everything the runner wants run on this thread
+      }
+      if ((int) OUTSTANDING.getVolatile(this) == 0) {
+        return;
+      }
+      if (owner instanceof java.util.concurrent.ForkJoinWorkerThread) {
+        // A task of a pool-based runner waiting on a nested scope: let the pool compensate.
+        ForkJoinPool.managedBlock(new Waiter());
+      } else {
+        parkOnce();
+      }
+      if (Thread.interrupted()) {
+        if (interruptible) {
+          throw new InterruptedException("interrupted while joining a scope on " + runnerName);
+        }
+        throw new InterruptedException();
+      }
+    }
+  }
+
+  private void parkOnce() {
+    ownerWaiting = true;
+    if ((int) OUTSTANDING.getVolatile(this) != 0 && !dispatcherHasWork()) {
+      LockSupport.park(this);
+    }
+    ownerWaiting = false;
+  }
+
+  private boolean dispatcherHasWork() {
+    return ownerWork;
+  }
+
+  /** Set when a dispatcher queues work for the owner; cleared by the owner before it looks. */
+  private volatile boolean ownerWork;
+
+  private final class Waiter implements ForkJoinPool.ManagedBlocker {
+    @Override
+    public boolean block() {
+      parkOnce();
+      return isReleasable();
+    }
+
+    @Override
+    public boolean isReleasable() {
+      return (int) OUTSTANDING.getVolatile(Execution.this) == 0 || ownerWork || owner.isInterrupted();
+    }
+  }
+
+  private void wakeOwner() {
+    ownerWork = true;
+    LockSupport.unpark(owner);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Called by tasks
+
+  void dispatch(TaskNode<?> node) {
+    try {
+      dispatcher.dispatch(node);
+    } catch (RuntimeException e) {
+      node.failed(e);
+    }
+  }
+
+  void taskDone() {
+    if ((int) OUTSTANDING.getAndAdd(this, -1) == 1 && ownerWaiting) {
+      LockSupport.unpark(owner);
+    }
+  }
+
+  void taskFailed(TaskNode<?> node) {
+    failed.add(node);
+    Throwable f = node.failure();
+    if (f != null) {
+      failures.add(f);
+    }
+    stop("'" + node.name + "' failed");
+  }
+
+  void attemptFailed(TaskNode<?> node, Throwable error) {
+    failures.add(error);
+  }
+
+  private void stop(String reason) {
+    if (STOP_REASON.compareAndSet(this, null, reason)) {
+      sweep();
+    }
+  }
+
+  private void sweep() {
+    TaskNode<?>[] all;
+    synchronized (nodes) {
+      all = nodes.toArray(new TaskNode<?>[0]);
+    }
+    for (TaskNode<?> n : all) {
+      n.stop();
+    }
+    wakeOwner();
+  }
+
+  boolean stopping() {
+    return stopReason != null;
+  }
+
+  String notStartedReason() {
+    return "not started, " + stopReason;
+  }
+
+  String interruptedReason() {
+    return "interrupted, " + stopReason;
+  }
+
+  List<TaskTimeoutException.RunningTask> runningStacks(TaskNode<?> first) {
+    List<TaskTimeoutException.RunningTask> result = new ArrayList<>();
+    TaskTimeoutException.RunningTask own = first.runningStack();
+    if (own != null) {
+      result.add(own);
+    }
+    TaskNode<?>[] all;
+    synchronized (nodes) {
+      all = nodes.toArray(new TaskNode<?>[0]);
+    }
+    for (TaskNode<?> n : all) {
+      if (n != first && n.state() == TaskNode.RUNNING) {
+        TaskTimeoutException.RunningTask r = n.runningStack();
+        if (r != null) {
+          result.add(r);
+        }
+      }
+    }
+    return result;
+  }
+
+  long now() {
+    return time.nanoTime();
+  }
+
+  long origin() {
+    return origin;
+  }
+
+  TimeSource time() {
+    return time;
+  }
+
+  String runnerName() {
+    return runnerName;
+  }
+
+  boolean strictTransfer() {
+    return strictTransfer;
+  }
+
+  Runner runner() {
+    return runner;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Reporting
+
+  Results results() {
+    List<TaskNode<?>> snapshot;
+    synchronized (nodes) {
+      snapshot = Collections.unmodifiableList(new ArrayList<>(nodes));
+    }
+    return new Results(snapshot, Collections.unmodifiableMap(byName), origin);
+  }
+
+  private void throwIfFailed() {
+    TaskNode<?> first = failed.peek();
+    if (first == null) {
+      return;
+    }
+    Throwable cause = first.failure();
+    List<String> path = pathTo(first);
+    List<String> stopped = new ArrayList<>();
+    synchronized (nodes) {
+      for (TaskNode<?> n : nodes) {
+        int s = n.state();
+        if (s == TaskNode.SKIPPED) {
+          stopped.add(n.name + ": skipped, " + n.reason());
+        } else if (s == TaskNode.CANCELLED) {
+          stopped.add(n.name + ": cancelled, " + n.reason());
+        }
+      }
+    }
+    StringBuilder m = new StringBuilder("task '").append(first.name).append("' failed on ").append(first.where())
+        .append(" (attempt ").append(first.attempt()).append(" of ").append(first.maxAttempts()).append("): ")
+        .append(cause);
+    if (path.size() > 1) {
+      m.append("\n  path: ").append(String.join(" -> ", path));
+    }
+    if (first.submitSite != null) {
+      m.append("\n  forked at: ").append(first.submitSite);
+    }
+    List<Results.AttemptRecord> earlier = first.failedAttempts();
+    if (earlier != null) {
+      for (Results.AttemptRecord a : earlier) {
+        m.append("\n  attempt ").append(a.number()).append(" of ").append(first.maxAttempts())
+            .append(" failed on ").append(a.where()).append(": ").append(a.failure());
+      }
+    }
+    int others = failed.size() - 1;
+    if (others > 0) {
+      m.append("\n  also failed: ");
+      int shown = 0;
+      for (TaskNode<?> n : failed) {
+        if (n == first) {
+          continue;
+        }
+        if (shown == 10) {
+          m.append(", and ").append(others - shown).append(" more");
+          break;
+        }
+        m.append(shown++ == 0 ? "" : ", ").append('\'').append(n.name).append('\'');
+      }
+      m.append(" (attached as suppressed exceptions)");
+    }
+    appendList(m, "stopped because of it", stopped);
+    TaskFailedException e = new TaskFailedException(
+        m.toString(), cause == null ? new IllegalStateException("no cause recorded") : cause, first.name,
+        first.where(), first.attempt(), first.maxAttempts(), path, stopped, first.submitSite, results());
+    for (Throwable t : failures) {
+      if (t != cause) {
+        e.addSuppressed(t);
+      }
+    }
+    throw e;
+  }
+
+  private CancellationException cancellation() {
+    List<String> stopped = new ArrayList<>();
+    synchronized (nodes) {
+      for (TaskNode<?> n : nodes) {
+        int s = n.state();
+        if (s == TaskNode.SKIPPED || s == TaskNode.CANCELLED) {
+          stopped.add(n.name + ": " + (s == TaskNode.SKIPPED ? "skipped, " : "cancelled, ") + n.reason());
+        }
+      }
+    }
+    StringBuilder m = new StringBuilder("the scope was cancelled");
+    appendList(m, "stopped", stopped);
+    return new CancellationException(m.toString());
+  }
+
+  private static void appendList(StringBuilder m, String title, List<String> items) {
+    if (items.isEmpty()) {
+      return;
+    }
+    m.append("\n  ").append(title).append(" (").append(items.size()).append("):");
+    int limit = Math.min(items.size(), 20);
+    for (int i = 0; i < limit; i++) {
+      m.append("\n    ").append(items.get(i));
+    }
+    if (items.size() > limit) {
+      m.append("\n    ... and ").append(items.size() - limit).append(" more (see TaskFailedException.stopped())");
+    }
+  }
+
+  /** From a task without inputs to {@code node}, following first inputs. */
+  private static List<String> pathTo(TaskNode<?> node) {
+    ArrayList<String> path = new ArrayList<>();
+    TaskNode<?> n = node;
+    while (true) {
+      path.add(n.name);
+      if (n.inputs.length == 0 || path.size() > 10_000) {
+        break;
+      }
+      n = n.inputs[0];
+    }
+    Collections.reverse(path);
+    return path;
+  }
+
+  @Override
+  public String toString() {
+    return "scope on " + runnerName + " owned by " + describe(owner) + " with " + byName.size() + " tasks";
+  }
+}

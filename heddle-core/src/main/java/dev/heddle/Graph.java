@@ -1,0 +1,352 @@
+package dev.heddle;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A reusable description of tasks and the dependencies between them: built once, validated
+ * once, run any number of times on any runner.
+ *
+ * {@snippet :
+ * Graph.Builder g = Graph.builder();
+ * Node<String> text = g.add("read", () -> Files.readString(path));
+ * Node<List<String>> words = g.add("split", text, t -> List.of(t.split("\\s+")));
+ * Node<Integer> count = g.add("count", words, List::size);
+ * Graph graph = g.build();
+ *
+ * Results results = graph.run(runner);
+ * int n = results.get(count);
+ * }
+ *
+ * <p>Nodes added with typed inputs can only refer to nodes that exist, so they cannot form a
+ * cycle. Nodes added with inputs by name (the form task files use) are checked by {@link
+ * Builder#build()}: an unknown name, or a cycle, is reported with the names involved, the
+ * whole cycle spelled out.
+ *
+ * <p>A graph is immutable and may be run from several threads at once; each run is a scope
+ * of its own, owned by the thread that calls {@link #run}.
+ */
+public final class Graph {
+
+  private final List<Node<?>> order;
+  private final int[][] inputs;
+
+  private Graph(List<Node<?>> order, int[][] inputs) {
+    this.order = order;
+    this.inputs = inputs;
+  }
+
+  /** A builder for a new graph. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs every task of the graph on {@code runner} and waits for all of them. Blocks; the
+   * calling thread owns the run as it would own a scope (on the {@code inline} and {@code
+   * seeded} runners it runs the bodies).
+   *
+   * @return how every task ended; all succeeded
+   * @throws TaskFailedException if a task failed; its {@link TaskFailedException#results()}
+   *     keeps the results of the tasks that succeeded
+   * @throws InterruptedException if the calling thread is interrupted while waiting: the run
+   *     is cancelled and has ended when this is thrown
+   * @throws IllegalStateException if the runner is closed
+   */
+  public Results run(Runner runner) throws InterruptedException {
+    Objects.requireNonNull(runner, "runner");
+    Execution exec = new Execution(runner);
+    try {
+      TaskNode<?>[] made = new TaskNode<?>[order.size()];
+      for (int i = 0; i < made.length; i++) {
+        Node<?> node = order.get(i);
+        int[] in = inputs[i];
+        Handle<?>[] handles = new Handle<?>[in.length];
+        for (int j = 0; j < in.length; j++) {
+          handles[j] = made[in[j]];
+        }
+        made[i] = exec.fork(node.spec, node.invoker, handles, node);
+      }
+      exec.join();
+    } finally {
+      exec.close();
+    }
+    return exec.results();
+  }
+
+  /** The number of tasks. */
+  public int size() {
+    return order.size();
+  }
+
+  /** The tasks, in a valid order to run them one after another (inputs first). */
+  public List<Node<?>> nodes() {
+    return order;
+  }
+
+  /** The names of a node's inputs, in the order its body receives them. */
+  public List<String> inputsOf(Node<?> node) {
+    int i = order.indexOf(node);
+    if (i < 0) {
+      throw new IllegalArgumentException(node + " is not part of this graph");
+    }
+    List<String> names = new ArrayList<>(inputs[i].length);
+    for (int j : inputs[i]) {
+      names.add(order.get(j).name());
+    }
+    return Collections.unmodifiableList(names);
+  }
+
+  @Override
+  public String toString() {
+    return "Graph[" + order.size() + " tasks]";
+  }
+
+  /**
+   * Adds tasks to a new graph. Not thread-safe: build a graph on one thread (the result is
+   * safe to share). Every {@code add} checks what it can at once (a blank or duplicate name,
+   * an input from another builder); {@link #build()} checks the rest.
+   */
+  public static final class Builder {
+
+    private final LinkedHashMap<String, Node<?>> nodes = new LinkedHashMap<>();
+    private boolean built;
+
+    private Builder() {}
+
+    /** Adds a task without inputs. */
+    public <T> Node<T> add(String name, Body0<T> body) {
+      return add(Task.named(name), body);
+    }
+
+    /** Adds a task without inputs. */
+    public <T> Node<T> add(Task task, Body0<T> body) {
+      return put(task, new Invoker.Of0(Objects.requireNonNull(body, "body")), List.of());
+    }
+
+    /** Adds a task that takes the result of {@code a}. */
+    public <A, T> Node<T> add(String name, Node<A> a, Body1<? super A, T> body) {
+      return add(Task.named(name), a, body);
+    }
+
+    /** Adds a task that takes the result of {@code a}. */
+    public <A, T> Node<T> add(Task task, Node<A> a, Body1<? super A, T> body) {
+      return put(task, new Invoker.Of1(Objects.requireNonNull(body, "body")), List.of(a));
+    }
+
+    /** Adds a task that takes the results of {@code a} and {@code b}. */
+    public <A, B, T> Node<T> add(String name, Node<A> a, Node<B> b, Body2<? super A, ? super B, T> body) {
+      return add(Task.named(name), a, b, body);
+    }
+
+    /** Adds a task that takes the results of {@code a} and {@code b}. */
+    public <A, B, T> Node<T> add(Task task, Node<A> a, Node<B> b, Body2<? super A, ? super B, T> body) {
+      return put(task, new Invoker.Of2(Objects.requireNonNull(body, "body")), List.of(a, b));
+    }
+
+    /** Adds a task that takes the results of {@code a}, {@code b} and {@code c}. */
+    public <A, B, C, T> Node<T> add(
+        String name, Node<A> a, Node<B> b, Node<C> c, Body3<? super A, ? super B, ? super C, T> body) {
+      return add(Task.named(name), a, b, c, body);
+    }
+
+    /** Adds a task that takes the results of {@code a}, {@code b} and {@code c}. */
+    public <A, B, C, T> Node<T> add(
+        Task task, Node<A> a, Node<B> b, Node<C> c, Body3<? super A, ? super B, ? super C, T> body) {
+      return put(task, new Invoker.Of3(Objects.requireNonNull(body, "body")), List.of(a, b, c));
+    }
+
+    /** Adds a fan-in task that takes the results of all {@code inputs}, in order. */
+    public <A, T> Node<T> add(String name, List<? extends Node<? extends A>> inputs, BodyN<A, T> body) {
+      return add(Task.named(name), inputs, body);
+    }
+
+    /** Adds a fan-in task that takes the results of all {@code inputs}, in order. */
+    public <A, T> Node<T> add(Task task, List<? extends Node<? extends A>> inputs, BodyN<A, T> body) {
+      return put(task, new Invoker.OfN(Objects.requireNonNull(body, "body")), List.copyOf(inputs));
+    }
+
+    /**
+     * Adds a task whose inputs are given by name, in the order its body receives them. Names
+     * may refer to tasks added later; {@link #build()} checks that each exists and that there
+     * is no cycle.
+     */
+    public <T> Node<T> addNeeding(Task task, List<String> needs, BodyN<Object, T> body) {
+      List<String> names = List.copyOf(needs);
+      return put(task, new Invoker.OfN(Objects.requireNonNull(body, "body")), null, names);
+    }
+
+    private <T> Node<T> put(Task task, Invoker invoker, List<? extends Node<?>> inputs) {
+      for (Node<?> in : inputs) {
+        Objects.requireNonNull(in, "input");
+        if (in.owner != this) {
+          throw new IllegalArgumentException("task '" + task.name() + "' cannot depend on '" + in.name()
+              + "': '" + in.name() + "' belongs to another graph");
+        }
+      }
+      return put(task, invoker, List.copyOf(inputs), null);
+    }
+
+    private <T> Node<T> put(Task task, Invoker invoker, @org.jspecify.annotations.Nullable List<Node<?>> inputNodes,
+        @org.jspecify.annotations.Nullable List<String> inputNames) {
+      Objects.requireNonNull(task, "task");
+      if (built) {
+        throw new IllegalStateException("cannot add task '" + task.name() + "': this builder has already built its graph");
+      }
+      if (nodes.containsKey(task.name())) {
+        throw new IllegalArgumentException("duplicate task name '" + task.name() + "': names must be unique in a graph");
+      }
+      Node<T> node = new Node<>(this, task, invoker, inputNodes, inputNames, SubmitSite.caller());
+      nodes.put(task.name(), node);
+      return node;
+    }
+
+    /**
+     * Validates the graph and builds it.
+     *
+     * @throws IllegalArgumentException if a task needs a name that is not a task of the graph,
+     *     or if tasks form a cycle; the message names them, the whole cycle spelled out
+     * @throws IllegalStateException if this builder has already built a graph
+     */
+    public Graph build() {
+      if (built) {
+        throw new IllegalStateException("this builder has already built its graph");
+      }
+      List<Node<?>> all = new ArrayList<>(nodes.values());
+      Map<Node<?>, Integer> index = new HashMap<>();
+      for (int i = 0; i < all.size(); i++) {
+        index.put(all.get(i), i);
+      }
+      int[][] in = new int[all.size()][];
+      List<String> unknown = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        Node<?> n = all.get(i);
+        if (n.inputNodes != null) {
+          in[i] = n.inputNodes.stream().mapToInt(x -> Objects.requireNonNull(index.get(x))).toArray();
+        } else {
+          List<String> names = Objects.requireNonNull(n.inputNames);
+          in[i] = new int[names.size()];
+          for (int j = 0; j < names.size(); j++) {
+            Node<?> target = nodes.get(names.get(j));
+            if (target == null) {
+              unknown.add("task '" + n.name() + "' needs '" + names.get(j) + "', which is not a task of this graph"
+                  + Names.suggestion(names.get(j), nodes.keySet()));
+              in[i][j] = -1;
+            } else {
+              in[i][j] = Objects.requireNonNull(index.get(target));
+            }
+          }
+        }
+      }
+      if (!unknown.isEmpty()) {
+        throw new IllegalArgumentException(String.join("\n", unknown));
+      }
+      int[] topo = topologicalOrder(all, in);
+      List<Node<?>> order = new ArrayList<>(all.size());
+      int[] position = new int[all.size()];
+      for (int i = 0; i < topo.length; i++) {
+        order.add(all.get(topo[i]));
+        position[topo[i]] = i;
+      }
+      int[][] orderedInputs = new int[all.size()][];
+      for (int i = 0; i < topo.length; i++) {
+        int[] orig = in[topo[i]];
+        int[] mapped = new int[orig.length];
+        for (int j = 0; j < orig.length; j++) {
+          mapped[j] = position[orig[j]];
+        }
+        orderedInputs[i] = mapped;
+      }
+      built = true;
+      return new Graph(Collections.unmodifiableList(order), orderedInputs);
+    }
+
+    /** Kahn's algorithm in insertion order; on a cycle, finds one and reports it. */
+    private static int[] topologicalOrder(List<Node<?>> all, int[][] in) {
+      int n = all.size();
+      int[] missing = new int[n];
+      int[][] out = dependents(n, in);
+      ArrayDeque<Integer> ready = new ArrayDeque<>();
+      for (int i = 0; i < n; i++) {
+        missing[i] = in[i].length;
+        if (missing[i] == 0) {
+          ready.add(i);
+        }
+      }
+      int[] order = new int[n];
+      int k = 0;
+      while (!ready.isEmpty()) {
+        int i = ready.poll();
+        order[k++] = i;
+        for (int d : out[i]) {
+          if (--missing[d] == 0) {
+            ready.add(d);
+          }
+        }
+      }
+      if (k < n) {
+        throw new IllegalArgumentException("tasks form a cycle: " + describeCycle(all, in, missing));
+      }
+      return order;
+    }
+
+    private static int[][] dependents(int n, int[][] in) {
+      int[] counts = new int[n];
+      for (int[] inputs : in) {
+        for (int j : inputs) {
+          counts[j]++;
+        }
+      }
+      int[][] out = new int[n][];
+      for (int i = 0; i < n; i++) {
+        out[i] = new int[counts[i]];
+        counts[i] = 0;
+      }
+      for (int i = 0; i < n; i++) {
+        for (int j : in[i]) {
+          out[j][counts[j]++] = i;
+        }
+      }
+      return out;
+    }
+
+    /** Walks inputs from a task left on the cycle until a task repeats; spells the loop. */
+    private static String describeCycle(List<Node<?>> all, int[][] in, int[] missing) {
+      int start = 0;
+      while (missing[start] == 0) {
+        start++;
+      }
+      Map<Integer, Integer> seenAt = new LinkedHashMap<>();
+      List<Integer> walk = new ArrayList<>();
+      int current = start;
+      while (!seenAt.containsKey(current)) {
+        seenAt.put(current, walk.size());
+        walk.add(current);
+        int next = -1;
+        for (int j : in[current]) {
+          if (missing[j] > 0) {
+            next = j;
+            break;
+          }
+        }
+        current = next;
+      }
+      int loopStart = Objects.requireNonNull(seenAt.get(current));
+      List<Integer> loop = new ArrayList<>(walk.subList(loopStart, walk.size()));
+      Collections.reverse(loop); // inputs first: a -> b means b needs a
+      StringBuilder s = new StringBuilder();
+      for (int i : loop) {
+        s.append(all.get(i).name()).append(" -> ");
+      }
+      s.append(all.get(loop.get(0)).name());
+      s.append(" (each task needs the one before it)");
+      return s.toString();
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.heddle;
+
+/**
+ * A task forked into a {@link Scope}: pass it as an input to later forks, and read its
+ * result after the scope's {@link Scope#join() join}.
+ *
+ * <p>Any thread may call these methods; none blocks.
+ *
+ * @param <T> the task's result type
+ */
+public sealed interface Handle<T> permits TaskNode {
+
+  /** The task's name. */
+  String name();
+
+  /**
+   * The task's result.
+   *
+   * @throws IllegalStateException if the scope has not been joined yet, or if the task did
+   *     not succeed; the exception's message says how it ended, and its cause is the task's
+   *     failure if it failed
+   */
+  T get();
+
+  /**
+   * How the task ended.
+   *
+   * @throws IllegalStateException if the scope has not been joined (or closed) yet
+   */
+  Outcome<T> outcome();
+}

@@ -1,0 +1,49 @@
+package dev.heddle;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task of a {@link Graph}: its declaration, its body and its inputs. Use it as an input
+ * when adding later nodes, and to read the task's result from each run's {@link Results}.
+ *
+ * <p>Immutable; any thread may use it.
+ *
+ * @param <T> the task's result type
+ */
+public final class Node<T> {
+
+  final Object owner;
+  final Task spec;
+  final Invoker invoker;
+  /** Inputs given as nodes (typed form), or null when given by name. */
+  final @Nullable List<Node<?>> inputNodes;
+  /** Inputs given by name (the form task files use), or null. */
+  final @Nullable List<String> inputNames;
+  final @Nullable StackTraceElement submitSite;
+
+  Node(Object owner, Task spec, Invoker invoker, @Nullable List<Node<?>> inputNodes, @Nullable List<String> inputNames,
+      @Nullable StackTraceElement submitSite) {
+    this.owner = owner;
+    this.spec = spec;
+    this.invoker = invoker;
+    this.inputNodes = inputNodes;
+    this.inputNames = inputNames;
+    this.submitSite = submitSite;
+  }
+
+  /** The task's name. */
+  public String name() {
+    return spec.name();
+  }
+
+  /** The task's declaration. */
+  public Task task() {
+    return spec;
+  }
+
+  @Override
+  public String toString() {
+    return "node '" + name() + "'";
+  }
+}

@@ -1,0 +1,134 @@
+package dev.heddle;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How every task of a finished scope or graph run ended, with a record of each attempt.
+ * {@link Graph#run} returns one; {@link TaskFailedException#results()} holds one, so the
+ * results of the tasks that succeeded stay available when others failed.
+ *
+ * <p>Immutable once the run has ended; any thread may read it. No method blocks.
+ */
+public final class Results {
+
+  private final List<TaskNode<?>> nodes;
+  private final Map<String, TaskNode<?>> byName;
+  private final long origin;
+
+  Results(List<TaskNode<?>> nodes, Map<String, TaskNode<?>> byName, long origin) {
+    this.nodes = nodes;
+    this.byName = byName;
+    this.origin = origin;
+  }
+
+  /**
+   * The result of a task of this graph run.
+   *
+   * @throws IllegalArgumentException if the node belongs to another graph
+   * @throws IllegalStateException if the task did not succeed; the message says how it
+   *     ended, and the cause is its failure if it failed
+   */
+  public <T> T get(Node<T> node) {
+    return cast(node).get();
+  }
+
+  /**
+   * How a task of this graph run ended.
+   *
+   * @throws IllegalArgumentException if the node belongs to another graph
+   */
+  public <T> Outcome<T> outcome(Node<T> node) {
+    return cast(node).outcome();
+  }
+
+  /**
+   * How the task with this name ended.
+   *
+   * @throws IllegalArgumentException if no task has this name
+   */
+  public Outcome<?> outcome(String name) {
+    return find(name).outcome();
+  }
+
+  /**
+   * The record of every task, in the order they were forked (for a graph: a topological
+   * order).
+   */
+  public List<TaskRecord> tasks() {
+    List<TaskRecord> records = new ArrayList<>(nodes.size());
+    for (TaskNode<?> n : nodes) {
+      records.add(n.record(origin));
+    }
+    return Collections.unmodifiableList(records);
+  }
+
+  /**
+   * The record of the task with this name.
+   *
+   * @throws IllegalArgumentException if no task has this name
+   */
+  public TaskRecord task(String name) {
+    return find(name).record(origin);
+  }
+
+  /** The number of tasks. */
+  public int size() {
+    return nodes.size();
+  }
+
+  private TaskNode<?> find(String name) {
+    TaskNode<?> n = byName.get(name);
+    if (n == null) {
+      throw new IllegalArgumentException("no task named '" + name + "' in this run");
+    }
+    return n;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> TaskNode<T> cast(Node<T> node) {
+    TaskNode<?> n = byName.get(node.name());
+    if (n == null || n.template != node) {
+      throw new IllegalArgumentException("node '" + node.name() + "' belongs to another graph");
+    }
+    return (TaskNode<T>) n;
+  }
+
+  @Override
+  public String toString() {
+    return "Results[" + nodes.size() + " tasks]";
+  }
+
+  /**
+   * The record of one task: how it ended, each attempt, and when it was queued, started and
+   * finished, as offsets from the start of its scope.
+   *
+   * @param name the task's name
+   * @param outcome how it ended
+   * @param attempts each attempt that started, in order
+   * @param queued when it was first ready to run; {@code null} if it never was
+   * @param finished when it reached its outcome
+   */
+  public record TaskRecord(
+      String name, Outcome<?> outcome, List<AttemptRecord> attempts, @Nullable Duration queued, Duration finished) {
+    /** Copies the attempts. */
+    public TaskRecord {
+      attempts = List.copyOf(attempts);
+    }
+  }
+
+  /**
+   * One attempt of a task.
+   *
+   * @param number the attempt's number, from 1
+   * @param where where it ran
+   * @param started when it started, as an offset from the start of its scope
+   * @param finished when it ended, likewise
+   * @param failure what it threw, or {@code null} if it returned a value
+   */
+  public record AttemptRecord(int number, String where, Duration started, Duration finished, @Nullable Throwable failure) {}
+}

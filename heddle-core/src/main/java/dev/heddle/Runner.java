@@ -1,0 +1,128 @@
+package dev.heddle;
+
+import dev.heddle.internal.AutoRunner;
+import dev.heddle.internal.InlineRunner;
+import dev.heddle.internal.SeededRunner;
+import dev.heddle.internal.ThreadsRunner;
+import dev.heddle.internal.VirtualRunner;
+import dev.heddle.spi.Dispatcher;
+
+/**
+ * Decides where task bodies execute. The same scope or graph code runs unchanged on every
+ * runner; choosing one is a setting, not a rewrite.
+ *
+ * <p>A runner is a resource: it may own threads (or processes), and {@link #close()} stops
+ * them all. One runner may serve many scopes, one after another or at the same time, from
+ * any threads.
+ *
+ * <table>
+ *   <caption>The in-JVM runners</caption>
+ *   <tr><th>factory</th><th>where bodies run</th><th>use it for</th></tr>
+ *   <tr><td>{@link #inline()}</td><td>the scope owner's thread, in dependency order, during
+ *       {@code join}</td><td>debugging; deterministic</td></tr>
+ *   <tr><td>{@link #seeded(long)}</td><td>the owner's thread, in a random valid order chosen
+ *       by the seed</td><td>finding order-dependent bugs; a failure names its seed</td></tr>
+ *   <tr><td>{@link #threads(int)}</td><td>a pool of {@code n} platform threads</td><td>CPU-bound
+ *       work</td></tr>
+ *   <tr><td>{@link #virtual()}</td><td>a new virtual thread per attempt</td><td>blocking
+ *       work</td></tr>
+ *   <tr><td>{@link #auto()}</td><td>chosen per task by its {@link Semantics}</td><td>the
+ *       default</td></tr>
+ * </table>
+ *
+ * <p>Threads a runner starts are named {@code heddle-<kind>-<runner number>-<thread
+ * number>}, so that a stack dump tells whose they are.
+ */
+public interface Runner extends AutoCloseable {
+
+  /** A runner that runs each scope's tasks on the scope owner's thread, in dependency order. */
+  static Runner inline() {
+    return inline(RunnerOptions.defaults());
+  }
+
+  /** {@link #inline()} with options. */
+  static Runner inline(RunnerOptions options) {
+    return new InlineRunner(options);
+  }
+
+  /**
+   * A runner that runs each scope's tasks on the owner's thread, one at a time, picking each
+   * next task at random among those ready, with a generator seeded by {@code seed}. The same
+   * seed and the same program give the same order; a failure's message names the runner, and
+   * so the seed that reproduces it.
+   */
+  static Runner seeded(long seed) {
+    return seeded(seed, RunnerOptions.defaults());
+  }
+
+  /** {@link #seeded(long)} with options. */
+  static Runner seeded(long seed, RunnerOptions options) {
+    return new SeededRunner(seed, options);
+  }
+
+  /**
+   * A runner with a pool of {@code n} platform threads. A task that waits in a nested
+   * scope's {@code join} lets the pool add a thread meanwhile, so nesting cannot deadlock it.
+   *
+   * @throws IllegalArgumentException if {@code n} is less than 1
+   */
+  static Runner threads(int n) {
+    return threads(n, RunnerOptions.defaults());
+  }
+
+  /** {@link #threads(int)} with options. */
+  static Runner threads(int n, RunnerOptions options) {
+    return new ThreadsRunner(n, options);
+  }
+
+  /** A runner that starts a virtual thread for each attempt. */
+  static Runner virtual() {
+    return virtual(RunnerOptions.defaults());
+  }
+
+  /** {@link #virtual()} with options. */
+  static Runner virtual(RunnerOptions options) {
+    return new VirtualRunner(options);
+  }
+
+  /**
+   * The default runner: routes each task by its declared {@link Semantics}. {@link
+   * Semantics#CPU CPU} work runs on a pool of platform threads sized to the available
+   * processors; {@link Semantics#BLOCKING blocking} work on virtual threads; work that
+   * {@link Semantics#MAY_PIN may pin} a carrier on an elastic pool of platform threads; and
+   * {@link Semantics#TRIVIAL trivial} work at once, on the thread that made it ready.
+   */
+  static Runner auto() {
+    return auto(RunnerOptions.defaults());
+  }
+
+  /** {@link #auto()} with options. */
+  static Runner auto(RunnerOptions options) {
+    return new AutoRunner(options);
+  }
+
+  /** A short description that names the runner's kind and settings, such as {@code threads(4)}. */
+  String name();
+
+  /** The options this runner was created with. */
+  RunnerOptions options();
+
+  /**
+   * Opens a dispatcher for one scope. Heddle calls this when a scope opens; users never need
+   * to. Never blocks.
+   *
+   * @param wakeOwner wakes the scope's owner if it is waiting in {@code join}; a dispatcher
+   *     that queues work for {@link Dispatcher#runOwnerWork()} calls it after queueing
+   * @throws IllegalStateException if the runner is closed
+   */
+  Dispatcher open(Runnable wakeOwner);
+
+  /**
+   * Closes the runner: it accepts no new scope, lets the work it has accepted finish, then
+   * stops its threads and returns when they have ended. Blocks until then; if interrupted it
+   * keeps waiting and restores the interrupt flag before returning. Idempotent; any thread
+   * may call it.
+   */
+  @Override
+  void close();
+}

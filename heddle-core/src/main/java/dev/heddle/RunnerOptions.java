@@ -1,0 +1,83 @@
+package dev.heddle;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Settings shared by every runner: the time source, the strict transfer check, and whether
+ * to record where each task was forked.
+ *
+ * <p>Instances are immutable; each method returns a new instance.
+ *
+ * <h2>The strict transfer check</h2>
+ * With {@link #strictTransfer(boolean) strictTransfer(true)}, every task's body (with what it
+ * captures) is serialized when it is forked, and every result when it is produced, exactly
+ * as a runner that executes tasks in another process would have to. A body that cannot
+ * cross a process boundary then fails at fork time, on the forking thread, with an
+ * {@link IllegalArgumentException} naming the task and the path of the offending field; a
+ * result that cannot becomes that task's failure. This finds on threads what would break
+ * in processes. It costs a serialization per task, so it is off by default and on in the
+ * {@code heddle-testing} kit.
+ */
+public final class RunnerOptions {
+
+  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, true);
+
+  private final @Nullable TimeSource timeSource;
+  private final boolean strictTransfer;
+  private final boolean recordSubmitSites;
+
+  private RunnerOptions(@Nullable TimeSource timeSource, boolean strictTransfer, boolean recordSubmitSites) {
+    this.timeSource = timeSource;
+    this.strictTransfer = strictTransfer;
+    this.recordSubmitSites = recordSubmitSites;
+  }
+
+  /** The system clock, no strict transfer check, submit sites recorded. */
+  public static RunnerOptions defaults() {
+    return DEFAULTS;
+  }
+
+  /**
+   * These options with the given time source. The runner does not close it: its owner
+   * does.
+   */
+  public RunnerOptions timeSource(TimeSource timeSource) {
+    return new RunnerOptions(Objects.requireNonNull(timeSource, "timeSource"), strictTransfer, recordSubmitSites);
+  }
+
+  /** These options with the strict transfer check on or off (see the class description). */
+  public RunnerOptions strictTransfer(boolean on) {
+    return new RunnerOptions(timeSource, on, recordSubmitSites);
+  }
+
+  /**
+   * These options with the recording of submit sites on or off. When on (the default), each
+   * fork records the caller's frame (about a microsecond), and a failure names the line that
+   * forked the failed task.
+   */
+  public RunnerOptions recordSubmitSites(boolean on) {
+    return new RunnerOptions(timeSource, strictTransfer, on);
+  }
+
+  /** The time source given, or {@code null} if the runner uses the system clock. */
+  public @Nullable TimeSource timeSource() {
+    return timeSource;
+  }
+
+  /** Whether the strict transfer check is on. */
+  public boolean strictTransfer() {
+    return strictTransfer;
+  }
+
+  /** Whether submit sites are recorded. */
+  public boolean recordSubmitSites() {
+    return recordSubmitSites;
+  }
+
+  @Override
+  public String toString() {
+    return "RunnerOptions[timeSource=" + (timeSource == null ? "system" : timeSource)
+        + ", strictTransfer=" + strictTransfer + ", recordSubmitSites=" + recordSubmitSites + "]";
+  }
+}

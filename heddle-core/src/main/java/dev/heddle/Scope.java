@@ -1,0 +1,181 @@
+package dev.heddle;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The structured lifetime that owns tasks. Tasks are forked into a scope, may depend on
+ * other tasks of the same scope, and have all finished, failed or been cancelled when the
+ * scope's block ends. Nothing can be started outside a scope, and nothing fails silently:
+ * {@link #join()} throws if any task failed.
+ *
+ * {@snippet :
+ * try (Scope scope = Scope.open(runner)) {
+ *   Handle<String> page = scope.fork("fetch", () -> fetch(url));
+ *   Handle<Doc> doc = scope.fork("parse", page, html -> parse(html));
+ *   Handle<Stats> stats = scope.fork("count", page, html -> count(html));
+ *   Handle<Report> report = scope.fork("report", doc, stats, (d, s) -> report(d, s));
+ *   scope.join();
+ *   return report.get();
+ * }
+ * }
+ *
+ * <h2>Threads</h2>
+ * The thread that opens a scope is its owner. Only the owner may {@code fork}, {@link
+ * #join()} and {@link #close()}; another thread gets a {@link WrongThreadException}. Any
+ * thread may {@link #cancel()}. Scopes nest: a task body may open a scope of its own, whose
+ * owner is the thread running that body.
+ *
+ * <h2>Failure and cancellation</h2>
+ * The first task to fail stops the scope: running tasks are interrupted (and reported as
+ * cancelled, not failed), tasks not yet started are skipped. {@code join} then throws a
+ * {@link TaskFailedException} whose cause is that first failure. A task's retries happen
+ * before its failure counts: a task fails when its last attempt does.
+ *
+ * <h2>Memory consistency effects</h2>
+ * Actions of the owner before a fork happen-before the forked task's body; the body of a
+ * task happens-before the bodies of the tasks that take its result; every body
+ * happens-before {@code join} returns or throws.
+ */
+public final class Scope implements AutoCloseable {
+
+  private final Execution exec;
+
+  private Scope(Runner runner) {
+    this.exec = new Execution(runner);
+  }
+
+  /**
+   * Opens a scope whose tasks run on {@code runner}. The calling thread becomes the owner.
+   * Never blocks.
+   *
+   * @throws IllegalStateException if the runner is closed
+   */
+  public static Scope open(Runner runner) {
+    return new Scope(Objects.requireNonNull(runner, "runner"));
+  }
+
+  /**
+   * Forks a task without inputs. Never blocks: the task is queued on the runner (or, on the
+   * {@code inline} and {@code seeded} runners, run by {@code join}).
+   *
+   * @return a handle on the task, to pass as an input or to read after {@code join}
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the name is blank or already used in this scope, or
+   *     if the strict transfer check is on and the body captures something that cannot be
+   *     serialized
+   * @throws IllegalStateException if the scope has been joined or closed
+   * @throws WrongThreadException if the caller is not the owner
+   */
+  public <T> Handle<T> fork(String name, Body0<T> body) {
+    return fork(Task.named(name), body);
+  }
+
+  /** {@link #fork(String, Body0)} with a full task declaration. */
+  public <T> Handle<T> fork(Task task, Body0<T> body) {
+    return exec.fork(task, new Invoker.Of0(Objects.requireNonNull(body, "body")), new Handle<?>[0], null);
+  }
+
+  /**
+   * Forks a task that takes the result of {@code a}. The body runs once {@code a} has
+   * succeeded; if {@code a} fails or is skipped, this task is skipped. Otherwise as {@link
+   * #fork(String, Body0)}.
+   *
+   * @throws IllegalArgumentException as for {@link #fork(String, Body0)}, and if an input
+   *     was forked in another scope
+   */
+  public <A, T> Handle<T> fork(String name, Handle<A> a, Body1<? super A, T> body) {
+    return fork(Task.named(name), a, body);
+  }
+
+  /** {@link #fork(String, Handle, Body1)} with a full task declaration. */
+  public <A, T> Handle<T> fork(Task task, Handle<A> a, Body1<? super A, T> body) {
+    return exec.fork(task, new Invoker.Of1(Objects.requireNonNull(body, "body")), new Handle<?>[] {a}, null);
+  }
+
+  /** Forks a task that takes the results of {@code a} and {@code b}; as {@link #fork(String, Handle, Body1)}. */
+  public <A, B, T> Handle<T> fork(String name, Handle<A> a, Handle<B> b, Body2<? super A, ? super B, T> body) {
+    return fork(Task.named(name), a, b, body);
+  }
+
+  /** {@link #fork(String, Handle, Handle, Body2)} with a full task declaration. */
+  public <A, B, T> Handle<T> fork(Task task, Handle<A> a, Handle<B> b, Body2<? super A, ? super B, T> body) {
+    return exec.fork(task, new Invoker.Of2(Objects.requireNonNull(body, "body")), new Handle<?>[] {a, b}, null);
+  }
+
+  /** Forks a task that takes the results of {@code a}, {@code b} and {@code c}; as {@link #fork(String, Handle, Body1)}. */
+  public <A, B, C, T> Handle<T> fork(
+      String name, Handle<A> a, Handle<B> b, Handle<C> c, Body3<? super A, ? super B, ? super C, T> body) {
+    return fork(Task.named(name), a, b, c, body);
+  }
+
+  /** {@link #fork(String, Handle, Handle, Handle, Body3)} with a full task declaration. */
+  public <A, B, C, T> Handle<T> fork(
+      Task task, Handle<A> a, Handle<B> b, Handle<C> c, Body3<? super A, ? super B, ? super C, T> body) {
+    return exec.fork(task, new Invoker.Of3(Objects.requireNonNull(body, "body")), new Handle<?>[] {a, b, c}, null);
+  }
+
+  /**
+   * Forks a fan-in task that takes the results of all {@code inputs}, as a list in the same
+   * order; as {@link #fork(String, Handle, Body1)}. An empty list is allowed: the body then
+   * receives an empty list.
+   */
+  public <A, T> Handle<T> fork(String name, List<? extends Handle<? extends A>> inputs, BodyN<A, T> body) {
+    return fork(Task.named(name), inputs, body);
+  }
+
+  /** {@link #fork(String, List, BodyN)} with a full task declaration. */
+  public <A, T> Handle<T> fork(Task task, List<? extends Handle<? extends A>> inputs, BodyN<A, T> body) {
+    Objects.requireNonNull(inputs, "inputs");
+    return exec.fork(task, new Invoker.OfN(Objects.requireNonNull(body, "body")), inputs.toArray(new Handle<?>[0]), null);
+  }
+
+  /**
+   * Waits until every task forked into this scope has finished, then returns if all
+   * succeeded. Call it once, after the last fork.
+   *
+   * <p>Blocks, and is a cancellation point: if the owner is interrupted while waiting, the
+   * scope is cancelled, {@code join} waits for the running tasks to end, and then throws
+   * {@link InterruptedException}. On the {@code inline} and {@code seeded} runners, this is
+   * where the task bodies run.
+   *
+   * @throws TaskFailedException if any task failed; see {@link TaskFailedException}
+   * @throws java.util.concurrent.CancellationException if the scope was {@linkplain #cancel()
+   *     cancelled} and no task failed; its message lists what was stopped
+   * @throws InterruptedException if the owner was interrupted while waiting
+   * @throws IllegalStateException if {@code join} was already called, or the scope is closed
+   * @throws WrongThreadException if the caller is not the owner
+   */
+  public void join() throws InterruptedException {
+    exec.join();
+  }
+
+  /**
+   * Cancels the scope: running tasks are interrupted and reported as cancelled, tasks not yet
+   * started are skipped, and {@code join} throws a {@link
+   * java.util.concurrent.CancellationException}. Any thread may call it; never blocks. Does
+   * nothing if the scope has already been joined or is already stopping.
+   */
+  public void cancel() {
+    exec.cancel();
+  }
+
+  /**
+   * Ends the scope. If {@code join} was not called, cancels the tasks still running or
+   * waiting, and waits for them to end; the wait cannot be interrupted (an interrupt is kept
+   * and restored afterwards), since no task may outlive its scope. Idempotent.
+   *
+   * @throws TaskFailedException if {@code join} was not called and a task had failed before
+   *     the scope was closed: a failure is never dropped
+   * @throws WrongThreadException if the caller is not the owner
+   */
+  @Override
+  public void close() {
+    exec.close();
+  }
+
+  @Override
+  public String toString() {
+    return exec.toString();
+  }
+}

@@ -1,0 +1,712 @@
+package dev.heddle;
+
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.heddle.spi.Attempt;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One task of one execution: its declaration, its inputs, its state and its record. It is
+ * the user's {@link Handle} and the runner's {@link Attempt} (one object per task, to keep
+ * per-task allocation low; a task has at most one attempt in flight at a time).
+ */
+final class TaskNode<T> implements Handle<T>, Attempt {
+
+  /*
+   * State machine. Transitions are CASes on `state`; whoever wins a transition into a
+   * terminal state (SUCCEEDED, FAILED, CANCELLED, SKIPPED) owns the task's completion: it
+   * releases the dependents and tells the execution once.
+   *
+   *   WAITING --inputs succeeded--> QUEUED --runner starts it--> RUNNING --> SUCCEEDED | FAILED | CANCELLED
+   *      |                            |                            |
+   *      |                            |                            +--retry--> BACKOFF --> QUEUED
+   *      +--input failed, or scope----+--scope cancelling--> SKIPPED      (BACKOFF --cancel--> CANCELLED)
+   *
+   * `pending` counts inputs that have not yet succeeded, plus one guard held by fork until it
+   * has registered with every input; whoever brings it to zero makes the task ready.
+   *
+   * `thread`, `control` and `interruptedByUs` are guarded by the node's monitor so that a
+   * cancelling thread never interrupts a thread that has moved on to other work.
+   */
+  static final int WAITING = 0;
+  static final int QUEUED = 1;
+  static final int RUNNING = 2;
+  static final int BACKOFF = 3;
+  static final int SUCCEEDED = 4;
+  static final int FAILED = 5;
+  static final int CANCELLED = 6;
+  static final int SKIPPED = 7;
+
+  private static final VarHandle STATE;
+  private static final VarHandle PENDING;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      STATE = l.findVarHandle(TaskNode.class, "state", int.class);
+      PENDING = l.findVarHandle(TaskNode.class, "pending", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static final byte WHERE_THREAD = 1;
+  private static final byte WHERE_VIRTUAL = 2;
+  private static final byte WHERE_TEXT = 3;
+
+  final Execution exec;
+  final String name;
+  final Task spec;
+  final Invoker invoker;
+  final TaskNode<?>[] inputs;
+  final @Nullable StackTraceElement submitSite;
+  /** The graph node this task was made from, or null in a scope. */
+  final @Nullable Node<?> template;
+
+  private volatile int state;
+  @SuppressWarnings("unused") // through PENDING
+  private volatile int pending;
+
+  @GuardedBy("this")
+  private TaskNode<?> @Nullable [] dependents;
+
+  @GuardedBy("this")
+  private int dependentCount;
+
+  /** Written before the terminal transition, read after it. */
+  private @Nullable Object value;
+
+  private @Nullable Throwable failure;
+  private @Nullable String reason;
+
+  /** The number of the current (or last) attempt; 0 before the first. */
+  private volatile int attempt;
+
+  private @Nullable List<Results.AttemptRecord> failedAttempts;
+  private long queuedAt;
+  private boolean queued;
+  private boolean started;
+  private long startedAt;
+  private long finishedAt;
+  private @Nullable String whereName;
+  private byte whereKind;
+
+  @GuardedBy("this")
+  private @Nullable Thread thread;
+
+  @GuardedBy("this")
+  private @Nullable Control control;
+
+  @GuardedBy("this")
+  private boolean interruptedByUs;
+
+  /** Set when the scope asks this task to stop. */
+  private volatile boolean cancelRequested;
+
+  /** The timeout of the attempt in flight fired; the report to fail it with. */
+  private volatile @Nullable TaskTimeoutException timedOut;
+
+  private TimeSource.@Nullable Scheduled timer;
+
+  private Invoker.@Nullable Bound bound;
+
+  TaskNode(
+      Execution exec,
+      Task spec,
+      Invoker invoker,
+      TaskNode<?>[] inputs,
+      @Nullable StackTraceElement submitSite,
+      @Nullable Node<?> template) {
+    this.exec = exec;
+    this.name = spec.name();
+    this.spec = spec;
+    this.invoker = invoker;
+    this.inputs = inputs;
+    this.submitSite = submitSite;
+    this.template = template;
+    PENDING.setRelease(this, inputs.length + 1);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Handle
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  @SuppressWarnings({"unchecked", "NullAway"}) // a body may return null; T is then a nullable type
+  public T get() {
+    exec.checkReadable(name);
+    int s = state;
+    if (s == SUCCEEDED) {
+      return (T) value;
+    }
+    IllegalStateException e = new IllegalStateException("task '" + name + "' has no result: " + describeOutcome());
+    if (s == FAILED && failure != null) {
+      e.initCause(failure);
+    }
+    throw e;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Outcome<T> outcome() {
+    exec.checkReadable(name);
+    return outcomeNow();
+  }
+
+  @SuppressWarnings("unchecked")
+  Outcome<T> outcomeNow() {
+    return switch (state) {
+      case SUCCEEDED -> new Outcome.Succeeded<>((T) value);
+      case FAILED -> new Outcome.Failed<>(failureOrUnknown(), where(), attempt, spec.retry().maxAttempts());
+      case CANCELLED -> new Outcome.Cancelled<>(reasonOrUnknown());
+      case SKIPPED -> new Outcome.Skipped<>(reasonOrUnknown());
+      default -> throw new IllegalStateException("task '" + name + "' has not finished");
+    };
+  }
+
+  private Throwable failureOrUnknown() {
+    Throwable f = failure;
+    return f != null ? f : new IllegalStateException("task '" + name + "' failed without an exception");
+  }
+
+  private String reasonOrUnknown() {
+    String r = reason;
+    return r != null ? r : "no reason recorded";
+  }
+
+  String describeOutcome() {
+    return switch (state) {
+      case SUCCEEDED -> "it succeeded";
+      case FAILED -> "it failed on " + where() + ": " + failureOrUnknown();
+      case CANCELLED -> "it was cancelled, " + reasonOrUnknown();
+      case SKIPPED -> "it was skipped, " + reasonOrUnknown();
+      default -> "it has not finished";
+    };
+  }
+
+  Results.TaskRecord record(long origin) {
+    List<Results.AttemptRecord> attempts = new ArrayList<>();
+    List<Results.AttemptRecord> failed = failedAttempts;
+    if (failed != null) {
+      attempts.addAll(failed);
+    }
+    int s = state;
+    boolean lastStarted = started && (failed == null || failed.size() < attempt);
+    if (lastStarted) {
+      Throwable f = s == FAILED ? failure : null;
+      attempts.add(new Results.AttemptRecord(attempt, where(), offset(startedAt, origin), offset(finishedAt, origin), f));
+    }
+    return new Results.TaskRecord(
+        name, outcomeNow(), attempts, queued ? offset(queuedAt, origin) : null, offset(finishedAt, origin));
+  }
+
+  private static Duration offset(long t, long origin) {
+    return Duration.ofNanos(Math.max(0, t - origin));
+  }
+
+  @Override
+  public String toString() {
+    return "task '" + name + "'";
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Attempt (the runner's view)
+
+  @Override
+  public String taskName() {
+    return name;
+  }
+
+  @Override
+  public int number() {
+    return attempt;
+  }
+
+  @Override
+  public int maxAttempts() {
+    return spec.retry().maxAttempts();
+  }
+
+  @Override
+  public Semantics semantics() {
+    return spec.semantics();
+  }
+
+  @Override
+  public Invocation invocation() {
+    Invoker.Bound b = bound;
+    if (b == null) {
+      b = new Invoker.Bound(invoker, inputValues());
+      bound = b;
+    }
+    return b;
+  }
+
+  private @Nullable Object[] inputValues() {
+    Object[] values = new Object[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      values[i] = inputs[i].value;
+    }
+    return values;
+  }
+
+  @Override
+  public void run() {
+    if (!STATE.compareAndSet(this, QUEUED, RUNNING)) {
+      return; // skipped while it waited in the runner's queue
+    }
+    Thread current = Thread.currentThread();
+    boolean stopping;
+    synchronized (this) {
+      stopping = exec.stopping();
+      if (!stopping) {
+        thread = current;
+      }
+    }
+    if (stopping) {
+      skipAfterStart();
+      return;
+    }
+    startedAt = exec.now();
+    started = true;
+    whereName = current.getName();
+    whereKind = current.isVirtual() ? WHERE_VIRTUAL : WHERE_THREAD;
+    startTimer();
+    Object result = null;
+    Throwable error = null;
+    try {
+      result = invoker.invoke(inputValues());
+    } catch (Throwable t) {
+      error = t;
+    }
+    synchronized (this) {
+      thread = null;
+      if (interruptedByUs) {
+        interruptedByUs = false;
+        Thread.interrupted(); // ours: the body has ended, the interrupt must not outlive it
+      }
+    }
+    endAttempt(result, error);
+  }
+
+  @Override
+  public void started(String where, Control control) {
+    if (!STATE.compareAndSet(this, QUEUED, RUNNING)) {
+      control.cancel();
+      return;
+    }
+    boolean stopping;
+    synchronized (this) {
+      stopping = exec.stopping();
+      if (!stopping) {
+        this.control = control;
+      }
+    }
+    if (stopping) {
+      control.cancel();
+      skipAfterStart();
+      return;
+    }
+    startedAt = exec.now();
+    started = true;
+    whereName = where;
+    whereKind = WHERE_TEXT;
+    startTimer();
+  }
+
+  @Override
+  public void succeeded(@Nullable Object result) {
+    if (detachRemote()) {
+      endAttempt(result, null);
+    }
+  }
+
+  @Override
+  public void failed(Throwable failure) {
+    if (state == QUEUED && STATE.compareAndSet(this, QUEUED, RUNNING)) {
+      // The runner could not start it at all.
+      startedAt = exec.now();
+      started = true;
+      whereName = exec.runnerName();
+      whereKind = WHERE_TEXT;
+      endAttempt(null, failure);
+      return;
+    }
+    if (detachRemote()) {
+      endAttempt(null, failure);
+    }
+  }
+
+  private boolean detachRemote() {
+    synchronized (this) {
+      if (state != RUNNING || control == null) {
+        return false;
+      }
+      control = null;
+      return true;
+    }
+  }
+
+  private void skipAfterStart() {
+    // Won the race to start, but the scope is already stopping: it never ran.
+    reason = exec.notStartedReason();
+    finishedAt = exec.now();
+    STATE.setVolatile(this, SKIPPED);
+    completeTerminal(false);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Timeouts
+
+  private void startTimer() {
+    Duration timeout = spec.timeout();
+    timedOut = null;
+    if (timeout != null) {
+      int number = attempt;
+      timer = exec.time().schedule(timeout, () -> onTimeout(number, timeout));
+    }
+  }
+
+  private void stopTimer() {
+    TimeSource.Scheduled t = timer;
+    if (t != null) {
+      timer = null;
+      t.cancel();
+    }
+  }
+
+  private void onTimeout(int number, Duration timeout) {
+    if (state != RUNNING || attempt != number || timedOut != null) {
+      return;
+    }
+    List<TaskTimeoutException.RunningTask> running = exec.runningStacks(this);
+    TaskTimeoutException report =
+        new TaskTimeoutException(name, timeout, number, maxAttempts(), where(), running);
+    synchronized (this) {
+      if (state != RUNNING || attempt != number) {
+        return;
+      }
+      timedOut = report;
+      stopRunningAttempt();
+    }
+  }
+
+  /** The stack of this task's attempt in flight, or null if it is not running. */
+  TaskTimeoutException.@Nullable RunningTask runningStack() {
+    Thread t;
+    Control c;
+    synchronized (this) {
+      if (state != RUNNING) {
+        return null;
+      }
+      t = thread;
+      c = control;
+    }
+    StackTraceElement[] stack = t != null ? t.getStackTrace() : c != null ? c.stack() : new StackTraceElement[0];
+    return new TaskTimeoutException.RunningTask(name, where(), List.of(stack));
+  }
+
+  @GuardedBy("this")
+  private void stopRunningAttempt() {
+    Thread t = thread;
+    if (t != null) {
+      interruptedByUs = true;
+      t.interrupt();
+    } else if (control != null) {
+      control.cancel();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Completion
+
+  private void endAttempt(@Nullable Object result, @Nullable Throwable error) {
+    stopTimer();
+    finishedAt = exec.now();
+    TaskTimeoutException timeout = timedOut;
+    if (cancelRequested) {
+      if (error == null && timeout == null) {
+        succeed(result);
+      } else {
+        cancelAfterStart(error);
+      }
+      return;
+    }
+    if (timeout != null) {
+      if (error != null && error != timeout) {
+        timeout.initCause(error);
+      }
+      error = timeout;
+    } else if (error == null && exec.strictTransfer()) {
+      error = TransferCheck.checkResult(name, result);
+    }
+    if (error == null) {
+      succeed(result);
+    } else if (attempt < maxAttempts() && !exec.stopping() && !(error instanceof VirtualMachineError)) {
+      retry(error);
+    } else {
+      fail(error);
+    }
+  }
+
+  private void retry(Throwable error) {
+    int failedNumber = attempt;
+    addFailedAttempt(error);
+    Duration wait = spec.retry().backoffAfter(failedNumber);
+    exec.attemptFailed(this, error);
+    STATE.setVolatile(this, BACKOFF);
+    attempt = failedNumber + 1;
+    started = false;
+    if (wait.isZero()) {
+      requeue();
+    } else {
+      exec.time().schedule(wait, this::requeue);
+    }
+  }
+
+  private void requeue() {
+    if (STATE.compareAndSet(this, BACKOFF, QUEUED)) {
+      if (exec.stopping() && STATE.compareAndSet(this, QUEUED, CANCELLED)) {
+        reason = "retry cancelled, " + exec.notStartedReason();
+        completeTerminal(false);
+        return;
+      }
+      exec.dispatch(this);
+    }
+  }
+
+  private void addFailedAttempt(Throwable error) {
+    List<Results.AttemptRecord> list = failedAttempts;
+    if (list == null) {
+      list = new ArrayList<>(2);
+      failedAttempts = list;
+    }
+    list.add(new Results.AttemptRecord(attempt, where(), Duration.ofNanos(startedAt - exec.origin()),
+        Duration.ofNanos(finishedAt - exec.origin()), error));
+  }
+
+  private void succeed(@Nullable Object result) {
+    value = result;
+    STATE.setVolatile(this, SUCCEEDED);
+    completeTerminal(true);
+  }
+
+  private void fail(Throwable error) {
+    failure = error;
+    STATE.setVolatile(this, FAILED);
+    // Dependents first, so that they are reported as skipped for this input rather than
+    // swept by the stop that the failure starts; the count drops last, so join cannot
+    // return before the failure is recorded.
+    skipDependents(this, takeDependents());
+    exec.taskFailed(this);
+    exec.taskDone();
+  }
+
+  private void cancelAfterStart(@Nullable Throwable thrown) {
+    reason = exec.interruptedReason();
+    if (thrown != null && !(thrown instanceof InterruptedException)) {
+      addFailedAttempt(thrown); // kept in the record, not reported as a failure
+    }
+    STATE.setVolatile(this, CANCELLED);
+    completeTerminal(false);
+  }
+
+  /**
+   * Releases the dependents of a task that has just reached a terminal state, then tells the
+   * execution. Dependents of a task that did not succeed are skipped, transitively, without
+   * recursion (a chain of 100,000 tasks must not overflow the stack).
+   */
+  private void completeTerminal(boolean success) {
+    TaskNode<?>[] deps = takeDependents();
+    if (success) {
+      for (int i = 0; i < deps.length && deps[i] != null; i++) {
+        deps[i].inputSucceeded();
+      }
+    } else {
+      skipDependents(this, deps);
+    }
+    exec.taskDone();
+  }
+
+  private static void skipDependents(TaskNode<?> origin, TaskNode<?>[] deps) {
+    ArrayList<TaskNode<?>> work = null;
+    TaskNode<?> cause = origin;
+    TaskNode<?>[] current = deps;
+    int index = 0;
+    while (true) {
+      for (int i = 0; i < current.length && current[i] != null; i++) {
+        TaskNode<?> d = current[i];
+        if (d.skip(cause.inputReason())) {
+          if (work == null) {
+            work = new ArrayList<>();
+          }
+          work.add(d);
+        }
+      }
+      if (work == null || index >= work.size()) {
+        return;
+      }
+      cause = work.get(index++);
+      current = cause.takeDependents();
+    }
+  }
+
+  private String inputReason() {
+    return switch (state) {
+      case FAILED -> "its input '" + name + "' failed";
+      case CANCELLED -> "its input '" + name + "' was cancelled";
+      default -> "its input '" + name + "' was skipped";
+    };
+  }
+
+  /** Skips a waiting task; returns whether this call did it. Does not release its dependents. */
+  private boolean skip(String why) {
+    if (STATE.compareAndSet(this, WAITING, SKIPPED)) {
+      reason = why;
+      finishedAt = exec.now();
+      exec.taskDone();
+      return true;
+    }
+    return false;
+  }
+
+  private TaskNode<?>[] takeDependents() {
+    synchronized (this) {
+      TaskNode<?>[] d = dependents;
+      dependents = NO_DEPENDENTS;
+      return d == null ? NO_DEPENDENTS : d;
+    }
+  }
+
+  private static final TaskNode<?>[] NO_DEPENDENTS = new TaskNode<?>[0];
+
+  // ---------------------------------------------------------------------------------------
+  // Wiring (fork time)
+
+  /**
+   * Registers {@code dependent} to hear of this task's end. If this task has already ended,
+   * acts on it at once: a success counts down the dependent's inputs; anything else skips it.
+   */
+  void addDependent(TaskNode<?> dependent) {
+    synchronized (this) {
+      if (dependents != NO_DEPENDENTS) {
+        TaskNode<?>[] d = dependents;
+        if (d == null) {
+          d = new TaskNode<?>[2];
+          dependents = d;
+        } else if (dependentCount == d.length) {
+          d = java.util.Arrays.copyOf(d, d.length * 2);
+          dependents = d;
+        }
+        d[dependentCount++] = dependent;
+        return;
+      }
+    }
+    if (state == SUCCEEDED) {
+      dependent.inputSucceeded();
+    } else if (dependent.skip(inputReason())) {
+      skipDependents(dependent, dependent.takeDependents());
+    }
+  }
+
+  /** Drops the fork guard: from here on, the last input to succeed makes the task ready. */
+  void wired() {
+    inputSucceeded();
+  }
+
+  private void inputSucceeded() {
+    if ((int) PENDING.getAndAdd(this, -1) == 1) {
+      ready();
+    }
+  }
+
+  private void ready() {
+    if (exec.stopping()) {
+      if (skip(exec.notStartedReason())) {
+        skipDependents(this, takeDependents());
+      }
+      return;
+    }
+    if (STATE.compareAndSet(this, WAITING, QUEUED)) {
+      attempt = 1;
+      queuedAt = exec.now();
+      queued = true;
+      exec.dispatch(this);
+    }
+  }
+
+  /** Asks a task of a stopping scope to stop: skips it if it has not started, interrupts it if it runs. */
+  void stop() {
+    while (true) {
+      int s = state;
+      switch (s) {
+        case WAITING, QUEUED -> {
+          if (STATE.compareAndSet(this, s, SKIPPED)) {
+            reason = exec.notStartedReason();
+            finishedAt = exec.now();
+            completeTerminal(false);
+            return;
+          }
+        }
+        case BACKOFF -> {
+          if (STATE.compareAndSet(this, BACKOFF, CANCELLED)) {
+            reason = "retry cancelled, " + exec.notStartedReason();
+            finishedAt = exec.now();
+            completeTerminal(false);
+            return;
+          }
+        }
+        case RUNNING -> {
+          cancelRequested = true;
+          synchronized (this) {
+            if (state == RUNNING) {
+              stopRunningAttempt();
+            }
+          }
+          return;
+        }
+        default -> {
+          return; // already finished
+        }
+      }
+    }
+  }
+
+  int state() {
+    return state;
+  }
+
+  @Nullable Throwable failure() {
+    return failure;
+  }
+
+  @Nullable String reason() {
+    return reason;
+  }
+
+  int attempt() {
+    return attempt;
+  }
+
+  @Nullable List<Results.AttemptRecord> failedAttempts() {
+    return failedAttempts;
+  }
+
+  String where() {
+    String n = whereName;
+    return switch (whereKind) {
+      case WHERE_THREAD -> exec.runnerName() + ", thread '" + n + "'";
+      case WHERE_VIRTUAL -> exec.runnerName() + ", virtual thread '" + n + "'";
+      case WHERE_TEXT -> exec.runnerName() + ", " + n;
+      default -> exec.runnerName() + ", not started";
+    };
+  }
+}

@@ -1,0 +1,36 @@
+package dev.heddle;
+
+import java.time.Duration;
+
+/**
+ * Where a runner reads the time and schedules timeouts and retry backoffs.
+ *
+ * <p>Runners use the system's monotonic clock unless given another time source in their
+ * {@link RunnerOptions}. Tests pass a manual clock (the {@code heddle-testing} kit has one)
+ * so that timeouts and backoffs fire when the test says, without sleeping.
+ *
+ * <p>Implementations must be safe for use by any thread.
+ */
+public interface TimeSource {
+
+  /** The current time in nanoseconds, from an arbitrary origin; never decreases. Never blocks. */
+  long nanoTime();
+
+  /**
+   * Runs {@code action} once, after {@code delay}, on a thread of the time source's choosing.
+   * The action must be short and must not block. Never blocks.
+   *
+   * @return a handle that cancels the action if it has not started
+   * @throws java.util.concurrent.RejectedExecutionException if the time source is closed
+   */
+  Scheduled schedule(Duration delay, Runnable action);
+
+  /** A scheduled action. */
+  interface Scheduled {
+    /**
+     * Cancels the action if it has not started; does nothing otherwise. Never blocks; any
+     * thread may call it.
+     */
+    void cancel();
+  }
+}

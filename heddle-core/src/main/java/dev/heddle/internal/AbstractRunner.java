@@ -1,0 +1,103 @@
+package dev.heddle.internal;
+
+import dev.heddle.Runner;
+import dev.heddle.RunnerOptions;
+import dev.heddle.TimeSource;
+import dev.heddle.spi.Attempt;
+import dev.heddle.spi.Dispatcher;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What the in-JVM runners share: a name, options, a time source, named threads, and a close
+ * that waits until every thread the runner started has ended.
+ */
+abstract class AbstractRunner implements Runner {
+
+  private final String name;
+  private final RunnerOptions options;
+  final Threads threads;
+  private final SystemTimeSource systemTime;
+  private final TimeSource time;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  AbstractRunner(String kind, String name, RunnerOptions options) {
+    this.name = name;
+    this.options = Objects.requireNonNull(options, "options");
+    this.threads = new Threads(kind);
+    this.systemTime = new SystemTimeSource(threads);
+    TimeSource given = options.timeSource();
+    this.time = given != null ? given : systemTime;
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  @Override
+  public final RunnerOptions options() {
+    return options;
+  }
+
+  @Override
+  public final Dispatcher open(Runnable wakeOwner) {
+    checkOpen();
+    return newDispatcher(wakeOwner);
+  }
+
+  final void checkOpen() {
+    if (closed.get()) {
+      throw new IllegalStateException("runner " + name + " is closed; open scopes and run graphs before closing it");
+    }
+  }
+
+  final boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Fails an attempt that arrives after close, instead of dropping it. */
+  final boolean rejectIfClosed(Attempt attempt) {
+    if (closed.get()) {
+      attempt.failed(new IllegalStateException(
+          "runner " + name + " was closed before task '" + attempt.taskName() + "' could start"));
+      return true;
+    }
+    return false;
+  }
+
+  final TimeSource time() {
+    return time;
+  }
+
+  abstract Dispatcher newDispatcher(Runnable wakeOwner);
+
+  /** Stops the runner's executors and waits for them; returns whether the wait was interrupted. */
+  abstract boolean shutdown();
+
+  @Override
+  public final void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    boolean interrupted = shutdown();
+    interrupted |= systemTime.close();
+    interrupted |= threads.joinAll();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Runner." + name;
+  }
+
+  /** A dispatcher whose time source is the runner's. */
+  abstract class BaseDispatcher implements Dispatcher {
+    @Override
+    public TimeSource timeSource() {
+      return time;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+package dev.heddle.internal;
+
+import dev.heddle.RunnerOptions;
+import dev.heddle.spi.Dispatcher;
+
+/** Runs each scope's tasks on its owner's thread, in the order they become ready. */
+public final class InlineRunner extends AbstractRunner {
+
+  public InlineRunner(RunnerOptions options) {
+    super("inline", "inline", options);
+  }
+
+  @Override
+  Dispatcher newDispatcher(Runnable wakeOwner) {
+    return new OwnerThreadDispatcher(this, wakeOwner, null);
+  }
+
+  @Override
+  boolean shutdown() {
+    return false;
+  }
+}

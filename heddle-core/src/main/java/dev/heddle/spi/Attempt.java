@@ -1,0 +1,75 @@
+package dev.heddle.spi;
+
+import dev.heddle.Semantics;
+import java.io.Serializable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One attempt at running one task, handed by the engine to a {@link Dispatcher}.
+ *
+ * <p>A runner finishes an attempt in exactly one of two ways:
+ * <ul>
+ *   <li>in this JVM: call {@link #run()} on the thread that should run the body; or
+ *   <li>elsewhere: send {@link #invocation()}, call {@link #started} when the body starts,
+ *       then exactly one of {@link #succeeded} or {@link #failed}.
+ * </ul>
+ * Every method may be called from any thread and never blocks; none throws for an attempt
+ * whose scope has been cancelled meanwhile: the engine records the right outcome itself.
+ */
+public interface Attempt {
+
+  /** The task's name. */
+  String taskName();
+
+  /** This attempt's number, from 1. */
+  int number();
+
+  /** The number of attempts the task's retry policy allows. */
+  int maxAttempts();
+
+  /** The task's declared semantics. */
+  Semantics semantics();
+
+  /**
+   * Runs the body on the calling thread and records its outcome. Returns normally whatever
+   * the body does; the body's exception becomes the attempt's failure. Interrupts that the
+   * engine sends to cancel or time out the attempt are cleared before this method returns;
+   * other interrupts are left as they are.
+   */
+  void run();
+
+  /**
+   * The body and its input values, ready to be serialized and invoked elsewhere. Each call
+   * returns the same value for the same attempt.
+   */
+  Invocation invocation();
+
+  /**
+   * Reports that the body started elsewhere.
+   *
+   * @param where a description of where it runs, such as {@code "worker pid 4121"}
+   * @param control how the engine cancels it and asks for its stack
+   */
+  void started(String where, Control control);
+
+  /** Reports the value the body returned elsewhere. */
+  void succeeded(@Nullable Object result);
+
+  /** Reports that the body threw elsewhere, or that the attempt could not be run at all. */
+  void failed(Throwable failure);
+
+  /** A task body with its inputs, to be invoked where the runner chooses. */
+  interface Invocation extends Serializable {
+    /** Invokes the body. */
+    @Nullable Object invoke() throws Exception;
+  }
+
+  /** How the engine reaches an attempt that runs elsewhere. */
+  interface Control {
+    /** Asks the attempt to stop (an interrupt, where it runs). Never blocks. */
+    void cancel();
+
+    /** The attempt's current stack, as well as the runner can tell; may be empty. May block briefly. */
+    StackTraceElement[] stack();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.heddle.spi;
+
+import dev.heddle.TimeSource;
+
+/**
+ * One scope's connection to a runner: where the engine sends each attempt that is ready to
+ * run. A runner creates one per scope in {@link dev.heddle.Runner#open(Runnable)}.
+ *
+ * <p>The engine calls {@link #dispatch} from any thread: the scope's owner, a runner thread
+ * that finished an input, or the time source's thread when a retry's backoff ends.
+ */
+public interface Dispatcher {
+
+  /**
+   * Arranges for {@code attempt} to run, now or later, here or elsewhere. Never blocks.
+   *
+   * <p>An implementation either calls {@link Attempt#run()} on a thread of its choosing
+   * (in-JVM runners), or reports the attempt's life through {@link Attempt#started}, {@link
+   * Attempt#succeeded} and {@link Attempt#failed} (runners that execute elsewhere). Either
+   * way it must finish every attempt it accepts: an attempt it cannot run is {@linkplain
+   * Attempt#failed failed} with the reason, never dropped.
+   */
+  void dispatch(Attempt attempt);
+
+  /**
+   * Runs work that must run on the scope owner's thread, if there is any ready. The engine
+   * calls this from the owner's thread, repeatedly, while the owner waits in {@code join}.
+   * Runners that never run bodies on the owner's thread keep the default, which does nothing.
+   *
+   * @return whether anything ran
+   */
+  default boolean runOwnerWork() {
+    return false;
+  }
+
+  /** The time source for this scope's timeouts and retry backoffs. Never blocks. */
+  TimeSource timeSource();
+
+  /**
+   * Called once by the engine when the scope has ended and every attempt it dispatched has
+   * finished. Never blocks for long.
+   */
+  default void close() {}
+}

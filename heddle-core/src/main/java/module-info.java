@@ -1,0 +1,14 @@
+/**
+ * Heddle's core: tasks, scopes, graphs, the in-JVM runners and the errors they report.
+ *
+ * <p>Exports only API packages: {@code dev.heddle} for users and {@code dev.heddle.spi}
+ * for runner implementations. The engine lives in {@code dev.heddle.internal}, which is
+ * not exported. The module has no runtime dependencies beyond {@code java.base}.
+ */
+module dev.heddle.core {
+  requires static org.jspecify;
+  requires static com.google.errorprone.annotations;
+
+  exports dev.heddle;
+  exports dev.heddle.spi;
+}

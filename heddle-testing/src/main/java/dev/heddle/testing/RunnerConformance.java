@@ -1,0 +1,565 @@
+package dev.heddle.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.heddle.Graph;
+import dev.heddle.Handle;
+import dev.heddle.Node;
+import dev.heddle.Outcome;
+import dev.heddle.Results;
+import dev.heddle.Retry;
+import dev.heddle.Runner;
+import dev.heddle.RunnerOptions;
+import dev.heddle.Scope;
+import dev.heddle.Task;
+import dev.heddle.TaskFailedException;
+import dev.heddle.TaskTimeoutException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The behaviour every runner must show, as JUnit tests. A runner proves it conforms by a
+ * test class that extends this one and says how to make it:
+ *
+ * <pre>{@code
+ * class ThreadsRunnerTest extends RunnerConformance {
+ *   @Override
+ *   protected Runner newRunner(RunnerOptions options) {
+ *     return Runner.threads(4, options);
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Each test gets a fresh runner whose options have the strict transfer check on and a
+ * {@link ManualClock} as time source, so every body here is serializable (it could run in a
+ * worker process) and no test sleeps to wait for a timeout. After each test the runner is
+ * closed and no thread whose name starts with {@code heddle-} may be left alive.
+ *
+ * <p>Runners that run one task at a time on the scope owner's thread ({@code inline},
+ * {@code seeded}) override {@link #concurrent()} to return false: the tests that need two
+ * bodies running at once are then replaced by their sequential counterparts.
+ */
+@Timeout(120)
+public abstract class RunnerConformance {
+
+  private static final Duration LONG = Duration.ofSeconds(60);
+
+  /** Makes the runner under test with the given options. */
+  protected abstract Runner newRunner(RunnerOptions options);
+
+  /** Whether the runner runs several task bodies at the same time. */
+  protected boolean concurrent() {
+    return true;
+  }
+
+  /** The runner under test; fresh for each test. */
+  protected Runner runner;
+
+  /** The runner's time source; fresh for each test. */
+  protected ManualClock clock;
+
+  @TempDir
+  @SuppressWarnings("NullAway.Init")
+  Path temp;
+
+  @SuppressWarnings("NullAway.Init")
+  protected RunnerConformance() {}
+
+  @BeforeEach
+  void openRunner() {
+    clock = new ManualClock();
+    runner = newRunner(RunnerOptions.defaults().strictTransfer(true).timeSource(clock));
+  }
+
+  @AfterEach
+  void closeRunnerAndCheckLeaks() {
+    runner.close();
+    LeakCheck.assertNoThreads("heddle-", Duration.ofSeconds(5));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Results and ordering
+
+  @Test
+  void join_afterSuccess_deliversEveryResult() throws InterruptedException {
+    try (Scope scope = Scope.open(runner)) {
+      Handle<Integer> a = scope.fork("a", () -> 2);
+      Handle<Integer> b = scope.fork("b", a, x -> x * 10);
+      Handle<String> c = scope.fork("c", a, b, (x, y) -> x + "+" + y);
+      Handle<String> d = scope.fork("d", a, b, c, (x, y, z) -> z + "=" + (x + y));
+      Handle<Integer> sum = scope.fork("sum", List.of(a, b), (List<Integer> xs) -> xs.stream().mapToInt(i -> i).sum());
+      Handle<List<Object>> none = scope.fork("none", List.<Handle<Object>>of(), xs -> List.copyOf(xs));
+      scope.join();
+      assertEquals(2, a.get());
+      assertEquals(20, b.get());
+      assertEquals("2+20", c.get());
+      assertEquals("2+20=22", d.get());
+      assertEquals(22, sum.get());
+      assertEquals(List.of(), none.get());
+      assertEquals(new Outcome.Succeeded<>(22), sum.outcome());
+    }
+  }
+
+  @Test
+  void dependents_startOnlyAfterTheirInputsFinished() throws InterruptedException {
+    Graph.Builder g = Graph.builder();
+    Node<String> top = g.add("top", () -> "t");
+    Node<String> left = g.add("left", top, t -> t + "l");
+    Node<String> right = g.add("right", top, t -> t + "r");
+    Node<String> bottom = g.add("bottom", left, right, (l, r) -> l + r);
+    Results results = g.build().run(runner);
+    assertEquals("tltr", results.get(bottom));
+    for (String[] edge : new String[][] {{"top", "left"}, {"top", "right"}, {"left", "bottom"}, {"right", "bottom"}}) {
+      Results.TaskRecord input = results.task(edge[0]);
+      Results.TaskRecord dependent = results.task(edge[1]);
+      Duration inputEnd = input.attempts().get(0).finished();
+      Duration dependentStart = dependent.attempts().get(0).started();
+      assertFalse(dependentStart.compareTo(inputEnd) < 0,
+          edge[1] + " started at " + dependentStart + ", before its input " + edge[0] + " finished at " + inputEnd);
+    }
+  }
+
+  @Test
+  void graph_runsManyTimes_withIndependentResults() throws InterruptedException {
+    Graph.Builder g = Graph.builder();
+    Node<Integer> one = g.add("one", () -> 1);
+    Node<Integer> two = g.add("two", one, x -> x + 1);
+    Graph graph = g.build();
+    for (int i = 0; i < 5; i++) {
+      assertEquals(2, graph.run(runner).get(two));
+    }
+  }
+
+  @Test
+  void graph_of100kNodes_runsToTheRightAnswer() throws InterruptedException {
+    // 1,000 chains of 100 increments, gathered by a fan-in of fan-ins.
+    Graph.Builder g = Graph.builder();
+    List<Node<Long>> ends = new ArrayList<>();
+    for (int c = 0; c < 1_000; c++) {
+      Node<Long> n = g.add(Task.named("c" + c + "-0"), () -> 0L);
+      for (int i = 1; i < 99; i++) {
+        n = g.add("c" + c + "-" + i, n, x -> x + 1);
+      }
+      ends.add(n);
+    }
+    List<Node<Long>> groups = new ArrayList<>();
+    for (int i = 0; i < 1_000; i += 100) {
+      groups.add(g.add("group" + i, ends.subList(i, i + 100), (List<Long> xs) -> xs.stream().mapToLong(x -> x).sum()));
+    }
+    Node<Long> total = g.add("total", groups, (List<Long> xs) -> xs.stream().mapToLong(x -> x).sum());
+    Graph graph = g.build();
+    assertTrue(graph.size() >= 99_000, "graph has " + graph.size() + " nodes");
+    assertEquals(1_000L * 98, graph.run(runner).get(total));
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Failure
+
+  @Test
+  void join_afterFailure_throwsWithCauseAndSkipsDependents() throws InterruptedException {
+    TaskFailedException e;
+    Handle<Integer> ok;
+    try (Scope scope = Scope.open(runner)) {
+      ok = scope.fork("ok", () -> 1);
+      Handle<Integer> parse = scope.fork("parse", () -> {
+        throw new IOException("bad header");
+      });
+      Handle<Integer> merge = scope.fork("merge", ok, parse, (x, y) -> x + y);
+      scope.fork("report", merge, m -> "report " + m);
+      e = assertThrows(TaskFailedException.class, scope::join);
+    }
+    assertEquals("parse", e.task());
+    assertInstanceOf(IOException.class, e.getCause());
+    assertEquals("bad header", e.failure().getMessage());
+    assertTrue(e.stopped().contains("merge: skipped, its input 'parse' failed"), e.stopped().toString());
+    assertTrue(e.stopped().contains("report: skipped, its input 'merge' was skipped"), e.stopped().toString());
+    assertTrue(message(e).contains("task 'parse' failed on " + runner.name()), e.getMessage());
+    assertTrue(message(e).contains("(attempt 1 of 1)"), e.getMessage());
+    assertTrue(message(e).contains("merge: skipped, its input 'parse' failed"), e.getMessage());
+    assertTrue(e.where().startsWith(runner.name()), e.where());
+    assertInstanceOf(Outcome.Skipped.class, e.results().outcome("report"));
+    Outcome<?> okOutcome = e.results().outcome("ok");
+    if (okOutcome instanceof Outcome.Succeeded<?> s) {
+      assertEquals(1, s.value()); // what succeeded stays available
+    }
+  }
+
+  @Test
+  void failure_path_namesTheChainOfInputs() throws InterruptedException {
+    try (Scope scope = Scope.open(runner)) {
+      Handle<String> fetch = scope.fork("fetch", () -> "x");
+      Handle<String> parse = scope.fork("parse", fetch, s -> s + "y");
+      scope.fork("validate", parse, s -> {
+        throw new IllegalStateException("invalid: " + s);
+      });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals(List.of("fetch", "parse", "validate"), e.path());
+      assertTrue(message(e).contains("path: fetch -> parse -> validate"), e.getMessage());
+    }
+  }
+
+  @Test
+  void firstFailure_interruptsRunningSiblings_andReportsThemCancelled() throws InterruptedException {
+    assumeTrue(concurrent(), "needs two bodies running at once");
+    Gate started = Gate.in(temp);
+    Gate never = Gate.in(temp);
+    try (Scope scope = Scope.open(runner)) {
+      Handle<String> slow = scope.fork("slow", () -> {
+        started.arrive();
+        return never.awaitOpen(LONG) ? "opened" : "ran to the end";
+      });
+      scope.fork("boom", () -> {
+        started.awaitArrivals(1, LONG);
+        throw new IllegalStateException("boom");
+      });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals("boom", e.task());
+      assertEquals(new Outcome.Cancelled<>("interrupted, 'boom' failed"), slow.outcome());
+      assertTrue(e.stopped().contains("slow: cancelled, interrupted, 'boom' failed"), e.stopped().toString());
+      assertEquals(0, e.getSuppressed().length, "a cancelled task is not a failure");
+    }
+  }
+
+  @Test
+  void firstFailure_skipsTasksNotYetStarted() throws InterruptedException {
+    assumeFalse(concurrent(), "on a concurrent runner, whether a sibling started is a race");
+    try (Scope scope = Scope.open(runner)) {
+      scope.fork("boom", () -> {
+        throw new IllegalStateException("boom");
+      });
+      Handle<String> later = scope.fork("later", () -> "ran");
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      if (!(later.outcome() instanceof Outcome.Succeeded)) { // the seeded runner may run it first
+        assertEquals(new Outcome.Skipped<>("not started, 'boom' failed"), later.outcome());
+        assertTrue(e.stopped().contains("later: skipped, not started, 'boom' failed"), e.stopped().toString());
+      }
+    }
+  }
+
+  @Test
+  void otherFailures_areAttachedAsSuppressed() throws InterruptedException {
+    assumeTrue(concurrent(), "needs two bodies running at once");
+    Gate both = Gate.in(temp);
+    try (Scope scope = Scope.open(runner)) {
+      for (String name : List.of("first", "second")) {
+        scope.fork(name, () -> {
+          both.arrive();
+          both.awaitArrivals(2, LONG);
+          throw new IllegalStateException(name + " failed");
+        });
+      }
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      List<String> messages = new ArrayList<>();
+      messages.add(e.failure().getMessage());
+      for (Throwable s : e.getSuppressed()) {
+        messages.add(s.getMessage());
+      }
+      // The second may have failed, or been cancelled while it threw: never lost, never both.
+      assertTrue(messages.contains(e.task() + " failed"), messages.toString());
+      assertTrue(messages.size() == 2 || e.stopped().size() == 1, messages + " " + e.stopped());
+    }
+  }
+
+  @Test
+  void close_withoutJoin_afterAFailure_stillThrows() throws InterruptedException {
+    assumeTrue(concurrent(), "on the owner's thread nothing runs before join");
+    Gate started = Gate.in(temp);
+    Gate interrupted = Gate.in(temp);
+    Gate never = Gate.in(temp);
+    Scope scope = Scope.open(runner);
+    scope.fork("watcher", () -> {
+      started.arrive();
+      try {
+        return never.awaitOpen(LONG);
+      } catch (InterruptedException e) {
+        interrupted.arrive(); // the failure below has stopped the scope
+        throw e;
+      }
+    });
+    scope.fork("boom", () -> {
+      started.awaitArrivals(1, LONG);
+      throw new IllegalStateException("boom");
+    });
+    interrupted.awaitArrivals(1, LONG);
+    TaskFailedException e = assertThrows(TaskFailedException.class, scope::close);
+    assertEquals("boom", e.task());
+  }
+
+  @Test
+  void close_withoutJoin_cancelsAndWaitsForRunningTasks() throws InterruptedException {
+    assumeTrue(concurrent(), "needs a body running while the owner closes");
+    Gate started = Gate.in(temp);
+    Gate never = Gate.in(temp);
+    Handle<Boolean> slow;
+    try (Scope scope = Scope.open(runner)) {
+      slow = scope.fork("slow", () -> {
+        started.arrive();
+        return never.awaitOpen(LONG);
+      });
+      started.awaitArrivals(1, LONG);
+    }
+    assertEquals(new Outcome.Cancelled<>("interrupted, the scope was closed before join"), slow.outcome());
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Cancellation from outside
+
+  @Test
+  void cancel_fromAnotherThread_stopsRunningTasks_andJoinReportsIt() throws InterruptedException {
+    assumeTrue(concurrent(), "needs a body running while another thread cancels");
+    Gate started = Gate.in(temp);
+    Gate never = Gate.in(temp);
+    try (Scope scope = Scope.open(runner)) {
+      Handle<Boolean> slow = scope.fork("slow", () -> {
+        started.arrive();
+        return never.awaitOpen(LONG);
+      });
+      Thread canceller = Thread.ofPlatform().name("test-canceller").start(() -> {
+        try {
+          started.awaitArrivals(1, LONG);
+          scope.cancel();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      CancellationException e = assertThrows(CancellationException.class, scope::join);
+      canceller.join();
+      assertTrue(message(e).contains("slow: cancelled, interrupted, the scope was cancelled"), e.getMessage());
+      assertEquals(new Outcome.Cancelled<>("interrupted, the scope was cancelled"), slow.outcome());
+    }
+  }
+
+  @Test
+  void cancel_beforeJoin_skipsEverything() throws InterruptedException {
+    assumeFalse(concurrent(), "on a concurrent runner the tasks may already have run");
+    try (Scope scope = Scope.open(runner)) {
+      Handle<Integer> a = scope.fork("a", () -> 1);
+      Handle<Integer> b = scope.fork("b", a, x -> x + 1);
+      scope.cancel();
+      CancellationException e = assertThrows(CancellationException.class, scope::join);
+      assertEquals(new Outcome.Skipped<>("not started, the scope was cancelled"), a.outcome());
+      assertInstanceOf(Outcome.Skipped.class, b.outcome());
+      assertTrue(message(e).contains("a: skipped, not started, the scope was cancelled"), e.getMessage());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Timeouts
+
+  @Test
+  void timeout_failsTheTask_withTheStackOfEveryRunningTask() throws InterruptedException {
+    Gate never = Gate.in(temp);
+    Gate started = Gate.in(temp);
+    boolean concurrent = concurrent();
+    AtomicReference<@Nullable Throwable> advancer = startAdvancing(Duration.ofSeconds(2), 1);
+    try (Scope scope = Scope.open(runner)) {
+      if (concurrent) {
+        scope.fork("bystander", () -> {
+          started.arrive();
+          return never.awaitOpen(LONG);
+        });
+      }
+      scope.fork(Task.named("stuck").timeout(Duration.ofSeconds(1)), () -> {
+        if (concurrent) {
+          started.awaitArrivals(1, LONG);
+        }
+        return never.awaitOpen(LONG);
+      });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals("stuck", e.task());
+      TaskTimeoutException timeout = assertInstanceOf(TaskTimeoutException.class, e.getCause());
+      assertEquals(Duration.ofSeconds(1), timeout.timeout());
+      assertTrue(message(timeout).startsWith("task 'stuck' timed out after 1s (attempt 1 of 1) on " + runner.name()),
+          timeout.getMessage());
+      List<String> running = timeout.running().stream().map(TaskTimeoutException.RunningTask::task).toList();
+      assertEquals(concurrent ? List.of("stuck", "bystander") : List.of("stuck"), running);
+      for (TaskTimeoutException.RunningTask r : timeout.running()) {
+        assertTrue(r.stack().stream().anyMatch(f -> f.getClassName().equals(Gate.class.getName())),
+            r.task() + "'s stack does not show where it waited: " + r.stack());
+      }
+    }
+    assertEquals(null, advancer.get());
+  }
+
+  /** Starts a thread that waits until {@code count} actions are scheduled on the clock, then advances it. */
+  private AtomicReference<@Nullable Throwable> startAdvancing(Duration by, int count) {
+    AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
+    Thread.ofPlatform().name("test-clock").daemon(true).start(() -> {
+      try {
+        clock.awaitScheduled(count, LONG);
+        clock.advance(by);
+      } catch (InterruptedException e) {
+        failure.set(e);
+      } catch (Throwable t) {
+        failure.set(t);
+      }
+    });
+    return failure;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Retries
+
+  @Test
+  void retry_untilSuccess_keepsEveryFailedAttempt() throws InterruptedException {
+    Gate attempts = Gate.in(temp);
+    Graph.Builder g = Graph.builder();
+    Node<String> flaky = g.add(Task.named("flaky").retry(Retry.attempts(3)), () -> {
+      attempts.arrive();
+      if (attempts.arrivals() < 3) {
+        throw new IOException("attempt " + attempts.arrivals() + " failed");
+      }
+      return "third time";
+    });
+    Results results = g.build().run(runner);
+    assertEquals("third time", results.get(flaky));
+    List<Results.AttemptRecord> records = results.task("flaky").attempts();
+    assertEquals(3, records.size(), records.toString());
+    assertEquals("attempt 1 failed", message(records.get(0).failure()));
+    assertEquals("attempt 2 failed", message(records.get(1).failure()));
+    assertEquals(null, records.get(2).failure());
+  }
+
+  @Test
+  void retry_exhausted_reportsTheLastAttempt_andSuppressesTheEarlierOnes() throws InterruptedException {
+    try (Scope scope = Scope.open(runner)) {
+      scope.fork(Task.named("hopeless").attempts(2), () -> {
+        throw new IOException("no");
+      });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals(2, e.attempt());
+      assertEquals(2, e.maxAttempts());
+      assertTrue(message(e).contains("(attempt 2 of 2)"), e.getMessage());
+      assertTrue(message(e).contains("attempt 1 of 2 failed"), e.getMessage());
+      assertEquals(1, e.getSuppressed().length);
+      assertEquals("no", e.getSuppressed()[0].getMessage());
+    }
+  }
+
+  @Test
+  void retry_backoff_waitsOnTheRunnersClock() throws InterruptedException {
+    Gate attempts = Gate.in(temp);
+    AtomicReference<@Nullable Throwable> advancer = startAdvancing(Duration.ofSeconds(10), 1);
+    Graph.Builder g = Graph.builder();
+    g.add(Task.named("flaky").retry(Retry.attempts(2).backoff(Duration.ofSeconds(10))), () -> {
+      attempts.arrive();
+      if (attempts.arrivals() == 1) {
+        throw new IOException("first");
+      }
+      return "second";
+    });
+    Results results = g.build().run(runner);
+    List<Results.AttemptRecord> records = results.task("flaky").attempts();
+    assertEquals(2, records.size());
+    Duration gap = records.get(1).started().minus(records.get(0).finished());
+    assertFalse(gap.compareTo(Duration.ofSeconds(10)) < 0, "second attempt started " + gap + " after the first");
+    assertEquals(null, advancer.get());
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Nesting and misuse
+
+  @Test
+  void scopes_nest_insideTaskBodies() throws InterruptedException {
+    try (Scope scope = Scope.open(runner)) {
+      Handle<Integer> outer = scope.fork("outer", () -> {
+        try (Runner inner = Runner.inline(); Scope nested = Scope.open(inner)) {
+          Handle<Integer> x = nested.fork("x", () -> 20);
+          Handle<Integer> y = nested.fork("y", x, v -> v + 1);
+          nested.join();
+          return y.get() * 2;
+        }
+      });
+      scope.join();
+      assertEquals(42, outer.get());
+    }
+  }
+
+  @Test
+  void nestedFailure_bubblesUp_throughTheOuterScope() throws InterruptedException {
+    try (Scope scope = Scope.open(runner)) {
+      scope.fork("outer", () -> {
+        try (Runner inner = Runner.inline(); Scope nested = Scope.open(inner)) {
+          nested.fork("deep", () -> {
+            throw new IllegalArgumentException("deep problem");
+          });
+          nested.join();
+          return "unreachable";
+        }
+      });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals("outer", e.task());
+      TaskFailedException inner = assertInstanceOf(TaskFailedException.class, e.getCause());
+      assertEquals("deep", inner.task());
+      assertEquals("deep problem", inner.failure().getMessage());
+    }
+  }
+
+  @Test
+  void fork_fromAnotherThread_isRefused() throws InterruptedException {
+    try (Scope scope = Scope.open(runner)) {
+      AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
+      Thread other = Thread.ofPlatform().name("intruder").start(() -> {
+        try {
+          scope.fork("x", () -> 1);
+        } catch (Throwable t) {
+          thrown.set(t);
+        }
+      });
+      other.join();
+      WrongThreadException e = assertInstanceOf(WrongThreadException.class, thrown.get());
+      assertTrue(message(e).contains("called from thread 'intruder'"), e.getMessage());
+      scope.join();
+    }
+  }
+
+  @Test
+  void closedRunner_refusesNewScopes() {
+    runner.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Scope.open(runner));
+    assertTrue(message(e).contains("is closed"), e.getMessage());
+  }
+
+  @Test
+  void strictTransfer_refusesABodyThatCannotCrossAProcessBoundary() {
+    Object notSerializable = new Object();
+    try (Scope scope = Scope.open(runner)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> scope.fork("parse", () -> notSerializable.hashCode()));
+      assertTrue(message(e).startsWith("task 'parse' captures field 'arg$1' of type java.lang.Object, which is not serializable"),
+          message(e));
+    }
+  }
+
+  @Test
+  void strictTransfer_failsATaskWhoseResultCannotCrossAProcessBoundary() throws InterruptedException {
+    try (Scope scope = Scope.open(runner)) {
+      scope.fork("make", () -> new Object());
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals("make", e.task());
+      assertTrue(message(e.failure()).startsWith("task 'make' returned a value of type java.lang.Object, which is not serializable"),
+          e.failure().getMessage());
+    }
+  }
+
+  private static String message(@Nullable Throwable t) {
+    return t == null ? "(no exception)" : String.valueOf(t.getMessage());
+  }
+}
