@@ -59,6 +59,11 @@ final class Execution {
   private final boolean recordSubmitSites;
   private final TimeSource time;
   private final long origin;
+  private final boolean keepGoing;
+  private final @Nullable TaskListener listener;
+
+  /** Exceptions thrown by the listener, reported by join. */
+  private final ConcurrentLinkedQueue<Throwable> listenerErrors = new ConcurrentLinkedQueue<>();
 
   @GuardedBy("nodes")
   private final ArrayList<TaskNode<?>> nodes = new ArrayList<>();
@@ -81,7 +86,9 @@ final class Execution {
   /** Every failure to report as suppressed: failed attempts that were retried, then task failures. */
   private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
-  Execution(Runner runner) {
+  Execution(Runner runner, ScopeOptions scopeOptions) {
+    this.keepGoing = scopeOptions.keepGoing();
+    this.listener = scopeOptions.listener();
     this.runner = runner;
     this.owner = Thread.currentThread();
     this.dispatcher = runner.open(this::wakeOwner);
@@ -170,6 +177,17 @@ final class Execution {
     throwIfFailed();
     if (cancelledFromOutside) {
       throw cancellation();
+    }
+    throwIfListenerFailed();
+  }
+
+  private void throwIfListenerFailed() {
+    Throwable first = listenerErrors.peek();
+    if (first != null) {
+      IllegalStateException e = new IllegalStateException(
+          "the task listener threw while the scope ran (every task ended; see the cause)", first);
+      listenerErrors.stream().skip(1).forEach(e::addSuppressed);
+      throw e;
     }
   }
 
@@ -321,7 +339,26 @@ final class Execution {
     if (f != null) {
       failures.add(f);
     }
-    stop("'" + node.name + "' failed");
+    if (!keepGoing) {
+      stop("'" + node.name + "' failed");
+    }
+  }
+
+  boolean listening() {
+    return listener != null;
+  }
+
+  void emit(TaskNode<?> node, TaskEvent.Kind kind, int attempt, @Nullable Throwable failure, @Nullable String reason) {
+    TaskListener l = listener;
+    if (l == null) {
+      return;
+    }
+    try {
+      l.onEvent(new TaskEvent(node.name, kind, attempt, node.maxAttempts(), node.where(),
+          java.time.Duration.ofNanos(now() - origin), failure, reason));
+    } catch (RuntimeException | Error e) {
+      listenerErrors.add(e);
+    }
   }
 
   void attemptFailed(TaskNode<?> node, Throwable error) {
@@ -472,6 +509,7 @@ final class Execution {
         e.addSuppressed(t);
       }
     }
+    listenerErrors.forEach(e::addSuppressed);
     throw e;
   }
 

@@ -60,8 +60,20 @@ public final class Graph {
    * @throws IllegalStateException if the runner is closed
    */
   public Results run(Runner runner) throws InterruptedException {
+    return run(runner, ScopeOptions.defaults());
+  }
+
+  /**
+   * Runs the graph with options: a failure policy and a listener. Otherwise as {@link
+   * #run(Runner)}.
+   *
+   * @throws TaskFailedException if a task failed
+   * @throws InterruptedException if the calling thread is interrupted while waiting
+   * @throws IllegalStateException if the runner is closed, or the listener threw
+   */
+  public Results run(Runner runner, ScopeOptions options) throws InterruptedException {
     Objects.requireNonNull(runner, "runner");
-    Execution exec = new Execution(runner);
+    Execution exec = new Execution(runner, Objects.requireNonNull(options, "options"));
     try {
       TaskNode<?>[] made = new TaskNode<?>[order.size()];
       for (int i = 0; i < made.length; i++) {

@@ -41,8 +41,8 @@ public final class Scope implements AutoCloseable {
 
   private final Execution exec;
 
-  private Scope(Runner runner) {
-    this.exec = new Execution(runner);
+  private Scope(Runner runner, ScopeOptions options) {
+    this.exec = new Execution(runner, options);
   }
 
   /**
@@ -52,7 +52,17 @@ public final class Scope implements AutoCloseable {
    * @throws IllegalStateException if the runner is closed
    */
   public static Scope open(Runner runner) {
-    return new Scope(Objects.requireNonNull(runner, "runner"));
+    return open(runner, ScopeOptions.defaults());
+  }
+
+  /**
+   * Opens a scope with options: a failure policy and a listener. Otherwise as {@link
+   * #open(Runner)}.
+   *
+   * @throws IllegalStateException if the runner is closed
+   */
+  public static Scope open(Runner runner, ScopeOptions options) {
+    return new Scope(Objects.requireNonNull(runner, "runner"), Objects.requireNonNull(options, "options"));
   }
 
   /**

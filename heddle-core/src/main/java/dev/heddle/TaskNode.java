@@ -279,6 +279,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     started = true;
     whereName = current.getName();
     whereKind = current.isVirtual() ? WHERE_VIRTUAL : WHERE_THREAD;
+    emit(TaskEvent.Kind.STARTED, null);
     startTimer();
     Object result = null;
     Throwable error = null;
@@ -319,6 +320,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     started = true;
     whereName = where;
     whereKind = WHERE_TEXT;
+    emit(TaskEvent.Kind.STARTED, null);
     startTimer();
   }
 
@@ -360,7 +362,14 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     reason = exec.notStartedReason();
     finishedAt = exec.now();
     STATE.setVolatile(this, SKIPPED);
+    emit(TaskEvent.Kind.SKIPPED, null);
     completeTerminal(false);
+  }
+
+  private void emit(TaskEvent.Kind kind, @Nullable Throwable error) {
+    if (exec.listening()) {
+      exec.emit(this, kind, attempt, error, kind == TaskEvent.Kind.SKIPPED || kind == TaskEvent.Kind.CANCELLED ? reason : null);
+    }
   }
 
   // ---------------------------------------------------------------------------------------
@@ -462,6 +471,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     addFailedAttempt(error);
     Duration wait = spec.retry().backoffAfter(failedNumber);
     exec.attemptFailed(this, error);
+    emit(TaskEvent.Kind.RETRYING, error);
     STATE.setVolatile(this, BACKOFF);
     attempt = failedNumber + 1;
     started = false;
@@ -476,6 +486,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     if (STATE.compareAndSet(this, BACKOFF, QUEUED)) {
       if (exec.stopping() && STATE.compareAndSet(this, QUEUED, CANCELLED)) {
         reason = "retry cancelled, " + exec.notStartedReason();
+        emit(TaskEvent.Kind.CANCELLED, null);
         completeTerminal(false);
         return;
       }
@@ -496,12 +507,14 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   private void succeed(@Nullable Object result) {
     value = result;
     STATE.setVolatile(this, SUCCEEDED);
+    emit(TaskEvent.Kind.SUCCEEDED, null);
     completeTerminal(true);
   }
 
   private void fail(Throwable error) {
     failure = error;
     STATE.setVolatile(this, FAILED);
+    emit(TaskEvent.Kind.FAILED, error);
     // Dependents first, so that they are reported as skipped for this input rather than
     // swept by the stop that the failure starts; the count drops last, so join cannot
     // return before the failure is recorded.
@@ -516,6 +529,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       addFailedAttempt(thrown); // kept in the record, not reported as a failure
     }
     STATE.setVolatile(this, CANCELLED);
+    emit(TaskEvent.Kind.CANCELLED, null);
     completeTerminal(false);
   }
 
@@ -572,6 +586,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     if (STATE.compareAndSet(this, WAITING, SKIPPED)) {
       reason = why;
       finishedAt = exec.now();
+      emit(TaskEvent.Kind.SKIPPED, null);
       exec.taskDone();
       return true;
     }
@@ -639,6 +654,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       attempt = 1;
       queuedAt = exec.now();
       queued = true;
+      emit(TaskEvent.Kind.QUEUED, null);
       exec.dispatch(this);
     }
   }
@@ -652,6 +668,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
           if (STATE.compareAndSet(this, s, SKIPPED)) {
             reason = exec.notStartedReason();
             finishedAt = exec.now();
+            emit(TaskEvent.Kind.SKIPPED, null);
             completeTerminal(false);
             return;
           }
@@ -660,6 +677,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
           if (STATE.compareAndSet(this, BACKOFF, CANCELLED)) {
             reason = "retry cancelled, " + exec.notStartedReason();
             finishedAt = exec.now();
+            emit(TaskEvent.Kind.CANCELLED, null);
             completeTerminal(false);
             return;
           }

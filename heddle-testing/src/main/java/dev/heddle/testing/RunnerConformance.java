@@ -17,7 +17,9 @@ import dev.heddle.Retry;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.Scope;
+import dev.heddle.ScopeOptions;
 import dev.heddle.Task;
+import dev.heddle.TaskEvent;
 import dev.heddle.TaskFailedException;
 import dev.heddle.TaskTimeoutException;
 import java.io.IOException;
@@ -316,6 +318,48 @@ public abstract class RunnerConformance {
       started.awaitArrivals(1, LONG);
     }
     assertEquals(new Outcome.Cancelled<>("interrupted, the scope was closed before join"), slow.outcome());
+  }
+
+  @Test
+  void keepGoing_runsEverythingThatDoesNotDependOnAFailure() throws InterruptedException {
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().keepGoing(true))) {
+      Handle<Integer> bad = scope.fork("bad", () -> {
+        throw new IOException("bad");
+      });
+      Handle<Integer> after = scope.fork("after", bad, x -> x + 1);
+      Handle<Integer> first = scope.fork("independent", () -> 1);
+      Handle<Integer> second = scope.fork("also-independent", first, x -> x + 1);
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals("bad", e.task());
+      assertEquals(new Outcome.Skipped<>("its input 'bad' failed"), after.outcome());
+      assertEquals(2, second.get());
+      assertEquals(List.of("after: skipped, its input 'bad' failed"), e.stopped());
+    }
+  }
+
+  @Test
+  void listener_hearsEachTasksEvents_inOrder() throws InterruptedException {
+    List<TaskEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().listener(events::add))) {
+      Handle<Integer> a = scope.fork(Task.named("a").attempts(2), () -> 1);
+      Handle<Integer> b = scope.fork("b", a, x -> {
+        throw new IOException("no");
+      });
+      scope.fork("c", b, x -> x);
+      assertThrows(TaskFailedException.class, scope::join);
+    }
+    List<String> seen;
+    synchronized (events) {
+      seen = events.stream().map(e -> e.task() + ":" + e.kind()).toList();
+    }
+    assertEquals(List.of("a:QUEUED", "a:STARTED", "a:SUCCEEDED"), seen.stream().filter(s -> s.startsWith("a:")).toList());
+    assertEquals(List.of("b:QUEUED", "b:STARTED", "b:FAILED"), seen.stream().filter(s -> s.startsWith("b:")).toList());
+    assertEquals(List.of("c:SKIPPED"), seen.stream().filter(s -> s.startsWith("c:")).toList());
+    TaskEvent failed = events.stream().filter(e -> e.kind() == TaskEvent.Kind.FAILED).findFirst().orElseThrow();
+    assertEquals("no", message(failed.failure()));
+    assertTrue(failed.where().startsWith(runner.name()), failed.where());
+    TaskEvent skipped = events.stream().filter(e -> e.kind() == TaskEvent.Kind.SKIPPED).findFirst().orElseThrow();
+    assertEquals("its input 'b' failed", skipped.reason());
   }
 
   // ---------------------------------------------------------------------------------------
