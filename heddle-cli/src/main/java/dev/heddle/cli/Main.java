@@ -1,0 +1,268 @@
+package dev.heddle.cli;
+
+import dev.heddle.Graph;
+import dev.heddle.Runner;
+import dev.heddle.ScopeOptions;
+import dev.heddle.Semantics;
+import dev.heddle.Task;
+import dev.heddle.TaskFailedException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The {@code heddle} command. */
+@Command(
+    name = "heddle",
+    mixinStandardHelpOptions = true,
+    version = "heddle 0.1.0-SNAPSHOT",
+    description = "Runs a task file: commands with dependencies, as many at once as they allow.",
+    subcommands = {Main.Run.class, Main.Check.class, Main.GraphCommand.class, CommandLine.HelpCommand.class},
+    footerHeading = "%nExit status:%n",
+    footer = {
+      "  0    every task succeeded (or, for check and graph, the file is valid)",
+      "  1    at least one task failed or timed out",
+      "  2    the task file is invalid, or the command line is wrong",
+      "  70   heddle itself failed (a bug: please report it with the output)",
+      "  130  stopped by SIGINT (Ctrl-C), after every command had ended",
+      "  143  stopped by SIGTERM, after every command had ended"
+    })
+public final class Main implements Callable<Integer> {
+
+  static final int OK = 0;
+  static final int TASK_FAILED = 1;
+  static final int BAD_INPUT = 2;
+  static final int INTERNAL = 70;
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.out);
+    return BAD_INPUT;
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args, System.out, System.err));
+  }
+
+  static int execute(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new java.io.PrintWriter(out, true));
+    cli.setErr(new java.io.PrintWriter(err, true));
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      err.println("heddle: internal error: " + e);
+      e.printStackTrace(err);
+      return INTERNAL;
+    });
+    return cli.execute(args);
+  }
+
+  /** Reads and validates a task file, printing every problem; null if it is invalid. */
+  static @Nullable TaskFile load(Path file, PrintStream err) {
+    try {
+      return TaskFileParser.parse(file);
+    } catch (TaskFileException e) {
+      for (TaskFileException.Problem p : e.problems()) {
+        err.println(p);
+      }
+      err.println("heddle: " + file + " is not a valid task file; nothing was run");
+      return null;
+    }
+  }
+
+  @Command(name = "run", description = "Runs every task of FILE, each when the tasks it needs have succeeded.")
+  static final class Run implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "the task file (YAML)")
+    @SuppressWarnings("NullAway.Init")
+    Path file;
+
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "run at most N commands at once (default: the number of cores)")
+    int jobs = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = {"-k", "--keep-going"}, description = "after a failure, run everything that does not depend on it")
+    boolean keepGoing;
+
+    @Option(names = {"-n", "--dry-run"}, description = "print what would run, in order, and run nothing")
+    boolean dryRun;
+
+    @Option(names = {"-o", "--show-output"}, description = "print each command's output as it comes, prefixed with the task name")
+    boolean showOutput;
+
+    @Option(names = "--progress", paramLabel = "MODE", description = "auto (default), live or plain")
+    String progress = "auto";
+
+    @Override
+    public Integer call() {
+      PrintStream out = System.out;
+      PrintStream err = System.err;
+      if (jobs < 1) {
+        err.println("heddle: --jobs must be at least 1, got " + jobs);
+        return BAD_INPUT;
+      }
+      if (!List.of("auto", "live", "plain").contains(progress)) {
+        err.println("heddle: --progress must be auto, live or plain, got '" + progress + "'");
+        return BAD_INPUT;
+      }
+      TaskFile taskFile = load(file, err);
+      if (taskFile == null) {
+        return BAD_INPUT;
+      }
+      if (dryRun) {
+        return dryRun(taskFile, out);
+      }
+      return execute(taskFile, out, err);
+    }
+
+    private int dryRun(TaskFile taskFile, PrintStream out) {
+      Graph graph = build(taskFile, Path.of("."), Map.of(), null);
+      out.println("would run " + graph.size() + " tasks, at most " + jobs + " at once, in this order:");
+      for (var node : graph.nodes()) {
+        TaskFile.Entry e = find(taskFile, node.name());
+        List<String> needs = graph.inputsOf(node);
+        out.println("  " + e.name() + (needs.isEmpty() ? "" : " (after " + String.join(", ", needs) + ")") + ": " + e.command().display());
+      }
+      return OK;
+    }
+
+    private int execute(TaskFile taskFile, PrintStream out, PrintStream err) {
+      Path logs;
+      try {
+        logs = Files.createTempDirectory("heddle-run-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Map<String, CommandTask.Output> outputs = new LinkedHashMap<>();
+      for (TaskFile.Entry e : taskFile.tasks()) {
+        outputs.put(e.name(), new CommandTask.Output(logs.resolve(safeFileName(e.name()) + ".log")));
+      }
+      boolean live = progress.equals("live") || (progress.equals("auto") && Terminal.isInteractive());
+      Map<String, TaskFile.Entry> byName = new LinkedHashMap<>();
+      taskFile.tasks().forEach(e -> byName.put(e.name(), e));
+      Path base = taskFile.path().toAbsolutePath().getParent();
+      long start = System.nanoTime();
+      AtomicReference<@Nullable String> signal = new AtomicReference<>();
+      try (Progress view = new Progress(out, live, taskFile.tasks().size());
+          Runner runner = Runner.threads(jobs);
+          Signals signals = Signals.interruptOn(Thread.currentThread(), signal)) {
+        Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, showOutput ? view : null);
+        try {
+          graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(view));
+          view.close();
+          out.println("heddle: " + graph.size() + " tasks succeeded in " + Report.format(Duration.ofNanos(System.nanoTime() - start)));
+          deleteQuietly(logs);
+          return OK;
+        } catch (TaskFailedException e) {
+          view.close();
+          Report.failures(err, e, byName, outputs);
+          return TASK_FAILED;
+        } catch (InterruptedException e) {
+          view.close();
+          String name = signal.get();
+          err.println("heddle: stopped by " + (name == null ? "an interrupt" : name) + "; every command has ended (logs: " + logs + ")");
+          return "SIGTERM".equals(name) ? 143 : 130;
+        }
+      }
+    }
+  }
+
+  @Command(name = "check", description = "Validates FILE and runs nothing.")
+  static final class Check implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "the task file (YAML)")
+    @SuppressWarnings("NullAway.Init")
+    Path file;
+
+    @Override
+    public Integer call() {
+      TaskFile taskFile = load(file, System.err);
+      if (taskFile == null) {
+        return BAD_INPUT;
+      }
+      System.out.println(file + ": " + taskFile.tasks().size() + " tasks, valid");
+      return OK;
+    }
+  }
+
+  @Command(name = "graph", description = "Prints the tasks of FILE and their dependencies as a DOT or Mermaid graph.")
+  static final class GraphCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "the task file (YAML)")
+    @SuppressWarnings("NullAway.Init")
+    Path file;
+
+    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "dot (default) or mermaid")
+    String format = "dot";
+
+    @Override
+    public Integer call() {
+      if (!format.equals("dot") && !format.equals("mermaid")) {
+        System.err.println("heddle: --format must be dot or mermaid, got '" + format + "'");
+        return BAD_INPUT;
+      }
+      TaskFile taskFile = load(file, System.err);
+      if (taskFile == null) {
+        return BAD_INPUT;
+      }
+      System.out.print(format.equals("dot") ? GraphText.dot(taskFile) : GraphText.mermaid(taskFile));
+      return OK;
+    }
+  }
+
+  /** The graph of a task file: one node per task, each running its command. */
+  static Graph build(TaskFile taskFile, Path base, Map<String, CommandTask.Output> outputs, CommandTask.@Nullable Echo echo) {
+    Graph.Builder g = Graph.builder();
+    for (TaskFile.Entry e : taskFile.tasks()) {
+      Task task = Task.named(e.name()).attempts(e.retries() + 1);
+      if (e.timeout() != null) {
+        task = task.timeout(e.timeout());
+      }
+      if (e.semantics() != null) {
+        task = task.semantics(semantics(e.semantics()));
+      }
+      CommandTask.Output output = outputs.get(e.name());
+      g.addNeeding(task, e.needs(), inputs -> {
+        if (output == null) {
+          throw new IllegalStateException("no output for task '" + e.name() + "'");
+        }
+        return CommandTask.run(e, base, output, echo);
+      });
+    }
+    return g.build();
+  }
+
+  static Semantics semantics(String hint) {
+    return switch (hint) {
+      case "trivial" -> Semantics.TRIVIAL;
+      case "cpu" -> Semantics.CPU;
+      case "may-pin" -> Semantics.MAY_PIN;
+      default -> Semantics.BLOCKING;
+    };
+  }
+
+  private static TaskFile.Entry find(TaskFile file, String name) {
+    return file.tasks().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private static String safeFileName(String name) {
+    return name.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // a leftover temporary directory is not worth failing a successful run
+    }
+  }
+}

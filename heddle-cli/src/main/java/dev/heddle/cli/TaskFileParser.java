@@ -1,0 +1,1005 @@
+package dev.heddle.cli;
+
+import dev.heddle.cli.TaskFile.Args;
+import dev.heddle.cli.TaskFile.Command;
+import dev.heddle.cli.TaskFile.Entry;
+import dev.heddle.cli.TaskFile.Position;
+import dev.heddle.cli.TaskFile.Shell;
+import dev.heddle.cli.TaskFileException.Problem;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.exceptions.ComposerException;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+import org.snakeyaml.engine.v2.schema.CoreSchema;
+
+/**
+ * Reads and validates a task file, the YAML file {@code heddle run} takes: shell commands, and
+ * which of them wait for which. The whole file is checked before anything is returned, and
+ * every problem found is reported at once, each with its file, line and column.
+ *
+ * <h2>The format</h2>
+ *
+ * <pre>{@code
+ * tasks:
+ *   fetch:
+ *     run: curl -fsS https://example.org -o page.html
+ *     timeout: 30s
+ *     retries: 2
+ *   count:
+ *     run: [wc, -l, page.html]
+ *     needs: fetch
+ *     env: {LC_ALL: C}
+ *     dir: build
+ *     semantics: cpu
+ * }</pre>
+ *
+ * <p>The file is UTF-8 text holding one YAML 1.2 document (core schema). Its top level is a
+ * mapping with exactly one key, {@code tasks}: a mapping, not empty, from task name to task.
+ * Tasks keep the order the file gives them.
+ *
+ * <p>A <b>task name</b> is a scalar, taken as written (so {@code 1} is the name "1"), that is
+ * not empty, contains no whitespace or control characters, and does not start with {@code -}.
+ * Names are case-sensitive and unique in the file.
+ *
+ * <p>A <b>task</b> is a mapping with the following keys. Only {@code run} is required; no other
+ * keys are allowed, and none may appear twice.
+ *
+ * <dl>
+ *   <dt>{@code run}
+ *   <dd>The command. A string is a command line, run by {@code /bin/sh -c}; it may span lines
+ *       (a block scalar, {@code run: |}) and must not be blank. A list of strings is a program
+ *       and its arguments, started as they are, without a shell; the list must not be empty
+ *       and its first item, the program, must not be blank (later items may be empty strings).
+ *   <dt>{@code needs}
+ *   <dd>The tasks this one waits for: a list of task names, or a single name as a string.
+ *       Each must be another task in the file, listed at most once; {@code []} is the same as
+ *       leaving the key out. Tasks may not need themselves or form a cycle. A name written as
+ *       a number ({@code needs: 1}) is accepted only if a task has that name.
+ *   <dt>{@code timeout}
+ *   <dd>The time limit for each attempt. A whole number and a unit, {@code ms}, {@code s},
+ *       {@code m} or {@code h}: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}; or several
+ *       such parts from the largest unit to the smallest, each unit at most once: {@code
+ *       1m30s}, {@code 1h5m}, {@code 2s500ms}. No spaces, signs or fractions, and units are
+ *       lower case. It must be greater than zero. A bare number such as {@code 30} is an error:
+ *       it has no unit. Without the key there is no limit.
+ *   <dt>{@code retries}
+ *   <dd>How many more attempts to make after a failed one: a whole number, 0 or more, written
+ *       as a plain decimal number (not quoted). Without the key, 0: the task runs once.
+ *   <dt>{@code env}
+ *   <dd>Environment variables for the command, added to heddle's own (or replacing them): a
+ *       mapping from name to value. Names must not be empty or contain {@code =}, and may not
+ *       repeat. Values are scalars, taken as written: {@code {PORT: 8080, DEBUG: true, V:
+ *       1.50}} gives the strings "8080", "true" and "1.50". A variable without a value ({@code
+ *       A:} or {@code A: ~}) is an error; write {@code A: ''} for an empty string.
+ *   <dt>{@code dir}
+ *   <dd>The working directory, resolved against the directory that holds the task file (an
+ *       absolute path stays as it is). It must not be blank. Whether it exists is not checked
+ *       here: an earlier task may create it. Without the key, the task file's directory.
+ *   <dt>{@code semantics}
+ *   <dd>What the command's work is like, a hint for heddle's scheduler: {@code trivial},
+ *       {@code cpu}, {@code blocking} or {@code may-pin}. Without the key, heddle's default.
+ * </dl>
+ *
+ * <p>Where a string is expected (task names, {@code run}, {@code needs}, {@code env},
+ * {@code dir}), any scalar is taken as its text as written: {@code run: true} runs the command
+ * {@code true}, {@code dir: 2024} is the directory "2024". A key
+ * written without a value ({@code timeout:} or {@code timeout: ~}) is an error, not the
+ * default. Keys are case-sensitive. Strings must not contain the NUL character. YAML anchors,
+ * aliases and merge keys work as YAML defines them ({@code <<: *defaults} in a task copies the
+ * keys of {@code defaults}; keys written in the task itself win).
+ *
+ * <h2>Problems</h2>
+ *
+ * <p>Problems are reported as a {@link TaskFileException} holding one {@link Problem} per
+ * problem, in the order of their positions, each printed as {@code file:line:column: message}
+ * (lines and columns count from 1). A file that cannot be read gives a single problem without
+ * a position ({@code file: message}); an empty file, or one that is not valid YAML, gives a
+ * single problem at its position. Otherwise every problem is reported: unknown keys (with
+ * a suggestion when one is close), wrong types, missing or empty commands, bad durations and
+ * retries, invalid or duplicate task names, duplicate keys, needs that name no task (with a
+ * suggestion) or the task itself, and cycles. A cycle is reported once per group of tasks
+ * caught in it, at the name of the group's first task in the file, and spelled out in order,
+ * as in {@code a -> b -> c -> a}, where each task needs the one after it.
+ */
+final class TaskFileParser {
+
+  /** The keys a task may have, in the order messages list them. */
+  static final List<String> TASK_KEYS =
+      List.of("run", "needs", "timeout", "retries", "env", "dir", "semantics");
+
+  /** The values of {@code semantics}. */
+  static final List<String> SEMANTICS = List.of("trivial", "cpu", "blocking", "may-pin");
+
+  /** Keys people write for the task keys, from other tools, beyond what spelling catches. */
+  private static final Map<String, String> KEY_SYNONYMS =
+      Map.ofEntries(
+          Map.entry("cmd", "run"),
+          Map.entry("command", "run"),
+          Map.entry("commands", "run"),
+          Map.entry("script", "run"),
+          Map.entry("exec", "run"),
+          Map.entry("shell", "run"),
+          Map.entry("depends", "needs"),
+          Map.entry("depends_on", "needs"),
+          Map.entry("dependson", "needs"),
+          Map.entry("dependencies", "needs"),
+          Map.entry("deps", "needs"),
+          Map.entry("requires", "needs"),
+          Map.entry("after", "needs"),
+          Map.entry("retry", "retries"),
+          Map.entry("attempts", "retries"),
+          Map.entry("max_retries", "retries"),
+          Map.entry("environment", "env"),
+          Map.entry("vars", "env"),
+          Map.entry("variables", "env"),
+          Map.entry("cwd", "dir"),
+          Map.entry("workdir", "dir"),
+          Map.entry("working_dir", "dir"),
+          Map.entry("working_directory", "dir"),
+          Map.entry("directory", "dir"),
+          Map.entry("chdir", "dir"),
+          Map.entry("time_limit", "timeout"),
+          Map.entry("timeout_seconds", "timeout"),
+          Map.entry("deadline", "timeout"));
+
+  private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+");
+
+  private final Path file;
+  private final List<Problem> problems = new ArrayList<>();
+
+  private TaskFileParser(Path file) {
+    this.file = file;
+  }
+
+  /**
+   * Reads, parses and validates a task file.
+   *
+   * @param file the task file; messages name it as given
+   * @return the tasks, in file order, all valid
+   * @throws TaskFileException if the file cannot be read or is not a valid task file; it
+   *     holds every problem found
+   */
+  static TaskFile parse(Path file) {
+    return new TaskFileParser(file).parseFile();
+  }
+
+  private TaskFile parseFile() {
+    Node root = compose(read());
+    List<Draft> drafts = tasks(root);
+    resolveNeeds(drafts);
+    reportCycles(drafts);
+    if (!problems.isEmpty()) {
+      List<Problem> sorted = new ArrayList<>(problems);
+      sorted.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
+      throw new TaskFileException(sorted);
+    }
+    List<Entry> entries = new ArrayList<>(drafts.size());
+    for (Draft d : drafts) {
+      entries.add(d.toEntry());
+    }
+    return new TaskFile(file, List.copyOf(entries));
+  }
+
+  // ---- Reading and YAML ----
+
+  private String read() {
+    if (Files.isDirectory(file)) {
+      throw fatal(0, 0, "cannot read the task file: it is a directory");
+    }
+    try {
+      return Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw fatal(0, 0, "cannot read the task file: there is no such file");
+    } catch (AccessDeniedException e) {
+      throw fatal(0, 0, "cannot read the task file: permission denied");
+    } catch (CharacterCodingException e) {
+      throw fatal(0, 0, "cannot read the task file: it is not UTF-8 text");
+    } catch (FileSystemException e) {
+      String reason = e.getReason();
+      throw fatal(0, 0, "cannot read the task file: " + (reason != null ? reason : e.toString()));
+    } catch (IOException e) {
+      String reason = e.getMessage();
+      throw fatal(0, 0, "cannot read the task file: " + (reason != null ? reason : e.toString()));
+    }
+  }
+
+  private Node compose(String text) {
+    LoadSettings settings =
+        LoadSettings.builder().setLabel(file.toString()).setSchema(new CoreSchema()).build();
+    Optional<Node> root;
+    try {
+      root = new Compose(settings).composeString(text);
+    } catch (MarkedYamlEngineException e) {
+      throw syntaxError(e);
+    } catch (ReaderException e) {
+      Position p = positionOfCodePoint(text, e.getPosition());
+      throw fatal(
+          p.line(),
+          p.column(),
+          String.format(
+              Locale.ROOT,
+              "invalid YAML: the character U+%04X is not allowed in a YAML file",
+              e.getCodePoint()));
+    } catch (YamlEngineException e) {
+      throw fatal(0, 0, "invalid YAML: " + e.getMessage());
+    }
+    if (root.isEmpty()) {
+      throw fatal(1, 1, "the file is empty; it needs the top-level key 'tasks', with at least one task under it");
+    }
+    return root.get();
+  }
+
+  private TaskFileException syntaxError(MarkedYamlEngineException e) {
+    Optional<Mark> problemMark = e.getProblemMark();
+    Optional<Mark> contextMark = e.getContextMark();
+    Optional<Mark> where = problemMark.isPresent() ? problemMark : contextMark;
+    int line = where.map(m -> m.getLine() + 1).orElse(0);
+    int column = where.map(m -> m.getColumn() + 1).orElse(0);
+    String problem = e.getProblem();
+    String context = e.getContext();
+    StringBuilder message = new StringBuilder("invalid YAML: ");
+    if (e instanceof ComposerException && problem != null && problem.contains("another document")) {
+      message.append("a task file holds a single YAML document, but a second one starts here");
+      return fatal(line, column, message.toString());
+    }
+    if (problem != null && problem.contains("(TAB)")) {
+      message.append("found a tab character where YAML does not allow one; indent with spaces, not tabs");
+      return fatal(line, column, message.toString());
+    }
+    message.append(problem != null ? problem : e.getMessage());
+    if (context != null && !context.isBlank() && contextMark.isPresent()) {
+      Mark c = contextMark.get();
+      message.append(" (").append(context).append(" that starts at ")
+          .append(c.getLine() + 1).append(':').append(c.getColumn() + 1).append(')');
+    }
+    if (problem != null && problem.contains("mapping values are not allowed")) {
+      message.append("; a string that contains ': ' must be quoted");
+    }
+    return fatal(line, column, message.toString());
+  }
+
+  private static Position positionOfCodePoint(String text, int index) {
+    int line = 1;
+    int column = 1;
+    int[] codePoints = text.codePoints().limit(Math.max(0, index)).toArray();
+    for (int cp : codePoints) {
+      if (cp == '\n') {
+        line++;
+        column = 1;
+      } else {
+        column++;
+      }
+    }
+    return new Position(line, column);
+  }
+
+  // ---- The top level and the tasks ----
+
+  private List<Draft> tasks(Node root) {
+    if (!(root instanceof MappingNode top)) {
+      add(root, "the top level must be a mapping with the key 'tasks', found " + describe(root));
+      return List.of();
+    }
+    @Nullable NodeTuple tasksEntry = null;
+    boolean hinted = false;
+    for (NodeTuple t : top.getValue()) {
+      Node k = t.getKeyNode();
+      String key = text(k);
+      if (key == null) {
+        add(k, "top-level keys must be names; found " + describe(k) + "; the only top-level key is 'tasks'");
+      } else if (key.equals("tasks")) {
+        if (tasksEntry == null) {
+          tasksEntry = t;
+        } else {
+          add(k, "duplicate top-level key 'tasks': it is first at " + position(tasksEntry.getKeyNode()));
+        }
+      } else {
+        String hint = suggestion(key, List.of("tasks"), Map.of("task", "tasks", "jobs", "tasks", "targets", "tasks"));
+        if (hint.isEmpty() && looksLikeTask(t.getValueNode())) {
+          hint = " (tasks go under the top-level key 'tasks')";
+        }
+        hinted |= !hint.isEmpty();
+        add(k, "unknown top-level key " + quote(key) + hint + "; the only top-level key is 'tasks'");
+      }
+    }
+    if (tasksEntry == null) {
+      if (hinted) {
+        return List.of(); // the unknown key's hint says already what to do about 'tasks'
+      }
+      add(root, "missing the top-level key 'tasks': a mapping from task name to task");
+      return List.of();
+    }
+    Node tasksNode = tasksEntry.getValueNode();
+    if (isNull(tasksNode)) {
+      add(tasksEntry.getKeyNode(), "'tasks' is empty; it needs at least one task, such as 'hello: {run: echo hello}'");
+      return List.of();
+    }
+    if (!(tasksNode instanceof MappingNode tasksMap)) {
+      add(tasksNode, "'tasks' must be a mapping from task name to task, found " + describe(tasksNode));
+      return List.of();
+    }
+    if (tasksMap.getValue().isEmpty()) {
+      add(tasksNode, "'tasks' is empty; it needs at least one task, such as 'hello: {run: echo hello}'");
+      return List.of();
+    }
+    List<Draft> drafts = new ArrayList<>();
+    Map<String, Position> seen = new HashMap<>();
+    for (NodeTuple t : tasksMap.getValue()) {
+      Node k = t.getKeyNode();
+      if (!(k instanceof ScalarNode)) {
+        add(k, "a task name must be a string, found " + describe(k));
+        continue;
+      }
+      String name = isNull(k) ? "" : ((ScalarNode) k).getValue();
+      String bad = badName(name);
+      if (bad != null) {
+        add(k, "invalid task name " + quote(name) + ": " + bad);
+      }
+      Draft d = task(name, k, t.getValueNode());
+      Position first = seen.putIfAbsent(name, d.position);
+      if (first != null) {
+        add(k, "duplicate task " + quote(name) + ": it is first defined at " + first);
+      } else {
+        drafts.add(d);
+      }
+    }
+    return drafts;
+  }
+
+  private static boolean looksLikeTask(Node value) {
+    if (value instanceof MappingNode m) {
+      for (NodeTuple t : m.getValue()) {
+        if ("run".equals(text(t.getKeyNode()))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Why a task name is not allowed, or null if it is. */
+  private static @Nullable String badName(String name) {
+    if (name.isEmpty()) {
+      return "it is empty";
+    }
+    if (name.codePoints().allMatch(Character::isWhitespace)) {
+      return "it is blank";
+    }
+    if (name.codePoints().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+      return "task names cannot contain whitespace";
+    }
+    if (name.codePoints().anyMatch(Character::isISOControl)) {
+      return "task names cannot contain control characters";
+    }
+    if (name.startsWith("-")) {
+      return "task names cannot start with '-', which reads as an option on the command line";
+    }
+    return null;
+  }
+
+  private Draft task(String name, Node nameNode, Node body) {
+    Draft d = new Draft(name, position(nameNode));
+    String task = "task " + quote(name);
+    if (isNull(body)) {
+      add(nameNode, task + " is empty; it needs at least the key 'run', the command to run");
+      return d;
+    }
+    if (!(body instanceof MappingNode map)) {
+      String hint = "";
+      if (body instanceof ScalarNode s) {
+        hint = " (to run it as a command, write '" + name + ": {run: " + s.getValue() + "}')";
+      }
+      add(body, task + " must be a mapping with at least the key 'run', found " + describe(body) + hint);
+      return d;
+    }
+    Map<String, Position> seenKeys = new HashMap<>();
+    boolean hasRun = false;
+    for (NodeTuple t : map.getValue()) {
+      Node k = t.getKeyNode();
+      Node v = t.getValueNode();
+      String key = text(k);
+      if (key == null) {
+        add(k, "keys in " + task + " must be names, found " + describe(k) + "; known keys: " + String.join(", ", TASK_KEYS));
+        continue;
+      }
+      Position first = seenKeys.putIfAbsent(key, position(k));
+      if (first != null) {
+        add(k, "duplicate key " + quote(key) + " in " + task + ": it is first at " + first);
+        continue;
+      }
+      if (!TASK_KEYS.contains(key)) {
+        add(k, "unknown key " + quote(key) + " in " + task + suggestion(key, TASK_KEYS, KEY_SYNONYMS)
+            + "; known keys: " + String.join(", ", TASK_KEYS));
+        continue;
+      }
+      if (key.equals("run")) {
+        hasRun = true;
+      }
+      if (isNull(v)) {
+        String fix = key.equals("env") ? "; write {} or leave the key out"
+            : key.equals("needs") ? "; write [] or leave the key out"
+            : key.equals("run") ? "" : "; leave the key out for the default";
+        add(k, "'" + key + "' in " + task + " has no value" + fix);
+        continue;
+      }
+      switch (key) {
+        case "run" -> d.command = command(task, v);
+        case "needs" -> needs(d, task, v);
+        case "timeout" -> d.timeout = timeout(task, v);
+        case "retries" -> d.retries = retries(task, v);
+        case "env" -> env(d, task, v);
+        case "dir" -> d.dir = dir(task, v);
+        case "semantics" -> d.semantics = semantics(task, v);
+        default -> throw new IllegalStateException("unhandled key " + key);
+      }
+    }
+    if (!hasRun) {
+      add(nameNode, task + " has no 'run': every task needs a command to run");
+    }
+    return d;
+  }
+
+  // ---- The keys of a task ----
+
+  private @Nullable Command command(String task, Node v) {
+    if (v instanceof ScalarNode s) {
+      String line = s.getValue();
+      if (line.isBlank()) {
+        add(v, "'run' in " + task + " is empty; give a command line, or a list of the program and its arguments");
+        return null;
+      }
+      return noNul(v, "'run' in " + task, line) ? new Shell(line) : null;
+    }
+    if (v instanceof SequenceNode seq) {
+      List<Node> items = seq.getValue();
+      if (items.isEmpty()) {
+        add(v, "'run' in " + task + " is an empty list; give the program and its arguments, such as [make, all]");
+        return null;
+      }
+      List<String> args = new ArrayList<>(items.size());
+      boolean ok = true;
+      for (int i = 0; i < items.size(); i++) {
+        Node item = items.get(i);
+        String what = "item " + (i + 1) + " of 'run' in " + task;
+        String arg = text(item);
+        if (arg == null) {
+          add(item, what + " must be a string, found " + describe(item));
+          ok = false;
+        } else if (i == 0 && arg.isBlank()) {
+          add(item, "the program (item 1 of 'run') in " + task + " is empty");
+          ok = false;
+        } else if (!noNul(item, what, arg)) {
+          ok = false;
+        } else {
+          args.add(arg);
+        }
+      }
+      return ok ? new Args(List.copyOf(args)) : null;
+    }
+    add(v, "'run' in " + task + " must be a string (a command line for /bin/sh) or a list of strings"
+        + " (a program and its arguments), found " + describe(v)
+        + " (a command line that contains ': ' must be quoted)");
+    return null;
+  }
+
+  private void needs(Draft d, String task, Node v) {
+    List<Node> items;
+    if (v instanceof ScalarNode) {
+      items = List.of(v);
+    } else if (v instanceof SequenceNode seq) {
+      items = seq.getValue();
+    } else {
+      add(v, "'needs' in " + task + " must be a task name or a list of task names, found " + describe(v));
+      return;
+    }
+    Map<String, Position> listed = new HashMap<>();
+    for (Node item : items) {
+      String name = text(item);
+      if (name == null) {
+        add(item, "'needs' in " + task + " must list task names, found " + describe(item));
+        continue;
+      }
+      if (name.isBlank()) {
+        add(item, "'needs' in " + task + " lists an empty task name");
+        continue;
+      }
+      Position first = listed.putIfAbsent(name, position(item));
+      if (first != null) {
+        add(item, task + " lists " + quote(name) + " in 'needs' twice: it is first at " + first);
+        continue;
+      }
+      d.needs.add(new NeedRef(name, position(item), isString(item) ? "" : describe(item)));
+    }
+  }
+
+  private @Nullable Duration timeout(String task, Node v) {
+    String what = "'timeout' in " + task;
+    if (!(v instanceof ScalarNode s)) {
+      add(v, what + " must be a duration such as 30s, found " + describe(v));
+      return null;
+    }
+    String text = s.getValue();
+    if (Tag.INT.equals(s.getTag()) && DECIMAL.matcher(text).matches()) {
+      add(v, what + " is " + quote(text) + ", which has no unit; write, for example, "
+          + text.replaceFirst("^[-+]", "") + "s for seconds; accepted forms: " + Durations.ACCEPTED_FORMS);
+      return null;
+    }
+    boolean negative = text.startsWith("-");
+    Duration d;
+    try {
+      d = Durations.parse(negative ? text.substring(1) : text);
+    } catch (IllegalArgumentException e) {
+      if ("too large".equals(e.getMessage())) {
+        add(v, what + " is " + quote(text) + ", which is too large");
+      } else {
+        add(v, what + " is " + quote(text) + ", which is not a duration; write " + Durations.ACCEPTED_FORMS);
+      }
+      return null;
+    }
+    if (negative || d.isZero()) {
+      add(v, what + " is " + quote(text) + ", but it must be greater than zero; leave the key out for no time limit");
+      return null;
+    }
+    return d;
+  }
+
+  private int retries(String task, Node v) {
+    String what = "'retries' in " + task;
+    if (v instanceof ScalarNode s && Tag.INT.equals(s.getTag()) && DECIMAL.matcher(s.getValue()).matches()) {
+      long n;
+      try {
+        n = Long.parseLong(s.getValue());
+      } catch (NumberFormatException e) {
+        n = s.getValue().startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
+      }
+      if (n < 0) {
+        add(v, what + " is " + s.getValue() + ", but it must be 0 or more: the number of extra attempts after a failure");
+        return 0;
+      }
+      if (n > Integer.MAX_VALUE) {
+        add(v, what + " is " + s.getValue() + ", which is too large");
+        return 0;
+      }
+      return (int) n;
+    }
+    add(v, what + " must be a whole number, 0 or more, found " + describe(v));
+    return 0;
+  }
+
+  private void env(Draft d, String task, Node v) {
+    if (!(v instanceof MappingNode map)) {
+      add(v, "'env' in " + task + " must be a mapping from variable name to value, such as {LANG: C}, found " + describe(v));
+      return;
+    }
+    Map<String, Position> seen = new HashMap<>();
+    for (NodeTuple t : map.getValue()) {
+      Node k = t.getKeyNode();
+      Node value = t.getValueNode();
+      String name = text(k);
+      if (name == null) {
+        add(k, "variable names in 'env' of " + task + " must be strings, found " + describe(k));
+        continue;
+      }
+      String var = "variable " + quote(name) + " in 'env' of " + task;
+      if (name.isEmpty()) {
+        add(k, "a variable name in 'env' of " + task + " is empty");
+        continue;
+      }
+      if (name.indexOf('=') >= 0) {
+        add(k, var + " has '=' in its name, which variable names cannot contain");
+        continue;
+      }
+      if (!noNul(k, var, name)) {
+        continue;
+      }
+      Position first = seen.putIfAbsent(name, position(k));
+      if (first != null) {
+        add(k, "duplicate " + var + ": it is first at " + first);
+        continue;
+      }
+      if (isNull(value)) {
+        add(k, var + " has no value; write '' for an empty string");
+        continue;
+      }
+      String text = text(value);
+      if (text == null) {
+        add(value, "the value of " + var + " must be a string, found " + describe(value));
+        continue;
+      }
+      if (noNul(value, "the value of " + var, text)) {
+        d.env.put(name, text);
+      }
+    }
+  }
+
+  private @Nullable String dir(String task, Node v) {
+    String what = "'dir' in " + task;
+    String dir = text(v);
+    if (dir == null) {
+      add(v, what + " must be a path, found " + describe(v));
+      return null;
+    }
+    if (dir.isBlank()) {
+      add(v, what + " is empty; leave the key out to run in the task file's directory");
+      return null;
+    }
+    if (!noNul(v, what, dir)) {
+      return null;
+    }
+    try {
+      var unused = Path.of(dir);
+    } catch (InvalidPathException e) {
+      add(v, what + " is not a valid path: " + e.getReason());
+      return null;
+    }
+    return dir;
+  }
+
+  private @Nullable String semantics(String task, Node v) {
+    String what = "'semantics' in " + task;
+    String value = text(v);
+    if (value == null) {
+      add(v, what + " must be one of " + String.join(", ", SEMANTICS) + ", found " + describe(v));
+      return null;
+    }
+    if (!SEMANTICS.contains(value)) {
+      add(v, "unknown " + what + ": " + quote(value)
+          + suggestion(value, SEMANTICS, Map.of("io", "blocking", "pin", "may-pin", "pinning", "may-pin"))
+          + "; known: " + String.join(", ", SEMANTICS));
+      return null;
+    }
+    return value;
+  }
+
+  private boolean noNul(Node at, String what, String text) {
+    if (text.indexOf('\0') >= 0) {
+      add(at, what + " contains the NUL character, which commands and environments cannot hold");
+      return false;
+    }
+    return true;
+  }
+
+  // ---- Across tasks: needs and cycles ----
+
+  private void resolveNeeds(List<Draft> drafts) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < drafts.size(); i++) {
+      index.put(drafts.get(i).name, i);
+    }
+    for (Draft d : drafts) {
+      for (NeedRef ref : d.needs) {
+        Integer target = index.get(ref.name);
+        if (ref.name.equals(d.name)) {
+          add(ref.position, "task " + quote(d.name) + " needs itself");
+        } else if (target == null && !ref.nonString.isEmpty()) {
+          add(ref.position, "'needs' in task " + quote(d.name) + " must be a task name or a list of task names, found "
+              + ref.nonString + ", and no task has that name");
+        } else if (target == null) {
+          add(ref.position, "task " + quote(d.name) + " needs " + quote(ref.name)
+              + ", which is not a task in this file" + suggestion(ref.name, index.keySet(), Map.of()));
+        } else {
+          d.edges.add(target);
+        }
+      }
+    }
+  }
+
+  /** Reports each group of tasks that need one another in a circle (Tarjan's algorithm). */
+  private void reportCycles(List<Draft> drafts) {
+    int n = drafts.size();
+    int[] index = new int[n];
+    int[] low = new int[n];
+    boolean[] onStack = new boolean[n];
+    Arrays.fill(index, -1);
+    Deque<Integer> stack = new ArrayDeque<>();
+    List<List<Integer>> groups = new ArrayList<>();
+    int counter = 0;
+    for (int s = 0; s < n; s++) {
+      if (index[s] != -1) {
+        continue;
+      }
+      Deque<int[]> work = new ArrayDeque<>();
+      index[s] = low[s] = counter++;
+      stack.push(s);
+      onStack[s] = true;
+      work.push(new int[] {s, 0});
+      while (!work.isEmpty()) {
+        int[] frame = work.peek();
+        int v = frame[0];
+        List<Integer> out = drafts.get(v).edges;
+        if (frame[1] < out.size()) {
+          int w = out.get(frame[1]++);
+          if (index[w] == -1) {
+            index[w] = low[w] = counter++;
+            stack.push(w);
+            onStack[w] = true;
+            work.push(new int[] {w, 0});
+          } else if (onStack[w]) {
+            low[v] = Math.min(low[v], index[w]);
+          }
+        } else {
+          work.pop();
+          int[] parent = work.peek();
+          if (parent != null) {
+            low[parent[0]] = Math.min(low[parent[0]], low[v]);
+          }
+          if (low[v] == index[v]) {
+            List<Integer> group = new ArrayList<>();
+            int w;
+            do {
+              w = stack.pop();
+              onStack[w] = false;
+              group.add(w);
+            } while (w != v);
+            if (group.size() > 1) {
+              Collections.sort(group);
+              groups.add(group);
+            }
+          }
+        }
+      }
+    }
+    for (List<Integer> group : groups) {
+      List<Integer> cycle = shortestCycle(drafts, group);
+      StringBuilder message = new StringBuilder("tasks form a cycle: ");
+      for (int i : cycle) {
+        message.append(drafts.get(i).name).append(" -> ");
+      }
+      message.append(drafts.get(cycle.get(0)).name).append(" (each task needs the one after it)");
+      List<String> others = new ArrayList<>();
+      for (int i : group) {
+        if (!cycle.contains(i)) {
+          others.add(drafts.get(i).name);
+        }
+      }
+      if (!others.isEmpty()) {
+        message.append("; also caught in cycles with these: ").append(String.join(", ", others));
+      }
+      add(drafts.get(cycle.get(0)).position, message.toString());
+    }
+  }
+
+  /**
+   * The shortest cycle through the group's first task in the file, found breadth-first in
+   * the order tasks list their needs; the tasks in order, starting with that first task.
+   */
+  private static List<Integer> shortestCycle(List<Draft> drafts, List<Integer> group) {
+    int start = group.get(0);
+    int[] parent = new int[drafts.size()];
+    Arrays.fill(parent, -1);
+    Deque<Integer> queue = new ArrayDeque<>();
+    queue.add(start);
+    parent[start] = start;
+    while (!queue.isEmpty()) {
+      int v = queue.remove();
+      for (int w : drafts.get(v).edges) {
+        if (w == start) {
+          List<Integer> path = new ArrayList<>();
+          for (int x = v; x != start; x = parent[x]) {
+            path.add(x);
+          }
+          path.add(start);
+          Collections.reverse(path);
+          return path;
+        }
+        if (parent[w] == -1 && group.contains(w)) {
+          parent[w] = v;
+          queue.add(w);
+        }
+      }
+    }
+    return List.of(start); // not reached: every task of a group lies on a cycle
+  }
+
+  // ---- Helpers ----
+
+  /** A scalar's text as written, or null for a collection or a null scalar. */
+  private static @Nullable String text(Node node) {
+    return node instanceof ScalarNode s && !Tag.NULL.equals(s.getTag()) ? s.getValue() : null;
+  }
+
+  private static boolean isString(Node node) {
+    return node instanceof ScalarNode s && Tag.STR.equals(s.getTag());
+  }
+
+  private static boolean isNull(Node node) {
+    return node instanceof ScalarNode s && Tag.NULL.equals(s.getTag());
+  }
+
+  /** What a node is, for "found ..." in messages. */
+  private static String describe(Node node) {
+    if (node instanceof MappingNode) {
+      return "a mapping";
+    }
+    if (node instanceof SequenceNode) {
+      return "a list";
+    }
+    if (!(node instanceof ScalarNode s)) {
+      return "a " + node.getNodeType().toString().toLowerCase(Locale.ROOT);
+    }
+    Tag tag = s.getTag();
+    if (Tag.NULL.equals(tag)) {
+      return "no value";
+    }
+    if (Tag.INT.equals(tag) || Tag.FLOAT.equals(tag)) {
+      return "the number " + s.getValue();
+    }
+    if (Tag.BOOL.equals(tag)) {
+      return "the boolean " + s.getValue();
+    }
+    return "the string " + quote(s.getValue());
+  }
+
+  /** Text in single quotes, with control characters escaped and long text cut short. */
+  static String quote(String text) {
+    StringBuilder s = new StringBuilder("'");
+    int count = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (++count > 60) {
+        s.append("...");
+        break;
+      }
+      switch (c) {
+        case '\n' -> s.append("\\n");
+        case '\r' -> s.append("\\r");
+        case '\t' -> s.append("\\t");
+        default -> {
+          if (Character.isISOControl(c)) {
+            s.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+          } else {
+            s.append(c);
+          }
+        }
+      }
+    }
+    return s.append('\'').toString();
+  }
+
+  /**
+   * A hint such as {@code " (did you mean 'needs'?)"} naming the candidate closest to the
+   * word, or "" if none is close enough.
+   */
+  static String suggestion(String word, Iterable<String> candidates, Map<String, String> synonyms) {
+    String normalized = word.toLowerCase(Locale.ROOT).replace('-', '_');
+    String best = synonyms.get(normalized);
+    if (best == null) {
+      int bestDistance = Integer.MAX_VALUE;
+      for (String c : candidates) {
+        int d;
+        if (c.equalsIgnoreCase(word)) {
+          d = 0;
+        } else if (word.length() >= 3 && c.startsWith(word)) {
+          d = 1;
+        } else {
+          d = distance(word, c);
+          int longer = Math.max(word.length(), c.length());
+          int allowed = longer <= 2 ? 0 : longer <= 5 ? 1 : longer <= 8 ? 2 : 3;
+          if (d > allowed) {
+            continue;
+          }
+        }
+        if (d < bestDistance) {
+          bestDistance = d;
+          best = c;
+        }
+      }
+    }
+    return best == null ? "" : " (did you mean " + quote(best) + "?)";
+  }
+
+  /** Edit distance counting insertions, deletions, substitutions and adjacent swaps. */
+  private static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+
+  private static Position position(Node node) {
+    return node.getStartMark()
+        .map(m -> new Position(m.getLine() + 1, m.getColumn() + 1))
+        .orElse(new Position(1, 1));
+  }
+
+  private void add(Node at, String message) {
+    add(position(at), message);
+  }
+
+  private void add(Position at, String message) {
+    problems.add(new Problem(file, at.line(), at.column(), message));
+  }
+
+  private TaskFileException fatal(int line, int column, String message) {
+    return new TaskFileException(List.of(new Problem(file, line, column, message)));
+  }
+
+  /**
+   * A name in a task's {@code needs}, where it is written, and, if it was not written as a
+   * string (a number, a boolean), what it was, for the message if no task has that name.
+   */
+  private record NeedRef(String name, Position position, String nonString) {}
+
+  /** A task as read so far; turned into an {@link Entry} once the whole file is valid. */
+  private static final class Draft {
+    final String name;
+    final Position position;
+    @Nullable Command command;
+    final List<NeedRef> needs = new ArrayList<>();
+    @Nullable Duration timeout;
+    int retries;
+    final Map<String, String> env = new LinkedHashMap<>();
+    @Nullable String dir;
+    @Nullable String semantics;
+
+    /** Indexes of the tasks this one needs, once resolved. */
+    final List<Integer> edges = new ArrayList<>();
+
+    Draft(String name, Position position) {
+      this.name = name;
+      this.position = position;
+    }
+
+    Entry toEntry() {
+      Command c = command;
+      if (c == null) {
+        throw new IllegalStateException("task " + name + " has no command, yet no problem was reported");
+      }
+      return new Entry(
+          name,
+          c,
+          needs.stream().map(NeedRef::name).toList(),
+          timeout,
+          retries,
+          Collections.unmodifiableMap(new LinkedHashMap<>(env)),
+          dir,
+          semantics,
+          position);
+    }
+  }
+}
