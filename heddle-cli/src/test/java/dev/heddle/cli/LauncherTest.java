@@ -169,7 +169,16 @@ class LauncherTest {
 
   @Test
   void sigterm_endsEveryCommandTree_beforeHeddleExits() throws IOException, InterruptedException {
-    String marker = "7" + ProcessHandle.current().pid() % 1000 + "23";
+    stopBySignal("TERM", 143);
+  }
+
+  @Test
+  void sigint_endsEveryCommandTree_beforeHeddleExits() throws IOException, InterruptedException {
+    stopBySignal("INT", 130);
+  }
+
+  private void stopBySignal(String signal, int expectedExit) throws IOException, InterruptedException {
+    String marker = (signal.equals("TERM") ? "7" : "8") + ProcessHandle.current().pid() % 1000 + "23";
     Path f = file("long.yaml", """
         tasks:
           server:
@@ -191,14 +200,24 @@ class LauncherTest {
       server |= line.contains("server | ready");
       client |= line.contains("client | ready");
     }
-    // SIGTERM to the JVM (the launcher execs it); through the handle, which leaves our pipes open.
-    assertTrue(p.toHandle().destroy(), "could not signal heddle");
+    // The launcher execs the JVM, so its pid is heddle's.
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+    assertEquals(0, kill.waitFor(), "kill -" + signal + " failed");
     out.transferTo(java.io.Writer.nullWriter());
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "heddle did not exit after SIGTERM");
-    assertEquals(143, p.exitValue(), seen + err);
-    assertTrue(err.contains("heddle: stopped by SIGTERM; every command has ended"), err);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "heddle did not exit after SIG" + signal);
+    assertEquals(expectedExit, p.exitValue(), seen + err);
+    assertTrue(err.contains("heddle: stopped by SIG" + signal + "; every command has ended"), err);
     assertEquals(List.of(), processesMentioning("sleep " + marker));
+  }
+
+  @Test
+  void run_timeoutExample_failsTheHangingTask_andSkipsWhatNeedsIt() throws IOException, InterruptedException {
+    Run run = heddle("run", "--progress", "plain", "examples/timeout.yaml");
+    assertEquals(1, run.exit(), run.all());
+    assertTrue(run.err().contains("heddle: task 'hang' failed: timed out after 2.0s; its process tree was ended"), run.err());
+    assertTrue(run.err().contains("report: skipped, its input 'hang' failed"), run.err());
+    assertTrue(run.out().contains("done    warm-up"), run.out());
   }
 
   @Test
