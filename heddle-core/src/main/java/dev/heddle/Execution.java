@@ -1,12 +1,12 @@
 package dev.heddle;
 
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.heddle.spi.Dispatcher;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -65,11 +65,17 @@ final class Execution {
   /** Exceptions thrown by the listener, reported by join. */
   private final ConcurrentLinkedQueue<Throwable> listenerErrors = new ConcurrentLinkedQueue<>();
 
-  @GuardedBy("nodes")
-  private final ArrayList<TaskNode<?>> nodes = new ArrayList<>();
+  private final NodeList nodes = new NodeList();
 
-  /** Written by the owner only. */
-  private final HashMap<String, TaskNode<?>> byName = new HashMap<>();
+  /**
+   * The names forked so far, to refuse a duplicate at once; owner only. Null for a graph run,
+   * whose names the graph has checked. Cleared when the scope ends, so that a large dead
+   * table cannot keep the tasks alive.
+   */
+  private final @Nullable HashMap<String, TaskNode<?>> byName;
+
+  /** For a graph run: the graph's name index, for {@link Results}. */
+  private final @Nullable Map<String, Integer> graphIndex;
 
   @SuppressWarnings("unused") // through OUTSTANDING
   private volatile int outstanding;
@@ -86,7 +92,9 @@ final class Execution {
   /** Every failure to report as suppressed: failed attempts that were retried, then task failures. */
   private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
-  Execution(Runner runner, ScopeOptions scopeOptions) {
+  Execution(Runner runner, ScopeOptions scopeOptions, @Nullable Map<String, Integer> graphIndex) {
+    this.graphIndex = graphIndex;
+    this.byName = graphIndex == null ? new HashMap<>() : null;
     this.keepGoing = scopeOptions.keepGoing();
     this.listener = scopeOptions.listener();
     this.runner = runner;
@@ -103,47 +111,50 @@ final class Execution {
   // ---------------------------------------------------------------------------------------
   // Owner operations
 
-  <T> TaskNode<T> fork(Task spec, Invoker invoker, Handle<?>[] inputHandles, @Nullable Node<?> template) {
+  /** Checks that {@code h} is a task of this scope, as an input of task {@code task}. */
+  TaskNode<?> input(@Nullable Handle<?> h, String task) {
+    if (h == null) {
+      throw new NullPointerException("task '" + task + "': an input is null");
+    }
+    TaskNode<?> in = (TaskNode<?>) h;
+    if (in.exec != this) {
+      throw new IllegalArgumentException(
+          "task '" + task + "' cannot depend on '" + in.name + "': '" + in.name
+              + "' belongs to another scope; a task's inputs must be forked in the same scope");
+    }
+    return in;
+  }
+
+  <T> TaskNode<T> fork(String name, Task spec, byte shape, Object body, TaskNode<?>[] inputs, @Nullable Node<?> template) {
     checkOwner("fork");
     if (phase != OPEN) {
       throw new IllegalStateException(
-          "cannot fork task '" + spec.name() + "': the scope has already been " + (phase == JOINED ? "joined" : "closed")
+          "cannot fork task '" + name + "': the scope has already been " + (phase == JOINED ? "joined" : "closed")
               + "; fork every task before join");
     }
-    TaskNode<?>[] inputs = new TaskNode<?>[inputHandles.length];
-    for (int i = 0; i < inputHandles.length; i++) {
-      Handle<?> h = inputHandles[i];
-      if (h == null) {
-        throw new NullPointerException("task '" + spec.name() + "': input " + (i + 1) + " is null");
-      }
-      TaskNode<?> in = (TaskNode<?>) h;
-      if (in.exec != this) {
+    StackTraceElement site;
+    HashMap<String, TaskNode<?>> names = byName;
+    if (template == null) {
+      TaskNode<?> existing = names == null ? null : names.get(name);
+      if (existing != null) {
         throw new IllegalArgumentException(
-            "task '" + spec.name() + "' cannot depend on '" + in.name + "': '" + in.name
-                + "' belongs to another scope; a task's inputs must be forked in the same scope");
+            "duplicate task name '" + name + "': a task of that name was already forked in this scope"
+                + (existing.submitSite == null ? "" : " at " + existing.submitSite)
+                + "; names must be unique in a scope");
       }
-      inputs[i] = in;
-    }
-    TaskNode<?> existing = byName.get(spec.name());
-    if (existing != null) {
-      throw new IllegalArgumentException(
-          "duplicate task name '" + spec.name() + "': a task of that name was already forked in this scope"
-              + (existing.submitSite == null ? "" : " at " + existing.submitSite)
-              + "; names must be unique in a scope");
-    }
-    if (strictTransfer) {
-      TransferCheck.checkBody(spec.name(), invoker.body());
-    }
-    StackTraceElement site = recordSubmitSites && template == null ? SubmitSite.caller() : null;
-    if (template != null) {
+      site = recordSubmitSites ? SubmitSite.caller() : null;
+    } else {
       site = template.submitSite;
     }
-    TaskNode<T> node = new TaskNode<>(this, spec, invoker, inputs, site, template);
-    byName.put(node.name, node);
-    OUTSTANDING.getAndAdd(this, 1);
-    synchronized (nodes) {
-      nodes.add(node);
+    if (strictTransfer) {
+      TransferCheck.checkBody(name, body);
     }
+    TaskNode<T> node = new TaskNode<>(this, name, spec, shape, body, inputs, site, template);
+    if (names != null) {
+      names.put(name, node);
+    }
+    OUTSTANDING.getAndAdd(this, 1);
+    nodes.add(node);
     for (TaskNode<?> in : inputs) {
       in.addDependent(node);
     }
@@ -166,14 +177,16 @@ final class Execution {
     try {
       awaitAll(true);
     } catch (InterruptedException e) {
-      stop("the owner was interrupted while joining");
+      ownerInterrupted();
       awaitUninterruptibly();
       phase = JOINED;
       dispatcher.close();
+      forgetNames();
       throw e;
     }
     phase = JOINED;
     dispatcher.close();
+    forgetNames();
     throwIfFailed();
     if (cancelledFromOutside) {
       throw cancellation();
@@ -204,6 +217,7 @@ final class Execution {
       boolean interrupted = awaitUninterruptibly();
       phase = CLOSED;
       dispatcher.close();
+      forgetNames();
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
@@ -222,6 +236,16 @@ final class Execution {
       cancelledFromOutside = true;
       sweep();
     }
+  }
+
+  private void forgetNames() {
+    if (byName != null) {
+      byName.clear();
+    }
+  }
+
+  Thread owner() {
+    return owner;
   }
 
   private void checkOwner(String op) {
@@ -262,8 +286,11 @@ final class Execution {
   private void awaitAll(boolean interruptible) throws InterruptedException {
     while (true) {
       ownerWork = false; // cleared before looking, so that work queued after the look wakes us
-      while (dispatcher.runOwnerWork()) {
+      while (!(interruptible && owner.isInterrupted()) && dispatcher.runOwnerWork()) {
         // run everything the runner wants run on this thread
+      }
+      if (interruptible && Thread.interrupted()) {
+        throw new InterruptedException("interrupted while joining a scope on " + runnerName);
       }
       if ((int) OUTSTANDING.getVolatile(this) == 0) {
         return;
@@ -322,9 +349,14 @@ final class Execution {
   void dispatch(TaskNode<?> node) {
     try {
       dispatcher.dispatch(node);
-    } catch (RuntimeException e) {
-      node.failed(e);
+    } catch (RuntimeException | Error e) {
+      node.failed(e); // a runner that cannot take the task fails it; it never hangs the scope
     }
+  }
+
+  /** The owner was interrupted while it ran a task's body in join: the scope stops. */
+  void ownerInterrupted() {
+    stop("the owner was interrupted while joining");
   }
 
   void taskDone() {
@@ -372,13 +404,7 @@ final class Execution {
   }
 
   private void sweep() {
-    TaskNode<?>[] all;
-    synchronized (nodes) {
-      all = nodes.toArray(new TaskNode<?>[0]);
-    }
-    for (TaskNode<?> n : all) {
-      n.stop();
-    }
+    nodes.forEach(TaskNode::stop);
     wakeOwner();
   }
 
@@ -400,18 +426,14 @@ final class Execution {
     if (own != null) {
       result.add(own);
     }
-    TaskNode<?>[] all;
-    synchronized (nodes) {
-      all = nodes.toArray(new TaskNode<?>[0]);
-    }
-    for (TaskNode<?> n : all) {
+    nodes.forEach(n -> {
       if (n != first && n.state() == TaskNode.RUNNING) {
         TaskTimeoutException.RunningTask r = n.runningStack();
         if (r != null) {
           result.add(r);
         }
       }
-    }
+    });
     return result;
   }
 
@@ -443,11 +465,7 @@ final class Execution {
   // Reporting
 
   Results results() {
-    List<TaskNode<?>> snapshot;
-    synchronized (nodes) {
-      snapshot = Collections.unmodifiableList(new ArrayList<>(nodes));
-    }
-    return new Results(snapshot, Collections.unmodifiableMap(byName), origin);
+    return new Results(nodes, nodes.size(), graphIndex, origin);
   }
 
   private void throwIfFailed() {
@@ -457,17 +475,7 @@ final class Execution {
     }
     Throwable cause = first.failure();
     List<String> path = pathTo(first);
-    List<String> stopped = new ArrayList<>();
-    synchronized (nodes) {
-      for (TaskNode<?> n : nodes) {
-        int s = n.state();
-        if (s == TaskNode.SKIPPED) {
-          stopped.add(n.name + ": skipped, " + n.reason());
-        } else if (s == TaskNode.CANCELLED) {
-          stopped.add(n.name + ": cancelled, " + n.reason());
-        }
-      }
-    }
+    List<String> stopped = stoppedTasks();
     StringBuilder m = new StringBuilder("task '").append(first.name).append("' failed on ").append(first.where())
         .append(" (attempt ").append(first.attempt()).append(" of ").append(first.maxAttempts()).append("): ")
         .append(cause);
@@ -514,18 +522,23 @@ final class Execution {
   }
 
   private CancellationException cancellation() {
-    List<String> stopped = new ArrayList<>();
-    synchronized (nodes) {
-      for (TaskNode<?> n : nodes) {
-        int s = n.state();
-        if (s == TaskNode.SKIPPED || s == TaskNode.CANCELLED) {
-          stopped.add(n.name + ": " + (s == TaskNode.SKIPPED ? "skipped, " : "cancelled, ") + n.reason());
-        }
-      }
-    }
+    List<String> stopped = stoppedTasks();
     StringBuilder m = new StringBuilder("the scope was cancelled");
     appendList(m, "stopped", stopped);
     return new CancellationException(m.toString());
+  }
+
+  private List<String> stoppedTasks() {
+    List<String> stopped = new ArrayList<>();
+    nodes.forEach(n -> {
+      int s = n.state();
+      if (s == TaskNode.SKIPPED) {
+        stopped.add(n.name + ": skipped, " + n.reason());
+      } else if (s == TaskNode.CANCELLED) {
+        stopped.add(n.name + ": cancelled, " + n.reason());
+      }
+    });
+    return stopped;
   }
 
   private static void appendList(StringBuilder m, String title, List<String> items) {
@@ -559,6 +572,6 @@ final class Execution {
 
   @Override
   public String toString() {
-    return "scope on " + runnerName + " owned by " + describe(owner) + " with " + byName.size() + " tasks";
+    return "scope on " + runnerName + " owned by " + describe(owner) + " with " + nodes.size() + " tasks";
   }
 }

@@ -36,10 +36,16 @@ public final class Graph {
 
   private final List<Node<?>> order;
   private final int[][] inputs;
+  private final Map<String, Integer> index;
 
   private Graph(List<Node<?>> order, int[][] inputs) {
     this.order = order;
     this.inputs = inputs;
+    Map<String, Integer> byName = new HashMap<>();
+    for (int i = 0; i < order.size(); i++) {
+      byName.put(order.get(i).name(), i);
+    }
+    this.index = Collections.unmodifiableMap(byName);
   }
 
   /** A builder for a new graph. */
@@ -73,18 +79,19 @@ public final class Graph {
    */
   public Results run(Runner runner, ScopeOptions options) throws InterruptedException {
     Objects.requireNonNull(runner, "runner");
-    Execution exec = new Execution(runner, Objects.requireNonNull(options, "options"));
+    Execution exec = new Execution(runner, Objects.requireNonNull(options, "options"), index);
     try {
       TaskNode<?>[] made = new TaskNode<?>[order.size()];
       for (int i = 0; i < made.length; i++) {
         Node<?> node = order.get(i);
         int[] in = inputs[i];
-        Handle<?>[] handles = new Handle<?>[in.length];
+        TaskNode<?>[] handles = in.length == 0 ? TaskNode.NO_INPUTS : new TaskNode<?>[in.length];
         for (int j = 0; j < in.length; j++) {
           handles[j] = made[in[j]];
         }
-        made[i] = exec.fork(node.spec, node.invoker, handles, node);
+        made[i] = exec.fork(node.name(), node.spec, node.shape, node.body, handles, node);
       }
+      made = null; // the execution holds the tasks; this array must not outlive the run's start
       exec.join();
     } finally {
       exec.close();
@@ -139,7 +146,7 @@ public final class Graph {
 
     /** Adds a task without inputs. */
     public <T> Node<T> add(Task task, Body0<T> body) {
-      return put(task, new Invoker.Of0(Objects.requireNonNull(body, "body")), List.of());
+      return put(task, Invoker.NONE, Objects.requireNonNull(body, "body"), List.of());
     }
 
     /** Adds a task that takes the result of {@code a}. */
@@ -149,7 +156,7 @@ public final class Graph {
 
     /** Adds a task that takes the result of {@code a}. */
     public <A, T> Node<T> add(Task task, Node<A> a, Body1<? super A, T> body) {
-      return put(task, new Invoker.Of1(Objects.requireNonNull(body, "body")), List.of(a));
+      return put(task, Invoker.ONE, Objects.requireNonNull(body, "body"), List.of(a));
     }
 
     /** Adds a task that takes the results of {@code a} and {@code b}. */
@@ -159,7 +166,7 @@ public final class Graph {
 
     /** Adds a task that takes the results of {@code a} and {@code b}. */
     public <A, B, T> Node<T> add(Task task, Node<A> a, Node<B> b, Body2<? super A, ? super B, T> body) {
-      return put(task, new Invoker.Of2(Objects.requireNonNull(body, "body")), List.of(a, b));
+      return put(task, Invoker.TWO, Objects.requireNonNull(body, "body"), List.of(a, b));
     }
 
     /** Adds a task that takes the results of {@code a}, {@code b} and {@code c}. */
@@ -171,7 +178,7 @@ public final class Graph {
     /** Adds a task that takes the results of {@code a}, {@code b} and {@code c}. */
     public <A, B, C, T> Node<T> add(
         Task task, Node<A> a, Node<B> b, Node<C> c, Body3<? super A, ? super B, ? super C, T> body) {
-      return put(task, new Invoker.Of3(Objects.requireNonNull(body, "body")), List.of(a, b, c));
+      return put(task, Invoker.THREE, Objects.requireNonNull(body, "body"), List.of(a, b, c));
     }
 
     /** Adds a fan-in task that takes the results of all {@code inputs}, in order. */
@@ -181,7 +188,7 @@ public final class Graph {
 
     /** Adds a fan-in task that takes the results of all {@code inputs}, in order. */
     public <A, T> Node<T> add(Task task, List<? extends Node<? extends A>> inputs, BodyN<A, T> body) {
-      return put(task, new Invoker.OfN(Objects.requireNonNull(body, "body")), List.copyOf(inputs));
+      return put(task, Invoker.LIST, Objects.requireNonNull(body, "body"), List.copyOf(inputs));
     }
 
     /**
@@ -191,10 +198,10 @@ public final class Graph {
      */
     public <T> Node<T> addNeeding(Task task, List<String> needs, BodyN<Object, T> body) {
       List<String> names = List.copyOf(needs);
-      return put(task, new Invoker.OfN(Objects.requireNonNull(body, "body")), null, names);
+      return put(task, Invoker.LIST, Objects.requireNonNull(body, "body"), null, names);
     }
 
-    private <T> Node<T> put(Task task, Invoker invoker, List<? extends Node<?>> inputs) {
+    private <T> Node<T> put(Task task, byte shape, Object body, List<? extends Node<?>> inputs) {
       for (Node<?> in : inputs) {
         Objects.requireNonNull(in, "input");
         if (in.owner != this) {
@@ -202,10 +209,10 @@ public final class Graph {
               + "': '" + in.name() + "' belongs to another graph");
         }
       }
-      return put(task, invoker, List.copyOf(inputs), null);
+      return put(task, shape, body, List.copyOf(inputs), null);
     }
 
-    private <T> Node<T> put(Task task, Invoker invoker, @org.jspecify.annotations.Nullable List<Node<?>> inputNodes,
+    private <T> Node<T> put(Task task, byte shape, Object body, @org.jspecify.annotations.Nullable List<Node<?>> inputNodes,
         @org.jspecify.annotations.Nullable List<String> inputNames) {
       Objects.requireNonNull(task, "task");
       if (built) {
@@ -214,7 +221,7 @@ public final class Graph {
       if (nodes.containsKey(task.name())) {
         throw new IllegalArgumentException("duplicate task name '" + task.name() + "': names must be unique in a graph");
       }
-      Node<T> node = new Node<>(this, task, invoker, inputNodes, inputNames, SubmitSite.caller());
+      Node<T> node = new Node<>(this, task, shape, body, inputNodes, inputNames, SubmitSite.caller());
       nodes.put(task.name(), node);
       return node;
     }

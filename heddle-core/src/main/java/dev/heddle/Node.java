@@ -15,18 +15,20 @@ public final class Node<T> {
 
   final Object owner;
   final Task spec;
-  final Invoker invoker;
+  final byte shape;
+  final Object body;
   /** Inputs given as nodes (typed form), or null when given by name. */
   final @Nullable List<Node<?>> inputNodes;
   /** Inputs given by name (the form task files use), or null. */
   final @Nullable List<String> inputNames;
   final @Nullable StackTraceElement submitSite;
 
-  Node(Object owner, Task spec, Invoker invoker, @Nullable List<Node<?>> inputNodes, @Nullable List<String> inputNames,
-      @Nullable StackTraceElement submitSite) {
+  Node(Object owner, Task spec, byte shape, Object body, @Nullable List<Node<?>> inputNodes,
+      @Nullable List<String> inputNames, @Nullable StackTraceElement submitSite) {
     this.owner = owner;
     this.spec = spec;
-    this.invoker = invoker;
+    this.shape = shape;
+    this.body = body;
     this.inputNodes = inputNodes;
     this.inputNames = inputNames;
     this.submitSite = submitSite;

@@ -3,6 +3,7 @@ package dev.heddle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -16,13 +17,16 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Results {
 
-  private final List<TaskNode<?>> nodes;
-  private final Map<String, TaskNode<?>> byName;
+  private final NodeList nodes;
+  private final int size;
   private final long origin;
+  /** Name to position: the graph's own index for a graph run, else built on first use. */
+  private volatile @Nullable Map<String, Integer> index;
 
-  Results(List<TaskNode<?>> nodes, Map<String, TaskNode<?>> byName, long origin) {
+  Results(NodeList nodes, int size, @Nullable Map<String, Integer> index, long origin) {
     this.nodes = nodes;
-    this.byName = byName;
+    this.size = size;
+    this.index = index;
     this.origin = origin;
   }
 
@@ -60,9 +64,9 @@ public final class Results {
    * order).
    */
   public List<TaskRecord> tasks() {
-    List<TaskRecord> records = new ArrayList<>(nodes.size());
-    for (TaskNode<?> n : nodes) {
-      records.add(n.record(origin));
+    List<TaskRecord> records = new ArrayList<>(size);
+    for (int i = 0; i < size; i++) {
+      records.add(nodes.get(i).record(origin));
     }
     return Collections.unmodifiableList(records);
   }
@@ -78,11 +82,25 @@ public final class Results {
 
   /** The number of tasks. */
   public int size() {
-    return nodes.size();
+    return size;
+  }
+
+  private @Nullable TaskNode<?> lookup(String name) {
+    Map<String, Integer> map = index;
+    if (map == null) {
+      Map<String, Integer> built = new HashMap<>();
+      for (int i = 0; i < size; i++) {
+        built.put(nodes.get(i).name, i);
+      }
+      map = built;
+      index = built;
+    }
+    Integer i = map.get(name);
+    return i == null || i >= size ? null : nodes.get(i);
   }
 
   private TaskNode<?> find(String name) {
-    TaskNode<?> n = byName.get(name);
+    TaskNode<?> n = lookup(name);
     if (n == null) {
       throw new IllegalArgumentException("no task named '" + name + "' in this run");
     }
@@ -91,7 +109,7 @@ public final class Results {
 
   @SuppressWarnings("unchecked")
   private <T> TaskNode<T> cast(Node<T> node) {
-    TaskNode<?> n = byName.get(node.name());
+    TaskNode<?> n = lookup(node.name());
     if (n == null || n.template != node) {
       throw new IllegalArgumentException("node '" + node.name() + "' belongs to another graph");
     }
@@ -100,7 +118,7 @@ public final class Results {
 
   @Override
   public String toString() {
-    return "Results[" + nodes.size() + " tasks]";
+    return "Results[" + size + " tasks]";
   }
 
   /**

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RunnerOptions {
 
-  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, true);
+  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, false);
 
   private final @Nullable TimeSource timeSource;
   private final boolean strictTransfer;
@@ -33,7 +33,7 @@ public final class RunnerOptions {
     this.recordSubmitSites = recordSubmitSites;
   }
 
-  /** The system clock, no strict transfer check, submit sites recorded. */
+  /** The system clock, no strict transfer check, no submit sites recorded for scope forks. */
   public static RunnerOptions defaults() {
     return DEFAULTS;
   }
@@ -52,9 +52,12 @@ public final class RunnerOptions {
   }
 
   /**
-   * These options with the recording of submit sites on or off. When on (the default), each
-   * fork records the caller's frame (about a microsecond), and a failure names the line that
-   * forked the failed task.
+   * These options with the recording of submit sites on or off. When on, each {@code
+   * Scope.fork} records the caller's frame, and a failure names the line that forked the
+   * failed task ("forked at"). It is off by default because it is the largest single cost of
+   * a fork (1.5 to 3.5 µs measured, see BENCHMARKS.md); the {@code heddle-testing} kit turns
+   * it on. Graph nodes always record where they were added: that happens once, when the
+   * graph is built, not on every run.
    */
   public RunnerOptions recordSubmitSites(boolean on) {
     return new RunnerOptions(timeSource, strictTransfer, on);

@@ -42,7 +42,7 @@ public final class Scope implements AutoCloseable {
   private final Execution exec;
 
   private Scope(Runner runner, ScopeOptions options) {
-    this.exec = new Execution(runner, options);
+    this.exec = new Execution(runner, options, null);
   }
 
   /**
@@ -78,12 +78,12 @@ public final class Scope implements AutoCloseable {
    * @throws WrongThreadException if the caller is not the owner
    */
   public <T> Handle<T> fork(String name, Body0<T> body) {
-    return fork(Task.named(name), body);
+    return exec.fork(Task.checkName(name), Task.DEFAULTS, Invoker.NONE, Objects.requireNonNull(body, "body"), TaskNode.NO_INPUTS, null);
   }
 
   /** {@link #fork(String, Body0)} with a full task declaration. */
   public <T> Handle<T> fork(Task task, Body0<T> body) {
-    return exec.fork(task, new Invoker.Of0(Objects.requireNonNull(body, "body")), new Handle<?>[0], null);
+    return exec.fork(task.name(), task, Invoker.NONE, Objects.requireNonNull(body, "body"), TaskNode.NO_INPUTS, null);
   }
 
   /**
@@ -95,34 +95,50 @@ public final class Scope implements AutoCloseable {
    *     was forked in another scope
    */
   public <A, T> Handle<T> fork(String name, Handle<A> a, Body1<? super A, T> body) {
-    return fork(Task.named(name), a, body);
+    return fork1(Task.checkName(name), Task.DEFAULTS, a, body);
   }
 
   /** {@link #fork(String, Handle, Body1)} with a full task declaration. */
   public <A, T> Handle<T> fork(Task task, Handle<A> a, Body1<? super A, T> body) {
-    return exec.fork(task, new Invoker.Of1(Objects.requireNonNull(body, "body")), new Handle<?>[] {a}, null);
+    return fork1(task.name(), task, a, body);
+  }
+
+  private <A, T> Handle<T> fork1(String name, Task task, Handle<A> a, Body1<? super A, T> body) {
+    TaskNode<?>[] in = {exec.input(a, name)};
+    return exec.fork(name, task, Invoker.ONE, Objects.requireNonNull(body, "body"), in, null);
   }
 
   /** Forks a task that takes the results of {@code a} and {@code b}; as {@link #fork(String, Handle, Body1)}. */
   public <A, B, T> Handle<T> fork(String name, Handle<A> a, Handle<B> b, Body2<? super A, ? super B, T> body) {
-    return fork(Task.named(name), a, b, body);
+    return fork2(Task.checkName(name), Task.DEFAULTS, a, b, body);
   }
 
   /** {@link #fork(String, Handle, Handle, Body2)} with a full task declaration. */
   public <A, B, T> Handle<T> fork(Task task, Handle<A> a, Handle<B> b, Body2<? super A, ? super B, T> body) {
-    return exec.fork(task, new Invoker.Of2(Objects.requireNonNull(body, "body")), new Handle<?>[] {a, b}, null);
+    return fork2(task.name(), task, a, b, body);
+  }
+
+  private <A, B, T> Handle<T> fork2(String name, Task task, Handle<A> a, Handle<B> b, Body2<? super A, ? super B, T> body) {
+    TaskNode<?>[] in = {exec.input(a, name), exec.input(b, name)};
+    return exec.fork(name, task, Invoker.TWO, Objects.requireNonNull(body, "body"), in, null);
   }
 
   /** Forks a task that takes the results of {@code a}, {@code b} and {@code c}; as {@link #fork(String, Handle, Body1)}. */
   public <A, B, C, T> Handle<T> fork(
       String name, Handle<A> a, Handle<B> b, Handle<C> c, Body3<? super A, ? super B, ? super C, T> body) {
-    return fork(Task.named(name), a, b, c, body);
+    return fork3(Task.checkName(name), Task.DEFAULTS, a, b, c, body);
   }
 
   /** {@link #fork(String, Handle, Handle, Handle, Body3)} with a full task declaration. */
   public <A, B, C, T> Handle<T> fork(
       Task task, Handle<A> a, Handle<B> b, Handle<C> c, Body3<? super A, ? super B, ? super C, T> body) {
-    return exec.fork(task, new Invoker.Of3(Objects.requireNonNull(body, "body")), new Handle<?>[] {a, b, c}, null);
+    return fork3(task.name(), task, a, b, c, body);
+  }
+
+  private <A, B, C, T> Handle<T> fork3(
+      String name, Task task, Handle<A> a, Handle<B> b, Handle<C> c, Body3<? super A, ? super B, ? super C, T> body) {
+    TaskNode<?>[] in = {exec.input(a, name), exec.input(b, name), exec.input(c, name)};
+    return exec.fork(name, task, Invoker.THREE, Objects.requireNonNull(body, "body"), in, null);
   }
 
   /**
@@ -131,13 +147,21 @@ public final class Scope implements AutoCloseable {
    * receives an empty list.
    */
   public <A, T> Handle<T> fork(String name, List<? extends Handle<? extends A>> inputs, BodyN<A, T> body) {
-    return fork(Task.named(name), inputs, body);
+    return forkN(Task.checkName(name), Task.DEFAULTS, inputs, body);
   }
 
   /** {@link #fork(String, List, BodyN)} with a full task declaration. */
   public <A, T> Handle<T> fork(Task task, List<? extends Handle<? extends A>> inputs, BodyN<A, T> body) {
+    return forkN(task.name(), task, inputs, body);
+  }
+
+  private <A, T> Handle<T> forkN(String name, Task task, List<? extends Handle<? extends A>> inputs, BodyN<A, T> body) {
     Objects.requireNonNull(inputs, "inputs");
-    return exec.fork(task, new Invoker.OfN(Objects.requireNonNull(body, "body")), inputs.toArray(new Handle<?>[0]), null);
+    TaskNode<?>[] in = new TaskNode<?>[inputs.size()];
+    for (int i = 0; i < in.length; i++) {
+      in[i] = exec.input(inputs.get(i), name);
+    }
+    return exec.fork(name, task, Invoker.LIST, Objects.requireNonNull(body, "body"), in, null);
   }
 
   /**

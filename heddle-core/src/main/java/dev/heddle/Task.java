@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Task {
 
+  /** The policies of a task forked by name alone: shared, so that such a fork allocates no declaration. */
+  static final Task DEFAULTS = new Task("task", null, null, Retry.none());
+
   private final String name;
   private final @Nullable Semantics semantics;
   private final @Nullable Duration timeout;

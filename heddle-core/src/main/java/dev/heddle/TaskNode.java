@@ -61,7 +61,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   final Execution exec;
   final String name;
   final Task spec;
-  final Invoker invoker;
+  final byte shape;
+  final Object body;
   final TaskNode<?>[] inputs;
   final @Nullable StackTraceElement submitSite;
   /** The graph node this task was made from, or null in a scope. */
@@ -116,15 +117,18 @@ final class TaskNode<T> implements Handle<T>, Attempt {
 
   TaskNode(
       Execution exec,
+      String name,
       Task spec,
-      Invoker invoker,
+      byte shape,
+      Object body,
       TaskNode<?>[] inputs,
       @Nullable StackTraceElement submitSite,
       @Nullable Node<?> template) {
     this.exec = exec;
-    this.name = spec.name();
+    this.name = name;
     this.spec = spec;
-    this.invoker = invoker;
+    this.shape = shape;
+    this.body = body;
     this.inputs = inputs;
     this.submitSite = submitSite;
     this.template = template;
@@ -244,13 +248,16 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   public Invocation invocation() {
     Invoker.Bound b = bound;
     if (b == null) {
-      b = new Invoker.Bound(invoker, inputValues());
+      b = new Invoker.Bound(shape, body, inputValues());
       bound = b;
     }
     return b;
   }
 
   private @Nullable Object[] inputValues() {
+    if (inputs.length == 0) {
+      return NO_VALUES;
+    }
     Object[] values = new Object[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
       values[i] = inputs[i].value;
@@ -284,16 +291,28 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     Object result = null;
     Throwable error = null;
     try {
-      result = invoker.invoke(inputValues());
+      result = Invoker.invoke(shape, body, inputValues());
     } catch (Throwable t) {
       error = t;
     }
+    boolean ownerInterrupted = false;
     synchronized (this) {
       thread = null;
       if (interruptedByUs) {
         interruptedByUs = false;
         Thread.interrupted(); // ours: the body has ended, the interrupt must not outlive it
+      } else if (current != exec.owner()) {
+        Thread.interrupted(); // a pool thread: whatever the body left must not reach the next task
+      } else if (current.isInterrupted() || error instanceof InterruptedException) {
+        ownerInterrupted = true; // the owner, running this body in join, was interrupted
       }
+    }
+    if (ownerInterrupted) {
+      // Not this task's failure: the owner's interrupt cancels the scope, and join throws
+      // InterruptedException once every task has ended.
+      cancelRequested = true;
+      exec.ownerInterrupted();
+      current.interrupt();
     }
     endAttempt(result, error);
   }
@@ -602,6 +621,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   }
 
   private static final TaskNode<?>[] NO_DEPENDENTS = new TaskNode<?>[0];
+  private static final Object[] NO_VALUES = new Object[0];
+  static final TaskNode<?>[] NO_INPUTS = new TaskNode<?>[0];
 
   // ---------------------------------------------------------------------------------------
   // Wiring (fork time)

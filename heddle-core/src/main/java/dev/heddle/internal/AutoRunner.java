@@ -48,14 +48,29 @@ public final class AutoRunner extends AbstractRunner {
         }
         Semantics s = attempt.semantics();
         if (s.pinning() == Semantics.Pinning.MAY) {
-          elastic.execute(attempt::run);
+          elastic.execute(attempt);
         } else if (s.blocking() == Semantics.Blocking.MAY) {
           virtual.start(attempt);
         } else if (s.workload() == Semantics.Workload.TRIVIAL && !Thread.currentThread().getName().startsWith(threads.prefix() + "timer")) {
           runHere(attempt);
         } else {
-          cpu.execute(attempt::run);
+          cpu.execute(attempt);
         }
+      }
+
+      /**
+       * A trivial task that joins a nested scope waits on this thread, where the nested
+       * scope's trivial tasks are queued behind it: run them here, or it would wait forever.
+       */
+      @Override
+      public boolean runOwnerWork() {
+        ArrayDeque<Attempt> queue = trampoline.get();
+        Attempt next = queue == null ? null : queue.poll();
+        if (next == null) {
+          return false;
+        }
+        next.run();
+        return true;
       }
     };
   }

@@ -33,7 +33,7 @@ public final class ThreadsRunner extends AbstractRunner {
       @Override
       public void dispatch(Attempt attempt) {
         if (!rejectIfClosed(attempt)) {
-          pool.execute(attempt::run);
+          pool.execute(attempt);
         }
       }
     };

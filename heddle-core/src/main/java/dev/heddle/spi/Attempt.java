@@ -16,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * Every method may be called from any thread and never blocks; none throws for an attempt
  * whose scope has been cancelled meanwhile: the engine records the right outcome itself.
  */
-public interface Attempt {
+public interface Attempt extends Runnable {
 
   /** The task's name. */
   String taskName();
@@ -34,8 +34,10 @@ public interface Attempt {
    * Runs the body on the calling thread and records its outcome. Returns normally whatever
    * the body does; the body's exception becomes the attempt's failure. Interrupts that the
    * engine sends to cancel or time out the attempt are cleared before this method returns;
-   * other interrupts are left as they are.
+   * other interrupts are left as they are. (An attempt is a {@link Runnable} so that a
+   * runner can hand it to an executor as it is.)
    */
+  @Override
   void run();
 
   /**

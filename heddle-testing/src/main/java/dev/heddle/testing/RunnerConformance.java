@@ -50,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * }</pre>
  *
  * <p>Each test gets a fresh runner whose options have the strict transfer check on and a
- * {@link ManualClock} as time source, so every body here is serializable (it could run in a
+ * {@link ManualClock} as time source, and submit sites recorded, so every body here is serializable (it could run in a
  * worker process) and no test sleeps to wait for a timeout. After each test the runner is
  * closed and no thread whose name starts with {@code heddle-} may be left alive.
  *
@@ -87,7 +87,7 @@ public abstract class RunnerConformance {
   @BeforeEach
   void openRunner() {
     clock = new ManualClock();
-    runner = newRunner(RunnerOptions.defaults().strictTransfer(true).timeSource(clock));
+    runner = newRunner(RunnerOptions.defaults().strictTransfer(true).recordSubmitSites(true).timeSource(clock));
   }
 
   @AfterEach

@@ -1,0 +1,61 @@
+package dev.heddle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** heddle-core exports its API packages and nothing else: the engine stays internal. */
+class ModuleExportsTest {
+
+  // Surefire runs with the module's directory as working directory.
+  private static final Path CLASSES = Path.of("target/classes");
+
+  private static ModuleDescriptor descriptor() {
+    assertTrue(Files.isRegularFile(CLASSES.resolve("module-info.class")),
+        "no compiled module descriptor at " + CLASSES.toAbsolutePath());
+    Set<ModuleReference> found = ModuleFinder.of(CLASSES).findAll();
+    assertEquals(1, found.size(), "modules found in " + CLASSES.toAbsolutePath() + ": " + found);
+    return found.iterator().next().descriptor();
+  }
+
+  @Test
+  void module_isNamedDevHeddleCore() {
+    assertEquals("dev.heddle.core", descriptor().name());
+  }
+
+  @Test
+  void module_exportsExactlyTheApiPackages() {
+    ModuleDescriptor d = descriptor();
+    Set<String> exported = d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+    assertEquals(Set.of("dev.heddle", "dev.heddle.spi"), exported);
+    for (ModuleDescriptor.Exports e : d.exports()) {
+      assertFalse(e.isQualified(), "export of " + e.source() + " is qualified: " + e.targets());
+    }
+  }
+
+  @Test
+  void module_opensNothing_andKeepsTheEngineInternal() {
+    ModuleDescriptor d = descriptor();
+    assertFalse(d.isOpen(), "the module is open");
+    assertEquals(Set.of(), d.opens(), "opened packages");
+    assertTrue(d.packages().contains("dev.heddle.internal"), "packages: " + d.packages());
+  }
+
+  @Test
+  void module_requiresOnlyJavaBaseAtRunTime() {
+    Set<String> runtime = descriptor().requires().stream()
+        .filter(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
+        .map(ModuleDescriptor.Requires::name)
+        .collect(Collectors.toSet());
+    assertEquals(Set.of("java.base"), runtime);
+  }
+}

@@ -1,0 +1,129 @@
+package dev.heddle.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heddle.Graph;
+import dev.heddle.Node;
+import dev.heddle.Runner;
+import dev.heddle.RunnerOptions;
+import dev.heddle.Scope;
+import dev.heddle.TaskFailedException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A failure names the line that forked the failed task. This test lives outside dev.heddle on
+ * purpose: frames of dev.heddle and dev.heddle.internal are Heddle's own and are skipped.
+ */
+class SubmitSiteTest {
+
+  /** The line of the caller. */
+  private static int callerLine() {
+    return StackWalker.getInstance().walk(s -> s.skip(1).findFirst()).orElseThrow().getLineNumber();
+  }
+
+  /** Submit sites are off by default; these tests turn them on. */
+  private static final RunnerOptions SITES = RunnerOptions.defaults().recordSubmitSites(true);
+
+  private static String site(String method, int line) {
+    return SubmitSiteTest.class.getName() + "." + method + "(SubmitSiteTest.java:" + line + ")";
+  }
+
+  private static Integer fail() {
+    throw new IllegalStateException("boom");
+  }
+
+  @Test
+  void failure_namesTheFileAndLineThatForkedTheTask() throws InterruptedException {
+    try (Runner runner = Runner.inline(SITES); Scope scope = Scope.open(runner)) {
+      int line = callerLine() + 1;
+      scope.fork("boom", SubmitSiteTest::fail);
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      String m = String.valueOf(e.getMessage());
+      assertTrue(m.contains("\n  forked at: " + site("failure_namesTheFileAndLineThatForkedTheTask", line)), m);
+      // The exception's stack trace points at the fork too.
+      StackTraceElement top = e.getStackTrace()[0];
+      assertEquals(SubmitSiteTest.class.getName(), top.getClassName());
+      assertEquals("SubmitSiteTest.java", top.getFileName());
+      assertEquals(line, top.getLineNumber());
+    }
+  }
+
+  @Test
+  void failure_onAThreadPool_namesTheLineThatForkedTheTask() throws InterruptedException {
+    try (Runner runner = Runner.threads(2, SITES); Scope scope = Scope.open(runner)) {
+      scope.fork("ok", () -> 1);
+      int line = callerLine() + 1;
+      scope.fork("boom", SubmitSiteTest::fail);
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertTrue(String.valueOf(e.getMessage()).contains(
+          "forked at: " + site("failure_onAThreadPool_namesTheLineThatForkedTheTask", line)), e.getMessage());
+    }
+  }
+
+  @Test
+  void graphFailure_namesTheLineThatAddedTheNode() throws InterruptedException {
+    Graph.Builder g = Graph.builder();
+    Node<Integer> a = g.add("a", () -> 1);
+    int line = callerLine() + 1;
+    g.add("boom", a, x -> fail());
+    Graph graph = g.build();
+    try (Runner runner = Runner.inline()) {
+      TaskFailedException e = assertThrows(TaskFailedException.class, () -> graph.run(runner));
+      assertTrue(String.valueOf(e.getMessage()).contains(
+          "forked at: " + site("graphFailure_namesTheLineThatAddedTheNode", line)), e.getMessage());
+    }
+  }
+
+  @Test
+  void graphFailure_namesTheLineThatAddedTheNode_evenWhenTheRunnerRecordsNoSites() throws InterruptedException {
+    // Documented: graph nodes always record where they were added, once, at build time.
+    Graph.Builder g = Graph.builder();
+    int line = callerLine() + 1;
+    g.add("boom", () -> fail());
+    Graph graph = g.build();
+    try (Runner runner = Runner.inline(RunnerOptions.defaults().recordSubmitSites(false))) {
+      TaskFailedException e = assertThrows(TaskFailedException.class, () -> graph.run(runner));
+      assertTrue(String.valueOf(e.getMessage()).contains(
+          "forked at: " + site("graphFailure_namesTheLineThatAddedTheNode_evenWhenTheRunnerRecordsNoSites", line)),
+          e.getMessage());
+    }
+  }
+
+  @Test
+  void failure_withoutRecordedSubmitSites_hasNoForkedAt() throws InterruptedException {
+    try (Runner runner = Runner.inline(RunnerOptions.defaults().recordSubmitSites(false)); Scope scope = Scope.open(runner)) {
+      scope.fork("boom", SubmitSiteTest::fail);
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      String m = String.valueOf(e.getMessage());
+      assertTrue(m.startsWith("task 'boom' failed on inline"), m);
+      assertFalse(m.contains("forked at"), m);
+    }
+  }
+
+  @Test
+  void duplicateName_namesTheLineThatForkedTheFirstTask() throws InterruptedException {
+    try (Runner runner = Runner.inline(SITES); Scope scope = Scope.open(runner)) {
+      int line = callerLine() + 1;
+      scope.fork("fetch", () -> 1);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> scope.fork("fetch", () -> 2));
+      assertEquals("duplicate task name 'fetch': a task of that name was already forked in this scope at "
+          + site("duplicateName_namesTheLineThatForkedTheFirstTask", line) + "; names must be unique in a scope",
+          String.valueOf(e.getMessage()));
+      scope.join();
+    }
+  }
+
+  @Test
+  void duplicateName_withoutRecordedSubmitSites_namesNoLine() throws InterruptedException {
+    try (Runner runner = Runner.inline(RunnerOptions.defaults().recordSubmitSites(false)); Scope scope = Scope.open(runner)) {
+      scope.fork("fetch", () -> 1);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> scope.fork("fetch", () -> 2));
+      assertEquals("duplicate task name 'fetch': a task of that name was already forked in this scope"
+          + "; names must be unique in a scope", String.valueOf(e.getMessage()));
+      scope.join();
+    }
+  }
+}
