@@ -24,9 +24,12 @@ final class Execution {
    * Threads. The owner forks, joins and closes; runner threads run attempts and complete
    * tasks; the time source's thread fires timeouts and ends backoffs; any thread may cancel.
    *
-   * Completion. `outstanding` counts tasks not in a terminal state. Each task's terminal
-   * transition decrements it exactly once (TaskNode owns that), after which the owner, if it
-   * waits in join, is unparked when the count reaches zero.
+   * Completion. The owner counts the tasks it forks in a plain field, `forked`; each task's
+   * terminal transition adds one to the atomic `finished`, exactly once (TaskNode owns that).
+   * Keeping the two apart spares the owner and the runner threads a counter they would fight
+   * over on every task. When the owner starts to wait it publishes `forked` as `target`
+   * (volatile); the task that brings `finished` to `target` unparks it. Either the owner sees
+   * the last increment, or the last task sees the target: both are volatile accesses.
    *
    * Stopping. The first failure, an outside cancel, an interrupt of the waiting owner, or a
    * close before join sets `stopReason` once and sweeps every task: waiting and queued tasks
@@ -38,13 +41,13 @@ final class Execution {
   private static final int JOINED = 1;
   private static final int CLOSED = 2;
 
-  private static final VarHandle OUTSTANDING;
+  private static final VarHandle FINISHED;
   private static final VarHandle STOP_REASON;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
-      OUTSTANDING = l.findVarHandle(Execution.class, "outstanding", int.class);
+      FINISHED = l.findVarHandle(Execution.class, "finished", int.class);
       STOP_REASON = l.findVarHandle(Execution.class, "stopReason", String.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -77,13 +80,18 @@ final class Execution {
   /** For a graph run: the graph's name index, for {@link Results}. */
   private final @Nullable Map<String, Integer> graphIndex;
 
-  @SuppressWarnings("unused") // through OUTSTANDING
-  private volatile int outstanding;
+  /** Tasks forked; the owner's alone. */
+  private int forked;
+
+  @SuppressWarnings("unused") // through FINISHED
+  private volatile int finished;
+
+  /** {@code forked} as published by a waiting owner; -1 while it is not waiting. */
+  private volatile int target = -1;
 
   private volatile @Nullable String stopReason;
   private volatile boolean cancelledFromOutside;
   private volatile int phase = OPEN;
-  private volatile boolean ownerWaiting;
   private boolean joinAttempted;
 
   /** Task failures, in the order they happened. */
@@ -127,6 +135,9 @@ final class Execution {
 
   <T> TaskNode<T> fork(String name, Task spec, byte shape, Object body, TaskNode<?>[] inputs, @Nullable Node<?> template) {
     checkOwner("fork");
+    if (joinAttempted && phase == OPEN) {
+      throw new IllegalStateException("cannot fork task '" + name + "' while the scope is joining; fork every task before join");
+    }
     if (phase != OPEN) {
       throw new IllegalStateException(
           "cannot fork task '" + name + "': the scope has already been " + (phase == JOINED ? "joined" : "closed")
@@ -153,7 +164,7 @@ final class Execution {
     if (names != null) {
       names.put(name, node);
     }
-    OUTSTANDING.getAndAdd(this, 1);
+    forked++;
     nodes.add(node);
     for (TaskNode<?> in : inputs) {
       in.addDependent(node);
@@ -211,7 +222,7 @@ final class Execution {
       return;
     }
     if (phase == OPEN) {
-      if ((int) OUTSTANDING.getVolatile(this) > 0) {
+      if (!allFinished()) {
         stop("the scope was closed before join");
       }
       boolean interrupted = awaitUninterruptibly();
@@ -292,7 +303,7 @@ final class Execution {
       if (interruptible && Thread.interrupted()) {
         throw new InterruptedException("interrupted while joining a scope on " + runnerName);
       }
-      if ((int) OUTSTANDING.getVolatile(this) == 0) {
+      if (allFinished()) {
         return;
       }
       if (owner instanceof java.util.concurrent.ForkJoinWorkerThread) {
@@ -310,12 +321,16 @@ final class Execution {
     }
   }
 
+  /** Owner only: publishes the count of forked tasks, then says whether all have finished. */
+  private boolean allFinished() {
+    target = forked;
+    return (int) FINISHED.getVolatile(this) == forked;
+  }
+
   private void parkOnce() {
-    ownerWaiting = true;
-    if ((int) OUTSTANDING.getVolatile(this) != 0 && !dispatcherHasWork()) {
+    if (!allFinished() && !dispatcherHasWork()) {
       LockSupport.park(this);
     }
-    ownerWaiting = false;
   }
 
   private boolean dispatcherHasWork() {
@@ -334,7 +349,7 @@ final class Execution {
 
     @Override
     public boolean isReleasable() {
-      return (int) OUTSTANDING.getVolatile(Execution.this) == 0 || ownerWork || owner.isInterrupted();
+      return allFinished() || ownerWork || owner.isInterrupted();
     }
   }
 
@@ -360,7 +375,7 @@ final class Execution {
   }
 
   void taskDone() {
-    if ((int) OUTSTANDING.getAndAdd(this, -1) == 1 && ownerWaiting) {
+    if ((int) FINISHED.getAndAdd(this, 1) + 1 == target) {
       LockSupport.unpark(owner);
     }
   }

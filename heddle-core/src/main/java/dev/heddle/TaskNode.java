@@ -43,12 +43,27 @@ final class TaskNode<T> implements Handle<T>, Attempt {
 
   private static final VarHandle STATE;
   private static final VarHandle PENDING;
+  private static final VarHandle DEPENDENTS;
+
+  /** A dependent, in a stack that {@link #addDependent} pushes onto without a lock. */
+  private static final class Link {
+    final TaskNode<?> node;
+    @Nullable Link next;
+
+    Link(TaskNode<?> node) {
+      this.node = node;
+    }
+  }
+
+  /** Marks a task's dependents as taken: a task that arrives later acts on the outcome at once. */
+  private static final Object CLOSED = new Object();
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       STATE = l.findVarHandle(TaskNode.class, "state", int.class);
       PENDING = l.findVarHandle(TaskNode.class, "pending", int.class);
+      DEPENDENTS = l.findVarHandle(TaskNode.class, "dependents", Object.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -72,11 +87,9 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   @SuppressWarnings("unused") // through PENDING
   private volatile int pending;
 
-  @GuardedBy("this")
-  private TaskNode<?> @Nullable [] dependents;
-
-  @GuardedBy("this")
-  private int dependentCount;
+  /** The tasks waiting for this one: null (none yet), a {@link Link} stack, or {@link #CLOSED} once it has ended. */
+  @SuppressWarnings("unused") // through DEPENDENTS
+  private volatile @Nullable Object dependents;
 
   /** Written before the terminal transition, read after it. */
   private @Nullable Object value;
@@ -132,7 +145,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     this.inputs = inputs;
     this.submitSite = submitSite;
     this.template = template;
-    PENDING.setRelease(this, inputs.length + 1);
+    PENDING.setRelease(this, inputs.length == 0 ? 0 : inputs.length + 1);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -254,6 +267,17 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     return b;
   }
 
+  @SuppressWarnings({"unchecked", "rawtypes", "NullAway"}) // a result may be null; bodies take what their inputs returned
+  private @Nullable Object invokeBody() throws Exception {
+    return switch (shape) {
+      case Invoker.NONE -> ((Body0) body).call();
+      case Invoker.ONE -> ((Body1) body).apply(inputs[0].value);
+      case Invoker.TWO -> ((Body2) body).apply(inputs[0].value, inputs[1].value);
+      case Invoker.THREE -> ((Body3) body).apply(inputs[0].value, inputs[1].value, inputs[2].value);
+      default -> Invoker.invoke(shape, body, inputValues());
+    };
+  }
+
   private @Nullable Object[] inputValues() {
     if (inputs.length == 0) {
       return NO_VALUES;
@@ -291,7 +315,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     Object result = null;
     Throwable error = null;
     try {
-      result = Invoker.invoke(shape, body, inputValues());
+      result = invokeBody();
     } catch (Throwable t) {
       error = t;
     }
@@ -558,10 +582,10 @@ final class TaskNode<T> implements Handle<T>, Attempt {
    * recursion (a chain of 100,000 tasks must not overflow the stack).
    */
   private void completeTerminal(boolean success) {
-    TaskNode<?>[] deps = takeDependents();
+    Link deps = takeDependents();
     if (success) {
-      for (int i = 0; i < deps.length && deps[i] != null; i++) {
-        deps[i].inputSucceeded();
+      for (Link l = deps; l != null; l = l.next) {
+        l.node.inputSucceeded();
       }
     } else {
       skipDependents(this, deps);
@@ -569,19 +593,18 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     exec.taskDone();
   }
 
-  private static void skipDependents(TaskNode<?> origin, TaskNode<?>[] deps) {
+  private static void skipDependents(TaskNode<?> origin, @Nullable Link deps) {
     ArrayList<TaskNode<?>> work = null;
     TaskNode<?> cause = origin;
-    TaskNode<?>[] current = deps;
+    Link current = deps;
     int index = 0;
     while (true) {
-      for (int i = 0; i < current.length && current[i] != null; i++) {
-        TaskNode<?> d = current[i];
-        if (d.skip(cause.inputReason())) {
+      for (Link l = current; l != null; l = l.next) {
+        if (l.node.skip(cause.inputReason())) {
           if (work == null) {
             work = new ArrayList<>();
           }
-          work.add(d);
+          work.add(l.node);
         }
       }
       if (work == null || index >= work.size()) {
@@ -612,15 +635,22 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     return false;
   }
 
-  private TaskNode<?>[] takeDependents() {
-    synchronized (this) {
-      TaskNode<?>[] d = dependents;
-      dependents = NO_DEPENDENTS;
-      return d == null ? NO_DEPENDENTS : d;
+  /** Closes the list of dependents and returns it, in the order they were added. */
+  private @Nullable Link takeDependents() {
+    Object d = DEPENDENTS.getAndSet(this, CLOSED);
+    if (!(d instanceof Link head)) {
+      return null;
     }
+    Link reversed = null;
+    for (Link l = head; l != null; ) {
+      Link next = l.next;
+      l.next = reversed;
+      reversed = l;
+      l = next;
+    }
+    return reversed;
   }
 
-  private static final TaskNode<?>[] NO_DEPENDENTS = new TaskNode<?>[0];
   private static final Object[] NO_VALUES = new Object[0];
   static final TaskNode<?>[] NO_INPUTS = new TaskNode<?>[0];
 
@@ -632,17 +662,14 @@ final class TaskNode<T> implements Handle<T>, Attempt {
    * acts on it at once: a success counts down the dependent's inputs; anything else skips it.
    */
   void addDependent(TaskNode<?> dependent) {
-    synchronized (this) {
-      if (dependents != NO_DEPENDENTS) {
-        TaskNode<?>[] d = dependents;
-        if (d == null) {
-          d = new TaskNode<?>[2];
-          dependents = d;
-        } else if (dependentCount == d.length) {
-          d = java.util.Arrays.copyOf(d, d.length * 2);
-          dependents = d;
-        }
-        d[dependentCount++] = dependent;
+    Link link = new Link(dependent);
+    while (true) {
+      Object d = DEPENDENTS.getVolatile(this);
+      if (d == CLOSED) {
+        break;
+      }
+      link.next = (Link) d;
+      if (DEPENDENTS.compareAndSet(this, d, link)) {
         return;
       }
     }
@@ -655,7 +682,11 @@ final class TaskNode<T> implements Handle<T>, Attempt {
 
   /** Drops the fork guard: from here on, the last input to succeed makes the task ready. */
   void wired() {
-    inputSucceeded();
+    if (inputs.length == 0) {
+      ready();
+    } else {
+      inputSucceeded();
+    }
   }
 
   private void inputSucceeded() {
