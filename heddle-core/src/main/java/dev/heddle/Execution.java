@@ -193,6 +193,11 @@ final class Execution {
       phase = JOINED;
       dispatcher.close();
       forgetNames();
+      TaskFailedException failure = failureReport();
+      if (failure != null) {
+        e.addSuppressed(failure); // a failure before the interrupt is still reported
+      }
+      listenerErrors.forEach(e::addSuppressed);
       throw e;
     }
     phase = JOINED;
@@ -200,7 +205,9 @@ final class Execution {
     forgetNames();
     throwIfFailed();
     if (cancelledFromOutside) {
-      throw cancellation();
+      CancellationException c = cancellation();
+      listenerErrors.forEach(c::addSuppressed);
+      throw c;
     }
     throwIfListenerFailed();
   }
@@ -386,10 +393,14 @@ final class Execution {
     if (f != null) {
       failures.add(f);
     }
-    if (!keepGoing) {
-      stop("'" + node.name + "' failed");
+    if (!keepGoing && STOP_REASON.compareAndSet(this, null, "'" + node.name + "' failed")) {
+      firstFailed = node; // the cause must be the failure every stopped task names
+      sweep();
     }
   }
+
+  /** The failure that stopped the scope; in keep-going mode, the first one recorded. */
+  private volatile @Nullable TaskNode<?> firstFailed;
 
   boolean listening() {
     return listener != null;
@@ -408,7 +419,7 @@ final class Execution {
     }
   }
 
-  void attemptFailed(TaskNode<?> node, Throwable error) {
+  void attemptFailed(Throwable error) {
     failures.add(error);
   }
 
@@ -484,9 +495,20 @@ final class Execution {
   }
 
   private void throwIfFailed() {
-    TaskNode<?> first = failed.peek();
+    TaskFailedException e = failureReport();
+    if (e != null) {
+      throw e;
+    }
+  }
+
+  /** The report of the scope's failures, or null if no task failed. */
+  private @Nullable TaskFailedException failureReport() {
+    TaskNode<?> first = firstFailed;
     if (first == null) {
-      return;
+      first = failed.peek();
+    }
+    if (first == null) {
+      return null;
     }
     Throwable cause = first.failure();
     List<String> path = pathTo(first);
@@ -533,7 +555,7 @@ final class Execution {
       }
     }
     listenerErrors.forEach(e::addSuppressed);
-    throw e;
+    return e;
   }
 
   private CancellationException cancellation() {

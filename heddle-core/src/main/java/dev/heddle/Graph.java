@@ -93,9 +93,15 @@ public final class Graph {
       }
       made = null; // the execution holds the tasks; this array must not outlive the run's start
       exec.join();
-    } finally {
-      exec.close();
+    } catch (RuntimeException | Error | InterruptedException e) {
+      try {
+        exec.close(); // ends what was forked before the failure
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
     }
+    exec.close();
     return exec.results();
   }
 

@@ -118,10 +118,13 @@ public interface Runner extends AutoCloseable {
   Dispatcher open(Runnable wakeOwner);
 
   /**
-   * Closes the runner: it accepts no new scope, lets the work it has accepted finish, then
-   * stops its threads and returns when they have ended. Blocks until then; if interrupted it
-   * keeps waiting and restores the interrupt flag before returning. Idempotent; any thread
-   * may call it.
+   * Closes the runner: it accepts no new scope, lets the attempts it has started finish,
+   * then stops its threads and returns when they have ended. Blocks until then; if
+   * interrupted it keeps waiting and restores the interrupt flag before returning.
+   * Idempotent. Close a runner after the scopes that use it have ended; for a scope still
+   * open, tasks that have not started fail with "runner closed", and timeouts and retry
+   * backoffs still pending fire at once. Call it from any thread but the runner's own (a
+   * task body closing its own runner would wait for itself).
    */
   @Override
   void close();

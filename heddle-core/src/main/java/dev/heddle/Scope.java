@@ -66,8 +66,10 @@ public final class Scope implements AutoCloseable {
   }
 
   /**
-   * Forks a task without inputs. Never blocks: the task is queued on the runner (or, on the
-   * {@code inline} and {@code seeded} runners, run by {@code join}).
+   * Forks a task without inputs. Does not wait: the task is queued on the runner (or, on the
+   * {@code inline} and {@code seeded} runners, run by {@code join}). The one exception is a
+   * task declared {@link Semantics#TRIVIAL trivial} on the {@code auto} runner, which runs at
+   * once on the calling thread, as do trivial tasks it makes ready.
    *
    * @return a handle on the task, to pass as an input or to read after {@code join}
    * @throws NullPointerException if an argument is null

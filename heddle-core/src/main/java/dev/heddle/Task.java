@@ -67,7 +67,9 @@ public final class Task {
   /**
    * This declaration with a timeout per attempt. When it expires the attempt is interrupted
    * and fails with a {@link TaskTimeoutException} that carries the stack of every task of the
-   * scope that was running at that moment.
+   * scope that was running at that moment. The failure is recorded when the body returns: a
+   * body that ignores interrupts runs on, and {@code join} waits for it, since a thread
+   * cannot be killed.
    *
    * @throws IllegalArgumentException if {@code timeout} is zero or negative
    */

@@ -87,7 +87,10 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   @SuppressWarnings("unused") // through PENDING
   private volatile int pending;
 
-  /** The tasks waiting for this one: null (none yet), a {@link Link} stack, or {@link #CLOSED} once it has ended. */
+  /**
+   * The tasks waiting for this one: null (none yet), the one task (the common case, without
+   * a link), a {@link Link} stack, or {@link #CLOSED} once this task has ended.
+   */
   @SuppressWarnings("unused") // through DEPENDENTS
   private volatile @Nullable Object dependents;
 
@@ -102,7 +105,6 @@ final class TaskNode<T> implements Handle<T>, Attempt {
 
   private @Nullable List<Results.AttemptRecord> failedAttempts;
   private long queuedAt;
-  private boolean queued;
   private boolean started;
   private long startedAt;
   private long finishedAt;
@@ -222,7 +224,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       attempts.add(new Results.AttemptRecord(attempt, where(), offset(startedAt, origin), offset(finishedAt, origin), f));
     }
     return new Results.TaskRecord(
-        name, outcomeNow(), attempts, queued ? offset(queuedAt, origin) : null, offset(finishedAt, origin));
+        name, outcomeNow(), attempts, attempt > 0 ? offset(queuedAt, origin) : null, offset(finishedAt, origin));
   }
 
   private static Duration offset(long t, long origin) {
@@ -300,21 +302,21 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       stopping = exec.stopping();
       if (!stopping) {
         thread = current;
+        startedAt = exec.now();
+        started = true;
+        whereName = current.getName();
+        whereKind = current.isVirtual() ? WHERE_VIRTUAL : WHERE_THREAD;
       }
     }
     if (stopping) {
       skipAfterStart();
       return;
     }
-    startedAt = exec.now();
-    started = true;
-    whereName = current.getName();
-    whereKind = current.isVirtual() ? WHERE_VIRTUAL : WHERE_THREAD;
     emit(TaskEvent.Kind.STARTED, null);
-    startTimer();
     Object result = null;
     Throwable error = null;
     try {
+      startTimer();
       result = invokeBody();
     } catch (Throwable t) {
       error = t;
@@ -338,7 +340,16 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       exec.ownerInterrupted();
       current.interrupt();
     }
-    endAttempt(result, error);
+    try {
+      endAttempt(result, error);
+    } catch (RuntimeException | Error e) {
+      engineFailed(e);
+    }
+  }
+
+  /** The engine itself threw while ending an attempt: the task fails with that, so join cannot hang. */
+  private void engineFailed(Throwable e) {
+    failFrom(state, new IllegalStateException("Heddle failed while ending an attempt of task '" + name + "'", e));
   }
 
   @Override
@@ -351,7 +362,10 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     synchronized (this) {
       stopping = exec.stopping();
       if (!stopping) {
-        this.control = control;
+        startedAt = exec.now();
+        started = true;
+        whereName = where;
+        whereKind = WHERE_TEXT;
       }
     }
     if (stopping) {
@@ -359,12 +373,23 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       skipAfterStart();
       return;
     }
-    startedAt = exec.now();
-    started = true;
-    whereName = where;
-    whereKind = WHERE_TEXT;
     emit(TaskEvent.Kind.STARTED, null);
-    startTimer();
+    try {
+      startTimer();
+    } catch (RuntimeException e) {
+      control.cancel();
+      failFrom(RUNNING, e);
+      return;
+    }
+    // Published last: succeeded() and failed() act only once the attempt is fully started.
+    boolean cancelNow;
+    synchronized (this) {
+      this.control = control;
+      cancelNow = cancelRequested || timedOut != null;
+    }
+    if (cancelNow) {
+      control.cancel(); // a stop or a timeout came while it was starting
+    }
   }
 
   @Override
@@ -377,12 +402,15 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   @Override
   public void failed(Throwable failure) {
     if (state == QUEUED && STATE.compareAndSet(this, QUEUED, RUNNING)) {
-      // The runner could not start it at all.
-      startedAt = exec.now();
-      started = true;
-      whereName = exec.runnerName();
-      whereKind = WHERE_TEXT;
-      endAttempt(null, failure);
+      // The runner could not start it at all: final, a retry would meet the same runner.
+      synchronized (this) {
+        startedAt = exec.now();
+        started = true;
+        whereName = "could not start";
+        whereKind = WHERE_TEXT;
+      }
+      finishedAt = startedAt;
+      fail(failure);
       return;
     }
     if (detachRemote()) {
@@ -401,12 +429,27 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   }
 
   private void skipAfterStart() {
-    // Won the race to start, but the scope is already stopping: it never ran.
-    reason = exec.notStartedReason();
+    // Won the race to start, but the scope is already stopping: this attempt never ran.
+    endWithoutRunning(RUNNING);
+  }
+
+  /**
+   * Ends a task whose attempt will not run, from state {@code from}: skipped if it never ran,
+   * cancelled if an earlier attempt ran (a retry that will not happen). Returns whether this
+   * call did it.
+   */
+  private boolean endWithoutRunning(int from) {
+    boolean retry = attempt > 1;
+    int to = retry ? CANCELLED : SKIPPED;
+    if (!STATE.compareAndSet(this, from, to)) {
+      return false;
+    }
+    stopTimer();
+    reason = (retry ? "retry cancelled, " : "") + exec.notStartedReason();
     finishedAt = exec.now();
-    STATE.setVolatile(this, SKIPPED);
-    emit(TaskEvent.Kind.SKIPPED, null);
+    emit(retry ? TaskEvent.Kind.CANCELLED : TaskEvent.Kind.SKIPPED, null);
     completeTerminal(false);
+    return true;
   }
 
   private void emit(TaskEvent.Kind kind, @Nullable Throwable error) {
@@ -455,15 +498,17 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   TaskTimeoutException.@Nullable RunningTask runningStack() {
     Thread t;
     Control c;
+    String w;
     synchronized (this) {
       if (state != RUNNING) {
         return null;
       }
       t = thread;
       c = control;
+      w = where();
     }
     StackTraceElement[] stack = t != null ? t.getStackTrace() : c != null ? c.stack() : new StackTraceElement[0];
-    return new TaskTimeoutException.RunningTask(name, where(), List.of(stack));
+    return new TaskTimeoutException.RunningTask(name, w, List.of(stack));
   }
 
   @GuardedBy("this")
@@ -513,28 +558,37 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     int failedNumber = attempt;
     addFailedAttempt(error);
     Duration wait = spec.retry().backoffAfter(failedNumber);
-    exec.attemptFailed(this, error);
+    exec.attemptFailed(error);
     emit(TaskEvent.Kind.RETRYING, error);
-    STATE.setVolatile(this, BACKOFF);
     attempt = failedNumber + 1;
     started = false;
+    STATE.setVolatile(this, BACKOFF);
+    if (exec.stopping()) {
+      endWithoutRunning(BACKOFF); // a stop that saw it running did not reach it
+      return;
+    }
     if (wait.isZero()) {
       requeue();
-    } else {
-      exec.time().schedule(wait, this::requeue);
+      return;
+    }
+    try {
+      timer = exec.time().schedule(wait, this::requeue);
+    } catch (RuntimeException e) {
+      e.addSuppressed(error);
+      failFrom(BACKOFF, e); // the time source is closed: the retry cannot happen
     }
   }
 
   private void requeue() {
-    if (STATE.compareAndSet(this, BACKOFF, QUEUED)) {
-      if (exec.stopping() && STATE.compareAndSet(this, QUEUED, CANCELLED)) {
-        reason = "retry cancelled, " + exec.notStartedReason();
-        emit(TaskEvent.Kind.CANCELLED, null);
-        completeTerminal(false);
-        return;
-      }
-      exec.dispatch(this);
+    if (!STATE.compareAndSet(this, BACKOFF, QUEUED)) {
+      return; // stopped during the backoff
     }
+    timer = null;
+    if (exec.stopping()) {
+      endWithoutRunning(QUEUED);
+      return;
+    }
+    exec.dispatch(this);
   }
 
   private void addFailedAttempt(Throwable error) {
@@ -554,6 +608,26 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     completeTerminal(true);
   }
 
+  /** Fails the task if it is still in state {@code from}. */
+  private void failFrom(int from, Throwable error) {
+    if (from == RUNNING) {
+      fail(error);
+      return;
+    }
+    Throwable previous = failure;
+    failure = error;
+    if (!STATE.compareAndSet(this, from, FAILED)) {
+      failure = previous;
+      return;
+    }
+    finishedAt = exec.now();
+    emit(TaskEvent.Kind.FAILED, error);
+    skipDependents(this, takeDependents());
+    exec.taskFailed(this);
+    exec.taskDone();
+  }
+
+  /** Fails a running task: only the thread that ends its attempt gets here. */
   private void fail(Throwable error) {
     failure = error;
     STATE.setVolatile(this, FAILED);
@@ -582,10 +656,14 @@ final class TaskNode<T> implements Handle<T>, Attempt {
    * recursion (a chain of 100,000 tasks must not overflow the stack).
    */
   private void completeTerminal(boolean success) {
-    Link deps = takeDependents();
+    Object deps = takeDependents();
     if (success) {
-      for (Link l = deps; l != null; l = l.next) {
-        l.node.inputSucceeded();
+      if (deps instanceof TaskNode<?> single) {
+        single.inputSucceeded();
+      } else {
+        for (Link l = (Link) deps; l != null; l = l.next) {
+          l.node.inputSucceeded();
+        }
       }
     } else {
       skipDependents(this, deps);
@@ -593,18 +671,27 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     exec.taskDone();
   }
 
-  private static void skipDependents(TaskNode<?> origin, @Nullable Link deps) {
+  private static void skipDependents(TaskNode<?> origin, @Nullable Object deps) {
     ArrayList<TaskNode<?>> work = null;
     TaskNode<?> cause = origin;
-    Link current = deps;
+    Object current = deps;
     int index = 0;
     while (true) {
-      for (Link l = current; l != null; l = l.next) {
-        if (l.node.skip(cause.inputReason())) {
+      if (current instanceof TaskNode<?> single) {
+        if (single.skip(cause.inputReason())) {
           if (work == null) {
             work = new ArrayList<>();
           }
-          work.add(l.node);
+          work.add(single);
+        }
+      } else {
+        for (Link l = (Link) current; l != null; l = l.next) {
+          if (l.node.skip(cause.inputReason())) {
+            if (work == null) {
+              work = new ArrayList<>();
+            }
+            work.add(l.node);
+          }
         }
       }
       if (work == null || index >= work.size()) {
@@ -635,11 +722,14 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     return false;
   }
 
-  /** Closes the list of dependents and returns it, in the order they were added. */
-  private @Nullable Link takeDependents() {
+  /**
+   * Closes the list of dependents and returns it: null, the one dependent, or a {@link Link}
+   * list in the order they were added.
+   */
+  private @Nullable Object takeDependents() {
     Object d = DEPENDENTS.getAndSet(this, CLOSED);
     if (!(d instanceof Link head)) {
-      return null;
+      return d == CLOSED ? null : d;
     }
     Link reversed = null;
     for (Link l = head; l != null; ) {
@@ -662,13 +752,22 @@ final class TaskNode<T> implements Handle<T>, Attempt {
    * acts on it at once: a success counts down the dependent's inputs; anything else skips it.
    */
   void addDependent(TaskNode<?> dependent) {
-    Link link = new Link(dependent);
+    Link link = null;
     while (true) {
       Object d = DEPENDENTS.getVolatile(this);
       if (d == CLOSED) {
         break;
       }
-      link.next = (Link) d;
+      if (d == null) {
+        if (DEPENDENTS.compareAndSet(this, null, dependent)) {
+          return;
+        }
+        continue;
+      }
+      if (link == null) {
+        link = new Link(dependent);
+      }
+      link.next = d instanceof TaskNode<?> single ? new Link(single) : (Link) d;
       if (DEPENDENTS.compareAndSet(this, d, link)) {
         return;
       }
@@ -702,12 +801,13 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       }
       return;
     }
+    attempt = 1;
+    queuedAt = exec.now();
     if (STATE.compareAndSet(this, WAITING, QUEUED)) {
-      attempt = 1;
-      queuedAt = exec.now();
-      queued = true;
       emit(TaskEvent.Kind.QUEUED, null);
       exec.dispatch(this);
+    } else {
+      attempt = 0; // skipped meanwhile: it was never queued
     }
   }
 
@@ -716,21 +816,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     while (true) {
       int s = state;
       switch (s) {
-        case WAITING, QUEUED -> {
-          if (STATE.compareAndSet(this, s, SKIPPED)) {
-            reason = exec.notStartedReason();
-            finishedAt = exec.now();
-            emit(TaskEvent.Kind.SKIPPED, null);
-            completeTerminal(false);
-            return;
-          }
-        }
-        case BACKOFF -> {
-          if (STATE.compareAndSet(this, BACKOFF, CANCELLED)) {
-            reason = "retry cancelled, " + exec.notStartedReason();
-            finishedAt = exec.now();
-            emit(TaskEvent.Kind.CANCELLED, null);
-            completeTerminal(false);
+        case WAITING, QUEUED, BACKOFF -> {
+          if (endWithoutRunning(s)) {
             return;
           }
         }

@@ -58,7 +58,7 @@ final class TransferCheck {
     } catch (NotSerializableException e) {
       String path = findPath(root);
       return path != null ? path : "a value of type " + e.getMessage() + ", which is not serializable";
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | StackOverflowError e) {
       return "a value that failed to serialize: " + e;
     }
   }

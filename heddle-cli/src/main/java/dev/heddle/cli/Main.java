@@ -18,12 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /** The {@code heddle} command. */
 @Command(
@@ -39,7 +41,11 @@ import picocli.CommandLine.Parameters;
       "  2    the task file is invalid, or the command line is wrong",
       "  70   heddle itself failed (a bug: please report it with the output)",
       "  130  stopped by SIGINT (Ctrl-C), after every command had ended",
-      "  143  stopped by SIGTERM, after every command had ended"
+      "  143  stopped by SIGTERM, after every command had ended",
+      "",
+      "Ctrl-C or SIGTERM ends each running command's process tree: SIGTERM,",
+      "then SIGKILL after 2 s. A second Ctrl-C or SIGTERM while heddle is",
+      "stopping sends SIGKILL at once."
     })
 public final class Main implements Callable<Integer> {
 
@@ -47,10 +53,20 @@ public final class Main implements Callable<Integer> {
   static final int TASK_FAILED = 1;
   static final int BAD_INPUT = 2;
   static final int INTERNAL = 70;
+  private static final int INTERRUPTED = -1;
+
+  /** Where the command and its subcommands print: stdout and stderr, or a test's streams. */
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private Main(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
 
   @Override
   public Integer call() {
-    CommandLine.usage(this, System.out);
+    CommandLine.usage(this, out);
     return BAD_INPUT;
   }
 
@@ -59,7 +75,7 @@ public final class Main implements Callable<Integer> {
   }
 
   static int execute(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = new CommandLine(new Main(out, err));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -85,6 +101,10 @@ public final class Main implements Callable<Integer> {
 
   @Command(name = "run", description = "Runs every task of FILE, each when the tasks it needs have succeeded.")
   static final class Run implements Callable<Integer> {
+    @ParentCommand
+    @SuppressWarnings("NullAway.Init")
+    Main parent;
+
     @Parameters(paramLabel = "FILE", description = "the task file (YAML)")
     @SuppressWarnings("NullAway.Init")
     Path file;
@@ -106,8 +126,8 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      PrintStream out = System.out;
-      PrintStream err = System.err;
+      PrintStream out = parent.out;
+      PrintStream err = parent.err;
       if (jobs < 1) {
         err.println("heddle: --jobs must be at least 1, got " + jobs);
         return BAD_INPUT;
@@ -154,49 +174,92 @@ public final class Main implements Callable<Integer> {
       Path base = taskFile.path().toAbsolutePath().getParent();
       long start = System.nanoTime();
       AtomicReference<@Nullable String> signal = new AtomicReference<>();
+      int status;
       try (Progress view = new Progress(out, live, taskFile.tasks().size());
           Runner runner = Runner.threads(jobs);
-          Signals signals = Signals.interruptOn(Thread.currentThread(), signal)) {
+          Signals signals = Signals.interruptOn(Thread.currentThread(), signal, err)) {
         Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, showOutput ? view : null);
         try {
           graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(view));
           view.close();
+          reportProblems(outputs, err);
           out.println("heddle: " + graph.size() + " tasks succeeded in " + Report.format(Duration.ofNanos(System.nanoTime() - start)));
-          deleteQuietly(logs);
-          return OK;
+          status = OK;
         } catch (TaskFailedException e) {
           view.close();
           Report.failures(err, e, byName, outputs);
-          return TASK_FAILED;
+          reportProblems(outputs, err);
+          status = TASK_FAILED;
         } catch (InterruptedException e) {
           view.close();
-          String name = signal.get();
-          err.println("heddle: stopped by " + (name == null ? "an interrupt" : name) + "; every command has ended (logs: " + logs + ")");
-          return "SIGTERM".equals(name) ? 143 : 130;
+          reportProblems(outputs, err);
+          status = INTERRUPTED;
         }
       }
+      // The handlers are restored: a signal from here on ends heddle as the JVM does by default.
+      // One that came after the run had ended still decides the exit status.
+      String name = signal.get();
+      if (status == INTERRUPTED || name != null) {
+        Thread.interrupted(); // the signal's interrupt has done its work
+        boolean allGone = outputs.values().stream().allMatch(o -> o.unconfirmed().isEmpty());
+        err.println("heddle: stopped by " + (name == null ? "an interrupt" : name) + "; "
+            + (allGone ? "every command has ended" : "not every command could be confirmed ended (see above)")
+            + " (logs: " + logs + ")");
+        return "SIGTERM".equals(name) ? 143 : 130;
+      }
+      if (status == OK) {
+        deleteQuietly(logs);
+      }
+      return status;
+    }
+
+    /**
+     * Prints what went wrong around the commands rather than in them: logs that could not be
+     * written, and processes that did not go away even after SIGKILL.
+     */
+    private static void reportProblems(Map<String, CommandTask.Output> outputs, PrintStream err) {
+      outputs.forEach((task, output) -> {
+        IOException problem = output.problem();
+        if (problem != null) {
+          err.println("heddle: task '" + task + "': " + problem.getMessage());
+        }
+        List<Long> pids = output.unconfirmed();
+        if (!pids.isEmpty()) {
+          err.println("heddle: task '" + task + "': could not confirm that " + (pids.size() == 1 ? "process " : "processes ")
+              + pids.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " ended within "
+              + ProcessTrees.AFTER_KILL.toSeconds() + " s of SIGKILL; they may outlive heddle");
+        }
+      });
     }
   }
 
   @Command(name = "check", description = "Validates FILE and runs nothing.")
   static final class Check implements Callable<Integer> {
+    @ParentCommand
+    @SuppressWarnings("NullAway.Init")
+    Main parent;
+
     @Parameters(paramLabel = "FILE", description = "the task file (YAML)")
     @SuppressWarnings("NullAway.Init")
     Path file;
 
     @Override
     public Integer call() {
-      TaskFile taskFile = load(file, System.err);
+      TaskFile taskFile = load(file, parent.err);
       if (taskFile == null) {
         return BAD_INPUT;
       }
-      System.out.println(file + ": " + taskFile.tasks().size() + " tasks, valid");
+      parent.out.println(file + ": " + taskFile.tasks().size() + " tasks, valid");
       return OK;
     }
   }
 
   @Command(name = "graph", description = "Prints the tasks of FILE and their dependencies as a DOT or Mermaid graph.")
   static final class GraphCommand implements Callable<Integer> {
+    @ParentCommand
+    @SuppressWarnings("NullAway.Init")
+    Main parent;
+
     @Parameters(paramLabel = "FILE", description = "the task file (YAML)")
     @SuppressWarnings("NullAway.Init")
     Path file;
@@ -207,14 +270,14 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
       if (!format.equals("dot") && !format.equals("mermaid")) {
-        System.err.println("heddle: --format must be dot or mermaid, got '" + format + "'");
+        parent.err.println("heddle: --format must be dot or mermaid, got '" + format + "'");
         return BAD_INPUT;
       }
-      TaskFile taskFile = load(file, System.err);
+      TaskFile taskFile = load(file, parent.err);
       if (taskFile == null) {
         return BAD_INPUT;
       }
-      System.out.print(format.equals("dot") ? GraphText.dot(taskFile) : GraphText.mermaid(taskFile));
+      parent.out.print(format.equals("dot") ? GraphText.dot(taskFile) : GraphText.mermaid(taskFile));
       return OK;
     }
   }

@@ -5,67 +5,94 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /** Ends a process and everything it started, and waits until they are gone. */
 final class ProcessTrees {
   private ProcessTrees() {}
 
+  /** How long to wait, after SIGKILL, for the killed processes to be confirmed gone. */
+  static final Duration AFTER_KILL = Duration.ofSeconds(30);
+
+  /** The most rounds of collection before signalling, however busy the tree is forking. */
+  private static final int MAX_ROUNDS = 10;
+
+  private static volatile boolean killAtOnce;
+
   /*
    * The tree is collected before anything is signalled: once a parent dies its children are
-   * re-parented and no longer appear among its descendants. Collection repeats until no new
-   * process shows up, so children started while we look are caught too. SIGTERM first, then
-   * SIGKILL for what is still alive after the grace period; then wait for every one.
+   * re-parented and no longer appear among its descendants. Collection repeats until a round
+   * finds no new process (at most MAX_ROUNDS rounds), so children started while we look are
+   * caught too. Then each process gets SIGTERM once, descendants before the root; those still
+   * alive after the grace period (or at once, after killAtOnce()) are collected again with
+   * their own descendants, get SIGKILL, and are waited for up to AFTER_KILL. All waits poll
+   * the whole set together, so the bounds hold for the tree, not per process.
    */
 
   /**
-   * Sends SIGTERM to {@code root} and all its descendants, SIGKILL to those alive after
-   * {@code grace}, and returns when all have exited. Blocks; not interruptible (a caller
-   * being cancelled is exactly when the tree must be gone before it returns); an interrupt
-   * is kept and restored.
+   * From now on, in this JVM, skips the grace period: processes being ended, and those ended
+   * later, get SIGKILL as soon as they have had SIGTERM. For a second SIGINT or SIGTERM to
+   * heddle. Never blocks; any thread may call it.
    */
-  static void destroy(ProcessHandle root, Duration grace) {
+  static void killAtOnce() {
+    killAtOnce = true;
+  }
+
+  /**
+   * Sends SIGTERM to {@code root} and all its descendants, SIGKILL to those alive after
+   * {@code grace}, and returns when all have exited, or when {@link #AFTER_KILL} has passed
+   * since the SIGKILL. Blocks; not interruptible (a caller being cancelled is exactly when
+   * the tree must be gone before it returns); an interrupt is kept and restored.
+   *
+   * @return the ids of the processes that could not be confirmed gone; normally empty
+   */
+  static List<Long> destroy(ProcessHandle root, Duration grace) {
     boolean interrupted = Thread.interrupted();
-    Set<ProcessHandle> tree = collect(root);
-    long deadline = System.nanoTime() + grace.toNanos();
-    for (int round = 0; round < 3; round++) {
-      tree.addAll(collect(root)); // children forked after the first look
+    try {
+      Set<ProcessHandle> tree = collect(List.of(root));
       // Descendants before the root, so that a shell is still there to reap its children.
       for (ProcessHandle p : tree) {
         if (!p.equals(root)) {
           p.destroy();
         }
       }
-    }
-    root.destroy();
-    List<ProcessHandle> survivors = new ArrayList<>();
-    for (ProcessHandle p : tree) {
-      long left = deadline - System.nanoTime();
-      if (!awaitExit(p, Math.max(0, left))) {
-        survivors.add(p);
+      root.destroy();
+      List<ProcessHandle> survivors = awaitExit(tree, grace, true);
+      if (survivors.isEmpty()) {
+        return List.of();
       }
-    }
-    for (ProcessHandle p : survivors) {
-      p.destroyForcibly();
-    }
-    for (ProcessHandle p : survivors) {
-      if (!awaitExit(p, TimeUnit.SECONDS.toNanos(30))) {
-        interrupted |= Thread.interrupted();
+      Set<ProcessHandle> kill = collect(survivors); // and whatever they started meanwhile
+      for (ProcessHandle p : kill) {
+        p.destroyForcibly();
       }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
+      List<Long> unconfirmed = new ArrayList<>();
+      for (ProcessHandle p : awaitExit(kill, AFTER_KILL, false)) {
+        unconfirmed.add(p.pid());
+      }
+      return unconfirmed;
+    } finally {
+      if (interrupted || Thread.interrupted()) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
-  private static Set<ProcessHandle> collect(ProcessHandle root) {
-    Set<ProcessHandle> tree = new LinkedHashSet<>();
-    tree.add(root);
-    root.descendants().forEach(tree::add);
-    return tree;
+  /** The roots and all their descendants, looking again until a look finds nothing new. */
+  private static Set<ProcessHandle> collect(Collection<ProcessHandle> roots) {
+    Set<ProcessHandle> found = new LinkedHashSet<>(roots);
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      int before = found.size();
+      for (ProcessHandle r : roots) {
+        r.descendants().forEach(found::add);
+      }
+      if (round > 0 && found.size() == before) {
+        break;
+      }
+    }
+    return found;
   }
 
   /*
@@ -74,13 +101,22 @@ final class ProcessTrees {
    * we poll ourselves, every 5 ms, and count a zombie as gone: it runs nothing and holds
    * nothing but its process-table entry.
    */
-  private static boolean awaitExit(ProcessHandle p, long nanos) {
-    boolean interrupted = false;
-    long deadline = System.nanoTime() + nanos;
+
+  /**
+   * Waits until every process is gone, at most {@code max}; with {@code stopEarly}, also
+   * stops once {@link #killAtOnce()} has been called. Keeps an interrupt for the caller.
+   *
+   * @return the processes still there
+   */
+  private static List<ProcessHandle> awaitExit(Set<ProcessHandle> processes, Duration max, boolean stopEarly) {
+    List<ProcessHandle> left = new ArrayList<>(processes);
+    long deadline = System.nanoTime() + max.toNanos();
+    boolean interrupted = Thread.interrupted(); // else every sleep below would throw at once
     try {
-      while (!isGone(p)) {
-        if (System.nanoTime() - deadline >= 0) {
-          return false;
+      while (true) {
+        left.removeIf(ProcessTrees::isGone);
+        if (left.isEmpty() || System.nanoTime() - deadline >= 0 || (stopEarly && killAtOnce)) {
+          return left;
         }
         try {
           Thread.sleep(5);
@@ -88,7 +124,6 @@ final class ProcessTrees {
           interrupted = true;
         }
       }
-      return true;
     } finally {
       if (interrupted) {
         Thread.currentThread().interrupt();

@@ -7,116 +7,158 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Shows a run as it happens. On a terminal, a live block at the bottom of the screen lists
  * the running tasks with their elapsed time and the counts of done, failed and pending
- * tasks, redrawn ten times a second, with one line per finished task scrolling above it.
- * Elsewhere (pipes, CI logs), one plain line per event.
+ * tasks, redrawn at every start and end of a task and ten times a second, with one line per
+ * finished task scrolling above it. Elsewhere (pipes, CI logs), one plain line per event.
+ *
+ * <p>Events and output lines are only queued by the threads that report them, so a slow
+ * stdout never holds up a runner thread; one printer thread prints them, in the order they
+ * came. {@link #close()} waits until it has printed everything queued before.
  */
 final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
+
+  private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** Something to show: a task event, or a line a command printed; {@code at} is when it came. */
+  private record Item(long at, @Nullable TaskEvent event, @Nullable String line) {}
+
+  /** Queued by {@link #close()}: everything before it has been printed when the printer sees it. */
+  private static final Item END = new Item(0, null, null);
+
+  private static boolean isEnd(Item item) {
+    return item.event() == null && item.line() == null;
+  }
 
   private final PrintStream out;
   private final boolean live;
   private final int total;
   private final long start = System.nanoTime();
-  private final Map<String, Long> running = new LinkedHashMap<>();
-  private final AtomicInteger done = new AtomicInteger();
-  private final AtomicInteger failed = new AtomicInteger();
-  private final AtomicInteger stopped = new AtomicInteger();
-  private int drawnLines;
-  private final Thread ticker;
+  private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+  private final Thread printer;
   private volatile boolean closed;
+
+  /*
+   * Confined to the printer thread: the running tasks with the time each started, the
+   * counts, and how many lines of the live block are on the screen.
+   */
+  private final Map<String, Long> running = new LinkedHashMap<>();
+  private int done;
+  private int failed;
+  private int stopped;
+  private int drawnLines;
 
   Progress(PrintStream out, boolean live, int total) {
     this.out = out;
     this.live = live;
     this.total = total;
-    this.ticker = live ? Thread.ofPlatform().daemon(true).name("heddle-cli-progress").start(this::tick) : Thread.currentThread();
+    this.printer = Thread.ofPlatform().daemon(true).name("heddle-cli-progress").start(this::printLoop);
   }
 
+  /** Queues the event. Never blocks; any thread may call it. */
   @Override
   public void onEvent(TaskEvent e) {
-    String line = switch (e.kind()) {
+    if (e.kind() != TaskEvent.Kind.QUEUED) {
+      enqueue(new Item(System.nanoTime(), e, null));
+    }
+  }
+
+  /** Queues a line a command printed. Never blocks; any thread may call it. */
+  @Override
+  public void line(String task, String line) {
+    enqueue(new Item(System.nanoTime(), null, task + " | " + line));
+  }
+
+  private void enqueue(Item item) {
+    if (!closed) {
+      queue.add(item); // unbounded: add never blocks
+    }
+  }
+
+  private void printLoop() {
+    long nextTick = System.nanoTime() + TICK_NANOS;
+    while (true) {
+      Item item;
+      try {
+        item = live ? queue.poll(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS) : queue.take();
+      } catch (InterruptedException e) {
+        return; // nobody interrupts this thread but to end it; close() still returns
+      }
+      if (item != null && isEnd(item)) {
+        if (live) {
+          clearBlock();
+          out.flush();
+        }
+        return;
+      }
+      if (item == null) { // live, and time for a redraw: the elapsed times have moved on
+        clearBlock();
+        drawBlock();
+        out.flush();
+        nextTick = System.nanoTime() + TICK_NANOS;
+        continue;
+      }
+      TaskEvent event = item.event();
+      String line = event != null ? apply(event, item.at()) : item.line();
+      if (live) {
+        clearBlock();
+        if (line != null) {
+          out.println(stamp(item.at()) + line);
+        }
+        drawBlock();
+      } else if (line != null) {
+        out.println(stamp(item.at()) + line);
+      }
+      out.flush();
+    }
+  }
+
+  /** Records the event in the counts and the running tasks; returns its line, if it has one. */
+  private @Nullable String apply(TaskEvent e, long at) {
+    return switch (e.kind()) {
       case QUEUED -> null;
       case STARTED -> {
-        synchronized (this) {
-          running.put(e.task(), System.nanoTime());
-        }
+        running.put(e.task(), at);
         yield live ? null : "start   " + e.task() + (e.attempt() > 1 ? " (attempt " + e.attempt() + " of " + e.maxAttempts() + ")" : "");
       }
       case RETRYING -> {
-        synchronized (this) {
-          running.remove(e.task());
-        }
+        running.remove(e.task());
         yield "retry   " + e.task() + ": attempt " + e.attempt() + " of " + e.maxAttempts() + " failed: " + Report.shortReason(e.failure());
       }
       case SUCCEEDED -> {
-        done.incrementAndGet();
-        yield "done    " + e.task() + " (" + took(e.task()) + ")";
+        done++;
+        yield "done    " + e.task() + " (" + took(e.task(), at) + ")";
       }
       case FAILED -> {
-        failed.incrementAndGet();
-        yield "FAILED  " + e.task() + " (" + took(e.task()) + "): " + Report.shortReason(e.failure());
+        failed++;
+        yield "FAILED  " + e.task() + " (" + took(e.task(), at) + "): " + Report.shortReason(e.failure());
       }
       case CANCELLED -> {
-        stopped.incrementAndGet();
+        stopped++;
+        running.remove(e.task());
         yield "stopped " + e.task() + ": " + e.reason();
       }
       case SKIPPED -> {
-        stopped.incrementAndGet();
+        stopped++;
+        running.remove(e.task());
         yield "skipped " + e.task() + ": " + e.reason();
       }
     };
-    if (line != null) {
-      print(line);
-    }
   }
 
-  private String took(String task) {
-    Long began;
-    synchronized (this) {
-      began = running.remove(task);
-    }
-    return began == null ? "?" : Report.format(Duration.ofNanos(System.nanoTime() - began));
+  /** How long the task's last attempt ran; it is no longer running. */
+  private String took(String task, long at) {
+    Long began = running.remove(task);
+    return began == null ? "?" : Report.format(Duration.ofNanos(at - began));
   }
 
-  @Override
-  public void line(String task, String line) {
-    print(task + " | " + line);
-  }
-
-  private synchronized void print(String line) {
-    if (closed) {
-      return;
-    }
-    String stamp = String.format(Locale.ROOT, "[%7s] ", Report.format(Duration.ofNanos(System.nanoTime() - start)));
-    if (live) {
-      clearBlock();
-      out.println(stamp + line);
-      drawBlock();
-    } else {
-      out.println(stamp + line);
-    }
-    out.flush();
-  }
-
-  private void tick() {
-    while (!closed) {
-      synchronized (this) {
-        if (!closed) {
-          clearBlock();
-          drawBlock();
-          out.flush();
-        }
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        return; // closing
-      }
-    }
+  private String stamp(long at) {
+    return String.format(Locale.ROOT, "[%7s] ", Report.format(Duration.ofNanos(at - start)));
   }
 
   /** Erases the live block: moves up over its lines and clears to the end of the screen. */
@@ -140,30 +182,33 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
       drawnLines++;
       shown++;
     }
-    int pending = total - done.get() - failed.get() - stopped.get() - running.size();
-    out.printf(Locale.ROOT, "  done %d  failed %d  running %d  pending %d%n", done.get(), failed.get(), running.size(), Math.max(0, pending));
+    int pending = total - done - failed - stopped - running.size();
+    out.printf(Locale.ROOT, "  done %d  failed %d  running %d  pending %d%n", done, failed, running.size(), Math.max(0, pending));
     drawnLines++;
   }
 
+  /**
+   * Prints everything queued so far, erases the live block, and stops the printer; what is
+   * reported afterwards is dropped. Blocks until the printer has finished, whatever an
+   * interrupt (which is kept for the caller). Idempotent; call it from one thread.
+   */
   @Override
   public void close() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      if (live) {
-        clearBlock();
-      }
+    if (!closed) {
       closed = true;
-      out.flush();
+      queue.add(END);
     }
-    if (live) {
-      ticker.interrupt();
+    boolean interrupted = false;
+    while (true) {
       try {
-        ticker.join();
+        printer.join();
+        break;
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        interrupted = true; // a late signal: the output must still be complete and in order
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -34,10 +34,30 @@ final class Report {
     if (t instanceof CommandFailedException c) {
       return ExitStatus.describe(c.status());
     }
-    if (t instanceof TaskTimeoutException timeout) {
-      return "timed out after " + format(timeout.timeout()) + "; its process tree was ended";
+    TaskTimeoutException timeout = timeoutIn(t);
+    if (timeout != null) {
+      return timedOut(timeout) + "; its process tree was ended";
     }
     return String.valueOf(t.getMessage() == null ? t.toString() : t.getMessage());
+  }
+
+  /**
+   * A timeout in the CLI's words, such as "timed out after 1.0s": its duration formatted by
+   * {@link #format}, like every other duration heddle prints, never the library's message.
+   */
+  static String timedOut(TaskTimeoutException timeout) {
+    return "timed out after " + format(timeout.timeout());
+  }
+
+  /** The timeout that {@code t} is or was caused by, if any. */
+  private static @Nullable TaskTimeoutException timeoutIn(Throwable t) {
+    Throwable c = t;
+    for (int depth = 0; c != null && depth < 20; depth++, c = c.getCause()) { // bounded: causes may form a cycle
+      if (c instanceof TaskTimeoutException timeout) {
+        return timeout;
+      }
+    }
+    return null;
   }
 
   /** Prints, for each failed task, everything needed to act on it, then what was stopped. */

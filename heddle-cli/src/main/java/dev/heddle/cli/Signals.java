@@ -1,5 +1,7 @@
 package dev.heddle.cli;
 
+import java.io.PrintStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import sun.misc.Signal;
@@ -8,25 +10,38 @@ import sun.misc.SignalHandler;
 /**
  * Turns SIGINT and SIGTERM into an interrupt of the thread running the graph, so that the
  * run is cancelled through the same path as any other cancellation: every command's process
- * tree is ended before heddle exits. Closing restores the previous handlers.
+ * tree is ended before heddle exits. A second signal while heddle is stopping skips the
+ * grace period: every command still running gets SIGKILL at once ({@link
+ * ProcessTrees#killAtOnce()}), and heddle still waits for them to be gone. Closing restores
+ * the previous handlers.
  */
 final class Signals implements AutoCloseable {
 
   private final @Nullable SignalHandler previousInt;
   private final @Nullable SignalHandler previousTerm;
 
-  private Signals(Thread target, AtomicReference<@Nullable String> received) {
+  private Signals(Thread target, AtomicReference<@Nullable String> received, PrintStream err) {
+    AtomicBoolean forced = new AtomicBoolean();
     SignalHandler handler = signal -> {
-      if (received.compareAndSet(null, "SIG" + signal.getName())) {
+      String name = "SIG" + signal.getName();
+      if (received.compareAndSet(null, name)) {
         target.interrupt();
+      } else if (forced.compareAndSet(false, true)) {
+        ProcessTrees.killAtOnce();
+        err.println("heddle: " + name + " again: sending SIGKILL to every command still running, without waiting");
       }
     };
     previousInt = install("INT", handler);
     previousTerm = install("TERM", handler);
   }
 
-  static Signals interruptOn(Thread target, AtomicReference<@Nullable String> received) {
-    return new Signals(target, received);
+  /**
+   * Installs the handlers: the first signal is recorded in {@code received} (as {@code
+   * "SIGINT"} or {@code "SIGTERM"}) and interrupts {@code target}; a second one is announced
+   * on {@code err}.
+   */
+  static Signals interruptOn(Thread target, AtomicReference<@Nullable String> received, PrintStream err) {
+    return new Signals(target, received, err);
   }
 
   private static @Nullable SignalHandler install(String name, SignalHandler handler) {

@@ -19,27 +19,30 @@ import org.jspecify.annotations.Nullable;
 public final class AutoRunner extends AbstractRunner {
 
   /*
-   * Trivial work runs where it became ready, through a per-thread trampoline: a chain of
-   * trivial tasks runs as a loop, not as a recursion, whatever its length. Trivial work that
-   * becomes ready on the timer thread (a retry after backoff) goes to the CPU pool instead,
-   * so that user code never runs on the timer.
+   * Trivial work runs where it became ready, through a trampoline kept per scope and per
+   * thread: a chain of trivial tasks runs as a loop, not as a recursion, whatever its length,
+   * and a trivial task that joins a nested scope runs that scope's trivial work while it
+   * waits (runOwnerWork), never another scope's. It runs in place only on the scope's owner
+   * or on this runner's own threads; elsewhere (the timer thread ending a backoff, a test's
+   * manual clock) it goes to the CPU pool, so that user code never runs on a clock's thread.
    */
 
   private final ForkJoinPool cpu;
   private final ThreadPoolExecutor elastic;
   private final VirtualThreads virtual;
-  private final ThreadLocal<@Nullable ArrayDeque<Attempt>> trampoline = new ThreadLocal<>();
 
   public AutoRunner(RunnerOptions options) {
     super("auto", "auto", options);
     int cores = Runtime.getRuntime().availableProcessors();
-    this.cpu = new ForkJoinPool(cores, threads.forkJoinFactory("cpu"), null, true, 0, cores + 256, 1, null, 30, TimeUnit.SECONDS);
+    this.cpu = new ForkJoinPool(cores, threads.forkJoinFactory("cpu"), null, true, 0, 32_767, 1, pool -> true, 30, TimeUnit.SECONDS);
     this.elastic = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads.factory("pinning"));
     this.virtual = new VirtualThreads(threads.prefix() + "virtual-");
   }
 
   @Override
   Dispatcher newDispatcher(Runnable wakeOwner) {
+    Thread owner = Thread.currentThread();
+    ThreadLocal<@Nullable ArrayDeque<Attempt>> trampoline = new ThreadLocal<>();
     return new BaseDispatcher() {
       @Override
       public void dispatch(Attempt attempt) {
@@ -51,8 +54,8 @@ public final class AutoRunner extends AbstractRunner {
           elastic.execute(attempt);
         } else if (s.blocking() == Semantics.Blocking.MAY) {
           virtual.start(attempt);
-        } else if (s.workload() == Semantics.Workload.TRIVIAL && !Thread.currentThread().getName().startsWith(threads.prefix() + "timer")) {
-          runHere(attempt);
+        } else if (s.workload() == Semantics.Workload.TRIVIAL && mayRunHere(owner)) {
+          runHere(trampoline, attempt);
         } else {
           cpu.execute(attempt);
         }
@@ -75,7 +78,16 @@ public final class AutoRunner extends AbstractRunner {
     };
   }
 
-  private void runHere(Attempt attempt) {
+  private boolean mayRunHere(Thread owner) {
+    Thread current = Thread.currentThread();
+    if (current == owner) {
+      return true;
+    }
+    String name = current.getName();
+    return name.startsWith(threads.prefix()) && !name.startsWith(threads.prefix() + "timer");
+  }
+
+  private static void runHere(ThreadLocal<@Nullable ArrayDeque<Attempt>> trampoline, Attempt attempt) {
     ArrayDeque<Attempt> queue = trampoline.get();
     if (queue != null) {
       queue.add(attempt);
@@ -90,6 +102,10 @@ public final class AutoRunner extends AbstractRunner {
       }
     } finally {
       trampoline.remove();
+      // An attempt never throws; if one did, what is left still has to run somewhere.
+      for (Attempt left = queue.poll(); left != null; left = queue.poll()) {
+        left.run();
+      }
     }
   }
 

@@ -31,7 +31,13 @@ final class Threads {
 
   ThreadFactory factory(String role) {
     return r -> {
-      Thread t = Thread.ofPlatform().name(prefix + role + "-" + count.incrementAndGet()).daemon(true).unstarted(r);
+      Thread t = Thread.ofPlatform().name(prefix + role + "-" + count.incrementAndGet()).daemon(true).unstarted(() -> {
+        try {
+          r.run();
+        } finally {
+          started.remove(Thread.currentThread()); // a pool that retires idle threads must not grow this set
+        }
+      });
       started.add(t);
       return t;
     };
@@ -39,7 +45,12 @@ final class Threads {
 
   ForkJoinPool.ForkJoinWorkerThreadFactory forkJoinFactory(String role) {
     return pool -> {
-      ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, pool, true) {};
+      ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, pool, true) {
+        @Override
+        protected void onTermination(Throwable exception) {
+          started.remove(this);
+        }
+      };
       t.setName(prefix + role + "-" + count.incrementAndGet());
       t.setDaemon(true);
       started.add(t);

@@ -17,7 +17,9 @@ public final class ThreadsRunner extends AbstractRunner {
 
   public ThreadsRunner(int n, RunnerOptions options) {
     super("threads", "threads(" + checkCount(n) + ")", options);
-    this.pool = new ForkJoinPool(n, threads.forkJoinFactory("worker"), null, true, 0, n + 256, 1, null, 30, TimeUnit.SECONDS);
+    // Up to 32,767 threads (the pool's own limit) when tasks wait in nested joins; past it,
+    // waiting goes on without compensation instead of throwing out of join.
+    this.pool = new ForkJoinPool(n, threads.forkJoinFactory("worker"), null, true, 0, 32_767, 1, pool -> true, 30, TimeUnit.SECONDS);
   }
 
   static int checkCount(int n) {

@@ -11,10 +11,13 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>in this JVM: call {@link #run()} on the thread that should run the body; or
  *   <li>elsewhere: send {@link #invocation()}, call {@link #started} when the body starts,
- *       then exactly one of {@link #succeeded} or {@link #failed}.
+ *       and, after {@code started} has returned, exactly one of {@link #succeeded} or {@link
+ *       #failed}. A runner that cannot start the attempt at all calls {@link #failed} without
+ *       {@code started}.
  * </ul>
- * Every method may be called from any thread and never blocks; none throws for an attempt
- * whose scope has been cancelled meanwhile: the engine records the right outcome itself.
+ * Any thread may call these methods. Apart from {@link #run()}, which runs the body, none
+ * blocks; none throws for an attempt whose scope has been cancelled meanwhile: the engine
+ * records the right outcome itself.
  */
 public interface Attempt extends Runnable {
 
@@ -31,11 +34,12 @@ public interface Attempt extends Runnable {
   Semantics semantics();
 
   /**
-   * Runs the body on the calling thread and records its outcome. Returns normally whatever
-   * the body does; the body's exception becomes the attempt's failure. Interrupts that the
-   * engine sends to cancel or time out the attempt are cleared before this method returns;
-   * other interrupts are left as they are. (An attempt is a {@link Runnable} so that a
-   * runner can hand it to an executor as it is.)
+   * Runs the body on the calling thread and records its outcome. Blocks for as long as the
+   * body runs. Returns normally whatever the body does; the body's exception becomes the
+   * attempt's failure. Before it returns, the interrupt status is cleared: on the scope
+   * owner's thread only if the engine set it (to cancel or time out the attempt); on any
+   * other thread always, so that nothing the body left reaches the runner's next task. (An
+   * attempt is a {@link Runnable} so that a runner can hand it to an executor as it is.)
    */
   @Override
   void run();
@@ -57,7 +61,11 @@ public interface Attempt extends Runnable {
   /** Reports the value the body returned elsewhere. */
   void succeeded(@Nullable Object result);
 
-  /** Reports that the body threw elsewhere, or that the attempt could not be run at all. */
+  /**
+   * Reports that the body threw elsewhere (after {@link #started}), or, without {@code
+   * started}, that the attempt could not be run at all; the latter fails the task without a
+   * retry, since a retry would meet the same runner.
+   */
   void failed(Throwable failure);
 
   /** A task body with its inputs, to be invoked where the runner chooses. */

@@ -12,7 +12,9 @@ import dev.heddle.TimeSource;
 public interface Dispatcher {
 
   /**
-   * Arranges for {@code attempt} to run, now or later, here or elsewhere. Never blocks.
+   * Arranges for {@code attempt} to run, now or later, here or elsewhere. Does not wait for
+   * anything; a runner may run a trivial attempt at once on the calling thread (the {@code
+   * auto} runner does), which then takes as long as that body.
    *
    * <p>An implementation either calls {@link Attempt#run()} on a thread of its choosing
    * (in-JVM runners), or reports the attempt's life through {@link Attempt#started}, {@link

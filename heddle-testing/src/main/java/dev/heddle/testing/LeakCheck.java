@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,16 +17,26 @@ import java.util.regex.Pattern;
  * Finds threads that a runner left behind: platform threads, and virtual threads too, by a
  * JSON thread dump of the whole JVM. Heddle names every thread it starts {@code heddle-...},
  * so a name prefix is enough to tell whose a thread is.
+ *
+ * <p>A thread may still be alive for a moment after the runner that started it has closed
+ * (it has finished its work and is on its way out), so {@link #assertNoThreads} waits up to
+ * a grace period for such threads to end, and fails, naming them, only if some are still
+ * alive after it.
  */
 public final class LeakCheck {
 
   private static final Pattern NAME = Pattern.compile("\"name\": \"([^\"]*)\"");
 
+  /** The pause between two thread dumps while waiting: a dump of the whole JVM is not cheap. */
+  private static final Duration BACKOFF = Duration.ofMillis(20);
+
   private LeakCheck() {}
 
   /**
    * Asserts that no thread whose name starts with {@code prefix} is alive, giving threads
-   * that are already ending up to {@code grace} to finish. Blocks up to {@code grace}.
+   * that are already ending up to {@code grace} to finish: it looks again every 20 ms or so
+   * until none is left or {@code grace} has passed. Blocks up to {@code grace} (and the time
+   * of a last look); an interrupt fails the check at once.
    *
    * @throws AssertionError naming each leaked thread, with its stack where it has one
    */
@@ -40,17 +51,11 @@ public final class LeakCheck {
       if (System.nanoTime() - deadline >= 0) {
         break;
       }
-      for (Thread t : Thread.getAllStackTraces().keySet()) {
-        if (t.getName().startsWith(prefix)) {
-          try {
-            t.join(Duration.ofMillis(10));
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while checking for leaked threads", e);
-          }
-        }
+      long left = deadline - System.nanoTime();
+      LockSupport.parkNanos(Math.min(BACKOFF.toNanos(), Math.max(0, left)));
+      if (Thread.currentThread().isInterrupted()) {
+        throw new AssertionError("interrupted while checking for leaked threads; still alive: " + leaked);
       }
-      Thread.onSpinWait();
     }
     StringBuilder s = new StringBuilder(leaked.size() + " thread(s) named " + prefix + "* still alive:");
     for (String name : leaked) {

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * A time source that moves only when a test says so. Give it to a runner with {@code
  * RunnerOptions.defaults().timeSource(clock)}; timeouts and retry backoffs then fire during
- * {@link #advance(Duration)}, on the thread that calls it, in order of their due time.
+ * {@link #advance(Duration)}, on the thread that calls it, in order of their due time (and
+ * what they start, such as a trivial task's body, may run on that thread too).
  *
  * <p>Thread-safe. {@link #awaitScheduled} lets a test wait, without sleeping, until the code
  * under test has scheduled what the test means to fire.
@@ -54,6 +55,14 @@ public final class ManualClock implements TimeSource {
    * on the calling thread. An action scheduled by an action runs too if it falls due within
    * the same advance.
    *
+   * <p>Blocks while the actions run. They are whatever the code under test scheduled: a
+   * timeout firing, a retry after its backoff. Such an action may dispatch a task, and a
+   * runner may run a trivial task's body at once, on the thread that dispatches it: so task
+   * bodies may run on the caller of this method.
+   *
+   * <p>Time never goes back: when two threads advance at once, each runs what falls due
+   * within its own target, and the clock ends at the later of the two targets.
+   *
    * @throws IllegalArgumentException if {@code amount} is negative
    */
   public void advance(Duration amount) {
@@ -69,7 +78,7 @@ public final class ManualClock implements TimeSource {
       synchronized (this) {
         Entry head = queue.peek();
         if (head == null || head.due > target) {
-          now = target;
+          now = Math.max(now, target); // a concurrent advance may already have gone further
           return;
         }
         queue.poll();

@@ -248,7 +248,10 @@ public abstract class RunnerConformance {
       });
       Handle<String> later = scope.fork("later", () -> "ran");
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
-      if (!(later.outcome() instanceof Outcome.Succeeded)) { // the seeded runner may run it first
+      // Inline runs in fork order, so 'later' cannot have started; another sequential runner
+      // (seeded) may have run it first, and then it succeeded.
+      boolean mustBeSkipped = runner.name().equals("inline");
+      if (mustBeSkipped || !(later.outcome() instanceof Outcome.Succeeded)) {
         assertEquals(new Outcome.Skipped<>("not started, 'boom' failed"), later.outcome());
         assertTrue(e.stopped().contains("later: skipped, not started, 'boom' failed"), e.stopped().toString());
       }
@@ -438,9 +441,11 @@ public abstract class RunnerConformance {
           timeout.getMessage());
       List<String> running = timeout.running().stream().map(TaskTimeoutException.RunningTask::task).toList();
       assertEquals(concurrent ? List.of("stuck", "bystander") : List.of("stuck"), running);
+      // Each stack shows the task's own body (a lambda of this method). Not necessarily the
+      // Gate it waits in: a stack may be taken while the body is between two calls.
       for (TaskTimeoutException.RunningTask r : timeout.running()) {
-        assertTrue(r.stack().stream().anyMatch(f -> f.getClassName().equals(Gate.class.getName())),
-            r.task() + "'s stack does not show where it waited: " + r.stack());
+        assertTrue(r.stack().stream().anyMatch(f -> f.getMethodName().contains("lambda$timeout_failsTheTask")),
+            r.task() + "'s stack does not show its body: " + r.stack());
       }
     }
     assertEquals(null, advancer.get());
