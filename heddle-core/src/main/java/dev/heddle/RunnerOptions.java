@@ -55,7 +55,7 @@ public final class RunnerOptions {
    * These options with the recording of submit sites on or off. When on, each {@code
    * Scope.fork} records the caller's frame, and a failure names the line that forked the
    * failed task ("forked at"). It is off by default because it is the largest single cost of
-   * a fork (1.5 to 3.5 µs measured, see BENCHMARKS.md); the {@code heddle-testing} kit turns
+   * a fork (1.8 to 3.8 µs measured, see BENCHMARKS.md); the {@code heddle-testing} kit turns
    * it on. Graph nodes always record where they were added: that happens once, when the
    * graph is built, not on every run.
    */

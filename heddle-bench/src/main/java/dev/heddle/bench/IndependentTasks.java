@@ -38,9 +38,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Task names must be unique in a scope, so the million names are made once, in setup, and
  * their cost is not measured. {@code submitSites} is Heddle's {@code recordSubmitSites}
  * option: {@code true} makes each fork record its caller's frame; {@code false} is the
- * default. With
- * {@code owner=virtual} the whole operation (scope, or submit-and-wait loop) runs inside a
- * virtual thread instead of the benchmark's platform thread.
+ * default. With {@code owner=virtual} the whole operation (scope, or submit-and-wait loop)
+ * runs inside a virtual thread instead of the benchmark's platform thread.
  *
  * <p>Run it with:
  * <pre>./build bench IndependentTasks -f 1 -wi 3 -i 5 -w 1s -r 1s</pre>
