@@ -166,10 +166,12 @@ final class Execution {
     }
     forked++;
     nodes.add(node);
-    for (TaskNode<?> in : inputs) {
-      in.addDependent(node);
+    if (!node.skipIfAnInputFailed()) {
+      for (TaskNode<?> in : inputs) {
+        in.addDependent(node);
+      }
+      node.wired();
     }
-    node.wired();
     return node;
   }
 

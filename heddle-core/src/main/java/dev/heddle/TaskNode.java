@@ -779,6 +779,23 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     }
   }
 
+  /**
+   * At fork time: if an input has already failed, skips this task naming that input, and
+   * returns true. Checked before any input is wired, so that the reason names the failure
+   * rather than another input that the failure's stop has skipped meanwhile.
+   */
+  boolean skipIfAnInputFailed() {
+    for (TaskNode<?> in : inputs) {
+      if (in.state == FAILED) {
+        if (skip(in.inputReason())) {
+          skipDependents(this, takeDependents()); // closes the list: later forks see it ended
+        }
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Drops the fork guard: from here on, the last input to succeed makes the task ready. */
   void wired() {
     if (inputs.length == 0) {
