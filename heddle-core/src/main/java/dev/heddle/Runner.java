@@ -123,8 +123,10 @@ public interface Runner extends AutoCloseable {
    * interrupted it keeps waiting and restores the interrupt flag before returning.
    * Idempotent. Close a runner after the scopes that use it have ended; for a scope still
    * open, tasks that have not started fail with "runner closed", and timeouts and retry
-   * backoffs still pending fire at once. Call it from any thread but the runner's own (a
-   * task body closing its own runner would wait for itself).
+   * backoffs still pending fire at once. Call it from any thread but the runner's own.
+   *
+   * @throws IllegalStateException if called from one of the runner's own threads (a task
+   *     body closing its own runner), which would wait for itself
    */
   @Override
   void close();

@@ -77,6 +77,11 @@ abstract class AbstractRunner implements Runner {
 
   @Override
   public final void close() {
+    String caller = Thread.currentThread().getName();
+    if (caller.startsWith(threads.prefix())) {
+      throw new IllegalStateException("runner " + name + " cannot be closed from its own thread '" + caller
+          + "': close would wait for that thread to end; close it from the thread that made it");
+    }
     if (!closed.compareAndSet(false, true)) {
       return;
     }
