@@ -143,26 +143,20 @@ final class Execution {
           "cannot fork task '" + name + "': the scope has already been " + (phase == JOINED ? "joined" : "closed")
               + "; fork every task before join");
     }
-    StackTraceElement site;
+    StackTraceElement site = template != null ? template.submitSite : recordSubmitSites ? SubmitSite.caller() : null;
+    if (strictTransfer) {
+      TransferCheck.checkBody(name, body);
+    }
+    TaskNode<T> node = new TaskNode<>(this, name, spec, shape, body, inputs, site, template);
     HashMap<String, TaskNode<?>> names = byName;
-    if (template == null) {
-      TaskNode<?> existing = names == null ? null : names.get(name);
+    if (names != null) {
+      TaskNode<?> existing = names.putIfAbsent(name, node); // one lookup: checks and records the name
       if (existing != null) {
         throw new IllegalArgumentException(
             "duplicate task name '" + name + "': a task of that name was already forked in this scope"
                 + (existing.submitSite == null ? "" : " at " + existing.submitSite)
                 + "; names must be unique in a scope");
       }
-      site = recordSubmitSites ? SubmitSite.caller() : null;
-    } else {
-      site = template.submitSite;
-    }
-    if (strictTransfer) {
-      TransferCheck.checkBody(name, body);
-    }
-    TaskNode<T> node = new TaskNode<>(this, name, spec, shape, body, inputs, site, template);
-    if (names != null) {
-      names.put(name, node);
     }
     forked++;
     nodes.add(node);
