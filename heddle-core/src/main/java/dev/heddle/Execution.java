@@ -303,7 +303,7 @@ final class Execution {
       while (!(interruptible && owner.isInterrupted()) && dispatcher.runOwnerWork()) {
         // run everything the runner wants run on this thread
       }
-      if (interruptible && Thread.interrupted()) {
+      if (Thread.interrupted()) {
         throw new InterruptedException("interrupted while joining a scope on " + runnerName);
       }
       if (allFinished()) {
@@ -315,12 +315,6 @@ final class Execution {
       } else {
         parkOnce();
       }
-      if (Thread.interrupted()) {
-        if (interruptible) {
-          throw new InterruptedException("interrupted while joining a scope on " + runnerName);
-        }
-        throw new InterruptedException();
-      }
     }
   }
 
@@ -331,13 +325,9 @@ final class Execution {
   }
 
   private void parkOnce() {
-    if (!allFinished() && !dispatcherHasWork()) {
+    if (!allFinished() && !ownerWork) {
       LockSupport.park(this);
     }
-  }
-
-  private boolean dispatcherHasWork() {
-    return ownerWork;
   }
 
   /** Set when a dispatcher queues work for the owner; cleared by the owner before it looks. */

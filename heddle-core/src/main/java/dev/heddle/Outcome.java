@@ -14,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <p>Outcomes are immutable (a {@code Succeeded} holds the task's own result object, as
+ * thread-safe as that object is); any thread may read them.
+ *
  * @param <T> the task's result type
  */
 public sealed interface Outcome<T> {

@@ -5,7 +5,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A change in a task's life, delivered to a {@link TaskListener} as it happens: for live
- * progress views, logs and traces.
+ * progress views, logs and traces. Immutable; any thread may read it.
  *
  * @param task the task's name
  * @param kind what happened

@@ -99,8 +99,8 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "run", description = "Runs every task of FILE, each when the tasks it needs have succeeded.")
-  static final class Run implements Callable<Integer> {
+  /** What every subcommand shares: the streams of the command line, and the task file it reads. */
+  abstract static class FileCommand implements Callable<Integer> {
     @ParentCommand
     @SuppressWarnings("NullAway.Init")
     Main parent;
@@ -108,7 +108,10 @@ public final class Main implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "the task file (YAML)")
     @SuppressWarnings("NullAway.Init")
     Path file;
+  }
 
+  @Command(name = "run", description = "Runs every task of FILE, each when the tasks it needs have succeeded.")
+  static final class Run extends FileCommand {
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "run at most N commands at once (default: the number of cores)")
     int jobs = Runtime.getRuntime().availableProcessors();
 
@@ -234,15 +237,7 @@ public final class Main implements Callable<Integer> {
   }
 
   @Command(name = "check", description = "Validates FILE and runs nothing.")
-  static final class Check implements Callable<Integer> {
-    @ParentCommand
-    @SuppressWarnings("NullAway.Init")
-    Main parent;
-
-    @Parameters(paramLabel = "FILE", description = "the task file (YAML)")
-    @SuppressWarnings("NullAway.Init")
-    Path file;
-
+  static final class Check extends FileCommand {
     @Override
     public Integer call() {
       TaskFile taskFile = load(file, parent.err);
@@ -255,15 +250,7 @@ public final class Main implements Callable<Integer> {
   }
 
   @Command(name = "graph", description = "Prints the tasks of FILE and their dependencies as a DOT or Mermaid graph.")
-  static final class GraphCommand implements Callable<Integer> {
-    @ParentCommand
-    @SuppressWarnings("NullAway.Init")
-    Main parent;
-
-    @Parameters(paramLabel = "FILE", description = "the task file (YAML)")
-    @SuppressWarnings("NullAway.Init")
-    Path file;
-
+  static final class GraphCommand extends FileCommand {
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "dot (default) or mermaid")
     String format = "dot";
 

@@ -25,6 +25,7 @@ final class Signals implements AutoCloseable {
     SignalHandler handler = signal -> {
       String name = "SIG" + signal.getName();
       if (received.compareAndSet(null, name)) {
+        err.println("heddle: " + name + ": stopping every command (send it again to kill them at once)");
         target.interrupt();
       } else if (forced.compareAndSet(false, true)) {
         ProcessTrees.killAtOnce();
@@ -37,8 +38,8 @@ final class Signals implements AutoCloseable {
 
   /**
    * Installs the handlers: the first signal is recorded in {@code received} (as {@code
-   * "SIGINT"} or {@code "SIGTERM"}) and interrupts {@code target}; a second one is announced
-   * on {@code err}.
+   * "SIGINT"} or {@code "SIGTERM"}), announced on {@code err}, and interrupts {@code target}; a
+   * second one is announced too.
    */
   static Signals interruptOn(Thread target, AtomicReference<@Nullable String> received, PrintStream err) {
     return new Signals(target, received, err);

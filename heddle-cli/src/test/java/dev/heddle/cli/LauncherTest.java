@@ -224,11 +224,20 @@ class LauncherTest {
       seen.append(line).append('\n');
     }
     assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start().waitFor());
-    Thread.sleep(100); // two signals at once may be delivered as one
+    // Two signals sent at once may arrive as one: send the second once heddle has taken the first.
+    var errLines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+    java.io.StringWriter errText = new java.io.StringWriter();
+    for (String line = errLines.readLine(); line == null || !line.contains("SIGTERM: stopping every command"); line = errLines.readLine()) {
+      if (line == null) {
+        throw new AssertionError("heddle ended without taking the first SIGTERM:\n" + errText);
+      }
+      errText.append(line).append('\n');
+    }
     long second = System.nanoTime();
     assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start().waitFor());
     out.transferTo(java.io.Writer.nullWriter());
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    errLines.transferTo(errText);
+    String err = errText.toString();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "heddle did not exit after two SIGTERMs");
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - second);
     assertEquals(143, p.exitValue(), seen + err);

@@ -52,10 +52,6 @@ abstract class AbstractRunner implements Runner {
     }
   }
 
-  final boolean isClosed() {
-    return closed.get();
-  }
-
   /** Fails an attempt that arrives after close, instead of dropping it. */
   final boolean rejectIfClosed(Attempt attempt) {
     if (closed.get()) {
