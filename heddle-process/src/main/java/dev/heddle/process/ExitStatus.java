@@ -1,0 +1,52 @@
+package dev.heddle.process;
+
+import java.util.List;
+
+/** A worker's exit status in words. */
+final class ExitStatus {
+  private ExitStatus() {}
+
+  /*
+   * On Unix, Process.exitValue() is the status passed to exit(), or 128 + the signal number
+   * for a process ended by a signal. A JVM that crashes writes hs_err_pid<pid>.log and
+   * ends with abort() (SIGABRT, 134) when it may dump core, and with exit status 1 when it
+   * may not, as workers are started (-XX:-CreateCoredumpOnCrash): the crash log tells. -XX:+ExitOnOutOfMemoryError exits with status 3 after
+   * printing "Terminating due to java.lang.OutOfMemoryError: ...".
+   */
+
+  static String describe(int status, List<String> stderrTail, boolean crashLog) {
+    String oom = stderrTail.stream().filter(l -> l.contains("java.lang.OutOfMemoryError")).findFirst().orElse(null);
+    if (oom != null && status == 3) {
+      String kind = oom.substring(oom.indexOf("java.lang.OutOfMemoryError")).trim();
+      return "it ran out of memory (" + kind + ") and the JVM exited with status 3, as -XX:+ExitOnOutOfMemoryError"
+          + " makes it; give workers more heap with maxHeap(...) or make the task need less";
+    }
+    if (status > 128 && status < 128 + 65) {
+      int signal = status - 128;
+      return "it was " + signal(signal, crashLog) + " (exit status " + status + ")";
+    }
+    if (crashLog) {
+      return "the JVM crashed (a fatal error in the JVM or in native code; exit status " + status + ")";
+    }
+    if (status == 0) {
+      return "it exited with status 0 without being asked to: something in the task called System.exit(0)";
+    }
+    return "it exited with status " + status + ": something in the task called System.exit(" + status
+        + "), or the JVM could not go on";
+  }
+
+  private static String signal(int n, boolean crashLog) {
+    return switch (n) {
+      case 1 -> "hung up (SIGHUP, signal 1)";
+      case 2 -> "interrupted (SIGINT, signal 2)";
+      case 3 -> "quit (SIGQUIT, signal 3)";
+      case 6 -> crashLog
+          ? "aborted (SIGABRT, signal 6): the JVM crashed and wrote a crash log"
+          : "aborted (SIGABRT, signal 6): the JVM or native code called abort()";
+      case 9 -> "killed (SIGKILL, signal 9): by a user, a supervisor, or the kernel's out-of-memory killer";
+      case 11 -> "stopped by a segmentation fault (SIGSEGV, signal 11) in native code";
+      case 15 -> "terminated (SIGTERM, signal 15)";
+      default -> "ended by signal " + n;
+    };
+  }
+}

@@ -1,0 +1,339 @@
+package dev.heddle.process;
+
+import dev.heddle.Runner;
+import dev.heddle.RunnerOptions;
+import dev.heddle.spi.Dispatcher;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A runner that runs task bodies in a pool of warm worker JVMs. The same scopes and graphs
+ * that run on threads run here unchanged; what changes is that each body, with its inputs,
+ * is serialized and run in another process, which gives what threads cannot:
+ *
+ * <ul>
+ *   <li>crash containment: a {@code System.exit}, a native crash, an out-of-memory error or a
+ *       leaking library ends one worker, fails only the task it was running (with a {@link
+ *       WorkerDiedException} that says how it died), and the pool replaces the worker;
+ *   <li>hard timeouts: a task that times out or is cancelled is interrupted in its worker,
+ *       and if it has not stopped after a {@linkplain Builder#grace grace period} the worker
+ *       is terminated, then killed;
+ *   <li>a heap, JVM options and environment of their own.
+ * </ul>
+ *
+ * <p>Workers are started with the caller's class path and JVM (by default) when the runner
+ * is built, in parallel; each runs one task at a time, is reused, replaced when it dies, and
+ * {@linkplain Builder#tasksPerWorker recycled} after a number of tasks if asked. {@link
+ * #close()} stops them all. Their stdout and stderr go to per-worker log files, which
+ * failures cite; the protocol travels on a socket of its own, so whatever a task prints
+ * cannot disturb it.
+ *
+ * <p>What crosses the boundary is serialized with Java serialization: bodies (serializable
+ * lambdas or classes) and inputs on the way out, results and exceptions on the way back.
+ * The runner's {@linkplain #options() options} always have the {@linkplain
+ * RunnerOptions#strictTransfer strict transfer check} on, so a body that captures something
+ * unserializable fails when it is forked, on the forking thread, naming the field. Reading
+ * goes through an allow-list: the JDK's {@code java.lang}, {@code java.util}, {@code
+ * java.time}, {@code java.math}, {@code java.io}, {@code java.net}, {@code java.nio} and
+ * {@code java.text} packages, Heddle's own, and the packages given to {@link
+ * Builder#allowPackages}; a class outside it is refused, with a message that says so.
+ *
+ * <p>A failure in a worker arrives with its original type when that type is allowed and
+ * serializable, and otherwise as a {@link RemoteFailureException} that prints like the
+ * original. The task's {@link dev.heddle.TaskFailedException} names the worker and its pid.
+ *
+ * <p>Workers are named {@code worker <n>} and their threads in this JVM {@code
+ * heddle-processes-<runner>-...}. A runner whose worker cannot start is broken: every waiting
+ * and later task fails with a {@link WorkerStartException} carrying the worker's output.
+ *
+ * <p>Instances are safe for use by multiple threads.
+ */
+public final class ProcessRunner implements Runner {
+
+  private final Pool pool;
+
+  private ProcessRunner(Builder b) {
+    this.pool = new Pool(b);
+  }
+
+  /**
+   * A runner with {@code workers} worker processes and default settings; the workers start
+   * now, in the background. Never blocks for long.
+   *
+   * @throws IllegalArgumentException if {@code workers} is less than 1
+   * @throws java.io.UncheckedIOException if the control socket or the log directory cannot
+   *     be made
+   */
+  public static ProcessRunner processes(int workers) {
+    return builder().workers(workers).build();
+  }
+
+  /** A builder with default settings: one worker per available processor. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@code processes(n)}, naming the number of workers. */
+  @Override
+  public String name() {
+    return pool.name();
+  }
+
+  /** The options given to the builder, with the strict transfer check on. */
+  @Override
+  public RunnerOptions options() {
+    return pool.options();
+  }
+
+  /** Opens a dispatcher for one scope. Heddle calls this; users never need to. Never blocks. */
+  @Override
+  public Dispatcher open(Runnable wakeOwner) {
+    return pool.open();
+  }
+
+  /**
+   * Waits until every worker of the pool has started and connected. Tasks do not need this
+   * (they wait for a worker by themselves); it is for a program that wants a start-up
+   * problem reported before it forks anything, or a benchmark of start-up time.
+   *
+   * @throws WorkerStartException if a worker could not start
+   * @throws IllegalStateException if the runner is closed
+   * @throws InterruptedException if interrupted while waiting
+   */
+  public void awaitWorkers() throws InterruptedException {
+    pool.awaitWorkers();
+  }
+
+  /** The workers alive at this moment, by number. Never blocks. */
+  public List<Worker> workers() {
+    return pool.workers();
+  }
+
+  /** The directory that holds the workers' logs and crash logs; it outlives the runner. */
+  public Path logDirectory() {
+    return pool.logDirectory();
+  }
+
+  /**
+   * Closes the runner: it accepts no new scope, fails tasks still waiting for a worker,
+   * waits for the tasks running in workers to finish, then asks every worker to exit and
+   * kills those that have not within a few seconds. Blocks until every worker process and
+   * every thread of the runner has ended; if interrupted it keeps waiting and restores the
+   * interrupt flag before returning. Idempotent.
+   *
+   * @throws IllegalStateException if called from one of the runner's own threads
+   */
+  @Override
+  public void close() {
+    pool.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ProcessRunner." + name();
+  }
+
+  /**
+   * A live worker process.
+   *
+   * @param number the worker's number in its runner, from 1; a replacement gets a new one
+   * @param pid its process id
+   * @param stdout the file its stdout goes to
+   * @param stderr the file its stderr goes to
+   */
+  public record Worker(int number, long pid, Path stdout, Path stderr) {}
+
+  /**
+   * Settings for a {@link ProcessRunner}. Each method sets one setting and returns this
+   * builder; {@link #build()} may be called more than once. Not safe for use by multiple
+   * threads.
+   */
+  public static final class Builder {
+    int workers = Runtime.getRuntime().availableProcessors();
+    final List<String> jvmOptions = new ArrayList<>();
+    @Nullable String maxHeap;
+    @Nullable List<Path> classpath;
+    final Map<String, String> environment = new LinkedHashMap<>();
+    @Nullable Path directory;
+    int tasksPerWorker;
+    final List<String> allowPackages = new ArrayList<>();
+    boolean echoOutput;
+    @Nullable Path logDirectory;
+    Duration grace = Duration.ofSeconds(5);
+    Duration startTimeout = Duration.ofSeconds(60);
+    boolean classDataSharing = true;
+    RunnerOptions options = RunnerOptions.defaults();
+
+    private Builder() {}
+
+    /**
+     * The number of worker processes.
+     *
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder workers(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("a process runner needs at least 1 worker, not " + n);
+      }
+      this.workers = n;
+      return this;
+    }
+
+    /** Options for each worker's JVM, such as {@code -XX:+UseSerialGC}, added to any given before. */
+    public Builder jvmOptions(String... options) {
+      for (String o : options) {
+        jvmOptions.add(Objects.requireNonNull(o, "option"));
+      }
+      return this;
+    }
+
+    /**
+     * Each worker's maximum heap, in the JVM's syntax: {@code "512m"}, {@code "2g"}.
+     *
+     * @throws IllegalArgumentException if it is not a number with an optional k, m or g
+     */
+    public Builder maxHeap(String size) {
+      if (!size.matches("[0-9]+[kKmMgG]?")) {
+        throw new IllegalArgumentException("max heap must be a number with an optional k, m or g, like 512m, not '"
+            + size + "'");
+      }
+      this.maxHeap = size;
+      return this;
+    }
+
+    /** The workers' class path; by default the class path of this JVM. It must hold Heddle's jars. */
+    public Builder classpath(List<Path> entries) {
+      this.classpath = List.copyOf(entries);
+      return this;
+    }
+
+    /** Adds a variable to the workers' environment, which otherwise is this process's. */
+    public Builder environment(String name, String value) {
+      environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /** The workers' working directory; by default this process's. */
+    public Builder directory(Path dir) {
+      this.directory = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /**
+     * Replaces a worker with a fresh one after it has run {@code n} tasks; 0, the default,
+     * never does. Useful against libraries that leak.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder tasksPerWorker(int n) {
+      if (n < 0) {
+        throw new IllegalArgumentException("tasks per worker must be 0 (no limit) or more, not " + n);
+      }
+      this.tasksPerWorker = n;
+      return this;
+    }
+
+    /**
+     * Allows classes of these packages, and their subpackages, to be read on either side of
+     * the boundary: the packages of your task bodies' classes, of what they capture, and of
+     * their results and exceptions.
+     *
+     * @throws IllegalArgumentException if a name is not a package name
+     */
+    public Builder allowPackages(String... packages) {
+      for (String p : packages) {
+        if (!p.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+          throw new IllegalArgumentException("'" + p + "' is not a package name, such as com.example.jobs");
+        }
+        allowPackages.add(p);
+      }
+      return this;
+    }
+
+    /**
+     * Whether to copy each line the workers print to this process's stderr, prefixed with
+     * {@code [worker <n> pid <pid>]}, as well as to the log files. Off by default.
+     */
+    public Builder echoOutput(boolean on) {
+      this.echoOutput = on;
+      return this;
+    }
+
+    /** Where worker logs go; by default a new directory under the system's temporary directory. */
+    public Builder logDirectory(Path dir) {
+      this.logDirectory = Objects.requireNonNull(dir, "dir");
+      return this;
+    }
+
+    /**
+     * How long a cancelled or timed-out task has, after its worker interrupted it, before the
+     * worker is terminated (and killed two seconds later if it is still alive). Default 5 s.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder grace(Duration grace) {
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("grace must not be negative, not " + grace);
+      }
+      this.grace = grace;
+      return this;
+    }
+
+    /**
+     * How long a worker may take to start and connect before it counts as failed to start.
+     * Default 60 s.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder startTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("start timeout must be positive, not " + timeout);
+      }
+      this.startTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Whether workers share a class-data archive of the classes they load, created by the
+     * first worker to exit normally and reused by later ones, which shortens start-up. On
+     * by default; the archive lives under the system's temporary directory, keyed by JVM
+     * and class path.
+     */
+    public Builder classDataSharing(boolean on) {
+      this.classDataSharing = on;
+      return this;
+    }
+
+    /** Runner options (time source, submit sites); the strict transfer check is always on. */
+    public Builder options(RunnerOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * Builds the runner and starts its workers in the background. Never blocks for long.
+     *
+     * @throws java.io.UncheckedIOException if the control socket or the log directory cannot
+     *     be made
+     */
+    public ProcessRunner build() {
+      return new ProcessRunner(this);
+    }
+
+    List<String> classpathEntries() {
+      List<Path> cp = classpath;
+      if (cp != null) {
+        return cp.stream().map(Path::toString).toList();
+      }
+      return Arrays.asList(System.getProperty("java.class.path", "").split(File.pathSeparator));
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.heddle.process;
+
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An exception thrown in a worker process whose original type could not be rebuilt here
+ * (its class is not on the deserialization allow-list, or it could not be serialized), so it
+ * arrives as text: the original class name, message, stack frames, cause chain and
+ * suppressed exceptions. It prints like the original, with the worker named:
+ *
+ * <pre>
+ * com.acme.ParseError: bad header (in worker 2, pid 4121)
+ *     at com.acme.Parser.header(Parser.java:41)
+ *     ...
+ * </pre>
+ *
+ * <p>Causes and suppressed exceptions are themselves remote failures (or, where they could
+ * be rebuilt, their original types). Exceptions that can be rebuilt safely arrive as
+ * themselves, not as this type.
+ */
+public final class RemoteFailureException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final String className;
+  private final @Nullable String originalMessage;
+  private final String where;
+
+  RemoteFailureException(String className, @Nullable String originalMessage, String where,
+      List<StackTraceElement> frames, @Nullable Throwable cause) {
+    super(compose(originalMessage, where), cause, true, true);
+    this.className = className;
+    this.originalMessage = originalMessage;
+    this.where = where;
+    setStackTrace(frames.toArray(StackTraceElement[]::new));
+  }
+
+  private static String compose(@Nullable String message, String where) {
+    return (message == null ? "" : message + " ") + "(in " + where + ")";
+  }
+
+  /** The fully qualified name of the original exception's class. */
+  public String className() {
+    return className;
+  }
+
+  /** Where it was thrown, such as {@code "worker 2, pid 4121"}. */
+  public String where() {
+    return where;
+  }
+
+  /** The original exception's message, if it had one. */
+  public @Nullable String originalMessage() {
+    return originalMessage;
+  }
+
+  /** The original class name and this exception's message, as the original would print. */
+  @Override
+  @SuppressWarnings("OverrideThrowableToString") // printing the original's class name is the point
+  public String toString() {
+    return className + ": " + getMessage();
+  }
+}

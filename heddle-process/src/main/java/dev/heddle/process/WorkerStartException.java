@@ -1,0 +1,29 @@
+package dev.heddle.process;
+
+import java.nio.file.Path;
+
+/**
+ * A worker process could not start: its JVM exited before it connected (a bad JVM option, a
+ * class path without Heddle on it), or it did not connect in time. The message carries the
+ * worker's own output.
+ *
+ * <p>A runner whose worker fails to start is broken: the tasks waiting for a worker and
+ * every later one fail with this exception, since a new worker would meet the same problem.
+ * It extends {@link IllegalStateException} because the usual cause is the runner's
+ * configuration, which the caller chose.
+ */
+public final class WorkerStartException extends IllegalStateException {
+  private static final long serialVersionUID = 1L;
+
+  private final String log;
+
+  WorkerStartException(String message, Path log) {
+    super(message);
+    this.log = log.toString();
+  }
+
+  /** The worker's stderr log, which holds everything it printed. */
+  public Path log() {
+    return Path.of(log);
+  }
+}

@@ -1,0 +1,272 @@
+package dev.heddle.process.internal;
+
+import dev.heddle.process.internal.Protocol.Cancel;
+import dev.heddle.process.internal.Protocol.Exiting;
+import dev.heddle.process.internal.Protocol.Failure;
+import dev.heddle.process.internal.Protocol.Hello;
+import dev.heddle.process.internal.Protocol.Message;
+import dev.heddle.process.internal.Protocol.RemoteError;
+import dev.heddle.process.internal.Protocol.Result;
+import dev.heddle.process.internal.Protocol.Run;
+import dev.heddle.process.internal.Protocol.Shutdown;
+import dev.heddle.process.internal.Protocol.Stack;
+import dev.heddle.process.internal.Protocol.StackRequest;
+import dev.heddle.spi.Attempt;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A worker process's entry point: connects back to the runner, then runs one task at a time
+ * until the runner says to stop or goes away.
+ *
+ * <p>Arguments: the control socket's path, the runner's pid, the worker's number, and the
+ * allowed packages separated by commas. The connection token comes in the environment
+ * variable {@value #TOKEN}, so that it does not show in a process listing.
+ */
+public final class WorkerMain {
+
+  /** The environment variable that carries the worker's one-time connection token. */
+  public static final String TOKEN = "HEDDLE_WORKER_TOKEN";
+
+  /*
+   * Threads: the main thread reads the control channel and answers cancel and stack
+   * requests at once; a single task thread runs bodies, so a stuck body never stops the
+   * worker from answering. A watch thread halts the JVM when the runner's process ends, and
+   * the end of the control channel halts it too: either way an orphaned worker is gone
+   * within about a second, whatever its task is doing.
+   *
+   * Writes to the channel are serialized on `out`. A shutdown hook reports who called
+   * System.exit, since the runner cannot tell that from the exit status alone.
+   */
+
+  private final DataInputStream in;
+  private final OutputStream out;
+  private final Transfer transfer;
+  private final LinkedBlockingQueue<Run> runs = new LinkedBlockingQueue<>();
+  private final Object lock = new Object();
+  private final Thread taskThread;
+  private long current; // guarded by lock
+  private @Nullable String currentTask; // guarded by lock
+  private long cancelled; // guarded by lock: a cancel that came before its task started
+  private volatile boolean shuttingDown;
+
+  private WorkerMain(DataInputStream in, OutputStream out, Transfer transfer) {
+    this.in = in;
+    this.out = out;
+    this.transfer = transfer;
+    this.taskThread = Thread.ofPlatform().name("heddle-worker-task").unstarted(this::runTasks);
+  }
+
+  public static void main(String[] args) throws IOException {
+    if (args.length != 4) {
+      System.err.println("usage: WorkerMain <socket> <runner pid> <worker number> <allowed packages>;"
+          + " Heddle's process runner starts this class, not users");
+      System.exit(2);
+    }
+    String token = System.getenv(TOKEN);
+    if (token == null) {
+      System.err.println("the environment variable " + TOKEN + " is not set; Heddle's process runner sets it");
+      System.exit(2);
+    }
+    List<String> allowed = args[3].isEmpty() ? List.of() : Arrays.asList(args[3].split(","));
+    SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0])));
+    DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+    OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+    WorkerMain worker = new WorkerMain(in, out, new Transfer(allowed));
+    worker.send(new Hello(token, ProcessHandle.current().pid()));
+    watchRunner(Long.parseLong(args[1]));
+    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("heddle-worker-exit").unstarted(worker::reportExit));
+    worker.taskThread.start();
+    worker.readLoop();
+  }
+
+  private static void watchRunner(long pid) {
+    Thread.ofPlatform().name("heddle-worker-watch").daemon(true).start(() -> {
+      ProcessHandle runner = ProcessHandle.of(pid).orElse(null);
+      while (runner != null && runner.isAlive()) {
+        try {
+          runner.onExit().get(1, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+          // look again: onExit of a non-child may miss nothing, but polling costs nothing either
+        } catch (InterruptedException e) {
+          return;
+        } catch (java.util.concurrent.ExecutionException e) {
+          break;
+        }
+      }
+      System.err.println("heddle worker: the runner's process " + pid + " has ended; exiting");
+      Runtime.getRuntime().halt(0);
+    });
+  }
+
+  private void readLoop() {
+    try {
+      while (true) {
+        Message m = Protocol.read(in);
+        if (m == null) {
+          break;
+        }
+        switch (m) {
+          case Run r -> runs.add(r);
+          case Cancel c -> cancel(c.id());
+          case StackRequest s -> send(new Stack(s.request(), stackOf(s.id())));
+          case Shutdown s -> {
+            shuttingDown = true;
+            System.exit(0);
+          }
+          default -> throw new Protocol.ProtocolException("a worker does not expect " + m.getClass().getSimpleName());
+        }
+      }
+      System.err.println("heddle worker: the runner closed the control channel; exiting");
+    } catch (IOException e) {
+      System.err.println("heddle worker: the control channel failed (" + e + "); exiting");
+    }
+    Runtime.getRuntime().halt(0);
+  }
+
+  private void cancel(long id) {
+    synchronized (lock) {
+      if (current == id) {
+        taskThread.interrupt();
+      } else {
+        cancelled = id;
+      }
+    }
+  }
+
+  private List<StackTraceElement> stackOf(long id) {
+    synchronized (lock) {
+      if (current != id) {
+        return List.of();
+      }
+    }
+    return List.of(taskThread.getStackTrace());
+  }
+
+  private void runTasks() {
+    while (true) {
+      Run run;
+      try {
+        run = runs.take();
+      } catch (InterruptedException e) {
+        continue; // a cancel that raced with the end of the previous task
+      }
+      synchronized (lock) {
+        current = run.id();
+        currentTask = run.task();
+        if (cancelled == run.id()) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      Message reply = execute(run);
+      synchronized (lock) {
+        current = 0;
+        currentTask = null;
+        Thread.interrupted();
+      }
+      try {
+        send(reply);
+      } catch (IOException e) {
+        System.err.println("heddle worker: could not report task '" + run.task() + "': " + e);
+        Runtime.getRuntime().halt(1);
+      }
+    }
+  }
+
+  private Message execute(Run run) {
+    Object result;
+    try {
+      Object invocation = transfer.deserialize(run.invocation(), "the body of task '" + run.task() + "'");
+      result = ((Attempt.Invocation) java.util.Objects.requireNonNull(invocation)).invoke();
+    } catch (Throwable t) {
+      return failure(run.id(), t);
+    }
+    try {
+      return new Result(run.id(), Transfer.serialize(result));
+    } catch (IOException | RuntimeException e) {
+      String type = result == null ? "null" : result.getClass().getName();
+      return failure(run.id(), new IllegalArgumentException("task '" + run.task() + "' returned a value of type " + type
+          + ", which could not be serialized to return it from the worker process: " + e, e));
+    }
+  }
+
+  private static Message failure(long id, Throwable t) {
+    RemoteError error = RemoteError.of(t);
+    byte[] original;
+    try {
+      original = Transfer.serialize(t);
+    } catch (IOException | RuntimeException e) {
+      original = new byte[0];
+    }
+    return new Failure(id, error, original);
+  }
+
+  private void send(Message m) throws IOException {
+    synchronized (out) {
+      Protocol.write(out, m);
+      out.flush();
+    }
+  }
+
+  /** Runs in the shutdown hook: tells the runner who is ending this JVM, as well as it can tell. */
+  private void reportExit() {
+    if (shuttingDown) {
+      return;
+    }
+    String task;
+    synchronized (lock) {
+      task = currentTask;
+    }
+    StringBuilder reason = new StringBuilder();
+    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+      String site = exitSite(e.getValue());
+      if (site != null) {
+        reason.append("System.exit was called by thread '").append(e.getKey().getName()).append("' at ").append(site);
+        break;
+      }
+    }
+    if (reason.isEmpty()) {
+      reason.append("the JVM is shutting down (a signal such as SIGTERM or SIGINT, or the last thread ended)");
+    }
+    if (task != null) {
+      reason.append(", while running task '").append(task).append("'");
+    }
+    try {
+      send(new Exiting(reason.toString()));
+    } catch (IOException e) {
+      // the runner is gone or going; it learns of the exit from the process itself
+    }
+  }
+
+  /** The first frame below Runtime.exit or System.exit, if the stack is an exit call. */
+  private static @Nullable String exitSite(StackTraceElement[] stack) {
+    for (int i = 0; i < stack.length - 1; i++) {
+      StackTraceElement f = stack[i];
+      if ((f.getClassName().equals("java.lang.Runtime") || f.getClassName().equals("java.lang.System"))
+          && f.getMethodName().equals("exit")) {
+        int j = i + 1;
+        while (j < stack.length - 1 && stack[j].getClassName().startsWith("java.lang.")
+            && stack[j].getMethodName().equals("exit")) {
+          j++;
+        }
+        StackTraceElement site = stack[j];
+        return site.getClassName() + "." + site.getMethodName() + "(" + site.getFileName() + ":" + site.getLineNumber()
+            + ")";
+      }
+    }
+    return null;
+  }
+}

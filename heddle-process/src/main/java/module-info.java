@@ -1,0 +1,13 @@
+/**
+ * Heddle's worker-process runner: task bodies run in a pool of warm worker JVMs, so that a
+ * crash, an out-of-memory error or a stuck task takes down one worker, not the program.
+ *
+ * <p>Exports only {@code dev.heddle.process}; the protocol, the pool and the worker's entry
+ * point live in {@code dev.heddle.process.internal}, which is not exported.
+ */
+module dev.heddle.process {
+  requires transitive dev.heddle.core;
+  requires static org.jspecify;
+
+  exports dev.heddle.process;
+}

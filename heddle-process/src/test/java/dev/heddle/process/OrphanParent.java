@@ -1,0 +1,28 @@
+package dev.heddle.process;
+
+import dev.heddle.Scope;
+import dev.heddle.testing.Gate;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Collectors;
+
+/**
+ * A parent JVM for {@link OrphanTest}: starts two workers, prints their pids, and keeps one
+ * of them busy until it is killed.
+ */
+public final class OrphanParent {
+  private OrphanParent() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    Gate never = Gate.in(Path.of(args[0]));
+    ProcessRunner runner = ProcessRunner.builder().workers(2).build();
+    runner.awaitWorkers();
+    System.out.println("workers " + runner.workers().stream().map(w -> Long.toString(w.pid()))
+        .collect(Collectors.joining(" ")));
+    System.out.flush();
+    try (Scope scope = Scope.open(runner)) {
+      scope.fork("forever", () -> never.awaitOpen(Duration.ofHours(1)));
+      scope.join();
+    }
+  }
+}
