@@ -213,6 +213,8 @@ final class Pool {
     final Pending pending;
     final long id;
     boolean cancelled; // guarded by the pool
+    boolean reported; // guarded by the pool: Attempt.started has returned
+    @Nullable WorkerDiedException death; // guarded by the pool: set if the worker died before that
 
     Running(Pending pending, long id) {
       this.pending = pending;
@@ -234,23 +236,26 @@ final class Pool {
       return;
     }
     Pending p = new Pending(attempt, invocation);
-    WorkerProcess w;
-    Running r;
+    WorkerProcess w = null;
+    Running r = null;
+    RuntimeException refusal;
     synchronized (this) {
-      RuntimeException refusal = refusal(attempt);
-      if (refusal != null) {
-        attempt.failed(refusal);
-        return;
+      refusal = refusal(attempt);
+      if (refusal == null) {
+        w = idle.poll();
+        if (w == null) {
+          queue.add(p);
+          return;
+        }
+        r = new Running(p, ids.incrementAndGet());
+        w.current = r;
       }
-      w = idle.poll();
-      if (w == null) {
-        queue.add(p);
-        return;
-      }
-      r = new Running(p, ids.incrementAndGet());
-      w.current = r;
     }
-    w.start(r);
+    if (refusal != null) {
+      attempt.failed(refusal); // outside the lock: the engine may call back into dispatch
+    } else if (w != null && r != null) {
+      w.start(r);
+    }
   }
 
   /** Why an attempt cannot be accepted now, or null. Caller holds the lock. */
@@ -725,6 +730,15 @@ final class Pool {
           return stackOf(r);
         }
       });
+      WorkerDiedException died;
+      synchronized (Pool.this) {
+        r.reported = true;
+        died = r.death;
+      }
+      if (died != null) {
+        a.failed(died); // the worker died while this attempt was being started
+        return;
+      }
       send(new Run(r.id, a.taskName(), a.number(), r.pending.invocation()));
     }
 
@@ -885,17 +899,26 @@ final class Pool {
       saveArchive();
       Running r;
       synchronized (Pool.this) {
+        // Out of the idle list first, so that no task is given to it meanwhile.
         r = current;
-        current = null;
         idle.remove(this);
         boolean wasLive = live.remove(this);
         if (wasLive && !closed && !retiring) {
           spawn();
         }
+      }
+      WorkerDiedException e = r == null ? null : death(p.exitValue(), r);
+      boolean deliver;
+      synchronized (Pool.this) {
+        current = null;
+        deliver = r != null && r.reported;
+        if (r != null && !r.reported) {
+          r.death = e; // start() has not finished reporting it started: it delivers the failure itself
+        }
         Pool.this.notifyAll();
       }
-      if (r != null) {
-        r.pending.attempt().failed(death(p.exitValue(), r));
+      if (deliver && r != null && e != null) {
+        r.pending.attempt().failed(e);
       }
     }
 
