@@ -8,6 +8,7 @@
 module dev.heddle.process {
   requires transitive dev.heddle.core;
   requires static org.jspecify;
+  requires static com.google.errorprone.annotations;
 
   exports dev.heddle.process;
 }

@@ -21,6 +21,10 @@ final class ExitStatus {
       return "it ran out of memory (" + kind + ") and the JVM exited with status 3, as -XX:+ExitOnOutOfMemoryError"
           + " makes it; give workers more heap with maxHeap(...) or make the task need less";
     }
+    if (status == dev.heddle.process.internal.WorkerMain.EXIT_CHANNEL_FAILED) {
+      return "it stopped because it could not read or write its control channel (exit status " + status
+          + "; its stderr says why)";
+    }
     if (status > 128 && status < 128 + 65) {
       int signal = status - 128;
       return "it was " + signal(signal, crashLog) + " (exit status " + status + ")";
@@ -43,7 +47,8 @@ final class ExitStatus {
       case 6 -> crashLog
           ? "aborted (SIGABRT, signal 6): the JVM crashed and wrote a crash log"
           : "aborted (SIGABRT, signal 6): the JVM or native code called abort()";
-      case 9 -> "killed (SIGKILL, signal 9): by a user, a supervisor, or the kernel's out-of-memory killer";
+      case 9 -> "killed (SIGKILL, signal 9): by a user, a supervisor, or the kernel's out-of-memory killer"
+          + " (or it called System.exit(137), which looks the same)";
       case 11 -> "stopped by a segmentation fault (SIGSEGV, signal 11) in native code";
       case 15 -> "terminated (SIGTERM, signal 15)";
       default -> "ended by signal " + n;

@@ -1,5 +1,6 @@
 package dev.heddle.process;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.heddle.RunnerOptions;
 import dev.heddle.TimeSource;
 import dev.heddle.process.internal.Protocol;
@@ -20,19 +21,22 @@ import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -44,21 +48,26 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -75,20 +84,30 @@ final class Pool {
    * so a crash fails exactly the task it was running.
    *
    * Everything that decides who runs what is guarded by `this`: the queue, the idle list,
-   * each worker's `current` task. Messages are sent outside the lock; a send that fails
-   * because the worker has just died is ignored, since the worker's thread then reports
-   * the death and fails the task.
+   * each worker's `current` task and flags. No call into the engine (Attempt) is made under
+   * that lock, since the engine may call back into dispatch from any thread. Messages are
+   * sent outside the lock; a send that fails because the worker has just died is ignored,
+   * since the worker's thread then reports the death.
    *
-   * Hard timeouts: the engine's timeout (on the scope's time source) cancels the attempt,
-   * which sends a cancel (an interrupt in the worker) and arms a kill on this runner's own
-   * timer, in real time: after the grace period SIGTERM, two seconds later SIGKILL.
+   * An attempt is reported started (Attempt.started) before its Run is sent, and its Run is
+   * not sent at all if the engine cancelled it meanwhile (a skipped task never runs). A
+   * worker's finished task is reported to the engine before the worker takes another, so a
+   * failure stops its siblings before they reach a worker.
+   *
+   * Two timers. `timer` is the engine's time source when the options give none: its pending
+   * actions (timeouts, retry backoffs) are tracked so that close can run them at once, as
+   * Runner.close promises. `killer` runs the runner's own actions in real time: grace kills,
+   * start timeouts, stop deadlines, and cancel messages (so that Control.cancel never waits
+   * for a socket).
    */
 
   private static final AtomicInteger RUNNERS = new AtomicInteger();
   private static final Duration KILL_AFTER_TERM = Duration.ofSeconds(2);
   private static final Duration STACK_WAIT = Duration.ofSeconds(2);
   private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
+  private static final Duration ECHO_POLL = Duration.ofMillis(50);
   private static final int STDERR_LINES = 20;
+  private static final int MAX_START_FAILURES = 3;
   private static final SecureRandom TOKENS = new SecureRandom();
 
   private final String name;
@@ -99,27 +118,49 @@ final class Pool {
   private final Map<String, String> environment;
   private final @Nullable Path directory;
   private final int tasksPerWorker;
-  private final boolean echo;
   private final Duration grace;
   private final Duration startTimeout;
   private final Path socketDir;
   private final Path logDir;
+  private final boolean ownLogDir;
   private final @Nullable Path cdsArchive;
   private final Transfer transfer;
   private final ScheduledThreadPoolExecutor timer;
+  private final ScheduledThreadPoolExecutor killer;
+  private final @Nullable Thread echo;
   private final TimeSource time;
+  private final Set<EngineAction> pendingActions = ConcurrentHashMap.newKeySet();
+  private final List<WorkerProcess> echoed = new CopyOnWriteArrayList<>(); // every worker, when echoing
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger numbers = new AtomicInteger();
+  private final AtomicBoolean keepLogs = new AtomicBoolean();
 
-  // guarded by this
+  @GuardedBy("this")
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+
+  @GuardedBy("this")
   private final ArrayDeque<WorkerProcess> idle = new ArrayDeque<>();
+
+  @GuardedBy("this")
   private final List<WorkerProcess> live = new ArrayList<>();
+
+  @GuardedBy("this")
   private final List<Thread> threads = new ArrayList<>();
+
+  @GuardedBy("this")
   private @Nullable WorkerStartException broken;
+
+  @GuardedBy("this")
   private boolean closed;
+
+  @GuardedBy("this")
   private boolean archiving;
+
+  @GuardedBy("this")
   private int connected;
+
+  @GuardedBy("this")
+  private int startFailures;
 
   Pool(ProcessRunner.Builder b) {
     int id = RUNNERS.incrementAndGet();
@@ -130,13 +171,13 @@ final class Pool {
     this.environment = Map.copyOf(b.environment);
     this.directory = b.directory;
     this.tasksPerWorker = b.tasksPerWorker;
-    this.echo = b.echoOutput;
     this.grace = b.grace;
     this.startTimeout = b.startTimeout;
     this.transfer = new Transfer(b.allowPackages);
     try {
       this.socketDir = Files.createTempDirectory("heddle-" + id + "-");
       Path logs = b.logDirectory;
+      this.ownLogDir = logs == null;
       this.logDir = logs != null ? Files.createDirectories(logs) : Files.createTempDirectory("heddle-workers-");
     } catch (IOException e) {
       throw new UncheckedIOException("could not make the directories of process runner " + name, e);
@@ -153,21 +194,28 @@ final class Pool {
       jvm.add("-Xmx" + heap);
     }
     jvm.addAll(b.jvmOptions);
-    // The archive's key leaves out the per-runner log directory, so that runners share it.
-    List<String> stable = jvm.stream().filter(o -> !o.startsWith("-XX:ErrorFile=")).toList();
+    // The archive's key leaves out what does not change the classes loaded: the per-runner
+    // log directory and logging options. So runners, and a test that logs, share it.
+    List<String> stable = jvm.stream().filter(o -> !o.startsWith("-XX:ErrorFile=") && !o.startsWith("-Xlog")).toList();
     this.cdsArchive = b.classDataSharing && onlyJars(cp) ? archivePath(stable, cp) : null;
     jvm.add("-cp");
     jvm.add(String.join(File.pathSeparator, cp));
     jvm.add(WorkerMain.class.getName());
     this.command = List.copyOf(jvm);
-    this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name(prefix + "timer").daemon(true).unstarted(r));
+    this.timer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name(prefix + "timer").unstarted(r));
     this.timer.setRemoveOnCancelPolicy(true);
+    this.killer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name(prefix + "killer").unstarted(r));
+    this.killer.setRemoveOnCancelPolicy(true);
     TimeSource given = options.timeSource();
     this.time = given != null ? given : new TimerTimeSource();
+    this.echo = b.echoOutput ? Thread.ofPlatform().name(prefix + "echo").unstarted(this::echoLoop) : null;
     synchronized (this) {
       for (int i = 0; i < size; i++) {
         spawn();
       }
+    }
+    if (echo != null) {
+      echo.start();
     }
   }
 
@@ -208,13 +256,14 @@ final class Pool {
   /** A task waiting for a worker. */
   private record Pending(Attempt attempt, byte[] invocation) {}
 
-  /** A task sent to a worker. */
+  /** A task given to a worker. Its flags are guarded by the pool. */
   private static final class Running {
     final Pending pending;
     final long id;
-    boolean cancelled; // guarded by the pool
-    boolean reported; // guarded by the pool: Attempt.started has returned
-    @Nullable WorkerDiedException death; // guarded by the pool: set if the worker died before that
+    boolean reported; // Attempt.started has returned
+    boolean sent; // its Run has been (or is being) sent
+    boolean cancelled; // the engine asked to stop it
+    @Nullable WorkerDiedException death; // the worker died before `reported`
 
     Running(Pending pending, long id) {
       this.pending = pending;
@@ -226,13 +275,15 @@ final class Pool {
     }
   }
 
+  @SuppressWarnings("GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
   private void dispatch(Attempt attempt) {
     byte[] invocation;
     try {
-      invocation = Transfer.serialize(attempt.invocation());
-    } catch (IOException | RuntimeException e) {
+      invocation = transfer.serializeChecked(attempt.invocation(), "task '" + attempt.taskName() + "'");
+      Protocol.checkSize(invocation.length, "task '" + attempt.taskName() + "' with its inputs");
+    } catch (IOException | RuntimeException | StackOverflowError e) {
       attempt.failed(new IllegalArgumentException("task '" + attempt.taskName()
-          + "' could not be serialized to send it to a worker process: " + e, e));
+          + "' could not be sent to a worker process: " + e.getMessage(), e));
       return;
     }
     Pending p = new Pending(attempt, invocation);
@@ -247,8 +298,7 @@ final class Pool {
           queue.add(p);
           return;
         }
-        r = new Running(p, ids.incrementAndGet());
-        w.current = r;
+        r = w.assign(p);
       }
     }
     if (refusal != null) {
@@ -258,11 +308,12 @@ final class Pool {
     }
   }
 
-  /** Why an attempt cannot be accepted now, or null. Caller holds the lock. */
+  /** Why an attempt cannot be accepted now, or null. */
+  @GuardedBy("this")
   private @Nullable RuntimeException refusal(Attempt attempt) {
     WorkerStartException b = broken;
     if (b != null) {
-      return new WorkerStartException("task '" + attempt.taskName() + "' cannot run: " + b.getMessage(), b.log());
+      return new WorkerStartException("task '" + attempt.taskName() + "' cannot run: " + b.getMessage(), b.log(), b);
     }
     if (closed) {
       return new IllegalStateException("runner " + name + " was closed before task '" + attempt.taskName()
@@ -271,23 +322,14 @@ final class Pool {
     return null;
   }
 
-  /** Gives an idle worker its next task, or puts it on the idle list. Caller holds the lock. */
-  private @Nullable Running next(WorkerProcess w) {
-    Pending p = queue.poll();
-    if (p == null) {
-      idle.add(w);
-      notifyAll();
-      return null;
-    }
-    Running r = new Running(p, ids.incrementAndGet());
-    w.current = r;
-    return r;
-  }
-
+  @GuardedBy("this")
   private void spawn() {
     threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
     WorkerProcess w = new WorkerProcess(numbers.incrementAndGet());
     live.add(w);
+    if (echo != null) {
+      echoed.add(w);
+    }
     Thread t = Thread.ofPlatform().name(prefix + "worker-" + w.number).unstarted(w::run);
     threads.add(t);
     t.start();
@@ -298,7 +340,7 @@ final class Pool {
       while (true) {
         WorkerStartException b = broken;
         if (b != null) {
-          throw new WorkerStartException(String.valueOf(b.getMessage()), b.log());
+          throw new WorkerStartException(String.valueOf(b.getMessage()), b.log(), b);
         }
         if (closed) {
           throw new IllegalStateException("runner " + name + " is closed");
@@ -319,6 +361,32 @@ final class Pool {
       }
     }
     return List.copyOf(list);
+  }
+
+  /** Marks the runner broken if this start failure says a new worker would fail too, and fails waiting tasks. */
+  private void startFailed(WorkerStartException e, boolean configuration) {
+    List<Pending> waiting = List.of();
+    synchronized (this) {
+      keepLogs.set(true);
+      if (closed) {
+        return;
+      }
+      startFailures++;
+      if (configuration || startFailures >= MAX_START_FAILURES || connected == 0) {
+        if (broken == null) {
+          broken = e;
+        }
+        waiting = new ArrayList<>(queue);
+        queue.clear();
+      } else {
+        spawn(); // a slow start on a busy machine: try again
+      }
+      notifyAll();
+    }
+    for (Pending p : waiting) {
+      p.attempt().failed(new WorkerStartException("task '" + p.attempt().taskName() + "' cannot run: "
+          + e.getMessage(), e.log(), e));
+    }
   }
 
   // ---------------------------------------------------------------------------------------
@@ -347,7 +415,7 @@ final class Pool {
     }
     List<WorkerProcess> workers;
     synchronized (this) {
-      while (live.stream().anyMatch(w -> w.current != null)) {
+      while (anyRunning()) {
         try {
           wait();
         } catch (InterruptedException e) {
@@ -355,6 +423,11 @@ final class Pool {
         }
       }
       workers = List.copyOf(live);
+    }
+    // Timeouts and backoffs still pending fire now, as Runner.close promises: a retry
+    // waiting for its backoff then meets a closed runner and fails instead of waiting.
+    for (EngineAction a : List.copyOf(pendingActions)) {
+      a.fireNow();
     }
     for (WorkerProcess w : workers) {
       w.stop();
@@ -366,19 +439,44 @@ final class Pool {
     for (Thread t : all) {
       interrupted |= join(t);
     }
-    for (Runnable pending : timer.shutdownNow()) {
-      pending.run(); // timeouts and backoffs still pending fire now, as Runner.close promises
+    Thread e = echo;
+    if (e != null) {
+      e.interrupt();
+      interrupted |= join(e);
     }
-    try {
-      if (!timer.awaitTermination(1, TimeUnit.MINUTES)) {
-        throw new IllegalStateException("the timer of runner " + name + " did not stop");
-      }
-    } catch (InterruptedException e) {
-      interrupted = true;
-    }
+    timer.shutdownNow();
+    killer.shutdownNow();
+    interrupted |= awaitTermination(timer) | awaitTermination(killer);
     deleteQuietly(socketDir);
+    if (ownLogDir && !keepLogs.get()) {
+      deleteQuietly(logDir); // nothing went wrong: nobody will look for these logs
+    }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  @GuardedBy("this")
+  @SuppressWarnings("GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
+  private boolean anyRunning() {
+    for (WorkerProcess w : live) {
+      if (w.current != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean awaitTermination(ScheduledThreadPoolExecutor executor) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (executor.awaitTermination(1, TimeUnit.MINUTES)) {
+          return interrupted;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
   }
 
@@ -401,7 +499,57 @@ final class Pool {
       }
       Files.deleteIfExists(dir);
     } catch (IOException e) {
-      // a leftover empty directory in the temporary directory harms nothing
+      // a leftover directory in the temporary directory harms nothing
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Echo
+
+  /** Copies new lines of every live worker's logs to this process's stderr, until interrupted. */
+  private void echoLoop() {
+    Map<Path, Long> offsets = new HashMap<>();
+    boolean last = false;
+    while (true) {
+      for (WorkerProcess w : echoed) {
+        String label = "[worker " + w.number + " pid " + w.pid + "] ";
+        echoNew(w.stdout, label, offsets);
+        echoNew(w.stderr, label, offsets);
+      }
+      if (last) {
+        return;
+      }
+      try {
+        Thread.sleep(ECHO_POLL);
+      } catch (InterruptedException e) {
+        last = true; // closing: one more pass for what was written last
+      }
+    }
+  }
+
+  private static void echoNew(Path file, String label, Map<Path, Long> offsets) {
+    long from = offsets.getOrDefault(file, 0L);
+    try (SeekableByteChannel ch = Files.newByteChannel(file)) {
+      long size = ch.size();
+      if (size <= from) {
+        return;
+      }
+      ch.position(from);
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - from, 1 << 20));
+      while (buf.hasRemaining() && ch.read(buf) > 0) {
+        // fill
+      }
+      String text = new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
+      int end = text.lastIndexOf('\n');
+      if (end < 0) {
+        return; // wait for the line to be finished
+      }
+      for (String line : text.substring(0, end).split("\n", -1)) {
+        System.err.println(label + line);
+      }
+      offsets.put(file, from + text.substring(0, end + 1).getBytes(StandardCharsets.UTF_8).length);
+    } catch (IOException e) {
+      // not created yet, or gone: try again later
     }
   }
 
@@ -447,7 +595,7 @@ final class Pool {
           Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException e) {
           Files.createDirectories(dir);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
           // made meanwhile by another runner; checked below
         }
       }
@@ -483,20 +631,24 @@ final class Pool {
   }
 
   /** The class-data options for a new worker; the first worker of a runner without an archive records one. */
-  private synchronized List<String> cdsOptions(WorkerProcess w) {
+  private List<String> cdsOptions(WorkerProcess w) {
     Path archive = cdsArchive;
     if (archive == null || !ownDirectory(Objects.requireNonNull(archive.getParent()), socketDir)) {
       return List.of();
     }
-    if (Files.isRegularFile(archive)) {
-      return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+    boolean exists = Files.isRegularFile(archive);
+    synchronized (this) {
+      if (exists) {
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+      }
+      if (archiving) {
+        return List.of();
+      }
+      archiving = true;
     }
-    if (archiving) {
-      return List.of();
-    }
-    archiving = true;
-    w.recording = archive.resolveSibling(archive.getFileName() + "." + w.token.substring(0, 8) + ".tmp");
-    return List.of("-XX:ArchiveClassesAtExit=" + w.recording);
+    Path recording = archive.resolveSibling(archive.getFileName() + "." + w.token.substring(0, 8) + ".tmp");
+    w.recording = recording;
+    return List.of("-XX:ArchiveClassesAtExit=" + recording);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -510,16 +662,28 @@ final class Pool {
     final Path stdout;
     final Path stderr;
     volatile long pid;
-    @Nullable Path recording;
-    @Nullable Running current; // guarded by the pool
-    private int tasksDone; // guarded by the pool
-    private boolean retiring; // guarded by the pool
-    private volatile @Nullable Process process;
-    private @Nullable ServerSocketChannel server;
+    volatile @Nullable Path recording;
+
+    @GuardedBy("Pool.this")
+    @Nullable Running current;
+
+    @GuardedBy("Pool.this")
+    private int tasksDone;
+
+    @GuardedBy("Pool.this")
+    private boolean retiring;
+
+    @GuardedBy("Pool.this")
+    private boolean doomed; // being killed or dead: gets no new task
+
+    @GuardedBy("Pool.this")
     private @Nullable OutputStream out;
+
+    private volatile @Nullable Process process;
+    private volatile @Nullable ServerSocketChannel server;
+    private final AtomicReference<@Nullable SocketChannel> accepted = new AtomicReference<>();
     private volatile @Nullable String exitReason;
     private volatile @Nullable String killReason;
-    private final List<Thread> pumps = new ArrayList<>();
     private final ConcurrentHashMap<Long, CompletableFuture<List<StackTraceElement>>> stacks = new ConcurrentHashMap<>();
 
     WorkerProcess(int number) {
@@ -536,13 +700,45 @@ final class Pool {
       return "worker " + number + " (pid " + pid + ")";
     }
 
+    /** Gives this idle worker a task. */
+    @GuardedBy("Pool.this")
+    Running assign(Pending p) {
+      Running r = new Running(p, ids.incrementAndGet());
+      current = r;
+      return r;
+    }
+
+    /** After a task: its next one, or onto the idle list. */
+    @GuardedBy("Pool.this")
+    private @Nullable Running next() {
+      if (closed || doomed || retiring) {
+        Pool.this.notifyAll();
+        return null;
+      }
+      Pending p = queue.poll();
+      Pool.this.notifyAll();
+      if (p == null) {
+        idle.add(this);
+        return null;
+      }
+      return assign(p);
+    }
+
     void run() {
       SocketChannel channel;
       try {
         channel = connect();
-      } catch (WorkerStartException e) {
-        startFailed(e);
+      } catch (StartFailure f) {
+        startFailed(f.exception, f.configuration);
         return;
+      } catch (RuntimeException | Error e) {
+        Process p = process;
+        if (p != null) {
+          p.destroyForcibly();
+        }
+        startFailed(new WorkerStartException("worker " + number + " of runner " + name
+            + " could not be started: the runner failed: " + e, stderr, e), true);
+        throw e;
       }
       try (channel) {
         DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
@@ -551,9 +747,9 @@ final class Pool {
         synchronized (Pool.this) {
           out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
           connected++;
-          first = closed ? null : next(this);
+          startFailures = 0;
+          first = next();
           stopNow = closed;
-          Pool.this.notifyAll();
         }
         if (first != null) {
           start(first);
@@ -564,18 +760,36 @@ final class Pool {
         readLoop(in);
       } catch (IOException e) {
         // closing the channel failed; the process is ending anyway
+      } catch (RuntimeException | Error e) {
+        kill("the runner's thread for it failed: " + e); // a bug here must not leave a task waiting forever
+        throw e;
+      } finally {
+        died();
       }
-      died();
     }
 
-    private SocketChannel connect() {
+    /** Why a worker did not start, and whether a new one would fail the same way. */
+    private static final class StartFailure extends Exception {
+      private static final long serialVersionUID = 1L;
+      final transient WorkerStartException exception;
+      final boolean configuration;
+
+      StartFailure(WorkerStartException exception, boolean configuration) {
+        super(exception.getMessage(), null, false, false);
+        this.exception = exception;
+        this.configuration = configuration;
+      }
+    }
+
+    private SocketChannel connect() throws StartFailure {
       Process p;
+      List<String> cds = cdsOptions(this);
       try {
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         s.bind(UnixDomainSocketAddress.of(socket));
         server = s;
         List<String> cmd = new ArrayList<>(command.subList(0, 1));
-        cmd.addAll(cdsOptions(this));
+        cmd.addAll(cds);
         cmd.addAll(command.subList(1, command.size()));
         cmd.add(socket.toString());
         cmd.add(Long.toString(ProcessHandle.current().pid()));
@@ -587,51 +801,51 @@ final class Pool {
         if (directory != null) {
           pb.directory(directory.toFile());
         }
-        if (echo) {
-          pb.redirectOutput(ProcessBuilder.Redirect.PIPE).redirectError(ProcessBuilder.Redirect.PIPE);
-        } else {
-          pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        }
+        pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         synchronized (Pool.this) {
           if (closed) {
             s.close();
-            throw new WorkerStartException("runner " + name + " was closed while worker " + number + " was starting",
-                stderr);
+            throw new StartFailure(new WorkerStartException("runner " + name + " was closed while worker " + number
+                + " was starting", stderr, null), false);
           }
           p = pb.start();
           process = p;
           pid = p.pid();
         }
       } catch (IOException e) {
-        throw new WorkerStartException("worker " + number + " of runner " + name + " could not be started: " + e
-            + "; command: " + String.join(" ", command), stderr);
-      }
-      if (echo) {
-        pump(p.getInputStream(), stdout, "stdout");
-        pump(p.getErrorStream(), stderr, "stderr");
+        throw new StartFailure(new WorkerStartException("worker " + number + " of runner " + name
+            + " could not be started: " + e + "; command: " + String.join(" ", command), stderr, e), true);
       }
       ServerSocketChannel s = Objects.requireNonNull(server);
-      CompletableFuture<Void> exited = p.onExit().thenRun(() -> closeQuietly(s));
-      Runnable timeout = schedule(() -> closeQuietly(s), startTimeout);
+      Runnable stopWaiting = () -> {
+        closeQuietly(s);
+        SocketChannel ch = accepted.get();
+        if (ch != null) {
+          closeQuietly(ch);
+        }
+      };
+      CompletableFuture<Void> exited = p.onExit().thenRun(stopWaiting);
+      Runnable timeout = later(stopWaiting, startTimeout);
       try {
         SocketChannel ch = s.accept();
+        accepted.set(ch);
         DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
         Message m = Protocol.read(in);
         if (!(m instanceof Hello(String t, long helloPid)) || !t.equals(token) || helloPid != pid) {
           closeQuietly(ch);
           p.destroyForcibly();
-          throw startFailure(p, "it connected but did not identify itself with its token");
+          throw startFailure(p, "it connected but did not identify itself with its token", false);
         }
         return ch;
-      } catch (ClosedChannelException e) {
+      } catch (ClosedChannelException | Protocol.ProtocolException e) {
         if (!p.isAlive() || waitExit(p, Duration.ofMillis(500))) {
-          throw startFailure(p, "its JVM exited with status " + p.exitValue() + " before it connected");
+          throw startFailure(p, "its JVM exited with status " + p.exitValue() + " before it connected", true);
         }
         p.destroyForcibly();
-        throw startFailure(p, "it did not connect within " + startTimeout.toSeconds() + "s");
+        throw startFailure(p, "it did not connect within " + startTimeout.toSeconds() + "s", false);
       } catch (IOException e) {
         p.destroyForcibly();
-        throw startFailure(p, "its connection failed: " + e);
+        throw startFailure(p, "its connection failed: " + e, false);
       } finally {
         timeout.run();
         exited.cancel(false);
@@ -644,52 +858,25 @@ final class Pool {
       }
     }
 
-    private WorkerStartException startFailure(Process p, String why) {
+    private StartFailure startFailure(Process p, String why, boolean configuration) {
       waitExit(p, EXIT_WAIT);
-      joinPumps();
-      List<String> output = new ArrayList<>(tail(stderr, STDERR_LINES));
+      List<String> err = tail(stderr, STDERR_LINES);
       List<String> out = tail(stdout, STDERR_LINES);
       StringBuilder m = new StringBuilder("worker " + number + " (pid " + pid + ") of runner " + name
           + " could not start: " + why + ".");
-      if (output.isEmpty() && out.isEmpty()) {
+      if (err.isEmpty() && out.isEmpty()) {
         m.append(" It printed nothing.");
       } else {
         m.append(" Its output (").append(stderr).append("):");
         for (String line : out) {
           m.append("\n  ").append(line);
         }
-        for (String line : output) {
+        for (String line : err) {
           m.append("\n  ").append(line);
         }
       }
       m.append("\nCommand: ").append(String.join(" ", command));
-      return new WorkerStartException(m.toString(), stderr);
-    }
-
-    private void pump(InputStream from, Path to, String which) {
-      Thread t = Thread.ofPlatform().name(prefix + "worker-" + number + "-" + which).unstarted(() -> {
-        String label = "[worker " + number + " pid " + pid + "] ";
-        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(from, StandardCharsets.UTF_8));
-            var writer = Files.newBufferedWriter(to, StandardCharsets.UTF_8)) {
-          String line;
-          while ((line = reader.readLine()) != null) {
-            writer.write(line);
-            writer.newLine();
-            writer.flush();
-            System.err.println(label + line);
-          }
-        } catch (IOException e) {
-          System.err.println(label + "could not copy its " + which + ": " + e);
-        }
-      });
-      pumps.add(t);
-      t.start();
-    }
-
-    private void joinPumps() {
-      for (Thread t : pumps) {
-        Pool.join(t);
-      }
+      return new StartFailure(new WorkerStartException(m.toString(), stderr, null), configuration);
     }
 
     private void readLoop(DataInputStream in) {
@@ -713,10 +900,12 @@ final class Pool {
         kill("it broke the protocol: " + e.getMessage());
       } catch (IOException e) {
         // the worker is gone; died() says how
+      } catch (OutOfMemoryError | StackOverflowError e) {
+        kill("the runner could not read its messages: " + e);
       }
     }
 
-    /** Sends {@code r} to the worker; called with {@code current == r}, outside the lock. */
+    /** Reports {@code r} started and sends it to the worker; called with {@code current == r}, outside the lock. */
     void start(Running r) {
       Attempt a = r.pending.attempt();
       a.started(where(), new Attempt.Control() {
@@ -731,15 +920,30 @@ final class Pool {
         }
       });
       WorkerDiedException died;
+      boolean cancelled;
       synchronized (Pool.this) {
         r.reported = true;
         died = r.death;
+        cancelled = r.cancelled;
+        r.sent = died == null && !cancelled;
       }
       if (died != null) {
         a.failed(died); // the worker died while this attempt was being started
-        return;
+      } else if (cancelled) {
+        // Stopped before it reached the worker (the scope is stopping): it never runs.
+        a.failed(new CancellationException("task '" + a.taskName() + "' was cancelled before it reached "
+            + where()));
+        Running next;
+        synchronized (Pool.this) {
+          current = null;
+          next = next();
+        }
+        if (next != null) {
+          start(next);
+        }
+      } else {
+        send(new Run(r.id, a.taskName(), a.number(), r.pending.invocation()));
       }
-      send(new Run(r.id, a.taskName(), a.number(), r.pending.invocation()));
     }
 
     private void cancelRunning(Running r) {
@@ -748,17 +952,23 @@ final class Pool {
           return;
         }
         r.cancelled = true;
+        if (!r.sent) {
+          return; // start() sees the flag and does not send it
+        }
       }
-      send(new Cancel(r.id));
-      schedule(() -> {
+      // Arm the kill first, then interrupt; neither waits here, as Control.cancel promises.
+      later(() -> {
         synchronized (Pool.this) {
           if (current != r) {
             return;
           }
+          doomed = true;
+          idle.remove(this);
         }
         kill("task '" + r.task() + "' was still running " + seconds(grace)
             + " after it was cancelled, so the runner terminated the worker");
       }, grace);
+      later(() -> send(new Cancel(r.id)), Duration.ZERO);
     }
 
     private StackTraceElement[] stackOf(Running r) {
@@ -785,7 +995,6 @@ final class Pool {
 
     private void finished(long id, @Nullable Result result, @Nullable Failure failure) {
       Running r;
-      Running next = null;
       boolean retire = false;
       synchronized (Pool.this) {
         r = current;
@@ -794,15 +1003,18 @@ final class Pool {
         }
         current = null;
         tasksDone++;
-        if (tasksPerWorker > 0 && tasksDone >= tasksPerWorker && !closed) {
+        if (tasksPerWorker > 0 && tasksDone >= tasksPerWorker && !closed && !doomed) {
           retire = true;
           retiring = true;
           live.remove(this);
           spawn();
-        } else if (!closed) {
-          next = next(this);
         }
-        Pool.this.notifyAll();
+      }
+      // The outcome first: a failure stops its siblings before this worker takes one of them.
+      deliver(r, result, failure);
+      Running next;
+      synchronized (Pool.this) {
+        next = next();
       }
       if (retire) {
         send(new Shutdown());
@@ -810,14 +1022,18 @@ final class Pool {
       if (next != null) {
         start(next);
       }
+    }
+
+    private void deliver(Running r, @Nullable Result result, @Nullable Failure failure) {
       Attempt a = r.pending.attempt();
       if (result != null) {
         Object value;
         try {
           value = transfer.deserialize(result.value(), "the result of task '" + a.taskName() + "'");
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError
+            | OutOfMemoryError e) {
           a.failed(new IllegalStateException("the result of task '" + a.taskName() + "' from " + where()
-              + " could not be read: " + e, e));
+              + " could not be read: " + e.getMessage(), e));
           return;
         }
         a.succeeded(value);
@@ -832,7 +1048,8 @@ final class Pool {
           if (transfer.deserialize(f.original(), "the exception of task '" + task + "'") instanceof Throwable t) {
             return t;
           }
-        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError
+            | OutOfMemoryError e) {
           // not safely rebuildable: it arrives as text
         }
       }
@@ -865,7 +1082,7 @@ final class Pool {
       }
       killReason = reason;
       p.destroy();
-      schedule(p::destroyForcibly, KILL_AFTER_TERM);
+      later(p::destroyForcibly, KILL_AFTER_TERM);
     }
 
     /** Asks an idle worker to exit, at close, and kills it if it has not after a while. */
@@ -877,7 +1094,7 @@ final class Pool {
       send(new Shutdown());
       Process p = process;
       if (p != null) {
-        schedule(() -> {
+        later(() -> {
           if (p.isAlive()) {
             killReason = "it did not exit within " + seconds(EXIT_WAIT) + " of being asked to, at close";
             p.destroyForcibly();
@@ -887,21 +1104,25 @@ final class Pool {
     }
 
     private void died() {
-      Process p = Objects.requireNonNull(process);
+      synchronized (Pool.this) {
+        doomed = true;
+        idle.remove(this); // at once: no new task for a worker whose channel has ended
+      }
+      Process p = process;
+      if (p == null) {
+        return;
+      }
       if (!waitExit(p, EXIT_WAIT)) {
         p.destroyForcibly();
         waitExit(p, EXIT_WAIT);
       }
-      joinPumps();
       for (CompletableFuture<List<StackTraceElement>> f : stacks.values()) {
         f.complete(List.of());
       }
       saveArchive();
       Running r;
       synchronized (Pool.this) {
-        // Out of the idle list first, so that no task is given to it meanwhile.
         r = current;
-        idle.remove(this);
         boolean wasLive = live.remove(this);
         if (wasLive && !closed && !retiring) {
           spawn();
@@ -947,6 +1168,7 @@ final class Pool {
     }
 
     private WorkerDiedException death(int status, Running r) {
+      keepLogs.set(true);
       Attempt a = r.pending.attempt();
       List<String> tail = tail(stderr, STDERR_LINES);
       Path crash = logDir.resolve("hs_err_pid" + pid + ".log");
@@ -979,23 +1201,6 @@ final class Pool {
     }
   }
 
-  /** Marks the runner broken and fails every waiting task with the start failure. */
-  private void startFailed(WorkerStartException e) {
-    List<Pending> waiting;
-    synchronized (this) {
-      if (broken == null && !closed) {
-        broken = e;
-      }
-      waiting = new ArrayList<>(queue);
-      queue.clear();
-      notifyAll();
-    }
-    for (Pending p : waiting) {
-      p.attempt().failed(new WorkerStartException("task '" + p.attempt().taskName() + "' cannot run: "
-          + e.getMessage(), e.log()));
-    }
-  }
-
   private static RemoteFailureException remote(RemoteError e, String where) {
     RemoteError c = e.cause();
     RemoteFailureException cause = c == null ? null : remote(c, where);
@@ -1006,10 +1211,10 @@ final class Pool {
     return r;
   }
 
-  /** Runs {@code action} after {@code delay} on the runner's timer, or now if the timer has stopped; returns a canceller. */
-  private Runnable schedule(Runnable action, Duration delay) {
+  /** Runs {@code action} after {@code delay} on the runner's own timer, or now if it has stopped; returns a canceller. */
+  private Runnable later(Runnable action, Duration delay) {
     try {
-      ScheduledFuture<?> f = timer.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+      ScheduledFuture<?> f = killer.schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
       return () -> f.cancel(false);
     } catch (RejectedExecutionException e) {
       action.run(); // closing: do it now rather than never
@@ -1026,7 +1231,7 @@ final class Pool {
     }
   }
 
-  private static void closeQuietly(java.io.Closeable c) {
+  private static void closeQuietly(Closeable c) {
     try {
       c.close();
     } catch (IOException e) {
@@ -1042,10 +1247,10 @@ final class Pool {
       long size = Files.size(file);
       long from = Math.max(0, size - 64 * 1024);
       byte[] bytes;
-      try (var ch = Files.newByteChannel(file)) {
+      try (SeekableByteChannel ch = Files.newByteChannel(file)) {
         ch.position(from);
         bytes = new byte[(int) (size - from)];
-        var buf = java.nio.ByteBuffer.wrap(bytes);
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
         while (buf.hasRemaining() && ch.read(buf) > 0) {
           // fill
         }
@@ -1082,6 +1287,44 @@ final class Pool {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
   }
 
+  /** An engine action (a timeout or a backoff) waiting on the runner's timer. */
+  private final class EngineAction implements Runnable {
+    private final Runnable action;
+    private final AtomicBoolean done = new AtomicBoolean();
+    private volatile @Nullable ScheduledFuture<?> future;
+
+    EngineAction(Runnable action) {
+      this.action = action;
+    }
+
+    @Override
+    public void run() {
+      if (done.compareAndSet(false, true)) {
+        pendingActions.remove(this);
+        action.run();
+      }
+    }
+
+    void cancel() {
+      if (done.compareAndSet(false, true)) {
+        pendingActions.remove(this);
+        ScheduledFuture<?> f = future;
+        if (f != null) {
+          f.cancel(false);
+        }
+      }
+    }
+
+    /** At close: runs it now if it has not run. */
+    void fireNow() {
+      ScheduledFuture<?> f = future;
+      if (f != null) {
+        f.cancel(false);
+      }
+      run();
+    }
+  }
+
   /** A time source on the runner's own timer, for runners given none. */
   private final class TimerTimeSource implements TimeSource {
     @Override
@@ -1091,8 +1334,15 @@ final class Pool {
 
     @Override
     public Scheduled schedule(Duration delay, Runnable action) {
-      ScheduledFuture<?> f = timer.schedule(action, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-      return () -> f.cancel(false);
+      EngineAction a = new EngineAction(action);
+      pendingActions.add(a);
+      try {
+        a.future = timer.schedule(a, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        pendingActions.remove(a);
+        throw e;
+      }
+      return a::cancel;
     }
   }
 }

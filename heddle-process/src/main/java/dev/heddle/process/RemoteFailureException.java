@@ -15,9 +15,9 @@ import org.jspecify.annotations.Nullable;
  *     ...
  * </pre>
  *
- * <p>Causes and suppressed exceptions are themselves remote failures (or, where they could
- * be rebuilt, their original types). Exceptions that can be rebuilt safely arrive as
- * themselves, not as this type.
+ * <p>Its causes and suppressed exceptions are remote failures too. An exception that can be
+ * rebuilt safely (its class is allowed and it could be serialized, causes and all) arrives
+ * as itself instead, not as this type.
  */
 public final class RemoteFailureException extends RuntimeException {
   private static final long serialVersionUID = 1L;

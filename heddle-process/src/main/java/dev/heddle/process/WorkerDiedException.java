@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The message says, in words, how the worker ended (the exit status or signal and what it
  * usually means), which task it was running, the last lines of its stderr, and the paths of
  * its full log and of the JVM's crash log when there is one. The runner replaces the worker;
- * a task whose retry policy allows another attempt is retried on a fresh worker.
+ * a task whose retry policy allows another attempt is retried on another worker, never the
+ * dead one.
  *
  * <p>It extends {@link RuntimeException} directly: no JDK type means "the process that ran
  * this died", and callers usually meet it as the cause of a {@link

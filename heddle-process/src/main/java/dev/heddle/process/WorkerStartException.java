@@ -1,6 +1,7 @@
 package dev.heddle.process;
 
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A worker process could not start: its JVM exited before it connected (a bad JVM option, a
@@ -17,8 +18,8 @@ public final class WorkerStartException extends IllegalStateException {
 
   private final String log;
 
-  WorkerStartException(String message, Path log) {
-    super(message);
+  WorkerStartException(String message, Path log, @Nullable Throwable cause) {
+    super(message, cause);
     this.log = log.toString();
   }
 

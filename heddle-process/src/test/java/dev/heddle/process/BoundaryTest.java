@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import org.example.outside.Jobs;
 import org.example.outside.Payload;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +61,7 @@ class BoundaryTest {
     assertTrue(Arrays.stream(original.getStackTrace()).anyMatch(f -> f.getMethodName().contains("lambda$exceptionOf")),
         Arrays.toString(original.getStackTrace()));
     assertTrue(message(e).contains("worker 1 (pid "), message(e));
+    assertTrue(message(e).contains("forked at: dev.heddle.process.BoundaryTest.failure(BoundaryTest.java:"), message(e));
   }
 
   @Test
@@ -102,12 +104,48 @@ class BoundaryTest {
   }
 
   @Test
-  void bodyCapturingAClassOutsideTheAllowList_isRefusedInTheWorker() throws InterruptedException {
+  void bodyCapturingAClassOutsideTheAllowList_isRefusedBeforeItIsSent() throws InterruptedException {
     Payload p = new Payload("captured");
     TaskFailedException e = failure("captures", () -> p.value());
-    InvalidClassException refused = assertInstanceOf(InvalidClassException.class, e.getCause());
-    assertTrue(message(refused).contains("the body of task 'captures' was refused: class org.example.outside.Payload"),
-        message(refused));
+    IllegalArgumentException cause = assertInstanceOf(IllegalArgumentException.class, e.getCause());
+    assertTrue(message(cause).contains("task 'captures' cannot be sent to a worker: class org.example.outside.Payload"
+        + " is not on the allow-list"), message(cause));
+    assertInstanceOf(InvalidClassException.class, cause.getCause());
+  }
+
+  @Test
+  void bodyDeclaredInAPackageOutsideTheAllowList_isRefusedNamingTheClass() throws InterruptedException {
+    TaskFailedException e = failure("user code", Jobs.hello());
+    String m = message(e.getCause());
+    assertTrue(m.contains("its body is a lambda declared in class org.example.outside.Jobs, which is not on the"
+        + " allow-list"), m);
+    assertTrue(m.contains("allowPackages"), m);
+  }
+
+  @Test
+  void bodyDeclaredInAnAllowedUserPackage_runs() throws InterruptedException {
+    runner.close();
+    runner = ProcessRunner.builder().workers(1).allowPackages("org.example").build();
+    try (Scope scope = Scope.open(runner)) {
+      Handle<String> h = scope.fork("user code", Jobs.hello());
+      scope.join();
+      assertEquals("hello from org.example.outside", h.get());
+    }
+  }
+
+  @Test
+  void resultTooDeepToSerialize_failsTheTask_andTheWorkerGoesOn() throws InterruptedException {
+    TaskFailedException e = failure("deep", () -> {
+      Object[] chain = new Object[0];
+      for (int i = 0; i < 200_000; i++) {
+        chain = new Object[] {chain};
+      }
+      return chain;
+    });
+    String m = message(e.getCause());
+    assertTrue(m.contains("task 'deep' returned a value of type [Ljava.lang.Object;, which could not be serialized"),
+        m);
+    assertEquals(6, WorkerDeathTest.runOne(runner, "after", 6));
   }
 
   @Test

@@ -44,11 +44,17 @@ class ClassDataSharingTest {
       assertFalse(commandLine(first).contains("-XX:SharedArchiveFile"), commandLine(first));
       assertTrue(commandLine(first).contains("-XX:ArchiveClassesAtExit"), commandLine(first));
     }
-    try (ProcessRunner second = ProcessRunner.builder().workers(1).classpath(cp).build()) {
+    Path logs = temp.resolve("logs");
+    try (ProcessRunner second = ProcessRunner.builder().workers(1).classpath(cp).logDirectory(logs)
+        .jvmOptions("-Xlog:class+load=info").build()) {
       run(second);
       String cmd = commandLine(second);
       assertTrue(cmd.contains("-XX:SharedArchiveFile"), "the second runner's worker has no archive: " + cmd);
     }
+    // The JVM really loaded the probe from the archive, not merely accepted the option.
+    String loads = Files.readString(logs.resolve("worker-1.stdout.log"));
+    assertTrue(loads.contains("dev.heddle.process.CdsProbe source: shared objects file"),
+        loads.lines().filter(l -> l.contains("CdsProbe")).toList().toString());
   }
 
   @Test

@@ -33,9 +33,10 @@ public final class Protocol {
    *
    * Payload fields are big-endian ints and longs, and strings and byte arrays prefixed by
    * an int length (-1 for a null string). The decoder reads a whole payload into memory
-   * before parsing it, so a field can never read past its frame, and every bound is
-   * checked before anything is allocated: garbage or a truncated stream ends in a
-   * ProtocolException or EOF, never in a hang or an OutOfMemoryError.
+   * before parsing it, so a field can never read past its frame; the payload buffer grows
+   * only as bytes arrive, and every field's bound is checked before it is allocated, so
+   * garbage or a truncated stream ends in a ProtocolException or EOF, never in a hang or
+   * an allocation the bytes do not pay for.
    *
    * The channel is a Unix-domain socket, not the worker's stdout, so whatever user code
    * prints cannot corrupt it.
@@ -168,19 +169,44 @@ public final class Protocol {
       if (length < 0 || length > MAX_PAYLOAD) {
         throw new ProtocolException("frame length " + length + " is out of range 0.." + MAX_PAYLOAD);
       }
-      byte[] payload = new byte[length];
-      in.readFully(payload);
+      // readNBytes grows its buffer as bytes arrive, so a header that promises much and a
+      // stream that delivers little costs little.
+      byte[] payload = in.readNBytes(length);
+      if (payload.length < length) {
+        throw new ProtocolException("stream ended inside a frame");
+      }
       return decode(type, ByteBuffer.wrap(payload));
     } catch (EOFException e) {
       throw new ProtocolException("stream ended inside a frame");
     }
   }
 
-  /** Writes one message as a frame. Callers serialize writes to one stream. */
+  /**
+   * Checks that a payload of {@code bytes} fits in a frame.
+   *
+   * @param what what the payload holds, for the message
+   * @throws ProtocolException if it does not
+   */
+  public static void checkSize(long bytes, String what) throws ProtocolException {
+    if (bytes > MAX_PAYLOAD - 1024) {
+      throw new ProtocolException(what + " serialized to " + bytes + " bytes, more than the " + (MAX_PAYLOAD >> 20)
+          + " MiB a message between the runner and a worker may hold");
+    }
+  }
+
+  /**
+   * Writes one message as a frame. Callers serialize writes to one stream.
+   *
+   * @throws ProtocolException if the message is larger than a frame may be; nothing is written
+   */
   public static void write(OutputStream out, Message message) throws IOException {
     Payload p = new Payload();
     Type type = encode(message, p);
     byte[] body = p.bytes();
+    if (body.length > MAX_PAYLOAD) {
+      throw new ProtocolException(type + " message of " + body.length + " bytes exceeds the frame limit of "
+          + MAX_PAYLOAD + " bytes");
+    }
     DataOutputStream data = new DataOutputStream(out);
     data.writeShort(MAGIC);
     data.writeByte(VERSION);

@@ -41,6 +41,9 @@ public final class WorkerMain {
   /** The environment variable that carries the worker's one-time connection token. */
   public static final String TOKEN = "HEDDLE_WORKER_TOKEN";
 
+  /** The exit status of a worker that could not read or write its control channel. */
+  public static final int EXIT_CHANNEL_FAILED = 86;
+
   /*
    * Threads: the main thread reads the control channel and answers cancel and stack
    * requests at once; a single task thread runs bodies, so a stuck body never stops the
@@ -131,10 +134,11 @@ public final class WorkerMain {
         }
       }
       System.err.println("heddle worker: the runner closed the control channel; exiting");
-    } catch (IOException e) {
+      Runtime.getRuntime().halt(0);
+    } catch (IOException | RuntimeException | Error e) {
       System.err.println("heddle worker: the control channel failed (" + e + "); exiting");
+      Runtime.getRuntime().halt(EXIT_CHANNEL_FAILED);
     }
-    Runtime.getRuntime().halt(0);
   }
 
   private void cancel(long id) {
@@ -171,7 +175,12 @@ public final class WorkerMain {
           Thread.currentThread().interrupt();
         }
       }
-      Message reply = execute(run);
+      Message reply;
+      try {
+        reply = execute(run);
+      } catch (Throwable t) { // an Error while serializing a result or an exception: still the task's failure
+        reply = failure(run.id(), t);
+      }
       synchronized (lock) {
         current = 0;
         currentTask = null;
@@ -179,11 +188,21 @@ public final class WorkerMain {
       }
       try {
         send(reply);
-      } catch (IOException e) {
-        System.err.println("heddle worker: could not report task '" + run.task() + "': " + e);
-        Runtime.getRuntime().halt(1);
+      } catch (Protocol.ProtocolException e) { // too large for a frame: the task's failure, said so
+        try {
+          send(failure(run.id(), new IllegalArgumentException("task '" + run.task() + "' produced " + e.getMessage())));
+        } catch (IOException | RuntimeException | Error again) {
+          exitAfter(run, again);
+        }
+      } catch (IOException | RuntimeException | Error e) {
+        exitAfter(run, e);
       }
     }
+  }
+
+  private static void exitAfter(Run run, Throwable e) {
+    System.err.println("heddle worker: could not report task '" + run.task() + "': " + e);
+    Runtime.getRuntime().halt(EXIT_CHANNEL_FAILED);
   }
 
   private Message execute(Run run) {
@@ -195,8 +214,10 @@ public final class WorkerMain {
       return failure(run.id(), t);
     }
     try {
-      return new Result(run.id(), Transfer.serialize(result));
-    } catch (IOException | RuntimeException e) {
+      byte[] bytes = Transfer.serialize(result);
+      Protocol.checkSize(bytes.length, "its result");
+      return new Result(run.id(), bytes);
+    } catch (IOException | RuntimeException | StackOverflowError e) {
       String type = result == null ? "null" : result.getClass().getName();
       return failure(run.id(), new IllegalArgumentException("task '" + run.task() + "' returned a value of type " + type
           + ", which could not be serialized to return it from the worker process: " + e, e));
@@ -204,11 +225,19 @@ public final class WorkerMain {
   }
 
   private static Message failure(long id, Throwable t) {
-    RemoteError error = RemoteError.of(t);
+    RemoteError error;
+    try {
+      error = RemoteError.of(t);
+    } catch (RuntimeException | StackOverflowError e) {
+      error = new RemoteError(t.getClass().getName(), "(could not be described: " + e + ")", List.of(), null, List.of());
+    }
     byte[] original;
     try {
       original = Transfer.serialize(t);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      original = new byte[0];
+    }
+    if (original.length > Protocol.MAX_PAYLOAD / 2) {
       original = new byte[0];
     }
     return new Failure(id, error, original);

@@ -1,0 +1,79 @@
+package dev.heddle.process;
+
+import static dev.heddle.process.WorkerDeathTest.message;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.heddle.Retry;
+import dev.heddle.Scope;
+import dev.heddle.ScopeOptions;
+import dev.heddle.Task;
+import dev.heddle.TaskEvent;
+import dev.heddle.TaskFailedException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Stopping: a stopped scope's waiting tasks never reach a worker, and closing never strands a scope. */
+@Timeout(120)
+@ExtendWith(NoWorkersLeft.class)
+class ClosingTest {
+
+  @TempDir
+  @SuppressWarnings("NullAway.Init")
+  Path temp;
+
+  @Test
+  void afterAFailure_aQueuedSibling_neverRunsInAWorker() throws InterruptedException {
+    String marker = temp.resolve("ran").toString();
+    try (ProcessRunner runner = ProcessRunner.builder().workers(1).build(); Scope scope = Scope.open(runner)) {
+      scope.fork("fails", () -> {
+        throw new IOException("first");
+      });
+      scope.fork("waits", () -> Files.writeString(Path.of(marker), "ran").toString());
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertTrue(message(e).contains("task 'fails' failed"), message(e));
+    }
+    assertFalse(Files.exists(Path.of(marker)), "the skipped task's body ran in a worker");
+  }
+
+  @Test
+  void closingTheRunner_duringARetryBackoff_endsTheScopesJoin() throws InterruptedException {
+    CountDownLatch retrying = new CountDownLatch(1);
+    AtomicReference<@Nullable Throwable> closer = new AtomicReference<>();
+    ProcessRunner runner = ProcessRunner.builder().workers(1).build();
+    ScopeOptions options = ScopeOptions.defaults().listener(event -> {
+      if (event.kind() == TaskEvent.Kind.RETRYING) {
+        retrying.countDown();
+      }
+    });
+    Thread t = Thread.ofPlatform().name("test-closer").start(() -> {
+      try {
+        retrying.await();
+        runner.close();
+      } catch (InterruptedException x) {
+        closer.set(x);
+      } catch (RuntimeException x) {
+        closer.set(x);
+      }
+    });
+    try (Scope scope = Scope.open(runner, options)) {
+      scope.fork(Task.named("flaky").retry(Retry.attempts(2).backoff(Duration.ofHours(1))), () -> {
+        throw new IOException("always");
+      });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertTrue(message(e).contains("flaky"), message(e));
+    }
+    t.join();
+    assertTrue(closer.get() == null, String.valueOf(closer.get()));
+  }
+}
