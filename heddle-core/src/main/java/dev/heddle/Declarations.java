@@ -12,15 +12,23 @@ final class Declarations {
    * {@code spec} with the semantics of a {@link Concurrency} annotation on the body's class,
    * else {@code spec} unchanged (treated as blocking), or, when {@code strict}, a refusal.
    *
-   * @throws IllegalArgumentException if {@code strict} and the task declares nothing
+   * @throws IllegalArgumentException if {@code strict} and the task declares nothing, or if
+   *     the body's class carries a contradictory annotation
    */
   static Task effective(String name, Task spec, Object body, boolean strict) {
     if (spec.declaresSemantics()) {
       return spec;
     }
-    Concurrency c = body.getClass().getAnnotation(Concurrency.class);
+    Class<?> type = body.getClass();
+    // A lambda's class is hidden and carries no annotations: skip the lookup on the common path.
+    Concurrency c = type.isHidden() ? null : type.getAnnotation(Concurrency.class);
     if (c != null) {
-      return spec.semantics(new Semantics(c.workload(), c.blocking(), c.pinning()));
+      try {
+        return spec.semantics(new Semantics(c.workload(), c.blocking(), c.pinning()));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("task '" + name + "': the @Concurrency annotation on its body's class "
+            + type.getName() + " is inconsistent: " + e.getMessage(), e);
+      }
     }
     if (strict) {
       throw new IllegalArgumentException(undeclared(List.of(name)));

@@ -30,6 +30,22 @@ class SemanticsDeclarationTest {
     }
   }
 
+  /** A task body whose class declares something impossible: never blocks, yet may pin while blocked. */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.CPU)
+  static final class ContradictoryBody implements Body0<Integer> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Integer call() {
+      return 1;
+    }
+  }
+
   private static Runner strictInline() {
     return Runner.inline(RunnerOptions.defaults().strictSemantics(true));
   }
@@ -119,6 +135,18 @@ class SemanticsDeclarationTest {
     try (Runner runner = Runner.inline()) {
       graph.run(runner);
       assertEquals(3, ran.get());
+    }
+  }
+
+  @Test
+  void fork_bodyClassWithAContradictoryAnnotation_isRefusedNamingTheTaskAndTheClass() throws InterruptedException {
+    try (Runner runner = Runner.inline(); Scope scope = Scope.open(runner)) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> scope.fork("odd", new ContradictoryBody()));
+      String m = String.valueOf(e.getMessage());
+      assertTrue(m.startsWith("task 'odd': the @Concurrency annotation on its body's class "
+          + ContradictoryBody.class.getName() + " is inconsistent"), m);
+      scope.join();
     }
   }
 
