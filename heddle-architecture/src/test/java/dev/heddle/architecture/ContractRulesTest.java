@@ -1,8 +1,10 @@
 package dev.heddle.architecture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +21,15 @@ class ContractRulesTest {
   void publishedModules_areFound() {
     List<String> names = MODULES.modules().stream().map(PublishedModules.Module::name).toList();
     assertTrue(names.containsAll(List.of("dev.heddle.core", "dev.heddle.testing")), names.toString());
+  }
+
+  @Test
+  void classpathEntry_ofAHeddleModuleOrJar_isRecognised_soOneWithoutModuleInfoIsReported() {
+    assertTrue(PublishedModules.looksLikeHeddle(Path.of("/repo/heddle-process/target/classes")));
+    assertTrue(PublishedModules.looksLikeHeddle(Path.of("/m2/dev/heddle/heddle-process-0.1.0-SNAPSHOT.jar")));
+    assertFalse(PublishedModules.looksLikeHeddle(Path.of("/repo/heddle-architecture/target/classes")));
+    assertFalse(PublishedModules.looksLikeHeddle(Path.of("/repo/heddle-core/target/test-classes")));
+    assertFalse(PublishedModules.looksLikeHeddle(Path.of("/m2/com/tngtech/archunit-1.4.1.jar")));
   }
 
   @Test

@@ -58,9 +58,16 @@ final class PublishedModules {
   static PublishedModules onClassPath() {
     List<Module> found = new ArrayList<>();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      descriptorAt(Path.of(entry))
+      Path path = Path.of(entry);
+      Optional<ModuleDescriptor> descriptor = descriptorAt(path);
+      if (descriptor.isEmpty() && looksLikeHeddle(path)) {
+        throw new IllegalStateException(entry + " is on heddle-architecture's test classpath but has no module-info.class:"
+            + " the contract rules find the published modules by their module names (dev.heddle.*), so give the module a"
+            + " module-info.java that exports its API packages, or remove the dependency if it is not a published module");
+      }
+      descriptor
           .filter(d -> d.name().startsWith("dev.heddle.") && !d.isAutomatic())
-          .ifPresent(d -> found.add(new Module(d.name(), Path.of(entry), exportedPackages(d))));
+          .ifPresent(d -> found.add(new Module(d.name(), path, exportedPackages(d))));
     }
     if (found.isEmpty()) {
       throw new IllegalStateException("no dev.heddle.* module on the test classpath of heddle-architecture: "
@@ -72,6 +79,27 @@ final class PublishedModules {
       locations.add(location(m.location()));
     }
     return new PublishedModules(List.copyOf(found), new ClassFileImporter().importLocations(locations));
+  }
+
+  /**
+   * Whether a classpath entry is one of Heddle's modules: its jar ({@code heddle-x-1.0.jar})
+   * or, in a reactor build, its {@code heddle-x/target/classes}. This module's own test
+   * classes are not one.
+   */
+  static boolean looksLikeHeddle(Path entry) {
+    Path name = entry.getFileName();
+    if (name == null) {
+      return false;
+    }
+    if (name.toString().matches("heddle-[a-z-]+-\\d.*\\.jar")) {
+      return true;
+    }
+    Path target = entry.getParent();
+    Path module = target == null ? null : target.getParent();
+    return name.toString().equals("classes") && target != null && target.getFileName() != null
+        && target.getFileName().toString().equals("target") && module != null && module.getFileName() != null
+        && module.getFileName().toString().startsWith("heddle-")
+        && !module.getFileName().toString().equals("heddle-architecture");
   }
 
   private static Location location(Path entry) {

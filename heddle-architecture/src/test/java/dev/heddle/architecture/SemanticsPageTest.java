@@ -1,5 +1,6 @@
 package dev.heddle.architecture;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -60,7 +61,7 @@ class SemanticsPageTest {
     assertTrue(page.contains("| `join()` | MAY | INTERRUPTIBLE | OWNER_ONLY | MAY | MIXED |"), page);
     assertTrue(page.contains("| `cancel()` | NEVER | RETURNS_PROMPTLY | ANY_THREAD | NEVER | CPU |"), page);
     assertTrue(page.contains("### `dev.heddle.testing.ManualClock`"), page);
-    assertTrue(!page.contains("**undeclared**"), "the page lists an undeclared operation");
+    assertFalse(page.contains("**undeclared**"), "the page lists an undeclared operation");
   }
 
   private static String firstDifference(String committed, String generated) {
