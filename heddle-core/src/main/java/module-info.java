@@ -8,6 +8,7 @@
 module dev.heddle.core {
   requires static org.jspecify;
   requires static com.google.errorprone.annotations;
+  requires static org.jetbrains.annotations;
 
   exports dev.heddle;
   exports dev.heddle.spi;

@@ -9,6 +9,7 @@ module dev.heddle.process {
   requires transitive dev.heddle.core;
   requires static org.jspecify;
   requires static com.google.errorprone.annotations;
+  requires static org.jetbrains.annotations;
 
   exports dev.heddle.process;
 }

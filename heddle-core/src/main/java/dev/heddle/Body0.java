@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import java.io.Serializable;
+import org.jetbrains.annotations.Blocking;
 
 /**
  * The body of a task without inputs.
@@ -12,8 +13,20 @@ import java.io.Serializable;
  *
  * @param <T> the result type
  */
+@Concurrency(
+    blocking = Semantics.Blocking.MAY,
+    cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.MAY,
+    workload = Semantics.Workload.MIXED)
+@Blocking
 @FunctionalInterface
 public interface Body0<T> extends Serializable {
-  /** Computes the task's result. May block unless the task declares otherwise. */
+  /**
+   * Computes the task's result. May block unless the task declares otherwise. Heddle cancels
+   * a body, and ends it at its timeout, by interrupting it; a body that ignores the interrupt
+   * runs on. Its {@link Concurrency} contract is therefore the weakest one, which the task's
+   * {@link Semantics} narrows.
+   */
   T call() throws Exception;
 }

@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import java.io.Serializable;
+import org.jetbrains.annotations.Blocking;
 
 /**
  * The body of a task with one input: it receives the result of the task it depends on.
@@ -9,6 +10,13 @@ import java.io.Serializable;
  * @param <A> the input's type
  * @param <T> the result type
  */
+@Concurrency(
+    blocking = Semantics.Blocking.MAY,
+    cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.MAY,
+    workload = Semantics.Workload.MIXED)
+@Blocking
 @FunctionalInterface
 public interface Body1<A, T> extends Serializable {
   /** Computes the task's result from its input. */

@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import java.io.Serializable;
+import org.jetbrains.annotations.Blocking;
 
 /**
  * The body of a task with two inputs, received in the order they were declared. See
@@ -10,6 +11,13 @@ import java.io.Serializable;
  * @param <B> the second input's type
  * @param <T> the result type
  */
+@Concurrency(
+    blocking = Semantics.Blocking.MAY,
+    cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.MAY,
+    workload = Semantics.Workload.MIXED)
+@Blocking
 @FunctionalInterface
 public interface Body2<A, B, T> extends Serializable {
   /** Computes the task's result from its inputs. */

@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import java.io.Serializable;
+import org.jetbrains.annotations.Blocking;
 
 /**
  * The body of a task with three inputs, received in the order they were declared. See
@@ -11,6 +12,13 @@ import java.io.Serializable;
  * @param <C> the third input's type
  * @param <T> the result type
  */
+@Concurrency(
+    blocking = Semantics.Blocking.MAY,
+    cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.MAY,
+    workload = Semantics.Workload.MIXED)
+@Blocking
 @FunctionalInterface
 public interface Body3<A, B, C, T> extends Serializable {
   /** Computes the task's result from its inputs. */

@@ -2,6 +2,7 @@ package dev.heddle;
 
 import java.io.Serializable;
 import java.util.List;
+import org.jetbrains.annotations.Blocking;
 
 /**
  * The body of a fan-in task: it receives the results of all its inputs as an unmodifiable
@@ -11,6 +12,13 @@ import java.util.List;
  * @param <A> the inputs' type
  * @param <T> the result type
  */
+@Concurrency(
+    blocking = Semantics.Blocking.MAY,
+    cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.MAY,
+    workload = Semantics.Workload.MIXED)
+@Blocking
 @FunctionalInterface
 public interface BodyN<A, T> extends Serializable {
   /** Computes the task's result from its inputs. */

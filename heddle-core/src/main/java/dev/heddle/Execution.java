@@ -6,8 +6,8 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
@@ -59,6 +59,7 @@ final class Execution {
   private final Thread owner;
   private final String runnerName;
   private final boolean strictTransfer;
+  private final boolean strictSemantics;
   private final boolean recordSubmitSites;
   private final TimeSource time;
   private final long origin;
@@ -111,6 +112,7 @@ final class Execution {
     this.runnerName = runner.name();
     RunnerOptions options = runner.options();
     this.strictTransfer = options.strictTransfer();
+    this.strictSemantics = options.strictSemantics();
     this.recordSubmitSites = options.recordSubmitSites();
     this.time = dispatcher.timeSource();
     this.origin = time.nanoTime();
@@ -144,10 +146,11 @@ final class Execution {
               + "; fork every task before join");
     }
     StackTraceElement site = template != null ? template.submitSite : recordSubmitSites ? SubmitSite.caller() : null;
+    Task declared = Declarations.effective(name, spec, body, strictSemantics);
     if (strictTransfer) {
       TransferCheck.checkBody(name, body);
     }
-    TaskNode<T> node = new TaskNode<>(this, name, spec, shape, body, inputs, site, template);
+    TaskNode<T> node = new TaskNode<>(this, name, declared, shape, body, inputs, site, template);
     HashMap<String, TaskNode<?>> names = byName;
     if (names != null) {
       TaskNode<?> existing = names.putIfAbsent(name, node); // one lookup: checks and records the name

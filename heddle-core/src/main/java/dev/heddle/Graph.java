@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jetbrains.annotations.Blocking;
+import org.jetbrains.annotations.NonBlocking;
 
 /**
  * A reusable description of tasks and the dependencies between them: built once, validated
@@ -32,6 +34,13 @@ import java.util.Objects;
  * <p>A graph is immutable and may be run from several threads at once; each run is a scope
  * of its own, owned by the thread that calls {@link #run}.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public final class Graph {
 
   private final List<Node<?>> order;
@@ -63,8 +72,18 @@ public final class Graph {
    *     keeps the results of the tasks that succeeded
    * @throws InterruptedException if the calling thread is interrupted while waiting: the run
    *     is cancelled and has ended when this is thrown
+   * @throws IllegalArgumentException if the runner's options ask for {@linkplain
+   *     RunnerOptions#strictSemantics(boolean) strict semantics} and a task declares none;
+   *     nothing has run
    * @throws IllegalStateException if the runner is closed
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
   public Results run(Runner runner) throws InterruptedException {
     return run(runner, ScopeOptions.defaults());
   }
@@ -75,10 +94,30 @@ public final class Graph {
    *
    * @throws TaskFailedException if a task failed
    * @throws InterruptedException if the calling thread is interrupted while waiting
+   * @throws IllegalArgumentException if the runner asks for strict semantics and a task
+   *     declares none; nothing has run
    * @throws IllegalStateException if the runner is closed, or the listener threw
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
   public Results run(Runner runner, ScopeOptions options) throws InterruptedException {
     Objects.requireNonNull(runner, "runner");
+    if (runner.options().strictSemantics()) {
+      List<String> undeclared = new ArrayList<>();
+      for (Node<?> node : order) {
+        if (!node.spec.declaresSemantics()) {
+          undeclared.add(node.name());
+        }
+      }
+      if (!undeclared.isEmpty()) {
+        throw new IllegalArgumentException("cannot run the graph: " + Declarations.undeclared(undeclared));
+      }
+    }
     Execution exec = new Execution(runner, Objects.requireNonNull(options, "options"), index);
     try {
       TaskNode<?>[] made = new TaskNode<?>[order.size()];
@@ -116,6 +155,13 @@ public final class Graph {
   }
 
   /** The names of a node's inputs, in the order its body receives them. */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.CPU)
+  @NonBlocking
   public List<String> inputsOf(Node<?> node) {
     int i = order.indexOf(node);
     if (i < 0) {
@@ -138,6 +184,13 @@ public final class Graph {
    * safe to share). Every {@code add} checks what it can at once (a blank or duplicate name,
    * an input from another builder); {@link #build()} checks the rest.
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   public static final class Builder {
 
     private final LinkedHashMap<String, Node<?>> nodes = new LinkedHashMap<>();
@@ -227,7 +280,8 @@ public final class Graph {
       if (nodes.containsKey(task.name())) {
         throw new IllegalArgumentException("duplicate task name '" + task.name() + "': names must be unique in a graph");
       }
-      Node<T> node = new Node<>(this, task, shape, body, inputNodes, inputNames, SubmitSite.caller());
+      Task declared = Declarations.effective(task.name(), task, body, false);
+      Node<T> node = new Node<>(this, declared, shape, body, inputNodes, inputNames, SubmitSite.caller());
       nodes.put(task.name(), node);
       return node;
     }
@@ -239,6 +293,13 @@ public final class Graph {
      *     or if tasks form a cycle; the message names them, the whole cycle spelled out
      * @throws IllegalStateException if this builder has already built a graph
      */
+    @Concurrency(
+        blocking = Semantics.Blocking.NEVER,
+        cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+        callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
+        pinning = Semantics.Pinning.NEVER,
+        workload = Semantics.Workload.CPU)
+    @NonBlocking
     public Graph build() {
       if (built) {
         throw new IllegalStateException("this builder has already built its graph");

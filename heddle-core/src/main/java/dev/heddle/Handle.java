@@ -1,5 +1,7 @@
 package dev.heddle;
 
+import org.jetbrains.annotations.NonBlocking;
+
 /**
  * A task forked into a {@link Scope}: pass it as an input to later forks, and read its
  * result after the scope's {@link Scope#join() join}.
@@ -8,6 +10,13 @@ package dev.heddle;
  *
  * @param <T> the task's result type
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public sealed interface Handle<T> permits TaskNode {
 
   /** The task's name. */

@@ -2,6 +2,7 @@ package dev.heddle;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jetbrains.annotations.NonBlocking;
 
 /**
  * How often a failed task is tried again, and how long to wait between attempts.
@@ -17,6 +18,13 @@ import java.util.Objects;
  *
  * <p>Instances are immutable and may be shared between threads.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public final class Retry {
 
   private static final Retry NONE = new Retry(1, Duration.ZERO, 1.0, Duration.ZERO);

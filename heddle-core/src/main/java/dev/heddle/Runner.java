@@ -6,6 +6,8 @@ import dev.heddle.internal.SeededRunner;
 import dev.heddle.internal.ThreadsRunner;
 import dev.heddle.internal.VirtualRunner;
 import dev.heddle.spi.Dispatcher;
+import org.jetbrains.annotations.Blocking;
+import org.jetbrains.annotations.NonBlocking;
 
 /**
  * Decides where task bodies execute. The same scope or graph code runs unchanged on every
@@ -33,6 +35,13 @@ import dev.heddle.spi.Dispatcher;
  * <p>Threads a runner starts are named {@code heddle-<kind>-<runner number>-<thread
  * number>}, so that a stack dump tells whose they are.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public interface Runner extends AutoCloseable {
 
   /** A runner that runs each scope's tasks on the scope owner's thread, in dependency order. */
@@ -128,6 +137,13 @@ public interface Runner extends AutoCloseable {
    * @throws IllegalStateException if called from one of the runner's own threads (a task
    *     body closing its own runner), which would wait for itself
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
   @Override
   void close();
 }

@@ -1,11 +1,12 @@
 package dev.heddle;
 
 import java.util.Objects;
+import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Settings shared by every runner: the time source, the strict transfer check, and whether
- * to record where each task was forked.
+ * Settings shared by every runner: the time source, the strict transfer check, whether to
+ * record where each task was forked, and whether to refuse tasks that declare no semantics.
  *
  * <p>Instances are immutable; each method returns a new instance.
  *
@@ -19,21 +20,34 @@ import org.jspecify.annotations.Nullable;
  * in processes. It costs a serialization per task, so it is off by default and on in the
  * {@code heddle-testing} kit.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public final class RunnerOptions {
 
-  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, false);
+  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, false, false);
 
   private final @Nullable TimeSource timeSource;
   private final boolean strictTransfer;
   private final boolean recordSubmitSites;
+  private final boolean strictSemantics;
 
-  private RunnerOptions(@Nullable TimeSource timeSource, boolean strictTransfer, boolean recordSubmitSites) {
+  private RunnerOptions(
+      @Nullable TimeSource timeSource, boolean strictTransfer, boolean recordSubmitSites, boolean strictSemantics) {
     this.timeSource = timeSource;
     this.strictTransfer = strictTransfer;
     this.recordSubmitSites = recordSubmitSites;
+    this.strictSemantics = strictSemantics;
   }
 
-  /** The system clock, no strict transfer check, no submit sites recorded for scope forks. */
+  /**
+   * The system clock, no strict transfer check, no submit sites recorded for scope forks,
+   * undeclared semantics treated as blocking.
+   */
   public static RunnerOptions defaults() {
     return DEFAULTS;
   }
@@ -43,12 +57,13 @@ public final class RunnerOptions {
    * does.
    */
   public RunnerOptions timeSource(TimeSource timeSource) {
-    return new RunnerOptions(Objects.requireNonNull(timeSource, "timeSource"), strictTransfer, recordSubmitSites);
+    return new RunnerOptions(
+        Objects.requireNonNull(timeSource, "timeSource"), strictTransfer, recordSubmitSites, strictSemantics);
   }
 
   /** These options with the strict transfer check on or off (see the class description). */
   public RunnerOptions strictTransfer(boolean on) {
-    return new RunnerOptions(timeSource, on, recordSubmitSites);
+    return new RunnerOptions(timeSource, on, recordSubmitSites, strictSemantics);
   }
 
   /**
@@ -60,7 +75,20 @@ public final class RunnerOptions {
    * graph is built, not on every run.
    */
   public RunnerOptions recordSubmitSites(boolean on) {
-    return new RunnerOptions(timeSource, strictTransfer, on);
+    return new RunnerOptions(timeSource, strictTransfer, on, strictSemantics);
+  }
+
+  /**
+   * These options with strict semantics on or off. A task declares its concurrency
+   * semantics with {@link Task#semantics(Semantics)}, or by a {@link Concurrency} annotation
+   * on its body's class. By default ({@code false}) a task that declares neither is treated
+   * as {@link Semantics#BLOCKING}. With {@code true}, it is refused: {@code Scope.fork}
+   * throws an {@link IllegalArgumentException} naming the task and how to declare it, and
+   * {@code Graph.run} throws one naming every such task, before any task runs. The {@code
+   * heddle-testing} kit turns it on, so that a test finds the undeclared task.
+   */
+  public RunnerOptions strictSemantics(boolean on) {
+    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, on);
   }
 
   /** The time source given, or {@code null} if the runner uses the system clock. */
@@ -78,9 +106,15 @@ public final class RunnerOptions {
     return recordSubmitSites;
   }
 
+  /** Whether a task that declares no semantics is refused. */
+  public boolean strictSemantics() {
+    return strictSemantics;
+  }
+
   @Override
   public String toString() {
     return "RunnerOptions[timeSource=" + (timeSource == null ? "system" : timeSource)
-        + ", strictTransfer=" + strictTransfer + ", recordSubmitSites=" + recordSubmitSites + "]";
+        + ", strictTransfer=" + strictTransfer + ", recordSubmitSites=" + recordSubmitSites
+        + ", strictSemantics=" + strictSemantics + "]";
   }
 }

@@ -2,6 +2,8 @@ package dev.heddle;
 
 import java.util.List;
 import java.util.Objects;
+import org.jetbrains.annotations.Blocking;
+import org.jetbrains.annotations.NonBlocking;
 
 /**
  * The structured lifetime that owns tasks. Tasks are forked into a scope, may depend on
@@ -37,6 +39,13 @@ import java.util.Objects;
  * task happens-before the bodies of the tasks that take its result; every body
  * happens-before {@code join} returns or throws.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.OWNER_ONLY,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.CPU)
+@NonBlocking
 public final class Scope implements AutoCloseable {
 
   private final Execution exec;
@@ -51,6 +60,13 @@ public final class Scope implements AutoCloseable {
    *
    * @throws IllegalStateException if the runner is closed
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   public static Scope open(Runner runner) {
     return open(runner, ScopeOptions.defaults());
   }
@@ -61,6 +77,13 @@ public final class Scope implements AutoCloseable {
    *
    * @throws IllegalStateException if the runner is closed
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   public static Scope open(Runner runner, ScopeOptions options) {
     return new Scope(Objects.requireNonNull(runner, "runner"), Objects.requireNonNull(options, "options"));
   }
@@ -73,9 +96,11 @@ public final class Scope implements AutoCloseable {
    *
    * @return a handle on the task, to pass as an input or to read after {@code join}
    * @throws NullPointerException if an argument is null
-   * @throws IllegalArgumentException if the name is blank or already used in this scope, or
-   *     if the strict transfer check is on and the body captures something that cannot be
-   *     serialized
+   * @throws IllegalArgumentException if the name is blank or already used in this scope; if
+   *     the strict transfer check is on and the body captures something that cannot be
+   *     serialized; or if the runner asks for {@linkplain RunnerOptions#strictSemantics(boolean)
+   *     strict semantics} and the task declares none (neither with {@link
+   *     Task#semantics(Semantics)} nor by a {@link Concurrency} annotation on the body's class)
    * @throws IllegalStateException if the scope has been joined or closed
    * @throws WrongThreadException if the caller is not the owner
    */
@@ -182,6 +207,13 @@ public final class Scope implements AutoCloseable {
    * @throws IllegalStateException if {@code join} was already called, or the scope is closed
    * @throws WrongThreadException if the caller is not the owner
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.OWNER_ONLY,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
   public void join() throws InterruptedException {
     exec.join();
   }
@@ -192,6 +224,13 @@ public final class Scope implements AutoCloseable {
    * java.util.concurrent.CancellationException}. Any thread may call it; never blocks. Does
    * nothing if the scope has already been joined or is already stopping.
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.CPU)
+  @NonBlocking
   public void cancel() {
     exec.cancel();
   }
@@ -205,11 +244,25 @@ public final class Scope implements AutoCloseable {
    *     the scope was closed: a failure is never dropped
    * @throws WrongThreadException if the caller is not the owner
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+      callers = Semantics.Callers.OWNER_ONLY,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
   @Override
   public void close() {
     exec.close();
   }
 
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   @Override
   public String toString() {
     return exec.toString();

@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import java.util.Objects;
+import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -8,6 +9,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable; each method returns a new instance.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public final class ScopeOptions {
 
   private static final ScopeOptions DEFAULTS = new ScopeOptions(false, null);

@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import java.util.Objects;
+import org.jetbrains.annotations.NonBlocking;
 
 /**
  * What kind of work a task body does, declared by the task's author: how much CPU it uses,
@@ -11,9 +12,14 @@ import java.util.Objects;
  * work on virtual threads, and work that may pin a carrier on an elastic pool of platform
  * threads. Other runners record it and otherwise ignore it.
  *
- * <p>A task that declares nothing is treated as {@link #BLOCKING}: the safe assumption,
- * since blocking work on a CPU pool starves it, while CPU work on virtual threads is merely
- * less efficient.
+ * <p>A task body written as a class may declare the same thing with a {@link Concurrency}
+ * annotation on its class; it is used when the task's {@link Task} declares no semantics.
+ *
+ * <p>A task that declares nothing either way is treated as {@link #BLOCKING}: the safe
+ * assumption, since blocking work on a CPU pool starves it, while CPU work on virtual
+ * threads is merely less efficient. A runner whose options ask for {@linkplain
+ * RunnerOptions#strictSemantics(boolean) strict semantics} (the {@code heddle-testing} kit's
+ * do) refuses such a task instead, when it is forked or its graph is run.
  *
  * <p>Instances are immutable and may be shared between threads.
  *
@@ -22,6 +28,13 @@ import java.util.Objects;
  * @param pinning whether the body may pin a virtual thread's carrier (long {@code
  *     synchronized} sections on JDK 21 to 23, native calls, class initialisation)
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public record Semantics(Workload workload, Blocking blocking, Pinning pinning) {
 
   /** Short, non-blocking work: a few microseconds at most, no waiting of any kind. */
@@ -39,35 +52,130 @@ public record Semantics(Workload workload, Blocking blocking, Pinning pinning) {
    */
   public static final Semantics MAY_PIN = new Semantics(Workload.MIXED, Blocking.MAY, Pinning.MAY);
 
-  /** What a task body spends its time on. */
+  /**
+   * What an operation or task body spends its time on. Schedulers use it; it says nothing
+   * about waiting, which {@link Blocking} covers.
+   */
+  @Concurrency(
+      blocking = Blocking.NEVER,
+      cancellation = Cancellation.RETURNS_PROMPTLY,
+      callers = Callers.ANY_THREAD,
+      pinning = Pinning.NEVER,
+      workload = Workload.TRIVIAL)
+  @NonBlocking
   public enum Workload {
-    /** Next to nothing: a field copy, a small computation. */
+    /**
+     * Next to nothing: a field read or copy, a check, a small allocation; microseconds at
+     * most, whatever its input.
+     */
     TRIVIAL,
-    /** Computation on the CPU. */
+    /** Computation on the CPU, for as long as the input requires. */
     CPU,
-    /** Waiting for input or output. */
+    /** Mostly waiting for input or output (files, sockets, processes, other services). */
     IO,
-    /** Some of each; the scheduler must not assume either. */
+    /** Some of each; a scheduler must not assume either. */
     MIXED
   }
 
-  /** Whether a task body may wait. */
+  /** Whether an operation or task body may wait. */
+  @Concurrency(
+      blocking = Blocking.NEVER,
+      cancellation = Cancellation.RETURNS_PROMPTLY,
+      callers = Callers.ANY_THREAD,
+      pinning = Pinning.NEVER,
+      workload = Workload.TRIVIAL)
+  @NonBlocking
   public enum Blocking {
     /**
-     * Never waits for IO, timers, locks held for long, or other tasks. Short internal locks
-     * (a {@code ConcurrentHashMap} update) are allowed.
+     * Never waits. It does not wait for IO, timers or sleeps, for other tasks or threads to
+     * make progress, or for a lock that another thread may hold across such a wait; so its
+     * running time depends only on its own work. Short internal locks are allowed: a monitor
+     * or lock held by every holder only for a bounded, non-waiting critical section (a
+     * {@code ConcurrentHashMap} update, a field swap under {@code synchronized}), as are
+     * allocation and class loading.
      */
     NEVER,
-    /** May wait for anything. */
+    /**
+     * May wait for anything: IO, timers, locks, other tasks or threads. A caller that must
+     * not wait (an event loop, a listener, a trivial task) must not call it.
+     */
     MAY
   }
 
-  /** Whether a task body may pin the carrier thread of a virtual thread while it blocks. */
+  /**
+   * Whether an operation or task body may pin the carrier thread of a virtual thread while
+   * it blocks, which keeps the carrier from running other virtual threads.
+   */
+  @Concurrency(
+      blocking = Blocking.NEVER,
+      cancellation = Cancellation.RETURNS_PROMPTLY,
+      callers = Callers.ANY_THREAD,
+      pinning = Pinning.NEVER,
+      workload = Workload.TRIVIAL)
+  @NonBlocking
   public enum Pinning {
-    /** Never blocks while pinned. */
+    /**
+     * Never blocks while pinned: it does not wait inside native code, inside a class
+     * initialiser, or (on JDK 21 to 23) inside a {@code synchronized} block or method.
+     */
     NEVER,
-    /** May block while pinned. */
+    /** May block while pinned, for any of those reasons. */
     MAY
+  }
+
+  /**
+   * What an interrupt of the calling thread does to an operation. For a task body, the
+   * interrupt is how Heddle cancels it or ends it at its timeout.
+   */
+  @Concurrency(
+      blocking = Blocking.NEVER,
+      cancellation = Cancellation.RETURNS_PROMPTLY,
+      callers = Callers.ANY_THREAD,
+      pinning = Pinning.NEVER,
+      workload = Workload.TRIVIAL)
+  @NonBlocking
+  public enum Cancellation {
+    /**
+     * It may wait, and an interrupt ends the wait: the operation returns or throws soon
+     * after (usually {@link InterruptedException}, as its documentation says), with the
+     * interrupt status either cleared by that exception or still set.
+     */
+    INTERRUPTIBLE,
+    /**
+     * It may wait, and an interrupt does not end the wait: it finishes what it is doing,
+     * keeps the interrupt status set, and returns. Its documentation says why (such as
+     * {@link Scope#close()}: no task may outlive its scope).
+     */
+    NOT_INTERRUPTIBLE,
+    /**
+     * It never waits, so there is nothing to cancel: it returns promptly whatever the
+     * interrupt status, and leaves that status as it found it.
+     */
+    RETURNS_PROMPTLY
+  }
+
+  /** Which threads may call an operation. */
+  @Concurrency(
+      blocking = Blocking.NEVER,
+      cancellation = Cancellation.RETURNS_PROMPTLY,
+      callers = Callers.ANY_THREAD,
+      pinning = Pinning.NEVER,
+      workload = Workload.TRIVIAL)
+  @NonBlocking
+  public enum Callers {
+    /** Any thread, including several at once; the object is thread-safe for it. */
+    ANY_THREAD,
+    /**
+     * Only the owner: the thread that opened the scope, or that runs the graph. Checked: any
+     * other thread gets a {@link WrongThreadException}.
+     */
+    OWNER_ONLY,
+    /**
+     * One thread at a time: the object is not thread-safe. Callers on different threads must
+     * not overlap and must hand it over with a happens-before edge (such as a {@code
+     * volatile} write and read, or a queue). Not checked.
+     */
+    ONE_THREAD_AT_A_TIME
   }
 
   /**

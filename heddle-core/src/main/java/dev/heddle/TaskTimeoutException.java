@@ -3,6 +3,7 @@ package dev.heddle;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
+import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,6 +15,13 @@ import org.jspecify.annotations.Nullable;
  * <p>It extends the JDK's {@link TimeoutException}, which callers of timed operations
  * already catch. Its cause, if any, is what the body threw when it was interrupted.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public final class TaskTimeoutException extends TimeoutException {
 
   private static final long serialVersionUID = 1L;
@@ -25,6 +33,13 @@ public final class TaskTimeoutException extends TimeoutException {
    * @param where where it ran
    * @param stack its stack at that moment; empty if it could not be taken
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   public record RunningTask(String task, String where, List<StackTraceElement> stack) {
     /** Copies the stack. */
     public RunningTask {

@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import java.time.Duration;
+import org.jetbrains.annotations.NonBlocking;
 
 /**
  * Where a runner reads the time and schedules timeouts and retry backoffs.
@@ -11,6 +12,13 @@ import java.time.Duration;
  *
  * <p>Implementations must be safe for use by any thread.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public interface TimeSource {
 
   /** The current time in nanoseconds, from an arbitrary origin; never decreases. Never blocks. */
@@ -18,7 +26,10 @@ public interface TimeSource {
 
   /**
    * Runs {@code action} once, after {@code delay}, on a thread of the time source's choosing.
-   * The action must be short and must not block. Never blocks.
+   * The action must be short and must not block. Never blocks. (Heddle's own actions are
+   * short; the one exception is a timeout's, which collects the stacks of the scope's running
+   * tasks, and for a runner that executes tasks elsewhere may ask it, which {@link
+   * dev.heddle.spi.Attempt.Control#stack()} allows to block briefly.)
    *
    * @return a handle that cancels the action if it has not started
    * @throws java.util.concurrent.RejectedExecutionException if the time source is closed
@@ -26,6 +37,13 @@ public interface TimeSource {
   Scheduled schedule(Duration delay, Runnable action);
 
   /** A scheduled action. */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   interface Scheduled {
     /**
      * Cancels the action if it has not started; does nothing otherwise. Never blocks; any

@@ -1,7 +1,10 @@
 package dev.heddle.spi;
 
+import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
 import java.io.Serializable;
+import org.jetbrains.annotations.Blocking;
+import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +22,13 @@ import org.jspecify.annotations.Nullable;
  * blocks; none throws for an attempt whose scope has been cancelled meanwhile: the engine
  * records the right outcome itself.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public interface Attempt extends Runnable {
 
   /** The task's name. */
@@ -41,6 +51,13 @@ public interface Attempt extends Runnable {
    * other thread always, so that nothing the body left reaches the runner's next task. (An
    * attempt is a {@link Runnable} so that a runner can hand it to an executor as it is.)
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
   @Override
   void run();
 
@@ -69,17 +86,45 @@ public interface Attempt extends Runnable {
   void failed(Throwable failure);
 
   /** A task body with its inputs, to be invoked where the runner chooses. */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   interface Invocation extends Serializable {
     /** Invokes the body. */
+    @Concurrency(
+        blocking = Semantics.Blocking.MAY,
+        cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+        callers = Semantics.Callers.ANY_THREAD,
+        pinning = Semantics.Pinning.MAY,
+        workload = Semantics.Workload.MIXED)
+    @Blocking
     @Nullable Object invoke() throws Exception;
   }
 
   /** How the engine reaches an attempt that runs elsewhere. */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   interface Control {
     /** Asks the attempt to stop (an interrupt, where it runs). Never blocks. */
     void cancel();
 
     /** The attempt's current stack, as well as the runner can tell; may be empty. May block briefly. */
+    @Concurrency(
+        blocking = Semantics.Blocking.MAY,
+        cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+        callers = Semantics.Callers.ANY_THREAD,
+        pinning = Semantics.Pinning.NEVER,
+        workload = Semantics.Workload.IO)
+    @Blocking
     StackTraceElement[] stack();
   }
 }

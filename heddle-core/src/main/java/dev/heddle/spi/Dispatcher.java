@@ -1,6 +1,10 @@
 package dev.heddle.spi;
 
+import dev.heddle.Concurrency;
+import dev.heddle.Semantics;
 import dev.heddle.TimeSource;
+import org.jetbrains.annotations.Blocking;
+import org.jetbrains.annotations.NonBlocking;
 
 /**
  * One scope's connection to a runner: where the engine sends each attempt that is ready to
@@ -9,6 +13,13 @@ import dev.heddle.TimeSource;
  * <p>The engine calls {@link #dispatch} from any thread: the scope's owner, a runner thread
  * that finished an input, or the time source's thread when a retry's backoff ends.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public interface Dispatcher {
 
   /**
@@ -31,6 +42,13 @@ public interface Dispatcher {
    *
    * @return whether anything ran
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+      callers = Semantics.Callers.OWNER_ONLY,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
   default boolean runOwnerWork() {
     return false;
   }
@@ -40,7 +58,7 @@ public interface Dispatcher {
 
   /**
    * Called once by the engine when the scope has ended and every attempt it dispatched has
-   * finished. Never blocks for long.
+   * finished. Never blocks: it may release resources, but must not wait for them.
    */
   default void close() {}
 }

@@ -130,6 +130,7 @@ final class Pool {
   private final @Nullable Thread echo;
   private final TimeSource time;
   private final Set<EngineAction> pendingActions = ConcurrentHashMap.newKeySet();
+  private volatile boolean timeClosed;
   private final List<WorkerProcess> echoed = new CopyOnWriteArrayList<>(); // every worker, when echoing
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger numbers = new AtomicInteger();
@@ -426,6 +427,7 @@ final class Pool {
     }
     // Timeouts and backoffs still pending fire now, as Runner.close promises: a retry
     // waiting for its backoff then meets a closed runner and fails instead of waiting.
+    timeClosed = true; // before the snapshot: a later schedule is refused, an earlier one is in it
     for (EngineAction a : List.copyOf(pendingActions)) {
       a.fireNow();
     }
@@ -1334,8 +1336,15 @@ final class Pool {
 
     @Override
     public Scheduled schedule(Duration delay, Runnable action) {
+      if (timeClosed) {
+        throw new RejectedExecutionException("runner " + name + " is closed");
+      }
       EngineAction a = new EngineAction(action);
       pendingActions.add(a);
+      if (timeClosed) {
+        a.cancel(); // close may have fired it already, which cancel leaves alone
+        throw new RejectedExecutionException("runner " + name + " is closed");
+      }
       try {
         a.future = timer.schedule(a, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
       } catch (RejectedExecutionException e) {

@@ -1,5 +1,9 @@
 package dev.heddle.process;
 
+import dev.heddle.Concurrency;
+import dev.heddle.Semantics;
+import org.jetbrains.annotations.Blocking;
+import org.jetbrains.annotations.NonBlocking;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.spi.Dispatcher;
@@ -58,6 +62,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Instances are safe for use by multiple threads.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public final class ProcessRunner implements Runner {
 
   private final Pool pool;
@@ -74,6 +85,13 @@ public final class ProcessRunner implements Runner {
    * @throws java.io.UncheckedIOException if the control socket or the log directory cannot
    *     be made
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
+  @Blocking
   public static ProcessRunner processes(int workers) {
     return builder().workers(workers).build();
   }
@@ -114,6 +132,13 @@ public final class ProcessRunner implements Runner {
    * @throws IllegalStateException if the runner is closed
    * @throws InterruptedException if interrupted while waiting
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.IO)
+  @Blocking
   public void awaitWorkers() throws InterruptedException {
     pool.awaitWorkers();
   }
@@ -142,6 +167,13 @@ public final class ProcessRunner implements Runner {
    *
    * @throws IllegalStateException if called from one of the runner's own threads
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
   @Override
   public void close() {
     pool.close();
@@ -160,6 +192,13 @@ public final class ProcessRunner implements Runner {
    * @param stdout the file its stdout goes to
    * @param stderr the file its stderr goes to
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   public record Worker(int number, long pid, Path stdout, Path stderr) {}
 
   /**
@@ -167,6 +206,13 @@ public final class ProcessRunner implements Runner {
    * builder; {@link #build()} may be called more than once. Not safe for use by multiple
    * threads.
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   public static final class Builder {
     int workers = Runtime.getRuntime().availableProcessors();
     final List<String> jvmOptions = new ArrayList<>();
@@ -343,6 +389,13 @@ public final class ProcessRunner implements Runner {
      * @throws java.io.UncheckedIOException if the control socket or the log directory cannot
      *     be made
      */
+    @Concurrency(
+        blocking = Semantics.Blocking.MAY,
+        cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+        callers = Semantics.Callers.ANY_THREAD,
+        pinning = Semantics.Pinning.NEVER,
+        workload = Semantics.Workload.IO)
+    @Blocking
     public ProcessRunner build() {
       return new ProcessRunner(this);
     }

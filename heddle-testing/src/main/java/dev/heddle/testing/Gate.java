@@ -1,5 +1,7 @@
 package dev.heddle.testing;
 
+import dev.heddle.Concurrency;
+import dev.heddle.Semantics;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -10,6 +12,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.jetbrains.annotations.Blocking;
+import org.jetbrains.annotations.NonBlocking;
 
 /**
  * A serializable meeting point for task bodies and tests, in one JVM or across worker
@@ -19,8 +23,16 @@ import java.util.stream.Stream;
  * passes the strict transfer check and works in any process of the machine.
  *
  * <p>Waiting polls the directory every millisecond and is interruptible; it is meant for
- * tests, where clarity beats speed.
+ * tests, where clarity beats speed. Every other method does local file IO: brief, but
+ * blocking, and not stopped by an interrupt.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.MAY,
+    cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.IO)
+@Blocking
 public final class Gate implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -45,7 +57,10 @@ public final class Gate implements Serializable {
     }
   }
 
-  /** Records one arrival. Never blocks for long; any thread or process may call it. */
+  /**
+   * Records one arrival by creating a file: local file IO, which does not wait for anyone but
+   * may block briefly, and which an interrupt does not stop. Any thread or process may call it.
+   */
   public void arrive() {
     touch("arrival-" + UUID.randomUUID());
   }
@@ -75,6 +90,13 @@ public final class Gate implements Serializable {
    * @return whether the gate opened
    * @throws InterruptedException if interrupted while waiting
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
+  @Blocking
   public boolean awaitOpen(Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     while (!isOpen()) {
@@ -92,6 +114,13 @@ public final class Gate implements Serializable {
    * @throws AssertionError if they have not within {@code max}
    * @throws InterruptedException if interrupted while waiting
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
+  @Blocking
   public void awaitArrivals(int count, Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     while (arrivals() < count) {
@@ -112,16 +141,37 @@ public final class Gate implements Serializable {
     }
   }
 
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   @Override
   public boolean equals(Object o) {
     return o instanceof Gate g && g.dir.equals(dir);
   }
 
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   @Override
   public int hashCode() {
     return Objects.hash(dir);
   }
 
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   @Override
   public String toString() {
     return "Gate[" + dir + "]";

@@ -1,6 +1,8 @@
 package dev.heddle.testing;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.heddle.Concurrency;
+import dev.heddle.Semantics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -12,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jetbrains.annotations.Blocking;
 
 /**
  * Finds threads that a runner left behind: platform threads, and virtual threads too, by a
@@ -23,6 +26,13 @@ import java.util.regex.Pattern;
  * a grace period for such threads to end, and fails, naming them, only if some are still
  * alive after it.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.MAY,
+    cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.IO)
+@Blocking
 public final class LeakCheck {
 
   private static final Pattern NAME = Pattern.compile("\"name\": \"([^\"]*)\"");
@@ -40,6 +50,13 @@ public final class LeakCheck {
    *
    * @throws AssertionError naming each leaked thread, with its stack where it has one
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
+  @Blocking
   public static void assertNoThreads(String prefix, Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
     List<String> leaked;

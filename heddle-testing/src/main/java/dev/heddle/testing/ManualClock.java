@@ -1,5 +1,7 @@
 package dev.heddle.testing;
 
+import dev.heddle.Concurrency;
+import dev.heddle.Semantics;
 import dev.heddle.TimeSource;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +9,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeoutException;
+import org.jetbrains.annotations.Blocking;
+import org.jetbrains.annotations.NonBlocking;
 
 /**
  * A time source that moves only when a test says so. Give it to a runner with {@code
@@ -17,6 +21,13 @@ import java.util.concurrent.TimeoutException;
  * <p>Thread-safe. {@link #awaitScheduled} lets a test wait, without sleeping, until the code
  * under test has scheduled what the test means to fire.
  */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public final class ManualClock implements TimeSource {
 
   private record Entry(long due, long sequence, Runnable action, boolean[] cancelled) {}
@@ -110,6 +121,13 @@ public final class ManualClock implements TimeSource {
    * @throws TimeoutException if that does not happen within {@code max} of real time
    * @throws InterruptedException if interrupted while waiting
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
   public synchronized void awaitScheduled(long count, Duration max) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + max.toNanos();
     while (scheduledEver < count) {

@@ -1,5 +1,7 @@
 package dev.heddle.testing;
 
+import dev.heddle.Concurrency;
+import org.jetbrains.annotations.NonBlocking;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -18,6 +20,7 @@ import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.Scope;
 import dev.heddle.ScopeOptions;
+import dev.heddle.Semantics;
 import dev.heddle.Task;
 import dev.heddle.TaskEvent;
 import dev.heddle.TaskFailedException;
@@ -49,9 +52,11 @@ import org.junit.jupiter.api.io.TempDir;
  * }
  * }</pre>
  *
- * <p>Each test gets a fresh runner whose options have the strict transfer check on and a
- * {@link ManualClock} as time source, and submit sites recorded, so every body here is serializable (it could run in a
- * worker process) and no test sleeps to wait for a timeout. After each test the runner is
+ * <p>Each test gets a fresh runner whose options have the strict transfer check on, strict
+ * semantics on (a task that declares no semantics is refused), submit sites recorded, and a
+ * {@link ManualClock} as time source, so every body here is serializable (it could run in a
+ * worker process), every task declares its semantics, and no test sleeps to wait for a
+ * timeout. After each test the runner is
  * closed and no thread whose name starts with {@code heddle-} may be left alive.
  *
  * <p>Runners that run one task at a time on the scope owner's thread ({@code inline},
@@ -59,6 +64,13 @@ import org.junit.jupiter.api.io.TempDir;
  * bodies running at once are then replaced by their sequential counterparts.
  */
 @Timeout(120)
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public abstract class RunnerConformance {
 
   private static final Duration LONG = Duration.ofSeconds(60);
@@ -87,7 +99,16 @@ public abstract class RunnerConformance {
   @BeforeEach
   void openRunner() {
     clock = new ManualClock();
-    runner = newRunner(RunnerOptions.defaults().strictTransfer(true).recordSubmitSites(true).timeSource(clock));
+    runner = newRunner(
+        RunnerOptions.defaults().strictTransfer(true).recordSubmitSites(true).strictSemantics(true).timeSource(clock));
+  }
+
+  /**
+   * A task declared {@link Semantics#BLOCKING blocking}: the bodies here wait on gates and
+   * clocks, and the runner under test refuses a task that declares nothing.
+   */
+  private static Task task(String name) {
+    return Task.named(name).semantics(Semantics.BLOCKING);
   }
 
   @AfterEach
@@ -102,12 +123,12 @@ public abstract class RunnerConformance {
   @Test
   void join_afterSuccess_deliversEveryResult() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      Handle<Integer> a = scope.fork("a", () -> 2);
-      Handle<Integer> b = scope.fork("b", a, x -> x * 10);
-      Handle<String> c = scope.fork("c", a, b, (x, y) -> x + "+" + y);
-      Handle<String> d = scope.fork("d", a, b, c, (x, y, z) -> z + "=" + (x + y));
-      Handle<Integer> sum = scope.fork("sum", List.of(a, b), (List<Integer> xs) -> xs.stream().mapToInt(i -> i).sum());
-      Handle<List<Object>> none = scope.fork("none", List.<Handle<Object>>of(), xs -> List.copyOf(xs));
+      Handle<Integer> a = scope.fork(task("a"), () -> 2);
+      Handle<Integer> b = scope.fork(task("b"), a, x -> x * 10);
+      Handle<String> c = scope.fork(task("c"), a, b, (x, y) -> x + "+" + y);
+      Handle<String> d = scope.fork(task("d"), a, b, c, (x, y, z) -> z + "=" + (x + y));
+      Handle<Integer> sum = scope.fork(task("sum"), List.of(a, b), (List<Integer> xs) -> xs.stream().mapToInt(i -> i).sum());
+      Handle<List<Object>> none = scope.fork(task("none"), List.<Handle<Object>>of(), xs -> List.copyOf(xs));
       scope.join();
       assertEquals(2, a.get());
       assertEquals(20, b.get());
@@ -122,10 +143,10 @@ public abstract class RunnerConformance {
   @Test
   void dependents_startOnlyAfterTheirInputsFinished() throws InterruptedException {
     Graph.Builder g = Graph.builder();
-    Node<String> top = g.add("top", () -> "t");
-    Node<String> left = g.add("left", top, t -> t + "l");
-    Node<String> right = g.add("right", top, t -> t + "r");
-    Node<String> bottom = g.add("bottom", left, right, (l, r) -> l + r);
+    Node<String> top = g.add(task("top"), () -> "t");
+    Node<String> left = g.add(task("left"), top, t -> t + "l");
+    Node<String> right = g.add(task("right"), top, t -> t + "r");
+    Node<String> bottom = g.add(task("bottom"), left, right, (l, r) -> l + r);
     Results results = g.build().run(runner);
     assertEquals("tltr", results.get(bottom));
     for (String[] edge : new String[][] {{"top", "left"}, {"top", "right"}, {"left", "bottom"}, {"right", "bottom"}}) {
@@ -141,8 +162,8 @@ public abstract class RunnerConformance {
   @Test
   void graph_runsManyTimes_withIndependentResults() throws InterruptedException {
     Graph.Builder g = Graph.builder();
-    Node<Integer> one = g.add("one", () -> 1);
-    Node<Integer> two = g.add("two", one, x -> x + 1);
+    Node<Integer> one = g.add(task("one"), () -> 1);
+    Node<Integer> two = g.add(task("two"), one, x -> x + 1);
     Graph graph = g.build();
     for (int i = 0; i < 5; i++) {
       assertEquals(2, graph.run(runner).get(two));
@@ -155,17 +176,17 @@ public abstract class RunnerConformance {
     Graph.Builder g = Graph.builder();
     List<Node<Long>> ends = new ArrayList<>();
     for (int c = 0; c < 1_000; c++) {
-      Node<Long> n = g.add(Task.named("c" + c + "-0"), () -> 0L);
+      Node<Long> n = g.add(task("c" + c + "-0"), () -> 0L);
       for (int i = 1; i < 100; i++) {
-        n = g.add("c" + c + "-" + i, n, x -> x + 1);
+        n = g.add(task("c" + c + "-" + i), n, x -> x + 1);
       }
       ends.add(n);
     }
     List<Node<Long>> groups = new ArrayList<>();
     for (int i = 0; i < 1_000; i += 100) {
-      groups.add(g.add("group" + i, ends.subList(i, i + 100), (List<Long> xs) -> xs.stream().mapToLong(x -> x).sum()));
+      groups.add(g.add(task("group" + i), ends.subList(i, i + 100), (List<Long> xs) -> xs.stream().mapToLong(x -> x).sum()));
     }
-    Node<Long> total = g.add("total", groups, (List<Long> xs) -> xs.stream().mapToLong(x -> x).sum());
+    Node<Long> total = g.add(task("total"), groups, (List<Long> xs) -> xs.stream().mapToLong(x -> x).sum());
     Graph graph = g.build();
     assertTrue(graph.size() > 100_000, "graph has " + graph.size() + " nodes");
     assertEquals(1_000L * 99, graph.run(runner).get(total));
@@ -179,12 +200,12 @@ public abstract class RunnerConformance {
     TaskFailedException e;
     Handle<Integer> ok;
     try (Scope scope = Scope.open(runner)) {
-      ok = scope.fork("ok", () -> 1);
-      Handle<Integer> parse = scope.fork("parse", () -> {
+      ok = scope.fork(task("ok"), () -> 1);
+      Handle<Integer> parse = scope.fork(task("parse"), () -> {
         throw new IOException("bad header");
       });
-      Handle<Integer> merge = scope.fork("merge", ok, parse, (x, y) -> x + y);
-      scope.fork("report", merge, m -> "report " + m);
+      Handle<Integer> merge = scope.fork(task("merge"), ok, parse, (x, y) -> x + y);
+      scope.fork(task("report"), merge, m -> "report " + m);
       e = assertThrows(TaskFailedException.class, scope::join);
     }
     assertEquals("parse", e.task());
@@ -206,9 +227,9 @@ public abstract class RunnerConformance {
   @Test
   void failure_path_namesTheChainOfInputs() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      Handle<String> fetch = scope.fork("fetch", () -> "x");
-      Handle<String> parse = scope.fork("parse", fetch, s -> s + "y");
-      scope.fork("validate", parse, s -> {
+      Handle<String> fetch = scope.fork(task("fetch"), () -> "x");
+      Handle<String> parse = scope.fork(task("parse"), fetch, s -> s + "y");
+      scope.fork(task("validate"), parse, s -> {
         throw new IllegalStateException("invalid: " + s);
       });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
@@ -223,11 +244,11 @@ public abstract class RunnerConformance {
     Gate started = Gate.in(temp);
     Gate never = Gate.in(temp);
     try (Scope scope = Scope.open(runner)) {
-      Handle<String> slow = scope.fork("slow", () -> {
+      Handle<String> slow = scope.fork(task("slow"), () -> {
         started.arrive();
         return never.awaitOpen(LONG) ? "opened" : "ran to the end";
       });
-      scope.fork("boom", () -> {
+      scope.fork(task("boom"), () -> {
         started.awaitArrivals(1, LONG);
         throw new IllegalStateException("boom");
       });
@@ -243,10 +264,10 @@ public abstract class RunnerConformance {
   void firstFailure_skipsTasksNotYetStarted() throws InterruptedException {
     assumeFalse(concurrent(), "on a concurrent runner, whether a sibling started is a race");
     try (Scope scope = Scope.open(runner)) {
-      scope.fork("boom", () -> {
+      scope.fork(task("boom"), () -> {
         throw new IllegalStateException("boom");
       });
-      Handle<String> later = scope.fork("later", () -> "ran");
+      Handle<String> later = scope.fork(task("later"), () -> "ran");
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       // Inline runs in fork order, so 'later' cannot have started; another sequential runner
       // (seeded) may have run it first, and then it succeeded.
@@ -264,7 +285,7 @@ public abstract class RunnerConformance {
     Gate both = Gate.in(temp);
     try (Scope scope = Scope.open(runner)) {
       for (String name : List.of("first", "second")) {
-        scope.fork(name, () -> {
+        scope.fork(task(name), () -> {
           both.arrive();
           both.awaitArrivals(2, LONG);
           throw new IllegalStateException(name + " failed");
@@ -289,7 +310,7 @@ public abstract class RunnerConformance {
     Gate interrupted = Gate.in(temp);
     Gate never = Gate.in(temp);
     Scope scope = Scope.open(runner);
-    scope.fork("watcher", () -> {
+    scope.fork(task("watcher"), () -> {
       started.arrive();
       try {
         return never.awaitOpen(LONG);
@@ -298,7 +319,7 @@ public abstract class RunnerConformance {
         throw e;
       }
     });
-    scope.fork("boom", () -> {
+    scope.fork(task("boom"), () -> {
       started.awaitArrivals(1, LONG);
       throw new IllegalStateException("boom");
     });
@@ -314,7 +335,7 @@ public abstract class RunnerConformance {
     Gate never = Gate.in(temp);
     Handle<Boolean> slow;
     try (Scope scope = Scope.open(runner)) {
-      slow = scope.fork("slow", () -> {
+      slow = scope.fork(task("slow"), () -> {
         started.arrive();
         return never.awaitOpen(LONG);
       });
@@ -326,12 +347,12 @@ public abstract class RunnerConformance {
   @Test
   void keepGoing_runsEverythingThatDoesNotDependOnAFailure() throws InterruptedException {
     try (Scope scope = Scope.open(runner, ScopeOptions.defaults().keepGoing(true))) {
-      Handle<Integer> bad = scope.fork("bad", () -> {
+      Handle<Integer> bad = scope.fork(task("bad"), () -> {
         throw new IOException("bad");
       });
-      Handle<Integer> after = scope.fork("after", bad, x -> x + 1);
-      Handle<Integer> first = scope.fork("independent", () -> 1);
-      Handle<Integer> second = scope.fork("also-independent", first, x -> x + 1);
+      Handle<Integer> after = scope.fork(task("after"), bad, x -> x + 1);
+      Handle<Integer> first = scope.fork(task("independent"), () -> 1);
+      Handle<Integer> second = scope.fork(task("also-independent"), first, x -> x + 1);
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals("bad", e.task());
       assertEquals(new Outcome.Skipped<>("its input 'bad' failed"), after.outcome());
@@ -344,11 +365,11 @@ public abstract class RunnerConformance {
   void listener_hearsEachTasksEvents_inOrder() throws InterruptedException {
     List<TaskEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
     try (Scope scope = Scope.open(runner, ScopeOptions.defaults().listener(events::add))) {
-      Handle<Integer> a = scope.fork(Task.named("a").attempts(2), () -> 1);
-      Handle<Integer> b = scope.fork("b", a, x -> {
+      Handle<Integer> a = scope.fork(task("a").attempts(2), () -> 1);
+      Handle<Integer> b = scope.fork(task("b"), a, x -> {
         throw new IOException("no");
       });
-      scope.fork("c", b, x -> x);
+      scope.fork(task("c"), b, x -> x);
       assertThrows(TaskFailedException.class, scope::join);
     }
     List<String> seen;
@@ -374,7 +395,7 @@ public abstract class RunnerConformance {
     Gate started = Gate.in(temp);
     Gate never = Gate.in(temp);
     try (Scope scope = Scope.open(runner)) {
-      Handle<Boolean> slow = scope.fork("slow", () -> {
+      Handle<Boolean> slow = scope.fork(task("slow"), () -> {
         started.arrive();
         return never.awaitOpen(LONG);
       });
@@ -397,8 +418,8 @@ public abstract class RunnerConformance {
   void cancel_beforeJoin_skipsEverything() throws InterruptedException {
     assumeFalse(concurrent(), "on a concurrent runner the tasks may already have run");
     try (Scope scope = Scope.open(runner)) {
-      Handle<Integer> a = scope.fork("a", () -> 1);
-      Handle<Integer> b = scope.fork("b", a, x -> x + 1);
+      Handle<Integer> a = scope.fork(task("a"), () -> 1);
+      Handle<Integer> b = scope.fork(task("b"), a, x -> x + 1);
       scope.cancel();
       CancellationException e = assertThrows(CancellationException.class, scope::join);
       assertEquals(new Outcome.Skipped<>("not started, the scope was cancelled"), a.outcome());
@@ -420,13 +441,13 @@ public abstract class RunnerConformance {
         startAdvancing(Duration.ofSeconds(2), 1, waiting, concurrent ? 2 : 1);
     try (Scope scope = Scope.open(runner)) {
       if (concurrent) {
-        scope.fork("bystander", () -> {
+        scope.fork(task("bystander"), () -> {
           started.arrive();
           waiting.arrive();
           return never.awaitOpen(LONG);
         });
       }
-      scope.fork(Task.named("stuck").timeout(Duration.ofSeconds(1)), () -> {
+      scope.fork(task("stuck").timeout(Duration.ofSeconds(1)), () -> {
         if (concurrent) {
           started.awaitArrivals(1, LONG);
         }
@@ -482,7 +503,7 @@ public abstract class RunnerConformance {
   void retry_untilSuccess_keepsEveryFailedAttempt() throws InterruptedException {
     Gate attempts = Gate.in(temp);
     Graph.Builder g = Graph.builder();
-    Node<String> flaky = g.add(Task.named("flaky").retry(Retry.attempts(3)), () -> {
+    Node<String> flaky = g.add(task("flaky").retry(Retry.attempts(3)), () -> {
       attempts.arrive();
       if (attempts.arrivals() < 3) {
         throw new IOException("attempt " + attempts.arrivals() + " failed");
@@ -501,7 +522,7 @@ public abstract class RunnerConformance {
   @Test
   void retry_exhausted_reportsTheLastAttempt_andSuppressesTheEarlierOnes() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      scope.fork(Task.named("hopeless").attempts(2), () -> {
+      scope.fork(task("hopeless").attempts(2), () -> {
         throw new IOException("no");
       });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
@@ -519,7 +540,7 @@ public abstract class RunnerConformance {
     Gate attempts = Gate.in(temp);
     AtomicReference<@Nullable Throwable> advancer = startAdvancing(Duration.ofSeconds(10), 1);
     Graph.Builder g = Graph.builder();
-    g.add(Task.named("flaky").retry(Retry.attempts(2).backoff(Duration.ofSeconds(10))), () -> {
+    g.add(task("flaky").retry(Retry.attempts(2).backoff(Duration.ofSeconds(10))), () -> {
       attempts.arrive();
       if (attempts.arrivals() == 1) {
         throw new IOException("first");
@@ -540,10 +561,10 @@ public abstract class RunnerConformance {
   @Test
   void scopes_nest_insideTaskBodies() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      Handle<Integer> outer = scope.fork("outer", () -> {
+      Handle<Integer> outer = scope.fork(task("outer"), () -> {
         try (Runner inner = Runner.inline(); Scope nested = Scope.open(inner)) {
-          Handle<Integer> x = nested.fork("x", () -> 20);
-          Handle<Integer> y = nested.fork("y", x, v -> v + 1);
+          Handle<Integer> x = nested.fork(task("x"), () -> 20);
+          Handle<Integer> y = nested.fork(task("y"), x, v -> v + 1);
           nested.join();
           return y.get() * 2;
         }
@@ -556,9 +577,9 @@ public abstract class RunnerConformance {
   @Test
   void nestedFailure_bubblesUp_throughTheOuterScope() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      scope.fork("outer", () -> {
+      scope.fork(task("outer"), () -> {
         try (Runner inner = Runner.inline(); Scope nested = Scope.open(inner)) {
-          nested.fork("deep", () -> {
+          nested.fork(task("deep"), () -> {
             throw new IllegalArgumentException("deep problem");
           });
           nested.join();
@@ -579,7 +600,7 @@ public abstract class RunnerConformance {
       AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
       Thread other = Thread.ofPlatform().name("intruder").start(() -> {
         try {
-          scope.fork("x", () -> 1);
+          scope.fork(task("x"), () -> 1);
         } catch (Throwable t) {
           thrown.set(t);
         }
@@ -603,16 +624,25 @@ public abstract class RunnerConformance {
     Object notSerializable = new Object();
     try (Scope scope = Scope.open(runner)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> scope.fork("parse", () -> notSerializable.hashCode()));
+          () -> scope.fork(task("parse"), () -> notSerializable.hashCode()));
       assertTrue(message(e).startsWith("task 'parse' captures field 'arg$1' of type java.lang.Object, which is not serializable"),
           message(e));
     }
   }
 
   @Test
+  void strictSemantics_refusesATaskThatDeclaresNoSemantics() throws InterruptedException {
+    try (Scope scope = Scope.open(runner)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> scope.fork("vague", () -> 1));
+      assertTrue(message(e).startsWith("task 'vague' declares no concurrency semantics"), message(e));
+      scope.join();
+    }
+  }
+
+  @Test
   void strictTransfer_failsATaskWhoseResultCannotCrossAProcessBoundary() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      scope.fork("make", () -> new Object());
+      scope.fork(task("make"), () -> new Object());
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals("make", e.task());
       // In-JVM runners fail it through the strict check; runners that really serialize, on the way back.

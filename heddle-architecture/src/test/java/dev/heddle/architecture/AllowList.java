@@ -1,0 +1,99 @@
+package dev.heddle.architecture;
+
+import com.tngtech.archunit.core.domain.AccessTarget.CodeUnitCallTarget;
+import com.tngtech.archunit.core.domain.JavaCodeUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Calls that the non-blocking rule lets through, each with the reason it does not make its
+ * caller block. An entry names the calling method and the called method as {@code
+ * fully.qualified.Type.method} (any overload of either). The rule neither reports nor
+ * follows an allowed call. An entry that allows nothing fails the build, so the list
+ * cannot outlive the code.
+ */
+final class AllowList {
+
+  /** One allowed call. */
+  record Entry(String from, String to, String reason) {
+    Entry {
+      if (reason.isBlank()) {
+        throw new IllegalArgumentException("allow-list entry " + from + " -> " + to + " needs a reason");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return from + " -> " + to + " (" + reason + ")";
+    }
+  }
+
+  /** The calls Heddle's own code is allowed to make from non-blocking members. */
+  static AllowList heddle() {
+    return new AllowList(List.of(
+        new Entry("dev.heddle.internal.AutoRunner.runHere", "dev.heddle.spi.Attempt.run",
+            "the auto runner runs an attempt on the dispatching thread only when its task is declared TRIVIAL: by that"
+                + " declaration the body never blocks (a declaration the runtime checks, not this rule)"),
+        new Entry("dev.heddle.internal.VirtualThreads.start", "dev.heddle.spi.Attempt.run",
+            "the call is in the body of the new virtual thread, which start() only starts"),
+        new Entry("dev.heddle.TaskNode.startTimer", "dev.heddle.TaskNode.onTimeout",
+            "the call is in the action scheduled on the time source; it runs when the timeout fires, not in startTimer"
+                + " (TimeSource.schedule's Javadoc says what that action may block on)"),
+        new Entry("dev.heddle.TransferCheck.problem", "java.io.ObjectOutput.writeObject",
+            "serializes into OutputStream.nullOutputStream(): nothing is written anywhere, nothing waits"),
+        new Entry("dev.heddle.process.internal.Transfer.serializeChecked", "java.io.ObjectOutputStream.writeObject",
+            "serializes into a ByteArrayOutputStream, in memory"),
+        new Entry("dev.heddle.process.Pool$WorkerProcess.cancelRunning", "dev.heddle.process.Pool$WorkerProcess.send",
+            "the send is in the action handed to the runner's own timer (later()), which runs it on that timer's"
+                + " thread; cancel only schedules it"),
+        new Entry("dev.heddle.process.Pool$WorkerProcess.send", "dev.heddle.process.internal.Protocol.write",
+            "a frame to a worker's Unix-domain socket, which the worker's reader thread drains into memory"
+                + " continuously, whatever its task does; it could wait only for a worker that stops reading altogether"
+                + " (a stopped JVM), a limit the process guide states"),
+        new Entry("dev.heddle.process.Pool$WorkerProcess.send", "java.io.OutputStream.flush",
+            "as the write above: the flush of a frame to a socket the worker drains continuously")));
+  }
+
+  private final List<Entry> entries;
+  private final Set<Entry> used = new LinkedHashSet<>();
+
+  AllowList(List<Entry> entries) {
+    this.entries = List.copyOf(entries);
+  }
+
+  static AllowList none() {
+    return new AllowList(List.of());
+  }
+
+  /** Whether this call, from {@code from}, is allowed; records the entry as used. */
+  synchronized boolean allows(JavaCodeUnit from, CodeUnitCallTarget to) {
+    String origin = from.getOwner().getName() + "." + from.getName();
+    String target = to.getOwner().getName() + "." + to.getName();
+    for (Entry e : entries) {
+      if (e.from().equals(origin) && (e.to().equals(target) || declaredIn(to, e.to()))) {
+        used.add(e);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the entry's target names the called method on a supertype of its owner. */
+  private static boolean declaredIn(CodeUnitCallTarget to, String entryTarget) {
+    int dot = entryTarget.lastIndexOf('.');
+    return entryTarget.substring(dot + 1).equals(to.getName()) && to.getOwner().isAssignableTo(entryTarget.substring(0, dot));
+  }
+
+  /** The entries that allowed nothing since this list was made. */
+  synchronized List<Entry> unused() {
+    List<Entry> unused = new ArrayList<>();
+    for (Entry e : entries) {
+      if (!used.contains(e)) {
+        unused.add(e);
+      }
+    }
+    return unused;
+  }
+}

@@ -1,0 +1,8 @@
+package dev.heddle.architecture.planted;
+
+/** A public type with no contract at all. */
+public final class Undeclared {
+
+  /** A public method with no contract. */
+  public void anything() {}
+}
