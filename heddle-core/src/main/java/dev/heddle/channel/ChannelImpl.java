@@ -75,6 +75,24 @@ final class ChannelImpl<T> implements Channel<T> {
     return capacity;
   }
 
+  /**
+   * Takes the lock, spinning briefly first: it is held for a few field updates only, so a
+   * short spin almost always gets it, where parking (as the lock itself does on contention)
+   * would cost a thread switch. Ping-pong between two threads meets this on every element.
+   */
+  void acquire() {
+    if (lock.tryLock()) {
+      return;
+    }
+    for (int i = 0; i < 32; i++) {
+      Thread.onSpinWait();
+      if (lock.tryLock()) {
+        return;
+      }
+    }
+    lock.lock();
+  }
+
   void onEnd(Runnable action) {
     this.onEnd = action;
   }
@@ -131,7 +149,7 @@ final class ChannelImpl<T> implements Channel<T> {
 
   /** Takes {@code e} off whichever queue holds it; for a waiter that ended on its own. */
   void unlink(Entry e, boolean sender) {
-    lock.lock();
+    acquire();
     try {
       (sender ? senders : receivers).remove(e);
     } finally {
@@ -153,9 +171,10 @@ final class ChannelImpl<T> implements Channel<T> {
 
   /** An element, or DONE; throws for a failure or an interrupt. */
   private Object receiveOrEnd(String op) throws InterruptedException {
+    checkInterrupt(op);
     Waiter w;
     Entry entry;
-    lock.lock();
+    acquire();
     try {
       Object o = receiveNow();
       if (o != Outcomes.NOT_READY) {
@@ -185,7 +204,7 @@ final class ChannelImpl<T> implements Channel<T> {
   @Override
   public ReceiveResult<T> tryReceive() {
     Object o;
-    lock.lock();
+    acquire();
     try {
       o = receiveNow();
     } finally {
@@ -231,9 +250,10 @@ final class ChannelImpl<T> implements Channel<T> {
   @Override
   public void send(T element) throws InterruptedException {
     Object item = requireElement(element);
+    checkInterrupt("send to");
     Waiter w;
     Entry entry;
-    lock.lock();
+    acquire();
     try {
       Object o = sendNow(item);
       if (o != Outcomes.NOT_READY) {
@@ -252,6 +272,13 @@ final class ChannelImpl<T> implements Channel<T> {
       throw new InterruptedException("interrupted while waiting to send to " + describe() + "; the element was not sent");
     }
     sent(o);
+  }
+
+  /** A blocking operation is a cancellation point: a thread interrupted on entry does nothing and throws. */
+  private void checkInterrupt(String op) throws InterruptedException {
+    if (Thread.interrupted()) {
+      throw new InterruptedException("interrupted before it could " + op + " " + describe() + "; nothing was done");
+    }
   }
 
   /** Returns if {@code o} is SENT; throws what a send that ended with {@code o} throws. */
@@ -273,7 +300,7 @@ final class ChannelImpl<T> implements Channel<T> {
   public SendResult trySend(T element) {
     Object item = requireElement(element);
     Object o;
-    lock.lock();
+    acquire();
     try {
       o = sendNow(item);
     } finally {
@@ -316,7 +343,7 @@ final class ChannelImpl<T> implements Channel<T> {
     Objects.requireNonNull(error, "error");
     if (!end(new Outcomes.Failure(error))) {
       String was;
-      lock.lock();
+      acquire();
       try {
         was = end instanceof Outcomes.Failure ? "failed" : "closed";
       } finally {
@@ -333,7 +360,7 @@ final class ChannelImpl<T> implements Channel<T> {
 
   /** Sets the end state if the channel is open and releases every waiting party; false if it had already ended. */
   boolean end(Object how) {
-    lock.lock();
+    acquire();
     try {
       if (end != null) {
         return false;
@@ -389,7 +416,7 @@ final class ChannelImpl<T> implements Channel<T> {
   @Override
   public String toString() {
     String state;
-    lock.lock();
+    acquire();
     try {
       Object e = end;
       state = e == null ? "open" : e == Outcomes.DONE ? "closed" : "failed";

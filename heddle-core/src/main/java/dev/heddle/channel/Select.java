@@ -51,7 +51,9 @@ public final class Select {
    * passes, and is interruptible: an interrupt while waiting ends the wait with {@link
    * InterruptedException} and no clause completed (if one completed at the same moment, its
    * action runs instead and the interrupt flag stays set). The chosen clause's action runs on
-   * the calling thread; an exception from it propagates.
+   * the calling thread; an exception from it propagates. A thread interrupted on entry
+   * throws {@link InterruptedException} at once, even with a default clause, and nothing
+   * completes.
    *
    * <p>A channel closed before or during the select selects its receive clauses (see {@link
    * Source#onReceive} and {@link Source#onReceiveOrDone}) and its send clauses (which throw);
@@ -109,6 +111,9 @@ public final class Select {
     if (timeout != null && !timeout.after().isPositive()) {
       dflt = new Clauses.Default<>(timeout.action()); // a timeout that has already passed: don't wait
       timeout = null;
+    }
+    if (Thread.interrupted()) {
+      throw new InterruptedException("interrupted before a select over " + describe(channels, m) + "; no clause completed");
     }
     ChannelImpl<?>[] locks = lockOrder(channels, m);
     Waiter waiter = null;
@@ -218,7 +223,7 @@ public final class Select {
     int i = 0;
     try {
       for (; i < locks.length; i++) {
-        locks[i].lock.lock();
+        locks[i].acquire();
       }
     } catch (RuntimeException | Error e) {
       for (int j = i - 1; j >= 0; j--) {

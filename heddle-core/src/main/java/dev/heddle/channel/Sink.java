@@ -20,7 +20,8 @@ public sealed interface Sink<T> permits Channel {
    * Sends an element, waiting until a receiver takes it (rendezvous) or there is room in the
    * buffer.
    *
-   * <p>Blocks until then, and is interruptible: an interrupt while waiting ends the wait
+   * <p>Blocks until then, and is a cancellation point: a thread interrupted on entry throws
+   * {@link InterruptedException} at once and sends nothing; an interrupt while waiting ends the wait
    * with {@link InterruptedException} and the element not sent (if a receiver took it at the
    * same moment, the send completes instead, and the interrupt flag stays set). If the
    * channel is closed or failed while this waits, the element is not sent and the wait ends

@@ -22,8 +22,9 @@ public sealed interface Source<T> permits Channel {
   /**
    * Receives the next element, waiting for one if there is none.
    *
-   * <p>Blocks until an element can be received or the channel is done, and is interruptible:
-   * an interrupt while waiting ends the wait with {@link InterruptedException} and nothing
+   * <p>Blocks until an element can be received or the channel is done, and is a cancellation
+   * point: a thread interrupted on entry throws {@link InterruptedException} at once and
+   * receives nothing, even if an element is ready; an interrupt while waiting ends the wait with {@link InterruptedException} and nothing
    * received (if an element was handed over at the same moment, the receive completes instead,
    * and the interrupt flag stays set). If the channel is closed while this waits, the wait
    * ends with {@link ChannelClosedException}; if failed, with {@link ChannelFailedException}.
