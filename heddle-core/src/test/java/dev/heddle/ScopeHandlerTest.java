@@ -192,4 +192,40 @@ class ScopeHandlerTest {
     Outcome<Void> o = h.outcome();
     assertTrue(o instanceof Outcome.Cancelled<Void> || o instanceof Outcome.Skipped<Void>, o.toString());
   }
+
+  @ParameterizedTest
+  @EnumSource(value = RunnerKind.class, names = {"THREADS", "VIRTUAL"})
+  void join_whenAHandlerEndsFirst_stillWaitsForTheOrdinaryWork(RunnerKind kind) throws InterruptedException {
+    Handle<String> work;
+    Handle<Void> quick;
+    try (Runner runner = kind.make(); Scope scope = Scope.open(runner)) {
+      Channel<String> go = Channel.rendezvous("go");
+      quick = scope.forkHandler("quick", () -> {});
+      work = scope.fork("work", go::receive);
+      Thread owner = Thread.currentThread();
+      Thread releaser = Thread.ofPlatform().start(() -> {
+        Waits.awaitParkedIn(owner, Execution.class.getName(), "parkOnce");
+        try {
+          go.send("released");
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      scope.join();
+      releaser.join();
+    }
+    assertEquals("released", work.get());
+    assertInstanceOf(Outcome.Succeeded.class, quick.outcome());
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = RunnerKind.class, names = {"INLINE"})
+  void forkHandler_afterJoin_isRefused(RunnerKind kind) throws InterruptedException {
+    try (Runner runner = kind.make(); Scope scope = Scope.open(runner)) {
+      scope.join();
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> scope.forkHandler("late", () -> {}));
+      assertTrue(String.valueOf(e.getMessage()).contains("cannot fork task 'late': the scope has already been joined"),
+          e.getMessage());
+    }
+  }
 }

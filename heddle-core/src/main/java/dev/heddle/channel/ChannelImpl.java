@@ -3,6 +3,7 @@ package dev.heddle.channel;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -17,8 +18,8 @@ final class ChannelImpl<T> implements Channel<T> {
    * state. It is held only for a few field updates, never while waiting. A waiting party is
    * an Entry in `senders` or `receivers`, pointing at its Waiter; the party that completes it
    * takes the entry off the queue, hands the element over through the waiter's state (one
-   * CAS) and unparks that one thread: a direct hand-off, with no signalAll and no lock for
-   * the woken thread to take again.
+   * CAS) and, once it has released the lock, unparks that one thread: a direct hand-off,
+   * with no signalAll and no lock for the woken thread to take again.
    *
    * Invariants, with the lock held: a live receiver waits only while the buffer is empty and
    * no live sender waits; a live sender waits only while the buffer is full (or the channel
@@ -50,6 +51,8 @@ final class ChannelImpl<T> implements Channel<T> {
   final Entry.Queue receivers = new Entry.Queue();
   final Entry.Queue senders = new Entry.Queue();
   private @Nullable Object end;
+  /** The thread of the waiter that the last immediate attempt completed, to unpark after unlocking. */
+  private @Nullable Thread wake;
 
   /** Run once when the channel ends (closed or failed), outside the lock; set before the channel is shared. */
   private @Nullable Runnable onEnd;
@@ -111,7 +114,8 @@ final class ChannelImpl<T> implements Channel<T> {
       Entry s;
       while ((s = senders.poll()) != null) {
         Object item = s.item;
-        if (item != null && s.waiter.complete(s.clause, Outcomes.SENT)) {
+        if (item != null && s.waiter.offer(s.clause, Outcomes.SENT)) {
+          wake = s.waiter.thread;
           buffer.add(item); // the oldest waiting sender takes the freed place
           break;
         }
@@ -121,7 +125,8 @@ final class ChannelImpl<T> implements Channel<T> {
     Entry s;
     while ((s = senders.poll()) != null) {
       Object item = s.item;
-      if (item != null && s.waiter.complete(s.clause, Outcomes.SENT)) {
+      if (item != null && s.waiter.offer(s.clause, Outcomes.SENT)) {
+        wake = s.waiter.thread;
         return item;
       }
     }
@@ -136,7 +141,8 @@ final class ChannelImpl<T> implements Channel<T> {
     }
     Entry r;
     while ((r = receivers.poll()) != null) {
-      if (r.waiter.complete(r.clause, item)) {
+      if (r.waiter.offer(r.clause, item)) {
+        wake = r.waiter.thread;
         return Outcomes.SENT;
       }
     }
@@ -145,6 +151,19 @@ final class ChannelImpl<T> implements Channel<T> {
       return Outcomes.SENT;
     }
     return Outcomes.NOT_READY;
+  }
+
+  /** The thread to unpark once the lock is released, cleared; null if none. Lock held. */
+  @Nullable Thread takeWake() {
+    Thread t = wake;
+    wake = null;
+    return t;
+  }
+
+  static void unpark(@Nullable Thread t) {
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
   }
 
   /** Takes {@code e} off whichever queue holds it; for a waiter that ended on its own. */
@@ -172,19 +191,25 @@ final class ChannelImpl<T> implements Channel<T> {
   /** An element, or DONE; throws for a failure or an interrupt. */
   private Object receiveOrEnd(String op) throws InterruptedException {
     checkInterrupt(op);
-    Waiter w;
-    Entry entry;
+    Object now;
+    Thread woken;
+    Waiter w = null;
+    Entry entry = null;
     acquire();
     try {
-      Object o = receiveNow();
-      if (o != Outcomes.NOT_READY) {
-        return checkFailure(o, op);
+      now = receiveNow();
+      woken = takeWake();
+      if (now == Outcomes.NOT_READY) {
+        w = new Waiter(Thread.currentThread(), false);
+        entry = new Entry(w, -1, null);
+        receivers.add(entry);
       }
-      w = new Waiter(Thread.currentThread(), false);
-      entry = new Entry(w, -1, null);
-      receivers.add(entry);
     } finally {
       lock.unlock();
+    }
+    unpark(woken);
+    if (w == null || entry == null) {
+      return checkFailure(now, op);
     }
     Object o = w.await(false, 0);
     if (o == Outcomes.CANCELLED) {
@@ -204,12 +229,15 @@ final class ChannelImpl<T> implements Channel<T> {
   @Override
   public ReceiveResult<T> tryReceive() {
     Object o;
+    Thread woken;
     acquire();
     try {
       o = receiveNow();
+      woken = takeWake();
     } finally {
       lock.unlock();
     }
+    unpark(woken);
     if (o == Outcomes.NOT_READY) {
       return new ReceiveResult.Empty<>();
     }
@@ -251,20 +279,26 @@ final class ChannelImpl<T> implements Channel<T> {
   public void send(T element) throws InterruptedException {
     Object item = requireElement(element);
     checkInterrupt("send to");
-    Waiter w;
-    Entry entry;
+    Object now;
+    Thread woken;
+    Waiter w = null;
+    Entry entry = null;
     acquire();
     try {
-      Object o = sendNow(item);
-      if (o != Outcomes.NOT_READY) {
-        sent(o);
-        return;
+      now = sendNow(item);
+      woken = takeWake();
+      if (now == Outcomes.NOT_READY) {
+        w = new Waiter(Thread.currentThread(), false);
+        entry = new Entry(w, -1, item);
+        senders.add(entry);
       }
-      w = new Waiter(Thread.currentThread(), false);
-      entry = new Entry(w, -1, item);
-      senders.add(entry);
     } finally {
       lock.unlock();
+    }
+    unpark(woken);
+    if (w == null || entry == null) {
+      sent(now);
+      return;
     }
     Object o = w.await(false, 0);
     if (o == Outcomes.CANCELLED) {
@@ -300,12 +334,15 @@ final class ChannelImpl<T> implements Channel<T> {
   public SendResult trySend(T element) {
     Object item = requireElement(element);
     Object o;
+    Thread woken;
     acquire();
     try {
       o = sendNow(item);
+      woken = takeWake();
     } finally {
       lock.unlock();
     }
+    unpark(woken);
     if (o == Outcomes.SENT) {
       return new SendResult.Sent();
     }

@@ -120,6 +120,7 @@ public final class Select {
     Entry[] entries = null;
     int chosen = -1;
     Object outcome = null;
+    Thread woken = null;
     lockAll(locks);
     try {
       int start = m == 1 ? 0 : ThreadLocalRandom.current().nextInt(m);
@@ -129,6 +130,7 @@ public final class Select {
         if (o != Outcomes.NOT_READY) {
           chosen = i;
           outcome = o;
+          woken = channels[i].takeWake();
           break;
         }
       }
@@ -148,6 +150,7 @@ public final class Select {
     } finally {
       unlockAll(locks);
     }
+    ChannelImpl.unpark(woken);
     if (chosen >= 0) {
       return finish(ops[chosen], Objects.requireNonNull(outcome));
     }

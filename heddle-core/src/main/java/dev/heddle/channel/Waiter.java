@@ -47,14 +47,22 @@ final class Waiter {
     this.select = select;
   }
 
-  /** Completes the wait with {@code outcome} for clause {@code clause}; false if it already ended. Wakes the thread. */
+  /** Completes the wait with {@code outcome} for clause {@code clause}, and wakes the thread; false if it already ended. */
   boolean complete(int clause, Object outcome) {
-    Object v = select ? new Outcomes.Selected(clause, outcome) : outcome;
-    if (STATE.compareAndSet(this, null, v)) {
+    if (offer(clause, outcome)) {
       LockSupport.unpark(thread);
       return true;
     }
     return false;
+  }
+
+  /**
+   * Completes the wait without waking the thread; false if it already ended. The caller
+   * unparks {@link #thread} once it has released the channel's lock, so that the woken
+   * thread does not find the lock still held.
+   */
+  boolean offer(int clause, Object outcome) {
+    return STATE.compareAndSet(this, null, select ? new Outcomes.Selected(clause, outcome) : outcome);
   }
 
   /** Ends the wait without an operation ({@code CANCELLED}, {@code TIMED_OUT}); false if it already ended. */
