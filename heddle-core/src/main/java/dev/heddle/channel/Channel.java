@@ -16,6 +16,9 @@ package dev.heddle.channel;
  * that an event-driven program's failure says which stream of events broke. Names need not
  * be unique.
  *
+ * <p>The factories and {@link #name()} never block, and any thread may call them. A channel
+ * is safe for use by any number of senders and receivers at once.
+ *
  * <p>Channels live in memory: a task that uses one must run in the JVM that made it, so
  * pass channels to handlers ({@code Scope.forkHandler}) or to tasks on in-JVM runners, not
  * to a runner that moves task bodies to other processes.

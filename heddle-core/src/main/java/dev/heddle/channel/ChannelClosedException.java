@@ -21,7 +21,7 @@ public final class ChannelClosedException extends IllegalStateException {
     this.channel = channel;
   }
 
-  /** The channel's description: its name, or its kind if it has none. */
+  /** The name of the channel involved: the name it was made with, or its kind if it has none. */
   public String channel() {
     return channel;
   }

@@ -200,7 +200,7 @@ final class ChannelImpl<T> implements Channel<T> {
       now = receiveNow();
       woken = takeWake();
       if (now == Outcomes.NOT_READY) {
-        w = new Waiter(Thread.currentThread(), false);
+        w = new Waiter(Thread.currentThread(), false, capacity == 0);
         entry = new Entry(w, -1, null);
         receivers.add(entry);
       }
@@ -288,7 +288,7 @@ final class ChannelImpl<T> implements Channel<T> {
       now = sendNow(item);
       woken = takeWake();
       if (now == Outcomes.NOT_READY) {
-        w = new Waiter(Thread.currentThread(), false);
+        w = new Waiter(Thread.currentThread(), false, capacity == 0);
         entry = new Entry(w, -1, item);
         senders.add(entry);
       }

@@ -28,9 +28,11 @@ import org.jspecify.annotations.Nullable;
 public final class Select {
 
   /*
-   * A select locks all its channels together, in the order of their ids (a channel listed
-   * twice is locked once), so that two selects over the same channels cannot deadlock. With
-   * every lock held it tries each clause, from a random start; if none can complete, it
+   * A select first tries each clause alone, from a random start, holding only that clause's
+   * channel lock: when a clause is ready, that is all it does. Otherwise it locks all its
+   * channels together, in the order of their ids (a channel listed twice is locked once),
+   * so that two selects over the same channels cannot deadlock. With every lock held it
+   * tries each clause again (one may have become ready meanwhile); if none can complete, it
    * puts one entry per clause in the channels' queues, all pointing at one waiter, and
    * unlocks. Being registered nowhere until then, its waiter cannot be completed while it
    * tries its clauses, which is what makes "exactly one clause" simple to hold. The first
@@ -115,6 +117,29 @@ public final class Select {
     if (Thread.interrupted()) {
       throw new InterruptedException("interrupted before a select over " + describe(channels, m) + "; no clause completed");
     }
+    int start = m == 1 ? 0 : ThreadLocalRandom.current().nextInt(m);
+    // First, each clause alone under its own channel's lock: when a clause is ready (the
+    // common case in a busy loop), no other channel is locked at all.
+    for (int k = 0; k < m; k++) {
+      int i = start + k < m ? start + k : start + k - m;
+      ChannelImpl<?> ch = channels[i];
+      Object o;
+      Thread woken;
+      ch.acquire();
+      try {
+        o = ops[i] instanceof Clauses.Send<?, ?> s ? ch.sendNow(s.element()) : ch.receiveNow();
+        woken = ch.takeWake();
+      } finally {
+        ch.lock.unlock();
+      }
+      if (o != Outcomes.NOT_READY) {
+        ChannelImpl.unpark(woken);
+        return finish(ops[i], o);
+      }
+    }
+    if (dflt != null) {
+      return ChannelImpl.cast(dflt.action().get()); // nothing ready, and a select with a default never waits
+    }
     ChannelImpl<?>[] locks = lockOrder(channels, m);
     Waiter waiter = null;
     Entry[] entries = null;
@@ -123,7 +148,7 @@ public final class Select {
     Thread woken = null;
     lockAll(locks);
     try {
-      int start = m == 1 ? 0 : ThreadLocalRandom.current().nextInt(m);
+      // Again with every lock held: something may have become ready since the first pass.
       for (int k = 0; k < m; k++) {
         int i = start + k < m ? start + k : start + k - m;
         Object o = ops[i] instanceof Clauses.Send<?, ?> s ? s.channel().sendNow(s.element()) : channels[i].receiveNow();
@@ -252,7 +277,7 @@ public final class Select {
 
   /**
    * A clause that makes the select never wait: chosen when no other clause can complete at
-   * once. Its action runs on the selecting thread.
+   * once. Its action runs on the selecting thread. Making the clause never blocks.
    */
   public static <R> SelectClause<R> onDefault(Supplier<? extends R> action) {
     return new Clauses.Default<>(Objects.requireNonNull(action, "action"));
@@ -261,7 +286,8 @@ public final class Select {
   /**
    * A clause chosen when no other clause has completed within {@code after} of the start of
    * the select, measured on the system's monotonic clock. A zero or negative {@code after}
-   * acts as a {@linkplain #onDefault default}.
+   * acts as a {@linkplain #onDefault default}. Making the clause never blocks; the select
+   * waits.
    */
   public static <R> SelectClause<R> onTimeout(Duration after, Supplier<? extends R> action) {
     return new Clauses.Timeout<>(Objects.requireNonNull(after, "after"), null, Objects.requireNonNull(action, "action"));

@@ -81,6 +81,6 @@ public sealed interface Sink<T> permits Channel {
    */
   <R> SelectClause<R> onSend(T element, Supplier<? extends R> onSent);
 
-  /** The channel's description for messages: its name, or its kind if it has none. */
+  /** The channel's name for messages: the name it was made with, or its kind if it has none. Never blocks. */
   String name();
 }

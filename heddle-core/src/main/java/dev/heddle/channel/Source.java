@@ -79,6 +79,6 @@ public sealed interface Source<T> permits Channel {
    */
   <R> SelectClause<R> onReceiveOrDone(Function<? super T, ? extends R> onValue, Supplier<? extends R> onDone);
 
-  /** The channel's description for messages: its name, or its kind if it has none. */
+  /** The channel's name for messages: the name it was made with, or its kind if it has none. Never blocks. */
   String name();
 }

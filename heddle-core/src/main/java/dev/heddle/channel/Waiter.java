@@ -22,8 +22,10 @@ final class Waiter {
    * lock and then removes its entries itself. Losing that race means the operation
    * completed: the waiter takes the outcome, so an element handed over is never lost.
    *
-   * The waiter spins briefly before parking: in a ping-pong the counterpart usually answers
-   * within a few hundred nanoseconds, much less than a park and unpark cost.
+   * A waiter on a rendezvous channel, or in a select, spins briefly before parking: in a
+   * ping-pong the counterpart usually answers within a few hundred nanoseconds, much less
+   * than a park and unpark cost. A waiter on a buffered channel parks at once (measured:
+   * spinning there made buffered(16) 2.5x slower than Jox, parking 1.1x; see BENCHMARKS.md).
    */
 
   private static final VarHandle STATE;
@@ -40,11 +42,23 @@ final class Waiter {
 
   final Thread thread;
   private final boolean select;
+  private final int spins;
   private volatile @Nullable Object state;
 
+  /** A waiter that spins briefly before it parks. */
   Waiter(Thread thread, boolean select) {
+    this(thread, select, true);
+  }
+
+  /**
+   * A waiter; with {@code spin} false it parks at once. A party waiting on a buffered
+   * channel parks at once: while it wakes, the other side fills or drains the buffer, and it
+   * then proceeds in a burst, where a spinning waiter would be handed one element at a time.
+   */
+  Waiter(Thread thread, boolean select, boolean spin) {
     this.thread = thread;
     this.select = select;
+    this.spins = spin ? SPINS : 0;
   }
 
   /** Completes the wait with {@code outcome} for clause {@code clause}, and wakes the thread; false if it already ended. */
@@ -77,7 +91,7 @@ final class Waiter {
    * once {@link System#nanoTime()} passes {@code deadline}.
    */
   Object await(boolean timed, long deadline) {
-    for (int i = 0; i < SPINS; i++) {
+    for (int i = 0; i < spins; i++) {
       Object s = state;
       if (s != null) {
         return s;
