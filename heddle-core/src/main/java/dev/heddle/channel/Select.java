@@ -159,7 +159,7 @@ public final class Select {
           break;
         }
       }
-      if (chosen < 0 && dflt == null) {
+      if (chosen < 0) {
         waiter = new Waiter(Thread.currentThread(), true);
         entries = new Entry[m];
         for (int i = 0; i < m; i++) {
@@ -180,7 +180,7 @@ public final class Select {
       return finish(ops[chosen], Objects.requireNonNull(outcome));
     }
     if (waiter == null || entries == null) {
-      return ChannelImpl.cast(Objects.requireNonNull(dflt).action().get());
+      throw new IllegalStateException("select: no clause chosen and no waiter registered"); // cannot happen: one of the two is set above
     }
     Object s = awaitSelected(waiter, timeout, entries, channels, ops);
     if (s == Outcomes.CANCELLED) {

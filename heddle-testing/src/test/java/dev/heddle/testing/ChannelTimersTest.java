@@ -27,12 +27,18 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Timer channels, select timeouts and handler backoffs, all on a manual clock: nothing sleeps. */
 class ChannelTimersTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @AfterEach
+  void noThreadLeft() {
+    LeakCheck.assertNoThreads("heddle-", Duration.ofSeconds(5)); // handlers' and runners' threads included
+  }
 
   private static Duration s(long seconds) {
     return Duration.ofSeconds(seconds);
@@ -179,6 +185,19 @@ class ChannelTimersTest {
       assertTrue(String.valueOf(e.getMessage()).contains("channel 'events': it failed: java.lang.IllegalStateException: producer crashed"),
           e.getMessage());
     }
+  }
+
+  @Test
+  void scopeAfter_thatHasNotFired_isCancelledWhenTheWorkEnds() throws InterruptedException, TimeoutException {
+    ManualClock clock = new ManualClock();
+    Source<Duration> deadline;
+    try (Runner runner = Runner.virtual(RunnerOptions.defaults().timeSource(clock)); Scope scope = Scope.open(runner)) {
+      deadline = scope.after("deadline", Duration.ofHours(1));
+      scope.fork("work", () -> "quick");
+      scope.join();
+    }
+    assertEquals(0, clock.pending(), "the scope's timer outlived its work: " + clock.pendingDelays());
+    assertInstanceOf(ReceiveResult.Done.class, deadline.tryReceive());
   }
 
   /** A clock whose one scheduled action runs on {@link #fire()}, and that refuses to schedule once told to. */
