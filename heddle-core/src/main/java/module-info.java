@@ -1,8 +1,8 @@
 /**
  * Heddle's core: tasks, scopes, graphs, the in-JVM runners and the errors they report.
  *
- * <p>Exports only API packages: {@code dev.heddle} for users and {@code dev.heddle.spi}
- * for runner implementations. The engine lives in {@code dev.heddle.internal}, which is
+ * <p>Exports only API packages: {@code dev.heddle} for users, {@code dev.heddle.channel}
+ * for channels and select, and {@code dev.heddle.spi} for runner implementations. The engine lives in {@code dev.heddle.internal}, which is
  * not exported. The module has no runtime dependencies beyond {@code java.base}.
  */
 module dev.heddle.core {
@@ -12,4 +12,5 @@ module dev.heddle.core {
 
   exports dev.heddle;
   exports dev.heddle.spi;
+  exports dev.heddle.channel;
 }

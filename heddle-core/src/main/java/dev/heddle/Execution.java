@@ -31,6 +31,12 @@ final class Execution {
    * (volatile); the task that brings `finished` to `target` unparks it. Either the owner sees
    * the last increment, or the last task sees the target: both are volatile accesses.
    *
+   * Handlers. A handler is a task that runs on a virtual thread of its own and lives as long
+   * as the scope's ordinary work: its completions are counted apart (`handlersFinished`,
+   * with its own published target), so that the owner can wait for the ordinary tasks
+   * first, then stop the handlers (interrupt, reason "the scope's work ended") and close
+   * the scope's timers, then wait for the handlers.
+   *
    * Stopping. The first failure, an outside cancel, an interrupt of the waiting owner, or a
    * close before join sets `stopReason` once and sweeps every task: waiting and queued tasks
    * are skipped, running ones interrupted. A task made ready after that sees `stopReason`
@@ -42,12 +48,14 @@ final class Execution {
   private static final int CLOSED = 2;
 
   private static final VarHandle FINISHED;
+  private static final VarHandle HANDLERS_FINISHED;
   private static final VarHandle STOP_REASON;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       FINISHED = l.findVarHandle(Execution.class, "finished", int.class);
+      HANDLERS_FINISHED = l.findVarHandle(Execution.class, "handlersFinished", int.class);
       STOP_REASON = l.findVarHandle(Execution.class, "stopReason", String.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -89,6 +97,24 @@ final class Execution {
 
   /** {@code forked} as published by a waiting owner; -1 while it is not waiting. */
   private volatile int target = -1;
+
+  /** Handlers forked; the owner's alone. Included in {@code forked}. */
+  private int handlersForked;
+
+  @SuppressWarnings("unused") // through HANDLERS_FINISHED
+  private volatile int handlersFinished;
+
+  /** {@code handlersForked} as published by a waiting owner; -1 while it is not waiting. */
+  private volatile int handlerTarget = -1;
+
+  /** Whether the handlers have been told to stop because the ordinary work ended; owner only. */
+  private boolean handlersStopped;
+
+  /** Set once the work has ended or the scope stops: a timer made after that is closed at once. */
+  private volatile boolean workEnded;
+
+  /** What to do when the scope's work ends: stop its timers. Any thread adds. */
+  private final ConcurrentLinkedQueue<Runnable> atWorkEnd = new ConcurrentLinkedQueue<>();
 
   private volatile @Nullable String stopReason;
   private volatile boolean cancelledFromOutside;
@@ -136,6 +162,11 @@ final class Execution {
   }
 
   <T> TaskNode<T> fork(String name, Task spec, byte shape, Object body, TaskNode<?>[] inputs, @Nullable Node<?> template) {
+    return fork(name, spec, shape, body, inputs, template, false);
+  }
+
+  <T> TaskNode<T> fork(
+      String name, Task spec, byte shape, Object body, TaskNode<?>[] inputs, @Nullable Node<?> template, boolean handler) {
     checkOwner("fork");
     if (joinAttempted && phase == OPEN) {
       throw new IllegalStateException("cannot fork task '" + name + "' while the scope is joining; fork every task before join");
@@ -147,10 +178,10 @@ final class Execution {
     }
     StackTraceElement site = template != null ? template.submitSite : recordSubmitSites ? SubmitSite.caller() : null;
     Task declared = Declarations.effective(name, spec, body, strictSemantics);
-    if (strictTransfer) {
-      TransferCheck.checkBody(name, body);
+    if (strictTransfer && !handler) {
+      TransferCheck.checkBody(name, body); // a handler never leaves this JVM
     }
-    TaskNode<T> node = new TaskNode<>(this, name, declared, shape, body, inputs, site, template);
+    TaskNode<T> node = new TaskNode<>(this, name, declared, shape, body, inputs, site, template, handler);
     HashMap<String, TaskNode<?>> names = byName;
     if (names != null) {
       TaskNode<?> existing = names.putIfAbsent(name, node); // one lookup: checks and records the name
@@ -162,6 +193,9 @@ final class Execution {
       }
     }
     forked++;
+    if (handler) {
+      handlersForked++;
+    }
     nodes.add(node);
     if (!node.skipIfAnInputFailed()) {
       for (TaskNode<?> in : inputs) {
@@ -309,6 +343,10 @@ final class Execution {
       if (Thread.interrupted()) {
         throw new InterruptedException("interrupted while joining a scope on " + runnerName);
       }
+      if (workFinished() && !handlersStopped) {
+        handlersStopped = true;
+        endWork();
+      }
       if (allFinished()) {
         return;
       }
@@ -321,14 +359,50 @@ final class Execution {
     }
   }
 
-  /** Owner only: publishes the count of forked tasks, then says whether all have finished. */
+  /** Owner only: publishes the count of forked ordinary tasks, then says whether all have finished. */
+  private boolean workFinished() {
+    int ordinary = forked - handlersForked;
+    target = ordinary;
+    return (int) FINISHED.getVolatile(this) == ordinary;
+  }
+
+  /** Owner only: whether every task, ordinary and handler, has finished. */
   private boolean allFinished() {
-    target = forked;
-    return (int) FINISHED.getVolatile(this) == forked;
+    handlerTarget = handlersForked;
+    return workFinished() && (int) HANDLERS_FINISHED.getVolatile(this) == handlersForked;
+  }
+
+  /** The scope's ordinary work has ended: its handlers are stopped and its timers closed. */
+  private void endWork() {
+    workEnded = true;
+    String why = "the scope's work ended";
+    if (handlersForked > 0) {
+      nodes.forEach(n -> {
+        if (n.handler) {
+          n.stopHandler(why);
+        }
+      });
+    }
+    Runnable r;
+    while ((r = atWorkEnd.poll()) != null) {
+      r.run();
+    }
+  }
+
+  /** Runs {@code action} when the scope's ordinary work ends (or the scope stops): for its timers. */
+  void atWorkEnd(Runnable action) {
+    atWorkEnd.add(action);
+    if (workEnded) {
+      Runnable r;
+      while ((r = atWorkEnd.poll()) != null) {
+        r.run();
+      }
+    }
   }
 
   private void parkOnce() {
-    if (!allFinished() && !ownerWork) {
+    boolean needsOwner = workFinished() && !handlersStopped;
+    if (!needsOwner && !allFinished() && !ownerWork) {
       LockSupport.park(this);
     }
   }
@@ -345,7 +419,7 @@ final class Execution {
 
     @Override
     public boolean isReleasable() {
-      return allFinished() || ownerWork || owner.isInterrupted();
+      return allFinished() || (workFinished() && !handlersStopped) || ownerWork || owner.isInterrupted();
     }
   }
 
@@ -359,6 +433,10 @@ final class Execution {
 
   void dispatch(TaskNode<?> node) {
     try {
+      if (node.handler) {
+        Thread.ofVirtual().name("heddle-handler-" + node.name).start(node);
+        return;
+      }
       dispatcher.dispatch(node);
     } catch (RuntimeException | Error e) {
       node.failed(e); // a runner that cannot take the task fails it; it never hangs the scope
@@ -370,8 +448,12 @@ final class Execution {
     stop("the owner was interrupted while joining");
   }
 
-  void taskDone() {
-    if ((int) FINISHED.getAndAdd(this, 1) + 1 == target) {
+  void taskDone(boolean handler) {
+    if (handler) {
+      if ((int) HANDLERS_FINISHED.getAndAdd(this, 1) + 1 == handlerTarget) {
+        LockSupport.unpark(owner);
+      }
+    } else if ((int) FINISHED.getAndAdd(this, 1) + 1 == target) {
       LockSupport.unpark(owner);
     }
   }
@@ -419,7 +501,12 @@ final class Execution {
   }
 
   private void sweep() {
+    workEnded = true;
     nodes.forEach(TaskNode::stop);
+    Runnable r;
+    while ((r = atWorkEnd.poll()) != null) {
+      r.run();
+    }
     wakeOwner();
   }
 

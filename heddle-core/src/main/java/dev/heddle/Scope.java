@@ -1,5 +1,8 @@
 package dev.heddle;
 
+import dev.heddle.channel.Source;
+import dev.heddle.channel.Timers;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import org.jetbrains.annotations.Blocking;
@@ -33,6 +36,19 @@ import org.jetbrains.annotations.NonBlocking;
  * cancelled, not failed), tasks not yet started are skipped. {@code join} then throws a
  * {@link TaskFailedException} whose cause is that first failure. A task's retries happen
  * before its failure counts: a task fails when its last attempt does.
+ *
+ * <h2>Handlers</h2>
+ * An event-driven program also has work that never ends by itself: a loop that reacts to a
+ * timer, or serves requests arriving on a channel. {@link #forkHandler(String, Handler)}
+ * forks such a loop as a <em>handler</em>: a task that lives as long as the scope's
+ * ordinary work. When every ordinary task has ended, {@code join} interrupts the handlers
+ * still running, closes the timers made by {@link #after} and {@link #ticker}, waits for
+ * the handlers to end, and only then returns. A handler stopped that way is reported as
+ * cancelled ("interrupted, the scope's work ended"), which is not a failure; a handler that
+ * throws before that fails the scope like any task. A handler declared with a {@link Retry}
+ * policy is supervised: restarted after each failure, with the policy's backoff, until it
+ * runs out of attempts, and then the scope fails with the last failure as cause and every
+ * earlier one attached (decision record 0012).
  *
  * <h2>Memory consistency effects</h2>
  * Actions of the owner before a fork happen-before the forked task's body; the body of a
@@ -192,12 +208,106 @@ public final class Scope implements AutoCloseable {
   }
 
   /**
+   * The body of a handler: a loop that reacts to events, typically by receiving from
+   * channels, until it is interrupted or its channels are done.
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
+  @FunctionalInterface
+  public interface Handler {
+    /** Handles events; may block, and should end promptly when interrupted. */
+    void run() throws Exception;
+  }
+
+  /**
+   * Forks a handler: a long-running task that reacts to events and lives as long as the
+   * scope's ordinary work (see "Handlers" above). It runs at once on a virtual thread of its
+   * own (named {@code heddle-handler-<name>}), whatever the scope's runner, since it waits
+   * for events rather than computing, and the channels it uses live in this JVM. Never blocks.
+   *
+   * <p>It ends the scope's life this way: when every ordinary task has ended, or when the
+   * scope stops (a failure, a {@link #cancel()}, a close before join), the handler's thread is
+   * interrupted; {@code join} and {@code close} wait for it to end. A handler that ignores
+   * interrupts keeps them waiting. A handler may end earlier by returning.
+   *
+   * <p>Handlers are not serialized by the strict transfer check: they never leave this JVM.
+   * The handle's result is {@code null} on success.
+   *
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if the name is blank or already used in this scope
+   * @throws IllegalStateException if the scope has been joined or closed
+   * @throws WrongThreadException if the caller is not the owner
+   */
+  public Handle<Void> forkHandler(String name, Handler body) {
+    return forkHandler(Task.named(name), body);
+  }
+
+  /**
+   * {@link #forkHandler(String, Handler)} with a full task declaration. Its {@link Retry}
+   * policy makes the handler supervised: each failure is followed, after the policy's
+   * backoff (on the runner's clock), by a fresh run of the body, until the attempts run
+   * out; then the scope fails, with the last failure as cause and the earlier ones
+   * suppressed. A timeout applies to each run. The semantics are ignored: a handler always
+   * has its own virtual thread.
+   */
+  @SuppressWarnings("NullAway") // a handler's result is null
+  public Handle<Void> forkHandler(Task task, Handler body) {
+    Objects.requireNonNull(body, "body");
+    Body0<Void> call = () -> {
+      body.run();
+      return null;
+    };
+    return exec.fork(task.name(), task, Invoker.NONE, call, TaskNode.NO_INPUTS, null, true);
+  }
+
+  /**
+   * The clock of this scope's runner: the one that fires timeouts, retry backoffs, and the
+   * scope's timers. A {@code heddle-testing} manual clock in tests. Never blocks; any thread.
+   */
+  public TimeSource timeSource() {
+    return exec.time();
+  }
+
+  /**
+   * A channel that receives one element {@code delay} from now on the scope's clock, and is
+   * then done (see {@link Timers#after}). It is closed when the scope's work ends or the
+   * scope stops, if it has not fired by then. Never blocks; any thread may call it.
+   *
+   * @throws IllegalArgumentException if {@code delay} is negative
+   */
+  public Source<Duration> after(String name, Duration delay) {
+    Source<Duration> timer = Timers.after(name, delay, exec.time());
+    exec.atWorkEnd(timer::close);
+    return timer;
+  }
+
+  /**
+   * A channel that receives an element every {@code period} on the scope's clock (see {@link
+   * Timers#ticker}), until the scope's work ends or the scope stops, when it is closed: a
+   * handler that loops over it with {@code forEachUntilDone} then ends normally. Never
+   * blocks; any thread may call it.
+   *
+   * @throws IllegalArgumentException if {@code period} is not positive
+   */
+  public Source<Duration> ticker(String name, Duration period) {
+    Source<Duration> timer = Timers.ticker(name, period, exec.time());
+    exec.atWorkEnd(timer::close);
+    return timer;
+  }
+
+  /**
    * Waits until every task forked into this scope has finished, then returns if all
    * succeeded. Call it once, after the last fork.
    *
    * <p>Blocks, and is a cancellation point: if the owner is interrupted while waiting, the
    * scope is cancelled, {@code join} waits for the running tasks to end, and then throws
-   * {@link InterruptedException}. On the {@code inline} and {@code seeded} runners, this is
+   * {@link InterruptedException}. Once the ordinary tasks have ended, {@code join} stops the
+   * scope's handlers and timers and waits for the handlers (see "Handlers" above). On the {@code inline} and {@code seeded} runners, this is
    * where the task bodies run.
    *
    * @throws TaskFailedException if any task failed; see {@link TaskFailedException}

@@ -82,6 +82,11 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   final @Nullable StackTraceElement submitSite;
   /** The graph node this task was made from, or null in a scope. */
   final @Nullable Node<?> template;
+  /** Whether this is a handler: it runs on a virtual thread of its own and is stopped when the scope's work ends. */
+  final boolean handler;
+
+  /** Why this handler was asked to stop on its own (the scope's work ended); null until then. */
+  private volatile @Nullable String handlerStop;
 
   private volatile int state;
   @SuppressWarnings("unused") // through PENDING
@@ -138,7 +143,9 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       Object body,
       TaskNode<?>[] inputs,
       @Nullable StackTraceElement submitSite,
-      @Nullable Node<?> template) {
+      @Nullable Node<?> template,
+      boolean handler) {
+    this.handler = handler;
     this.exec = exec;
     this.name = name;
     this.spec = spec;
@@ -299,7 +306,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     Thread current = Thread.currentThread();
     boolean stopping;
     synchronized (this) {
-      stopping = exec.stopping();
+      stopping = stopping();
       if (!stopping) {
         thread = current;
         startedAt = exec.now();
@@ -360,7 +367,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     }
     boolean stopping;
     synchronized (this) {
-      stopping = exec.stopping();
+      stopping = stopping();
       if (!stopping) {
         startedAt = exec.now();
         started = true;
@@ -445,7 +452,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       return false;
     }
     stopTimer();
-    reason = (retry ? "retry cancelled, " : "") + exec.notStartedReason();
+    reason = (retry ? "retry cancelled, " : "") + notStartedReason();
     finishedAt = exec.now();
     emit(retry ? TaskEvent.Kind.CANCELLED : TaskEvent.Kind.SKIPPED, null);
     completeTerminal(false);
@@ -547,7 +554,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     }
     if (error == null) {
       succeed(result);
-    } else if (attempt < maxAttempts() && !exec.stopping() && !(error instanceof VirtualMachineError)) {
+    } else if (attempt < maxAttempts() && !stopping() && !(error instanceof VirtualMachineError)) {
       retry(error);
     } else {
       fail(error);
@@ -563,7 +570,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     attempt = failedNumber + 1;
     started = false;
     STATE.setVolatile(this, BACKOFF);
-    if (exec.stopping()) {
+    if (stopping()) {
       endWithoutRunning(BACKOFF); // a stop that saw it running did not reach it
       return;
     }
@@ -584,7 +591,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       return; // stopped during the backoff
     }
     timer = null;
-    if (exec.stopping()) {
+    if (stopping()) {
       endWithoutRunning(QUEUED);
       return;
     }
@@ -624,7 +631,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     emit(TaskEvent.Kind.FAILED, error);
     skipDependents(this, takeDependents());
     exec.taskFailed(this);
-    exec.taskDone();
+    exec.taskDone(handler);
   }
 
   /** Fails a running task: only the thread that ends its attempt gets here. */
@@ -637,11 +644,11 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     // return before the failure is recorded.
     skipDependents(this, takeDependents());
     exec.taskFailed(this);
-    exec.taskDone();
+    exec.taskDone(handler);
   }
 
   private void cancelAfterStart(@Nullable Throwable thrown) {
-    reason = exec.interruptedReason();
+    reason = interruptedReason();
     if (thrown != null && !(thrown instanceof InterruptedException)) {
       addFailedAttempt(thrown); // kept in the record, not reported as a failure
     }
@@ -668,7 +675,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     } else {
       skipDependents(this, deps);
     }
-    exec.taskDone();
+    exec.taskDone(handler);
   }
 
   private static void skipDependents(TaskNode<?> origin, @Nullable Object deps) {
@@ -716,7 +723,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       reason = why;
       finishedAt = exec.now();
       emit(TaskEvent.Kind.SKIPPED, null);
-      exec.taskDone();
+      exec.taskDone(handler);
       return true;
     }
     return false;
@@ -812,8 +819,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   }
 
   private void ready() {
-    if (exec.stopping()) {
-      if (skip(exec.notStartedReason())) {
+    if (stopping()) {
+      if (skip(notStartedReason())) {
         skipDependents(this, takeDependents());
       }
       return;
@@ -826,6 +833,27 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     } else {
       attempt = 0; // skipped meanwhile: it was never queued
     }
+  }
+
+  /** Whether this task must not start (again): its scope is stopping, or, for a handler, the scope's work has ended. */
+  private boolean stopping() {
+    return exec.stopping() || handlerStop != null;
+  }
+
+  private String notStartedReason() {
+    String h = handlerStop;
+    return h != null && !exec.stopping() ? "not started, " + h : exec.notStartedReason();
+  }
+
+  private String interruptedReason() {
+    String h = handlerStop;
+    return h != null && !exec.stopping() ? "interrupted, " + h : exec.interruptedReason();
+  }
+
+  /** Stops a handler whose scope's work has ended; as {@link #stop()}, with {@code why} as the reason. */
+  void stopHandler(String why) {
+    handlerStop = why;
+    stop();
   }
 
   /** Asks a task of a stopping scope to stop: skips it if it has not started, interrupts it if it runs. */
@@ -878,7 +906,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     String n = whereName;
     return switch (whereKind) {
       case WHERE_THREAD -> exec.runnerName() + ", thread '" + n + "'";
-      case WHERE_VIRTUAL -> exec.runnerName() + ", virtual thread '" + n + "'";
+      case WHERE_VIRTUAL -> handler ? "its own virtual thread '" + n + "'" : exec.runnerName() + ", virtual thread '" + n + "'";
       case WHERE_TEXT -> exec.runnerName() + ", " + n;
       default -> exec.runnerName() + ", not started";
     };

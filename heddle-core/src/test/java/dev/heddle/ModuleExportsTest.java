@@ -36,7 +36,7 @@ class ModuleExportsTest {
   void module_exportsExactlyTheApiPackages() {
     ModuleDescriptor d = descriptor();
     Set<String> exported = d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
-    assertEquals(Set.of("dev.heddle", "dev.heddle.spi"), exported);
+    assertEquals(Set.of("dev.heddle", "dev.heddle.spi", "dev.heddle.channel"), exported);
     for (ModuleDescriptor.Exports e : d.exports()) {
       assertFalse(e.isQualified(), "export of " + e.source() + " is qualified: " + e.targets());
     }

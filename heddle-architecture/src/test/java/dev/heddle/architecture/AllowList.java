@@ -38,6 +38,9 @@ final class AllowList {
                 + " declaration the body never blocks (a declaration the runtime checks, not this rule)"),
         new Entry("dev.heddle.internal.VirtualThreads.start", "dev.heddle.spi.Attempt.run",
             "the call is in the body of the new virtual thread, which start() only starts"),
+        new Entry("dev.heddle.Scope.forkHandler", "dev.heddle.Scope$Handler.run",
+            "the call is in the body that forkHandler hands to the engine; it runs on the handler's own virtual"
+                + " thread, not in forkHandler"),
         new Entry("dev.heddle.TaskNode.startTimer", "dev.heddle.TaskNode.onTimeout",
             "the call is in the action scheduled on the time source; it runs when the timeout fires, not in startTimer"
                 + " (TimeSource.schedule's Javadoc says what that action may block on)"),
