@@ -1,11 +1,13 @@
 package dev.heddle;
 
+import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Settings shared by every runner: the time source, the strict transfer check, and whether
- * to record where each task was forked.
+ * Settings shared by every runner: the time source, the strict transfer check, whether to
+ * record where each task was forked, and how the runner checks tasks against their declared
+ * {@link Semantics}.
  *
  * <p>Instances are immutable; each method returns a new instance.
  *
@@ -21,19 +23,28 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RunnerOptions {
 
-  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, false);
+  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, false, null, null);
 
   private final @Nullable TimeSource timeSource;
   private final boolean strictTransfer;
   private final boolean recordSubmitSites;
+  private final @Nullable SemanticsListener semanticsListener;
+  private final @Nullable Duration flightRecorderChecks;
 
-  private RunnerOptions(@Nullable TimeSource timeSource, boolean strictTransfer, boolean recordSubmitSites) {
+  private RunnerOptions(
+      @Nullable TimeSource timeSource, boolean strictTransfer, boolean recordSubmitSites,
+      @Nullable SemanticsListener semanticsListener, @Nullable Duration flightRecorderChecks) {
     this.timeSource = timeSource;
     this.strictTransfer = strictTransfer;
     this.recordSubmitSites = recordSubmitSites;
+    this.semanticsListener = semanticsListener;
+    this.flightRecorderChecks = flightRecorderChecks;
   }
 
-  /** The system clock, no strict transfer check, no submit sites recorded for scope forks. */
+  /**
+   * The system clock, no strict transfer check, no submit sites recorded for scope forks,
+   * semantics violations logged, flight recorder checks off.
+   */
   public static RunnerOptions defaults() {
     return DEFAULTS;
   }
@@ -43,12 +54,13 @@ public final class RunnerOptions {
    * does.
    */
   public RunnerOptions timeSource(TimeSource timeSource) {
-    return new RunnerOptions(Objects.requireNonNull(timeSource, "timeSource"), strictTransfer, recordSubmitSites);
+    return new RunnerOptions(Objects.requireNonNull(timeSource, "timeSource"), strictTransfer, recordSubmitSites,
+        semanticsListener, flightRecorderChecks);
   }
 
   /** These options with the strict transfer check on or off (see the class description). */
   public RunnerOptions strictTransfer(boolean on) {
-    return new RunnerOptions(timeSource, on, recordSubmitSites);
+    return new RunnerOptions(timeSource, on, recordSubmitSites, semanticsListener, flightRecorderChecks);
   }
 
   /**
@@ -60,7 +72,46 @@ public final class RunnerOptions {
    * graph is built, not on every run.
    */
   public RunnerOptions recordSubmitSites(boolean on) {
-    return new RunnerOptions(timeSource, strictTransfer, on);
+    return new RunnerOptions(timeSource, strictTransfer, on, semanticsListener, flightRecorderChecks);
+  }
+
+  /**
+   * These options with a listener for the violations of declared {@link Semantics} that the
+   * runner finds (see {@link SemanticsListener} for which thread calls it). Without one, the
+   * runner logs each violation through {@link System.Logger}, once per task and call site.
+   * Never blocks.
+   */
+  public RunnerOptions semanticsListener(SemanticsListener listener) {
+    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites,
+        Objects.requireNonNull(listener, "listener"), flightRecorderChecks);
+  }
+
+  /**
+   * These options with the flight recorder checks on: while the runner is open, an
+   * in-process JDK Flight Recorder stream watches its tasks and reports, with the stack, each
+   * task declared {@linkplain Semantics.Blocking#NEVER never to block} that sleeps, parks (on
+   * a platform thread), waits for or on a monitor, or reads or writes a socket or file, and
+   * each task declared {@linkplain Semantics.Pinning#NEVER never to pin} that blocks while
+   * pinning its virtual thread's carrier. Only events that last at least {@code threshold}
+   * are reported: {@code Duration.ZERO} reports every one; the JDK's own default for these
+   * events is 20 ms.
+   *
+   * <p>No agent and no command-line flag is needed. The stream starts when the runner is
+   * created (the factory blocks until it records) and stops when it is closed: {@code close()}
+   * then waits until every event recorded up to that moment has been reported. Reports come
+   * on the runner's recorder thread about a second after the fact. It costs a flight
+   * recorder event per task attempt and the recording of the events watched, so it is off by
+   * default; the always-on check of CPU-bound tasks ({@link SemanticsViolation.Kind#OFF_CPU})
+   * does not need it. It works with the runners that run tasks in this JVM.
+   *
+   * @throws IllegalArgumentException if {@code threshold} is negative
+   */
+  public RunnerOptions flightRecorderChecks(Duration threshold) {
+    Objects.requireNonNull(threshold, "threshold");
+    if (threshold.isNegative()) {
+      throw new IllegalArgumentException("the flight recorder checks' threshold must not be negative, got " + threshold);
+    }
+    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, semanticsListener, threshold);
   }
 
   /** The time source given, or {@code null} if the runner uses the system clock. */
@@ -78,9 +129,21 @@ public final class RunnerOptions {
     return recordSubmitSites;
   }
 
+  /** The semantics listener given, or {@code null} if the runner logs violations. */
+  public @Nullable SemanticsListener semanticsListener() {
+    return semanticsListener;
+  }
+
+  /** The flight recorder checks' threshold, or {@code null} if those checks are off. */
+  public @Nullable Duration flightRecorderChecks() {
+    return flightRecorderChecks;
+  }
+
   @Override
   public String toString() {
     return "RunnerOptions[timeSource=" + (timeSource == null ? "system" : timeSource)
-        + ", strictTransfer=" + strictTransfer + ", recordSubmitSites=" + recordSubmitSites + "]";
+        + ", strictTransfer=" + strictTransfer + ", recordSubmitSites=" + recordSubmitSites
+        + ", semanticsListener=" + (semanticsListener == null ? "log" : semanticsListener)
+        + ", flightRecorderChecks=" + (flightRecorderChecks == null ? "off" : flightRecorderChecks) + "]";
   }
 }
