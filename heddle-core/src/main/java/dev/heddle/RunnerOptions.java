@@ -78,8 +78,8 @@ public final class RunnerOptions {
   /**
    * These options with a listener for the violations of declared {@link Semantics} that the
    * runner finds (see {@link SemanticsListener} for which thread calls it). Without one, the
-   * runner logs each violation through {@link System.Logger}, once per task and call site.
-   * Never blocks.
+   * runner logs each violation through {@link System.Logger}, once per kind of violation and
+   * call site. Never blocks.
    */
   public RunnerOptions semanticsListener(SemanticsListener listener) {
     return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites,

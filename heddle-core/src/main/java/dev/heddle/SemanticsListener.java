@@ -5,7 +5,7 @@ package dev.heddle;
  * what its declared {@link Semantics} promise. Give one to a runner with {@link
  * RunnerOptions#semanticsListener(SemanticsListener)}; without one, a runner logs each
  * violation through {@link System.Logger} (logger {@code dev.heddle.semantics}, level
- * {@code WARNING}), once per task and call site.
+ * {@code WARNING}), once per kind of violation and call site.
  *
  * <p>Which thread calls it: for {@link SemanticsViolation.Kind#OFF_CPU}, the thread that ran
  * the attempt, right after the body returned and before the task's outcome is recorded; for

@@ -330,11 +330,17 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     } catch (Throwable t) {
       error = t;
     }
+    // The event's window closes first, the CPU check reads its clocks, and only then does
+    // anything that may block (the recorder flushing its buffer, the listener) happen.
     if (event != null) {
-      event.finish(name, attempt, exec.runnerName(), exec.checks().runnerId(), current, semantics, outcomeOf(error));
+      event.end();
     }
-    if (cpuStart != null) {
-      exec.checks().endCpu(cpuStart, name, attempt, semantics, submitSite);
+    SemanticsViolation offCpu = cpuStart == null ? null : exec.checks().endCpu(cpuStart, name, attempt, semantics, submitSite);
+    if (event != null) {
+      event.commit(name, attempt, exec.runnerName(), exec.checks().runnerId(), current, semantics, outcomeOf(error));
+    }
+    if (offCpu != null) {
+      exec.checks().report(offCpu);
     }
     boolean ownerInterrupted = false;
     synchronized (this) {

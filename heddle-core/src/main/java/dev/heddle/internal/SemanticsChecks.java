@@ -22,8 +22,8 @@ import org.jspecify.annotations.Nullable;
  * One runner's checks of tasks against their declared semantics: where violations go, the
  * always-on check of CPU-bound tasks, and the flight recorder checks when they are on.
  *
- * <p>The engine calls {@link #startCpu} and {@link #endCpu} on the thread that runs an
- * attempt; neither blocks.
+ * <p>The engine calls {@link #startCpu}, {@link #endCpu} and {@link #report} on the thread
+ * that runs an attempt.
  */
 public final class SemanticsChecks {
 
@@ -134,44 +134,50 @@ public final class SemanticsChecks {
   }
 
   /**
-   * Ends the CPU check of an attempt, on the thread that ran it: reports it if it ran for at
-   * least 5 ms with no garbage collection meanwhile and was blocked for more than half of
-   * that time (where the time spent waiting for a core is not known, if it was on the CPU
-   * for less than a quarter of it). Never blocks, unless the listener does.
+   * Ends the CPU check of an attempt, on the thread that ran it, and returns the violation to
+   * {@link #report} if it ran for at least 5 ms with no garbage collection meanwhile and was
+   * blocked for more than half of that time (where the time spent waiting for a core is not
+   * known, if it was on the CPU for less than a quarter of it); otherwise null. Never blocks.
    *
    * @param forkedAt where the task was forked, if known, reported as its one-frame stack
    */
-  public void endCpu(CpuStart start, String task, int attempt, Semantics declared, @Nullable StackTraceElement forkedAt) {
+  public @Nullable SemanticsViolation endCpu(
+      CpuStart start, String task, int attempt, Semantics declared, @Nullable StackTraceElement forkedAt) {
     long wall = System.nanoTime() - start.wall();
     ThreadMXBean clock = Cpu.CLOCK;
     if (wall < MIN_WALL_NANOS || clock == null) {
-      return;
+      return null;
     }
     long cpu = clock.getCurrentThreadCpuTime() - start.cpu();
-    if (cpu < 0 || cpu * 4 >= wall && start.waiting() < 0) {
-      return;
+    if (cpu < 0 || (cpu * 4 >= wall && start.waiting() < 0)) {
+      return null;
     }
     long waiting = 0;
     if (start.waiting() >= 0) {
       RunQueue queue = Cpu.RUN_QUEUE.get();
       long now = queue == null ? -1 : queue.waited();
       if (now < 0) {
-        return;
+        return null;
       }
       waiting = now - start.waiting();
       if (2 * (wall - cpu - waiting) <= wall) {
-        return;
+        return null;
       }
     }
     if (start.gc() < 0 || gcCount() != start.gc()) {
-      return; // a collection paused every thread meanwhile: the clocks cannot tell
+      return null; // a collection paused every thread meanwhile: the clocks cannot tell
     }
     long blocked = wall - cpu - waiting;
     String what = "was blocked or waiting for " + ms(blocked) + " of its " + ms(wall) + " (" + (100 * blocked / wall)
         + "%; on the CPU " + ms(cpu) + (start.waiting() >= 0 ? ", waiting for a core " + ms(waiting) : "") + ")";
     Thread t = Thread.currentThread();
-    listener.onViolation(new SemanticsViolation(task, attempt, declared, SemanticsViolation.Kind.OFF_CPU, what,
-        "thread '" + t.getName() + "'", forkedAt == null ? List.of() : List.of(forkedAt), null));
+    return new SemanticsViolation(task, attempt, declared, SemanticsViolation.Kind.OFF_CPU, what,
+        "thread '" + t.getName() + "'", forkedAt == null ? List.of() : List.of(forkedAt), null);
+  }
+
+  /** Hands a violation to the runner's listener. Never blocks, unless the listener does. */
+  public void report(SemanticsViolation violation) {
+    listener.onViolation(violation);
   }
 
   /** {@code nanos} in milliseconds with one decimal, as in {@code "12.5 ms"}. */

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * shows Heddle's tasks on the threads' timeline. Recorded for the runners that run bodies in
  * this JVM.
  *
- * <p>The engine calls {@link #beginIfEnabled()} before a body and {@link #finish} after it, on
+ * <p>The engine calls {@link #beginIfEnabled()} before a body and {@link #end()} and {@link #commit(String, int, String, long, Thread, Semantics, String)} after it, on
  * the thread that runs it. When no recording has the event enabled, {@code beginIfEnabled}
  * returns null without allocating, which is the whole cost.
  */
@@ -92,10 +92,12 @@ public final class TaskRunEvent extends Event {
     return e;
   }
 
-  /** Ends the event and commits it, if it lasted long enough for the recordings. Never blocks. */
-  public void finish(
+  /**
+   * Commits the event, if it lasted long enough for the recordings: call {@link #end()} first,
+   * when the body has returned. Never blocks for long (the recorder may flush its buffer).
+   */
+  public void commit(
       String task, int attempt, String runner, long runnerId, Thread thread, Semantics semantics, String outcome) {
-    end();
     if (!shouldCommit()) {
       return;
     }
