@@ -97,8 +97,10 @@ public final class RunnerOptions {
    * events is 20 ms.
    *
    * <p>No agent and no command-line flag is needed. The stream starts when the runner is
-   * created (the factory blocks until it records) and stops when it is closed: {@code close()}
-   * then waits until every event recorded up to that moment has been reported. Reports come
+   * created: the runner's factory blocks until it records (about a second), and throws an
+   * {@link IllegalStateException} if it cannot start or is interrupted (restoring the
+   * interrupt). It stops when the runner is closed: {@code close()} then waits until every
+   * event recorded up to that moment has been reported. Reports come
    * on the runner's recorder thread about a second after the fact. It costs a flight
    * recorder event per task attempt and the recording of the events watched, so it is off by
    * default; the always-on check of CPU-bound tasks ({@link SemanticsViolation.Kind#OFF_CPU})

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -55,6 +56,7 @@ final class SemanticsWatch {
   static final int MAX_PENDING = 256;
   static final int RECENT_WINDOWS = 16;
   static final int MAX_THREADS = 4_096;
+  static final long START_TIMEOUT_SECONDS = 30;
 
   /** The JDK events watched, with what a task did to produce each. */
   private static final Map<String, String> BLOCKING = Map.of(
@@ -128,17 +130,22 @@ final class SemanticsWatch {
   }
 
   /**
-   * Starts a watch and waits until its recording runs. Blocks for about a second; an
-   * interrupt stops the wait, closes the stream and is restored.
+   * Starts a watch and waits until its recording runs. Blocks for about a second (at most
+   * 30 s); an interrupt stops the wait, closes the stream and is restored.
    *
-   * @throws IllegalStateException if the recording could not be started, or the wait was
-   *     interrupted
+   * @throws IllegalStateException if the recording could not be started or did not start in
+   *     time, or the wait was interrupted
    */
   static SemanticsWatch start(Threads threads, Duration threshold, SemanticsListener listener) {
     SemanticsWatch w = new SemanticsWatch(threads, threshold, listener);
     w.thread.start();
     try {
-      w.recording.await();
+      if (!w.recording.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        w.stream.close();
+        w.join();
+        throw new IllegalStateException("the flight recorder checks did not start: the recording stream delivered "
+            + "nothing within " + START_TIMEOUT_SECONDS + " s (it normally takes about 1 s)");
+      }
     } catch (InterruptedException e) {
       w.stream.close();
       w.join();
