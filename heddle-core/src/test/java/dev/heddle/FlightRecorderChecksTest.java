@@ -183,6 +183,51 @@ class FlightRecorderChecksTest {
   }
 
   @Test
+  void nestedScopeOnTheSameThread_reportsTheInnermostTask() throws InterruptedException {
+    // On the inline runner both tasks run on this thread, the inner one inside the outer
+    // one's window: the sleep is the inner task's (declared CPU), not the outer's (blocking).
+    try (Runner runner = Runner.inline(checked()); Scope outer = Scope.open(runner)) {
+      outer.fork(Task.named("outer").semantics(Semantics.BLOCKING), () -> {
+        try (Scope inner = Scope.open(runner)) {
+          inner.fork(Task.named("inner").semantics(Semantics.CPU), () -> {
+            sleepOnce();
+            return 1;
+          });
+          inner.join();
+        }
+        return 2;
+      });
+      outer.join();
+    }
+
+    List<SemanticsViolation> blocked = reportsOf(SemanticsViolation.Kind.BLOCKED);
+    assertEquals(List.of("inner"), blocked.stream().map(SemanticsViolation::task).toList(), "reports: " + reported);
+  }
+
+  @Test
+  void anotherRunnersTasks_areNotReported() throws InterruptedException {
+    try (Runner checkedRunner = Runner.threads(1, checked())) {
+      try (Runner other = Runner.threads(1); Scope scope = Scope.open(other)) {
+        scope.fork(Task.named("elsewhere").semantics(Semantics.CPU), () -> {
+          sleepOnce();
+          return 1;
+        });
+        scope.join();
+      }
+      try (Scope scope = Scope.open(checkedRunner)) {
+        scope.fork(Task.named("here").semantics(Semantics.CPU), () -> {
+          sleepOnce();
+          return 1;
+        });
+        scope.join();
+      }
+    }
+
+    assertEquals(List.of("here"), reportsOf(SemanticsViolation.Kind.BLOCKED).stream().map(SemanticsViolation::task).toList(),
+        "reports: " + reported);
+  }
+
+  @Test
   void negativeThreshold_isRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> RunnerOptions.defaults().flightRecorderChecks(Duration.ofMillis(-1)));
