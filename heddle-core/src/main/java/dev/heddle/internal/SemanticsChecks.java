@@ -143,6 +143,18 @@ public final class SemanticsChecks {
    */
   public @Nullable SemanticsViolation endCpu(
       CpuStart start, String task, int attempt, Semantics declared, @Nullable StackTraceElement forkedAt) {
+    try {
+      return judgeCpu(start, task, attempt, declared, forkedAt);
+    } catch (RuntimeException e) {
+      // A fault of the check must not become the task's: say so, and let the task end as it did.
+      System.getLogger(LoggingSemanticsListener.LOGGER).log(System.Logger.Level.ERROR,
+          "Heddle's CPU check failed at the end of task '" + task + "' (attempt " + attempt + "); the task is unaffected", e);
+      return null;
+    }
+  }
+
+  private @Nullable SemanticsViolation judgeCpu(
+      CpuStart start, String task, int attempt, Semantics declared, @Nullable StackTraceElement forkedAt) {
     long wall = System.nanoTime() - start.wall();
     ThreadMXBean clock = Cpu.CLOCK;
     if (wall < MIN_WALL_NANOS || clock == null) {
@@ -177,7 +189,12 @@ public final class SemanticsChecks {
 
   /** Hands a violation to the runner's listener. Never blocks, unless the listener does. */
   public void report(SemanticsViolation violation) {
-    listener.onViolation(violation);
+    try {
+      listener.onViolation(violation);
+    } catch (RuntimeException e) {
+      System.getLogger(LoggingSemanticsListener.LOGGER).log(System.Logger.Level.ERROR,
+          "reporting a semantics violation failed; the task is unaffected: " + violation.describe(), e);
+    }
   }
 
   /** {@code nanos} in milliseconds with one decimal, as in {@code "12.5 ms"}. */
