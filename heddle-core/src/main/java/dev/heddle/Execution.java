@@ -1,5 +1,6 @@
 package dev.heddle;
 
+import dev.heddle.internal.SemanticsChecks;
 import dev.heddle.spi.Dispatcher;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -73,6 +74,7 @@ final class Execution {
   private final long origin;
   private final boolean keepGoing;
   private final @Nullable TaskListener listener;
+  private final SemanticsChecks checks;
 
   /** Exceptions thrown by the listener, reported by join. */
   private final ConcurrentLinkedQueue<Throwable> listenerErrors = new ConcurrentLinkedQueue<>();
@@ -136,6 +138,7 @@ final class Execution {
     this.owner = Thread.currentThread();
     this.dispatcher = runner.open(this::wakeOwner);
     this.runnerName = runner.name();
+    this.checks = SemanticsChecks.of(runner);
     RunnerOptions options = runner.options();
     this.strictTransfer = options.strictTransfer();
     this.strictSemantics = options.strictSemantics();
@@ -557,6 +560,10 @@ final class Execution {
 
   boolean strictTransfer() {
     return strictTransfer;
+  }
+
+  SemanticsChecks checks() {
+    return checks;
   }
 
   Runner runner() {

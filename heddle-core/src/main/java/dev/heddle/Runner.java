@@ -49,7 +49,19 @@ public interface Runner extends AutoCloseable {
     return inline(RunnerOptions.defaults());
   }
 
-  /** {@link #inline()} with options. */
+  /**
+   * {@link #inline()} with options. Never blocks, unless the options turn the {@linkplain
+   * RunnerOptions#flightRecorderChecks flight recorder checks} on: then it waits until the
+   * recording runs (about a second), and throws {@link IllegalStateException} if it cannot
+   * start it or is interrupted meanwhile (with the interrupt status set again).
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
+  @Blocking
   static Runner inline(RunnerOptions options) {
     return new InlineRunner(options);
   }
@@ -64,7 +76,19 @@ public interface Runner extends AutoCloseable {
     return seeded(seed, RunnerOptions.defaults());
   }
 
-  /** {@link #seeded(long)} with options. */
+  /**
+   * {@link #seeded(long)} with options. Never blocks, unless the options turn the {@linkplain
+   * RunnerOptions#flightRecorderChecks flight recorder checks} on: then it waits until the
+   * recording runs (about a second), and throws {@link IllegalStateException} if it cannot
+   * start it or is interrupted meanwhile (with the interrupt status set again).
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
+  @Blocking
   static Runner seeded(long seed, RunnerOptions options) {
     return new SeededRunner(seed, options);
   }
@@ -79,7 +103,19 @@ public interface Runner extends AutoCloseable {
     return threads(n, RunnerOptions.defaults());
   }
 
-  /** {@link #threads(int)} with options. */
+  /**
+   * {@link #threads(int)} with options. Never blocks, unless the options turn the {@linkplain
+   * RunnerOptions#flightRecorderChecks flight recorder checks} on: then it waits until the
+   * recording runs (about a second), and throws {@link IllegalStateException} if it cannot
+   * start it or is interrupted meanwhile (with the interrupt status set again).
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
+  @Blocking
   static Runner threads(int n, RunnerOptions options) {
     return new ThreadsRunner(n, options);
   }
@@ -89,7 +125,19 @@ public interface Runner extends AutoCloseable {
     return virtual(RunnerOptions.defaults());
   }
 
-  /** {@link #virtual()} with options. */
+  /**
+   * {@link #virtual()} with options. Never blocks, unless the options turn the {@linkplain
+   * RunnerOptions#flightRecorderChecks flight recorder checks} on: then it waits until the
+   * recording runs (about a second), and throws {@link IllegalStateException} if it cannot
+   * start it or is interrupted meanwhile (with the interrupt status set again).
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
+  @Blocking
   static Runner virtual(RunnerOptions options) {
     return new VirtualRunner(options);
   }
@@ -105,7 +153,19 @@ public interface Runner extends AutoCloseable {
     return auto(RunnerOptions.defaults());
   }
 
-  /** {@link #auto()} with options. */
+  /**
+   * {@link #auto()} with options. Never blocks, unless the options turn the {@linkplain
+   * RunnerOptions#flightRecorderChecks flight recorder checks} on: then it waits until the
+   * recording runs (about a second), and throws {@link IllegalStateException} if it cannot
+   * start it or is interrupted meanwhile (with the interrupt status set again).
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
+  @Blocking
   static Runner auto(RunnerOptions options) {
     return new AutoRunner(options);
   }

@@ -1,12 +1,14 @@
 package dev.heddle;
 
+import java.time.Duration;
 import java.util.Objects;
 import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Settings shared by every runner: the time source, the strict transfer check, whether to
- * record where each task was forked, and whether to refuse tasks that declare no semantics.
+ * record where each task was forked, whether to refuse tasks that declare no semantics, and
+ * how the runner checks tasks against their declared {@link Semantics}.
  *
  * <p>Instances are immutable; each method returns a new instance.
  *
@@ -29,24 +31,30 @@ import org.jspecify.annotations.Nullable;
 @NonBlocking
 public final class RunnerOptions {
 
-  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, false, false);
+  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, false, false, null, null);
 
   private final @Nullable TimeSource timeSource;
   private final boolean strictTransfer;
   private final boolean recordSubmitSites;
   private final boolean strictSemantics;
+  private final @Nullable SemanticsListener semanticsListener;
+  private final @Nullable Duration flightRecorderChecks;
 
   private RunnerOptions(
-      @Nullable TimeSource timeSource, boolean strictTransfer, boolean recordSubmitSites, boolean strictSemantics) {
+      @Nullable TimeSource timeSource, boolean strictTransfer, boolean recordSubmitSites, boolean strictSemantics,
+      @Nullable SemanticsListener semanticsListener, @Nullable Duration flightRecorderChecks) {
     this.timeSource = timeSource;
     this.strictTransfer = strictTransfer;
     this.recordSubmitSites = recordSubmitSites;
     this.strictSemantics = strictSemantics;
+    this.semanticsListener = semanticsListener;
+    this.flightRecorderChecks = flightRecorderChecks;
   }
 
   /**
    * The system clock, no strict transfer check, no submit sites recorded for scope forks,
-   * undeclared semantics treated as blocking.
+   * undeclared semantics treated as blocking, semantics violations logged, flight recorder
+   * checks off.
    */
   public static RunnerOptions defaults() {
     return DEFAULTS;
@@ -57,13 +65,14 @@ public final class RunnerOptions {
    * does.
    */
   public RunnerOptions timeSource(TimeSource timeSource) {
-    return new RunnerOptions(
-        Objects.requireNonNull(timeSource, "timeSource"), strictTransfer, recordSubmitSites, strictSemantics);
+    return new RunnerOptions(Objects.requireNonNull(timeSource, "timeSource"), strictTransfer, recordSubmitSites,
+        strictSemantics, semanticsListener, flightRecorderChecks);
   }
 
   /** These options with the strict transfer check on or off (see the class description). */
   public RunnerOptions strictTransfer(boolean on) {
-    return new RunnerOptions(timeSource, on, recordSubmitSites, strictSemantics);
+    return new RunnerOptions(timeSource, on, recordSubmitSites, strictSemantics, semanticsListener,
+        flightRecorderChecks);
   }
 
   /**
@@ -75,7 +84,7 @@ public final class RunnerOptions {
    * graph is built, not on every run.
    */
   public RunnerOptions recordSubmitSites(boolean on) {
-    return new RunnerOptions(timeSource, strictTransfer, on, strictSemantics);
+    return new RunnerOptions(timeSource, strictTransfer, on, strictSemantics, semanticsListener, flightRecorderChecks);
   }
 
   /**
@@ -88,7 +97,49 @@ public final class RunnerOptions {
    * heddle-testing} kit turns it on, so that a test finds the undeclared task.
    */
   public RunnerOptions strictSemantics(boolean on) {
-    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, on);
+    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, on, semanticsListener, flightRecorderChecks);
+  }
+
+  /**
+   * These options with a listener for the violations of declared {@link Semantics} that the
+   * runner finds (see {@link SemanticsListener} for which thread calls it). Without one, the
+   * runner logs each violation through {@link System.Logger}, once per kind of violation and
+   * call site. Never blocks.
+   */
+  public RunnerOptions semanticsListener(SemanticsListener listener) {
+    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, strictSemantics,
+        Objects.requireNonNull(listener, "listener"), flightRecorderChecks);
+  }
+
+  /**
+   * These options with the flight recorder checks on: while the runner is open, an
+   * in-process JDK Flight Recorder stream watches its tasks and reports, with the stack, each
+   * task declared {@linkplain Semantics.Blocking#NEVER never to block} that sleeps, parks (on
+   * a platform thread), waits for or on a monitor, or reads or writes a socket or file, and
+   * each task declared {@linkplain Semantics.Pinning#NEVER never to pin} that blocks while
+   * pinning its virtual thread's carrier. Only events that last at least {@code threshold}
+   * are reported: {@code Duration.ZERO} reports every one; the JDK's own default for these
+   * events is 20 ms.
+   *
+   * <p>No agent and no command-line flag is needed. The stream starts when the runner is
+   * created: the runner's factory blocks until it records (about a second), and throws an
+   * {@link IllegalStateException} if it cannot start or is interrupted (restoring the
+   * interrupt). It stops when the runner is closed: {@code close()} then waits until every
+   * event recorded up to that moment has been reported. Reports come
+   * on the runner's recorder thread about a second after the fact. It costs a flight
+   * recorder event per task attempt and the recording of the events watched, so it is off by
+   * default; the always-on check of CPU-bound tasks ({@link SemanticsViolation.Kind#OFF_CPU})
+   * does not need it. It works with the runners that run tasks in this JVM.
+   *
+   * @throws IllegalArgumentException if {@code threshold} is negative
+   */
+  public RunnerOptions flightRecorderChecks(Duration threshold) {
+    Objects.requireNonNull(threshold, "threshold");
+    if (threshold.isNegative()) {
+      throw new IllegalArgumentException("the flight recorder checks' threshold must not be negative, got " + threshold);
+    }
+    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, strictSemantics, semanticsListener,
+        threshold);
   }
 
   /** The time source given, or {@code null} if the runner uses the system clock. */
@@ -111,10 +162,22 @@ public final class RunnerOptions {
     return strictSemantics;
   }
 
+  /** The semantics listener given, or {@code null} if the runner logs violations. */
+  public @Nullable SemanticsListener semanticsListener() {
+    return semanticsListener;
+  }
+
+  /** The flight recorder checks' threshold, or {@code null} if those checks are off. */
+  public @Nullable Duration flightRecorderChecks() {
+    return flightRecorderChecks;
+  }
+
   @Override
   public String toString() {
     return "RunnerOptions[timeSource=" + (timeSource == null ? "system" : timeSource)
         + ", strictTransfer=" + strictTransfer + ", recordSubmitSites=" + recordSubmitSites
-        + ", strictSemantics=" + strictSemantics + "]";
+        + ", strictSemantics=" + strictSemantics
+        + ", semanticsListener=" + (semanticsListener == null ? "log" : semanticsListener)
+        + ", flightRecorderChecks=" + (flightRecorderChecks == null ? "off" : flightRecorderChecks) + "]";
   }
 }

@@ -1,6 +1,8 @@
 package dev.heddle;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.heddle.internal.SemanticsChecks;
+import dev.heddle.internal.TaskRunEvent;
 import dev.heddle.spi.Attempt;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -322,11 +324,30 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     emit(TaskEvent.Kind.STARTED, null);
     Object result = null;
     Throwable error = null;
+    Semantics semantics = spec.semantics();
+    TaskRunEvent event = null;
+    SemanticsChecks.CpuStart cpuStart = null;
     try {
       startTimer();
+      // The CPU check's clocks outside the event: the event's window holds the body alone,
+      // and the flight recorder checks attribute everything in it to the task.
+      cpuStart = exec.checks().startCpu(semantics, current);
+      event = TaskRunEvent.beginIfEnabled();
       result = invokeBody();
     } catch (Throwable t) {
       error = t;
+    }
+    // The event's window closes first, the CPU check reads its clocks, and only then does
+    // anything that may block (the recorder flushing its buffer, the listener) happen.
+    if (event != null) {
+      event.end();
+    }
+    SemanticsViolation offCpu = cpuStart == null ? null : exec.checks().endCpu(cpuStart, name, attempt, semantics, submitSite);
+    if (event != null) {
+      event.commit(name, attempt, exec.runnerName(), exec.checks().runnerId(), current, semantics, outcomeOf(error));
+    }
+    if (offCpu != null) {
+      exec.checks().report(offCpu);
     }
     boolean ownerInterrupted = false;
     synchronized (this) {
@@ -352,6 +373,20 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     } catch (RuntimeException | Error e) {
       engineFailed(e);
     }
+  }
+
+  /** How the attempt that just ran ended, for its flight recorder event. */
+  private String outcomeOf(@Nullable Throwable error) {
+    if (error == null) {
+      return "succeeded";
+    }
+    if (timedOut != null) {
+      return "timed out";
+    }
+    if (cancelRequested) {
+      return "cancelled";
+    }
+    return "failed: " + error.getClass().getName();
   }
 
   /** The engine itself threw while ending an attempt: the task fails with that, so join cannot hang. */

@@ -90,4 +90,23 @@ class WrongThreadTest {
       scope.join();
     }
   }
+
+  @Test
+  void fork_fromATaskBodyIntoTheScopeThatRunsIt_isRefused_namingTheRunnerThread() throws InterruptedException {
+    Thread owner = Thread.currentThread();
+    try (Scope scope = Scope.open(runner)) {
+      Handle<String> body = scope.fork("outer", () -> {
+        try {
+          scope.fork("inner", () -> 1);
+          return "forked";
+        } catch (WrongThreadException e) {
+          return String.valueOf(e.getMessage());
+        }
+      });
+      scope.join();
+      String m = body.get();
+      assertTrue(m.startsWith("only the thread that opened a scope may fork it; the scope belongs to " + describe(owner)
+          + ", and fork was called from thread 'heddle-threads-"), m);
+    }
+  }
 }

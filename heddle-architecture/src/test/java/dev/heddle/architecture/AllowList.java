@@ -38,6 +38,21 @@ final class AllowList {
                 + " declaration the body never blocks (a declaration the runtime checks, not this rule)"),
         new Entry("dev.heddle.internal.VirtualThreads.start", "dev.heddle.spi.Attempt.run",
             "the call is in the body of the new virtual thread, which start() only starts"),
+        new Entry("dev.heddle.Runner.inline", "dev.heddle.Runner.inline",
+            "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
+                + " only wait of the factory with options does not happen"),
+        new Entry("dev.heddle.Runner.seeded", "dev.heddle.Runner.seeded",
+            "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
+                + " only wait of the factory with options does not happen"),
+        new Entry("dev.heddle.Runner.threads", "dev.heddle.Runner.threads",
+            "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
+                + " only wait of the factory with options does not happen"),
+        new Entry("dev.heddle.Runner.virtual", "dev.heddle.Runner.virtual",
+            "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
+                + " only wait of the factory with options does not happen"),
+        new Entry("dev.heddle.Runner.auto", "dev.heddle.Runner.auto",
+            "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
+                + " only wait of the factory with options does not happen"),
         new Entry("dev.heddle.Scope.forkHandler", "dev.heddle.Scope$Handler.run",
             "the call is in the body that forkHandler hands to the engine; it runs on the handler's own virtual"
                 + " thread, not in forkHandler"),

@@ -2,6 +2,7 @@ package dev.heddle.cli;
 
 import dev.heddle.Graph;
 import dev.heddle.Runner;
+import dev.heddle.RunnerOptions;
 import dev.heddle.ScopeOptions;
 import dev.heddle.Semantics;
 import dev.heddle.Task;
@@ -179,7 +180,7 @@ public final class Main implements Callable<Integer> {
       AtomicReference<@Nullable String> signal = new AtomicReference<>();
       int status;
       try (Progress view = new Progress(out, live, taskFile.tasks().size());
-          Runner runner = Runner.threads(jobs);
+          Runner runner = Runner.threads(jobs, COMMAND_RUNNER);
           Signals signals = Signals.interruptOn(Thread.currentThread(), signal, err)) {
         Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, showOutput ? view : null);
         try {
@@ -268,6 +269,14 @@ public final class Main implements Callable<Integer> {
       return OK;
     }
   }
+
+  /**
+   * The options of the runner that runs commands. A command's work happens in its own
+   * process while the task's thread waits for it, so the runner's check that a task declared
+   * {@code cpu} keeps its thread on the CPU does not apply to commands: its reports are
+   * dropped here, on purpose, instead of being logged for every such command.
+   */
+  static final RunnerOptions COMMAND_RUNNER = RunnerOptions.defaults().semanticsListener(violation -> {});
 
   /** The graph of a task file: one node per task, each running its command. */
   static Graph build(TaskFile taskFile, Path base, Map<String, CommandTask.Output> outputs, CommandTask.@Nullable Echo echo) {

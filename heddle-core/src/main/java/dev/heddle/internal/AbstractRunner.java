@@ -20,6 +20,7 @@ abstract class AbstractRunner implements Runner {
   private final SystemTimeSource systemTime;
   private final TimeSource time;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final SemanticsChecks checks;
 
   AbstractRunner(String kind, String name, RunnerOptions options) {
     this.name = name;
@@ -28,6 +29,11 @@ abstract class AbstractRunner implements Runner {
     this.systemTime = new SystemTimeSource(threads);
     TimeSource given = options.timeSource();
     this.time = given != null ? given : systemTime;
+    this.checks = SemanticsChecks.start(options, threads);
+  }
+
+  final SemanticsChecks semanticsChecks() {
+    return checks;
   }
 
   @Override
@@ -82,6 +88,7 @@ abstract class AbstractRunner implements Runner {
       return;
     }
     boolean interrupted = shutdown();
+    interrupted |= checks.stop(); // after the last task: reports everything they did
     interrupted |= systemTime.close();
     interrupted |= threads.joinAll();
     if (interrupted) {

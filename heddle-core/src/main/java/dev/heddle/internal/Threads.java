@@ -17,12 +17,19 @@ final class Threads {
 
   private static final AtomicInteger RUNNERS = new AtomicInteger();
 
+  private final int id;
   private final String prefix;
   private final AtomicInteger count = new AtomicInteger();
   private final Set<Thread> started = ConcurrentHashMap.newKeySet();
 
   Threads(String kind) {
-    this.prefix = "heddle-" + kind + "-" + RUNNERS.incrementAndGet() + "-";
+    this.id = RUNNERS.incrementAndGet();
+    this.prefix = "heddle-" + kind + "-" + id + "-";
+  }
+
+  /** The runner's number, as in its thread names. */
+  int id() {
+    return id;
   }
 
   String prefix() {

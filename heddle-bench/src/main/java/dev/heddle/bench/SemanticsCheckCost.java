@@ -1,0 +1,128 @@
+package dev.heddle.bench;
+
+import dev.heddle.Handle;
+import dev.heddle.Runner;
+import dev.heddle.RunnerOptions;
+import dev.heddle.Scope;
+import dev.heddle.Semantics;
+import dev.heddle.Task;
+import java.time.Duration;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * What the run-time checks of declared semantics cost per task: {@value #TASKS} tiny tasks
+ * forked into one scope on {@code Runner.threads(2)} and joined, declared
+ *
+ * <ul>
+ *   <li>{@code blocking}: no check runs (the CPU check is for CPU-bound tasks only);
+ *   <li>{@code cpu}: the always-on CPU check reads the thread's CPU clock at the start and end
+ *       of every task;
+ *   <li>{@code cpuWithRecorderChecks}: the same on a runner with the flight recorder checks on
+ *       (threshold 20 ms), so every task also records a flight recorder event, and the
+ *       recording runs;
+ * </ul>
+ *
+ * beside the same tasks submitted to a {@code ForkJoinPool} of parallelism 2 (the JDK
+ * baseline). The cost of a check per task is the difference from {@code blocking}, divided by
+ * {@value #TASKS}.
+ *
+ * <p>Run it with:
+ * <pre>./build bench SemanticsCheckCost -f 1 -wi 3 -i 5 -w 1s -r 1s</pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@State(org.openjdk.jmh.annotations.Scope.Benchmark)
+public class SemanticsCheckCost {
+
+  static final int TASKS = 100_000;
+
+  private String[] names;
+  private Runner threads;
+  private Runner recorded;
+  private ForkJoinPool pool;
+  private Task[] cpu;
+  private Task[] blocking;
+
+  @Setup
+  public void setUp() {
+    names = Owners.names(TASKS);
+    cpu = new Task[TASKS];
+    blocking = new Task[TASKS];
+    for (int i = 0; i < TASKS; i++) {
+      cpu[i] = Task.named(names[i]).semantics(Semantics.CPU);
+      blocking[i] = Task.named(names[i]).semantics(Semantics.BLOCKING);
+    }
+    threads = Runner.threads(2);
+    recorded = Runner.threads(2, RunnerOptions.defaults().flightRecorderChecks(Duration.ofMillis(20)));
+    pool = new ForkJoinPool(2);
+  }
+
+  @TearDown
+  public void tearDown() {
+    threads.close();
+    recorded.close();
+    pool.close();
+  }
+
+  @Benchmark
+  public long blocking() throws InterruptedException {
+    return forkAndJoin(threads, blocking);
+  }
+
+  @Benchmark
+  public long cpu() throws InterruptedException {
+    return forkAndJoin(threads, cpu);
+  }
+
+  @Benchmark
+  public long cpuWithRecorderChecks() throws InterruptedException {
+    return forkAndJoin(recorded, cpu);
+  }
+
+  @Benchmark
+  public long forkJoinPool() {
+    @SuppressWarnings("unchecked")
+    ForkJoinTask<Integer>[] tasks = new ForkJoinTask[TASKS];
+    for (int i = 0; i < TASKS; i++) {
+      int v = i;
+      tasks[i] = pool.submit(() -> v);
+    }
+    long sum = 0;
+    for (ForkJoinTask<Integer> t : tasks) {
+      sum += t.join();
+    }
+    return sum;
+  }
+
+  static long forkAndJoin(Runner runner, Task[] tasks) throws InterruptedException {
+    @SuppressWarnings("unchecked")
+    Handle<Integer>[] handles = new Handle[tasks.length];
+    try (Scope scope = Scope.open(runner)) {
+      for (int i = 0; i < tasks.length; i++) {
+        int v = i;
+        handles[i] = scope.fork(tasks[i], () -> v);
+      }
+      scope.join();
+    }
+    long sum = 0;
+    for (Handle<Integer> h : handles) {
+      sum += h.get();
+    }
+    return sum;
+  }
+}

@@ -1,0 +1,288 @@
+package dev.heddle.internal;
+
+import dev.heddle.Runner;
+import dev.heddle.RunnerOptions;
+import dev.heddle.Semantics;
+import dev.heddle.SemanticsListener;
+import dev.heddle.SemanticsViolation;
+import java.io.IOException;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One runner's checks of tasks against their declared semantics: where violations go, the
+ * always-on check of CPU-bound tasks, and the flight recorder checks when they are on.
+ *
+ * <p>The engine calls {@link #startCpu}, {@link #endCpu} and {@link #report} on the thread
+ * that runs an attempt.
+ */
+public final class SemanticsChecks {
+
+  /*
+   * The CPU check. A task declared CPU-bound should keep its thread on a core. At the start
+   * and the end of each attempt of such a task on a platform thread, the engine reads the
+   * thread's CPU time (ThreadMXBean), the time the thread has spent runnable but waiting for
+   * a core (on Linux, the second field of /proc/thread-self/schedstat, read through a channel
+   * each thread opens once), the wall clock and the JVM's count of garbage collections. The
+   * attempt's blocked time is its wall time less its CPU time less its waiting for a core;
+   * an attempt of at least MIN_WALL that was blocked for more than half of it is reported.
+   *
+   * What else takes a thread off the CPU, and how it is kept out:
+   * - a busy machine leaves a runnable thread waiting for a core: the scheduler's own
+   *   account of that wait is subtracted (measured: on this project's shared 2-core machine,
+   *   busy CPU-bound tasks got 18 to 23% of a core, and a check without it reported them);
+   *   where the kernel gives no such account, the bar falls back to less than a quarter of
+   *   the wall time on the CPU, which tolerates a machine loaded about four times over;
+   * - a garbage collection pause stops every thread: an attempt during which the count of
+   *   collections changed is not judged (measured: tiny tasks otherwise show up by the
+   *   hundred, stalled for up to 90 ms with no CPU time);
+   * - MIN_WALL skips attempts too short for the clocks to judge.
+   * The thread's CPU time comes from ThreadMXBean, not from schedstat's first field, which
+   * the kernel brings up to date only when the thread is descheduled or on a timer tick.
+   * Rejected: ThreadInfo's blocked and waited counts (a VM operation per read); sampling.
+   * Virtual threads are not measured: the JDK gives no CPU time for them.
+   */
+
+  static final long MIN_WALL_NANOS = 5_000_000;
+
+  private final SemanticsListener listener;
+  private final long runnerId;
+
+
+  private final @Nullable SemanticsWatch watch;
+
+  private SemanticsChecks(SemanticsListener listener, long runnerId, @Nullable SemanticsWatch watch) {
+    this.listener = listener;
+    this.runnerId = runnerId;
+    this.watch = watch;
+  }
+
+  /**
+   * The checks for a runner with these options; starts the flight recorder watch (waiting
+   * until it records) if the options ask for it, on a thread from {@code threads}.
+   */
+  static SemanticsChecks start(RunnerOptions options, Threads threads) {
+    TaskRunEvent.isRecorded(); // loads the event's class here, not inside the first task's measurements
+    SemanticsListener listener = listenerFor(options);
+    Duration threshold = options.flightRecorderChecks();
+    SemanticsWatch watch = threshold == null ? null : SemanticsWatch.start(threads, threshold, listener);
+    return new SemanticsChecks(listener, threads.id(), watch);
+  }
+
+  /**
+   * The checks of {@code runner}: its own for Heddle's runners; for any other runner (one
+   * written against the SPI), new checks with the CPU check only, reporting to its options'
+   * listener or a log. Never blocks.
+   */
+  public static SemanticsChecks of(Runner runner) {
+    if (runner instanceof AbstractRunner own) {
+      return own.semanticsChecks();
+    }
+    return new SemanticsChecks(listenerFor(runner.options()), 0, null);
+  }
+
+  private static SemanticsListener listenerFor(RunnerOptions options) {
+    SemanticsListener given = options.semanticsListener();
+    return given != null ? new GuardedListener(given) : new LoggingSemanticsListener();
+  }
+
+  /** The number in the runner's thread names, for its flight recorder events. */
+  public long runnerId() {
+    return runnerId;
+  }
+
+  /**
+   * Starts the CPU check of an attempt on the calling thread, if it gets one: a task declared
+   * CPU-bound on a platform thread. Returns null otherwise. Never blocks.
+   */
+  public @Nullable CpuStart startCpu(Semantics semantics, Thread thread) {
+    if (semantics.workload() != Semantics.Workload.CPU || thread.isVirtual()) {
+      return null;
+    }
+    ThreadMXBean clock = Cpu.CLOCK;
+    if (clock == null) {
+      return null;
+    }
+    RunQueue queue = Cpu.RUN_QUEUE.get();
+    long waiting = queue == null ? -1 : queue.waited();
+    return new CpuStart(clock.getCurrentThreadCpuTime(), waiting, System.nanoTime(), gcCount());
+  }
+
+  /** What the clocks said when an attempt started. */
+  public record CpuStart(long cpu, long waiting, long wall, long gc) {}
+
+  /** The number of garbage collections so far, all collectors together; -1 if unknown. */
+  static long gcCount() {
+    long sum = 0;
+    for (GarbageCollectorMXBean gc : Cpu.COLLECTORS) {
+      long n = gc.getCollectionCount();
+      if (n < 0) {
+        return -1;
+      }
+      sum += n;
+    }
+    return sum;
+  }
+
+  /**
+   * Ends the CPU check of an attempt, on the thread that ran it, and returns the violation to
+   * {@link #report} if it ran for at least 5 ms with no garbage collection meanwhile and was
+   * blocked for more than half of that time (where the time spent waiting for a core is not
+   * known, if it was on the CPU for less than a quarter of it); otherwise null. Never blocks.
+   *
+   * @param forkedAt where the task was forked, if known, reported as its one-frame stack
+   */
+  public @Nullable SemanticsViolation endCpu(
+      CpuStart start, String task, int attempt, Semantics declared, @Nullable StackTraceElement forkedAt) {
+    try {
+      return judgeCpu(start, task, attempt, declared, forkedAt);
+    } catch (RuntimeException e) {
+      // A fault of the check must not become the task's: say so, and let the task end as it did.
+      System.getLogger(LoggingSemanticsListener.LOGGER).log(System.Logger.Level.ERROR,
+          "Heddle's CPU check failed at the end of task '" + task + "' (attempt " + attempt + "); the task is unaffected", e);
+      return null;
+    }
+  }
+
+  private @Nullable SemanticsViolation judgeCpu(
+      CpuStart start, String task, int attempt, Semantics declared, @Nullable StackTraceElement forkedAt) {
+    long wall = System.nanoTime() - start.wall();
+    ThreadMXBean clock = Cpu.CLOCK;
+    if (wall < MIN_WALL_NANOS || clock == null) {
+      return null;
+    }
+    long cpu = clock.getCurrentThreadCpuTime() - start.cpu();
+    if (cpu < 0 || (cpu * 4 >= wall && start.waiting() < 0)) {
+      return null;
+    }
+    long waiting = 0;
+    if (start.waiting() >= 0) {
+      RunQueue queue = Cpu.RUN_QUEUE.get();
+      long now = queue == null ? -1 : queue.waited();
+      if (now < 0) {
+        return null;
+      }
+      waiting = now - start.waiting();
+      if (2 * (wall - cpu - waiting) <= wall) {
+        return null;
+      }
+    }
+    if (start.gc() < 0 || gcCount() != start.gc()) {
+      return null; // a collection paused every thread meanwhile: the clocks cannot tell
+    }
+    long blocked = wall - cpu - waiting;
+    String what = "was blocked or waiting for " + ms(blocked) + " of its " + ms(wall) + " (" + (100 * blocked / wall)
+        + "%; on the CPU " + ms(cpu) + (start.waiting() >= 0 ? ", waiting for a core " + ms(waiting) : "") + ")";
+    Thread t = Thread.currentThread();
+    return new SemanticsViolation(task, attempt, declared, SemanticsViolation.Kind.OFF_CPU, what,
+        "thread '" + t.getName() + "'", forkedAt == null ? List.of() : List.of(forkedAt), null);
+  }
+
+  /** Hands a violation to the runner's listener. Never blocks, unless the listener does. */
+  public void report(SemanticsViolation violation) {
+    try {
+      listener.onViolation(violation);
+    } catch (RuntimeException e) {
+      System.getLogger(LoggingSemanticsListener.LOGGER).log(System.Logger.Level.ERROR,
+          "reporting a semantics violation failed; the task is unaffected: " + violation.describe(), e);
+    }
+  }
+
+  /** {@code nanos} in milliseconds with one decimal, as in {@code "12.5 ms"}. */
+  static String ms(long nanos) {
+    return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+  }
+
+  /**
+   * Stops the flight recorder watch, if any, after reporting every event recorded so far.
+   * Blocks until then; returns whether the wait was interrupted.
+   */
+  boolean stop() {
+    return watch != null && watch.stop();
+  }
+
+  /**
+   * One thread's account of the time it spent runnable but waiting for a core, from the
+   * scheduler (Linux's /proc/thread-self/schedstat: CPU time, run-queue wait, time slices).
+   * The channel is opened by the thread it describes and read only by it.
+   */
+  static final class RunQueue {
+    private final FileChannel channel;
+    private final ByteBuffer buffer = ByteBuffer.allocate(96);
+
+    private RunQueue(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    /** The calling thread's account, or null if the system keeps none. */
+    static @Nullable RunQueue open() {
+      try {
+        RunQueue q = new RunQueue(FileChannel.open(Path.of("/proc/thread-self/schedstat"), StandardOpenOption.READ));
+        return q.waited() >= 0 ? q : null;
+      } catch (IOException | UnsupportedOperationException | SecurityException e) {
+        return null; // not Linux, or no scheduler statistics: the CPU check uses its fallback bar
+      }
+    }
+
+    /** Nanoseconds spent waiting for a core so far, or -1 if the account cannot be read. */
+    long waited() {
+      try {
+        buffer.clear();
+        int n = channel.read(buffer, 0);
+        // "<cpu ns> <run-queue wait ns> <slices>\n"
+        int i = 0;
+        while (i < n && buffer.get(i) != ' ') {
+          i++;
+        }
+        i++;
+        long v = 0;
+        boolean digits = false;
+        for (; i < n; i++) {
+          byte b = buffer.get(i);
+          if (b < '0' || b > '9') {
+            break;
+          }
+          v = v * 10 + (b - '0');
+          digits = true;
+        }
+        return digits ? v : -1;
+      } catch (IOException e) {
+        return -1;
+      }
+    }
+  }
+
+  /** The thread's CPU clock and the collectors, looked up once, on first use (loading them costs milliseconds). */
+  private static final class Cpu {
+    static final @Nullable ThreadMXBean CLOCK = lookUp();
+    static final List<GarbageCollectorMXBean> COLLECTORS = List.copyOf(ManagementFactory.getGarbageCollectorMXBeans());
+
+    /*
+     * Each thread's channel to its own run-queue account (null where there is none), opened on
+     * the thread's first CPU-bound attempt and kept for the thread's life: per thread, not per
+     * runner, so that the open files are bounded by the threads, not by the runners a
+     * long-lived thread has used. A thread's channel is closed when the thread is gone.
+     */
+    static final ThreadLocal<@Nullable RunQueue> RUN_QUEUE = ThreadLocal.withInitial(RunQueue::open);
+
+    private static @Nullable ThreadMXBean lookUp() {
+      ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+      if (!mx.isCurrentThreadCpuTimeSupported()) {
+        return null;
+      }
+      if (!mx.isThreadCpuTimeEnabled()) {
+        return null; // turned off by someone; turning it back on is not ours to do
+      }
+      return mx;
+    }
+  }
+}

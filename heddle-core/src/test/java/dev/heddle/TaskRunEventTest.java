@@ -1,0 +1,105 @@
+package dev.heddle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Each attempt of a task is a "Heddle Task" flight recorder event, on the thread that ran it. */
+@Timeout(60)
+class TaskRunEventTest {
+
+  @TempDir
+  @SuppressWarnings("NullAway.Init")
+  Path dir;
+
+  private static List<RecordedEvent> heddleEvents(Path file) throws IOException {
+    return RecordingFile.readAllEvents(file).stream()
+        .filter(e -> e.getEventType().getName().equals("dev.heddle.TaskRun"))
+        .sorted(Comparator.comparing(RecordedEvent::getStartTime))
+        .collect(Collectors.toList());
+  }
+
+  @Test
+  void scope_recordsAnEventPerAttempt_withTaskRunnerWhereOutcomeAndAttempt() throws IOException, InterruptedException {
+    Path file = dir.resolve("run.jfr");
+    try (Recording recording = new Recording()) {
+      recording.enable("dev.heddle.TaskRun");
+      recording.start();
+      try (Runner runner = Runner.threads(2); Scope scope = Scope.open(runner)) {
+        int[] calls = {0};
+        Handle<String> flaky = scope.fork(Task.named("flaky").semantics(Semantics.CPU).attempts(2), () -> {
+          if (calls[0]++ == 0) {
+            throw new IOException("first attempt fails");
+          }
+          return "second attempt";
+        });
+        scope.fork("after", flaky, s -> s.length());
+        scope.join();
+      }
+      try (Scope failing = Scope.open(Runner.inline())) {
+        failing.fork("boom", () -> {
+          throw new IllegalArgumentException("planted");
+        });
+        assertThrows(TaskFailedException.class, failing::join);
+      }
+      recording.stop();
+      recording.dump(file);
+    }
+
+    List<RecordedEvent> events = heddleEvents(file);
+    assertEquals(List.of("flaky 1", "flaky 2", "after 1", "boom 1"),
+        events.stream().map(e -> e.getString("task") + " " + e.getInt("attempt")).toList());
+
+    RecordedEvent first = events.get(0);
+    assertEquals("threads(2)", first.getString("runner"));
+    assertEquals("failed: java.io.IOException", first.getString("outcome"));
+    assertEquals("CPU", first.getString("workload"));
+    assertEquals("NEVER", first.getString("blocking"));
+    assertEquals("NEVER", first.getString("pinning"));
+    assertTrue(first.getString("where").startsWith("heddle-threads-"), first.getString("where"));
+    assertEquals(first.getString("where"), first.getThread().getJavaName(), "recorded on the thread that ran it");
+    assertTrue(first.getLong("runnerId") > 0);
+
+    assertEquals("succeeded", events.get(1).getString("outcome"));
+    assertEquals("IO", events.get(2).getString("workload"), "undeclared counts as blocking");
+    assertTrue(!events.get(2).getDuration().isNegative());
+
+    RecordedEvent boom = events.get(3);
+    assertEquals("inline", boom.getString("runner"));
+    assertEquals("failed: java.lang.IllegalArgumentException", boom.getString("outcome"));
+    assertEquals(Thread.currentThread().getName(), boom.getString("where"));
+  }
+
+  @Test
+  void noRecording_recordsNothing_andTheRunIsUnchanged() throws IOException, InterruptedException {
+    Path file = dir.resolve("other.jfr");
+    try (Recording recording = new Recording()) {
+      recording.enable("jdk.ThreadSleep").withThreshold(Duration.ZERO);
+      recording.disable("dev.heddle.TaskRun");
+      recording.start();
+      try (Runner runner = Runner.threads(1); Scope scope = Scope.open(runner)) {
+        Handle<Integer> h = scope.fork("plain", () -> 42);
+        scope.join();
+        assertEquals(42, h.get());
+      }
+      recording.stop();
+      recording.dump(file);
+    }
+    assertEquals(List.of(), heddleEvents(file));
+    assertTrue(Files.size(file) > 0);
+  }
+}
