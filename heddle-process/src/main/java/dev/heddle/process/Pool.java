@@ -36,6 +36,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -46,6 +48,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -150,7 +153,9 @@ final class Pool {
       jvm.add("-Xmx" + heap);
     }
     jvm.addAll(b.jvmOptions);
-    this.cdsArchive = b.classDataSharing && onlyJars(cp) ? archivePath(jvm, cp) : null;
+    // The archive's key leaves out the per-runner log directory, so that runners share it.
+    List<String> stable = jvm.stream().filter(o -> !o.startsWith("-XX:ErrorFile=")).toList();
+    this.cdsArchive = b.classDataSharing && onlyJars(cp) ? archivePath(stable, cp) : null;
     jvm.add("-cp");
     jvm.add(String.join(File.pathSeparator, cp));
     jvm.add(WorkerMain.class.getName());
@@ -275,6 +280,7 @@ final class Pool {
   }
 
   private void spawn() {
+    threads.removeIf(t -> t.getState() == Thread.State.TERMINATED);
     WorkerProcess w = new WorkerProcess(numbers.incrementAndGet());
     live.add(w);
     Thread t = Thread.ofPlatform().name(prefix + "worker-" + w.number).unstarted(w::run);
@@ -424,6 +430,32 @@ final class Pool {
     return !cp.isEmpty();
   }
 
+  /**
+   * Makes the archive directory if needed, and says whether it belongs to the owner of
+   * {@code mine} (a directory this runner made) and nobody else may write it: an archive
+   * another user could write is not one to load classes from.
+   */
+  private static boolean ownDirectory(Path dir, Path mine) {
+    try {
+      if (!Files.isDirectory(dir)) {
+        try {
+          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+          Files.createDirectories(dir);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+          // made meanwhile by another runner; checked below
+        }
+      }
+      if (!Files.getOwner(dir).equals(Files.getOwner(mine))) {
+        return false;
+      }
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+      return !perms.contains(PosixFilePermission.GROUP_WRITE) && !perms.contains(PosixFilePermission.OTHERS_WRITE);
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return false; // sharing is an optimisation: without it, workers start as they would anyway
+    }
+  }
+
   private static @Nullable Path archivePath(List<String> jvm, List<String> cp) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
@@ -448,7 +480,7 @@ final class Pool {
   /** The class-data options for a new worker; the first worker of a runner without an archive records one. */
   private synchronized List<String> cdsOptions(WorkerProcess w) {
     Path archive = cdsArchive;
-    if (archive == null) {
+    if (archive == null || !ownDirectory(Objects.requireNonNull(archive.getParent()), socketDir)) {
       return List.of();
     }
     if (Files.isRegularFile(archive)) {
@@ -477,7 +509,7 @@ final class Pool {
     @Nullable Running current; // guarded by the pool
     private int tasksDone; // guarded by the pool
     private boolean retiring; // guarded by the pool
-    private @Nullable Process process;
+    private volatile @Nullable Process process;
     private @Nullable ServerSocketChannel server;
     private @Nullable OutputStream out;
     private volatile @Nullable String exitReason;
@@ -822,13 +854,22 @@ final class Pool {
       schedule(p::destroyForcibly, KILL_AFTER_TERM);
     }
 
-    /** Asks an idle worker to exit, at close. */
+    /** Asks an idle worker to exit, at close, and kills it if it has not after a while. */
     void stop() {
       ServerSocketChannel s = server;
       if (s != null) {
         closeQuietly(s); // still starting: stop waiting for it
       }
       send(new Shutdown());
+      Process p = process;
+      if (p != null) {
+        schedule(() -> {
+          if (p.isAlive()) {
+            killReason = "it did not exit within " + seconds(EXIT_WAIT) + " of being asked to, at close";
+            p.destroyForcibly();
+          }
+        }, EXIT_WAIT);
+      }
     }
 
     private void died() {

@@ -50,6 +50,9 @@ class HardTimeoutTest {
       assertFalse(ProcessHandle.of(stuckPid).map(ProcessHandle::isAlive).orElse(false), "worker " + stuckPid + " lives");
       Duration bound = timeout.plus(grace).plusSeconds(3); // three seconds for the process to go, on a busy machine
       assertTrue(took.compareTo(bound) < 0, "took " + took + ", more than " + bound);
+      WorkerDiedException how = assertInstanceOf(WorkerDiedException.class, t.getCause(), "how the attempt ended");
+      assertTrue(message(how).contains("task 'spin' was still running 500ms after it was cancelled, so the runner"
+          + " terminated the worker"), message(how));
       String where = t.running().get(0).where();
       assertTrue(where.contains("pid " + stuckPid), where);
 
