@@ -108,6 +108,7 @@ final class Pool {
   private static final Duration ECHO_POLL = Duration.ofMillis(50);
   private static final int STDERR_LINES = 20;
   private static final int MAX_START_FAILURES = 3;
+  private static final int KEPT_ARCHIVES = 8;
   private static final SecureRandom TOKENS = new SecureRandom();
 
   private final String name;
@@ -611,6 +612,34 @@ final class Pool {
     }
   }
 
+  /** Keeps the newest few archives beside {@code kept}, so that rebuilt class paths do not fill the disk. */
+  private static void pruneArchives(Path kept) {
+    Path dir = kept.getParent();
+    if (dir == null) {
+      return;
+    }
+    try (var files = Files.list(dir)) {
+      List<Path> archives = files.filter(f -> f.getFileName().toString().matches("worker-[0-9a-f]+\\.jsa"))
+          .sorted((a, b) -> Long.compare(modified(b), modified(a)))
+          .toList();
+      for (Path old : archives.subList(Math.min(KEPT_ARCHIVES, archives.size()), archives.size())) {
+        if (!old.equals(kept)) {
+          Files.deleteIfExists(old);
+        }
+      }
+    } catch (IOException e) {
+      // pruning is housekeeping: an archive left behind harms nothing but disk space
+    }
+  }
+
+  private static long modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
   private static @Nullable Path archivePath(List<String> jvm, List<String> cp) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
@@ -623,11 +652,14 @@ final class Pool {
       for (String s : cp) {
         d.update(s.getBytes(StandardCharsets.UTF_8));
         d.update((byte) 0);
+        // A rebuilt jar makes the JVM refuse an archive recorded before; a new key records a new one.
+        Path jar = Path.of(s);
+        d.update((Files.size(jar) + ":" + Files.getLastModifiedTime(jar).toMillis()).getBytes(StandardCharsets.UTF_8));
       }
       String key = HexFormat.of().formatHex(d.digest(), 0, 12);
       Path dir = Path.of(System.getProperty("java.io.tmpdir"), "heddle-cds-" + System.getProperty("user.name", "user"));
       return dir.resolve("worker-" + key + ".jsa");
-    } catch (NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException | IOException e) {
       return null;
     }
   }
@@ -1154,6 +1186,7 @@ final class Pool {
       try {
         if (Files.isRegularFile(rec) && Files.size(rec) > 0) {
           Files.move(rec, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+          pruneArchives(archive);
         }
       } catch (IOException e) {
         // sharing is an optimisation: without the archive, workers start as they would anyway

@@ -51,6 +51,14 @@ class ClassDataSharingTest {
       String cmd = commandLine(second);
       assertTrue(cmd.contains("-XX:SharedArchiveFile"), "the second runner's worker has no archive: " + cmd);
     }
+    // A rebuilt jar gets an archive of its own: the old one would be refused by the JVM.
+    Files.setLastModifiedTime(cp.get(2), java.nio.file.attribute.FileTime.fromMillis(
+        Files.getLastModifiedTime(cp.get(2)).toMillis() + 60_000));
+    try (ProcessRunner third = ProcessRunner.builder().workers(1).classpath(cp).build()) {
+      run(third);
+      assertTrue(commandLine(third).contains("-XX:ArchiveClassesAtExit"), "a changed jar did not record anew: "
+          + commandLine(third));
+    }
     // The JVM really loaded the probe from the archive, not merely accepted the option.
     String loads = Files.readString(logs.resolve("worker-1.stdout.log"));
     assertTrue(loads.contains("dev.heddle.process.CdsProbe source: shared objects file"),
