@@ -1,9 +1,11 @@
 package dev.heddle;
 
+import dev.heddle.channel.Source;
 import dev.heddle.internal.SemanticsChecks;
 import dev.heddle.spi.Dispatcher;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -116,7 +118,14 @@ final class Execution {
   private volatile boolean workEnded;
 
   /** What to do when the scope's work ends: stop its timers. Any thread adds. */
-  private final ConcurrentLinkedQueue<Runnable> atWorkEnd = new ConcurrentLinkedQueue<>();
+  /*
+   * The scope's timers, closed when its work ends. Held weakly: a long-lived handler that
+   * makes a timer per request must not keep every one of them alive until the work ends.
+   * Cleared references are swept every SWEEP_EVERY registrations.
+   */
+  private final ConcurrentLinkedQueue<WeakReference<Source<?>>> atWorkEnd = new ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger timersMade = new java.util.concurrent.atomic.AtomicInteger();
+  private static final int SWEEP_EVERY = 64;
 
   private volatile @Nullable String stopReason;
   private volatile boolean cancelledFromOutside;
@@ -386,19 +395,26 @@ final class Execution {
         }
       });
     }
-    Runnable r;
-    while ((r = atWorkEnd.poll()) != null) {
-      r.run();
+    closeTimers();
+  }
+
+  /** Closes {@code timer} when the scope's ordinary work ends (or the scope stops), if it is still reachable. */
+  void closeAtWorkEnd(Source<?> timer) {
+    atWorkEnd.add(new WeakReference<>(timer));
+    if (timersMade.incrementAndGet() % SWEEP_EVERY == 0) {
+      atWorkEnd.removeIf(r -> r.get() == null);
+    }
+    if (workEnded) {
+      closeTimers();
     }
   }
 
-  /** Runs {@code action} when the scope's ordinary work ends (or the scope stops): for its timers. */
-  void atWorkEnd(Runnable action) {
-    atWorkEnd.add(action);
-    if (workEnded) {
-      Runnable r;
-      while ((r = atWorkEnd.poll()) != null) {
-        r.run();
+  private void closeTimers() {
+    WeakReference<Source<?>> r;
+    while ((r = atWorkEnd.poll()) != null) {
+      Source<?> timer = r.get();
+      if (timer != null) {
+        timer.close();
       }
     }
   }
@@ -506,10 +522,7 @@ final class Execution {
   private void sweep() {
     workEnded = true;
     nodes.forEach(TaskNode::stop);
-    Runnable r;
-    while ((r = atWorkEnd.poll()) != null) {
-      r.run();
-    }
+    closeTimers();
     wakeOwner();
   }
 

@@ -48,7 +48,11 @@ import org.jetbrains.annotations.NonBlocking;
  * throws before that fails the scope like any task. A handler declared with a {@link Retry}
  * policy is supervised: restarted after each failure, with the policy's backoff, until it
  * runs out of attempts, and then the scope fails with the last failure as cause and every
- * earlier one attached (decision record 0012).
+ * earlier one attached (decision record 0012). If the ordinary work ends first, while a
+ * supervised handler waits to be restarted or runs a restarted attempt, the handler is
+ * stopped like any other and the scope succeeds: its earlier failures were each reported as
+ * a {@link TaskEvent.Kind#RETRYING RETRYING} event, with the failure, to the scope's {@link
+ * TaskListener}, and are not thrown.
  *
  * <h2>Memory consistency effects</h2>
  * Actions of the owner before a fork happen-before the forked task's body; the body of a
@@ -269,6 +273,13 @@ public final class Scope implements AutoCloseable {
    * The clock of this scope's runner: the one that fires timeouts, retry backoffs, and the
    * scope's timers. A {@code heddle-testing} manual clock in tests. Never blocks; any thread.
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   public TimeSource timeSource() {
     return exec.time();
   }
@@ -280,9 +291,16 @@ public final class Scope implements AutoCloseable {
    *
    * @throws IllegalArgumentException if {@code delay} is negative
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   public Source<Duration> after(String name, Duration delay) {
     Source<Duration> timer = Timers.after(name, delay, exec.time());
-    exec.atWorkEnd(timer::close);
+    exec.closeAtWorkEnd(timer);
     return timer;
   }
 
@@ -294,9 +312,16 @@ public final class Scope implements AutoCloseable {
    *
    * @throws IllegalArgumentException if {@code period} is not positive
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
   public Source<Duration> ticker(String name, Duration period) {
     Source<Duration> timer = Timers.ticker(name, period, exec.time());
-    exec.atWorkEnd(timer::close);
+    exec.closeAtWorkEnd(timer);
     return timer;
   }
 

@@ -229,11 +229,21 @@ public final class Select {
         timed = true;
         deadline = System.nanoTime() + timeout.after().toNanos();
       } else {
-        timer = clock.schedule(timeout.after(), () -> {
-          if (waiter.abandon(Outcomes.TIMED_OUT)) {
-            java.util.concurrent.locks.LockSupport.unpark(waiter.thread);
+        try {
+          timer = clock.schedule(timeout.after(), () -> {
+            if (waiter.abandon(Outcomes.TIMED_OUT)) {
+              java.util.concurrent.locks.LockSupport.unpark(waiter.thread);
+            }
+          });
+        } catch (RuntimeException e) {
+          // The clock refused (it is closed). The entries are already queued: withdraw them
+          // before throwing, or a later sender would hand its element to a waiter nobody
+          // waits on. If a clause completed meanwhile, its outcome stands instead.
+          if (waiter.abandon(Outcomes.CANCELLED)) {
+            unlinkAll(entries, channels, ops);
+            throw e;
           }
-        });
+        }
       }
     }
     try {
@@ -242,9 +252,13 @@ public final class Select {
       if (timer != null) {
         timer.cancel();
       }
-      for (int i = 0; i < entries.length; i++) {
-        channels[i].unlink(entries[i], ops[i] instanceof Clauses.Send<?, ?>);
-      }
+      unlinkAll(entries, channels, ops);
+    }
+  }
+
+  private static void unlinkAll(Entry[] entries, ChannelImpl<?>[] channels, SelectClause<?>[] ops) {
+    for (int i = 0; i < entries.length; i++) {
+      channels[i].unlink(entries[i], ops[i] instanceof Clauses.Send<?, ?>);
     }
   }
 

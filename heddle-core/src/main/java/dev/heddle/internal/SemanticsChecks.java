@@ -6,13 +6,10 @@ import dev.heddle.Semantics;
 import dev.heddle.SemanticsListener;
 import dev.heddle.SemanticsViolation;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -216,17 +213,23 @@ public final class SemanticsChecks {
    * The channel is opened by the thread it describes and read only by it.
    */
   static final class RunQueue {
-    private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocate(96);
+    /*
+     * A RandomAccessFile, not a FileChannel: a FileChannel is interruptible, and a read while
+     * the thread's interrupt flag is set closes it for good, which would leave the thread
+     * without its run-queue figure (and the check with its cruder bar) for the rest of its
+     * life. An attempt often ends with the flag set, before the engine clears it.
+     */
+    private final RandomAccessFile file;
+    private final byte[] buffer = new byte[96];
 
-    private RunQueue(FileChannel channel) {
-      this.channel = channel;
+    private RunQueue(RandomAccessFile file) {
+      this.file = file;
     }
 
     /** The calling thread's account, or null if the system keeps none. */
     static @Nullable RunQueue open() {
       try {
-        RunQueue q = new RunQueue(FileChannel.open(Path.of("/proc/thread-self/schedstat"), StandardOpenOption.READ));
+        RunQueue q = new RunQueue(new RandomAccessFile("/proc/thread-self/schedstat", "r"));
         return q.waited() >= 0 ? q : null;
       } catch (IOException | UnsupportedOperationException | SecurityException e) {
         return null; // not Linux, or no scheduler statistics: the CPU check uses its fallback bar
@@ -236,18 +239,18 @@ public final class SemanticsChecks {
     /** Nanoseconds spent waiting for a core so far, or -1 if the account cannot be read. */
     long waited() {
       try {
-        buffer.clear();
-        int n = channel.read(buffer, 0);
+        file.seek(0);
+        int n = file.read(buffer);
         // "<cpu ns> <run-queue wait ns> <slices>\n"
         int i = 0;
-        while (i < n && buffer.get(i) != ' ') {
+        while (i < n && buffer[i] != ' ') {
           i++;
         }
         i++;
         long v = 0;
         boolean digits = false;
         for (; i < n; i++) {
-          byte b = buffer.get(i);
+          byte b = buffer[i];
           if (b < '0' || b > '9') {
             break;
           }
@@ -267,10 +270,11 @@ public final class SemanticsChecks {
     static final List<GarbageCollectorMXBean> COLLECTORS = List.copyOf(ManagementFactory.getGarbageCollectorMXBeans());
 
     /*
-     * Each thread's channel to its own run-queue account (null where there is none), opened on
+     * Each thread's file of its own run-queue account (null where there is none), opened on
      * the thread's first CPU-bound attempt and kept for the thread's life: per thread, not per
      * runner, so that the open files are bounded by the threads, not by the runners a
-     * long-lived thread has used. A thread's channel is closed when the thread is gone.
+     * long-lived thread has used. A thread's file is closed by the JDK's cleaner once the
+     * thread and its cache have been collected, not at the moment the thread ends.
      */
     static final ThreadLocal<@Nullable RunQueue> RUN_QUEUE = ThreadLocal.withInitial(RunQueue::open);
 

@@ -52,6 +52,27 @@ class SelectTest {
   }
 
   @Test
+  void select_whoseClockRefusesTheTimeout_throws_andLeavesNoWaiterToStealALaterElement()
+      throws InterruptedException {
+    Channel<Integer> a = Channel.rendezvous("a");
+    TimeSource closed = new TimeSource() {
+      @Override
+      public long nanoTime() {
+        return 0;
+      }
+
+      @Override
+      public Scheduled schedule(Duration delay, Runnable action) {
+        throw new java.util.concurrent.RejectedExecutionException("clock closed");
+      }
+    };
+    assertThrows(java.util.concurrent.RejectedExecutionException.class,
+        () -> Select.select(a.onReceive(x -> "got " + x), Select.onTimeout(Duration.ofSeconds(1), closed, () -> "late")));
+    // Regression: the select's entry stayed queued, and took this element for nobody.
+    assertInstanceOf(SendResult.Full.class, a.trySend(1));
+  }
+
+  @Test
   void select_timeoutOnAClock_firesWhenTheClockSays_andLeavesNoWaiterBehind() throws InterruptedException {
     Channel<Integer> a = Channel.rendezvous("a");
     FiringClock clock = new FiringClock();
