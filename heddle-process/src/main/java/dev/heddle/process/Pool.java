@@ -285,7 +285,7 @@ final class Pool {
       Protocol.checkSize(invocation.length, "task '" + attempt.taskName() + "' with its inputs");
     } catch (IOException | RuntimeException | StackOverflowError e) {
       attempt.failed(new IllegalArgumentException("task '" + attempt.taskName()
-          + "' could not be sent to a worker process: " + e.getMessage(), e));
+          + "' could not be sent to a worker process: " + reason(e), e));
       return;
     }
     Pending p = new Pending(attempt, invocation);
@@ -1067,7 +1067,7 @@ final class Pool {
         } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError
             | OutOfMemoryError e) {
           a.failed(new IllegalStateException("the result of task '" + a.taskName() + "' from " + where()
-              + " could not be read: " + e.getMessage(), e));
+              + " could not be read: " + reason(e), e));
           return;
         }
         a.succeeded(value);
@@ -1316,6 +1316,12 @@ final class Pool {
       summary.add("(could not read it: " + e + ")");
     }
     return summary;
+  }
+
+  /** A throwable's message, or the throwable itself when it has none (a StackOverflowError). */
+  private static String reason(Throwable t) {
+    String m = t.getMessage();
+    return m != null ? m : t.toString();
   }
 
   private static String seconds(Duration d) {

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -16,13 +19,20 @@ final class NoWorkersLeft implements AfterEachCallback {
   private static final Duration GRACE = Duration.ofSeconds(10);
 
   @Override
-  public void afterEach(ExtensionContext context) throws InterruptedException {
+  public void afterEach(ExtensionContext context) {
     long deadline = System.nanoTime() + GRACE.toNanos();
-    List<ProcessHandle> left = workers();
-    while (!left.isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-      left = workers();
+    for (ProcessHandle worker : workers()) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      try {
+        worker.onExit().get(left, TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | ExecutionException e) {
+        // still alive: reported below
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
     }
+    List<ProcessHandle> left = workers();
     if (!left.isEmpty()) {
       left.forEach(ProcessHandle::destroyForcibly);
       fail("worker processes still alive " + GRACE.toSeconds() + "s after the test: "
