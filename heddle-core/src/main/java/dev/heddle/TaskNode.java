@@ -369,7 +369,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       current.interrupt();
     }
     try {
-      endAttempt(result, error);
+      endAttempt(result, error, false);
     } catch (RuntimeException | Error e) {
       engineFailed(e);
     }
@@ -437,7 +437,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   @Override
   public void succeeded(@Nullable Object result) {
     if (detachRemote()) {
-      endAttempt(result, null);
+      endAttempt(result, null, true);
     }
   }
 
@@ -456,7 +456,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       return;
     }
     if (detachRemote()) {
-      endAttempt(null, failure);
+      endAttempt(null, failure, true);
     }
   }
 
@@ -567,7 +567,11 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   // ---------------------------------------------------------------------------------------
   // Completion
 
-  private void endAttempt(@Nullable Object result, @Nullable Throwable error) {
+  /**
+   * Ends the attempt that ran. {@code crossed} says the result came from elsewhere, already
+   * serialized and read back by the runner: the strict transfer check would only repeat that.
+   */
+  private void endAttempt(@Nullable Object result, @Nullable Throwable error, boolean crossed) {
     stopTimer();
     finishedAt = exec.now();
     TaskTimeoutException timeout = timedOut;
@@ -584,7 +588,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
         timeout.initCause(error);
       }
       error = timeout;
-    } else if (error == null && exec.strictTransfer()) {
+    } else if (error == null && exec.strictTransfer() && !crossed) {
       error = TransferCheck.checkResult(name, result);
     }
     if (error == null) {

@@ -75,7 +75,11 @@ public interface Attempt extends Runnable {
    */
   void started(String where, Control control);
 
-  /** Reports the value the body returned elsewhere. */
+  /**
+   * Reports the value the body returned elsewhere. The value is taken to have crossed the
+   * boundary already (serialized there and read back here), so the strict transfer check
+   * does not serialize it again.
+   */
   void succeeded(@Nullable Object result);
 
   /**
