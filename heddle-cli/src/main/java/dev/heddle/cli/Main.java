@@ -56,6 +56,9 @@ public final class Main implements Callable<Integer> {
   static final int INTERNAL = 70;
   private static final int INTERRUPTED = -1;
 
+  /** The most problems of an invalid task file printed; the rest are counted. */
+  static final int MAX_PROBLEMS_SHOWN = 100;
+
   /** Where the command and its subcommands print: stdout and stderr, or a test's streams. */
   private final PrintStream out;
   private final PrintStream err;
@@ -92,8 +95,12 @@ public final class Main implements Callable<Integer> {
     try {
       return TaskFileParser.parse(file);
     } catch (TaskFileException e) {
-      for (TaskFileException.Problem p : e.problems()) {
+      List<TaskFileException.Problem> problems = e.problems();
+      for (TaskFileException.Problem p : problems.subList(0, Math.min(MAX_PROBLEMS_SHOWN, problems.size()))) {
         err.println(p);
+      }
+      if (problems.size() > MAX_PROBLEMS_SHOWN) {
+        err.println("heddle: ... and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more problems");
       }
       err.println("heddle: " + file + " is not a valid task file; nothing was run");
       return null;
@@ -151,12 +158,18 @@ public final class Main implements Callable<Integer> {
     }
 
     private int dryRun(TaskFile taskFile, PrintStream out) {
-      Graph graph = build(taskFile, Path.of("."), Map.of(), null);
+      Graph graph = build(taskFile, Path.of("."), Map.of(), null, null);
+      Map<String, TaskFile.Entry> byName = new java.util.HashMap<>();
+      taskFile.tasks().forEach(e -> byName.put(e.name(), e));
       out.println("would run " + graph.size() + " tasks, at most " + jobs + " at once, in this order:");
       for (var node : graph.nodes()) {
-        TaskFile.Entry e = find(taskFile, node.name());
-        List<String> needs = graph.inputsOf(node);
-        out.println("  " + e.name() + (needs.isEmpty() ? "" : " (after " + String.join(", ", needs) + ")") + ": " + e.command().display());
+        TaskFile.Entry e = byName.get(node.name());
+        if (e == null) {
+          throw new IllegalStateException("the graph has a task '" + node.name() + "' that the file does not");
+        }
+        List<String> needs = e.needs();
+        out.println("  " + e.name() + (needs.isEmpty() ? "" : " (after " + String.join(", ", needs) + ")") + ": "
+            + Report.excerpt(e.command().display()));
       }
       return OK;
     }
@@ -164,9 +177,10 @@ public final class Main implements Callable<Integer> {
     private int execute(TaskFile taskFile, PrintStream out, PrintStream err) {
       Path logs;
       try {
-        logs = Files.createTempDirectory("heddle-run-");
+        logs = RunDirectory.create();
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        err.println("heddle: could not create a private directory for the logs: " + e.getMessage());
+        return INTERNAL;
       }
       Map<String, CommandTask.Output> outputs = new LinkedHashMap<>();
       for (TaskFile.Entry e : taskFile.tasks()) {
@@ -179,10 +193,12 @@ public final class Main implements Callable<Integer> {
       long start = System.nanoTime();
       AtomicReference<@Nullable String> signal = new AtomicReference<>();
       int status;
-      try (Progress view = new Progress(out, live, taskFile.tasks().size());
+      IOException keeperProblem;
+      try (Containment containment = Containment.open();
+          Progress view = new Progress(out, err, live, taskFile.tasks().size());
           Runner runner = Runner.threads(jobs, COMMAND_RUNNER);
-          Signals signals = Signals.interruptOn(Thread.currentThread(), signal, err)) {
-        Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, showOutput ? view : null);
+          Signals signals = Signals.interruptOn(Thread.currentThread(), signal, containment, view::note)) {
+        Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, showOutput ? view : null, containment);
         try {
           graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(view));
           view.close();
@@ -199,6 +215,10 @@ public final class Main implements Callable<Integer> {
           reportProblems(outputs, err);
           status = INTERRUPTED;
         }
+        keeperProblem = containment.keeperProblem();
+      }
+      if (keeperProblem != null) {
+        err.println("heddle: " + keeperProblem.getMessage() + "; had heddle been killed, its commands could have outlived it");
       }
       // The handlers are restored: a signal from here on ends heddle as the JVM does by default.
       // One that came after the run had ended still decides the exit status.
@@ -226,6 +246,13 @@ public final class Main implements Callable<Integer> {
         IOException problem = output.problem();
         if (problem != null) {
           err.println("heddle: task '" + task + "': " + problem.getMessage());
+        }
+        List<String> left = output.leftBehind();
+        if (!left.isEmpty()) {
+          err.println("heddle: task '" + task + "' left " + (left.size() == 1 ? "a process" : left.size() + " processes")
+              + " running after its command exited; heddle ended " + (left.size() == 1 ? "it" : "them") + ": "
+              + String.join(", ", left.subList(0, Math.min(10, left.size())))
+              + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
         }
         List<Long> pids = output.unconfirmed();
         if (!pids.isEmpty()) {
@@ -279,7 +306,8 @@ public final class Main implements Callable<Integer> {
   static final RunnerOptions COMMAND_RUNNER = RunnerOptions.defaults().semanticsListener(violation -> {});
 
   /** The graph of a task file: one node per task, each running its command. */
-  static Graph build(TaskFile taskFile, Path base, Map<String, CommandTask.Output> outputs, CommandTask.@Nullable Echo echo) {
+  static Graph build(TaskFile taskFile, Path base, Map<String, CommandTask.Output> outputs, CommandTask.@Nullable Echo echo,
+      @Nullable Containment containment) {
     Graph.Builder g = Graph.builder();
     for (TaskFile.Entry e : taskFile.tasks()) {
       Task task = Task.named(e.name()).attempts(e.retries() + 1);
@@ -294,7 +322,10 @@ public final class Main implements Callable<Integer> {
         if (output == null) {
           throw new IllegalStateException("no output for task '" + e.name() + "'");
         }
-        return CommandTask.run(e, base, output, echo);
+        if (containment == null) {
+          throw new IllegalStateException("task '" + e.name() + "' run without a containment");
+        }
+        return CommandTask.run(e, base, output, echo, containment);
       });
     }
     return g.build();
@@ -307,10 +338,6 @@ public final class Main implements Callable<Integer> {
       case "may-pin" -> Semantics.MAY_PIN;
       default -> Semantics.BLOCKING;
     };
-  }
-
-  private static TaskFile.Entry find(TaskFile file, String name) {
-    return file.tasks().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
   }
 
   private static String safeFileName(String name) {
