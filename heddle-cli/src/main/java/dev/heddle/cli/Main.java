@@ -1,6 +1,7 @@
 package dev.heddle.cli;
 
 import dev.heddle.Graph;
+import dev.heddle.Retry;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.ScopeOptions;
@@ -18,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -92,8 +94,13 @@ public final class Main implements Callable<Integer> {
 
   /** Reads and validates a task file, printing every problem; null if it is invalid. */
   static @Nullable TaskFile load(Path file, PrintStream err) {
+    return load(file, err, false);
+  }
+
+  /** Reads and validates a task file, printing its problems (at most {@link #MAX_PROBLEMS_SHOWN}); null if it is invalid. */
+  static @Nullable TaskFile load(Path file, PrintStream err, boolean fullCycles) {
     try {
-      return TaskFileParser.parse(file);
+      return TaskFileParser.parse(file, fullCycles);
     } catch (TaskFileException e) {
       List<TaskFileException.Problem> problems = e.problems();
       for (TaskFileException.Problem p : problems.subList(0, Math.min(MAX_PROBLEMS_SHOWN, problems.size()))) {
@@ -266,9 +273,12 @@ public final class Main implements Callable<Integer> {
 
   @Command(name = "check", description = "Validates FILE and runs nothing.")
   static final class Check extends FileCommand {
+    @Option(names = "--full-cycles", description = "name every task of a cycle, however long (by default a long cycle is abbreviated)")
+    boolean fullCycles;
+
     @Override
     public Integer call() {
-      TaskFile taskFile = load(file, parent.err);
+      TaskFile taskFile = load(file, parent.err, fullCycles);
       if (taskFile == null) {
         return BAD_INPUT;
       }
@@ -310,7 +320,7 @@ public final class Main implements Callable<Integer> {
       @Nullable Containment containment) {
     Graph.Builder g = Graph.builder();
     for (TaskFile.Entry e : taskFile.tasks()) {
-      Task task = Task.named(e.name()).attempts(e.retries() + 1);
+      Task task = Task.named(e.name()).retry(retry(e));
       if (e.timeout() != null) {
         task = task.timeout(e.timeout());
       }
@@ -318,6 +328,7 @@ public final class Main implements Callable<Integer> {
         task = task.semantics(semantics(e.semantics()));
       }
       CommandTask.Output output = outputs.get(e.name());
+      AtomicInteger attempts = new AtomicInteger();
       g.addNeeding(task, e.needs(), inputs -> {
         if (output == null) {
           throw new IllegalStateException("no output for task '" + e.name() + "'");
@@ -325,10 +336,39 @@ public final class Main implements Callable<Integer> {
         if (containment == null) {
           throw new IllegalStateException("task '" + e.name() + "' run without a containment");
         }
+        int attempt = attempts.incrementAndGet();
+        if (attempt > 1) {
+          Thread.sleep(jitter(e, attempt - 1).toMillis()); // interruptible: a stopping run starts no attempt
+        }
         return CommandTask.run(e, base, output, echo, containment);
       });
     }
     return g.build();
+  }
+
+  /*
+   * A retry waits between d/2 and d, where d = backoff * 2^(n-1), at most maxBackoff, after
+   * failed attempt n ("equal jitter": retries of tasks that failed together spread out, and
+   * never come sooner than half the wait). The runner schedules the fixed half without
+   * holding a thread; the random half is slept by the next attempt's body, interruptibly.
+   */
+
+  /** The retry policy of a task: its attempts, and the fixed half of each wait. */
+  static Retry retry(TaskFile.Entry e) {
+    Retry retry = Retry.attempts(e.retries() + 1);
+    if (e.retries() == 0 || e.backoff().isZero()) {
+      return retry;
+    }
+    return retry.backoff(e.backoff().dividedBy(2), 2.0, e.maxBackoff().dividedBy(2));
+  }
+
+  /** The random half of the wait after failed attempt {@code failed}: between 0 and d/2. */
+  static Duration jitter(TaskFile.Entry e, int failed) {
+    if (e.backoff().isZero()) {
+      return Duration.ZERO;
+    }
+    Duration half = retry(e).backoffAfter(failed);
+    return Duration.ofNanos(java.util.concurrent.ThreadLocalRandom.current().nextLong(half.toNanos() + 1));
   }
 
   static Semantics semantics(String hint) {

@@ -55,7 +55,7 @@ class ContainmentTest {
   }
 
   @Test
-  void detachedGrandchild_doesNotKeepItsTaskRunning_andIsEndedWhenTheCommandExits() throws Exception {
+  void detachedGrandchild_doesNotKeepItsTaskRunning_andIsEndedWhenTheCommandExits() throws IOException, InterruptedException {
     String detached = uniqueSleep(315, 1);
     Path f = file("""
         tasks:
@@ -71,7 +71,7 @@ class ContainmentTest {
   }
 
   @Test
-  void timeout_endsADetachedGrandchild_withinTimeoutPlusGracePlusOneSecond() throws Exception {
+  void timeout_endsADetachedGrandchild_withinTimeoutPlusGracePlusOneSecond() throws IOException, InterruptedException {
     String detached = uniqueSleep(325, 2);
     String own = uniqueSleep(210, 2);
     Path f = file("""
@@ -89,7 +89,7 @@ class ContainmentTest {
   }
 
   @Test
-  void timeout_endsADoubleForkedChild_andASetsidChild() throws Exception {
+  void timeout_endsADoubleForkedChild_andASetsidChild() throws IOException, InterruptedException {
     String doubleForked = uniqueSleep(107, 3);
     String ownSession = uniqueSleep(108, 3);
     String own = uniqueSleep(211, 3);
@@ -106,7 +106,7 @@ class ContainmentTest {
   }
 
   @Test
-  void failureElsewhere_endsEveryProcessOfTheStoppedTask_howeverDetached() throws Exception {
+  void failureElsewhere_endsEveryProcessOfTheStoppedTask_howeverDetached() throws IOException, InterruptedException {
     String detached = uniqueSleep(331, 4);
     String ownGroup = uniqueSleep(332, 4);
     String own = uniqueSleep(333, 4);
@@ -125,7 +125,7 @@ class ContainmentTest {
   }
 
   @Test
-  void sigterm_withADetachedGrandchild_exitsWithinTheGrace_andEndsIt() throws Exception {
+  void sigterm_withADetachedGrandchild_exitsWithinTheGrace_andEndsIt() throws IOException, InterruptedException {
     String detached = uniqueSleep(305, 5);
     String own = uniqueSleep(306, 5);
     Path f = file("""
@@ -148,7 +148,7 @@ class ContainmentTest {
   }
 
   @Test
-  void sigkillOfHeddle_leavesNoCommandAlive_fiveSecondsLater() throws Exception {
+  void sigkillOfHeddle_leavesNoCommandAlive_fiveSecondsLater() throws IOException, InterruptedException {
     String background = uniqueSleep(341, 6);
     String detached = uniqueSleep(342, 6);
     String ownSession = uniqueSleep(343, 6);
@@ -189,7 +189,7 @@ class ContainmentTest {
   }
 
   @Test
-  void retries_waitABackoff_andNoAttemptStartsOnceTheRunIsStopping() throws Exception {
+  void retries_waitABackoff_andNoAttemptStartsOnceTheRunIsStopping() throws IOException, InterruptedException {
     Path attempts = temp.resolve("attempts");
     Path f = file("""
         tasks:
@@ -214,7 +214,7 @@ class ContainmentTest {
   }
 
   @Test
-  void logs_areOwnerOnly_inAPrivateDirectory() throws Exception {
+  void logs_areOwnerOnly_inAPrivateDirectory() throws IOException, InterruptedException {
     Path f = file("""
         tasks:
           a:
@@ -225,8 +225,9 @@ class ContainmentTest {
     Matcher m = Pattern.compile("full log: ([^)]+)\\)").matcher(run.err());
     assertTrue(m.find(), run.err());
     Path log = Path.of(m.group(1));
+    Path dir = java.util.Objects.requireNonNull(log.getParent());
     assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
-    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log.getParent())));
-    assertTrue(log.getParent().getFileName().toString().matches("heddle-run-[0-9]{6,}"), log.toString());
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+    assertTrue(dir.getFileName().toString().matches("heddle-run-[0-9]{6,}"), log.toString());
   }
 }
