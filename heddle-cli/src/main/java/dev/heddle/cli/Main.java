@@ -46,9 +46,10 @@ import picocli.CommandLine.ParentCommand;
       "  130  stopped by SIGINT (Ctrl-C), after every command had ended",
       "  143  stopped by SIGTERM, after every command had ended",
       "",
-      "Ctrl-C or SIGTERM ends each running command's process tree: SIGTERM,",
-      "then SIGKILL after 2 s. A second Ctrl-C or SIGTERM while heddle is",
-      "stopping sends SIGKILL at once."
+      "Ctrl-C or SIGTERM ends every process each running command started,",
+      "however detached: SIGTERM, then SIGKILL after 2 s. A second Ctrl-C or",
+      "SIGTERM while heddle is stopping sends SIGKILL at once. If heddle is",
+      "killed, a keeper process it started ends the commands (see README)."
     })
 public final class Main implements Callable<Integer> {
 

@@ -48,11 +48,6 @@ final class ProcessTrees {
     Set<ProcessHandle> find();
   }
 
-  /** A finder for {@code root} and its descendants: what the JDK's process tree walk sees. */
-  static Finder tree(ProcessHandle root) {
-    return () -> collect(List.of(root));
-  }
-
   /**
    * What {@link #end} did.
    *
@@ -60,17 +55,6 @@ final class ProcessTrees {
    * @param unconfirmed the ids of those still there {@link #AFTER_KILL} after SIGKILL
    */
   record Ended(List<Long> ended, List<Long> unconfirmed) {}
-
-  /**
-   * Sends SIGTERM to {@code root} and all its descendants, SIGKILL to those alive after
-   * {@code grace}, and returns when all have exited, or when {@link #AFTER_KILL} has passed
-   * since the SIGKILL. Blocks; not interruptible; an interrupt is kept and restored.
-   *
-   * @return the ids of the processes that could not be confirmed gone; normally empty
-   */
-  static List<Long> destroy(ProcessHandle root, Duration grace) {
-    return end(tree(root), grace).unconfirmed();
-  }
 
   /**
    * Ends everything {@code finder} finds: SIGTERM to each, SIGKILL to those alive after
@@ -81,6 +65,11 @@ final class ProcessTrees {
    * kept and restored.
    */
   static Ended end(Finder finder, Duration grace) {
+    return end(finder, grace, AFTER_KILL);
+  }
+
+  /** {@link #end(Finder, Duration)}, giving up {@code afterKill} after SIGKILL instead of {@link #AFTER_KILL}. */
+  static Ended end(Finder finder, Duration grace, Duration afterKill) {
     boolean interrupted = Thread.interrupted();
     try {
       Set<ProcessHandle> all = new LinkedHashSet<>(finder.find());
@@ -99,7 +88,7 @@ final class ProcessTrees {
       if (kill.isEmpty()) {
         return new Ended(pids(all), List.of());
       }
-      long deadline = System.nanoTime() + AFTER_KILL.toNanos();
+      long deadline = System.nanoTime() + afterKill.toNanos();
       while (true) {
         for (ProcessHandle p : kill) {
           p.destroyForcibly();

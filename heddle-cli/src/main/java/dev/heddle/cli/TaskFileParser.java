@@ -106,8 +106,16 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  *       lower case. It must be greater than zero. A bare number such as {@code 30} is an error:
  *       it has no unit. Without the key there is no limit.
  *   <dt>{@code retries}
- *   <dd>How many more attempts to make after a failed one: a whole number, 0 or more, written
- *       as a plain decimal number (not quoted). Without the key, 0: the task runs once.
+ *   <dd>How many more attempts to make after a failed one: a whole number from 0 to {@value
+ *       #MAX_RETRIES}, written as a plain decimal number (not quoted). Without the key, 0: the
+ *       task runs once. No attempt starts once the run is stopping.
+ *   <dt>{@code backoff}
+ *   <dd>How long to wait before a retry: a duration (the first wait; it doubles after each
+ *       failed attempt, up to 30 s, or up to the first wait if that is longer), or a mapping
+ *       {@code {initial: 1s, max: 2m}} (either key may be left out; {@code max} must not be
+ *       less than {@code initial}). Each wait is drawn at random between half and all of its
+ *       value. {@code 0s} means no wait; at most {@code 1h}. Without the key, 500 ms doubling
+ *       up to 30 s.
  *   <dt>{@code env}
  *   <dd>Environment variables for the command, added to heddle's own (or replacing them): a
  *       mapping from name to value. Names must not be empty or contain {@code =}, and may not
@@ -131,6 +139,18 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * aliases and merge keys work as YAML defines them ({@code <<: *defaults} in a task copies the
  * keys of {@code defaults}; keys written in the task itself win).
  *
+ * <h2>Limits</h2>
+ *
+ * <p>Checked before the YAML is composed, each refused with a position: the file is UTF-8
+ * (the first byte that is not is named by line and column) and at most {@value
+ * #MAX_FILE_BYTES} bytes (no more is read, whatever the file); lists and mappings nest at most
+ * {@value #MAX_NESTING} deep and the file has at most {@value #MAX_ALIASES} aliases, both
+ * checked on the stream of YAML events, in constant space, before the recursive composer
+ * sees the file. Checked with the rest: a command ({@code run}, all its arguments together)
+ * is at most {@value #MAX_COMMAND_BYTES} bytes of UTF-8, a task's {@code env} at most {@value
+ * #MAX_ENV_BYTES}, a task name at most {@value #MAX_NAME_CHARS} characters. Every check is
+ * linear in the size of the file.
+ *
  * <h2>Problems</h2>
  *
  * <p>Problems are reported as a {@link TaskFileException} holding one {@link Problem} per
@@ -142,7 +162,10 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * retries, invalid or duplicate task names, duplicate keys, needs that name no task (with a
  * suggestion) or the task itself, and cycles. A cycle is reported once per group of tasks
  * caught in it, at the name of the group's first task in the file, and spelled out in order,
- * as in {@code a -> b -> c -> a}, where each task needs the one after it.
+ * as in {@code a -> b -> c -> a}, where each task needs the one after it. A cycle of more than
+ * {@value #CYCLE_NAMES_SHOWN} tasks shows its first and last names and the count, unless {@link
+ * #parse(Path, boolean)} is asked for full cycles ({@code heddle check --full-cycles}). Only the
+ * first {@value #MAX_NAME_SUGGESTIONS} unknown names in {@code needs} get a did-you-mean hint.
  */
 final class TaskFileParser {
 
