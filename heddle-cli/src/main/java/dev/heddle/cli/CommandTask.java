@@ -233,8 +233,11 @@ final class CommandTask {
    * of its session and every process carrying its marker, started since it started.
    */
   private static ProcessTrees.Finder finder(ProcessHandle root, String marker) {
+    // The session is the command's pid once setsid has run, which may be after this look: a
+    // session with that id can only be the command's own (the pid is ours until reaped, and a
+    // session's id is not reused while it has members), so it is matched from the start.
+    long session = root.pid();
     ProcScan.Stat st = ProcScan.stat(root.pid());
-    long session = st != null && st.session() == root.pid() ? root.pid() : -1;
     long since = st != null ? st.startTicks() : Long.MAX_VALUE;
     return () -> {
       List<ProcessHandle> roots = new ArrayList<>();

@@ -188,6 +188,47 @@ class ContainmentTest {
     }
   }
 
+  /**
+   * What ADR 22 says escapes, and what does not: a process that clears its environment is
+   * still found through the command's session; one that also leaves the session escapes.
+   */
+  @Test
+  void clearedEnvironment_isStillFoundByItsSession_butWithANewSessionToo_itEscapes() throws IOException, InterruptedException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Containment.ownSessions(), "commands get sessions of their own only on Linux with setsid");
+    String clearedEnv = uniqueSleep(351, 8);
+    String escaped = uniqueSleep(352, 8);
+    Path f = file("""
+        tasks:
+          a:
+            run: env -i /bin/sleep %s & env -i setsid /bin/sleep %s & sleep 0.5
+        """.formatted(clearedEnv, escaped));
+    try {
+      Run run = heddle("run", "--progress", "plain", f.toString());
+      assertEquals(0, run.exit(), run.all());
+      assertEquals(List.of(), awaitNoneMentioning(5, "sleep " + clearedEnv));
+      List<String> left = HeddleProcess.processesMentioning("sleep " + escaped);
+      assertEquals(1, left.size(), "a process with neither the marker nor the session escapes, as documented: " + left);
+    } finally {
+      for (String p : HeddleProcess.processesMentioning("sleep " + escaped)) {
+        kill("KILL", Long.parseLong(p.substring(0, p.indexOf(' '))));
+      }
+    }
+  }
+
+  @Test
+  void noCommandStarts_onceTheRunIsStopping() throws IOException, InterruptedException {
+    try (Containment run = Containment.open()) {
+      Process first = run.start(new ProcessBuilder("true"));
+      assertEquals(0, first.waitFor());
+      run.stop();
+      Path marker = temp.resolve("started");
+      InterruptedException refused = org.junit.jupiter.api.Assertions.assertThrows(InterruptedException.class,
+          () -> run.start(new ProcessBuilder("touch", marker.toString())));
+      assertTrue(String.valueOf(refused.getMessage()).contains("the run is stopping"), refused.toString());
+      assertFalse(Files.exists(marker));
+    }
+  }
+
   @Test
   void retries_waitABackoff_andNoAttemptStartsOnceTheRunIsStopping() throws IOException, InterruptedException {
     Path attempts = temp.resolve("attempts");
