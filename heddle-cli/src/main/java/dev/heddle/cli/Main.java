@@ -10,7 +10,6 @@ import dev.heddle.Task;
 import dev.heddle.TaskFailedException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

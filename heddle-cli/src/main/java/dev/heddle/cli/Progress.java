@@ -44,6 +44,11 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
   private final Thread printer;
   private volatile boolean closed;
 
+  /** Guards {@link #drained}: a note is either queued before close() drains, or printed at once. */
+  private final Object notes = new Object();
+
+  private boolean drained;
+
   /*
    * Confined to the printer thread: the running tasks with the time each started, the
    * counts, and how many lines of the live block are on the screen.
@@ -82,12 +87,14 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
    * this view is closed. Never blocks but to print after close; any thread may call it.
    */
   void note(String message) {
-    if (closed) {
-      err.println(message);
-      err.flush();
-    } else {
-      queue.add(new Item(System.nanoTime(), null, message, true));
+    synchronized (notes) {
+      if (!drained) {
+        queue.add(new Item(System.nanoTime(), null, message, true));
+        return;
+      }
     }
+    err.println(message);
+    err.flush();
   }
 
   private void enqueue(Item item) {
@@ -232,6 +239,16 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
         break;
       } catch (InterruptedException e) {
         interrupted = true; // a late signal: the output must still be complete and in order
+      }
+    }
+    // A note queued while this view was closing came after END: print it now, never drop it.
+    synchronized (notes) {
+      drained = true;
+      for (Item item = queue.poll(); item != null; item = queue.poll()) {
+        if (item.note()) {
+          err.println(item.line());
+          err.flush();
+        }
       }
     }
     if (interrupted) {
