@@ -9,6 +9,11 @@ final class ExitStatus {
     "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"
   };
 
+  /** Whether the status is that of a process ended by SIGINT (as Java or a shell reports it: 130). */
+  static boolean isInterrupt(int status) {
+    return status == 128 + 2;
+  }
+
   /**
    * For example "exit status 2", "exit status 127 (command not found)" or "exit status 137
    * (killed by SIGKILL, signal 9)". Java reports a process killed by signal n as 128 + n,

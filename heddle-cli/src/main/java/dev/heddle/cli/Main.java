@@ -1,6 +1,7 @@
 package dev.heddle.cli;
 
 import dev.heddle.Graph;
+import dev.heddle.Retry;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.ScopeOptions;
@@ -9,7 +10,6 @@ import dev.heddle.Task;
 import dev.heddle.TaskFailedException;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -44,9 +45,10 @@ import picocli.CommandLine.ParentCommand;
       "  130  stopped by SIGINT (Ctrl-C), after every command had ended",
       "  143  stopped by SIGTERM, after every command had ended",
       "",
-      "Ctrl-C or SIGTERM ends each running command's process tree: SIGTERM,",
-      "then SIGKILL after 2 s. A second Ctrl-C or SIGTERM while heddle is",
-      "stopping sends SIGKILL at once."
+      "Ctrl-C or SIGTERM ends every process each running command started,",
+      "however detached: SIGTERM, then SIGKILL after 2 s. A second Ctrl-C or",
+      "SIGTERM while heddle is stopping sends SIGKILL at once. If heddle is",
+      "killed, a keeper process it started ends the commands (see README)."
     })
 public final class Main implements Callable<Integer> {
 
@@ -55,6 +57,9 @@ public final class Main implements Callable<Integer> {
   static final int BAD_INPUT = 2;
   static final int INTERNAL = 70;
   private static final int INTERRUPTED = -1;
+
+  /** The most problems of an invalid task file printed; the rest are counted. */
+  static final int MAX_PROBLEMS_SHOWN = 100;
 
   /** Where the command and its subcommands print: stdout and stderr, or a test's streams. */
   private final PrintStream out;
@@ -89,11 +94,20 @@ public final class Main implements Callable<Integer> {
 
   /** Reads and validates a task file, printing every problem; null if it is invalid. */
   static @Nullable TaskFile load(Path file, PrintStream err) {
+    return load(file, err, false);
+  }
+
+  /** Reads and validates a task file, printing its problems (at most {@link #MAX_PROBLEMS_SHOWN}); null if it is invalid. */
+  static @Nullable TaskFile load(Path file, PrintStream err, boolean fullCycles) {
     try {
-      return TaskFileParser.parse(file);
+      return TaskFileParser.parse(file, fullCycles);
     } catch (TaskFileException e) {
-      for (TaskFileException.Problem p : e.problems()) {
+      List<TaskFileException.Problem> problems = e.problems();
+      for (TaskFileException.Problem p : problems.subList(0, Math.min(MAX_PROBLEMS_SHOWN, problems.size()))) {
         err.println(p);
+      }
+      if (problems.size() > MAX_PROBLEMS_SHOWN) {
+        err.println("heddle: ... and " + (problems.size() - MAX_PROBLEMS_SHOWN) + " more problems");
       }
       err.println("heddle: " + file + " is not a valid task file; nothing was run");
       return null;
@@ -151,12 +165,18 @@ public final class Main implements Callable<Integer> {
     }
 
     private int dryRun(TaskFile taskFile, PrintStream out) {
-      Graph graph = build(taskFile, Path.of("."), Map.of(), null);
+      Graph graph = build(taskFile, Path.of("."), Map.of(), null, null);
+      Map<String, TaskFile.Entry> byName = new java.util.HashMap<>();
+      taskFile.tasks().forEach(e -> byName.put(e.name(), e));
       out.println("would run " + graph.size() + " tasks, at most " + jobs + " at once, in this order:");
       for (var node : graph.nodes()) {
-        TaskFile.Entry e = find(taskFile, node.name());
-        List<String> needs = graph.inputsOf(node);
-        out.println("  " + e.name() + (needs.isEmpty() ? "" : " (after " + String.join(", ", needs) + ")") + ": " + e.command().display());
+        TaskFile.Entry e = byName.get(node.name());
+        if (e == null) {
+          throw new IllegalStateException("the graph has a task '" + node.name() + "' that the file does not");
+        }
+        List<String> needs = e.needs();
+        out.println("  " + e.name() + (needs.isEmpty() ? "" : " (after " + String.join(", ", needs) + ")") + ": "
+            + Report.excerpt(e.command().display()));
       }
       return OK;
     }
@@ -164,9 +184,10 @@ public final class Main implements Callable<Integer> {
     private int execute(TaskFile taskFile, PrintStream out, PrintStream err) {
       Path logs;
       try {
-        logs = Files.createTempDirectory("heddle-run-");
+        logs = RunDirectory.create();
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        err.println("heddle: could not create a private directory for the logs: " + e.getMessage());
+        return INTERNAL;
       }
       Map<String, CommandTask.Output> outputs = new LinkedHashMap<>();
       for (TaskFile.Entry e : taskFile.tasks()) {
@@ -179,10 +200,12 @@ public final class Main implements Callable<Integer> {
       long start = System.nanoTime();
       AtomicReference<@Nullable String> signal = new AtomicReference<>();
       int status;
-      try (Progress view = new Progress(out, live, taskFile.tasks().size());
+      IOException keeperProblem;
+      try (Containment containment = Containment.open();
+          Progress view = new Progress(out, err, live, taskFile.tasks().size());
           Runner runner = Runner.threads(jobs, COMMAND_RUNNER);
-          Signals signals = Signals.interruptOn(Thread.currentThread(), signal, err)) {
-        Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, showOutput ? view : null);
+          Signals signals = Signals.interruptOn(Thread.currentThread(), signal, containment, view::note)) {
+        Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, showOutput ? view : null, containment);
         try {
           graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(view));
           view.close();
@@ -199,6 +222,10 @@ public final class Main implements Callable<Integer> {
           reportProblems(outputs, err);
           status = INTERRUPTED;
         }
+        keeperProblem = containment.keeperProblem();
+      }
+      if (keeperProblem != null) {
+        err.println("heddle: " + keeperProblem.getMessage() + "; had heddle been killed, its commands could have outlived it");
       }
       // The handlers are restored: a signal from here on ends heddle as the JVM does by default.
       // One that came after the run had ended still decides the exit status.
@@ -227,6 +254,13 @@ public final class Main implements Callable<Integer> {
         if (problem != null) {
           err.println("heddle: task '" + task + "': " + problem.getMessage());
         }
+        List<String> left = output.leftBehind();
+        if (!left.isEmpty()) {
+          err.println("heddle: task '" + task + "' left " + (left.size() == 1 ? "a process" : left.size() + " processes")
+              + " running after its command exited; heddle ended " + (left.size() == 1 ? "it" : "them") + ": "
+              + String.join(", ", left.subList(0, Math.min(10, left.size())))
+              + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
+        }
         List<Long> pids = output.unconfirmed();
         if (!pids.isEmpty()) {
           err.println("heddle: task '" + task + "': could not confirm that " + (pids.size() == 1 ? "process " : "processes ")
@@ -239,9 +273,12 @@ public final class Main implements Callable<Integer> {
 
   @Command(name = "check", description = "Validates FILE and runs nothing.")
   static final class Check extends FileCommand {
+    @Option(names = "--full-cycles", description = "name every task of a cycle, however long (by default a long cycle is abbreviated)")
+    boolean fullCycles;
+
     @Override
     public Integer call() {
-      TaskFile taskFile = load(file, parent.err);
+      TaskFile taskFile = load(file, parent.err, fullCycles);
       if (taskFile == null) {
         return BAD_INPUT;
       }
@@ -279,10 +316,11 @@ public final class Main implements Callable<Integer> {
   static final RunnerOptions COMMAND_RUNNER = RunnerOptions.defaults().semanticsListener(violation -> {});
 
   /** The graph of a task file: one node per task, each running its command. */
-  static Graph build(TaskFile taskFile, Path base, Map<String, CommandTask.Output> outputs, CommandTask.@Nullable Echo echo) {
+  static Graph build(TaskFile taskFile, Path base, Map<String, CommandTask.Output> outputs, CommandTask.@Nullable Echo echo,
+      @Nullable Containment containment) {
     Graph.Builder g = Graph.builder();
     for (TaskFile.Entry e : taskFile.tasks()) {
-      Task task = Task.named(e.name()).attempts(e.retries() + 1);
+      Task task = Task.named(e.name()).retry(retry(e));
       if (e.timeout() != null) {
         task = task.timeout(e.timeout());
       }
@@ -290,14 +328,47 @@ public final class Main implements Callable<Integer> {
         task = task.semantics(semantics(e.semantics()));
       }
       CommandTask.Output output = outputs.get(e.name());
+      AtomicInteger attempts = new AtomicInteger();
       g.addNeeding(task, e.needs(), inputs -> {
         if (output == null) {
           throw new IllegalStateException("no output for task '" + e.name() + "'");
         }
-        return CommandTask.run(e, base, output, echo);
+        if (containment == null) {
+          throw new IllegalStateException("task '" + e.name() + "' run without a containment");
+        }
+        int attempt = attempts.incrementAndGet();
+        if (attempt > 1) {
+          Thread.sleep(jitter(e, attempt - 1).toMillis()); // interruptible: a stopping run starts no attempt
+        }
+        return CommandTask.run(e, base, output, echo, containment);
       });
     }
     return g.build();
+  }
+
+  /*
+   * A retry waits between d/2 and d, where d = backoff * 2^(n-1), at most maxBackoff, after
+   * failed attempt n ("equal jitter": retries of tasks that failed together spread out, and
+   * never come sooner than half the wait). The runner schedules the fixed half without
+   * holding a thread; the random half is slept by the next attempt's body, interruptibly.
+   */
+
+  /** The retry policy of a task: its attempts, and the fixed half of each wait. */
+  static Retry retry(TaskFile.Entry e) {
+    Retry retry = Retry.attempts(e.retries() + 1);
+    if (e.retries() == 0 || e.backoff().isZero()) {
+      return retry;
+    }
+    return retry.backoff(e.backoff().dividedBy(2), 2.0, e.maxBackoff().dividedBy(2));
+  }
+
+  /** The random half of the wait after failed attempt {@code failed}: between 0 and d/2. */
+  static Duration jitter(TaskFile.Entry e, int failed) {
+    if (e.backoff().isZero()) {
+      return Duration.ZERO;
+    }
+    Duration half = retry(e).backoffAfter(failed);
+    return Duration.ofNanos(java.util.concurrent.ThreadLocalRandom.current().nextLong(half.toNanos() + 1));
   }
 
   static Semantics semantics(String hint) {
@@ -307,10 +378,6 @@ public final class Main implements Callable<Integer> {
       case "may-pin" -> Semantics.MAY_PIN;
       default -> Semantics.BLOCKING;
     };
-  }
-
-  private static TaskFile.Entry find(TaskFile file, String name) {
-    return file.tasks().stream().filter(e -> e.name().equals(name)).findFirst().orElseThrow();
   }
 
   private static String safeFileName(String name) {

@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Ends a process and everything it started, and waits until they are gone. */
+/** Ends a set of processes (a command and everything it started), and waits until they are gone. */
 final class ProcessTrees {
   private ProcessTrees() {}
 
@@ -23,13 +23,14 @@ final class ProcessTrees {
   private static volatile boolean killAtOnce;
 
   /*
-   * The tree is collected before anything is signalled: once a parent dies its children are
-   * re-parented and no longer appear among its descendants. Collection repeats until a round
-   * finds no new process (at most MAX_ROUNDS rounds), so children started while we look are
-   * caught too. Then each process gets SIGTERM once, descendants before the root; those still
-   * alive after the grace period (or at once, after killAtOnce()) are collected again with
-   * their own descendants, get SIGKILL, and are waited for up to AFTER_KILL. All waits poll
-   * the whole set together, so the bounds hold for the tree, not per process.
+   * What to end is found by a Finder, asked again at each step: a command's tree (the JDK's
+   * walk of descendants, which loses a process as soon as its parent dies and it is
+   * re-parented), and on Linux also its session and every process carrying its marker in
+   * its environment (see CommandTask), which a detached process keeps. Each process found
+   * gets SIGTERM once; after the grace period (or at once, after killAtOnce()) whatever is
+   * still there or found since gets SIGKILL, and the finder is asked again after each round
+   * of SIGKILL until it finds nothing new or AFTER_KILL has passed. All waits poll the whole
+   * set together against one deadline, so the bounds hold for the set, not per process.
    */
 
   /**
@@ -41,38 +42,68 @@ final class ProcessTrees {
     killAtOnce = true;
   }
 
+  /** Finds, each time it is asked, every live process that is to be ended. */
+  interface Finder {
+    /** The live processes to end, roots before their descendants. */
+    Set<ProcessHandle> find();
+  }
+
   /**
-   * Sends SIGTERM to {@code root} and all its descendants, SIGKILL to those alive after
-   * {@code grace}, and returns when all have exited, or when {@link #AFTER_KILL} has passed
-   * since the SIGKILL. Blocks; not interruptible (a caller being cancelled is exactly when
-   * the tree must be gone before it returns); an interrupt is kept and restored.
+   * What {@link #end} did.
    *
-   * @return the ids of the processes that could not be confirmed gone; normally empty
+   * @param ended the ids of every process that was sent a signal, in the order found
+   * @param unconfirmed the ids of those still there {@link #AFTER_KILL} after SIGKILL
    */
-  static List<Long> destroy(ProcessHandle root, Duration grace) {
+  record Ended(List<Long> ended, List<Long> unconfirmed) {}
+
+  /**
+   * Ends everything {@code finder} finds: SIGTERM to each, SIGKILL to those alive after
+   * {@code grace} (or at once after {@link #killAtOnce()}) and to any found afterwards
+   * (started meanwhile, or detached), looking again after each SIGKILL until nothing new is
+   * found or {@link #AFTER_KILL} has passed. Blocks; not interruptible (a caller being
+   * cancelled is exactly when the processes must be gone before it returns); an interrupt is
+   * kept and restored.
+   */
+  static Ended end(Finder finder, Duration grace) {
+    return end(finder, grace, AFTER_KILL);
+  }
+
+  /** {@link #end(Finder, Duration)}, giving up {@code afterKill} after SIGKILL instead of {@link #AFTER_KILL}. */
+  static Ended end(Finder finder, Duration grace, Duration afterKill) {
     boolean interrupted = Thread.interrupted();
     try {
-      Set<ProcessHandle> tree = collect(List.of(root));
-      // Descendants before the root, so that a shell is still there to reap its children.
-      for (ProcessHandle p : tree) {
-        if (!p.equals(root)) {
-          p.destroy();
+      Set<ProcessHandle> all = new LinkedHashSet<>(finder.find());
+      if (all.isEmpty()) {
+        return new Ended(List.of(), List.of());
+      }
+      List<ProcessHandle> first = new ArrayList<>(all);
+      // Descendants before the roots, so that a shell is still there to reap its children.
+      for (int i = first.size() - 1; i >= 0; i--) {
+        first.get(i).destroy();
+      }
+      List<ProcessHandle> survivors = awaitExit(all, grace, true);
+      Set<ProcessHandle> kill = new LinkedHashSet<>(survivors);
+      kill.addAll(finder.find()); // and whatever was started or detached meanwhile
+      kill.removeIf(ProcessTrees::isGone);
+      if (kill.isEmpty()) {
+        return new Ended(pids(all), List.of());
+      }
+      long deadline = System.nanoTime() + afterKill.toNanos();
+      while (true) {
+        for (ProcessHandle p : kill) {
+          p.destroyForcibly();
         }
+        all.addAll(kill);
+        List<ProcessHandle> left = awaitExit(kill, remaining(deadline), false);
+        Set<ProcessHandle> found = finder.find();
+        found.removeAll(kill);
+        found.removeIf(ProcessTrees::isGone);
+        if (found.isEmpty() || System.nanoTime() - deadline >= 0) {
+          return new Ended(pids(all), pids(left));
+        }
+        kill = new LinkedHashSet<>(left);
+        kill.addAll(found);
       }
-      root.destroy();
-      List<ProcessHandle> survivors = awaitExit(tree, grace, true);
-      if (survivors.isEmpty()) {
-        return List.of();
-      }
-      Set<ProcessHandle> kill = collect(survivors); // and whatever they started meanwhile
-      for (ProcessHandle p : kill) {
-        p.destroyForcibly();
-      }
-      List<Long> unconfirmed = new ArrayList<>();
-      for (ProcessHandle p : awaitExit(kill, AFTER_KILL, false)) {
-        unconfirmed.add(p.pid());
-      }
-      return unconfirmed;
     } finally {
       if (interrupted || Thread.interrupted()) {
         Thread.currentThread().interrupt();
@@ -80,15 +111,32 @@ final class ProcessTrees {
     }
   }
 
-  /** The roots and all their descendants, looking again until a look finds nothing new. */
-  private static Set<ProcessHandle> collect(Collection<ProcessHandle> roots) {
-    Set<ProcessHandle> found = new LinkedHashSet<>(roots);
+  private static Duration remaining(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+  }
+
+  private static List<Long> pids(Collection<ProcessHandle> processes) {
+    List<Long> pids = new ArrayList<>(processes.size());
+    for (ProcessHandle p : processes) {
+      pids.add(p.pid());
+    }
+    return pids;
+  }
+
+  /** The live roots and all their descendants, looking again until a look finds nothing new. */
+  static Set<ProcessHandle> collect(Collection<ProcessHandle> roots) {
+    Set<ProcessHandle> found = new LinkedHashSet<>();
+    for (ProcessHandle r : roots) {
+      if (!isGone(r)) {
+        found.add(r);
+      }
+    }
     for (int round = 0; round < MAX_ROUNDS; round++) {
       int before = found.size();
-      for (ProcessHandle r : roots) {
+      for (ProcessHandle r : List.copyOf(found)) {
         r.descendants().forEach(found::add);
       }
-      if (round > 0 && found.size() == before) {
+      if (found.size() == before) {
         break;
       }
     }
@@ -108,7 +156,7 @@ final class ProcessTrees {
    *
    * @return the processes still there
    */
-  private static List<ProcessHandle> awaitExit(Set<ProcessHandle> processes, Duration max, boolean stopEarly) {
+  private static List<ProcessHandle> awaitExit(Collection<ProcessHandle> processes, Duration max, boolean stopEarly) {
     List<ProcessHandle> left = new ArrayList<>(processes);
     long deadline = System.nanoTime() + max.toNanos();
     boolean interrupted = Thread.interrupted(); // else every sleep below would throw at once

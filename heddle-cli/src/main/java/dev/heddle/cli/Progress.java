@@ -26,22 +26,28 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
   private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /** Something to show: a task event, or a line a command printed; {@code at} is when it came. */
-  private record Item(long at, @Nullable TaskEvent event, @Nullable String line) {}
+  private record Item(long at, @Nullable TaskEvent event, @Nullable String line, boolean note) {}
 
   /** Queued by {@link #close()}: everything before it has been printed when the printer sees it. */
-  private static final Item END = new Item(0, null, null);
+  private static final Item END = new Item(0, null, null, false);
 
   private static boolean isEnd(Item item) {
     return item.event() == null && item.line() == null;
   }
 
   private final PrintStream out;
+  private final PrintStream err;
   private final boolean live;
   private final int total;
   private final long start = System.nanoTime();
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final Thread printer;
   private volatile boolean closed;
+
+  /** Guards {@link #drained}: a note is either queued before close() drains, or printed at once. */
+  private final Object notes = new Object();
+
+  private boolean drained;
 
   /*
    * Confined to the printer thread: the running tasks with the time each started, the
@@ -53,8 +59,9 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
   private int stopped;
   private int drawnLines;
 
-  Progress(PrintStream out, boolean live, int total) {
+  Progress(PrintStream out, PrintStream err, boolean live, int total) {
     this.out = out;
+    this.err = err;
     this.live = live;
     this.total = total;
     this.printer = Thread.ofPlatform().daemon(true).name("heddle-cli-progress").start(this::printLoop);
@@ -64,14 +71,30 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
   @Override
   public void onEvent(TaskEvent e) {
     if (e.kind() != TaskEvent.Kind.QUEUED) {
-      enqueue(new Item(System.nanoTime(), e, null));
+      enqueue(new Item(System.nanoTime(), e, null, false));
     }
   }
 
   /** Queues a line a command printed. Never blocks; any thread may call it. */
   @Override
   public void line(String task, String line) {
-    enqueue(new Item(System.nanoTime(), null, task + " | " + line));
+    enqueue(new Item(System.nanoTime(), null, task + " | " + line, false));
+  }
+
+  /**
+   * Prints a message of heddle's own on standard error, above the live block (which is
+   * erased first and drawn again after it, so that the screen stays whole), or at once if
+   * this view is closed. Never blocks but to print after close; any thread may call it.
+   */
+  void note(String message) {
+    synchronized (notes) {
+      if (!drained) {
+        queue.add(new Item(System.nanoTime(), null, message, true));
+        return;
+      }
+    }
+    err.println(message);
+    err.flush();
   }
 
   private void enqueue(Item item) {
@@ -101,6 +124,17 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
         drawBlock();
         out.flush();
         nextTick = System.nanoTime() + TICK_NANOS;
+        continue;
+      }
+      if (item.note()) {
+        clearBlock();
+        out.flush();
+        err.println(item.line());
+        err.flush();
+        if (live) {
+          drawBlock();
+        }
+        out.flush();
         continue;
       }
       TaskEvent event = item.event();
@@ -205,6 +239,16 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
         break;
       } catch (InterruptedException e) {
         interrupted = true; // a late signal: the output must still be complete and in order
+      }
+    }
+    // A note queued while this view was closing came after END: print it now, never drop it.
+    synchronized (notes) {
+      drained = true;
+      for (Item item = queue.poll(); item != null; item = queue.poll()) {
+        if (item.note()) {
+          err.println(item.line());
+          err.flush();
+        }
       }
     }
     if (interrupted) {

@@ -26,6 +26,35 @@ final class Report {
     return (ms / 60_000) + "m" + String.format(Locale.ROOT, "%02d", (ms / 1000) % 60) + "s";
   }
 
+  /** The most characters of a command (or other text from a task file) that heddle prints. */
+  static final int EXCERPT_CHARS = 1_000;
+
+  /** The most lines of a command that heddle prints. */
+  static final int EXCERPT_LINES = 20;
+
+  /**
+   * The text, or its beginning if it is longer than {@link #EXCERPT_CHARS} characters or
+   * {@link #EXCERPT_LINES} lines, followed by how much was left out: heddle never echoes a
+   * command of unbounded size.
+   */
+  static String excerpt(String text) {
+    int end = Math.min(text.length(), EXCERPT_CHARS);
+    int lines = 1;
+    for (int i = 0; i < end; i++) {
+      if (text.charAt(i) == '\n' && ++lines > EXCERPT_LINES) {
+        end = i;
+        break;
+      }
+    }
+    if (end == text.length()) {
+      return text;
+    }
+    if (end > 0 && Character.isHighSurrogate(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(0, end) + " [... " + (text.length() - end) + " more characters]";
+  }
+
   /** A one-line reason for a task's failure. */
   static String shortReason(@Nullable Throwable t) {
     if (t == null) {
@@ -73,7 +102,7 @@ final class Report {
       err.println();
       err.println("heddle: task '" + record.name() + "' failed: " + shortReason(failed.error()));
       if (task != null) {
-        err.println("  command: " + task.command().display().strip().replace("\n", "\n           "));
+        err.println("  command: " + excerpt(task.command().display()).strip().replace("\n", "\n           "));
       }
       String pid = output != null && output.pid() > 0 ? "pid " + output.pid() + ", " : "";
       err.println("  ran as:  " + pid + "attempt " + failed.attempt() + " of " + failed.maxAttempts());

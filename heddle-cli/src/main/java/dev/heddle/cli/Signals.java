@@ -1,8 +1,8 @@
 package dev.heddle.cli;
 
-import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -20,16 +20,17 @@ final class Signals implements AutoCloseable {
   private final @Nullable SignalHandler previousInt;
   private final @Nullable SignalHandler previousTerm;
 
-  private Signals(Thread target, AtomicReference<@Nullable String> received, PrintStream err) {
+  private Signals(Thread target, AtomicReference<@Nullable String> received, Containment run, Consumer<String> notes) {
     AtomicBoolean forced = new AtomicBoolean();
     SignalHandler handler = signal -> {
       String name = "SIG" + signal.getName();
       if (received.compareAndSet(null, name)) {
-        err.println("heddle: " + name + ": stopping every command (send it again to kill them at once)");
+        run.stop(); // before the interrupt: no command starts from here on, not even a retry
         target.interrupt();
+        notes.accept("heddle: " + name + ": stopping every command (send it again to kill them at once)");
       } else if (forced.compareAndSet(false, true)) {
         ProcessTrees.killAtOnce();
-        err.println("heddle: " + name + " again: sending SIGKILL to every command still running, without waiting");
+        notes.accept("heddle: " + name + " again: sending SIGKILL to every command still running, without waiting");
       }
     };
     previousInt = install("INT", handler);
@@ -38,11 +39,13 @@ final class Signals implements AutoCloseable {
 
   /**
    * Installs the handlers: the first signal is recorded in {@code received} (as {@code
-   * "SIGINT"} or {@code "SIGTERM"}), announced on {@code err}, and interrupts {@code target}; a
-   * second one is announced too.
+   * "SIGINT"} or {@code "SIGTERM"}), stops {@code run} (no command starts any more),
+   * interrupts {@code target}, and is announced through {@code notes}; a second one is
+   * announced too.
    */
-  static Signals interruptOn(Thread target, AtomicReference<@Nullable String> received, PrintStream err) {
-    return new Signals(target, received, err);
+  static Signals interruptOn(Thread target, AtomicReference<@Nullable String> received, Containment run,
+      Consumer<String> notes) {
+    return new Signals(target, received, run, notes);
   }
 
   private static @Nullable SignalHandler install(String name, SignalHandler handler) {

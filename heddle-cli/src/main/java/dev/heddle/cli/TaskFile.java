@@ -74,6 +74,8 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks) {
    * @param needs the names of the tasks it waits for, in file order
    * @param timeout the timeout per attempt, or null
    * @param retries how many times to retry after a failure (0: run once)
+   * @param backoff the wait before the first retry; each later wait doubles, up to {@code maxBackoff}
+   * @param maxBackoff the longest wait between two attempts
    * @param env variables added to (or replacing those of) heddle's environment
    * @param dir the working directory, relative to the task file's directory; null for that directory
    * @param semantics the semantics hint: trivial, cpu, blocking or may-pin; null if not given
@@ -85,6 +87,8 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks) {
       List<String> needs,
       @Nullable Duration timeout,
       int retries,
+      Duration backoff,
+      Duration maxBackoff,
       Map<String, String> env,
       @Nullable String dir,
       @Nullable String semantics,

@@ -7,7 +7,13 @@ import dev.heddle.cli.TaskFile.Position;
 import dev.heddle.cli.TaskFile.Shell;
 import dev.heddle.cli.TaskFileException.Problem;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -31,6 +37,11 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
+import org.snakeyaml.engine.v2.api.lowlevel.Parse;
+import org.snakeyaml.engine.v2.events.AliasEvent;
+import org.snakeyaml.engine.v2.events.CollectionEndEvent;
+import org.snakeyaml.engine.v2.events.CollectionStartEvent;
+import org.snakeyaml.engine.v2.events.Event;
 import org.snakeyaml.engine.v2.exceptions.ComposerException;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
@@ -95,8 +106,16 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  *       lower case. It must be greater than zero. A bare number such as {@code 30} is an error:
  *       it has no unit. Without the key there is no limit.
  *   <dt>{@code retries}
- *   <dd>How many more attempts to make after a failed one: a whole number, 0 or more, written
- *       as a plain decimal number (not quoted). Without the key, 0: the task runs once.
+ *   <dd>How many more attempts to make after a failed one: a whole number from 0 to {@value
+ *       #MAX_RETRIES}, written as a plain decimal number (not quoted). Without the key, 0: the
+ *       task runs once. No attempt starts once the run is stopping.
+ *   <dt>{@code backoff}
+ *   <dd>How long to wait before a retry: a duration (the first wait; it doubles after each
+ *       failed attempt, up to 30 s, or up to the first wait if that is longer), or a mapping
+ *       {@code {initial: 1s, max: 2m}} (either key may be left out; {@code max} must not be
+ *       less than {@code initial}). Each wait is drawn at random between half and all of its
+ *       value. {@code 0s} means no wait; at most {@code 1h}. Without the key, 500 ms doubling
+ *       up to 30 s.
  *   <dt>{@code env}
  *   <dd>Environment variables for the command, added to heddle's own (or replacing them): a
  *       mapping from name to value. Names must not be empty or contain {@code =}, and may not
@@ -120,6 +139,18 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * aliases and merge keys work as YAML defines them ({@code <<: *defaults} in a task copies the
  * keys of {@code defaults}; keys written in the task itself win).
  *
+ * <h2>Limits</h2>
+ *
+ * <p>Checked before the YAML is composed, each refused with a position: the file is UTF-8
+ * (the first byte that is not is named by line and column) and at most {@value
+ * #MAX_FILE_BYTES} bytes (no more is read, whatever the file); lists and mappings nest at most
+ * {@value #MAX_NESTING} deep and the file has at most {@value #MAX_ALIASES} aliases, both
+ * checked on the stream of YAML events, in constant space, before the recursive composer
+ * sees the file. Checked with the rest: a command ({@code run}, all its arguments together)
+ * is at most {@value #MAX_COMMAND_BYTES} bytes of UTF-8, a task's {@code env} at most {@value
+ * #MAX_ENV_BYTES}, a task name at most {@value #MAX_NAME_CHARS} characters. Every check is
+ * linear in the size of the file.
+ *
  * <h2>Problems</h2>
  *
  * <p>Problems are reported as a {@link TaskFileException} holding one {@link Problem} per
@@ -131,13 +162,53 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * retries, invalid or duplicate task names, duplicate keys, needs that name no task (with a
  * suggestion) or the task itself, and cycles. A cycle is reported once per group of tasks
  * caught in it, at the name of the group's first task in the file, and spelled out in order,
- * as in {@code a -> b -> c -> a}, where each task needs the one after it.
+ * as in {@code a -> b -> c -> a}, where each task needs the one after it. A cycle of more than
+ * {@value #CYCLE_NAMES_SHOWN} tasks shows its first and last names and the count, unless {@link
+ * #parse(Path, boolean)} is asked for full cycles ({@code heddle check --full-cycles}). Only the
+ * first {@value #MAX_NAME_SUGGESTIONS} unknown names in {@code needs} get a did-you-mean hint.
  */
 final class TaskFileParser {
 
   /** The keys a task may have, in the order messages list them. */
   static final List<String> TASK_KEYS =
-      List.of("run", "needs", "timeout", "retries", "env", "dir", "semantics");
+      List.of("run", "needs", "timeout", "retries", "backoff", "env", "dir", "semantics");
+
+  /** The largest task file read, in bytes: checked before anything is parsed. */
+  static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+
+  /** The deepest nesting of mappings and lists (a task file needs 4), checked before composing. */
+  static final int MAX_NESTING = 32;
+
+  /** The most aliases ({@code *name}) in one file. */
+  static final int MAX_ALIASES = 100;
+
+  /**
+   * The longest command, in bytes of UTF-8: a command line, or a program and its arguments
+   * together. Linux refuses a single argument longer than 128 KiB, and all of them with the
+   * environment beyond about 2 MiB; a command this long belongs in a script.
+   */
+  static final int MAX_COMMAND_BYTES = 100_000;
+
+  /** The most bytes of a task's {@code env} values together, for the same reason. */
+  static final int MAX_ENV_BYTES = 100_000;
+
+  /** The longest task name, in characters (each task's log file is named after it). */
+  static final int MAX_NAME_CHARS = 200;
+
+  /** The most retries of one task. */
+  static final int MAX_RETRIES = 100;
+
+  /** The wait before the first retry, when the task does not say. */
+  static final Duration DEFAULT_BACKOFF = Duration.ofMillis(500);
+
+  /** The longest wait between two attempts, when the task does not say. */
+  static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+
+  /** The most tasks of a cycle that its message names; the rest are counted. */
+  static final int CYCLE_NAMES_SHOWN = 10;
+
+  /** The most unknown names in {@code needs} that get a did-you-mean hint (each costs a pass over all names). */
+  private static final int MAX_NAME_SUGGESTIONS = 20;
 
   /** The values of {@code semantics}. */
   static final List<String> SEMANTICS = List.of("trivial", "cpu", "blocking", "may-pin");
@@ -177,10 +248,13 @@ final class TaskFileParser {
   private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+");
 
   private final Path file;
+  private final boolean fullCycles;
   private final List<Problem> problems = new ArrayList<>();
+  private int suggestionsLeft = MAX_NAME_SUGGESTIONS;
 
-  private TaskFileParser(Path file) {
+  private TaskFileParser(Path file, boolean fullCycles) {
     this.file = file;
+    this.fullCycles = fullCycles;
   }
 
   /**
@@ -192,7 +266,17 @@ final class TaskFileParser {
    *     holds every problem found
    */
   static TaskFile parse(Path file) {
-    return new TaskFileParser(file).parseFile();
+    return parse(file, false);
+  }
+
+  /**
+   * Reads, parses and validates a task file; with {@code fullCycles}, a cycle's message names
+   * every task in it, however many.
+   *
+   * @throws TaskFileException if the file cannot be read or is not a valid task file
+   */
+  static TaskFile parse(Path file, boolean fullCycles) {
+    return new TaskFileParser(file, fullCycles).parseFile();
   }
 
   private TaskFile parseFile() {
@@ -218,14 +302,13 @@ final class TaskFileParser {
     if (Files.isDirectory(file)) {
       throw fatal(0, 0, "cannot read the task file: it is a directory");
     }
-    try {
-      return Files.readString(file);
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(file)) {
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1); // never more, whatever the file claims (a pipe, a device)
     } catch (NoSuchFileException e) {
       throw fatal(0, 0, "cannot read the task file: there is no such file");
     } catch (AccessDeniedException e) {
       throw fatal(0, 0, "cannot read the task file: permission denied");
-    } catch (CharacterCodingException e) {
-      throw fatal(0, 0, "cannot read the task file: it is not UTF-8 text");
     } catch (FileSystemException e) {
       String reason = e.getReason();
       throw fatal(0, 0, "cannot read the task file: " + (reason != null ? reason : e.toString()));
@@ -233,13 +316,86 @@ final class TaskFileParser {
       String reason = e.getMessage();
       throw fatal(0, 0, "cannot read the task file: " + (reason != null ? reason : e.toString()));
     }
+    if (bytes.length > MAX_FILE_BYTES) {
+      Position p = positionOfByte(bytes, MAX_FILE_BYTES);
+      throw fatal(p.line(), p.column(), "the task file is larger than the limit of " + MAX_FILE_BYTES / (1024 * 1024)
+          + " MiB (" + MAX_FILE_BYTES + " bytes); it goes past it here. Split it, or move long commands into scripts");
+    }
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      int bad = in.position();
+      Position p = positionOfByte(bytes, bad);
+      throw fatal(p.line(), p.column(), String.format(Locale.ROOT,
+          "the task file is not UTF-8 text: the byte 0x%02X here does not belong to a UTF-8 character", bytes[bad] & 0xff));
+    }
+    decoder.flush(out);
+    out.flip();
+    return out.toString();
+  }
+
+  /** The line and column (in characters) of the byte at {@code index} in UTF-8 text that is valid before it. */
+  private static Position positionOfByte(byte[] bytes, int index) {
+    int line = 1;
+    int column = 1;
+    for (int i = 0; i < index && i < bytes.length; i++) {
+      byte b = bytes[i];
+      if (b == '\n') {
+        line++;
+        column = 1;
+      } else if ((b & 0xC0) != 0x80) { // not a continuation byte: a new character starts
+        column++;
+      }
+    }
+    return new Position(line, column);
+  }
+
+  /**
+   * Walks the file's YAML events, without building anything, and refuses it before it is
+   * composed if it nests deeper than {@link #MAX_NESTING} or has more than {@link
+   * #MAX_ALIASES} aliases: composing is recursive, and nesting is what makes it run out of
+   * stack. The walk keeps a counter, not a stack, so any input is walked in constant space.
+   */
+  private void checkLimits(LoadSettings settings, String text) {
+    int depth = 0;
+    int aliases = 0;
+    try {
+      for (Event e : new Parse(settings).parseString(text)) {
+        if (e instanceof CollectionStartEvent) {
+          if (++depth > MAX_NESTING) {
+            throw fatalAt(e.getStartMark(), "the file nests lists and mappings more than " + MAX_NESTING
+                + " deep; a task file needs 4 (tasks, a task, its env or needs)");
+          }
+        } else if (e instanceof CollectionEndEvent) {
+          depth--;
+        } else if (e instanceof AliasEvent && ++aliases > MAX_ALIASES) {
+          throw fatalAt(e.getStartMark(), "the file has more than " + MAX_ALIASES + " aliases (*name); the limit keeps"
+              + " a small file from expanding into a huge one");
+        }
+      }
+    } catch (MarkedYamlEngineException e) {
+      throw syntaxError(e);
+    }
+  }
+
+  private TaskFileException fatalAt(Optional<Mark> mark, String message) {
+    return fatal(mark.map(m -> m.getLine() + 1).orElse(0), mark.map(m -> m.getColumn() + 1).orElse(0), message);
   }
 
   private Node compose(String text) {
-    LoadSettings settings =
-        LoadSettings.builder().setLabel(file.toString()).setSchema(new CoreSchema()).build();
+    LoadSettings settings = LoadSettings.builder()
+        .setLabel(file.toString())
+        .setSchema(new CoreSchema())
+        .setCodePointLimit(MAX_FILE_BYTES + 1)
+        .setMaxAliasesForCollections(MAX_ALIASES + 1)
+        .build();
     Optional<Node> root;
     try {
+      checkLimits(settings, text);
       root = new Compose(settings).composeString(text);
     } catch (MarkedYamlEngineException e) {
       throw syntaxError(e);
@@ -406,6 +562,9 @@ final class TaskFileParser {
     if (name.startsWith("-")) {
       return "task names cannot start with '-', which reads as an option on the command line";
     }
+    if (name.length() > MAX_NAME_CHARS) {
+      return "it is " + name.length() + " characters long; the limit is " + MAX_NAME_CHARS;
+    }
     return null;
   }
 
@@ -459,6 +618,7 @@ final class TaskFileParser {
         case "needs" -> needs(d, task, v);
         case "timeout" -> d.timeout = timeout(task, v);
         case "retries" -> d.retries = retries(task, v);
+        case "backoff" -> backoff(d, task, v);
         case "env" -> env(d, task, v);
         case "dir" -> d.dir = dir(task, v);
         case "semantics" -> d.semantics = semantics(task, v);
@@ -478,6 +638,9 @@ final class TaskFileParser {
       String line = s.getValue();
       if (line.isBlank()) {
         add(v, "'run' in " + task + " is empty; give a command line, or a list of the program and its arguments");
+        return null;
+      }
+      if (tooLong(v, "'run' in " + task, utf8Length(line))) {
         return null;
       }
       return noNul(v, "'run' in " + task, line) ? new Shell(line) : null;
@@ -506,7 +669,11 @@ final class TaskFileParser {
           args.add(arg);
         }
       }
-      return ok ? new Args(List.copyOf(args)) : null;
+      long total = 0;
+      for (String a : args) {
+        total += utf8Length(a) + 1;
+      }
+      return ok && !tooLong(v, "'run' in " + task, total) ? new Args(List.copyOf(args)) : null;
     }
     add(v, "'run' in " + task + " must be a string (a command line for /bin/sh) or a list of strings"
         + " (a program and its arguments), found " + describe(v)
@@ -588,8 +755,8 @@ final class TaskFileParser {
         add(v, what + " is " + s.getValue() + ", but it must be 0 or more: the number of extra attempts after a failure");
         return 0;
       }
-      if (n > Integer.MAX_VALUE) {
-        add(v, what + " is " + s.getValue() + ", which is too large");
+      if (n > MAX_RETRIES) {
+        add(v, what + " is " + s.getValue() + ", which is too large: the limit is " + MAX_RETRIES);
         return 0;
       }
       return (int) n;
@@ -598,12 +765,72 @@ final class TaskFileParser {
     return 0;
   }
 
+  /** {@code backoff: 2s} (the first wait) or {@code backoff: {initial: 2s, max: 1m}}; {@code 0s} for none. */
+  private void backoff(Draft d, String task, Node v) {
+    String what = "'backoff' in " + task;
+    if (v instanceof ScalarNode) {
+      Duration initial = waitDuration(what, v);
+      if (initial != null) {
+        d.backoff = initial;
+        d.maxBackoff = initial.compareTo(DEFAULT_MAX_BACKOFF) > 0 ? initial : DEFAULT_MAX_BACKOFF;
+      }
+      return;
+    }
+    if (!(v instanceof MappingNode map)) {
+      add(v, what + " must be a duration such as 1s, or a mapping such as {initial: 1s, max: 1m}, found " + describe(v));
+      return;
+    }
+    Duration initial = null;
+    Duration max = null;
+    for (NodeTuple t : map.getValue()) {
+      String key = text(t.getKeyNode());
+      if ("initial".equals(key)) {
+        initial = waitDuration(what + ", 'initial',", t.getValueNode());
+      } else if ("max".equals(key)) {
+        max = waitDuration(what + ", 'max',", t.getValueNode());
+      } else {
+        add(t.getKeyNode(), "unknown key " + (key == null ? describe(t.getKeyNode()) : quote(key)) + " in " + what
+            + "; known keys: initial, max");
+      }
+    }
+    Duration first = initial != null ? initial : DEFAULT_BACKOFF;
+    Duration last = max != null ? max : (first.compareTo(DEFAULT_MAX_BACKOFF) > 0 ? first : DEFAULT_MAX_BACKOFF);
+    if (last.compareTo(first) < 0) {
+      add(v, what + ": 'max' (" + Durations.format(last) + ") is less than 'initial' (" + Durations.format(first) + ")");
+      return;
+    }
+    d.backoff = first;
+    d.maxBackoff = last;
+  }
+
+  /** A duration of 0 or more, as a wait: {@code 0s} means none. */
+  private @Nullable Duration waitDuration(String what, Node v) {
+    if (!(v instanceof ScalarNode s) || isNull(v)) {
+      add(v, what + " must be a duration such as 1s, found " + describe(v));
+      return null;
+    }
+    String text = s.getValue();
+    try {
+      Duration d = Durations.parse(text);
+      if (d.compareTo(Duration.ofHours(1)) > 0) {
+        add(v, what + " is " + quote(text) + "; the longest wait between attempts is 1h");
+        return null;
+      }
+      return d;
+    } catch (IllegalArgumentException e) {
+      add(v, what + " is " + quote(text) + ", which is not a duration; write " + Durations.ACCEPTED_FORMS + ", or 0s for no wait");
+      return null;
+    }
+  }
+
   private void env(Draft d, String task, Node v) {
     if (!(v instanceof MappingNode map)) {
       add(v, "'env' in " + task + " must be a mapping from variable name to value, such as {LANG: C}, found " + describe(v));
       return;
     }
     Map<String, Position> seen = new HashMap<>();
+    long envBytes = 0;
+    boolean envTooLong = false;
     for (NodeTuple t : map.getValue()) {
       Node k = t.getKeyNode();
       Node value = t.getValueNode();
@@ -640,6 +867,12 @@ final class TaskFileParser {
       }
       if (noNul(value, "the value of " + var, text)) {
         d.env.put(name, text);
+        envBytes += utf8Length(name) + utf8Length(text) + 2;
+        if (envBytes > MAX_ENV_BYTES && !envTooLong) {
+          envTooLong = true;
+          add(value, "'env' of " + task + " holds more than " + MAX_ENV_BYTES
+              + " bytes of names and values here; the system refuses much larger environments");
+        }
       }
     }
   }
@@ -683,6 +916,24 @@ final class TaskFileParser {
     return value;
   }
 
+  private boolean tooLong(Node at, String what, long bytes) {
+    if (bytes > MAX_COMMAND_BYTES) {
+      add(at, what + " is " + bytes + " bytes long; the limit is " + MAX_COMMAND_BYTES
+          + " bytes (the system refuses much longer commands); put a command this long in a script");
+      return true;
+    }
+    return false;
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3; // a surrogate pair: 4 bytes in all
+    }
+    return n;
+  }
+
   private boolean noNul(Node at, String what, String text) {
     if (text.indexOf('\0') >= 0) {
       add(at, what + " contains the NUL character, which commands and environments cannot hold");
@@ -707,8 +958,9 @@ final class TaskFileParser {
           add(ref.position, "'needs' in task " + quote(d.name) + " must be a task name or a list of task names, found "
               + ref.nonString + ", and no task has that name");
         } else if (target == null) {
+          String hint = suggestionsLeft-- > 0 ? suggestion(ref.name, index.keySet(), Map.of()) : "";
           add(ref.position, "task " + quote(d.name) + " needs " + quote(ref.name)
-              + ", which is not a task in this file" + suggestion(ref.name, index.keySet(), Map.of()));
+              + ", which is not a task in this file" + hint);
         } else {
           d.edges.add(target);
         }
@@ -771,23 +1023,56 @@ final class TaskFileParser {
         }
       }
     }
+    boolean[] inGroup = new boolean[n];
+    int[] parent = new int[n];
     for (List<Integer> group : groups) {
-      List<Integer> cycle = shortestCycle(drafts, group);
-      StringBuilder message = new StringBuilder("tasks form a cycle: ");
-      for (int i : cycle) {
-        message.append(drafts.get(i).name).append(" -> ");
+      for (int i : group) {
+        inGroup[i] = true;
       }
-      message.append(drafts.get(cycle.get(0)).name).append(" (each task needs the one after it)");
+      List<Integer> cycle = shortestCycle(drafts, group, inGroup, parent);
+      boolean[] onCycle = new boolean[n];
+      for (int i : cycle) {
+        onCycle[i] = true;
+      }
+      List<String> names = new ArrayList<>(cycle.size() + 1);
+      for (int i : cycle) {
+        names.add(drafts.get(i).name);
+      }
+      names.add(drafts.get(cycle.get(0)).name);
+      StringBuilder message = new StringBuilder("tasks form a cycle: ");
+      boolean abbreviated = !fullCycles && names.size() > CYCLE_NAMES_SHOWN;
+      if (abbreviated) {
+        int head = CYCLE_NAMES_SHOWN / 2;
+        message.append(String.join(" -> ", names.subList(0, head)))
+            .append(" -> ... (").append(names.size() - CYCLE_NAMES_SHOWN).append(" more) -> ")
+            .append(String.join(" -> ", names.subList(names.size() - (CYCLE_NAMES_SHOWN - head), names.size())));
+        message.append(" (each task needs the one after it; ").append(cycle.size()).append(" tasks in all)");
+      } else {
+        message.append(String.join(" -> ", names)).append(" (each task needs the one after it)");
+      }
       List<String> others = new ArrayList<>();
       for (int i : group) {
-        if (!cycle.contains(i)) {
+        if (!onCycle[i]) {
           others.add(drafts.get(i).name);
         }
       }
       if (!others.isEmpty()) {
-        message.append("; also caught in cycles with these: ").append(String.join(", ", others));
+        message.append("; also caught in cycles with these: ");
+        if (!fullCycles && others.size() > CYCLE_NAMES_SHOWN) {
+          message.append(String.join(", ", others.subList(0, CYCLE_NAMES_SHOWN)))
+              .append(" and ").append(others.size() - CYCLE_NAMES_SHOWN).append(" more");
+          abbreviated = true;
+        } else {
+          message.append(String.join(", ", others));
+        }
+      }
+      if (abbreviated) {
+        message.append("; 'heddle check --full-cycles ").append(file).append("' lists them all");
       }
       add(drafts.get(cycle.get(0)).position, message.toString());
+      for (int i : group) {
+        inGroup[i] = false;
+      }
     }
   }
 
@@ -795,10 +1080,11 @@ final class TaskFileParser {
    * The shortest cycle through the group's first task in the file, found breadth-first in
    * the order tasks list their needs; the tasks in order, starting with that first task.
    */
-  private static List<Integer> shortestCycle(List<Draft> drafts, List<Integer> group) {
+  private static List<Integer> shortestCycle(List<Draft> drafts, List<Integer> group, boolean[] inGroup, int[] parent) {
+    for (int i : group) {
+      parent[i] = -1; // only the group's tasks are visited: the work is linear in the group, not the file
+    }
     int start = group.get(0);
-    int[] parent = new int[drafts.size()];
-    Arrays.fill(parent, -1);
     Deque<Integer> queue = new ArrayDeque<>();
     queue.add(start);
     parent[start] = start;
@@ -814,7 +1100,7 @@ final class TaskFileParser {
           Collections.reverse(path);
           return path;
         }
-        if (parent[w] == -1 && group.contains(w)) {
+        if (parent[w] == -1 && inGroup[w]) {
           parent[w] = v;
           queue.add(w);
         }
@@ -973,6 +1259,8 @@ final class TaskFileParser {
     final List<NeedRef> needs = new ArrayList<>();
     @Nullable Duration timeout;
     int retries;
+    Duration backoff = DEFAULT_BACKOFF;
+    Duration maxBackoff = DEFAULT_MAX_BACKOFF;
     final Map<String, String> env = new LinkedHashMap<>();
     @Nullable String dir;
     @Nullable String semantics;
@@ -996,6 +1284,8 @@ final class TaskFileParser {
           needs.stream().map(NeedRef::name).toList(),
           timeout,
           retries,
+          backoff,
+          maxBackoff,
           Collections.unmodifiableMap(new LinkedHashMap<>(env)),
           dir,
           semantics,

@@ -188,7 +188,7 @@ class TaskFileParserTest {
     assertAt(p, 6, 5);
     assertEquals(
         "unknown key 'need' in task 'compile' (did you mean 'needs'?); "
-            + "known keys: run, needs, timeout, retries, env, dir, semantics",
+            + "known keys: run, needs, timeout, retries, backoff, env, dir, semantics",
         p.message());
   }
 
@@ -218,7 +218,7 @@ class TaskFileParserTest {
     Problem p = only(fails("tasks:\n  a:\n    run: x\n    colour: red\n"));
 
     assertEquals(
-        "unknown key 'colour' in task 'a'; known keys: run, needs, timeout, retries, env, dir, semantics",
+        "unknown key 'colour' in task 'a'; known keys: run, needs, timeout, retries, backoff, env, dir, semantics",
         p.message());
   }
 

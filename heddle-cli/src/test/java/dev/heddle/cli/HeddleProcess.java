@@ -1,0 +1,136 @@
+package dev.heddle.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real {@code ./heddle} launcher, started as a user starts it, pointed at the classes
+ * under test (HEDDLE_CLASSPATH), and what tests look for in {@code /proc} afterwards.
+ */
+final class HeddleProcess {
+  private HeddleProcess() {}
+
+  static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+  record Run(int exit, String out, String err) {
+    String all() {
+      return out + err;
+    }
+  }
+
+  static ProcessBuilder builder(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(ROOT.resolve("heddle").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
+    builder.environment().put("HEDDLE_CLASSPATH", System.getProperty("java.class.path"));
+    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    return builder;
+  }
+
+  static Process start(String... args) throws IOException {
+    return builder(args).start();
+  }
+
+  /** Reads both streams to their end, then waits up to {@code seconds} for the exit. */
+  static Run finish(Process p, long seconds) throws IOException, InterruptedException {
+    var err = new java.util.concurrent.atomic.AtomicReference<String>("");
+    Thread errReader = Thread.ofVirtual().start(() -> {
+      try {
+        err.set(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        err.set("could not read stderr: " + e);
+      }
+    });
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    errReader.join();
+    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("heddle did not exit within " + seconds + " s:\n" + out + err.get());
+    }
+    return new Run(p.exitValue(), out, String.valueOf(err.get()));
+  }
+
+  static Run heddle(String... args) throws IOException, InterruptedException {
+    return finish(start(args), 60);
+  }
+
+  /** Reads {@code out} until a line contains {@code text}; everything read is appended to {@code seen}. */
+  static void awaitLine(BufferedReader out, String text, StringBuilder seen) throws IOException {
+    for (String line = out.readLine(); ; line = out.readLine()) {
+      if (line == null) {
+        throw new AssertionError("heddle ended before printing '" + text + "':\n" + seen);
+      }
+      seen.append(line).append('\n');
+      if (line.contains(text)) {
+        return;
+      }
+    }
+  }
+
+  static BufferedReader lines(java.io.InputStream in) {
+    return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A duration for {@code sleep} that no other process on the machine uses, so that /proc
+   * shows which processes a test started: {@code base} seconds and a fraction made of this
+   * JVM's pid and {@code n}.
+   */
+  static String uniqueSleep(int base, int n) {
+    return base + "." + (ProcessHandle.current().pid() % 1000) + n;
+  }
+
+  /** Processes whose command line mentions {@code marker}: commands heddle must have ended. */
+  static List<String> processesMentioning(String marker) {
+    List<String> found = new ArrayList<>();
+    ProcessHandle.allProcesses().forEach(p -> {
+      Optional<String> line = p.info().commandLine();
+      if (line.isPresent() && line.get().contains(marker) && !isZombie(p.pid())) {
+        found.add(p.pid() + " " + line.get());
+      }
+    });
+    return found;
+  }
+
+  /** Waits up to {@code seconds} until no live process mentions any of the markers; returns those left. */
+  static List<String> awaitNoneMentioning(long seconds, String... markers) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    while (true) {
+      List<String> left = new ArrayList<>();
+      for (String m : markers) {
+        left.addAll(processesMentioning(m));
+      }
+      if (left.isEmpty() || System.nanoTime() - deadline >= 0) {
+        return left;
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  private static boolean isZombie(long pid) {
+    try {
+      String s = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      int close = s.lastIndexOf(')');
+      return close > 0 && close + 2 < s.length() && s.charAt(close + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Sends {@code signal} (such as "TERM") to a process, as {@code kill} does. */
+  static void kill(String signal, long pid) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new AssertionError("kill -" + signal + " " + pid + " failed");
+    }
+  }
+}
