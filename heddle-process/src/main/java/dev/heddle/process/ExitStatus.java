@@ -19,6 +19,12 @@ final class ExitStatus {
     return status > 128 && status < 128 + 65;
   }
 
+  /** Whether a status says the process was ended from outside: SIGHUP, SIGINT, SIGKILL or SIGTERM. */
+  static boolean killed(int status) {
+    int signal = status - 128;
+    return signal == 1 || signal == 2 || signal == 9 || signal == 15;
+  }
+
   static String describe(int status, List<String> stderrTail, boolean crashLog) {
     return describe(status, stderrTail, crashLog, false, false);
   }

@@ -960,8 +960,10 @@ final class Pool {
         if (!p.isAlive() || waitExit(p, Duration.ofMillis(500))) {
           int status = p.exitValue();
           if (ExitStatus.bySignal(status)) {
+            // Killed from outside (the kernel's out-of-memory killer, a supervisor): a new worker may well start.
+            // A crash (SIGSEGV, SIGABRT) at start-up is likelier to repeat, and counts as a failed start.
             throw startFailure(p, "it ended before it connected: " + ExitStatus.describe(status, List.of(), false),
-                false, true);
+                false, ExitStatus.killed(status));
           }
           throw startFailure(p, "its JVM exited with status " + status + " before it connected", true);
         }

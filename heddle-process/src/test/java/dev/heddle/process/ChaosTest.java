@@ -41,6 +41,8 @@ class ChaosTest {
   private static final int TASKS = 2_000;
   private static final int WORKERS = 4;
   private static final int KILLS = 15;
+  // Generous for a loaded machine: a round is seconds of work, plus a JVM start per kill.
+  private static final Duration ROUND_BOUND = Duration.ofMinutes(5);
 
   private static long stressSeconds() {
     String s = System.getenv("HEDDLE_STRESS_SECONDS");
@@ -62,7 +64,10 @@ class ChaosTest {
     try (ProcessRunner runner = ProcessRunner.builder().workers(WORKERS).build()) {
       runner.awaitWorkers(); // from here on, a worker starting is a replacement
       do {
+        long start = System.nanoTime();
         round(runner, new Random(seed + rounds), "seed " + (seed + rounds));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(took.compareTo(ROUND_BOUND) < 0, "a round took " + took + ", more than " + ROUND_BOUND);
         rounds++;
       } while (System.nanoTime() < until);
     }

@@ -83,15 +83,27 @@ class DeathMessagesTest {
 
   @Test
   void killAfterAnIgnoredSigterm_isReportedAsTheRunners() throws InterruptedException {
-    WorkerDiedException died = diedRunning(ProcessRunner.builder().workers(1).grace(Duration.ofMillis(200)),
-        Task.named("stubborn").timeout(Duration.ofMillis(500)), () -> {
-          // A shutdown hook that never ends makes the JVM sit out SIGTERM.
+    try (ProcessRunner runner = ProcessRunner.builder().workers(1).grace(Duration.ofMillis(200)).build()) {
+      // A shutdown hook that never ends makes the worker's JVM sit out SIGTERM; it stays for the next task.
+      try (Scope scope = Scope.open(runner)) {
+        scope.fork("hooks", () -> {
           Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(DeathMessagesTest::spin));
-          return spin();
+          return "hooked";
         });
-    assertEquals(137, died.exitStatus(), message(died));
-    assertTrue(message(died).contains("killed (SIGKILL, signal 9) by the runner"), message(died));
-    assertFalse(message(died).contains("out-of-memory killer"), message(died));
+        scope.join();
+      }
+      TaskFailedException e;
+      try (Scope scope = Scope.open(runner)) {
+        scope.fork(Task.named("stubborn").timeout(Duration.ofMillis(500)), DeathMessagesTest::spin);
+        e = assertThrows(TaskFailedException.class, scope::join);
+      }
+      Throwable how = assertInstanceOf(dev.heddle.TaskTimeoutException.class, e.getCause(), message(e)).getCause();
+      WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, how, message(e));
+      assertEquals(137, died.exitStatus(), message(died));
+      assertTrue(message(died).contains("killed (SIGKILL, signal 9) by the runner"), message(died));
+      assertFalse(message(died).contains("out-of-memory killer"), message(died));
+      assertEquals(1, WorkerDeathTest.runOne(runner, "after", 1));
+    }
   }
 
   @Test
