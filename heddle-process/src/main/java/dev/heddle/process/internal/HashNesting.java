@@ -18,9 +18,10 @@ final class HashNesting {
    *
    * HashMap, HashSet, Hashtable and their subclasses each check the length of their table
    * with the filter as they start reading their contents, as an array of Map.Entry, at the
-   * depth of the collection itself. Every object read triggers a filter call at its own
-   * depth (for its class, or a reference to one), and everything read inside a collection
-   * is deeper than it. So a call at depth d means that every collection opened at depth d
+   * depth of the collection itself. Every object read but a string or null (which hold
+   * nothing) triggers a filter call at its own depth (for its class, a reference to its
+   * class, or a reference to the object), and everything read inside a collection is deeper
+   * than it. So a call at depth d means that every collection opened at depth d
    * or deeper has been read completely; the collections still open are those on the stack
    * with a smaller depth.
    */
