@@ -14,7 +14,32 @@ final class ExitStatus {
    * printing "Terminating due to java.lang.OutOfMemoryError: ...".
    */
 
+  /** Whether a status says the process was ended by a signal. */
+  static boolean bySignal(int status) {
+    return status > 128 && status < 128 + 65;
+  }
+
+  /** Whether a status says the process was ended from outside: SIGHUP, SIGINT, SIGKILL or SIGTERM. */
+  static boolean killed(int status) {
+    int signal = status - 128;
+    return signal == 1 || signal == 2 || signal == 9 || signal == 15;
+  }
+
   static String describe(int status, List<String> stderrTail, boolean crashLog) {
+    return describe(status, stderrTail, crashLog, false, false);
+  }
+
+  /**
+   * @param halted whether the worker ended without running its shutdown hook (which reports
+   *     a System.exit), so that a plain status means Runtime.halt
+   * @param killedByRunner whether the runner itself sent the SIGKILL
+   */
+  static String describe(int status, List<String> stderrTail, boolean crashLog, boolean halted,
+      boolean killedByRunner) {
+    if (status == 137 && killedByRunner) {
+      return "it was killed (SIGKILL, signal 9) by the runner, since it was still alive after being asked to end"
+          + " (exit status 137)";
+    }
     String oom = stderrTail.stream().filter(l -> l.contains("java.lang.OutOfMemoryError")).findFirst().orElse(null);
     if (oom != null && status == 3) {
       String kind = oom.substring(oom.indexOf("java.lang.OutOfMemoryError")).trim();
@@ -25,17 +50,21 @@ final class ExitStatus {
       return "it stopped because it could not read or write its control channel (exit status " + status
           + "; its stderr says why)";
     }
-    if (status > 128 && status < 128 + 65) {
+    if (bySignal(status)) {
       int signal = status - 128;
       return "it was " + signal(signal, crashLog) + " (exit status " + status + ")";
     }
     if (crashLog) {
       return "the JVM crashed (a fatal error in the JVM or in native code; exit status " + status + ")";
     }
-    if (status == 0) {
-      return "it exited with status 0 without being asked to: something in the task called System.exit(0)";
+    if (halted) {
+      return "it exited with status " + status + " without running its shutdown hooks: code in the worker called"
+          + " Runtime.halt(" + status + ")" + (status == 0 ? "" : ", or the JVM could not go on");
     }
-    return "it exited with status " + status + ": something in the task called System.exit(" + status
+    if (status == 0) {
+      return "it exited with status 0 without being asked to: code in the worker called System.exit(0)";
+    }
+    return "it exited with status " + status + ": code in the worker called System.exit(" + status
         + "), or the JVM could not go on";
   }
 

@@ -38,6 +38,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -48,6 +49,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -107,7 +109,12 @@ final class Pool {
   private static final Duration EXIT_WAIT = Duration.ofSeconds(10);
   private static final Duration ECHO_POLL = Duration.ofMillis(50);
   private static final int STDERR_LINES = 20;
+  private static final int LOG_EXCERPT_BYTES = 64 * 1024;
+  private static final int MAX_LINE = 1000;
   private static final int MAX_START_FAILURES = 3;
+  private static final int START_KILL_BUDGET = 30; // with the backoff, two minutes and more of kills
+  private static final Duration START_BACKOFF = Duration.ofMillis(100);
+  private static final Duration START_BACKOFF_MAX = Duration.ofSeconds(5);
   private static final int KEPT_ARCHIVES = 8;
   private static final SecureRandom TOKENS = new SecureRandom();
 
@@ -121,6 +128,7 @@ final class Pool {
   private final int tasksPerWorker;
   private final Duration grace;
   private final Duration startTimeout;
+  private final Duration readTimeout;
   private final Path socketDir;
   private final Path logDir;
   private final boolean ownLogDir;
@@ -164,6 +172,12 @@ final class Pool {
   @GuardedBy("this")
   private int startFailures;
 
+  @GuardedBy("this")
+  private int startKills; // workers killed by a signal before connecting, in a row
+
+  @GuardedBy("this")
+  private @Nullable Duration respawnAfter;
+
   Pool(ProcessRunner.Builder b) {
     int id = RUNNERS.incrementAndGet();
     this.size = b.workers;
@@ -175,6 +189,7 @@ final class Pool {
     this.tasksPerWorker = b.tasksPerWorker;
     this.grace = b.grace;
     this.startTimeout = b.startTimeout;
+    this.readTimeout = b.readTimeout;
     this.transfer = new Transfer(b.allowPackages);
     try {
       this.socketDir = Files.createTempDirectory("heddle-" + id + "-");
@@ -265,6 +280,7 @@ final class Pool {
     boolean reported; // Attempt.started has returned
     boolean sent; // its Run has been (or is being) sent
     boolean cancelled; // the engine asked to stop it
+    final CompletableFuture<@Nullable Void> stop = new CompletableFuture<>(); // completed when cancelled
     @Nullable WorkerDiedException death; // the worker died before `reported`
 
     Running(Pending pending, long id) {
@@ -358,36 +374,81 @@ final class Pool {
   synchronized List<ProcessRunner.Worker> workers() {
     List<ProcessRunner.Worker> list = new ArrayList<>();
     for (WorkerProcess w : live) {
-      if (w.pid > 0) {
+      Process p = w.process;
+      // A worker that has died, though its thread here has not yet seen it, is not listed. The
+      // handle asks the system: Process.isAlive can lag behind the reaping for a moment.
+      if (w.pid > 0 && p != null && p.isAlive() && p.toHandle().isAlive()) {
         list.add(new ProcessRunner.Worker(w.number, w.pid, w.stdout, w.stderr));
       }
     }
     return List.copyOf(list);
   }
 
-  /** Marks the runner broken if this start failure says a new worker would fail too, and fails waiting tasks. */
-  private void startFailed(WorkerStartException e, boolean configuration) {
+  /**
+   * Replaces a worker that did not start, or marks the runner broken if this failure says a
+   * new worker would fail too (and fails the waiting tasks). A worker killed by a signal
+   * while starting is replaced after a backoff, within a budget of such deaths in a row.
+   */
+  private void startFailed(WorkerProcess w, WorkerStartException e, boolean configuration, boolean killed) {
     List<Pending> waiting = List.of();
+    WorkerStartException reason = e;
     synchronized (this) {
+      live.remove(w);
       keepLogs.set(true);
       if (closed) {
+        notifyAll();
         return;
       }
-      startFailures++;
-      if (configuration || startFailures >= MAX_START_FAILURES || connected == 0) {
+      boolean breaks;
+      if (killed) {
+        startKills++;
+        breaks = startKills > START_KILL_BUDGET;
+        if (breaks) {
+          reason = new WorkerStartException("runner " + name + " stopped replacing its workers: " + startKills
+              + " workers in a row were killed by a signal before they connected (something on this machine is"
+              + " killing them: the kernel's out-of-memory killer, a supervisor, or a user). The last:\n"
+              + e.getMessage(), e.log(), e);
+        } else {
+          // Outside the lock: later() runs the action at once when the timer has stopped.
+          long ms = Math.min(START_BACKOFF_MAX.toMillis(), START_BACKOFF.toMillis() << Math.min(startKills - 1, 16));
+          respawnAfter = Duration.ofMillis(ms);
+        }
+      } else {
+        startFailures++;
+        breaks = configuration || startFailures >= MAX_START_FAILURES || connected == 0;
+        if (!breaks) {
+          spawn(); // a slow start on a busy machine: try again
+        }
+      }
+      if (breaks) {
         if (broken == null) {
-          broken = e;
+          broken = reason;
         }
         waiting = new ArrayList<>(queue);
         queue.clear();
-      } else {
-        spawn(); // a slow start on a busy machine: try again
       }
       notifyAll();
     }
+    Duration wait = takeRespawn();
+    if (wait != null) {
+      later(this::respawn, wait);
+    }
     for (Pending p : waiting) {
       p.attempt().failed(new WorkerStartException("task '" + p.attempt().taskName() + "' cannot run: "
-          + e.getMessage(), e.log(), e));
+          + reason.getMessage(), reason.log(), reason));
+    }
+  }
+
+  private synchronized @Nullable Duration takeRespawn() {
+    Duration d = respawnAfter;
+    respawnAfter = null;
+    return d;
+  }
+
+  /** Starts a worker in place of one killed while starting, unless the runner has closed or broken meanwhile. */
+  private synchronized void respawn() {
+    if (!closed && broken == null) {
+      spawn();
     }
   }
 
@@ -421,6 +482,9 @@ final class Pool {
         try {
           wait();
         } catch (InterruptedException e) {
+          if (!interrupted) {
+            cancelAllRunning(); // the caller wants out: running tasks get the grace period, then their workers go
+          }
           interrupted = true;
         }
       }
@@ -456,6 +520,17 @@ final class Pool {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  @GuardedBy("this")
+  @SuppressWarnings("GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
+  private void cancelAllRunning() {
+    for (WorkerProcess w : List.copyOf(live)) {
+      Running r = w.current;
+      if (r != null) {
+        w.cancelRunning(r);
+      }
     }
   }
 
@@ -718,10 +793,13 @@ final class Pool {
     private final AtomicReference<@Nullable SocketChannel> accepted = new AtomicReference<>();
     private volatile @Nullable String exitReason;
     private volatile @Nullable String killReason;
+    private volatile boolean forced; // the runner sent SIGKILL to it while it was alive
     private final ConcurrentHashMap<Long, CompletableFuture<List<StackTraceElement>>> stacks = new ConcurrentHashMap<>();
+    private final Decoder decoder;
 
     WorkerProcess(int number) {
       this.number = number;
+      this.decoder = new Decoder(prefix + "worker-" + number + "-reader");
       byte[] t = new byte[24];
       TOKENS.nextBytes(t);
       this.token = HexFormat.of().formatHex(t);
@@ -763,15 +841,15 @@ final class Pool {
       try {
         channel = connect();
       } catch (StartFailure f) {
-        startFailed(f.exception, f.configuration);
+        startFailed(this, f.exception, f.configuration, f.killed);
         return;
       } catch (RuntimeException | Error e) {
         Process p = process;
         if (p != null) {
           p.destroyForcibly();
         }
-        startFailed(new WorkerStartException("worker " + number + " of runner " + name
-            + " could not be started: the runner failed: " + e, stderr, e), true);
+        startFailed(this, new WorkerStartException("worker " + number + " of runner " + name
+            + " could not be started: the runner failed: " + e, stderr, e), true, false);
         throw e;
       }
       try (channel) {
@@ -782,6 +860,7 @@ final class Pool {
           out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
           connected++;
           startFailures = 0;
+          startKills = 0;
           first = next();
           stopNow = closed;
         }
@@ -807,11 +886,17 @@ final class Pool {
       private static final long serialVersionUID = 1L;
       final transient WorkerStartException exception;
       final boolean configuration;
+      final boolean killed; // by a signal: a new worker may well start
 
       StartFailure(WorkerStartException exception, boolean configuration) {
+        this(exception, configuration, false);
+      }
+
+      StartFailure(WorkerStartException exception, boolean configuration, boolean killed) {
         super(exception.getMessage(), null, false, false);
         this.exception = exception;
         this.configuration = configuration;
+        this.killed = killed;
       }
     }
 
@@ -873,7 +958,14 @@ final class Pool {
         return ch;
       } catch (ClosedChannelException | Protocol.ProtocolException e) {
         if (!p.isAlive() || waitExit(p, Duration.ofMillis(500))) {
-          throw startFailure(p, "its JVM exited with status " + p.exitValue() + " before it connected", true);
+          int status = p.exitValue();
+          if (ExitStatus.bySignal(status)) {
+            // Killed from outside (the kernel's out-of-memory killer, a supervisor): a new worker may well start.
+            // A crash (SIGSEGV, SIGABRT) at start-up is likelier to repeat, and counts as a failed start.
+            throw startFailure(p, "it ended before it connected: " + ExitStatus.describe(status, List.of(), false),
+                false, ExitStatus.killed(status));
+          }
+          throw startFailure(p, "its JVM exited with status " + status + " before it connected", true);
         }
         p.destroyForcibly();
         throw startFailure(p, "it did not connect within " + startTimeout.toSeconds() + "s", false);
@@ -893,6 +985,10 @@ final class Pool {
     }
 
     private StartFailure startFailure(Process p, String why, boolean configuration) {
+      return startFailure(p, why, configuration, false);
+    }
+
+    private StartFailure startFailure(Process p, String why, boolean configuration, boolean killed) {
       waitExit(p, EXIT_WAIT);
       List<String> err = tail(stderr, STDERR_LINES);
       List<String> out = tail(stdout, STDERR_LINES);
@@ -910,7 +1006,7 @@ final class Pool {
         }
       }
       m.append("\nCommand: ").append(String.join(" ", command));
-      return new StartFailure(new WorkerStartException(m.toString(), stderr, null), configuration);
+      return new StartFailure(new WorkerStartException(m.toString(), stderr, null), configuration, killed);
     }
 
     private void readLoop(DataInputStream in) {
@@ -981,14 +1077,17 @@ final class Pool {
     }
 
     private void cancelRunning(Running r) {
+      boolean sent;
       synchronized (Pool.this) {
         if (current != r || r.cancelled) {
           return;
         }
         r.cancelled = true;
-        if (!r.sent) {
-          return; // start() sees the flag and does not send it
-        }
+        sent = r.sent;
+      }
+      r.stop.complete(null); // a reply being read gets the grace period, no more
+      if (!sent) {
+        return; // start() sees the flag and does not send it
       }
       // Arm the kill first, then interrupt; neither waits here, as Control.cancel promises.
       later(() -> {
@@ -1035,6 +1134,14 @@ final class Pool {
         if (r == null || r.id != id) {
           return; // a reply for a task this worker no longer runs: cannot happen with one task at a time
         }
+      }
+      // Read while the task still counts as running here: a cancel reaches it, and close waits for it.
+      Decoder.Outcome read = decode(r, result, failure);
+      if (read instanceof Decoder.Late late) {
+        unreadable(r, result != null, late);
+        return;
+      }
+      synchronized (Pool.this) {
         current = null;
         tasksDone++;
         if (tasksPerWorker > 0 && tasksDone >= tasksPerWorker && !closed && !doomed) {
@@ -1045,7 +1152,7 @@ final class Pool {
         }
       }
       // The outcome first: a failure stops its siblings before this worker takes one of them.
-      deliver(r, result, failure);
+      deliver(r, result, failure, read);
       Running next;
       synchronized (Pool.this) {
         next = next();
@@ -1058,36 +1165,66 @@ final class Pool {
       }
     }
 
-    private void deliver(Running r, @Nullable Result result, @Nullable Failure failure) {
-      Attempt a = r.pending.attempt();
+    /** Reads a reply's result or exception on this worker's decoder, under the task's deadline. */
+    private Decoder.Outcome decode(Running r, @Nullable Result result, @Nullable Failure failure) {
+      String task = r.task();
       if (result != null) {
-        Object value;
-        try {
-          value = transfer.deserialize(result.value(), "the result of task '" + a.taskName() + "'");
-        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError
-            | OutOfMemoryError e) {
-          a.failed(new IllegalStateException("the result of task '" + a.taskName() + "' from " + where()
-              + " could not be read: " + reason(e), e));
-          return;
-        }
-        a.succeeded(value);
-      } else {
-        a.failed(rebuild(Objects.requireNonNull(failure), a.taskName()));
+        return decoder.read(() -> transfer.deserialize(result.value(), "the result of task '" + task + "'"),
+            readTimeout, r.stop, grace);
       }
+      byte[] original = Objects.requireNonNull(failure).original();
+      if (original.length == 0) {
+        return new Decoder.Read(null); // not serializable in the worker: it arrives as text
+      }
+      return decoder.read(() -> transfer.deserialize(original, "the exception of task '" + task + "'"), readTimeout,
+          r.stop, grace);
     }
 
-    private Throwable rebuild(Failure f, String task) {
-      if (f.original().length > 0) {
-        try {
-          if (transfer.deserialize(f.original(), "the exception of task '" + task + "'") instanceof Throwable t) {
-            return t;
-          }
-        } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError
-            | OutOfMemoryError e) {
-          // not safely rebuildable: it arrives as text
+    private void deliver(Running r, @Nullable Result result, @Nullable Failure failure, Decoder.Outcome read) {
+      Attempt a = r.pending.attempt();
+      if (result != null) {
+        switch (read) {
+          case Decoder.Read v -> a.succeeded(v.value());
+          case Decoder.Threw t -> a.failed(new IllegalStateException("the result of task '" + a.taskName() + "' from "
+              + where() + " could not be read: " + reason(t.failure()), t.failure()));
+          case Decoder.Late l -> throw new IllegalStateException("a late reading is reported by unreadable()");
         }
+        return;
       }
-      return remote(f.error(), "worker " + number + ", pid " + pid);
+      if (read instanceof Decoder.Read v && v.value() instanceof Throwable t) {
+        a.failed(t);
+        return;
+      }
+      // Not safely rebuildable (refused, or not a Throwable): it arrives as text.
+      RemoteFailureException text = remote(Objects.requireNonNull(failure).error(), "worker " + number + ", pid " + pid);
+      if (read instanceof Decoder.Threw t && !(t.failure() instanceof IOException)
+          && !(t.failure() instanceof ClassNotFoundException)) {
+        text.addSuppressed(new IllegalStateException("the exception of task '" + a.taskName() + "' from " + where()
+            + " could not be rebuilt here: " + reason(t.failure()), t.failure()));
+      }
+      a.failed(text);
+    }
+
+    /**
+     * Fails a task whose reply could not be read in time, and replaces the worker: the
+     * reading cannot be stopped, so this worker's decoder is left to it.
+     */
+    private void unreadable(Running r, boolean isResult, Decoder.Late late) {
+      Attempt a = r.pending.attempt();
+      String what = (isResult ? "the result" : "the exception") + " of task '" + a.taskName() + "'";
+      String within = late.stopped() ? "within " + seconds(grace) + " (the grace period) of the task being cancelled"
+          : "within " + seconds(readTimeout) + " (the runner's read timeout)";
+      synchronized (Pool.this) {
+        doomed = true;
+        idle.remove(this);
+        current = null;
+        Pool.this.notifyAll();
+      }
+      a.failed(new IllegalStateException(what + " from " + where() + " could not be read " + within
+          + ": a readObject method of its classes, or the hashCode or equals of an object put into a set or map"
+          + " while reading it, did not finish. The runner replaced the worker; its thread '" + late.thread()
+          + "' may still be running that code, since Java cannot stop it"));
+      kill("the runner could not read " + what + " in time, so it replaced the worker");
     }
 
     void send(Message m) {
@@ -1116,7 +1253,12 @@ final class Pool {
       }
       killReason = reason;
       p.destroy();
-      later(p::destroyForcibly, KILL_AFTER_TERM);
+      later(() -> {
+        if (p.isAlive()) {
+          forced = true;
+          p.destroyForcibly();
+        }
+      }, KILL_AFTER_TERM);
     }
 
     /** Asks an idle worker to exit, at close, and kills it if it has not after a while. */
@@ -1131,6 +1273,7 @@ final class Pool {
         later(() -> {
           if (p.isAlive()) {
             killReason = "it did not exit within " + seconds(EXIT_WAIT) + " of being asked to, at close";
+            forced = true;
             p.destroyForcibly();
           }
         }, EXIT_WAIT);
@@ -1147,12 +1290,15 @@ final class Pool {
         return;
       }
       if (!waitExit(p, EXIT_WAIT)) {
+        killReason = "its control channel had closed, but it had not exited " + seconds(EXIT_WAIT) + " later";
+        forced = true;
         p.destroyForcibly();
         waitExit(p, EXIT_WAIT);
       }
       for (CompletableFuture<List<StackTraceElement>> f : stacks.values()) {
         f.complete(List.of());
       }
+      decoder.close();
       saveArchive();
       Running r;
       synchronized (Pool.this) {
@@ -1162,7 +1308,7 @@ final class Pool {
           spawn();
         }
       }
-      WorkerDiedException e = r == null ? null : death(p.exitValue(), r);
+      WorkerDiedException e = r == null ? null : describeDeath(p.exitValue(), r);
       boolean deliver;
       synchronized (Pool.this) {
         current = null;
@@ -1202,15 +1348,29 @@ final class Pool {
       }
     }
 
+    /** The task's failure when its worker died: never throws, since the task must fail whatever happens here. */
+    private WorkerDiedException describeDeath(int status, Running r) {
+      try {
+        return death(status, r);
+      } catch (Throwable t) { // a log that cannot be read (or memory that runs out) must not leave the task waiting
+        Attempt a = r.pending.attempt();
+        return new WorkerDiedException(where() + " died while running task '" + a.taskName() + "' (attempt "
+            + a.number() + " of " + a.maxAttempts() + ") with exit status " + status + "; describing its death failed: "
+            + t + ". Its stderr: " + stderr, pid, status, null, stderr, List.of());
+      }
+    }
+
     private WorkerDiedException death(int status, Running r) {
       keepLogs.set(true);
       Attempt a = r.pending.attempt();
       List<String> tail = tail(stderr, STDERR_LINES);
       Path crash = logDir.resolve("hs_err_pid" + pid + ".log");
-      Path crashLog = Files.isRegularFile(crash) ? crash : null;
-      StringBuilder m = new StringBuilder(where() + " died while running task '" + a.taskName() + "' (attempt "
-          + a.number() + " of " + a.maxAttempts() + "): " + ExitStatus.describe(status, tail, crashLog != null));
+      Path crashLog = Files.isRegularFile(crash, LinkOption.NOFOLLOW_LINKS) ? crash : null;
       String killed = killReason;
+      boolean halted = killed == null && exitReason == null;
+      StringBuilder m = new StringBuilder(where() + " died while running task '" + a.taskName() + "' (attempt "
+          + a.number() + " of " + a.maxAttempts() + "): "
+          + ExitStatus.describe(status, tail, crashLog != null, halted, forced));
       if (killed != null) {
         m.append("\n").append(killed).append(".");
       }
@@ -1276,39 +1436,28 @@ final class Pool {
 
   static List<String> tail(Path file, int lines) {
     try {
-      if (!Files.isRegularFile(file)) {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
         return List.of();
       }
-      long size = Files.size(file);
-      long from = Math.max(0, size - 64 * 1024);
-      byte[] bytes;
-      try (SeekableByteChannel ch = Files.newByteChannel(file)) {
-        ch.position(from);
-        bytes = new byte[(int) (size - from)];
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining() && ch.read(buf) > 0) {
-          // fill
-        }
-      }
-      List<String> all = List.of(new String(bytes, StandardCharsets.UTF_8).split("\\R"));
-      List<String> nonEmpty = all.stream().filter(l -> !l.isBlank()).toList();
+      String text = LogExcerpt.tail(file, LOG_EXCERPT_BYTES);
+      List<String> nonEmpty = Arrays.stream(text.split("\\R")).filter(l -> !l.isBlank()).map(Pool::clip).toList();
       return List.copyOf(nonEmpty.subList(Math.max(0, nonEmpty.size() - lines), nonEmpty.size()));
     } catch (IOException e) {
       return List.of("(could not read " + file + ": " + e + ")");
     }
   }
 
-  /** The signal and problematic-frame lines from the head of a JVM crash log. */
+  /** The signal and problematic-frame lines from the head of a JVM crash log, read without following links. */
   static List<String> crashSummary(Path crashLog) {
     List<String> summary = new ArrayList<>();
-    try (var lines = Files.lines(crashLog, StandardCharsets.ISO_8859_1)) {
-      List<String> head = lines.limit(40).toList();
+    try {
+      List<String> head = Arrays.stream(LogExcerpt.head(crashLog, LOG_EXCERPT_BYTES).split("\\R")).limit(40).toList();
       for (int i = 0; i < head.size(); i++) {
         String line = head.get(i);
         if (line.matches("#\\s+[A-Z]+ \\(0x.*") || line.startsWith("# Problematic frame")) {
-          summary.add(line.substring(1).trim());
-          if (line.startsWith("# Problematic frame") && i + 1 < head.size()) {
-            summary.add(head.get(i + 1).substring(1).trim());
+          summary.add(clip(line.substring(1).trim()));
+          if (line.startsWith("# Problematic frame") && i + 1 < head.size() && !head.get(i + 1).isEmpty()) {
+            summary.add(clip(head.get(i + 1).substring(1).trim()));
           }
         }
       }
@@ -1316,6 +1465,11 @@ final class Pool {
       summary.add("(could not read it: " + e + ")");
     }
     return summary;
+  }
+
+  /** A line cut to a length that a message can carry. */
+  private static String clip(String line) {
+    return line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + "... (" + line.length() + " characters)";
   }
 
   /** A throwable's message, or the throwable itself when it has none (a StackOverflowError). */

@@ -57,8 +57,18 @@ import org.jspecify.annotations.Nullable;
  * original. The task's {@link dev.heddle.TaskFailedException} names the worker and its pid.
  *
  * <p>Workers are named {@code worker <n>} and their threads in this JVM {@code
- * heddle-processes-<runner>-...}. A runner whose worker cannot start is broken: every waiting
- * and later task fails with a {@link WorkerStartException} carrying the worker's output.
+ * heddle-processes-<runner>-...}. A worker that dies, while running a task or while it
+ * starts, is replaced (one killed while starting after a backoff, within a budget of such
+ * deaths in a row). A runner whose workers cannot start because of its configuration (the
+ * JVM refuses an option, the class path lacks Heddle, starts time out again and again) is
+ * broken: every waiting and later task fails with a {@link WorkerStartException} carrying
+ * the worker's output.
+ *
+ * <p>Results and exceptions are read in this JVM on a thread of their own, under the task's
+ * timeout and the {@linkplain Builder#readTimeout read timeout}: whatever reading throws
+ * fails the task, and a reading that does not finish fails it too and replaces the worker.
+ * A class whose {@code readObject} calls {@code System.exit} ends this JVM; Java cannot
+ * prevent it, so allow only packages whose serializable classes you trust.
  *
  * <p>Instances are safe for use by multiple threads.
  */
@@ -165,6 +175,11 @@ public final class ProcessRunner implements Runner {
    * every thread of the runner has ended; if interrupted it keeps waiting and restores the
    * interrupt flag before returning. Idempotent.
    *
+   * <p>An interrupt while close waits for running tasks bounds that wait: each running task
+   * is cancelled as a timeout would cancel it (interrupted in its worker, and its worker
+   * terminated after the {@linkplain Builder#grace grace period} if it ignores that), so
+   * close returns within about the grace period plus a few seconds of the interrupt.
+   *
    * @throws IllegalStateException if called from one of the runner's own threads
    */
   @Concurrency(
@@ -226,6 +241,7 @@ public final class ProcessRunner implements Runner {
     @Nullable Path logDirectory;
     Duration grace = Duration.ofSeconds(5);
     Duration startTimeout = Duration.ofSeconds(60);
+    Duration readTimeout = Duration.ofSeconds(60);
     boolean classDataSharing = true;
     RunnerOptions options = RunnerOptions.defaults().recordSubmitSites(true);
 
@@ -359,6 +375,23 @@ public final class ProcessRunner implements Runner {
         throw new IllegalArgumentException("start timeout must be positive, not " + timeout);
       }
       this.startTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * How long reading one result or exception that a worker sent back may take. Reading
+     * runs the readObject methods of its classes, and the hashCode of what goes into its sets
+     * and maps, in this JVM; one that does not finish in time fails its task, which says so,
+     * and the worker is replaced. A task that is cancelled or times out meanwhile gets its
+     * {@linkplain #grace grace period} instead. Default 60 s.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder readTimeout(Duration timeout) {
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("read timeout must be positive, not " + timeout);
+      }
+      this.readTimeout = timeout;
       return this;
     }
 

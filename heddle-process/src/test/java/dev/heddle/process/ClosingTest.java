@@ -11,6 +11,7 @@ import dev.heddle.ScopeOptions;
 import dev.heddle.Task;
 import dev.heddle.TaskEvent;
 import dev.heddle.TaskFailedException;
+import dev.heddle.testing.Gate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,6 +45,49 @@ class ClosingTest {
       assertTrue(message(e).contains("task 'fails' failed"), message(e));
     }
     assertFalse(Files.exists(Path.of(marker)), "the skipped task's body ran in a worker");
+  }
+
+  @Test
+  void interruptingClose_whileATaskIgnoresInterrupts_endsItWithinTheGrace() throws InterruptedException {
+    Gate started = Gate.in(temp);
+    Duration grace = Duration.ofMillis(500);
+    ProcessRunner runner = ProcessRunner.builder().workers(1).grace(grace).build();
+    AtomicReference<@Nullable Throwable> closer = new AtomicReference<>();
+    try (Scope scope = Scope.open(runner)) {
+      scope.fork("stubborn", () -> {
+        started.arrive();
+        return spin();
+      });
+      started.awaitArrivals(1, Duration.ofSeconds(60));
+      long start = System.nanoTime();
+      Thread t = Thread.ofPlatform().name("test-closer").start(() -> {
+        Thread.currentThread().interrupt(); // a caller that wants out of close at once
+        try {
+          runner.close();
+        } catch (RuntimeException x) {
+          closer.set(x);
+        }
+      });
+      Duration bound = grace.plusSeconds(20); // grace, then SIGTERM, SIGKILL 2s later; generous for a loaded machine
+      assertTrue(t.join(bound), "close still waits " + bound + " after it was interrupted");
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertTrue(closer.get() == null, String.valueOf(closer.get()));
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertTrue(message(e).contains("stubborn"), message(e) + " after " + took);
+    }
+    assertTrue(NoWorkersLeft.workers().isEmpty(), NoWorkersLeft.workers().toString());
+  }
+
+  @SuppressWarnings("UnusedVariable") // written so that the loop cannot be optimised away
+  private static volatile long sink;
+
+  private static long spin() {
+    long x = 0;
+    while (x >= 0) {
+      x = (x + 1) & Long.MAX_VALUE;
+      sink = x;
+    }
+    return x;
   }
 
   @Test

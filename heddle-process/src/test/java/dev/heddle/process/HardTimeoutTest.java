@@ -36,6 +36,8 @@ class HardTimeoutTest {
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).grace(grace).build()) {
       runner.awaitWorkers();
       long stuckPid = runner.workers().get(0).pid();
+      // Warm the worker first: on a loaded machine, reading its first lambda could outlast the timeout.
+      assertEquals(0L, WorkerDeathTest.runOne(runner, "warm", 0L));
       long start = System.nanoTime();
       TaskFailedException e;
       try (Scope scope = Scope.open(runner)) {

@@ -92,8 +92,12 @@ public final class Transfer {
   public @Nullable Object deserialize(byte[] bytes, String what) throws IOException, ClassNotFoundException {
     AtomicReference<@Nullable String> refused = new AtomicReference<>();
     long maxArray = bytes.length; // an array needs at least a byte per element in the stream
+    HashNesting hashes = new HashNesting();
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
       in.setObjectInputFilter(info -> {
+        if (!hashes.admit(info)) {
+          return ObjectInputFilter.Status.REJECTED;
+        }
         if (info.depth() > MAX_DEPTH || info.references() > MAX_REFERENCES || info.arrayLength() > maxArray) {
           refused.compareAndSet(null, "a graph deeper than " + MAX_DEPTH + ", with more than " + MAX_REFERENCES
               + " references, or with an array longer than its stream");
@@ -111,6 +115,13 @@ public final class Transfer {
       });
       return in.readObject();
     } catch (InvalidClassException e) {
+      if (hashes.refused()) {
+        InvalidClassException nested = new InvalidClassException(what + " was refused: it nests sets or maps more than "
+            + HashNesting.MAX + " deep inside one another, and reading such a graph can take exponential time (each"
+            + " element's hashCode walks every level below it)");
+        nested.initCause(e);
+        throw nested;
+      }
       String r = refused.get();
       if (r == null) {
         throw e;

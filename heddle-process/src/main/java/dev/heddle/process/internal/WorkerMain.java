@@ -260,10 +260,15 @@ public final class WorkerMain {
       task = currentTask;
     }
     StringBuilder reason = new StringBuilder();
+    boolean byTask = true;
     for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
       String site = exitSite(e.getValue());
       if (site != null) {
         reason.append("System.exit was called by thread '").append(e.getKey().getName()).append("' at ").append(site);
+        byTask = e.getKey() == taskThread;
+        if (!byTask) {
+          reason.append(", which is not the thread that runs tasks (an earlier task or a library may have started it)");
+        }
         break;
       }
     }
@@ -271,7 +276,8 @@ public final class WorkerMain {
       reason.append("the JVM is shutting down (a signal such as SIGTERM or SIGINT, or the last thread ended)");
     }
     if (task != null) {
-      reason.append(", while running task '").append(task).append("'");
+      reason.append(byTask ? ", while running task '" : "; task '").append(task)
+          .append(byTask ? "'" : "' was running at the time");
     }
     try {
       send(new Exiting(reason.toString()));
