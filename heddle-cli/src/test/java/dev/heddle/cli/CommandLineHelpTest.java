@@ -94,4 +94,25 @@ class CommandLineHelpTest {
     assertTrue(r.out().startsWith("autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n"), r.out());
     assertTrue(r.out().contains("complete -F"), r.out());
   }
+
+  // Through a symlink, ./heddle looked for bin/find-jdk beside the link ("bin/bin/find-jdk:
+  // No such file or directory") instead of beside itself.
+  @Test
+  @Timeout(120)
+  void launcher_runThroughASymlinkFromAnotherDirectory_findsItsOwnFiles() throws IOException, InterruptedException {
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    Path bin = Files.createDirectories(temp.resolve("bin"));
+    Files.createSymbolicLink(bin.resolve("heddle"), root.resolve("heddle"));
+    Files.createSymbolicLink(bin.resolve("relative-heddle"), Path.of("heddle")); // a link to a link
+    for (String link : new String[] {"heddle", "relative-heddle"}) {
+      ProcessBuilder builder = new ProcessBuilder(bin.resolve(link).toString(), "--version")
+          .directory(temp.toFile()).redirectErrorStream(true);
+      builder.environment().put("HEDDLE_CLASSPATH", System.getProperty("java.class.path"));
+      Process p = builder.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS), out);
+      assertEquals(0, p.exitValue(), out);
+      assertTrue(out.startsWith("heddle "), out);
+    }
+  }
 }
