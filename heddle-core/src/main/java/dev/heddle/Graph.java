@@ -198,7 +198,12 @@ public final class Graph {
 
     private Builder() {}
 
-    /** Adds a task without inputs. */
+    /**
+     * Adds a task without inputs. A task takes the results of up to three others as typed
+     * inputs ({@code add(name, a, body)} to {@code add(name, a, b, c, body)}); to take more, add
+     * it with the list form, {@link #add(String, List, BodyN)}, whose body gets every input's
+     * result in one list.
+     */
     public <T> Node<T> add(String name, Body0<T> body) {
       return add(Task.named(name), body);
     }

@@ -131,9 +131,50 @@ public final class Results {
     return (TaskNode<T>) n;
   }
 
+  /** How many tasks {@link #toString()} lists before it says how many more there are. */
+  private static final int SHOWN = 20;
+
+  /**
+   * The number of tasks, then one line per task (up to 20) with its name, how it ended and
+   * how long it took from its first attempt's start to its outcome, for example {@code
+   * "  parse: failed after 3ms (attempt 1 of 1 on threads(4)): java.io.IOException: bad
+   * input"}. Task results are not shown.
+   */
   @Override
   public String toString() {
-    return "Results[" + size + " tasks]";
+    StringBuilder s = new StringBuilder("Results[").append(size).append(size == 1 ? " task]" : " tasks]");
+    int shown = Math.min(size, SHOWN);
+    for (int i = 0; i < shown; i++) {
+      TaskRecord r = nodes.get(i).record(origin);
+      s.append("\n  ").append(r.name()).append(": ");
+      String took = r.attempts().isEmpty() ? "" : " after " + format(r.finished().minus(r.attempts().get(0).started()));
+      Outcome<?> outcome = r.outcome();
+      if (outcome instanceof Outcome.Failed<?> f) {
+        s.append("failed").append(took).append(" (attempt ").append(f.attempt()).append(" of ").append(f.maxAttempts())
+            .append(" on ").append(f.where()).append("): ").append(f.error());
+      } else if (outcome instanceof Outcome.Cancelled<?> c) {
+        s.append("cancelled").append(took).append(", ").append(c.reason());
+      } else if (outcome instanceof Outcome.Skipped<?> k) {
+        s.append("skipped, ").append(k.reason());
+      } else {
+        s.append("succeeded").append(took);
+      }
+    }
+    if (size > shown) {
+      s.append("\n  ... and ").append(size - shown).append(" more (see tasks())");
+    }
+    return s.toString();
+  }
+
+  private static String format(Duration d) {
+    long micros = d.toNanos() / 1_000;
+    if (micros < 1_000) {
+      return micros + "µs";
+    }
+    if (micros < 10_000_000) {
+      return micros / 1_000 + "ms";
+    }
+    return String.format(java.util.Locale.ROOT, "%.1fs", micros / 1e6);
   }
 
   /**

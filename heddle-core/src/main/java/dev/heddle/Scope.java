@@ -114,6 +114,11 @@ public final class Scope implements AutoCloseable {
    * task declared {@link Semantics#TRIVIAL trivial} on the {@code auto} runner, which runs at
    * once on the calling thread, as do trivial tasks it makes ready.
    *
+   * <p>A task takes the results of up to three others as typed inputs ({@code fork(name, a,
+   * body)}, {@code fork(name, a, b, body)}, {@code fork(name, a, b, c, body)}); to take more,
+   * fork it with the list form, {@link #fork(String, List, BodyN)}, whose body gets every
+   * input's result in one list.
+   *
    * @return a handle on the task, to pass as an input or to read after {@code join}
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the name is blank or already used in this scope; if

@@ -9,6 +9,7 @@ import dev.heddle.Semantics;
 import dev.heddle.Task;
 import dev.heddle.TaskFailedException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +18,14 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,9 +36,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(
     name = "heddle",
     mixinStandardHelpOptions = true,
-    version = "heddle 0.1.0-SNAPSHOT",
+    versionProvider = Main.Version.class,
     description = "Runs a task file: commands with dependencies, as many at once as they allow.",
-    subcommands = {Main.Run.class, Main.Check.class, Main.GraphCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {Main.Run.class, Main.Check.class, Main.GraphCommand.class, Main.Completion.class,
+        CommandLine.HelpCommand.class},
     footerHeading = "%nExit status:%n",
     footer = {
       "  0    every task succeeded (or, for check and graph, the file is valid)",
@@ -125,7 +129,7 @@ public final class Main implements Callable<Integer> {
     Path file;
   }
 
-  @Command(name = "run", description = "Runs every task of FILE, each when the tasks it needs have succeeded.")
+  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "run", description = "Runs every task of FILE, each when the tasks it needs have succeeded.")
   static final class Run extends FileCommand {
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "run at most N commands at once (default: the number of cores)")
     int jobs = Runtime.getRuntime().availableProcessors();
@@ -271,7 +275,7 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "check", description = "Validates FILE and runs nothing.")
+  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "check", description = "Validates FILE and runs nothing.")
   static final class Check extends FileCommand {
     @Option(names = "--full-cycles", description = "name every task of a cycle, however long (by default a long cycle is abbreviated)")
     boolean fullCycles;
@@ -287,7 +291,7 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(name = "graph", description = "Prints the tasks of FILE and their dependencies as a DOT or Mermaid graph.")
+  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "graph", description = "Prints the tasks of FILE and their dependencies as a DOT or Mermaid graph.")
   static final class GraphCommand extends FileCommand {
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "dot (default) or mermaid")
     String format = "dot";
@@ -303,6 +307,69 @@ public final class Main implements Callable<Integer> {
         return BAD_INPUT;
       }
       parent.out.print(format.equals("dot") ? GraphText.dot(taskFile) : GraphText.mermaid(taskFile));
+      return OK;
+    }
+  }
+
+  /**
+   * What {@code --version} prints: heddle's version, from the build, and the JDK it runs on,
+   * since the launcher picks one by itself.
+   */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "heddle " + version(),
+        "JDK " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ") at "
+            + System.getProperty("java.home")
+      };
+    }
+
+    /** The version the build wrote into {@code version.properties}, or "unknown" if it is missing. */
+    static String version() {
+      Properties p = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (IOException e) {
+        return "unknown (" + e.getMessage() + ")";
+      }
+      return p.getProperty("version", "unknown");
+    }
+  }
+
+  @Command(
+      name = "completion",
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      description = {
+        "Prints a completion script for bash or zsh.",
+        "bash: add  source <(heddle completion bash)  to ~/.bashrc",
+        "zsh:  add  source <(heddle completion zsh)  to ~/.zshrc"
+      })
+  static final class Completion implements Callable<Integer> {
+    @ParentCommand
+    @SuppressWarnings("NullAway.Init")
+    Main parent;
+
+    @Parameters(paramLabel = "SHELL", defaultValue = "bash", description = "bash (default) or zsh")
+    String shell = "bash";
+
+    @Override
+    public Integer call() {
+      if (!shell.equals("bash") && !shell.equals("zsh")) {
+        parent.err.println("heddle: completion is for bash or zsh, got '" + shell + "'");
+        return BAD_INPUT;
+      }
+      CommandLine root = new CommandLine(new Main(parent.out, parent.err));
+      String script = AutoComplete.bash("heddle", root);
+      if (shell.equals("zsh")) {
+        // zsh runs the bash script through its bash-compatibility layer.
+        parent.out.println("autoload -U +X compinit && compinit");
+        parent.out.println("autoload -U +X bashcompinit && bashcompinit");
+      }
+      parent.out.print(script);
       return OK;
     }
   }

@@ -5,7 +5,6 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -251,7 +250,7 @@ final class ChannelImpl<T> implements Channel<T> {
   }
 
   @Override
-  public void forEachUntilDone(Consumer<? super T> action) throws InterruptedException {
+  public void forEachUntilDone(ElementAction<? super T> action) throws InterruptedException {
     Objects.requireNonNull(action, "action");
     while (true) {
       Object o = receiveOrEnd("receive from");

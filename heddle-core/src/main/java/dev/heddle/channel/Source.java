@@ -4,7 +4,6 @@ import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
 import org.jetbrains.annotations.Blocking;
 import org.jetbrains.annotations.NonBlocking;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -69,7 +68,11 @@ public sealed interface Source<T> permits Channel {
    * calling thread. Returns normally once the channel has been closed and drained.
    *
    * <p>Blocks, and is interruptible as {@link #receive()} is; an exception from {@code
-   * action} ends the loop and propagates (the element it was given counts as received).
+   * action} ends the loop and propagates (the element it was given counts as received). The
+   * action may block and be interrupted too: it may {@link Sink#send send} each element on to
+   * another channel, and its {@code InterruptedException} propagates from here. A {@link
+   * ChannelClosedException} from such a send (the next stage closed its channel) propagates
+   * as well: the loop does not take it for the end of this channel.
    *
    * @throws ChannelFailedException if the channel was failed
    * @throws InterruptedException if interrupted while waiting for an element
@@ -81,7 +84,7 @@ public sealed interface Source<T> permits Channel {
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.MIXED)
   @Blocking
-  void forEachUntilDone(Consumer<? super T> action) throws InterruptedException;
+  void forEachUntilDone(ElementAction<? super T> action) throws InterruptedException;
 
   /**
    * Closes the channel: see {@link Sink#close()}. On a receive-only view, such as a timer,

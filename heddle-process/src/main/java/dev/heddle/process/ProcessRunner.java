@@ -282,7 +282,12 @@ public final class ProcessRunner implements Runner {
       return this;
     }
 
-    /** The workers' class path; by default the class path of this JVM. It must hold Heddle's jars. */
+    /**
+     * The workers' class path; by default the class path of this JVM. It must hold Heddle's
+     * jars and the classes of the task bodies. Set it when the program was started by a tool
+     * that loads it in a class loader of its own (such as {@code mvn exec:java}), whose JVM
+     * class path is the tool's.
+     */
     public Builder classpath(List<Path> entries) {
       this.classpath = List.copyOf(entries);
       return this;
@@ -419,6 +424,10 @@ public final class ProcessRunner implements Runner {
     /**
      * Builds the runner and starts its workers in the background. Never blocks for long.
      *
+     * @throws IllegalStateException if no {@linkplain #classpath class path} was given and this
+     *     JVM's class path does not hold heddle-process, so that workers could not start: the
+     *     program was loaded by a tool's own class loader, as under {@code mvn exec:java}. The
+     *     message names the class path and both fixes.
      * @throws java.io.UncheckedIOException if the control socket or the log directory cannot
      *     be made
      */
@@ -430,7 +439,65 @@ public final class ProcessRunner implements Runner {
         workload = Semantics.Workload.IO)
     @Blocking
     public ProcessRunner build() {
+      if (classpath == null) {
+        requireOnClassPath(classpathEntries(), ProcessRunner.class);
+      }
       return new ProcessRunner(this);
+    }
+
+    /**
+     * Fails, saying why and what to do, when the class that {@code heddle} stands for was not
+     * loaded from {@code entries} (or the jars their manifests add): workers started with that
+     * class path would die at once, and later, at the first task, with a less useful message.
+     */
+    static void requireOnClassPath(List<String> entries, Class<?> heddle) {
+      var source = heddle.getProtectionDomain().getCodeSource();
+      if (source == null) {
+        return; // where it came from is unknown: let the workers try
+      }
+      Path own;
+      try {
+        own = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+      } catch (java.net.URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+        return;
+      }
+      java.util.Set<Path> reachable = new java.util.HashSet<>();
+      java.util.ArrayDeque<Path> todo = new java.util.ArrayDeque<>();
+      for (String e : entries) {
+        if (!e.isEmpty()) {
+          todo.add(Path.of(e).toAbsolutePath().normalize());
+        }
+      }
+      while (!todo.isEmpty()) {
+        Path entry = todo.poll();
+        if (!reachable.add(entry) || !entry.toString().endsWith(".jar") || !java.nio.file.Files.isRegularFile(entry)) {
+          continue;
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry.toFile())) {
+          java.util.jar.Manifest manifest = jar.getManifest();
+          String more = manifest == null ? null : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+          Path dir = entry.getParent();
+          if (more != null && dir != null) {
+            for (String url : more.trim().split("\\s+")) {
+              try {
+                todo.add(Path.of(dir.toUri().resolve(url)).toAbsolutePath().normalize());
+              } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+                // not a file: not something a worker could load either
+              }
+            }
+          }
+        } catch (java.io.IOException e) {
+          // unreadable: the JVM would skip it too
+        }
+      }
+      if (!reachable.contains(own)) {
+        throw new IllegalStateException("process runner: its workers would start with this JVM's class path, "
+            + String.join(File.pathSeparator, entries) + ", which does not hold heddle-process (loaded from " + own
+            + "). The program was loaded by a class loader of its own, as `mvn exec:java` and some IDE runners do. "
+            + "Fix: give the workers the program's class path with ProcessRunner.builder().classpath(...), or start "
+            + "the program with its own class path: java -cp ..., or `mvn exec:exec -Dexec.executable=java "
+            + "-Dexec.args=\"-cp %classpath your.Main\"`.");
+      }
     }
 
     List<String> classpathEntries() {
