@@ -327,6 +327,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     Semantics semantics = spec.semantics();
     TaskRunEvent event = null;
     SemanticsChecks.CpuStart cpuStart = null;
+    boolean onOwner = current == exec.owner();
+    TaskNode<?> outer = onOwner ? exec.bodyStarts(this) : null;
     try {
       startTimer();
       // The CPU check's clocks outside the event: the event's window holds the body alone,
@@ -336,6 +338,9 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       result = invokeBody();
     } catch (Throwable t) {
       error = t;
+    }
+    if (onOwner) {
+      exec.bodyEnded(outer);
     }
     // The event's window closes first, the CPU check reads its clocks, and only then does
     // anything that may block (the recorder flushing its buffer, the listener) happen.

@@ -614,6 +614,73 @@ public abstract class RunnerConformance {
     }
   }
 
+  /**
+   * The scopes that {@link #fromOwnBody} bodies reach, by key: a scope cannot be captured by
+   * a body (it is not serializable), and a body that runs in another process finds none.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Scope> SCOPES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What {@link #misuse} returns when its body runs where the scope is not (another process). */
+  private static final String ELSEWHERE = "ran elsewhere";
+
+  @Test
+  void fork_fromATaskBody_throwsWrongThread_onEveryRunner() throws InterruptedException {
+    fromOwnBody("fork");
+  }
+
+  @Test
+  void join_fromATaskBody_throwsWrongThread_onEveryRunner() throws InterruptedException {
+    fromOwnBody("join");
+  }
+
+  @Test
+  void close_fromATaskBody_throwsWrongThread_onEveryRunner() throws InterruptedException {
+    fromOwnBody("close");
+  }
+
+  /**
+   * A body calls {@code op} on its own scope, as a blocking task and as a trivial one (which
+   * {@code auto} runs at fork on the owner's thread): it must get a {@link
+   * WrongThreadException} on every runner, even where it runs on the owner's own thread.
+   */
+  private void fromOwnBody(String op) throws InterruptedException {
+    for (Semantics semantics : List.of(Semantics.BLOCKING, Semantics.TRIVIAL)) {
+      String key = java.util.UUID.randomUUID().toString();
+      try (Scope scope = Scope.open(runner)) {
+        SCOPES.put(key, scope);
+        Handle<String> body = scope.fork(Task.named("misuse").semantics(semantics), () -> misuse(key, op));
+        scope.join();
+        String seen = body.get();
+        if (!seen.equals(ELSEWHERE)) {
+          assertTrue(seen.startsWith("WrongThreadException: only the thread that opened a scope may " + op), seen);
+          assertTrue(seen.contains("task 'misuse'") || seen.contains("called from"), seen);
+        }
+      } finally {
+        SCOPES.remove(key);
+      }
+    }
+  }
+
+  private static String misuse(String key, String op) throws InterruptedException {
+    Scope scope = SCOPES.get(key);
+    if (scope == null) {
+      return ELSEWHERE;
+    }
+    try {
+      switch (op) {
+        case "fork" -> scope.fork(Task.named("intruder").semantics(Semantics.TRIVIAL), () -> 1);
+        case "join" -> scope.join();
+        default -> scope.close();
+      }
+      return op + " returned normally";
+    } catch (WrongThreadException e) {
+      return "WrongThreadException: " + e.getMessage();
+    } catch (RuntimeException e) {
+      return e.toString();
+    }
+  }
+
   @Test
   void closedRunner_refusesNewScopes() {
     runner.close();
