@@ -492,7 +492,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       return false;
     }
     stopTimer();
-    reason = (retry ? "retry cancelled, " : "") + notStartedReason();
+    String input = from == WAITING ? endedInputReason() : null;
+    reason = input != null ? input : (retry ? "retry cancelled, " : "") + notStartedReason();
     finishedAt = exec.now();
     emit(retry ? TaskEvent.Kind.CANCELLED : TaskEvent.Kind.SKIPPED, null);
     completeTerminal(false);
@@ -845,6 +846,27 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       }
     }
     return false;
+  }
+
+  /**
+   * Why a waiting task cannot run because of its inputs: the first failed input, else the
+   * first that was cancelled or skipped; null if none has ended that way. A stop that sweeps
+   * the scope may reach a waiting task before the input that failed has told it (the task was
+   * being forked as the input failed): it names the input all the same, so that the reason
+   * does not depend on which thread got there first.
+   */
+  private @Nullable String endedInputReason() {
+    TaskNode<?> other = null;
+    for (TaskNode<?> in : inputs) {
+      int s = in.state;
+      if (s == FAILED) {
+        return in.inputReason();
+      }
+      if (other == null && (s == CANCELLED || s == SKIPPED)) {
+        other = in;
+      }
+    }
+    return other == null ? null : other.inputReason();
   }
 
   /** Drops the fork guard: from here on, the last input to succeed makes the task ready. */

@@ -227,6 +227,52 @@ public abstract class RunnerConformance {
   }
 
   @Test
+  void skippedDependent_namesItsFailedInput_whenForkedBeforeTheFailure() throws InterruptedException {
+    Gate go = Gate.in(temp);
+    try (Scope scope = Scope.open(runner)) {
+      Handle<Integer> ok = scope.fork(task("ok"), () -> 1);
+      Handle<Integer> parse = scope.fork(task("parse"), () -> {
+        go.awaitOpen(LONG);
+        throw new IOException("bad header");
+      });
+      Handle<Integer> merge = scope.fork(task("merge"), ok, parse, (x, y) -> x + y);
+      scope.fork(task("report"), merge, m -> "report " + m);
+      go.open();
+      assertSkippedForTheirInputs(assertThrows(TaskFailedException.class, scope::join));
+    }
+  }
+
+  @Test
+  void skippedDependent_namesItsFailedInput_whenForkedAfterTheFailure() throws InterruptedException {
+    assumeTrue(concurrent(), "on the owner's thread nothing runs before join");
+    java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
+    ScopeOptions options = ScopeOptions.defaults().listener(e -> {
+      if (e.task().equals("parse") && e.kind() == TaskEvent.Kind.FAILED) {
+        failed.countDown();
+      }
+    });
+    try (Scope scope = Scope.open(runner, options)) {
+      Handle<Integer> ok = scope.fork(task("ok"), () -> 1);
+      Handle<Integer> parse = scope.fork(task("parse"), () -> {
+        throw new IOException("bad header");
+      });
+      assertTrue(failed.await(LONG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "'parse' did not fail in time");
+      Handle<Integer> merge = scope.fork(task("merge"), ok, parse, (x, y) -> x + y);
+      scope.fork(task("report"), merge, m -> "report " + m);
+      assertSkippedForTheirInputs(assertThrows(TaskFailedException.class, scope::join));
+    }
+  }
+
+  /** 'merge' (inputs 'ok' and 'parse') and 'report' (input 'merge') name the input that stopped them. */
+  private static void assertSkippedForTheirInputs(TaskFailedException e) {
+    assertEquals("parse", e.task());
+    List<String> dependents = e.stopped().stream().filter(s -> !s.startsWith("ok:")).toList(); // 'ok' may not have started
+    assertEquals(List.of("merge: skipped, its input 'parse' failed", "report: skipped, its input 'merge' was skipped"),
+        dependents);
+    assertEquals(new Outcome.Skipped<>("its input 'parse' failed"), e.results().outcome("merge"));
+  }
+
+  @Test
   void failure_path_namesTheChainOfInputs() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
       Handle<String> fetch = scope.fork(task("fetch"), () -> "x");
