@@ -130,6 +130,16 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   /** Set when the scope asks this task to stop. */
   private volatile boolean cancelRequested;
 
+  /**
+   * Whether the attempt in flight was interrupted (or, elsewhere, cancelled) by us, and when,
+   * on the execution's clock: a body that then returns normally ignored the request.
+   */
+  @GuardedBy("this")
+  private boolean stopSent;
+
+  @GuardedBy("this")
+  private long stopSentAt;
+
   /** The timeout of the attempt in flight fired; the report to fail it with. */
   private volatile @Nullable TaskTimeoutException timedOut;
 
@@ -311,6 +321,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       stopping = stopping();
       if (!stopping) {
         thread = current;
+        stopSent = false;
         startedAt = exec.now();
         started = true;
         whereName = current.getName();
@@ -409,6 +420,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     synchronized (this) {
       stopping = stopping();
       if (!stopping) {
+        stopSent = false;
         startedAt = exec.now();
         started = true;
         whereName = where;
@@ -564,9 +576,19 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     Thread t = thread;
     if (t != null) {
       interruptedByUs = true;
+      markStopSent();
       t.interrupt();
     } else if (control != null) {
+      markStopSent();
       control.cancel();
+    }
+  }
+
+  @GuardedBy("this")
+  private void markStopSent() {
+    if (!stopSent) {
+      stopSent = true;
+      stopSentAt = exec.now();
     }
   }
 
@@ -582,10 +604,19 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     finishedAt = exec.now();
     TaskTimeoutException timeout = timedOut;
     if (cancelRequested) {
-      if (error == null && timeout == null) {
-        succeed(result);
-      } else {
+      if (error != null || timeout != null) {
         cancelAfterStart(error);
+        return;
+      }
+      long sentAt;
+      synchronized (this) {
+        sentAt = stopSent ? stopSentAt : Long.MIN_VALUE;
+      }
+      boolean handlerEnding = handlerStop != null && !exec.stopping(); // how a handler ends when asked
+      if (sentAt == Long.MIN_VALUE || handlerEnding) {
+        succeed(result); // the body had returned before the request reached it
+      } else {
+        cancelIgnored(Duration.ofNanos(Math.max(0, finishedAt - sentAt)));
       }
       return;
     }
@@ -690,6 +721,19 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     skipDependents(this, takeDependents());
     exec.taskFailed(this);
     exec.taskDone(handler);
+  }
+
+  /**
+   * The body returned normally after it was interrupted because the scope was stopping: it is
+   * cancelled all the same, its result dropped, and the reason says how long the scope's join
+   * waited for it (ADR 3).
+   */
+  private void cancelIgnored(Duration late) {
+    reason = interruptedReason() + "; it ignored the interrupt and returned normally " + Durations.format(late)
+        + " later, and join waited for it (its result was dropped)";
+    STATE.setVolatile(this, CANCELLED);
+    emit(TaskEvent.Kind.CANCELLED, null);
+    completeTerminal(false);
   }
 
   private void cancelAfterStart(@Nullable Throwable thrown) {

@@ -328,6 +328,55 @@ public abstract class RunnerConformance {
   }
 
   @Test
+  void taskThatIgnoresTheInterrupt_isReportedCancelled_withHowLongJoinWaitedForIt() throws InterruptedException {
+    assumeTrue(concurrent(), "needs two bodies running at once");
+    Gate started = Gate.in(temp);
+    Gate interrupted = Gate.in(temp);
+    Gate release = Gate.in(temp);
+    Gate never = Gate.in(temp);
+    AtomicReference<@Nullable Throwable> advancer = new AtomicReference<>();
+    Thread clockHand = Thread.ofPlatform().name("test-clock").daemon(true).start(() -> {
+      try {
+        interrupted.awaitArrivals(1, LONG);
+        clock.advance(Duration.ofSeconds(5)); // the time join waits for the stubborn task
+        release.open();
+      } catch (InterruptedException e) {
+        advancer.set(e);
+      } catch (Throwable t) {
+        advancer.set(t);
+      }
+    });
+    Handle<String> stubborn;
+    TaskFailedException e;
+    try (Scope scope = Scope.open(runner)) {
+      stubborn = scope.fork(task("stubborn"), () -> {
+        started.arrive();
+        try {
+          never.awaitOpen(LONG);
+          return "not interrupted";
+        } catch (InterruptedException ignored) {
+          interrupted.arrive();
+          release.awaitOpen(LONG); // ignores the interrupt: runs on, then returns normally
+          return "done anyway";
+        }
+      });
+      scope.fork(task("boom"), () -> {
+        started.awaitArrivals(1, LONG);
+        throw new IllegalStateException("boom");
+      });
+      e = assertThrows(TaskFailedException.class, scope::join);
+    }
+    clockHand.join();
+    assertEquals(null, advancer.get());
+    String reason = "interrupted, 'boom' failed; it ignored the interrupt and returned normally 5s later, and join waited"
+        + " for it (its result was dropped)";
+    assertEquals(new Outcome.Cancelled<>(reason), stubborn.outcome());
+    assertTrue(e.stopped().contains("stubborn: cancelled, " + reason), e.stopped().toString());
+    assertTrue(message(e).contains("stubborn: cancelled, " + reason), e.getMessage());
+    assertEquals(0, e.getSuppressed().length, "a cancelled task is not a failure");
+  }
+
+  @Test
   void otherFailures_areAttachedAsSuppressed() throws InterruptedException {
     assumeTrue(concurrent(), "needs two bodies running at once");
     Gate both = Gate.in(temp);
