@@ -25,7 +25,7 @@ public interface Body0<T> extends Serializable {
   /**
    * Computes the task's result. May block unless the task declares otherwise. Heddle cancels
    * a body, and ends it at its timeout, by interrupting it; a body that ignores the interrupt
-   * runs on. Its {@link Concurrency} contract is therefore the weakest one, which the task's
+   * runs on (the scope waits for it, and reports it as cancelled, saying how long it ran on). Its {@link Concurrency} contract is therefore the weakest one, which the task's
    * {@link Semantics} narrows.
    */
   T call() throws Exception;

@@ -318,6 +318,34 @@ final class Execution {
           "only the thread that opened a scope may " + op + " it; the scope belongs to " + describe(owner)
               + ", and " + op + " was called from " + describe(current));
     }
+    TaskNode<?> body = bodyOnOwner;
+    if (body != null) {
+      // A body on the owner's thread (inline, seeded, a trivial task on auto) is not the
+      // owner: its fork would add to the scope it runs in, and its join or close would wait
+      // for itself. Other runners refuse it by thread; this refuses it the same way.
+      throw new WrongThreadException(
+          "only the thread that opened a scope may " + op + " it, and not from one of its tasks: task '" + body.name
+              + "' runs on " + runnerName + " on the owner's own thread " + describe(owner) + ", and " + op
+              + " was called from its body");
+    }
+  }
+
+  /**
+   * The task whose body the owner's thread is running, or null. Owner only: written and
+   * read on the owner's thread alone.
+   */
+  private @Nullable TaskNode<?> bodyOnOwner;
+
+  /** The owner's thread starts {@code node}'s body; returns what to restore when it ends. */
+  @Nullable TaskNode<?> bodyStarts(TaskNode<?> node) {
+    TaskNode<?> outer = bodyOnOwner;
+    bodyOnOwner = node;
+    return outer;
+  }
+
+  /** The owner's thread has ended a body started by {@link #bodyStarts}. */
+  void bodyEnded(@Nullable TaskNode<?> outer) {
+    bodyOnOwner = outer;
   }
 
   private static String describe(Thread t) {

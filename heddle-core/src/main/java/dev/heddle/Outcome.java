@@ -64,9 +64,13 @@ public sealed interface Outcome<T> {
 
   /**
    * The task had started, and was interrupted because its scope failed or was cancelled.
-   * Whatever the interrupted body threw is not a failure of this task.
+   * Whatever the interrupted body threw is not a failure of this task. A body that ignored
+   * the interrupt and returned normally is cancelled too, its result dropped; its reason
+   * says how long the scope waited for it.
    *
-   * @param reason why, such as {@code "interrupted, 'parse' failed"}
+   * @param reason why, such as {@code "interrupted, 'parse' failed"}, or {@code
+   *     "interrupted, 'parse' failed; it ignored the interrupt and returned normally 5s later,
+   *     and join waited for it (its result was dropped)"}
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,

@@ -27,8 +27,10 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * <h2>Threads</h2>
  * The thread that opens a scope is its owner. Only the owner may {@code fork}, {@link
- * #join()} and {@link #close()}; another thread gets a {@link WrongThreadException}. Any
- * thread may {@link #cancel()}. Scopes nest: a task body may open a scope of its own, whose
+ * #join()} and {@link #close()}; another thread gets a {@link WrongThreadException}, and so
+ * does a task body of the scope that calls them, even where it runs on the owner's own thread
+ * ({@code inline}, {@code seeded}, a trivial task on {@code auto}): a body is never the owner,
+ * on any runner. Any thread may {@link #cancel()}. Scopes nest: a task body may open a scope of its own, whose
  * owner is the thread running that body.
  *
  * <h2>Failure and cancellation</h2>
@@ -127,7 +129,7 @@ public final class Scope implements AutoCloseable {
    *     strict semantics} and the task declares none (neither with {@link
    *     Task#semantics(Semantics)} nor by a {@link Concurrency} annotation on the body's class)
    * @throws IllegalStateException if the scope has been joined or closed
-   * @throws WrongThreadException if the caller is not the owner
+   * @throws WrongThreadException if the caller is not the owner, or is one of the scope's task bodies
    */
   public <T> Handle<T> fork(String name, Body0<T> body) {
     return exec.fork(Task.checkName(name), Task.DEFAULTS, Invoker.NONE, Objects.requireNonNull(body, "body"), TaskNode.NO_INPUTS, null);
@@ -250,7 +252,7 @@ public final class Scope implements AutoCloseable {
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException if the name is blank or already used in this scope
    * @throws IllegalStateException if the scope has been joined or closed
-   * @throws WrongThreadException if the caller is not the owner
+   * @throws WrongThreadException if the caller is not the owner, or is one of the scope's task bodies
    */
   public Handle<Void> forkHandler(String name, Handler body) {
     return forkHandler(Task.named(name), body);
@@ -345,7 +347,7 @@ public final class Scope implements AutoCloseable {
    *     cancelled} and no task failed; its message lists what was stopped
    * @throws InterruptedException if the owner was interrupted while waiting
    * @throws IllegalStateException if {@code join} was already called, or the scope is closed
-   * @throws WrongThreadException if the caller is not the owner
+   * @throws WrongThreadException if the caller is not the owner, or is one of the scope's task bodies
    */
   @Concurrency(
       blocking = Semantics.Blocking.MAY,
@@ -382,7 +384,7 @@ public final class Scope implements AutoCloseable {
    *
    * @throws TaskFailedException if {@code join} was not called and a task had failed before
    *     the scope was closed: a failure is never dropped
-   * @throws WrongThreadException if the caller is not the owner
+   * @throws WrongThreadException if the caller is not the owner, or is one of the scope's task bodies
    */
   @Concurrency(
       blocking = Semantics.Blocking.MAY,

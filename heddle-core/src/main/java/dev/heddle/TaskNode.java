@@ -130,6 +130,16 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   /** Set when the scope asks this task to stop. */
   private volatile boolean cancelRequested;
 
+  /**
+   * Whether the attempt in flight was interrupted (or, elsewhere, cancelled) by us, and when,
+   * on the execution's clock: a body that then returns normally ignored the request.
+   */
+  @GuardedBy("this")
+  private boolean stopSent;
+
+  @GuardedBy("this")
+  private long stopSentAt;
+
   /** The timeout of the attempt in flight fired; the report to fail it with. */
   private volatile @Nullable TaskTimeoutException timedOut;
 
@@ -311,6 +321,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       stopping = stopping();
       if (!stopping) {
         thread = current;
+        stopSent = false;
         startedAt = exec.now();
         started = true;
         whereName = current.getName();
@@ -327,6 +338,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     Semantics semantics = spec.semantics();
     TaskRunEvent event = null;
     SemanticsChecks.CpuStart cpuStart = null;
+    boolean onOwner = current == exec.owner();
+    TaskNode<?> outer = onOwner ? exec.bodyStarts(this) : null;
     try {
       startTimer();
       // The CPU check's clocks outside the event: the event's window holds the body alone,
@@ -336,6 +349,9 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       result = invokeBody();
     } catch (Throwable t) {
       error = t;
+    }
+    if (onOwner) {
+      exec.bodyEnded(outer);
     }
     // The event's window closes first, the CPU check reads its clocks, and only then does
     // anything that may block (the recorder flushing its buffer, the listener) happen.
@@ -404,6 +420,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     synchronized (this) {
       stopping = stopping();
       if (!stopping) {
+        stopSent = false;
         startedAt = exec.now();
         started = true;
         whereName = where;
@@ -487,7 +504,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       return false;
     }
     stopTimer();
-    reason = (retry ? "retry cancelled, " : "") + notStartedReason();
+    String input = from == WAITING ? endedInputReason() : null;
+    reason = input != null ? input : (retry ? "retry cancelled, " : "") + notStartedReason();
     finishedAt = exec.now();
     emit(retry ? TaskEvent.Kind.CANCELLED : TaskEvent.Kind.SKIPPED, null);
     completeTerminal(false);
@@ -558,9 +576,19 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     Thread t = thread;
     if (t != null) {
       interruptedByUs = true;
+      markStopSent();
       t.interrupt();
     } else if (control != null) {
+      markStopSent();
       control.cancel();
+    }
+  }
+
+  @GuardedBy("this")
+  private void markStopSent() {
+    if (!stopSent) {
+      stopSent = true;
+      stopSentAt = exec.now();
     }
   }
 
@@ -576,10 +604,19 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     finishedAt = exec.now();
     TaskTimeoutException timeout = timedOut;
     if (cancelRequested) {
-      if (error == null && timeout == null) {
-        succeed(result);
-      } else {
+      if (error != null || timeout != null) {
         cancelAfterStart(error);
+        return;
+      }
+      long sentAt;
+      synchronized (this) {
+        sentAt = stopSent ? stopSentAt : Long.MIN_VALUE;
+      }
+      boolean handlerEnding = handlerStop != null && !exec.stopping(); // how a handler ends when asked
+      if (sentAt == Long.MIN_VALUE || handlerEnding) {
+        succeed(result); // the body had returned before the request reached it
+      } else {
+        cancelIgnored(Duration.ofNanos(Math.max(0, finishedAt - sentAt)));
       }
       return;
     }
@@ -684,6 +721,19 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     skipDependents(this, takeDependents());
     exec.taskFailed(this);
     exec.taskDone(handler);
+  }
+
+  /**
+   * The body returned normally after it was interrupted because the scope was stopping: it is
+   * cancelled all the same, its result dropped, and the reason says how long the scope's join
+   * waited for it (ADR 3).
+   */
+  private void cancelIgnored(Duration late) {
+    reason = interruptedReason() + "; it ignored the interrupt and returned normally " + Durations.format(late)
+        + " later, and join waited for it (its result was dropped)";
+    STATE.setVolatile(this, CANCELLED);
+    emit(TaskEvent.Kind.CANCELLED, null);
+    completeTerminal(false);
   }
 
   private void cancelAfterStart(@Nullable Throwable thrown) {
@@ -840,6 +890,27 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       }
     }
     return false;
+  }
+
+  /**
+   * Why a waiting task cannot run because of its inputs: the first failed input, else the
+   * first that was cancelled or skipped; null if none has ended that way. A stop that sweeps
+   * the scope may reach a waiting task before the input that failed has told it (the task was
+   * being forked as the input failed): it names the input all the same, so that the reason
+   * does not depend on which thread got there first.
+   */
+  private @Nullable String endedInputReason() {
+    TaskNode<?> other = null;
+    for (TaskNode<?> in : inputs) {
+      int s = in.state;
+      if (s == FAILED) {
+        return in.inputReason();
+      }
+      if (other == null && (s == CANCELLED || s == SKIPPED)) {
+        other = in;
+      }
+    }
+    return other == null ? null : other.inputReason();
   }
 
   /** Drops the fork guard: from here on, the last input to succeed makes the task ready. */

@@ -17,8 +17,15 @@ class ForkWhileJoiningTest {
       self.set(scope);
       scope.fork("forker", () -> java.util.Objects.requireNonNull(self.get()).fork("late", () -> 1));
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
-      IllegalStateException cause = assertInstanceOf(IllegalStateException.class, e.getCause());
-      assertEquals("cannot fork task 'late' while the scope is joining; fork every task before join", cause.getMessage());
+      // A body is never the owner, even on the owner's thread: refused as on every other runner.
+      WrongThreadException cause = assertInstanceOf(WrongThreadException.class, e.getCause());
+      assertEquals("only the thread that opened a scope may fork it, and not from one of its tasks: task 'forker' runs on"
+          + " inline on the owner's own thread " + describe(Thread.currentThread()) + ", and fork was called from its body",
+          cause.getMessage());
     }
+  }
+
+  private static String describe(Thread t) {
+    return (t.isVirtual() ? "virtual thread '" : "thread '") + t.getName() + "' (#" + t.threadId() + ")";
   }
 }

@@ -36,8 +36,6 @@ final class AllowList {
         new Entry("dev.heddle.internal.AutoRunner.runHere", "dev.heddle.spi.Attempt.run",
             "the auto runner runs an attempt on the dispatching thread only when its task is declared TRIVIAL: by that"
                 + " declaration the body never blocks (a declaration the runtime checks, not this rule)"),
-        new Entry("dev.heddle.internal.VirtualThreads.start", "dev.heddle.spi.Attempt.run",
-            "the call is in the body of the new virtual thread, which start() only starts"),
         new Entry("dev.heddle.Runner.inline", "dev.heddle.Runner.inline",
             "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
                 + " only wait of the factory with options does not happen"),

@@ -15,12 +15,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class Threads {
 
+  /*
+   * A thread stays in `started` until it has terminated, not merely until its runnable has
+   * returned: a pool's termination callback (onTermination, or the end of the runnable) runs
+   * on the thread before it ends, so removing it there let close() return while it was still
+   * alive. Pools that retire idle threads would make the set grow, so terminated threads are
+   * swept out whenever the set has doubled since the last sweep (amortized constant time per
+   * thread). A thread not yet started is NEW, never TERMINATED, so a sweep cannot drop one
+   * that a pool is about to start.
+   */
+
   private static final AtomicInteger RUNNERS = new AtomicInteger();
 
   private final int id;
   private final String prefix;
   private final AtomicInteger count = new AtomicInteger();
   private final Set<Thread> started = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger sweepAt = new AtomicInteger(SWEEP_MIN);
+  private static final int SWEEP_MIN = 64;
 
   Threads(String kind) {
     this.id = RUNNERS.incrementAndGet();
@@ -38,31 +50,29 @@ final class Threads {
 
   ThreadFactory factory(String role) {
     return r -> {
-      Thread t = Thread.ofPlatform().name(prefix + role + "-" + count.incrementAndGet()).daemon(true).unstarted(() -> {
-        try {
-          r.run();
-        } finally {
-          started.remove(Thread.currentThread()); // a pool that retires idle threads must not grow this set
-        }
-      });
-      started.add(t);
+      Thread t = Thread.ofPlatform().name(prefix + role + "-" + count.incrementAndGet()).daemon(true).unstarted(r);
+      track(t);
       return t;
     };
   }
 
   ForkJoinPool.ForkJoinWorkerThreadFactory forkJoinFactory(String role) {
     return pool -> {
-      ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, pool, true) {
-        @Override
-        protected void onTermination(Throwable exception) {
-          started.remove(this);
-        }
-      };
+      ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, pool, true) {};
       t.setName(prefix + role + "-" + count.incrementAndGet());
       t.setDaemon(true);
-      started.add(t);
+      track(t);
       return t;
     };
+  }
+
+  private void track(Thread t) {
+    started.add(t);
+    int at = sweepAt.get();
+    if (started.size() >= at && sweepAt.compareAndSet(at, Integer.MAX_VALUE)) {
+      started.removeIf(s -> s.getState() == Thread.State.TERMINATED);
+      sweepAt.set(Math.max(SWEEP_MIN, 2 * started.size()));
+    }
   }
 
   /** Waits until every thread this factory created has ended. Returns whether it was interrupted. */
@@ -77,8 +87,8 @@ final class Threads {
           interrupted = true;
         }
       }
+      started.remove(t);
     }
-    started.clear();
     return interrupted;
   }
 

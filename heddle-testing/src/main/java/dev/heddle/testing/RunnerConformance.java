@@ -57,7 +57,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link ManualClock} as time source, so every body here is serializable (it could run in a
  * worker process), every task declares its semantics, and no test sleeps to wait for a
  * timeout. After each test the runner is
- * closed and no thread whose name starts with {@code heddle-} may be left alive.
+ * closed and, at the moment {@code close()} returns, no thread whose name starts with {@code
+ * heddle-} may be alive: a runner's close waits until every thread it started has ended, so
+ * the check allows no grace.
  *
  * <p>Runners that run one task at a time on the scope owner's thread ({@code inline},
  * {@code seeded}) override {@link #concurrent()} to return false: the tests that need two
@@ -114,7 +116,7 @@ public abstract class RunnerConformance {
   @AfterEach
   void closeRunnerAndCheckLeaks() {
     runner.close();
-    LeakCheck.assertNoThreads("heddle-", Duration.ofSeconds(5));
+    LeakCheck.assertNoThreads("heddle-", Duration.ZERO); // close() waits until every thread has ended: no grace
   }
 
   // ---------------------------------------------------------------------------------------
@@ -225,6 +227,52 @@ public abstract class RunnerConformance {
   }
 
   @Test
+  void skippedDependent_namesItsFailedInput_whenForkedBeforeTheFailure() throws InterruptedException {
+    Gate go = Gate.in(temp);
+    try (Scope scope = Scope.open(runner)) {
+      Handle<Integer> ok = scope.fork(task("ok"), () -> 1);
+      Handle<Integer> parse = scope.fork(task("parse"), () -> {
+        go.awaitOpen(LONG);
+        throw new IOException("bad header");
+      });
+      Handle<Integer> merge = scope.fork(task("merge"), ok, parse, (x, y) -> x + y);
+      scope.fork(task("report"), merge, m -> "report " + m);
+      go.open();
+      assertSkippedForTheirInputs(assertThrows(TaskFailedException.class, scope::join));
+    }
+  }
+
+  @Test
+  void skippedDependent_namesItsFailedInput_whenForkedAfterTheFailure() throws InterruptedException {
+    assumeTrue(concurrent(), "on the owner's thread nothing runs before join");
+    java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
+    ScopeOptions options = ScopeOptions.defaults().listener(e -> {
+      if (e.task().equals("parse") && e.kind() == TaskEvent.Kind.FAILED) {
+        failed.countDown();
+      }
+    });
+    try (Scope scope = Scope.open(runner, options)) {
+      Handle<Integer> ok = scope.fork(task("ok"), () -> 1);
+      Handle<Integer> parse = scope.fork(task("parse"), () -> {
+        throw new IOException("bad header");
+      });
+      assertTrue(failed.await(LONG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "'parse' did not fail in time");
+      Handle<Integer> merge = scope.fork(task("merge"), ok, parse, (x, y) -> x + y);
+      scope.fork(task("report"), merge, m -> "report " + m);
+      assertSkippedForTheirInputs(assertThrows(TaskFailedException.class, scope::join));
+    }
+  }
+
+  /** 'merge' (inputs 'ok' and 'parse') and 'report' (input 'merge') name the input that stopped them. */
+  private static void assertSkippedForTheirInputs(TaskFailedException e) {
+    assertEquals("parse", e.task());
+    List<String> dependents = e.stopped().stream().filter(s -> !s.startsWith("ok:")).toList(); // 'ok' may not have started
+    assertEquals(List.of("merge: skipped, its input 'parse' failed", "report: skipped, its input 'merge' was skipped"),
+        dependents);
+    assertEquals(new Outcome.Skipped<>("its input 'parse' failed"), e.results().outcome("merge"));
+  }
+
+  @Test
   void failure_path_namesTheChainOfInputs() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
       Handle<String> fetch = scope.fork(task("fetch"), () -> "x");
@@ -277,6 +325,55 @@ public abstract class RunnerConformance {
         assertTrue(e.stopped().contains("later: skipped, not started, 'boom' failed"), e.stopped().toString());
       }
     }
+  }
+
+  @Test
+  void taskThatIgnoresTheInterrupt_isReportedCancelled_withHowLongJoinWaitedForIt() throws InterruptedException {
+    assumeTrue(concurrent(), "needs two bodies running at once");
+    Gate started = Gate.in(temp);
+    Gate interrupted = Gate.in(temp);
+    Gate release = Gate.in(temp);
+    Gate never = Gate.in(temp);
+    AtomicReference<@Nullable Throwable> advancer = new AtomicReference<>();
+    Thread clockHand = Thread.ofPlatform().name("test-clock").daemon(true).start(() -> {
+      try {
+        interrupted.awaitArrivals(1, LONG);
+        clock.advance(Duration.ofSeconds(5)); // the time join waits for the stubborn task
+        release.open();
+      } catch (InterruptedException e) {
+        advancer.set(e);
+      } catch (Throwable t) {
+        advancer.set(t);
+      }
+    });
+    Handle<String> stubborn;
+    TaskFailedException e;
+    try (Scope scope = Scope.open(runner)) {
+      stubborn = scope.fork(task("stubborn"), () -> {
+        started.arrive();
+        try {
+          never.awaitOpen(LONG);
+          return "not interrupted";
+        } catch (InterruptedException ignored) {
+          interrupted.arrive();
+          release.awaitOpen(LONG); // ignores the interrupt: runs on, then returns normally
+          return "done anyway";
+        }
+      });
+      scope.fork(task("boom"), () -> {
+        started.awaitArrivals(1, LONG);
+        throw new IllegalStateException("boom");
+      });
+      e = assertThrows(TaskFailedException.class, scope::join);
+    }
+    clockHand.join();
+    assertEquals(null, advancer.get());
+    String reason = "interrupted, 'boom' failed; it ignored the interrupt and returned normally 5s later, and join waited"
+        + " for it (its result was dropped)";
+    assertEquals(new Outcome.Cancelled<>(reason), stubborn.outcome());
+    assertTrue(e.stopped().contains("stubborn: cancelled, " + reason), e.stopped().toString());
+    assertTrue(message(e).contains("stubborn: cancelled, " + reason), e.getMessage());
+    assertEquals(0, e.getSuppressed().length, "a cancelled task is not a failure");
   }
 
   @Test
@@ -609,6 +706,73 @@ public abstract class RunnerConformance {
       WrongThreadException e = assertInstanceOf(WrongThreadException.class, thrown.get());
       assertTrue(message(e).contains("called from thread 'intruder'"), e.getMessage());
       scope.join();
+    }
+  }
+
+  /**
+   * The scopes that {@link #fromOwnBody} bodies reach, by key: a scope cannot be captured by
+   * a body (it is not serializable), and a body that runs in another process finds none.
+   */
+  private static final java.util.concurrent.ConcurrentHashMap<String, Scope> SCOPES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** What {@link #misuse} returns when its body runs where the scope is not (another process). */
+  private static final String ELSEWHERE = "ran elsewhere";
+
+  @Test
+  void fork_fromATaskBody_throwsWrongThread_onEveryRunner() throws InterruptedException {
+    fromOwnBody("fork");
+  }
+
+  @Test
+  void join_fromATaskBody_throwsWrongThread_onEveryRunner() throws InterruptedException {
+    fromOwnBody("join");
+  }
+
+  @Test
+  void close_fromATaskBody_throwsWrongThread_onEveryRunner() throws InterruptedException {
+    fromOwnBody("close");
+  }
+
+  /**
+   * A body calls {@code op} on its own scope, as a blocking task and as a trivial one (which
+   * {@code auto} runs at fork on the owner's thread): it must get a {@link
+   * WrongThreadException} on every runner, even where it runs on the owner's own thread.
+   */
+  private void fromOwnBody(String op) throws InterruptedException {
+    for (Semantics semantics : List.of(Semantics.BLOCKING, Semantics.TRIVIAL)) {
+      String key = java.util.UUID.randomUUID().toString();
+      try (Scope scope = Scope.open(runner)) {
+        SCOPES.put(key, scope);
+        Handle<String> body = scope.fork(Task.named("misuse").semantics(semantics), () -> misuse(key, op));
+        scope.join();
+        String seen = body.get();
+        if (!seen.equals(ELSEWHERE)) {
+          assertTrue(seen.startsWith("WrongThreadException: only the thread that opened a scope may " + op), seen);
+          assertTrue(seen.contains("task 'misuse'") || seen.contains("called from"), seen);
+        }
+      } finally {
+        SCOPES.remove(key);
+      }
+    }
+  }
+
+  private static String misuse(String key, String op) throws InterruptedException {
+    Scope scope = SCOPES.get(key);
+    if (scope == null) {
+      return ELSEWHERE;
+    }
+    try {
+      switch (op) {
+        case "fork" -> scope.fork(Task.named("intruder").semantics(Semantics.TRIVIAL), () -> 1);
+        case "join" -> scope.join();
+        default -> scope.close();
+      }
+      return op + " returned normally";
+    } catch (WrongThreadException e) {
+      return "WrongThreadException: " + e.getMessage();
+    } catch (RuntimeException e) {
+      return e.toString();
     }
   }
 

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -37,13 +39,19 @@ class SerializingRunnerConformanceTest extends RunnerConformance {
 
     private final RunnerOptions options;
     private final ExecutorService pool;
+    /** Every thread the pool made: close waits until each has ended, as the suite's strict leak check expects. */
+    private final Set<Thread> made = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     SerializingRunner(RunnerOptions options) {
       this.options = options;
       String prefix = "heddle-serializing-" + RUNNERS.incrementAndGet() + "-";
       AtomicInteger n = new AtomicInteger();
-      this.pool = Executors.newCachedThreadPool(r -> Thread.ofPlatform().name(prefix + n.incrementAndGet()).unstarted(r));
+      this.pool = Executors.newCachedThreadPool(r -> {
+        Thread t = Thread.ofPlatform().name(prefix + n.incrementAndGet()).unstarted(r);
+        made.add(t);
+        return t;
+      });
     }
 
     @Override
@@ -149,6 +157,16 @@ class SerializingRunnerConformanceTest extends RunnerConformance {
           }
         } catch (InterruptedException e) {
           interrupted = true;
+        }
+      }
+      for (Thread t : made) {
+        while (true) {
+          try {
+            t.join();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+          }
         }
       }
       if (interrupted) {
