@@ -36,14 +36,8 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -68,9 +62,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.jar.Attributes;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import org.jspecify.annotations.Nullable;
 
 /** The process runner's pool of workers and its scheduling. */
@@ -108,7 +99,6 @@ final class Pool {
   private static final Duration ECHO_POLL = Duration.ofMillis(50);
   private static final int STDERR_LINES = 20;
   private static final int MAX_START_FAILURES = 3;
-  private static final int KEPT_ARCHIVES = 8;
   private static final SecureRandom TOKENS = new SecureRandom();
 
   private final String name;
@@ -124,7 +114,7 @@ final class Pool {
   private final Path socketDir;
   private final Path logDir;
   private final boolean ownLogDir;
-  private final @Nullable Path cdsArchive;
+  private final @Nullable ClassDataArchive cds;
   private final Transfer transfer;
   private final ScheduledThreadPoolExecutor timer;
   private final ScheduledThreadPoolExecutor killer;
@@ -154,9 +144,6 @@ final class Pool {
 
   @GuardedBy("this")
   private boolean closed;
-
-  @GuardedBy("this")
-  private boolean archiving;
 
   @GuardedBy("this")
   private int connected;
@@ -199,7 +186,7 @@ final class Pool {
     // The archive's key leaves out what does not change the classes loaded: the per-runner
     // log directory and logging options. So runners, and a test that logs, share it.
     List<String> stable = jvm.stream().filter(o -> !o.startsWith("-XX:ErrorFile=") && !o.startsWith("-Xlog")).toList();
-    this.cdsArchive = b.classDataSharing && onlyJars(cp) ? archivePath(stable, cp) : null;
+    this.cds = b.classDataSharing ? ClassDataArchive.of(stable, cp) : null;
     jvm.add("-cp");
     jvm.add(String.join(File.pathSeparator, cp));
     jvm.add(WorkerMain.class.getName());
@@ -556,133 +543,15 @@ final class Pool {
     }
   }
 
-  // ---------------------------------------------------------------------------------------
-  // Class data sharing
-
-  /**
-   * Whether the class path is jars only, including what their manifests add: the JVM
-   * archives classes only from jars, and refuses to record with a directory on the path.
-   */
-  private static boolean onlyJars(List<String> cp) {
-    for (String entry : cp) {
-      Path p = Path.of(entry);
-      if (!entry.endsWith(".jar") || !Files.isRegularFile(p)) {
-        return false;
-      }
-      try (JarFile jar = new JarFile(p.toFile())) {
-        Manifest m = jar.getManifest();
-        String more = m == null ? null : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-        if (more != null) {
-          for (String ref : more.trim().split("\\s+")) {
-            if (!ref.isEmpty() && ref.endsWith("/")) {
-              return false;
-            }
-          }
-        }
-      } catch (IOException e) {
-        return false;
-      }
-    }
-    return !cp.isEmpty();
-  }
-
-  /**
-   * Makes the archive directory if needed, and says whether it belongs to the owner of
-   * {@code mine} (a directory this runner made) and nobody else may write it: an archive
-   * another user could write is not one to load classes from.
-   */
-  private static boolean ownDirectory(Path dir, Path mine) {
-    try {
-      if (!Files.isDirectory(dir)) {
-        try {
-          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException e) {
-          Files.createDirectories(dir);
-        } catch (FileAlreadyExistsException e) {
-          // made meanwhile by another runner; checked below
-        }
-      }
-      if (!Files.getOwner(dir).equals(Files.getOwner(mine))) {
-        return false;
-      }
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-      return !perms.contains(PosixFilePermission.GROUP_WRITE) && !perms.contains(PosixFilePermission.OTHERS_WRITE);
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return false; // sharing is an optimisation: without it, workers start as they would anyway
-    }
-  }
-
-  /** Keeps the newest few archives beside {@code kept}, so that rebuilt class paths do not fill the disk. */
-  private static void pruneArchives(Path kept) {
-    Path dir = kept.getParent();
-    if (dir == null) {
-      return;
-    }
-    try (var files = Files.list(dir)) {
-      List<Path> archives = files.filter(f -> f.getFileName().toString().matches("worker-[0-9a-f]+\\.jsa"))
-          .sorted((a, b) -> Long.compare(modified(b), modified(a)))
-          .toList();
-      for (Path old : archives.subList(Math.min(KEPT_ARCHIVES, archives.size()), archives.size())) {
-        if (!old.equals(kept)) {
-          Files.deleteIfExists(old);
-        }
-      }
-    } catch (IOException e) {
-      // pruning is housekeeping: an archive left behind harms nothing but disk space
-    }
-  }
-
-  private static long modified(Path p) {
-    try {
-      return Files.getLastModifiedTime(p).toMillis();
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  private static @Nullable Path archivePath(List<String> jvm, List<String> cp) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));
-      d.update(System.getProperty("java.vm.version", "").getBytes(StandardCharsets.UTF_8));
-      for (String s : jvm) {
-        d.update(s.getBytes(StandardCharsets.UTF_8));
-        d.update((byte) 0);
-      }
-      for (String s : cp) {
-        d.update(s.getBytes(StandardCharsets.UTF_8));
-        d.update((byte) 0);
-        // A rebuilt jar makes the JVM refuse an archive recorded before; a new key records a new one.
-        Path jar = Path.of(s);
-        d.update((Files.size(jar) + ":" + Files.getLastModifiedTime(jar).toMillis()).getBytes(StandardCharsets.UTF_8));
-      }
-      String key = HexFormat.of().formatHex(d.digest(), 0, 12);
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "heddle-cds-" + System.getProperty("user.name", "user"));
-      return dir.resolve("worker-" + key + ".jsa");
-    } catch (NoSuchAlgorithmException | IOException e) {
-      return null;
-    }
-  }
-
   /** The class-data options for a new worker; the first worker of a runner without an archive records one. */
   private List<String> cdsOptions(WorkerProcess w) {
-    Path archive = cdsArchive;
-    if (archive == null || !ownDirectory(Objects.requireNonNull(archive.getParent()), socketDir)) {
+    ClassDataArchive archive = cds;
+    if (archive == null) {
       return List.of();
     }
-    boolean exists = Files.isRegularFile(archive);
-    synchronized (this) {
-      if (exists) {
-        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
-      }
-      if (archiving) {
-        return List.of();
-      }
-      archiving = true;
-    }
-    Path recording = archive.resolveSibling(archive.getFileName() + "." + w.token.substring(0, 8) + ".tmp");
-    w.recording = recording;
-    return List.of("-XX:ArchiveClassesAtExit=" + recording);
+    ClassDataArchive.Options o = archive.options(socketDir, w.token.substring(0, 8));
+    w.recording = o.recording();
+    return o.jvmOptions();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -1179,26 +1048,9 @@ final class Pool {
 
     private void saveArchive() {
       Path rec = recording;
-      Path archive = cdsArchive;
-      if (rec == null || archive == null) {
-        return;
-      }
-      try {
-        if (Files.isRegularFile(rec) && Files.size(rec) > 0) {
-          Files.move(rec, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          pruneArchives(archive);
-        }
-      } catch (IOException e) {
-        // sharing is an optimisation: without the archive, workers start as they would anyway
-      } finally {
-        try {
-          Files.deleteIfExists(rec);
-        } catch (IOException e) {
-          // as above
-        }
-        synchronized (Pool.this) {
-          archiving = false;
-        }
+      ClassDataArchive archive = cds;
+      if (rec != null && archive != null) {
+        archive.save(rec);
       }
     }
 
