@@ -5,16 +5,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
+import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -22,12 +21,41 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The class-data archive that the workers of runners with the same JVM and class path share:
- * the first worker to exit normally records it, later workers start with it.
+ * the first worker to exit normally records it, later workers start with it. Archives live in
+ * the user's private cache directory ({@link #defaultCache()}), never in a shared one.
  */
 final class ClassDataArchive {
-  private static final int KEPT_ARCHIVES = 8;
 
+  /*
+   * The JVM does not verify archived classes again, so whoever can write an archive, or the
+   * directory that holds it, runs code in every worker that maps it. Hence:
+   *
+   * - the archives live in <cache>/cds, where <cache> is the user's own cache directory;
+   * - <cache> and <cache>/cds are made owner-only (0700) and, before every use, checked
+   *   without following links: each must be a real directory, owned by this process's user,
+   *   that no one else may write. The directories above <cache> must be owned by this user
+   *   or root and writable by no one else, unless sticky (as /tmp is), so nobody else can
+   *   rename <cache> away and put another in its place;
+   * - the archive itself is checked the same way (a regular file, not a link, ours, not
+   *   writable by others) just before its path goes on a worker's command line. Between that
+   *   check and the JVM's open, only this user could change it.
+   *
+   * Anything else turns sharing off for that worker: it is an optimisation, never a reason
+   * to fail.
+   */
+
+  private static final int KEPT_ARCHIVES = 8;
+  private static final int TYPE_MASK = 0170000;
+  private static final int DIRECTORY = 0040000;
+  private static final int REGULAR = 0100000;
+  private static final int STICKY = 01000;
+  private static final int WRITABLE_BY_OTHERS = 0022;
+  private static final int ANY_ACCESS_BY_OTHERS = 0077;
+
+  private final Path cache;
+  private final Path dir;
   private final Path archive;
+  private final int uid;
 
   @GuardedBy("this")
   private boolean archiving;
@@ -37,17 +65,54 @@ final class ClassDataArchive {
     static final Options NONE = new Options(List.of(), null);
   }
 
-  private ClassDataArchive(Path archive) {
-    this.archive = archive;
+  private ClassDataArchive(Path cache, int uid, String key) {
+    this.cache = cache;
+    this.uid = uid;
+    this.dir = cache.resolve("cds");
+    this.archive = dir.resolve("worker-" + key + ".jsa");
   }
 
-  /** The archive for workers started with these JVM options and class path, or null if they cannot share one. */
-  static @Nullable ClassDataArchive of(List<String> jvm, List<String> cp) {
+  /**
+   * The archive for workers started with these JVM options and class path, kept under {@code
+   * cache}, or null if they cannot share one.
+   *
+   * @param mine a directory this runner made: its owner is the user the archive must belong to
+   */
+  static @Nullable ClassDataArchive of(Path cache, Path mine, List<String> jvm, List<String> cp) {
     if (!onlyJars(cp)) {
       return null;
     }
-    Path path = archivePath(jvm, cp);
-    return path == null ? null : new ClassDataArchive(path);
+    String key = key(jvm, cp);
+    if (key == null) {
+      return null;
+    }
+    try {
+      return new ClassDataArchive(cache.toAbsolutePath(), uid(mine), key);
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      return null; // no owner to check against (not a Unix file system): no sharing
+    }
+  }
+
+  /**
+   * The user's cache directory for Heddle: {@code ~/Library/Caches/heddle} on macOS, else
+   * {@code $XDG_CACHE_HOME/heddle} when that variable holds an absolute path, else {@code
+   * ~/.cache/heddle}.
+   */
+  static Path defaultCache() {
+    String home = System.getProperty("user.home", "");
+    if (System.getProperty("os.name", "").startsWith("Mac")) {
+      return Path.of(home, "Library", "Caches", "heddle");
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    if (xdg != null && !xdg.isEmpty() && Path.of(xdg).isAbsolute()) {
+      return Path.of(xdg, "heddle");
+    }
+    return Path.of(home, ".cache", "heddle");
+  }
+
+  /** The archive's path, for tests. */
+  Path path() {
+    return archive;
   }
 
   /**
@@ -78,29 +143,109 @@ final class ClassDataArchive {
   }
 
   /**
-   * Makes the archive directory if needed, and says whether it belongs to the owner of
-   * {@code mine} (a directory this runner made) and nobody else may write it: an archive
-   * another user could write is not one to load classes from.
+   * The class-data options for a new worker; the first worker of a runner without an archive records one.
+   *
+   * @param suffix what makes the recording's file name unique
    */
-  private static boolean ownDirectory(Path dir, Path mine) {
+  Options options(String suffix) {
+    boolean usable;
     try {
-      if (!Files.isDirectory(dir)) {
-        try {
-          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException e) {
-          Files.createDirectories(dir);
-        } catch (FileAlreadyExistsException e) {
-          // made meanwhile by another runner; checked below
-        }
+      if (!privateDirectories()) {
+        return Options.NONE;
       }
-      if (!Files.getOwner(dir).equals(Files.getOwner(mine))) {
+      usable = Files.exists(archive, LinkOption.NOFOLLOW_LINKS) && safe(archive, REGULAR, uid, WRITABLE_BY_OTHERS);
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      return Options.NONE; // no way to check, so no sharing
+    }
+    synchronized (this) {
+      if (usable) {
+        return new Options(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto"), null);
+      }
+      if (archiving) {
+        return Options.NONE;
+      }
+      archiving = true;
+    }
+    // An archive that fails the check is recorded anew: the move in save() replaces the entry itself.
+    Path recording = archive.resolveSibling(archive.getFileName() + "." + suffix + ".tmp");
+    return new Options(List.of("-XX:ArchiveClassesAtExit=" + recording), recording);
+  }
+
+  /** Keeps what a worker recorded as the archive, after it has exited. */
+  void save(Path rec) {
+    try {
+      if (privateDirectories() && Files.exists(rec, LinkOption.NOFOLLOW_LINKS) && safe(rec, REGULAR, uid, 0)
+          && Files.size(rec) > 0) {
+        Files.setPosixFilePermissions(rec, PosixFilePermissions.fromString("rw-------"));
+        Files.move(rec, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        pruneArchives(archive);
+      }
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      // sharing is an optimisation: without the archive, workers start as they would anyway
+    } finally {
+      try {
+        Files.deleteIfExists(rec);
+      } catch (IOException e) {
+        // as above
+      }
+      synchronized (this) {
+        archiving = false;
+      }
+    }
+  }
+
+  /**
+   * Makes the cache and archive directories if needed, and says whether they, and the
+   * directories above them, are safe to keep this user's archives in.
+   */
+  private boolean privateDirectories() throws IOException {
+    Path parent = cache.getParent();
+    if (parent == null) {
+      return false;
+    }
+    if (!Files.isDirectory(parent)) {
+      Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    for (Path p = parent.toRealPath(); p != null; p = p.getParent()) {
+      Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+      int owner = number(a, "uid");
+      int mode = number(a, "mode");
+      if (owner != uid && owner != 0 || (mode & WRITABLE_BY_OTHERS) != 0 && (mode & STICKY) == 0) {
         return false;
       }
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-      return !perms.contains(PosixFilePermission.GROUP_WRITE) && !perms.contains(PosixFilePermission.OTHERS_WRITE);
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return false; // sharing is an optimisation: without it, workers start as they would anyway
     }
+    return ownDirectory(cache, uid) && ownDirectory(dir, uid);
+  }
+
+  /** Makes {@code d} owner-only if it is missing; says whether it is a real directory of {@code uid}'s, private. */
+  private static boolean ownDirectory(Path d, int uid) throws IOException {
+    try {
+      Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    } catch (FileAlreadyExistsException e) {
+      // made before, by this user or another, or a link: checked next
+    }
+    return safe(d, DIRECTORY, uid, ANY_ACCESS_BY_OTHERS);
+  }
+
+  /**
+   * Whether {@code p}, not followed if it is a link, is of the given type, owned by {@code
+   * uid}, and has none of the {@code forbidden} permission bits.
+   */
+  private static boolean safe(Path p, int type, int uid, int forbidden) throws IOException {
+    Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
+    int mode = number(a, "mode");
+    return (mode & TYPE_MASK) == type && number(a, "uid") == uid && (mode & forbidden) == 0;
+  }
+
+  private static int number(Map<String, Object> attributes, String name) throws IOException {
+    if (attributes.get(name) instanceof Integer i) {
+      return i;
+    }
+    throw new IOException("the file system reports no " + name);
+  }
+
+  private static int uid(Path p) throws IOException {
+    return number(Files.readAttributes(p, "unix:uid", LinkOption.NOFOLLOW_LINKS), "uid");
   }
 
   /** Keeps the newest few archives beside {@code kept}, so that rebuilt class paths do not fill the disk. */
@@ -125,13 +270,14 @@ final class ClassDataArchive {
 
   private static long modified(Path p) {
     try {
-      return Files.getLastModifiedTime(p).toMillis();
+      return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
     } catch (IOException e) {
       return 0;
     }
   }
 
-  private static @Nullable Path archivePath(List<String> jvm, List<String> cp) {
+  /** The archive's key: what changes the classes a worker loads. */
+  private static @Nullable String key(List<String> jvm, List<String> cp) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));
@@ -147,56 +293,9 @@ final class ClassDataArchive {
         Path jar = Path.of(s);
         d.update((Files.size(jar) + ":" + Files.getLastModifiedTime(jar).toMillis()).getBytes(StandardCharsets.UTF_8));
       }
-      String key = HexFormat.of().formatHex(d.digest(), 0, 12);
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "heddle-cds-" + System.getProperty("user.name", "user"));
-      return dir.resolve("worker-" + key + ".jsa");
+      return HexFormat.of().formatHex(d.digest(), 0, 12);
     } catch (NoSuchAlgorithmException | IOException e) {
       return null;
-    }
-  }
-
-  /**
-   * The class-data options for a new worker; the first worker of a runner without an archive records one.
-   *
-   * @param mine a directory this runner made, whose owner must own the archive's
-   * @param suffix what makes the recording's file name unique
-   */
-  Options options(Path mine, String suffix) {
-    if (!ownDirectory(Objects.requireNonNull(archive.getParent()), mine)) {
-      return Options.NONE;
-    }
-    boolean exists = Files.isRegularFile(archive);
-    synchronized (this) {
-      if (exists) {
-        return new Options(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto"), null);
-      }
-      if (archiving) {
-        return Options.NONE;
-      }
-      archiving = true;
-    }
-    Path recording = archive.resolveSibling(archive.getFileName() + "." + suffix + ".tmp");
-    return new Options(List.of("-XX:ArchiveClassesAtExit=" + recording), recording);
-  }
-
-  /** Keeps what a worker recorded as the archive, after it has exited. */
-  void save(Path rec) {
-    try {
-      if (Files.isRegularFile(rec) && Files.size(rec) > 0) {
-        Files.move(rec, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        pruneArchives(archive);
-      }
-    } catch (IOException e) {
-      // sharing is an optimisation: without the archive, workers start as they would anyway
-    } finally {
-      try {
-        Files.deleteIfExists(rec);
-      } catch (IOException e) {
-        // as above
-      }
-      synchronized (this) {
-        archiving = false;
-      }
     }
   }
 }

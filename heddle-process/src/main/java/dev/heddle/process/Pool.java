@@ -186,7 +186,10 @@ final class Pool {
     // The archive's key leaves out what does not change the classes loaded: the per-runner
     // log directory and logging options. So runners, and a test that logs, share it.
     List<String> stable = jvm.stream().filter(o -> !o.startsWith("-XX:ErrorFile=") && !o.startsWith("-Xlog")).toList();
-    this.cds = b.classDataSharing ? ClassDataArchive.of(stable, cp) : null;
+    Path cache = b.cacheDirectory;
+    this.cds = b.classDataSharing
+        ? ClassDataArchive.of(cache != null ? cache : ClassDataArchive.defaultCache(), socketDir, stable, cp)
+        : null;
     jvm.add("-cp");
     jvm.add(String.join(File.pathSeparator, cp));
     jvm.add(WorkerMain.class.getName());
@@ -549,7 +552,7 @@ final class Pool {
     if (archive == null) {
       return List.of();
     }
-    ClassDataArchive.Options o = archive.options(socketDir, w.token.substring(0, 8));
+    ClassDataArchive.Options o = archive.options(w.token.substring(0, 8));
     w.recording = o.recording();
     return o.jvmOptions();
   }

@@ -227,6 +227,7 @@ public final class ProcessRunner implements Runner {
     Duration grace = Duration.ofSeconds(5);
     Duration startTimeout = Duration.ofSeconds(60);
     boolean classDataSharing = true;
+    @Nullable Path cacheDirectory; // for tests: where class-data archives go instead of the user's cache
     RunnerOptions options = RunnerOptions.defaults().recordSubmitSites(true);
 
     private Builder() {}
@@ -365,8 +366,14 @@ public final class ProcessRunner implements Runner {
     /**
      * Whether workers share a class-data archive of the classes they load, created by the
      * first worker to exit normally and reused by later ones, which shortens start-up. On
-     * by default; the archive lives under the system's temporary directory, keyed by JVM
-     * and class path.
+     * by default, for class paths made only of jars. The archives live in the user's private
+     * cache directory, keyed by JVM and class path: {@code ~/Library/Caches/heddle/cds} on
+     * macOS, else {@code $XDG_CACHE_HOME/heddle/cds} when that environment variable holds an
+     * absolute path, else {@code ~/.cache/heddle/cds}. Heddle makes those directories
+     * owner-only, and a worker uses an archive only when it, its directories and the
+     * directories above them pass the checks described in the process guide's "Security"
+     * section (real directories, not links, that no other user can write); otherwise the
+     * worker starts without one.
      */
     public Builder classDataSharing(boolean on) {
       this.classDataSharing = on;
