@@ -3,7 +3,6 @@ package dev.heddle.process;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
@@ -45,12 +43,6 @@ final class ClassDataArchive {
    */
 
   private static final int KEPT_ARCHIVES = 8;
-  private static final int TYPE_MASK = 0170000;
-  private static final int DIRECTORY = 0040000;
-  private static final int REGULAR = 0100000;
-  private static final int STICKY = 01000;
-  private static final int WRITABLE_BY_OTHERS = 0022;
-  private static final int ANY_ACCESS_BY_OTHERS = 0077;
 
   private final Path cache;
   private final Path dir;
@@ -87,7 +79,7 @@ final class ClassDataArchive {
       return null;
     }
     try {
-      return new ClassDataArchive(cache.toAbsolutePath(), uid(mine), key);
+      return new ClassDataArchive(cache.toAbsolutePath(), PrivateFiles.uid(mine), key);
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
       return null; // no owner to check against (not a Unix file system): no sharing
     }
@@ -153,7 +145,8 @@ final class ClassDataArchive {
       if (!privateDirectories()) {
         return Options.NONE;
       }
-      usable = Files.exists(archive, LinkOption.NOFOLLOW_LINKS) && safe(archive, REGULAR, uid, WRITABLE_BY_OTHERS);
+      usable = Files.exists(archive, LinkOption.NOFOLLOW_LINKS)
+          && PrivateFiles.safe(archive, PrivateFiles.REGULAR, uid, PrivateFiles.WRITABLE_BY_OTHERS);
     } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
       return Options.NONE; // no way to check, so no sharing
     }
@@ -174,7 +167,8 @@ final class ClassDataArchive {
   /** Keeps what a worker recorded as the archive, after it has exited. */
   void save(Path rec) {
     try {
-      if (privateDirectories() && Files.exists(rec, LinkOption.NOFOLLOW_LINKS) && safe(rec, REGULAR, uid, 0)
+      if (privateDirectories() && Files.exists(rec, LinkOption.NOFOLLOW_LINKS)
+          && PrivateFiles.safe(rec, PrivateFiles.REGULAR, uid, 0)
           && Files.size(rec) > 0) {
         Files.setPosixFilePermissions(rec, PosixFilePermissions.fromString("rw-------"));
         Files.move(rec, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -204,48 +198,12 @@ final class ClassDataArchive {
       return false;
     }
     if (!Files.isDirectory(parent)) {
-      Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectories(parent, PrivateFiles.OWNER_ONLY_DIRECTORY);
     }
-    for (Path p = parent.toRealPath(); p != null; p = p.getParent()) {
-      Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
-      int owner = number(a, "uid");
-      int mode = number(a, "mode");
-      if (owner != uid && owner != 0 || (mode & WRITABLE_BY_OTHERS) != 0 && (mode & STICKY) == 0) {
-        return false;
-      }
+    if (PrivateFiles.untrustedAncestor(parent, uid) != null) {
+      return false;
     }
-    return ownDirectory(cache, uid) && ownDirectory(dir, uid);
-  }
-
-  /** Makes {@code d} owner-only if it is missing; says whether it is a real directory of {@code uid}'s, private. */
-  private static boolean ownDirectory(Path d, int uid) throws IOException {
-    try {
-      Files.createDirectory(d, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (FileAlreadyExistsException e) {
-      // made before, by this user or another, or a link: checked next
-    }
-    return safe(d, DIRECTORY, uid, ANY_ACCESS_BY_OTHERS);
-  }
-
-  /**
-   * Whether {@code p}, not followed if it is a link, is of the given type, owned by {@code
-   * uid}, and has none of the {@code forbidden} permission bits.
-   */
-  private static boolean safe(Path p, int type, int uid, int forbidden) throws IOException {
-    Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
-    int mode = number(a, "mode");
-    return (mode & TYPE_MASK) == type && number(a, "uid") == uid && (mode & forbidden) == 0;
-  }
-
-  private static int number(Map<String, Object> attributes, String name) throws IOException {
-    if (attributes.get(name) instanceof Integer i) {
-      return i;
-    }
-    throw new IOException("the file system reports no " + name);
-  }
-
-  private static int uid(Path p) throws IOException {
-    return number(Files.readAttributes(p, "unix:uid", LinkOption.NOFOLLOW_LINKS), "uid");
+    return PrivateFiles.ownDirectory(cache, uid) && PrivateFiles.ownDirectory(dir, uid);
   }
 
   /** Keeps the newest few archives beside {@code kept}, so that rebuilt class paths do not fill the disk. */

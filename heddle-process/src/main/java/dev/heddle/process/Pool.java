@@ -36,6 +36,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -114,6 +115,7 @@ final class Pool {
   private final Path socketDir;
   private final Path logDir;
   private final boolean ownLogDir;
+  private final int uid; // this process's user, as the file system reports it; -1 where it reports none
   private final @Nullable ClassDataArchive cds;
   private final Transfer transfer;
   private final ScheduledThreadPoolExecutor timer;
@@ -165,11 +167,20 @@ final class Pool {
     this.transfer = new Transfer(b.allowPackages);
     try {
       this.socketDir = Files.createTempDirectory("heddle-" + id + "-");
-      Path logs = b.logDirectory;
-      this.ownLogDir = logs == null;
-      this.logDir = logs != null ? Files.createDirectories(logs) : Files.createTempDirectory("heddle-workers-");
     } catch (IOException e) {
       throw new UncheckedIOException("could not make the directories of process runner " + name, e);
+    }
+    Path logs = b.logDirectory;
+    this.ownLogDir = logs == null;
+    try {
+      this.uid = ownerOf(socketDir);
+      this.logDir = logs != null ? givenLogDirectory(logs, uid) : Files.createTempDirectory("heddle-workers-");
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(socketDir);
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("could not make the directories of process runner " + name, io);
+      }
+      throw (RuntimeException) e;
     }
     List<String> cp = b.classpathEntries();
     List<String> jvm = new ArrayList<>();
@@ -546,6 +557,63 @@ final class Pool {
     }
   }
 
+  // ---------------------------------------------------------------------------------------
+  // Logs
+
+  /** The owner of {@code mine}, a directory this runner made, or -1 where the file system does not say. */
+  private static int ownerOf(Path mine) throws IOException {
+    try {
+      return PrivateFiles.uid(mine);
+    } catch (UnsupportedOperationException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * Makes a log directory the user gave, owner-only, if it is missing; refuses one that is a
+   * link, belongs to another user, or that other users may write, since a worker's output
+   * would then go where they choose.
+   */
+  private static Path givenLogDirectory(Path dir, int uid) throws IOException {
+    Path abs = dir.toAbsolutePath();
+    Path parent = abs.getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    if (uid < 0) {
+      return Files.createDirectories(abs);
+    }
+    String problem = parent == null ? null : PrivateFiles.untrustedAncestor(parent, uid);
+    if (problem == null) {
+      try {
+        Files.createDirectory(abs, PrivateFiles.OWNER_ONLY_DIRECTORY);
+      } catch (FileAlreadyExistsException e) {
+        // the user's own, made before, or not: checked next
+      }
+      int mode = PrivateFiles.mode(abs);
+      int owner = PrivateFiles.uid(abs);
+      if ((mode & PrivateFiles.TYPE_MASK) != PrivateFiles.DIRECTORY) {
+        problem = "it is not a directory but " + ((mode & PrivateFiles.TYPE_MASK) == 0120000 ? "a symbolic link" : "a file");
+      } else if (owner != uid) {
+        problem = "it belongs to another user (uid " + owner + ")";
+      } else if ((mode & PrivateFiles.WRITABLE_BY_OTHERS) != 0) {
+        problem = "other users may write it (mode " + Integer.toOctalString(mode & 07777) + ")";
+      }
+    }
+    if (problem != null) {
+      throw new IllegalArgumentException("log directory " + abs + " cannot hold the workers' logs: " + problem
+          + "; give a directory of your own that only you can write");
+    }
+    return abs;
+  }
+
+  /** Creates a worker's log file owner-only, never through a link. */
+  private void logFile(Path file) throws IOException {
+    if (uid >= 0) {
+      PrivateFiles.create(file, uid);
+    }
+  }
+
   /** The class-data options for a new worker; the first worker of a runner without an archive records one. */
   private List<String> cdsOptions(WorkerProcess w) {
     ClassDataArchive archive = cds;
@@ -707,6 +775,8 @@ final class Pool {
         if (directory != null) {
           pb.directory(directory.toFile());
         }
+        logFile(stdout);
+        logFile(stderr);
         pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         synchronized (Pool.this) {
           if (closed) {

@@ -327,8 +327,12 @@ public final class ProcessRunner implements Runner {
     }
 
     /**
-     * Where worker logs go; by default a new directory under the system's temporary
-     * directory, deleted at close unless a worker died or could not start.
+     * Where worker logs go; by default a new owner-only directory under the system's
+     * temporary directory, deleted at close unless a worker died or could not start. A
+     * directory given here is made owner-only if it is missing; one that exists must be a
+     * directory (not a link) of this user's that no other user may write, under directories
+     * no other user may write (unless sticky, as {@code /tmp} is), or {@link #build()} refuses
+     * it. Log files are created owner-only, never through a link.
      */
     public Builder logDirectory(Path dir) {
       this.logDirectory = Objects.requireNonNull(dir, "dir");
@@ -395,6 +399,8 @@ public final class ProcessRunner implements Runner {
      *
      * @throws java.io.UncheckedIOException if the control socket or the log directory cannot
      *     be made
+     * @throws IllegalArgumentException if the {@linkplain #logDirectory log directory} given
+     *     is a link, another user's, or writable by other users
      */
     @Concurrency(
         blocking = Semantics.Blocking.MAY,
