@@ -3,6 +3,7 @@ package dev.heddle.process;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.heddle.RunnerOptions;
 import dev.heddle.TimeSource;
+import dev.heddle.TransferRules;
 import dev.heddle.process.internal.Protocol;
 import dev.heddle.process.internal.Protocol.Cancel;
 import dev.heddle.process.internal.Protocol.Exiting;
@@ -39,6 +40,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -108,6 +110,7 @@ final class Pool {
   private final int size;
   private final List<String> command;
   private final Map<String, String> environment;
+  private final boolean inheritEnvironment;
   private final @Nullable Path directory;
   private final int tasksPerWorker;
   private final Duration grace;
@@ -157,14 +160,18 @@ final class Pool {
     int id = RUNNERS.incrementAndGet();
     this.size = b.workers;
     this.name = "processes(" + size + ")";
-    this.options = b.options.strictTransfer(true);
+    TransferRules rules = b.options.transferRules().allowPackages(b.allowPackages.toArray(String[]::new))
+        .allowResultPackages(b.allowResultPackages.toArray(String[]::new))
+        .allowResultClasses(b.allowResultClasses.toArray(Class<?>[]::new));
+    this.options = b.options.strictTransfer(true).transferRules(rules);
     this.prefix = "heddle-processes-" + id + "-";
     this.environment = Map.copyOf(b.environment);
+    this.inheritEnvironment = b.inheritEnvironment;
     this.directory = b.directory;
     this.tasksPerWorker = b.tasksPerWorker;
     this.grace = b.grace;
     this.startTimeout = b.startTimeout;
-    this.transfer = new Transfer(b.allowPackages);
+    this.transfer = new Transfer(rules);
     try {
       this.socketDir = Files.createTempDirectory("heddle-" + id + "-");
     } catch (IOException e) {
@@ -768,10 +775,14 @@ final class Pool {
         cmd.add(socket.toString());
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         cmd.add(Integer.toString(number));
-        cmd.add(String.join(",", transfer.userPackages()));
+        cmd.add(String.join(",", transfer.rules().packages()));
+        cmd.add(String.join(",", transfer.rules().resultPackages()));
+        cmd.add(String.join(",", transfer.rules().resultClasses()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (!inheritEnvironment) {
+          pb.environment().clear();
+        }
         pb.environment().putAll(environment);
-        pb.environment().put(WorkerMain.TOKEN, token);
         if (directory != null) {
           pb.directory(directory.toFile());
         }
@@ -788,6 +799,7 @@ final class Pool {
           process = p;
           pid = p.pid();
         }
+        giveToken(p);
       } catch (IOException e) {
         throw new StartFailure(new WorkerStartException("worker " + number + " of runner " + name
             + " could not be started: " + e + "; command: " + String.join(" ", command), stderr, e), true);
@@ -803,17 +815,8 @@ final class Pool {
       CompletableFuture<Void> exited = p.onExit().thenRun(stopWaiting);
       Runnable timeout = later(stopWaiting, startTimeout);
       try {
-        SocketChannel ch = s.accept();
-        accepted.set(ch);
-        DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
-        Message m = Protocol.read(in);
-        if (!(m instanceof Hello(String t, long helloPid)) || !t.equals(token) || helloPid != pid) {
-          closeQuietly(ch);
-          p.destroyForcibly();
-          throw startFailure(p, "it connected but did not identify itself with its token", false);
-        }
-        return ch;
-      } catch (ClosedChannelException | Protocol.ProtocolException e) {
+        return accept(s, p);
+      } catch (ClosedChannelException e) {
         if (!p.isAlive() || waitExit(p, Duration.ofMillis(500))) {
           throw startFailure(p, "its JVM exited with status " + p.exitValue() + " before it connected", true);
         }
@@ -831,6 +834,63 @@ final class Pool {
         } catch (IOException e) {
           // the directory goes at close
         }
+      }
+    }
+
+    /**
+     * Accepts connections until one comes from this user and says hello with this worker's
+     * token and pid; any other (a process that connected first with garbage, or another
+     * user's, should the directory's permissions ever let one through) is closed and the
+     * wait goes on, until the start deadline or the worker's exit closes the server.
+     */
+    private SocketChannel accept(ServerSocketChannel s, Process p) throws IOException {
+      byte[] expected = token.getBytes(StandardCharsets.UTF_8);
+      while (true) {
+        SocketChannel ch = s.accept();
+        accepted.set(ch);
+        try {
+          if (!sameUser(ch)) {
+            closeQuietly(ch);
+            continue;
+          }
+          DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+          Message m = Protocol.read(in);
+          if (m instanceof Hello(String t, long helloPid)
+              && MessageDigest.isEqual(t.getBytes(StandardCharsets.UTF_8), expected) && helloPid == pid) {
+            return ch;
+          }
+        } catch (ClosedChannelException e) {
+          throw e; // the deadline or the worker's exit
+        } catch (IOException e) {
+          // not our worker (garbage, or it hung up): keep waiting for it
+        }
+        closeQuietly(ch);
+        if (!p.isAlive()) {
+          throw new ClosedChannelException();
+        }
+      }
+    }
+
+    /**
+     * Whether the peer of a Unix-domain connection runs as the user who owns this runner's
+     * socket directory; true where the platform does not say.
+     */
+    private boolean sameUser(SocketChannel ch) {
+      try {
+        return ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().equals(Files.getOwner(socketDir));
+      } catch (UnsupportedOperationException e) {
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    /** Hands the worker its token on its stdin, which nothing else reads, then closes it. */
+    private void giveToken(Process p) {
+      try (OutputStream in = p.getOutputStream()) {
+        in.write((token + "\n").getBytes(StandardCharsets.US_ASCII));
+      } catch (IOException e) {
+        // the worker is already gone: waiting for its connection finds out how
       }
     }
 
@@ -1005,7 +1065,8 @@ final class Pool {
       if (result != null) {
         Object value;
         try {
-          value = transfer.deserialize(result.value(), "the result of task '" + a.taskName() + "'");
+          value = transfer.deserialize(result.value(), "the result of task '" + a.taskName() + "'",
+              Transfer.Kind.RESULT);
         } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError
             | OutOfMemoryError e) {
           a.failed(new IllegalStateException("the result of task '" + a.taskName() + "' from " + where()
@@ -1021,7 +1082,8 @@ final class Pool {
     private Throwable rebuild(Failure f, String task) {
       if (f.original().length > 0) {
         try {
-          if (transfer.deserialize(f.original(), "the exception of task '" + task + "'") instanceof Throwable t) {
+          if (transfer.deserialize(f.original(), "the exception of task '" + task + "'",
+              Transfer.Kind.RESULT) instanceof Throwable t) {
             return t;
           }
         } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError | StackOverflowError
