@@ -7,6 +7,7 @@
  */
 module dev.heddle.process {
   requires transitive dev.heddle.core;
+  requires jdk.net;
   requires static org.jspecify;
   requires static com.google.errorprone.annotations;
   requires static org.jetbrains.annotations;

@@ -70,6 +70,7 @@ final class Execution {
   private final Thread owner;
   private final String runnerName;
   private final boolean strictTransfer;
+  private final TransferRules transferRules;
   private final boolean strictSemantics;
   private final boolean recordSubmitSites;
   private final TimeSource time;
@@ -150,6 +151,7 @@ final class Execution {
     this.checks = SemanticsChecks.of(runner);
     RunnerOptions options = runner.options();
     this.strictTransfer = options.strictTransfer();
+    this.transferRules = options.transferRules();
     this.strictSemantics = options.strictSemantics();
     this.recordSubmitSites = options.recordSubmitSites();
     this.time = dispatcher.timeSource();
@@ -191,7 +193,7 @@ final class Execution {
     StackTraceElement site = template != null ? template.submitSite : recordSubmitSites ? SubmitSite.caller() : null;
     Task declared = Declarations.effective(name, spec, body, strictSemantics);
     if (strictTransfer && !handler) {
-      TransferCheck.checkBody(name, body); // a handler never leaves this JVM
+      TransferCheck.checkBody(name, body, transferRules); // a handler never leaves this JVM
     }
     TaskNode<T> node = new TaskNode<>(this, name, declared, shape, body, inputs, site, template, handler);
     HashMap<String, TaskNode<?>> names = byName;
@@ -601,6 +603,10 @@ final class Execution {
 
   boolean strictTransfer() {
     return strictTransfer;
+  }
+
+  TransferRules transferRules() {
+    return transferRules;
   }
 
   SemanticsChecks checks() {

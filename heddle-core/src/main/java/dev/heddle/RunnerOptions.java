@@ -14,13 +14,15 @@ import org.jspecify.annotations.Nullable;
  *
  * <h2>The strict transfer check</h2>
  * With {@link #strictTransfer(boolean) strictTransfer(true)}, every task's body (with what it
- * captures) is serialized when it is forked, and every result when it is produced, exactly
- * as a runner that executes tasks in another process would have to. A body that cannot
- * cross a process boundary then fails at fork time, on the forking thread, with an
- * {@link IllegalArgumentException} naming the task and the path of the offending field; a
- * result that cannot becomes that task's failure. This finds on threads what would break
- * in processes. It costs a serialization per task, so it is off by default and on in the
- * {@code heddle-testing} kit.
+ * captures and its inputs) is serialized when it is forked, and every result and thrown
+ * exception when it is produced, exactly as a runner that executes tasks in another process
+ * would have to, through the same {@linkplain #transferRules(TransferRules) allow-list} and
+ * depth limit. A body that cannot cross a process boundary then fails at fork time, on the
+ * forking thread, with an {@link IllegalArgumentException} naming the task, the refused class
+ * or depth, and the path of the offending field; a result or exception that cannot becomes
+ * that task's failure (an {@code IllegalArgumentException} whose cause is the exception
+ * thrown). This finds on threads what would break in processes. It costs a serialization
+ * per task, so it is off by default and on in the {@code heddle-testing} kit.
  */
 @Concurrency(
     blocking = Semantics.Blocking.NEVER,
@@ -31,7 +33,8 @@ import org.jspecify.annotations.Nullable;
 @NonBlocking
 public final class RunnerOptions {
 
-  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, false, false, null, null);
+  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, false, false, null, null,
+      TransferRules.defaults());
 
   private final @Nullable TimeSource timeSource;
   private final boolean strictTransfer;
@@ -39,10 +42,13 @@ public final class RunnerOptions {
   private final boolean strictSemantics;
   private final @Nullable SemanticsListener semanticsListener;
   private final @Nullable Duration flightRecorderChecks;
+  private final TransferRules transferRules;
 
   private RunnerOptions(
       @Nullable TimeSource timeSource, boolean strictTransfer, boolean recordSubmitSites, boolean strictSemantics,
-      @Nullable SemanticsListener semanticsListener, @Nullable Duration flightRecorderChecks) {
+      @Nullable SemanticsListener semanticsListener, @Nullable Duration flightRecorderChecks,
+      TransferRules transferRules) {
+    this.transferRules = transferRules;
     this.timeSource = timeSource;
     this.strictTransfer = strictTransfer;
     this.recordSubmitSites = recordSubmitSites;
@@ -66,13 +72,14 @@ public final class RunnerOptions {
    */
   public RunnerOptions timeSource(TimeSource timeSource) {
     return new RunnerOptions(Objects.requireNonNull(timeSource, "timeSource"), strictTransfer, recordSubmitSites,
-        strictSemantics, semanticsListener, flightRecorderChecks);
+        strictSemantics, semanticsListener, flightRecorderChecks,
+        transferRules);
   }
 
   /** These options with the strict transfer check on or off (see the class description). */
   public RunnerOptions strictTransfer(boolean on) {
     return new RunnerOptions(timeSource, on, recordSubmitSites, strictSemantics, semanticsListener,
-        flightRecorderChecks);
+        flightRecorderChecks, transferRules);
   }
 
   /**
@@ -84,7 +91,8 @@ public final class RunnerOptions {
    * graph is built, not on every run.
    */
   public RunnerOptions recordSubmitSites(boolean on) {
-    return new RunnerOptions(timeSource, strictTransfer, on, strictSemantics, semanticsListener, flightRecorderChecks);
+    return new RunnerOptions(timeSource, strictTransfer, on, strictSemantics, semanticsListener, flightRecorderChecks,
+        transferRules);
   }
 
   /**
@@ -97,7 +105,8 @@ public final class RunnerOptions {
    * heddle-testing} kit turns it on, so that a test finds the undeclared task.
    */
   public RunnerOptions strictSemantics(boolean on) {
-    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, on, semanticsListener, flightRecorderChecks);
+    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, on, semanticsListener, flightRecorderChecks,
+        transferRules);
   }
 
   /**
@@ -108,7 +117,7 @@ public final class RunnerOptions {
    */
   public RunnerOptions semanticsListener(SemanticsListener listener) {
     return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, strictSemantics,
-        Objects.requireNonNull(listener, "listener"), flightRecorderChecks);
+        Objects.requireNonNull(listener, "listener"), flightRecorderChecks, transferRules);
   }
 
   /**
@@ -139,7 +148,22 @@ public final class RunnerOptions {
       throw new IllegalArgumentException("the flight recorder checks' threshold must not be negative, got " + threshold);
     }
     return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, strictSemantics, semanticsListener,
-        threshold);
+        threshold, transferRules);
+  }
+
+  /**
+   * These options with the given {@linkplain TransferRules rules for what may cross a process
+   * boundary}: the allow-list that the strict transfer check applies on every runner and that
+   * a runner in other processes reads everything through.
+   */
+  public RunnerOptions transferRules(TransferRules rules) {
+    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, strictSemantics, semanticsListener,
+        flightRecorderChecks, Objects.requireNonNull(rules, "rules"));
+  }
+
+  /** The rules for what may cross a process boundary; {@link TransferRules#defaults()} unless given. */
+  public TransferRules transferRules() {
+    return transferRules;
   }
 
   /** The time source given, or {@code null} if the runner uses the system clock. */
@@ -178,6 +202,7 @@ public final class RunnerOptions {
         + ", strictTransfer=" + strictTransfer + ", recordSubmitSites=" + recordSubmitSites
         + ", strictSemantics=" + strictSemantics
         + ", semanticsListener=" + (semanticsListener == null ? "log" : semanticsListener)
-        + ", flightRecorderChecks=" + (flightRecorderChecks == null ? "off" : flightRecorderChecks) + "]";
+        + ", flightRecorderChecks=" + (flightRecorderChecks == null ? "off" : flightRecorderChecks)
+        + ", transferRules=" + transferRules + "]";
   }
 }

@@ -625,8 +625,13 @@ final class TaskNode<T> implements Handle<T>, Attempt {
         timeout.initCause(error);
       }
       error = timeout;
-    } else if (error == null && exec.strictTransfer() && !crossed) {
-      error = TransferCheck.checkResult(name, result);
+    } else if (exec.strictTransfer() && !crossed) {
+      if (error == null) {
+        error = TransferCheck.checkResult(name, result, exec.transferRules());
+      } else if (!(error instanceof VirtualMachineError)) {
+        Throwable refused = TransferCheck.checkException(name, error, exec.transferRules());
+        error = refused != null ? refused : error;
+      }
     }
     if (error == null) {
       succeed(result);

@@ -3,6 +3,7 @@ package dev.heddle.process;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.heddle.RunnerOptions;
 import dev.heddle.TimeSource;
+import dev.heddle.TransferRules;
 import dev.heddle.process.internal.Protocol;
 import dev.heddle.process.internal.Protocol.Cancel;
 import dev.heddle.process.internal.Protocol.Exiting;
@@ -40,11 +41,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -70,9 +67,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.jar.Attributes;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import org.jspecify.annotations.Nullable;
 
 /** The process runner's pool of workers and its scheduling. */
@@ -115,7 +109,6 @@ final class Pool {
   private static final int START_KILL_BUDGET = 30; // with the backoff, two minutes and more of kills
   private static final Duration START_BACKOFF = Duration.ofMillis(100);
   private static final Duration START_BACKOFF_MAX = Duration.ofSeconds(5);
-  private static final int KEPT_ARCHIVES = 8;
   private static final SecureRandom TOKENS = new SecureRandom();
 
   private final String name;
@@ -124,6 +117,7 @@ final class Pool {
   private final int size;
   private final List<String> command;
   private final Map<String, String> environment;
+  private final boolean inheritEnvironment;
   private final @Nullable Path directory;
   private final int tasksPerWorker;
   private final Duration grace;
@@ -132,7 +126,8 @@ final class Pool {
   private final Path socketDir;
   private final Path logDir;
   private final boolean ownLogDir;
-  private final @Nullable Path cdsArchive;
+  private final int uid; // this process's user, as the file system reports it; -1 where it reports none
+  private final @Nullable ClassDataArchive cds;
   private final Transfer transfer;
   private final ScheduledThreadPoolExecutor timer;
   private final ScheduledThreadPoolExecutor killer;
@@ -164,9 +159,6 @@ final class Pool {
   private boolean closed;
 
   @GuardedBy("this")
-  private boolean archiving;
-
-  @GuardedBy("this")
   private int connected;
 
   @GuardedBy("this")
@@ -182,22 +174,35 @@ final class Pool {
     int id = RUNNERS.incrementAndGet();
     this.size = b.workers;
     this.name = "processes(" + size + ")";
-    this.options = b.options.strictTransfer(true);
+    TransferRules rules = b.options.transferRules().allowPackages(b.allowPackages.toArray(String[]::new))
+        .allowResultPackages(b.allowResultPackages.toArray(String[]::new))
+        .allowResultClasses(b.allowResultClasses.toArray(Class<?>[]::new));
+    this.options = b.options.strictTransfer(true).transferRules(rules);
     this.prefix = "heddle-processes-" + id + "-";
     this.environment = Map.copyOf(b.environment);
+    this.inheritEnvironment = b.inheritEnvironment;
     this.directory = b.directory;
     this.tasksPerWorker = b.tasksPerWorker;
     this.grace = b.grace;
     this.startTimeout = b.startTimeout;
     this.readTimeout = b.readTimeout;
-    this.transfer = new Transfer(b.allowPackages);
+    this.transfer = new Transfer(rules);
     try {
       this.socketDir = Files.createTempDirectory("heddle-" + id + "-");
-      Path logs = b.logDirectory;
-      this.ownLogDir = logs == null;
-      this.logDir = logs != null ? Files.createDirectories(logs) : Files.createTempDirectory("heddle-workers-");
     } catch (IOException e) {
       throw new UncheckedIOException("could not make the directories of process runner " + name, e);
+    }
+    Path logs = b.logDirectory;
+    this.ownLogDir = logs == null;
+    try {
+      this.uid = ownerOf(socketDir);
+      this.logDir = logs != null ? givenLogDirectory(logs, uid) : Files.createTempDirectory("heddle-workers-");
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(socketDir);
+      if (e instanceof IOException io) {
+        throw new UncheckedIOException("could not make the directories of process runner " + name, io);
+      }
+      throw (RuntimeException) e;
     }
     List<String> cp = b.classpathEntries();
     List<String> jvm = new ArrayList<>();
@@ -214,7 +219,10 @@ final class Pool {
     // The archive's key leaves out what does not change the classes loaded: the per-runner
     // log directory and logging options. So runners, and a test that logs, share it.
     List<String> stable = jvm.stream().filter(o -> !o.startsWith("-XX:ErrorFile=") && !o.startsWith("-Xlog")).toList();
-    this.cdsArchive = b.classDataSharing && onlyJars(cp) ? archivePath(stable, cp) : null;
+    Path cache = b.cacheDirectory;
+    this.cds = b.classDataSharing
+        ? ClassDataArchive.of(cache != null ? cache : ClassDataArchive.defaultCache(), socketDir, stable, cp)
+        : null;
     jvm.add("-cp");
     jvm.add(String.join(File.pathSeparator, cp));
     jvm.add(WorkerMain.class.getName());
@@ -632,132 +640,71 @@ final class Pool {
   }
 
   // ---------------------------------------------------------------------------------------
-  // Class data sharing
+  // Logs
 
-  /**
-   * Whether the class path is jars only, including what their manifests add: the JVM
-   * archives classes only from jars, and refuses to record with a directory on the path.
-   */
-  private static boolean onlyJars(List<String> cp) {
-    for (String entry : cp) {
-      Path p = Path.of(entry);
-      if (!entry.endsWith(".jar") || !Files.isRegularFile(p)) {
-        return false;
-      }
-      try (JarFile jar = new JarFile(p.toFile())) {
-        Manifest m = jar.getManifest();
-        String more = m == null ? null : m.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
-        if (more != null) {
-          for (String ref : more.trim().split("\\s+")) {
-            if (!ref.isEmpty() && ref.endsWith("/")) {
-              return false;
-            }
-          }
-        }
-      } catch (IOException e) {
-        return false;
-      }
+  /** The owner of {@code mine}, a directory this runner made, or -1 where the file system does not say. */
+  private static int ownerOf(Path mine) throws IOException {
+    try {
+      return PrivateFiles.uid(mine);
+    } catch (UnsupportedOperationException e) {
+      return -1;
     }
-    return !cp.isEmpty();
   }
 
   /**
-   * Makes the archive directory if needed, and says whether it belongs to the owner of
-   * {@code mine} (a directory this runner made) and nobody else may write it: an archive
-   * another user could write is not one to load classes from.
+   * Makes a log directory the user gave, owner-only, if it is missing; refuses one that is a
+   * link, belongs to another user, or that other users may write, since a worker's output
+   * would then go where they choose.
    */
-  private static boolean ownDirectory(Path dir, Path mine) {
-    try {
-      if (!Files.isDirectory(dir)) {
-        try {
-          Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException e) {
-          Files.createDirectories(dir);
-        } catch (FileAlreadyExistsException e) {
-          // made meanwhile by another runner; checked below
-        }
-      }
-      if (!Files.getOwner(dir).equals(Files.getOwner(mine))) {
-        return false;
-      }
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
-      return !perms.contains(PosixFilePermission.GROUP_WRITE) && !perms.contains(PosixFilePermission.OTHERS_WRITE);
-    } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      return false; // sharing is an optimisation: without it, workers start as they would anyway
+  private static Path givenLogDirectory(Path dir, int uid) throws IOException {
+    Path abs = dir.toAbsolutePath();
+    Path parent = abs.getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
     }
+    if (uid < 0) {
+      return Files.createDirectories(abs);
+    }
+    String problem = parent == null ? null : PrivateFiles.untrustedAncestor(parent, uid);
+    if (problem == null) {
+      try {
+        Files.createDirectory(abs, PrivateFiles.OWNER_ONLY_DIRECTORY);
+      } catch (FileAlreadyExistsException e) {
+        // the user's own, made before, or not: checked next
+      }
+      int mode = PrivateFiles.mode(abs);
+      int owner = PrivateFiles.uid(abs);
+      if ((mode & PrivateFiles.TYPE_MASK) != PrivateFiles.DIRECTORY) {
+        problem = "it is not a directory but " + ((mode & PrivateFiles.TYPE_MASK) == 0120000 ? "a symbolic link" : "a file");
+      } else if (owner != uid) {
+        problem = "it belongs to another user (uid " + owner + ")";
+      } else if ((mode & PrivateFiles.WRITABLE_BY_OTHERS) != 0) {
+        problem = "other users may write it (mode " + Integer.toOctalString(mode & 07777) + ")";
+      }
+    }
+    if (problem != null) {
+      throw new IllegalArgumentException("log directory " + abs + " cannot hold the workers' logs: " + problem
+          + "; give a directory of your own that only you can write");
+    }
+    return abs;
   }
 
-  /** Keeps the newest few archives beside {@code kept}, so that rebuilt class paths do not fill the disk. */
-  private static void pruneArchives(Path kept) {
-    Path dir = kept.getParent();
-    if (dir == null) {
-      return;
-    }
-    try (var files = Files.list(dir)) {
-      List<Path> archives = files.filter(f -> f.getFileName().toString().matches("worker-[0-9a-f]+\\.jsa"))
-          .sorted((a, b) -> Long.compare(modified(b), modified(a)))
-          .toList();
-      for (Path old : archives.subList(Math.min(KEPT_ARCHIVES, archives.size()), archives.size())) {
-        if (!old.equals(kept)) {
-          Files.deleteIfExists(old);
-        }
-      }
-    } catch (IOException e) {
-      // pruning is housekeeping: an archive left behind harms nothing but disk space
-    }
-  }
-
-  private static long modified(Path p) {
-    try {
-      return Files.getLastModifiedTime(p).toMillis();
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  private static @Nullable Path archivePath(List<String> jvm, List<String> cp) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(System.getProperty("java.home").getBytes(StandardCharsets.UTF_8));
-      d.update(System.getProperty("java.vm.version", "").getBytes(StandardCharsets.UTF_8));
-      for (String s : jvm) {
-        d.update(s.getBytes(StandardCharsets.UTF_8));
-        d.update((byte) 0);
-      }
-      for (String s : cp) {
-        d.update(s.getBytes(StandardCharsets.UTF_8));
-        d.update((byte) 0);
-        // A rebuilt jar makes the JVM refuse an archive recorded before; a new key records a new one.
-        Path jar = Path.of(s);
-        d.update((Files.size(jar) + ":" + Files.getLastModifiedTime(jar).toMillis()).getBytes(StandardCharsets.UTF_8));
-      }
-      String key = HexFormat.of().formatHex(d.digest(), 0, 12);
-      Path dir = Path.of(System.getProperty("java.io.tmpdir"), "heddle-cds-" + System.getProperty("user.name", "user"));
-      return dir.resolve("worker-" + key + ".jsa");
-    } catch (NoSuchAlgorithmException | IOException e) {
-      return null;
+  /** Creates a worker's log file owner-only, never through a link. */
+  private void logFile(Path file) throws IOException {
+    if (uid >= 0) {
+      PrivateFiles.create(file, uid);
     }
   }
 
   /** The class-data options for a new worker; the first worker of a runner without an archive records one. */
   private List<String> cdsOptions(WorkerProcess w) {
-    Path archive = cdsArchive;
-    if (archive == null || !ownDirectory(Objects.requireNonNull(archive.getParent()), socketDir)) {
+    ClassDataArchive archive = cds;
+    if (archive == null) {
       return List.of();
     }
-    boolean exists = Files.isRegularFile(archive);
-    synchronized (this) {
-      if (exists) {
-        return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
-      }
-      if (archiving) {
-        return List.of();
-      }
-      archiving = true;
-    }
-    Path recording = archive.resolveSibling(archive.getFileName() + "." + w.token.substring(0, 8) + ".tmp");
-    w.recording = recording;
-    return List.of("-XX:ArchiveClassesAtExit=" + recording);
+    ClassDataArchive.Options o = archive.options(w.token.substring(0, 8));
+    w.recording = o.recording();
+    return o.jvmOptions();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -913,13 +860,19 @@ final class Pool {
         cmd.add(socket.toString());
         cmd.add(Long.toString(ProcessHandle.current().pid()));
         cmd.add(Integer.toString(number));
-        cmd.add(String.join(",", transfer.userPackages()));
+        cmd.add(String.join(",", transfer.rules().packages()));
+        cmd.add(String.join(",", transfer.rules().resultPackages()));
+        cmd.add(String.join(",", transfer.rules().resultClasses()));
         ProcessBuilder pb = new ProcessBuilder(cmd);
+        if (!inheritEnvironment) {
+          pb.environment().clear();
+        }
         pb.environment().putAll(environment);
-        pb.environment().put(WorkerMain.TOKEN, token);
         if (directory != null) {
           pb.directory(directory.toFile());
         }
+        logFile(stdout);
+        logFile(stderr);
         pb.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         synchronized (Pool.this) {
           if (closed) {
@@ -931,6 +884,7 @@ final class Pool {
           process = p;
           pid = p.pid();
         }
+        giveToken(p);
       } catch (IOException e) {
         throw new StartFailure(new WorkerStartException("worker " + number + " of runner " + name
             + " could not be started: " + e + "; command: " + String.join(" ", command), stderr, e), true);
@@ -946,17 +900,8 @@ final class Pool {
       CompletableFuture<Void> exited = p.onExit().thenRun(stopWaiting);
       Runnable timeout = later(stopWaiting, startTimeout);
       try {
-        SocketChannel ch = s.accept();
-        accepted.set(ch);
-        DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
-        Message m = Protocol.read(in);
-        if (!(m instanceof Hello(String t, long helloPid)) || !t.equals(token) || helloPid != pid) {
-          closeQuietly(ch);
-          p.destroyForcibly();
-          throw startFailure(p, "it connected but did not identify itself with its token", false);
-        }
-        return ch;
-      } catch (ClosedChannelException | Protocol.ProtocolException e) {
+        return accept(s, p);
+      } catch (ClosedChannelException e) {
         if (!p.isAlive() || waitExit(p, Duration.ofMillis(500))) {
           int status = p.exitValue();
           if (ExitStatus.bySignal(status)) {
@@ -981,6 +926,63 @@ final class Pool {
         } catch (IOException e) {
           // the directory goes at close
         }
+      }
+    }
+
+    /**
+     * Accepts connections until one comes from this user and says hello with this worker's
+     * token and pid; any other (a process that connected first with garbage, or another
+     * user's, should the directory's permissions ever let one through) is closed and the
+     * wait goes on, until the start deadline or the worker's exit closes the server.
+     */
+    private SocketChannel accept(ServerSocketChannel s, Process p) throws IOException {
+      byte[] expected = token.getBytes(StandardCharsets.UTF_8);
+      while (true) {
+        SocketChannel ch = s.accept();
+        accepted.set(ch);
+        try {
+          if (!sameUser(ch)) {
+            closeQuietly(ch);
+            continue;
+          }
+          DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
+          Message m = Protocol.read(in);
+          if (m instanceof Hello(String t, long helloPid)
+              && MessageDigest.isEqual(t.getBytes(StandardCharsets.UTF_8), expected) && helloPid == pid) {
+            return ch;
+          }
+        } catch (ClosedChannelException e) {
+          throw e; // the deadline or the worker's exit
+        } catch (IOException e) {
+          // not our worker (garbage, or it hung up): keep waiting for it
+        }
+        closeQuietly(ch);
+        if (!p.isAlive()) {
+          throw new ClosedChannelException();
+        }
+      }
+    }
+
+    /**
+     * Whether the peer of a Unix-domain connection runs as the user who owns this runner's
+     * socket directory; true where the platform does not say.
+     */
+    private boolean sameUser(SocketChannel ch) {
+      try {
+        return ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().equals(Files.getOwner(socketDir));
+      } catch (UnsupportedOperationException e) {
+        return true;
+      } catch (IOException e) {
+        return false;
+      }
+    }
+
+    /** Hands the worker its token on its stdin, which nothing else reads, then closes it. */
+    private void giveToken(Process p) {
+      try (OutputStream in = p.getOutputStream()) {
+        in.write((token + "\n").getBytes(StandardCharsets.US_ASCII));
+      } catch (IOException e) {
+        // the worker is already gone: waiting for its connection finds out how
       }
     }
 
@@ -1169,14 +1171,16 @@ final class Pool {
     private Decoder.Outcome decode(Running r, @Nullable Result result, @Nullable Failure failure) {
       String task = r.task();
       if (result != null) {
-        return decoder.read(() -> transfer.deserialize(result.value(), "the result of task '" + task + "'"),
+        return decoder.read(
+            () -> transfer.deserialize(result.value(), "the result of task '" + task + "'", Transfer.Kind.RESULT),
             readTimeout, r.stop, grace);
       }
       byte[] original = Objects.requireNonNull(failure).original();
       if (original.length == 0) {
         return new Decoder.Read(null); // not serializable in the worker: it arrives as text
       }
-      return decoder.read(() -> transfer.deserialize(original, "the exception of task '" + task + "'"), readTimeout,
+      return decoder.read(
+          () -> transfer.deserialize(original, "the exception of task '" + task + "'", Transfer.Kind.RESULT), readTimeout,
           r.stop, grace);
     }
 
@@ -1325,26 +1329,9 @@ final class Pool {
 
     private void saveArchive() {
       Path rec = recording;
-      Path archive = cdsArchive;
-      if (rec == null || archive == null) {
-        return;
-      }
-      try {
-        if (Files.isRegularFile(rec) && Files.size(rec) > 0) {
-          Files.move(rec, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-          pruneArchives(archive);
-        }
-      } catch (IOException e) {
-        // sharing is an optimisation: without the archive, workers start as they would anyway
-      } finally {
-        try {
-          Files.deleteIfExists(rec);
-        } catch (IOException e) {
-          // as above
-        }
-        synchronized (Pool.this) {
-          archiving = false;
-        }
+      ClassDataArchive archive = cds;
+      if (rec != null && archive != null) {
+        archive.save(rec);
       }
     }
 

@@ -45,12 +45,15 @@ import org.jspecify.annotations.Nullable;
  * The runner's {@linkplain #options() options} always have the {@linkplain
  * RunnerOptions#strictTransfer strict transfer check} on, so a body that captures something
  * unserializable fails when it is forked, on the forking thread, naming the field. Reading
- * goes through an allow-list: the JDK's {@code java.lang}, {@code java.util}, {@code
- * java.time}, {@code java.math}, {@code java.io}, {@code java.nio} and {@code java.text}
- * packages, {@code java.net.URI} and exceptions, Heddle's own, and the packages given to
- * {@link Builder#allowPackages}, which must include those of your task bodies' classes. A
- * task whose body, captures or inputs hold a class outside it fails before it is sent, naming
- * the class; a result outside it is refused when it arrives.
+ * goes through the {@linkplain dev.heddle.TransferRules allow-list} of the options, with
+ * two lists: results and exceptions may hold the JDK's value types and exceptions, Heddle's
+ * own classes, and what {@link Builder#allowResultPackages} and {@link
+ * Builder#allowResultClasses} name; bodies, captures and inputs may also hold serialized
+ * lambdas and the packages given to {@link Builder#allowPackages}, which must include those
+ * of your task bodies' classes. A task whose body, captures or inputs hold a class outside
+ * it fails when it is forked, naming the class; a result outside it is refused when it
+ * arrives, before its class is initialised. The process guide's "Security" section says
+ * what this defends against and what it does not.
  *
  * <p>A failure in a worker arrives with its original type when that type is allowed and
  * serializable, and otherwise as a {@link RemoteFailureException} that prints like the
@@ -234,15 +237,19 @@ public final class ProcessRunner implements Runner {
     @Nullable String maxHeap;
     @Nullable List<Path> classpath;
     final Map<String, String> environment = new LinkedHashMap<>();
+    boolean inheritEnvironment = true;
     @Nullable Path directory;
     int tasksPerWorker;
     final List<String> allowPackages = new ArrayList<>();
+    final List<String> allowResultPackages = new ArrayList<>();
+    final List<Class<?>> allowResultClasses = new ArrayList<>();
     boolean echoOutput;
     @Nullable Path logDirectory;
     Duration grace = Duration.ofSeconds(5);
     Duration startTimeout = Duration.ofSeconds(60);
     Duration readTimeout = Duration.ofSeconds(60);
     boolean classDataSharing = true;
+    @Nullable Path cacheDirectory; // for tests: where class-data archives go instead of the user's cache
     RunnerOptions options = RunnerOptions.defaults().recordSubmitSites(true);
 
     private Builder() {}
@@ -293,9 +300,24 @@ public final class ProcessRunner implements Runner {
       return this;
     }
 
-    /** Adds a variable to the workers' environment, which otherwise is this process's. */
+    /**
+     * Adds a variable to the workers' environment, which otherwise is this process's (or
+     * empty, without {@linkplain #inheritEnvironment inheritance}).
+     */
     public Builder environment(String name, String value) {
       environment.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    /**
+     * Whether workers start with this process's environment (the default) or with only the
+     * variables given to {@link #environment}. Turn it off to keep secrets in this process's
+     * environment away from task code. The worker's connection token never travels in the
+     * environment: a worker reads it from its stdin, so neither tasks nor the processes they
+     * start can see it.
+     */
+    public Builder inheritEnvironment(boolean on) {
+      this.inheritEnvironment = on;
       return this;
     }
 
@@ -320,18 +342,39 @@ public final class ProcessRunner implements Runner {
     }
 
     /**
-     * Allows classes of these packages, and their subpackages, to be read on either side of
-     * the boundary: the packages of your task bodies' classes, of what they capture, and of
-     * their results and exceptions.
+     * Allows classes of these packages, and their subpackages, in task bodies, what they
+     * capture, and their inputs: the packages of your task bodies' classes. Results and
+     * exceptions are read through a narrower list (see {@link #allowResultPackages}). Adds to
+     * the {@linkplain dev.heddle.TransferRules#allowPackages rules} of the {@linkplain
+     * #options options}.
      *
      * @throws IllegalArgumentException if a name is not a package name
      */
     public Builder allowPackages(String... packages) {
-      for (String p : packages) {
-        if (!p.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
-          throw new IllegalArgumentException("'" + p + "' is not a package name, such as com.example.jobs");
-        }
-        allowPackages.add(p);
+      dev.heddle.TransferRules.defaults().allowPackages(packages); // checks the names
+      allowPackages.addAll(List.of(packages));
+      return this;
+    }
+
+    /**
+     * Allows classes of these packages, and their subpackages, in results and exceptions
+     * (and so in bodies and inputs too). Allowing a package lets a worker send back any
+     * serializable class in it, and run whatever its deserialization does in this JVM:
+     * name only the packages of your result and exception types, or the classes with
+     * {@link #allowResultClasses}.
+     *
+     * @throws IllegalArgumentException if a name is not a package name
+     */
+    public Builder allowResultPackages(String... packages) {
+      dev.heddle.TransferRules.defaults().allowResultPackages(packages); // checks the names
+      allowResultPackages.addAll(List.of(packages));
+      return this;
+    }
+
+    /** Allows these classes in results and exceptions (and so in bodies and inputs too). */
+    public Builder allowResultClasses(Class<?>... classes) {
+      for (Class<?> c : classes) {
+        allowResultClasses.add(Objects.requireNonNull(c, "class"));
       }
       return this;
     }
@@ -347,8 +390,12 @@ public final class ProcessRunner implements Runner {
     }
 
     /**
-     * Where worker logs go; by default a new directory under the system's temporary
-     * directory, deleted at close unless a worker died or could not start.
+     * Where worker logs go; by default a new owner-only directory under the system's
+     * temporary directory, deleted at close unless a worker died or could not start. A
+     * directory given here is made owner-only if it is missing; one that exists must be a
+     * directory (not a link) of this user's that no other user may write, under directories
+     * no other user may write (unless sticky, as {@code /tmp} is), or {@link #build()} refuses
+     * it. Log files are created owner-only, never through a link.
      */
     public Builder logDirectory(Path dir) {
       this.logDirectory = Objects.requireNonNull(dir, "dir");
@@ -403,8 +450,14 @@ public final class ProcessRunner implements Runner {
     /**
      * Whether workers share a class-data archive of the classes they load, created by the
      * first worker to exit normally and reused by later ones, which shortens start-up. On
-     * by default; the archive lives under the system's temporary directory, keyed by JVM
-     * and class path.
+     * by default, for class paths made only of jars. The archives live in the user's private
+     * cache directory, keyed by JVM and class path: {@code ~/Library/Caches/heddle/cds} on
+     * macOS, else {@code $XDG_CACHE_HOME/heddle/cds} when that environment variable holds an
+     * absolute path, else {@code ~/.cache/heddle/cds}. Heddle makes those directories
+     * owner-only, and a worker uses an archive only when it, its directories and the
+     * directories above them pass the checks described in the process guide's "Security"
+     * section (real directories, not links, that no other user can write); otherwise the
+     * worker starts without one.
      */
     public Builder classDataSharing(boolean on) {
       this.classDataSharing = on;
@@ -430,6 +483,8 @@ public final class ProcessRunner implements Runner {
      *     message names the class path and both fixes.
      * @throws java.io.UncheckedIOException if the control socket or the log directory cannot
      *     be made
+     * @throws IllegalArgumentException if the {@linkplain #logDirectory log directory} given
+     *     is a link, another user's, or writable by other users
      */
     @Concurrency(
         blocking = Semantics.Blocking.MAY,

@@ -11,7 +11,6 @@ import dev.heddle.Handle;
 import dev.heddle.Scope;
 import dev.heddle.TaskFailedException;
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import org.example.outside.Jobs;
@@ -100,26 +99,29 @@ class BoundaryTest {
     String m = String.valueOf(e.getCause());
     assertTrue(m.contains("the result of task 'outside'"), m);
     assertTrue(m.contains("class org.example.outside.Payload is not on the allow-list"), m);
-    assertTrue(m.contains("allowPackages"), m);
+    assertTrue(m.contains("allowResultPackages"), m);
   }
 
   @Test
-  void bodyCapturingAClassOutsideTheAllowList_isRefusedBeforeItIsSent() throws InterruptedException {
+  void bodyCapturingAClassOutsideTheAllowList_isRefusedAtFork_namingTheField() {
     Payload p = new Payload("captured");
-    TaskFailedException e = failure("captures", () -> p.value());
-    IllegalArgumentException cause = assertInstanceOf(IllegalArgumentException.class, e.getCause());
-    assertTrue(message(cause).contains("task 'captures' cannot be sent to a worker: class org.example.outside.Payload"
-        + " is not on the allow-list"), message(cause));
-    assertInstanceOf(InvalidClassException.class, cause.getCause());
+    String m = forkRefusal("captures", () -> p.value());
+    assertTrue(m.contains("task 'captures' captures field 'arg$1' of type org.example.outside.Payload, which is not on"
+        + " the allow-list for bodies"), m);
+    assertTrue(m.contains("allowPackages"), m);
   }
 
   @Test
-  void bodyDeclaredInAPackageOutsideTheAllowList_isRefusedNamingTheClass() throws InterruptedException {
-    TaskFailedException e = failure("user code", Jobs.hello());
-    String m = message(e.getCause());
-    assertTrue(m.contains("its body is a lambda declared in class org.example.outside.Jobs, which is not on the"
-        + " allow-list"), m);
+  void bodyDeclaredInAPackageOutsideTheAllowList_isRefusedAtFork_namingTheClass() {
+    String m = forkRefusal("user code", Jobs.hello());
+    assertTrue(m.contains("a lambda declared in class org.example.outside.Jobs, which is not on the allow-list"), m);
     assertTrue(m.contains("allowPackages"), m);
+  }
+
+  private String forkRefusal(String name, dev.heddle.Body0<?> body) {
+    try (Scope scope = Scope.open(runner)) {
+      return message(assertThrows(IllegalArgumentException.class, () -> scope.fork(name, body)));
+    }
   }
 
   @Test
@@ -151,7 +153,8 @@ class BoundaryTest {
   @Test
   void allowedPackage_crossesBothWays() throws InterruptedException {
     runner.close();
-    runner = ProcessRunner.builder().workers(1).allowPackages("org.example.outside").build();
+    runner = ProcessRunner.builder().workers(1).options(dev.heddle.RunnerOptions.defaults().transferRules(
+        dev.heddle.TransferRules.defaults().allowResultPackages("org.example.outside"))).build();
     Payload p = new Payload("in");
     try (Scope scope = Scope.open(runner)) {
       Handle<Payload> h = scope.fork("round trip", () -> new Payload(p.value() + " and out"));

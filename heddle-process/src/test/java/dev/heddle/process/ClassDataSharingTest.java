@@ -39,13 +39,13 @@ class ClassDataSharingTest {
         jar(codeSource(dev.heddle.Scope.class), temp.resolve("core.jar"), ""),
         jar(codeSource(ProcessRunner.class), temp.resolve("process.jar"), ""),
         jar(codeSource(CdsProbe.class), temp.resolve("probe.jar"), "dev/heddle/process/CdsProbe"));
-    try (ProcessRunner first = ProcessRunner.builder().workers(1).classpath(cp).build()) {
+    try (ProcessRunner first = builder().workers(1).classpath(cp).build()) {
       run(first);
       assertFalse(commandLine(first).contains("-XX:SharedArchiveFile"), commandLine(first));
       assertTrue(commandLine(first).contains("-XX:ArchiveClassesAtExit"), commandLine(first));
     }
     Path logs = temp.resolve("logs");
-    try (ProcessRunner second = ProcessRunner.builder().workers(1).classpath(cp).logDirectory(logs)
+    try (ProcessRunner second = builder().workers(1).classpath(cp).logDirectory(logs)
         .jvmOptions("-Xlog:class+load=info").build()) {
       run(second);
       String cmd = commandLine(second);
@@ -54,7 +54,7 @@ class ClassDataSharingTest {
     // A rebuilt jar gets an archive of its own: the old one would be refused by the JVM.
     Files.setLastModifiedTime(cp.get(2), java.nio.file.attribute.FileTime.fromMillis(
         Files.getLastModifiedTime(cp.get(2)).toMillis() + 60_000));
-    try (ProcessRunner third = ProcessRunner.builder().workers(1).classpath(cp).build()) {
+    try (ProcessRunner third = builder().workers(1).classpath(cp).build()) {
       run(third);
       assertTrue(commandLine(third).contains("-XX:ArchiveClassesAtExit"), "a changed jar did not record anew: "
           + commandLine(third));
@@ -72,6 +72,13 @@ class ClassDataSharingTest {
       String cmd = commandLine(runner);
       assertFalse(cmd.contains("SharedArchiveFile") || cmd.contains("ArchiveClassesAtExit"), cmd);
     }
+  }
+
+  /** A builder whose archives go to this test's own cache directory. */
+  private ProcessRunner.Builder builder() {
+    ProcessRunner.Builder b = ProcessRunner.builder();
+    b.cacheDirectory = temp.resolve("cache").resolve("heddle");
+    return b;
   }
 
   private static void run(ProcessRunner runner) throws InterruptedException {

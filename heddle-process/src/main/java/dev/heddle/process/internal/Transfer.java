@@ -1,5 +1,6 @@
 package dev.heddle.process.internal;
 
+import dev.heddle.TransferRules;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,53 +10,47 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.OutputStream;
 import java.lang.invoke.SerializedLambda;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Java serialization for what crosses the process boundary, with an allow-list on both
- * sides: the JDK's value and exception packages, Heddle's own, and the packages the user
- * names. Writing checks every class (and the class that declares each lambda) so that a
- * refusal comes on the submitting side, with the class named; reading refuses anything
- * else before its class is initialised.
+ * Java serialization for what crosses the process boundary, through {@link TransferRules}
+ * on both sides: bodies, captures and inputs through the body list, results and exceptions
+ * through the narrower result list. Writing a body checks every class (and the class that
+ * declares each lambda) so that a refusal comes on the submitting side, with the class
+ * named; reading refuses anything else before its class is initialised.
  */
 public final class Transfer {
 
   /*
-   * The built-in list is the JDK's value and exception packages. java.net is left out but
-   * for URI and exceptions: java.net.URL's hashCode resolves its host, the classic way to
-   * make a deserializing process call out. Limits on depth, references and array length
-   * keep a few bytes from demanding much memory or stack.
+   * Limits beside the allow-list keep a few bytes from demanding much memory or stack: the
+   * graph's depth (TransferRules.MAX_DEPTH, low enough that reading nested collections
+   * cannot overflow a default stack), the number of references, and each array's length
+   * times the size of its elements, which must fit in what is left of the stream (an array
+   * is allocated before its elements are read; an element takes at least its own size in
+   * the stream, a reference at least a byte).
    */
 
-  /** The packages always allowed, with their subpackages. */
-  static final List<String> BUILT_IN = List.of(
-      "java.lang", "java.util", "java.time", "java.math", "java.io", "java.nio", "java.text", "dev.heddle");
-
-  private static final int MAX_DEPTH = 2_000;
   private static final long MAX_REFERENCES = 10_000_000;
+  private static final int READ_AHEAD = 1024; // what ObjectInputStream may have buffered beyond the position
 
-  private final List<String> allowed;
-  private final List<String> userPackages;
-
-  /** @param userPackages further packages to allow, each with its subpackages */
-  public Transfer(List<String> userPackages) {
-    this.userPackages = List.copyOf(userPackages);
-    List<String> all = new ArrayList<>(BUILT_IN);
-    all.addAll(userPackages);
-    this.allowed = List.copyOf(all);
+  /** What is being read: it decides which list applies. */
+  public enum Kind {
+    /** A body with its captures and inputs: read by a worker. */
+    BODY,
+    /** A result or an exception: read by the runner. */
+    RESULT
   }
 
-  /** The packages allowed beyond the built-in ones. */
-  public List<String> userPackages() {
-    return userPackages;
+  private final TransferRules rules;
+
+  public Transfer(TransferRules rules) {
+    this.rules = rules;
   }
 
-  /** The allowed packages, built-in ones first. */
-  public List<String> allowed() {
-    return allowed;
+  /** The rules this transfer applies. */
+  public TransferRules rules() {
+    return rules;
   }
 
   /** Serializes a value without checking its classes: for what the other side reads through its filter. */
@@ -68,7 +63,7 @@ public final class Transfer {
   }
 
   /**
-   * Serializes a value, refusing any class the other side would refuse.
+   * Serializes a body, refusing any class a worker would refuse.
    *
    * @param what what is being sent, for the message, such as {@code "task 'parse'"}
    * @throws InvalidClassException naming the class and how to allow it
@@ -83,34 +78,47 @@ public final class Transfer {
   }
 
   /**
-   * Reads a value through the allow-list.
+   * Reads a value through the list for its kind.
    *
    * @param what what the bytes are, for the message, such as {@code "the result of task 'parse'"}
-   * @throws InvalidClassException naming the refused class if the stream names one outside the allow-list
+   * @throws InvalidClassException naming the refused class, or the limit exceeded
    * @throws IOException or ClassNotFoundException if the bytes cannot be read
    */
-  public @Nullable Object deserialize(byte[] bytes, String what) throws IOException, ClassNotFoundException {
+  public @Nullable Object deserialize(byte[] bytes, String what, Kind kind) throws IOException, ClassNotFoundException {
     AtomicReference<@Nullable String> refused = new AtomicReference<>();
-    long maxArray = bytes.length; // an array needs at least a byte per element in the stream
+    Position stream = new Position(bytes);
     HashNesting hashes = new HashNesting();
-    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+    try (ObjectInputStream in = new ObjectInputStream(stream)) {
       in.setObjectInputFilter(info -> {
         if (!hashes.admit(info)) {
           return ObjectInputFilter.Status.REJECTED;
         }
-        if (info.depth() > MAX_DEPTH || info.references() > MAX_REFERENCES || info.arrayLength() > maxArray) {
-          refused.compareAndSet(null, "a graph deeper than " + MAX_DEPTH + ", with more than " + MAX_REFERENCES
-              + " references, or with an array longer than its stream");
+        if (info.depth() > TransferRules.MAX_DEPTH) {
+          refused.compareAndSet(null, what + " was refused: it nests objects more than " + TransferRules.MAX_DEPTH
+              + " levels deep, the limit on the depth of what crosses the process boundary");
+          return ObjectInputFilter.Status.REJECTED;
+        }
+        if (info.references() > MAX_REFERENCES) {
+          refused.compareAndSet(null, what + " was refused: it holds more than " + MAX_REFERENCES + " references");
           return ObjectInputFilter.Status.REJECTED;
         }
         Class<?> c = info.serialClass();
+        if (info.arrayLength() >= 0) {
+          long size = info.arrayLength() * elementSize(c);
+          long left = stream.left() + READ_AHEAD;
+          if (size > left) {
+            refused.compareAndSet(null, what + " was refused: it declares an array of " + info.arrayLength()
+                + " elements (" + size + " bytes) where only " + left + " bytes are left to read");
+            return ObjectInputFilter.Status.REJECTED;
+          }
+        }
         if (c == null) {
           return ObjectInputFilter.Status.UNDECIDED;
         }
-        if (isAllowed(c)) {
+        if (kind == Kind.RESULT ? rules.allowsInResult(c) : rules.allowsInBody(c)) {
           return ObjectInputFilter.Status.ALLOWED;
         }
-        refused.compareAndSet(null, "class " + c.getName());
+        refused.compareAndSet(null, refusalText(what + " was refused: " + describe(c), kind));
         return ObjectInputFilter.Status.REJECTED;
       });
       return in.readObject();
@@ -126,41 +134,62 @@ public final class Transfer {
       if (r == null) {
         throw e;
       }
-      throw refusal(what + " was refused: " + r, e);
+      InvalidClassException refusal = new InvalidClassException(r);
+      refusal.initCause(e);
+      throw refusal;
     }
   }
 
-  private InvalidClassException refusal(String start, @Nullable Throwable cause) {
-    InvalidClassException e = new InvalidClassException(start + " is not on the allow-list of classes that may cross the"
-        + " process boundary (allowed packages, with their subpackages: " + String.join(", ", allowed)
-        + "); to allow it, add its package with ProcessRunner.builder().allowPackages(...)");
-    if (cause != null) {
-      e.initCause(cause);
+  private static String describe(Class<?> c) {
+    if (c == SerializedLambda.class) {
+      return "a serialized lambda";
     }
-    return e;
+    if (java.lang.reflect.Proxy.isProxyClass(c)) {
+      return "proxy class " + c.getName();
+    }
+    return "class " + c.getName();
   }
 
-  /** Whether a class may cross. */
-  public boolean isAllowed(Class<?> c) {
-    while (c.isArray()) {
-      c = c.getComponentType();
+  private static long elementSize(@Nullable Class<?> array) {
+    Class<?> e = array == null ? null : array.getComponentType();
+    if (e == null || !e.isPrimitive()) {
+      return 1;
     }
-    if (c.isPrimitive()) {
-      return true;
+    if (e == long.class || e == double.class) {
+      return 8;
     }
-    if (c.getPackageName().equals("java.net")) {
-      return c == java.net.URI.class || Throwable.class.isAssignableFrom(c);
+    if (e == int.class || e == float.class) {
+      return 4;
     }
-    return isAllowed(c.getPackageName());
+    if (e == short.class || e == char.class) {
+      return 2;
+    }
+    return 1;
   }
 
-  private boolean isAllowed(String pkg) {
-    for (String a : allowed) {
-      if (pkg.equals(a) || (pkg.startsWith(a) && pkg.charAt(a.length()) == '.')) {
-        return true;
+  private String refusalText(String start, Kind kind) {
+    return start + " is not on the allow-list of classes that may cross the process boundary in "
+        + (kind == Kind.RESULT ? "results and exceptions" : "bodies, captures and inputs") + " (" + rules.describe()
+        + "); to allow it, add it with " + (kind == Kind.RESULT
+            ? "ProcessRunner.builder().allowResultPackages(...) or .allowResultClasses(...)"
+            : "ProcessRunner.builder().allowPackages(...)");
+  }
+
+  private InvalidClassException refusal(String start) {
+    return new InvalidClassException(refusalText(start, Kind.BODY));
+  }
+
+  /** A byte stream that says how much is left. */
+  private static final class Position extends ByteArrayInputStream {
+    Position(byte[] bytes) {
+      super(bytes);
+    }
+
+    long left() {
+      synchronized (this) {
+        return count - pos;
       }
     }
-    return false;
   }
 
   /** An object stream that refuses, while writing, what the other side would refuse while reading. */
@@ -175,19 +204,23 @@ public final class Transfer {
 
     @Override
     protected void annotateClass(Class<?> c) throws IOException {
-      if (!isAllowed(c)) {
-        throw refusal(what + " cannot be sent to a worker: class " + c.getName(), null);
+      if (!rules.allowsInBody(c)) {
+        throw refusal(what + " cannot be sent to a worker: class " + c.getName());
       }
+    }
+
+    @Override
+    protected void annotateProxyClass(Class<?> c) throws IOException {
+      annotateClass(c);
     }
 
     @Override
     protected Object replaceObject(Object obj) throws IOException {
       if (obj instanceof SerializedLambda lambda) {
         String declaring = lambda.getCapturingClass().replace('/', '.');
-        int dot = declaring.lastIndexOf('.');
-        if (!isAllowed(dot < 0 ? "" : declaring.substring(0, dot))) {
+        if (!rules.allowsLambdaDeclaredIn(declaring)) {
           throw refusal(what + " cannot be sent to a worker: its body is a lambda declared in class " + declaring
-              + ", which", null);
+              + ", which");
         }
       }
       return obj;

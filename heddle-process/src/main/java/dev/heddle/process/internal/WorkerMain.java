@@ -11,6 +11,7 @@ import dev.heddle.process.internal.Protocol.Run;
 import dev.heddle.process.internal.Protocol.Shutdown;
 import dev.heddle.process.internal.Protocol.Stack;
 import dev.heddle.process.internal.Protocol.StackRequest;
+import dev.heddle.TransferRules;
 import dev.heddle.spi.Attempt;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -21,7 +22,6 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -33,13 +33,12 @@ import org.jspecify.annotations.Nullable;
  * until the runner says to stop or goes away.
  *
  * <p>Arguments: the control socket's path, the runner's pid, the worker's number, and the
- * allowed packages separated by commas. The connection token comes in the environment
- * variable {@value #TOKEN}, so that it does not show in a process listing.
+ * packages allowed in bodies, the packages allowed in results and the classes allowed in
+ * results, each list separated by commas. The connection token comes as the first line on
+ * stdin, so that it shows neither in a process listing nor in the environment that tasks and
+ * the processes they start can read.
  */
 public final class WorkerMain {
-
-  /** The environment variable that carries the worker's one-time connection token. */
-  public static final String TOKEN = "HEDDLE_WORKER_TOKEN";
 
   /** The exit status of a worker that could not read or write its control channel. */
   public static final int EXIT_CHANNEL_FAILED = 86;
@@ -74,26 +73,56 @@ public final class WorkerMain {
   }
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 4) {
-      System.err.println("usage: WorkerMain <socket> <runner pid> <worker number> <allowed packages>;"
+    if (args.length != 6) {
+      System.err.println("usage: WorkerMain <socket> <runner pid> <worker number> <body packages> <result packages>"
+          + " <result classes>;"
           + " Heddle's process runner starts this class, not users");
       System.exit(2);
     }
-    String token = System.getenv(TOKEN);
+    String token = readToken();
     if (token == null) {
-      System.err.println("the environment variable " + TOKEN + " is not set; Heddle's process runner sets it");
+      System.err.println("no connection token on stdin; Heddle's process runner gives one");
       System.exit(2);
+      return;
     }
-    List<String> allowed = args[3].isEmpty() ? List.of() : Arrays.asList(args[3].split(","));
+    TransferRules rules = TransferRules.defaults().allowPackages(list(args[3])).allowResultPackages(list(args[4]));
+    for (String name : list(args[5])) {
+      try {
+        rules = rules.allowResultClasses(Class.forName(name, false, WorkerMain.class.getClassLoader()));
+      } catch (ClassNotFoundException | LinkageError e) {
+        // not on this class path: nothing of that class can be read here anyway
+      }
+    }
     SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0])));
     DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
     OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
-    WorkerMain worker = new WorkerMain(in, out, new Transfer(allowed));
+    WorkerMain worker = new WorkerMain(in, out, new Transfer(rules));
     worker.send(new Hello(token, ProcessHandle.current().pid()));
     watchRunner(Long.parseLong(args[1]));
     Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("heddle-worker-exit").unstarted(worker::reportExit));
     worker.taskThread.start();
     worker.readLoop();
+  }
+
+  /**
+   * The first line of stdin, at most 128 characters, or null. The runner closes its end after
+   * that line, so what a task (or a process it starts) reads from stdin afterwards is the end
+   * of the stream.
+   */
+  private static @Nullable String readToken() throws IOException {
+    StringBuilder b = new StringBuilder();
+    int c;
+    while ((c = System.in.read()) >= 0 && c != '\n') {
+      if (b.length() >= 128) {
+        return null;
+      }
+      b.append((char) c);
+    }
+    return c == '\n' && !b.isEmpty() ? b.toString() : null;
+  }
+
+  private static String[] list(String commaSeparated) {
+    return commaSeparated.isEmpty() ? new String[0] : commaSeparated.split(",");
   }
 
   private static void watchRunner(long pid) {
@@ -208,7 +237,7 @@ public final class WorkerMain {
   private Message execute(Run run) {
     Object result;
     try {
-      Object invocation = transfer.deserialize(run.invocation(), "the body of task '" + run.task() + "'");
+      Object invocation = transfer.deserialize(run.invocation(), "the body of task '" + run.task() + "'", Transfer.Kind.BODY);
       result = ((Attempt.Invocation) java.util.Objects.requireNonNull(invocation)).invoke();
     } catch (Throwable t) {
       return failure(run.id(), t);
