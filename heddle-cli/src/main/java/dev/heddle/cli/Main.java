@@ -66,9 +66,13 @@ public final class Main implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
 
-  private Main(PrintStream out, PrintStream err) {
+  /** The arguments after the first {@code --} of the command line, for a task's command; null if there is no {@code --}. */
+  private final @Nullable List<String> passThrough;
+
+  private Main(PrintStream out, PrintStream err, @Nullable List<String> passThrough) {
     this.out = out;
     this.err = err;
+    this.passThrough = passThrough;
   }
 
   @Override
@@ -82,7 +86,12 @@ public final class Main implements Callable<Integer> {
   }
 
   static int execute(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli = new CommandLine(new Main(out, err));
+    // Everything after the first "--" is for a task's command, not for heddle: no option or
+    // task name of heddle's needs "--" to be told apart (task names never start with '-').
+    int split = List.of(args).indexOf("--");
+    List<String> passThrough = split < 0 ? null : List.of(args).subList(split + 1, args.length);
+    String[] own = split < 0 ? args : java.util.Arrays.copyOf(args, split);
+    CommandLine cli = new CommandLine(new Main(out, err, passThrough));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -90,7 +99,7 @@ public final class Main implements Callable<Integer> {
       e.printStackTrace(err);
       return INTERNAL;
     });
-    return cli.execute(args);
+    return cli.execute(own);
   }
 
   /** Reads and validates a task file, printing every problem; null if it is invalid. */
@@ -181,6 +190,15 @@ public final class Main implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", arity = "0..1",
         description = "the task file (YAML); by default heddle.yaml or heddle.yml here or in the nearest directory above")
     @Nullable String file;
+
+    /** The task file to read, or null after saying why; refuses arguments after {@code --}, which only {@code run} takes. */
+    @Nullable Path taskFile() {
+      if (parent.passThrough != null) {
+        parent.err.println("heddle: arguments after -- are for a task's command, and only 'heddle run' takes them");
+        return null;
+      }
+      return resolveFile(file);
+    }
   }
 
   /**
@@ -208,7 +226,9 @@ public final class Main implements Callable<Integer> {
       "Runs the TASKs named and every task they need, each when the tasks it needs have succeeded;"
           + " with no TASK, the file's default tasks, or every task.",
       "The first argument is FILE if it ends in .yaml or .yml, or contains a / and names an existing file;"
-          + " otherwise heddle.yaml (or heddle.yml) is looked for here and in the directories above."})
+          + " otherwise heddle.yaml (or heddle.yml) is looked for here and in the directories above.",
+      "Words after -- go to the command of the one TASK named: a list 'run' gets them as more arguments,"
+          + " a command line as its positional parameters (write \"$@\" where they go)."})
   static final class Run extends FileCommand {
     @Parameters(paramLabel = "[FILE] [TASK...]", arity = "0..*", description = "the task file, then the tasks to run")
     List<String> arguments = new java.util.ArrayList<>();
@@ -258,10 +278,41 @@ public final class Main implements Callable<Integer> {
       if (taskFile == null) {
         return BAD_INPUT;
       }
+      List<String> passThrough = parent.passThrough;
+      if (passThrough != null) {
+        taskFile = withArguments(taskFile, names, passThrough, err);
+        if (taskFile == null) {
+          return BAD_INPUT;
+        }
+      }
       if (dryRun) {
         return dryRun(taskFile, out);
       }
       return execute(taskFile, out, err);
+    }
+
+    /**
+     * The tasks, with the arguments after {@code --} given to the one task named; null, after
+     * saying why, unless exactly one task is named and, for a command line, it reads them.
+     */
+    private static @Nullable TaskFile withArguments(TaskFile taskFile, List<String> names, List<String> arguments,
+        PrintStream err) {
+      if (names.size() != 1) {
+        err.println("heddle: arguments after -- go to one task's command: name exactly one task before --, as in"
+            + " 'heddle run test -- -v'" + (names.isEmpty() ? "; no task was named" : "; " + names.size() + " were named"));
+        return null;
+      }
+      String name = names.get(0);
+      for (TaskFile.Entry e : taskFile.tasks()) {
+        if (e.name().equals(name) && e.command() instanceof TaskFile.Shell shell && !arguments.isEmpty()
+            && !shell.readsArguments()) {
+          err.println("heddle: task '" + name + "' was given arguments after --, but its command line never reads them:"
+              + " write \"$@\" in its 'run' where they belong (they are passed as the shell's positional parameters,"
+              + " never pasted into the line) (" + taskFile.path() + ":" + e.position() + ")");
+          return null;
+        }
+      }
+      return taskFile.withArguments(name, arguments);
     }
 
     private int dryRun(TaskFile taskFile, PrintStream out) {
@@ -378,7 +429,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Path path = resolveFile(file);
+      Path path = taskFile();
       if (path == null) {
         return BAD_INPUT;
       }
@@ -421,7 +472,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Path path = resolveFile(file);
+      Path path = taskFile();
       if (path == null) {
         return BAD_INPUT;
       }
@@ -445,7 +496,7 @@ public final class Main implements Callable<Integer> {
         parent.err.println("heddle: --format must be dot or mermaid, got '" + format + "'");
         return BAD_INPUT;
       }
-      Path path = resolveFile(file);
+      Path path = taskFile();
       if (path == null) {
         return BAD_INPUT;
       }

@@ -158,4 +158,46 @@ class RunByNameTest {
     assertEquals(0, graph.exit(), graph.all());
     assertTrue(graph.out().contains("compile"), graph.out());
   }
+
+  @Test
+  void run_argumentsAfterDashDash_reachTheNamedTasksCommand_asWordsNeverAsShellSyntax() throws IOException, InterruptedException {
+    Files.writeString(temp.resolve("heddle.yaml"), """
+        tasks:
+          prepare: {run: touch ran-prepare}
+          greet: {run: 'printf "<%s>\\n" "$@" > ran-greet', needs: prepare}
+          argv: {run: [sh, -c, 'printf "[%s]\\n" "$@" > ran-argv', sh, fixed]}
+        """);
+    String[] hostile = {"two words", "$(touch ran-pwned)", "*", "it's", "-x", ""};
+    List<String> args = new java.util.ArrayList<>(List.of("run", "--progress", "plain", "greet", "--"));
+    args.addAll(List.of(hostile));
+    HeddleProcess.Run greet = heddleIn(temp, args.toArray(String[]::new));
+    assertEquals(0, greet.exit(), greet.all());
+    assertEquals("<two words>\n<$(touch ran-pwned)>\n<*>\n<it's>\n<-x>\n<>\n", Files.readString(temp.resolve("ran-greet")));
+    HeddleProcess.Run argv = heddleIn(temp, "run", "--progress", "plain", "argv", "--", "a b", "$HOME");
+    assertEquals(0, argv.exit(), argv.all());
+    assertEquals("[fixed]\n[a b]\n[$HOME]\n", Files.readString(temp.resolve("ran-argv")));
+    assertEquals(List.of("ran-argv", "ran-greet", "ran-prepare"), ran(temp), "only what the tasks named need ran");
+  }
+
+  @Test
+  void run_argumentsAfterDashDash_needExactlyOneTask_thatReadsThem() throws IOException, InterruptedException {
+    Files.writeString(temp.resolve("heddle.yaml"), """
+        tasks:
+          a: {run: 'touch ran-a "$@"'}
+          b: {run: touch ran-b}
+        """);
+    HeddleProcess.Run none = heddleIn(temp, "run", "--", "x");
+    assertEquals(2, none.exit(), none.all());
+    assertTrue(none.err().contains("name exactly one task before --") && none.err().contains("no task was named"), none.err());
+    HeddleProcess.Run two = heddleIn(temp, "run", "a", "b", "--", "x");
+    assertEquals(2, two.exit(), two.all());
+    assertTrue(two.err().contains("2 were named"), two.err());
+    HeddleProcess.Run unread = heddleIn(temp, "run", "b", "--", "x");
+    assertEquals(2, unread.exit(), unread.all());
+    assertTrue(unread.err().contains("task 'b' was given arguments after --, but its command line never reads them"),
+        unread.err());
+    HeddleProcess.Run list = heddleIn(temp, "list", "--", "x");
+    assertEquals(2, list.exit(), list.all());
+    assertEquals(List.of(), ran(temp));
+  }
 }
