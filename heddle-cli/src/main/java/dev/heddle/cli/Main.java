@@ -1,6 +1,7 @@
 package dev.heddle.cli;
 
 import dev.heddle.Graph;
+import dev.heddle.Results;
 import dev.heddle.Retry;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
@@ -248,6 +249,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--progress", paramLabel = "MODE", description = "auto (default), live or plain")
     String progress = "auto";
 
+    @Option(names = "--summary", description = "after the run, name the slowest tasks (always done when the run took over "
+        + "5 s)")
+    boolean summary;
+
     @Override
     public Integer call() {
       PrintStream out = parent.out;
@@ -358,15 +363,16 @@ public final class Main implements Callable<Integer> {
           Signals signals = Signals.interruptOn(Thread.currentThread(), signal, containment, view::note)) {
         Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, showOutput ? view : null, containment);
         try {
-          graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(view));
+          Results results = graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(view));
           view.close();
           reportProblems(outputs, err);
-          out.println("heddle: " + graph.size() + " tasks succeeded in " + Report.format(Duration.ofNanos(System.nanoTime() - start)));
+          Report.summary(out, results, Duration.ofNanos(System.nanoTime() - start), summary);
           status = OK;
         } catch (TaskFailedException e) {
           view.close();
           Report.failures(err, e, byName, outputs);
           reportProblems(outputs, err);
+          Report.summary(out, e.results(), Duration.ofNanos(System.nanoTime() - start), summary);
           status = TASK_FAILED;
         } catch (InterruptedException e) {
           view.close();
