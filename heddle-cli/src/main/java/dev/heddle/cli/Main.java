@@ -1,6 +1,7 @@
 package dev.heddle.cli;
 
 import dev.heddle.Graph;
+import dev.heddle.Results;
 import dev.heddle.Retry;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
@@ -38,8 +39,8 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Runs a task file: commands with dependencies, as many at once as they allow.",
-    subcommands = {Main.Run.class, Main.Check.class, Main.GraphCommand.class, Main.Completion.class,
-        CommandLine.HelpCommand.class},
+    subcommands = {Main.Run.class, Main.ListCommand.class, Main.Check.class, Main.GraphCommand.class,
+        Main.Completion.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit status:%n",
     footer = {
       "  0    every task succeeded (or, for check and graph, the file is valid)",
@@ -69,9 +70,13 @@ public final class Main implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
 
-  private Main(PrintStream out, PrintStream err) {
+  /** The arguments after the first {@code --} of the command line, for a task's command; null if there is no {@code --}. */
+  private final @Nullable List<String> passThrough;
+
+  private Main(PrintStream out, PrintStream err, @Nullable List<String> passThrough) {
     this.out = out;
     this.err = err;
+    this.passThrough = passThrough;
   }
 
   @Override
@@ -85,7 +90,12 @@ public final class Main implements Callable<Integer> {
   }
 
   static int execute(String[] args, PrintStream out, PrintStream err) {
-    CommandLine cli = new CommandLine(new Main(out, err));
+    // Everything after the first "--" is for a task's command, not for heddle: no option or
+    // task name of heddle's needs "--" to be told apart (task names never start with '-').
+    int split = List.of(args).indexOf("--");
+    List<String> passThrough = split < 0 ? null : List.of(args).subList(split + 1, args.length);
+    String[] own = split < 0 ? args : java.util.Arrays.copyOf(args, split);
+    CommandLine cli = new CommandLine(new Main(out, err, passThrough));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -93,7 +103,7 @@ public final class Main implements Callable<Integer> {
       e.printStackTrace(err);
       return INTERNAL;
     });
-    return cli.execute(args);
+    return cli.execute(own);
   }
 
   /** Reads and validates a task file, printing every problem; null if it is invalid. */
@@ -118,19 +128,115 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  /** The names heddle looks for when no task file is given, in this order. */
+  static final List<String> DEFAULT_NAMES = List.of("heddle.yaml", "heddle.yml");
+
+  /**
+   * The task file in {@code dir} or the nearest directory above it, or null if there is none:
+   * the first of {@link #DEFAULT_NAMES} that is a regular file.
+   */
+  static @Nullable Path find(Path dir) {
+    for (Path d = dir.toAbsolutePath().normalize(); d != null; d = d.getParent()) {
+      for (String name : DEFAULT_NAMES) {
+        Path candidate = d.resolve(name);
+        if (Files.isRegularFile(candidate)) {
+          return candidate;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether the first argument of {@code heddle run} names the task file rather than a task:
+   * it ends in {@code .yaml} or {@code .yml}, or it contains a {@code /} and names an existing
+   * file ({@code ./tasks}). A bare word such as {@code build} is always a task, even where a
+   * file of that name exists; to run a task named like a file, name the file first.
+   */
+  static boolean namesFile(String argument) {
+    if (argument.endsWith(".yaml") || argument.endsWith(".yml")) {
+      return true;
+    }
+    try {
+      return argument.contains("/") && Files.isRegularFile(Path.of(argument));
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
+  }
+
   /** What every subcommand shares: the streams of the command line, and the task file it reads. */
   abstract static class FileCommand implements Callable<Integer> {
     @ParentCommand
     @SuppressWarnings("NullAway.Init")
     Main parent;
 
-    @Parameters(paramLabel = "FILE", description = "the task file (YAML)")
-    @SuppressWarnings("NullAway.Init")
-    Path file;
+    /**
+     * The task file given, or found from the current directory up (saying which on stderr);
+     * null, after saying why, if there is none.
+     */
+    @Nullable Path resolveFile(@Nullable String given) {
+      if (given != null) {
+        return Path.of(given);
+      }
+      Path found = find(Path.of(""));
+      if (found == null) {
+        parent.err.println("heddle: no task file given, and no " + String.join(" or ", DEFAULT_NAMES)
+            + " in " + Path.of("").toAbsolutePath() + " or any directory above it");
+        return null;
+      }
+      parent.err.println("heddle: using " + found);
+      return found;
+    }
   }
 
-  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "run", description = "Runs every task of FILE, each when the tasks it needs have succeeded.")
+  /** A subcommand that takes at most one argument, the task file. */
+  abstract static class OptionalFileCommand extends FileCommand {
+    @Parameters(paramLabel = "FILE", arity = "0..1",
+        description = "the task file (YAML); by default heddle.yaml or heddle.yml here or in the nearest directory above")
+    @Nullable String file;
+
+    /** The task file to read, or null after saying why; refuses arguments after {@code --}, which only {@code run} takes. */
+    @Nullable Path taskFile() {
+      if (parent.passThrough != null) {
+        parent.err.println("heddle: arguments after -- are for a task's command, and only 'heddle run' takes them");
+        return null;
+      }
+      return resolveFile(file);
+    }
+  }
+
+  /**
+   * The tasks named on the command line, or, if none, the file's {@code default} (or every
+   * task); null, after saying why on stderr, if a name is not a task of the file.
+   */
+  static @Nullable TaskFile selected(TaskFile taskFile, List<String> names, PrintStream err) {
+    List<String> wanted = names.isEmpty() ? taskFile.defaults() : names;
+    if (wanted.isEmpty()) {
+      return taskFile;
+    }
+    List<String> known = taskFile.tasks().stream().map(TaskFile.Entry::name).toList();
+    boolean ok = true;
+    for (String name : wanted) {
+      if (!known.contains(name)) {
+        err.println("heddle: " + taskFile.path() + " has no task " + TaskFileParser.quote(name)
+            + TaskFileParser.suggestion(name, known, Map.of()) + "; 'heddle list' shows the tasks");
+        ok = false;
+      }
+    }
+    return ok ? taskFile.select(wanted) : null;
+  }
+
+  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "run", description = {
+      "Runs the TASKs named and every task they need, each when the tasks it needs have succeeded;"
+          + " with no TASK, the file's default tasks, or every task.",
+      "The first argument is FILE if it ends in .yaml or .yml, or contains a / and names an existing file;"
+          + " otherwise heddle.yaml (or heddle.yml) is looked for here and in the directories above.",
+      "Words after -- go to the command of the one TASK named: a list 'run' gets them as more arguments,"
+          + " a command line as its positional parameters (write \"$@\" where they go)."})
   static final class Run extends FileCommand {
+    @Parameters(paramLabel = "[FILE] [TASK...]", arity = "0..*", description = "the task file, then the tasks to run")
+    List<String> arguments = new java.util.ArrayList<>();
+
     @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "run at most N commands at once (default: the number of cores)")
     int jobs = Runtime.getRuntime().availableProcessors();
 
@@ -146,6 +252,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--progress", paramLabel = "MODE", description = "auto (default), live or plain")
     String progress = "auto";
 
+    @Option(names = "--summary", description = "after the run, name the slowest tasks (always done when the run took over "
+        + "5 s)")
+    boolean summary;
+
     @Override
     public Integer call() {
       PrintStream out = parent.out;
@@ -158,14 +268,59 @@ public final class Main implements Callable<Integer> {
         err.println("heddle: --progress must be auto, live or plain, got '" + progress + "'");
         return BAD_INPUT;
       }
-      TaskFile taskFile = load(file, err);
+      List<String> names = arguments;
+      String given = null;
+      if (!names.isEmpty() && namesFile(names.get(0))) {
+        given = names.get(0);
+        names = names.subList(1, names.size());
+      }
+      Path file = resolveFile(given);
+      if (file == null) {
+        return BAD_INPUT;
+      }
+      TaskFile whole = load(file, err);
+      if (whole == null) {
+        return BAD_INPUT;
+      }
+      TaskFile taskFile = selected(whole, names, err);
       if (taskFile == null) {
         return BAD_INPUT;
+      }
+      List<String> passThrough = parent.passThrough;
+      if (passThrough != null) {
+        taskFile = withArguments(taskFile, names, passThrough, err);
+        if (taskFile == null) {
+          return BAD_INPUT;
+        }
       }
       if (dryRun) {
         return dryRun(taskFile, out);
       }
       return execute(taskFile, out, err);
+    }
+
+    /**
+     * The tasks, with the arguments after {@code --} given to the one task named; null, after
+     * saying why, unless exactly one task is named and, for a command line, it reads them.
+     */
+    private static @Nullable TaskFile withArguments(TaskFile taskFile, List<String> names, List<String> arguments,
+        PrintStream err) {
+      if (names.size() != 1) {
+        err.println("heddle: arguments after -- go to one task's command: name exactly one task before --, as in"
+            + " 'heddle run test -- -v'" + (names.isEmpty() ? "; no task was named" : "; " + names.size() + " were named"));
+        return null;
+      }
+      String name = names.get(0);
+      for (TaskFile.Entry e : taskFile.tasks()) {
+        if (e.name().equals(name) && e.command() instanceof TaskFile.Shell shell && !arguments.isEmpty()
+            && !shell.readsArguments()) {
+          err.println("heddle: task '" + name + "' was given arguments after --, but its command line never reads them:"
+              + " write \"$@\" in its 'run' where they belong (they are passed as the shell's positional parameters,"
+              + " never pasted into the line) (" + taskFile.path() + ":" + e.position() + ")");
+          return null;
+        }
+      }
+      return taskFile.withArguments(name, arguments);
     }
 
     private int dryRun(TaskFile taskFile, PrintStream out) {
@@ -211,15 +366,16 @@ public final class Main implements Callable<Integer> {
           Signals signals = Signals.interruptOn(Thread.currentThread(), signal, containment, view::note)) {
         Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, showOutput ? view : null, containment);
         try {
-          graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(view));
+          Results results = graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(view));
           view.close();
           reportProblems(outputs, err);
-          out.println("heddle: " + graph.size() + " tasks succeeded in " + Report.format(Duration.ofNanos(System.nanoTime() - start)));
+          Report.summary(out, results, Duration.ofNanos(System.nanoTime() - start), summary);
           status = OK;
         } catch (TaskFailedException e) {
           view.close();
           Report.failures(err, e, byName, outputs);
           reportProblems(outputs, err);
+          Report.summary(out, e.results(), Duration.ofNanos(System.nanoTime() - start), summary);
           status = TASK_FAILED;
         } catch (InterruptedException e) {
           view.close();
@@ -275,24 +431,71 @@ public final class Main implements Callable<Integer> {
     }
   }
 
+  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "list", description = "Lists the tasks of FILE: each with its description and the tasks it needs.")
+  static final class ListCommand extends OptionalFileCommand {
+    @Option(names = {"-a", "--all"}, description = "list hidden tasks too (those whose names start with _)")
+    boolean all;
+
+    @Override
+    public Integer call() {
+      Path path = taskFile();
+      if (path == null) {
+        return BAD_INPUT;
+      }
+      TaskFile taskFile = load(path, parent.err);
+      if (taskFile == null) {
+        return BAD_INPUT;
+      }
+      List<TaskFile.Entry> shown = taskFile.tasks().stream().filter(e -> all || !e.hidden()).toList();
+      int width = shown.stream().mapToInt(e -> e.name().length()).max().orElse(0);
+      for (TaskFile.Entry e : shown) {
+        StringBuilder line = new StringBuilder(e.name());
+        String desc = e.desc();
+        List<String> needs = e.needs();
+        if (desc != null || !needs.isEmpty()) {
+          line.append(" ".repeat(width - e.name().length() + 2));
+        }
+        if (desc != null) {
+          line.append(Report.excerpt(desc));
+        }
+        if (!needs.isEmpty()) {
+          line.append(desc != null ? " " : "").append("(needs ").append(String.join(", ", needs)).append(')');
+        }
+        if (taskFile.defaults().contains(e.name())) {
+          line.append(" [default]");
+        }
+        parent.out.println(line);
+      }
+      int hidden = taskFile.tasks().size() - shown.size();
+      if (hidden > 0) {
+        parent.err.println("heddle: " + hidden + (hidden == 1 ? " hidden task" : " hidden tasks") + " not shown (--all shows them)");
+      }
+      return OK;
+    }
+  }
+
   @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "check", description = "Validates FILE and runs nothing.")
-  static final class Check extends FileCommand {
+  static final class Check extends OptionalFileCommand {
     @Option(names = "--full-cycles", description = "name every task of a cycle, however long (by default a long cycle is abbreviated)")
     boolean fullCycles;
 
     @Override
     public Integer call() {
-      TaskFile taskFile = load(file, parent.err, fullCycles);
+      Path path = taskFile();
+      if (path == null) {
+        return BAD_INPUT;
+      }
+      TaskFile taskFile = load(path, parent.err, fullCycles);
       if (taskFile == null) {
         return BAD_INPUT;
       }
-      parent.out.println(file + ": " + taskFile.tasks().size() + " tasks, valid");
+      parent.out.println(path + ": " + taskFile.tasks().size() + " tasks, valid");
       return OK;
     }
   }
 
   @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "graph", description = "Prints the tasks of FILE and their dependencies as a DOT or Mermaid graph.")
-  static final class GraphCommand extends FileCommand {
+  static final class GraphCommand extends OptionalFileCommand {
     @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "dot (default) or mermaid")
     String format = "dot";
 
@@ -302,7 +505,11 @@ public final class Main implements Callable<Integer> {
         parent.err.println("heddle: --format must be dot or mermaid, got '" + format + "'");
         return BAD_INPUT;
       }
-      TaskFile taskFile = load(file, parent.err);
+      Path path = taskFile();
+      if (path == null) {
+        return BAD_INPUT;
+      }
+      TaskFile taskFile = load(path, parent.err);
       if (taskFile == null) {
         return BAD_INPUT;
       }

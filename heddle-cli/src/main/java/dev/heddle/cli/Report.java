@@ -89,6 +89,48 @@ final class Report {
     return null;
   }
 
+  /** A run longer than this names its slowest tasks after the summary line, even without {@code --summary}. */
+  static final Duration SLOW_RUN = Duration.ofSeconds(5);
+
+  /** The most tasks the slowest-tasks line names. */
+  static final int SLOWEST_SHOWN = 5;
+
+  /**
+   * Prints the line that ends every run that was not stopped by a signal, such as {@code
+   * heddle: 7 succeeded, 1 failed, 1 skipped, 0 cancelled in 3.4s}, and, if asked or if the run
+   * took longer than {@link #SLOW_RUN}, a second line naming the slowest tasks that ran, each
+   * with the time from its first attempt's start to its last attempt's end.
+   */
+  static void summary(PrintStream out, Results results, Duration wall, boolean slowest) {
+    int succeeded = 0;
+    int failed = 0;
+    int skipped = 0;
+    int cancelled = 0;
+    List<Map.Entry<String, Duration>> times = new java.util.ArrayList<>();
+    for (Results.TaskRecord record : results.tasks()) {
+      switch (record.outcome()) {
+        case Outcome.Succeeded<?> s -> succeeded++;
+        case Outcome.Failed<?> f -> failed++;
+        case Outcome.Skipped<?> s -> skipped++;
+        case Outcome.Cancelled<?> c -> cancelled++;
+      }
+      List<Results.AttemptRecord> attempts = record.attempts();
+      if (!attempts.isEmpty()) {
+        times.add(Map.entry(record.name(), attempts.get(attempts.size() - 1).finished().minus(attempts.get(0).started())));
+      }
+    }
+    out.println("heddle: " + succeeded + " succeeded, " + failed + " failed, " + skipped + " skipped, " + cancelled
+        + " cancelled in " + format(wall));
+    if ((slowest || wall.compareTo(SLOW_RUN) > 0) && !times.isEmpty()) {
+      times.sort(Map.Entry.<String, Duration>comparingByValue().reversed());
+      StringBuilder line = new StringBuilder("heddle: slowest: ");
+      for (int i = 0; i < Math.min(SLOWEST_SHOWN, times.size()); i++) {
+        line.append(i == 0 ? "" : ", ").append(times.get(i).getKey()).append(' ').append(format(times.get(i).getValue()));
+      }
+      out.println(line);
+    }
+  }
+
   /** Prints, for each failed task, everything needed to act on it, then what was stopped. */
   static void failures(PrintStream err, TaskFailedException e, Map<String, TaskFile.Entry> tasks,
       Map<String, CommandTask.Output> outputs) {

@@ -12,8 +12,35 @@ import org.jspecify.annotations.Nullable;
  *
  * @param path the file
  * @param tasks the tasks, in the order the file declares them
+ * @param defaults the tasks {@code heddle run} runs when none is named (the {@code default}
+ *     key); empty for all of them
  */
-record TaskFile(Path path, List<TaskFile.Entry> tasks) {
+record TaskFile(Path path, List<TaskFile.Entry> tasks, List<String> defaults) {
+
+  /** The tasks named and every task they need, directly or not, in file order. */
+  TaskFile select(java.util.Collection<String> names) {
+    Map<String, Entry> byName = new java.util.HashMap<>();
+    tasks.forEach(e -> byName.put(e.name(), e));
+    java.util.Set<String> wanted = new java.util.HashSet<>();
+    java.util.Deque<String> todo = new java.util.ArrayDeque<>(names);
+    while (!todo.isEmpty()) {
+      String n = todo.pop();
+      Entry e = byName.get(n);
+      if (e == null) {
+        throw new IllegalArgumentException("no task named '" + n + "'");
+      }
+      if (wanted.add(n)) {
+        todo.addAll(e.needs());
+      }
+    }
+    return new TaskFile(path, tasks.stream().filter(e -> wanted.contains(e.name())).toList(), defaults);
+  }
+
+  /** The same tasks, with {@code arguments} given to the command of the task named {@code task}. */
+  TaskFile withArguments(String task, List<String> arguments) {
+    return new TaskFile(path, tasks.stream().map(e -> e.name().equals(task) ? e.withArguments(arguments) : e).toList(),
+        defaults);
+  }
 
   /** Where in the file something was declared (1-based, as editors count). */
   record Position(int line, int column) {
@@ -30,18 +57,50 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks) {
 
     /** The argument vector to start the process with. */
     List<String> argv();
+
+    /** The same command, given {@code more} arguments from the command line. */
+    Command withArguments(List<String> more);
   }
 
-  /** A command line run by {@code /bin/sh -c}. */
-  record Shell(String line) implements Command {
+  /**
+   * A command line run by {@code /bin/sh -c}. Arguments given on heddle's command line are
+   * its positional parameters ({@code "$@"}, {@code $1}...), never spliced into the line, so no
+   * argument is ever read as shell syntax; {@code $0} is {@code heddle}.
+   */
+  record Shell(String line, List<String> arguments) implements Command {
+    Shell(String line) {
+      this(line, List.of());
+    }
+
+    Shell {
+      arguments = List.copyOf(arguments);
+    }
+
     @Override
     public String display() {
-      return line;
+      return arguments.isEmpty() ? line : line + " [with arguments " + new Args(arguments).display() + "]";
     }
 
     @Override
     public List<String> argv() {
-      return List.of("/bin/sh", "-c", line);
+      if (arguments.isEmpty()) {
+        return List.of("/bin/sh", "-c", line);
+      }
+      List<String> argv = new java.util.ArrayList<>(List.of("/bin/sh", "-c", line, "heddle"));
+      argv.addAll(arguments);
+      return List.copyOf(argv);
+    }
+
+    @Override
+    public Command withArguments(List<String> more) {
+      List<String> all = new java.util.ArrayList<>(arguments);
+      all.addAll(more);
+      return new Shell(line, all);
+    }
+
+    /** Whether the line reads its positional parameters: {@code $@}, {@code $*}, {@code $1}, {@code ${1}}, {@code $#}. */
+    boolean readsArguments() {
+      return java.util.regex.Pattern.compile("\\$([@*#1-9]|\\{[@*#1-9])").matcher(line).find();
     }
   }
 
@@ -64,6 +123,13 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks) {
     public List<String> argv() {
       return args;
     }
+
+    @Override
+    public Command withArguments(List<String> more) {
+      List<String> all = new java.util.ArrayList<>(args);
+      all.addAll(more);
+      return new Args(List.copyOf(all));
+    }
   }
 
   /**
@@ -79,6 +145,7 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks) {
    * @param env variables added to (or replacing those of) heddle's environment
    * @param dir the working directory, relative to the task file's directory; null for that directory
    * @param semantics the semantics hint: trivial, cpu, blocking or may-pin; null if not given
+   * @param desc what the task is for, one line for {@code heddle list}; null if not given
    * @param position where the task's name is in the file
    */
   record Entry(
@@ -92,5 +159,17 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks) {
       Map<String, String> env,
       @Nullable String dir,
       @Nullable String semantics,
-      Position position) {}
+      @Nullable String desc,
+      Position position) {
+
+    /** Whether {@code heddle list} leaves the task out unless asked: its name starts with {@code _}. */
+    boolean hidden() {
+      return name.startsWith("_");
+    }
+
+    Entry withArguments(List<String> arguments) {
+      return new Entry(name, command.withArguments(arguments), needs, timeout, retries, backoff, maxBackoff, env, dir,
+          semantics, desc, position);
+    }
+  }
 }

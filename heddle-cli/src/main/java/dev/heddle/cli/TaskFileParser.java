@@ -77,8 +77,10 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * }</pre>
  *
  * <p>The file is UTF-8 text holding one YAML 1.2 document (core schema). Its top level is a
- * mapping with exactly one key, {@code tasks}: a mapping, not empty, from task name to task.
- * Tasks keep the order the file gives them.
+ * mapping with the key {@code tasks}: a mapping, not empty, from task name to task. Tasks keep
+ * the order the file gives them. The only other top-level key is the optional {@code default}:
+ * the tasks {@code heddle run} runs when none is named, a task name or a non-empty list of
+ * them, each a task of the file, none twice (with a did-you-mean hint for an unknown name).
  *
  * <p>A <b>task name</b> is a scalar, taken as written (so {@code 1} is the name "1"), that is
  * not empty, contains no whitespace or control characters, and does not start with {@code -}.
@@ -93,6 +95,11 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  *       (a block scalar, {@code run: |}) and must not be blank. A list of strings is a program
  *       and its arguments, started as they are, without a shell; the list must not be empty
  *       and its first item, the program, must not be blank (later items may be empty strings).
+ *   <dt>{@code desc}
+ *   <dd>What the task is for, shown by {@code heddle list}: a scalar, at most {@value
+ *       #MAX_DESC_CHARS} characters, without control characters other than line breaks;
+ *       leading and trailing space is dropped and each line break (with the space around it)
+ *       becomes one space.
  *   <dt>{@code needs}
  *   <dd>The tasks this one waits for: a list of task names, or a single name as a string.
  *       Each must be another task in the file, listed at most once; {@code []} is the same as
@@ -171,7 +178,13 @@ final class TaskFileParser {
 
   /** The keys a task may have, in the order messages list them. */
   static final List<String> TASK_KEYS =
-      List.of("run", "needs", "timeout", "retries", "backoff", "env", "dir", "semantics");
+      List.of("run", "desc", "needs", "timeout", "retries", "backoff", "env", "dir", "semantics");
+
+  /** The top-level keys, in the order messages list them. */
+  static final List<String> TOP_KEYS = List.of("tasks", "default");
+
+  /** The longest {@code desc}, in characters: one line in {@code heddle list}. */
+  static final int MAX_DESC_CHARS = 1_000;
 
   /** The largest task file read, in bytes: checked before anything is parsed. */
   static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
@@ -243,7 +256,11 @@ final class TaskFileParser {
           Map.entry("chdir", "dir"),
           Map.entry("time_limit", "timeout"),
           Map.entry("timeout_seconds", "timeout"),
-          Map.entry("deadline", "timeout"));
+          Map.entry("deadline", "timeout"),
+          Map.entry("description", "desc"),
+          Map.entry("summary", "desc"),
+          Map.entry("help", "desc"),
+          Map.entry("doc", "desc"));
 
   private static final Pattern DECIMAL = Pattern.compile("[-+]?[0-9]+");
 
@@ -251,6 +268,7 @@ final class TaskFileParser {
   private final boolean fullCycles;
   private final List<Problem> problems = new ArrayList<>();
   private int suggestionsLeft = MAX_NAME_SUGGESTIONS;
+  private @Nullable NodeTuple defaultEntry;
 
   private TaskFileParser(Path file, boolean fullCycles) {
     this.file = file;
@@ -283,6 +301,7 @@ final class TaskFileParser {
     Node root = compose(read());
     List<Draft> drafts = tasks(root);
     resolveNeeds(drafts);
+    List<String> defaults = resolveDefault(drafts);
     reportCycles(drafts);
     if (!problems.isEmpty()) {
       List<Problem> sorted = new ArrayList<>(problems);
@@ -293,7 +312,7 @@ final class TaskFileParser {
     for (Draft d : drafts) {
       entries.add(d.toEntry());
     }
-    return new TaskFile(file, List.copyOf(entries));
+    return new TaskFile(file, List.copyOf(entries), defaults);
   }
 
   // ---- Reading and YAML ----
@@ -470,24 +489,32 @@ final class TaskFileParser {
     }
     @Nullable NodeTuple tasksEntry = null;
     boolean hinted = false;
+    String onlyKeys = "; the top-level keys are 'tasks' and 'default'";
     for (NodeTuple t : top.getValue()) {
       Node k = t.getKeyNode();
       String key = text(k);
       if (key == null) {
-        add(k, "top-level keys must be names; found " + describe(k) + "; the only top-level key is 'tasks'");
+        add(k, "top-level keys must be names; found " + describe(k) + onlyKeys);
       } else if (key.equals("tasks")) {
         if (tasksEntry == null) {
           tasksEntry = t;
         } else {
           add(k, "duplicate top-level key 'tasks': it is first at " + position(tasksEntry.getKeyNode()));
         }
+      } else if (key.equals("default")) {
+        if (defaultEntry == null) {
+          defaultEntry = t;
+        } else {
+          add(k, "duplicate top-level key 'default': it is first at " + position(defaultEntry.getKeyNode()));
+        }
       } else {
-        String hint = suggestion(key, List.of("tasks"), Map.of("task", "tasks", "jobs", "tasks", "targets", "tasks"));
+        String hint = suggestion(key, TOP_KEYS, Map.of("task", "tasks", "jobs", "tasks", "targets", "tasks",
+            "defaults", "default", "default_task", "default", "main", "default"));
         if (hint.isEmpty() && looksLikeTask(t.getValueNode())) {
           hint = " (tasks go under the top-level key 'tasks')";
         }
         hinted |= !hint.isEmpty();
-        add(k, "unknown top-level key " + quote(key) + hint + "; the only top-level key is 'tasks'");
+        add(k, "unknown top-level key " + quote(key) + hint + onlyKeys);
       }
     }
     if (tasksEntry == null) {
@@ -532,6 +559,49 @@ final class TaskFileParser {
       }
     }
     return drafts;
+  }
+
+  /**
+   * The names {@code default} gives, each checked to be a task of the file: a name, or a list
+   * of names, not empty. Empty if the file has no {@code default}.
+   */
+  private List<String> resolveDefault(List<Draft> drafts) {
+    NodeTuple entry = defaultEntry;
+    if (entry == null) {
+      return List.of();
+    }
+    Node v = entry.getValueNode();
+    List<Node> items;
+    if (isNull(v)) {
+      add(entry.getKeyNode(), "'default' has no value; give a task name or a list of them, or leave the key out to run every task");
+      return List.of();
+    } else if (v instanceof ScalarNode) {
+      items = List.of(v);
+    } else if (v instanceof SequenceNode seq && !seq.getValue().isEmpty()) {
+      items = seq.getValue();
+    } else {
+      add(v, "'default' must be a task name or a non-empty list of task names, found " + describe(v));
+      return List.of();
+    }
+    Map<String, Position> known = new HashMap<>();
+    for (Draft d : drafts) {
+      known.put(d.name, d.position);
+    }
+    List<String> names = new ArrayList<>();
+    for (Node item : items) {
+      String name = item instanceof ScalarNode s ? s.getValue() : null;
+      if (name == null) {
+        add(item, "items of 'default' must be task names, found " + describe(item));
+      } else if (names.contains(name)) {
+        add(item, "'default' names " + quote(name) + " twice");
+      } else if (!known.containsKey(name)) {
+        String hint = suggestionsLeft-- > 0 ? suggestion(name, known.keySet(), Map.of()) : "";
+        add(item, "'default' names " + quote(name) + ", which is not a task in this file" + hint);
+      } else {
+        names.add(name);
+      }
+    }
+    return List.copyOf(names);
   }
 
   private static boolean looksLikeTask(Node value) {
@@ -615,6 +685,7 @@ final class TaskFileParser {
       }
       switch (key) {
         case "run" -> d.command = command(task, v);
+        case "desc" -> d.desc = desc(task, v);
         case "needs" -> needs(d, task, v);
         case "timeout" -> d.timeout = timeout(task, v);
         case "retries" -> d.retries = retries(task, v);
@@ -632,6 +703,25 @@ final class TaskFileParser {
   }
 
   // ---- The keys of a task ----
+
+  /** {@code desc: Builds the app}: one line of text, for {@code heddle list}. */
+  private @Nullable String desc(String task, Node v) {
+    String what = "'desc' in " + task;
+    if (!(v instanceof ScalarNode s)) {
+      add(v, what + " must be a string, found " + describe(v));
+      return null;
+    }
+    String text = s.getValue().strip();
+    if (text.length() > MAX_DESC_CHARS) {
+      add(v, what + " is " + text.length() + " characters long; the limit is " + MAX_DESC_CHARS);
+      return null;
+    }
+    if (text.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
+      add(v, what + " contains control characters");
+      return null;
+    }
+    return text.replaceAll("\\s*\n\\s*", " ");
+  }
 
   private @Nullable Command command(String task, Node v) {
     if (v instanceof ScalarNode s) {
@@ -1264,6 +1354,7 @@ final class TaskFileParser {
     final Map<String, String> env = new LinkedHashMap<>();
     @Nullable String dir;
     @Nullable String semantics;
+    @Nullable String desc;
 
     /** Indexes of the tasks this one needs, once resolved. */
     final List<Integer> edges = new ArrayList<>();
@@ -1289,6 +1380,7 @@ final class TaskFileParser {
           Collections.unmodifiableMap(new LinkedHashMap<>(env)),
           dir,
           semantics,
+          desc,
           position);
     }
   }

@@ -188,7 +188,7 @@ class TaskFileParserTest {
     assertAt(p, 6, 5);
     assertEquals(
         "unknown key 'need' in task 'compile' (did you mean 'needs'?); "
-            + "known keys: run, needs, timeout, retries, backoff, env, dir, semantics",
+            + "known keys: run, desc, needs, timeout, retries, backoff, env, dir, semantics",
         p.message());
   }
 
@@ -218,7 +218,7 @@ class TaskFileParserTest {
     Problem p = only(fails("tasks:\n  a:\n    run: x\n    colour: red\n"));
 
     assertEquals(
-        "unknown key 'colour' in task 'a'; known keys: run, needs, timeout, retries, backoff, env, dir, semantics",
+        "unknown key 'colour' in task 'a'; known keys: run, desc, needs, timeout, retries, backoff, env, dir, semantics",
         p.message());
   }
 
@@ -228,7 +228,7 @@ class TaskFileParserTest {
 
     assertAt(p, 1, 1);
     // The misspelled key also means there is no 'tasks': that is the same mistake, reported once.
-    assertEquals("unknown top-level key 'task' (did you mean 'tasks'?); the only top-level key is 'tasks'", p.message());
+    assertEquals("unknown top-level key 'task' (did you mean 'tasks'?); the top-level keys are 'tasks' and 'default'", p.message());
   }
 
   @Test
@@ -236,7 +236,7 @@ class TaskFileParserTest {
     Problem p = only(fails("description: my build\ntasks:\n  a:\n    run: x\n"));
 
     assertAt(p, 1, 1);
-    assertContains(p, "unknown top-level key 'description'", "the only top-level key is 'tasks'");
+    assertContains(p, "unknown top-level key 'description'", "the top-level keys are 'tasks' and 'default'");
   }
 
   @Test
@@ -254,7 +254,7 @@ class TaskFileParserTest {
 
     assertAt(p, 1, 1);
     assertEquals(
-        "unknown top-level key 'build' (tasks go under the top-level key 'tasks'); the only top-level key is 'tasks'",
+        "unknown top-level key 'build' (tasks go under the top-level key 'tasks'); the top-level keys are 'tasks' and 'default'",
         p.message());
   }
 
@@ -979,6 +979,47 @@ class TaskFileParserTest {
   }
 
   // ---- Helpers ----
+
+  @Test
+  void descAndDefault_areRead() throws IOException {
+    TaskFile f = TaskFileParser.parse(write("""
+        default: [b, a]
+        tasks:
+          a: {run: 'true', desc: "  Builds\n  everything  "}
+          b: {run: 'true'}
+        """));
+    assertEquals(List.of("b", "a"), f.defaults());
+    assertEquals("Builds everything", f.tasks().get(0).desc());
+    assertEquals(null, f.tasks().get(1).desc());
+    assertEquals(List.of("a"), TaskFileParser.parse(write("default: a\ntasks: {a: {run: 'true'}}\n")).defaults());
+    assertEquals(List.of(), TaskFileParser.parse(write("tasks: {a: {run: 'true'}}\n")).defaults());
+  }
+
+  @Test
+  void default_namingAnUnknownTask_isAnError_withDidYouMean() throws IOException {
+    Problem p = only(fails("""
+        default: [biuld]
+        tasks:
+          build: {run: make}
+        """));
+    assertContains(p, "'default' names 'biuld', which is not a task in this file (did you mean 'build'?)");
+    assertAt(p, 1, 11);
+  }
+
+  @Test
+  void default_emptyOrNotNames_isAnError() throws IOException {
+    assertContains(only(fails("default: []\ntasks: {a: {run: 'true'}}\n")), "'default' must be a task name or a non-empty list");
+    assertContains(only(fails("default:\ntasks: {a: {run: 'true'}}\n")), "'default' has no value");
+    assertContains(only(fails("default: {a: 1}\ntasks: {a: {run: 'true'}}\n")), "'default' must be a task name");
+    assertContains(only(fails("default: [a, a]\ntasks: {a: {run: 'true'}}\n")), "'default' names 'a' twice");
+  }
+
+  @Test
+  void desc_mustBeShortText() throws IOException {
+    assertContains(only(fails("tasks: {a: {run: 'true', desc: [x]}}\n")), "'desc' in task 'a' must be a string");
+    assertContains(only(fails("tasks: {a: {run: 'true', desc: " + "x".repeat(1001) + "}}\n")), "the limit is 1000");
+    assertContains(only(fails("tasks: {a: {run: 'true', description: x}}\n")), "(did you mean 'desc'?)");
+  }
 
   private Path write(String yaml) throws IOException {
     Path file = dir.resolve("tasks.yaml");
