@@ -2,10 +2,9 @@ package dev.heddle.hazelcast;
 
 import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,44 +113,37 @@ public final class ClusterSecret {
     return Arrays.copyOf(b, n);
   }
 
-  /** The signature of the given fields, each length-prefixed so that no two lists sign alike. */
+  /** The signature of the given fields, each tagged and length-prefixed so that no two lists sign alike. */
   byte[] sign(Object... fields) {
-    try {
-      Mac mac = macs.get();
-      mac.reset();
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
-      DataOutputStream out = new DataOutputStream(bytes);
-      for (Object f : fields) {
-        switch (f) {
-          case byte[] b -> {
-            out.writeByte('b');
-            out.writeInt(b.length);
-            out.flush();
-            mac.update(bytes.toByteArray());
-            bytes.reset();
-            mac.update(b);
-          }
-          case String s -> {
-            out.writeByte('s');
-            out.writeUTF(s);
-          }
-          case Long l -> {
-            out.writeByte('l');
-            out.writeLong(l);
-          }
-          case Integer i -> {
-            out.writeByte('i');
-            out.writeInt(i);
-          }
-          default -> throw new IllegalArgumentException("cannot sign a " + f.getClass().getName());
+    Mac mac = macs.get();
+    mac.reset();
+    ByteBuffer head = ByteBuffer.allocate(9);
+    for (Object f : fields) {
+      head.clear();
+      byte[] body;
+      switch (f) {
+        case byte[] b -> {
+          head.put((byte) 'b').putInt(b.length);
+          body = b;
         }
+        case String s -> {
+          body = s.getBytes(StandardCharsets.UTF_8);
+          head.put((byte) 's').putInt(body.length);
+        }
+        case Long l -> {
+          head.put((byte) 'l').putLong(l);
+          body = new byte[0];
+        }
+        case Integer i -> {
+          head.put((byte) 'i').putInt(i);
+          body = new byte[0];
+        }
+        default -> throw new IllegalArgumentException("cannot sign a " + f.getClass().getName());
       }
-      out.flush();
-      mac.update(bytes.toByteArray());
-      return mac.doFinal();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // a byte array stream does not fail
+      mac.update(head.array(), 0, head.position());
+      mac.update(body);
     }
+    return mac.doFinal();
   }
 
   private Mac newMac() {

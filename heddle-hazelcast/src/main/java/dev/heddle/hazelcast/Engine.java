@@ -82,6 +82,12 @@ final class Engine implements InitialMembershipListener {
   private final long silenceNanos;
   private final RunnerOptions options;
   private final ScheduledThreadPoolExecutor watch;
+  /*
+   * Replies are handled on the runner's own threads: Hazelcast runs an ExecutionCallback on
+   * the common pool, which on a machine of one or two processors starts a new thread for
+   * every callback, so that each task's completion paid for a thread start.
+   */
+  private final java.util.concurrent.ThreadPoolExecutor replies;
   private final AtomicLong runIds = new AtomicLong();
   private final TimeSource timeSource = new WatchTimeSource();
   private final Set<Pending> pendingActions = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -186,6 +192,10 @@ final class Engine implements InitialMembershipListener {
     this.options = b.options.strictTransfer(true);
     String prefix = "heddle-cluster-" + RUNNERS.incrementAndGet() + "-";
     this.watch = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name(prefix + "watch").daemon().unstarted(r));
+    java.util.concurrent.atomic.AtomicInteger replyThreads = new java.util.concurrent.atomic.AtomicInteger();
+    this.replies = new java.util.concurrent.ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(),
+        r -> Thread.ofPlatform().name(prefix + "reply-" + replyThreads.incrementAndGet()).daemon().unstarted(r));
     long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(20), silenceNanos / 4);
     var unused = watch.scheduleWithFixedDelay(this::checkSilence, tick, tick, TimeUnit.NANOSECONDS);
     hz.getCluster().addMembershipListener(this);
@@ -347,6 +357,26 @@ final class Engine implements InitialMembershipListener {
       send(r);
     }
   }
+  /** Submits {@code request} to {@code member} and hands the outcome to {@code callback} on a reply thread. */
+  private void submit(IExecutorService executor, java.util.concurrent.Callable<Reply> request, Member member,
+      ExecutionCallback<Reply> callback) {
+    Future<Reply> f = executor.submitToMember(request, member);
+    if (f instanceof java.util.concurrent.CompletionStage<?> stage) {
+      var unused = stage.whenCompleteAsync((value, failure) -> {
+        if (failure != null) {
+          callback.onFailure(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+              ? c.getCause() : failure);
+        } else {
+          callback.onResponse((Reply) value);
+        }
+      }, replies);
+    } else {
+      f.cancel(true);
+      throw new IllegalStateException("Hazelcast returned a " + f.getClass().getName() + " for submitToMember, not a"
+          + " CompletionStage; this runner needs Hazelcast 5");
+    }
+  }
+
   /** Reports the run started (the first time), then sends it to its member. Outside the lock. */
   private void send(Run r) {
     Node n;
@@ -373,7 +403,7 @@ final class Engine implements InitialMembershipListener {
     }
     RunRequest req = new RunRequest(caller, r.id, r.attempt.taskName(), r.attempt.number(), r.invocation, secret);
     try {
-      tasks.submitToMember(req, n.member, new ExecutionCallback<Reply>() {
+      submit(tasks, req, n.member, new ExecutionCallback<Reply>() {
         @Override
         public void onResponse(Reply reply) {
           replied(r, n, reply);
@@ -529,7 +559,7 @@ final class Engine implements InitialMembershipListener {
 
   private void sendControl(int kind, Run r, Node n) {
     try {
-      control.submitToMember(new ControlRequest(kind, caller, r.id, secret), n.member, new ExecutionCallback<Reply>() {
+      submit(control, new ControlRequest(kind, caller, r.id, secret), n.member, new ExecutionCallback<Reply>() {
         @Override
         public void onResponse(Reply reply) {
           heard(n);
@@ -580,7 +610,7 @@ final class Engine implements InitialMembershipListener {
     }
     for (Node n : ping) {
       try {
-        control.submitToMember(new ControlRequest(ControlRequest.PING, caller, 0, secret), n.member,
+        submit(control, new ControlRequest(ControlRequest.PING, caller, 0, secret), n.member,
             new ExecutionCallback<Reply>() {
               @Override
               public void onResponse(Reply reply) {
@@ -645,6 +675,14 @@ final class Engine implements InitialMembershipListener {
       interrupted = true;
     }
     hz.shutdown();
+    replies.shutdown();
+    try {
+      while (!replies.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.log(System.Logger.Level.WARNING, "runner " + name + " is still waiting for its reply threads to end");
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
     if (interrupted) {
       Thread.currentThread().interrupt();
     }

@@ -39,6 +39,7 @@ final class MemberProcess implements AutoCloseable {
         "-Xshare:auto", "-cp", System.getProperty("java.class.path"), ClusterMember.class.getName(),
         "--cluster", cluster, "--members", String.join(",", join), "--port", Integer.toString(port),
         "--secret-file", secretFile.toString(), "--capacity", Integer.toString(capacity)));
+    long t0 = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     CompletableFuture<String> ready = new CompletableFuture<>();
     Thread.ofPlatform().daemon().name("member-stdout-" + p.pid()).start(() -> ready.complete(readReady(p)));
@@ -47,6 +48,7 @@ final class MemberProcess implements AutoCloseable {
       if (address.isEmpty()) {
         throw new IllegalStateException("member on port " + port + " did not start: " + Files.readString(log));
       }
+      System.out.println("member JVM on port " + port + " ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       return new MemberProcess(p, address, log);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       p.destroyForcibly();
