@@ -72,9 +72,10 @@ public final class ClusterMember implements AutoCloseable {
   }
 
   /**
-   * Leaves the cluster and stops the member: tasks still running here are interrupted, and
-   * their callers see them fail with a {@link MemberLostException}. Blocks until Hazelcast has
-   * shut down. Idempotent.
+   * Leaves the cluster and stops the member: Hazelcast stops its executor threads, and the
+   * callers of tasks still running here see them fail with a {@link MemberLostException}
+   * (they are not sent elsewhere unless idempotent). Blocks until Hazelcast has shut down.
+   * Idempotent.
    */
   @Concurrency(
       blocking = Semantics.Blocking.MAY,
