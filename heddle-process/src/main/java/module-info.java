@@ -13,4 +13,6 @@ module dev.heddle.process {
   requires static org.jetbrains.annotations;
 
   exports dev.heddle.process;
+  // The cluster runner reads and writes what crosses a boundary the same way (allow-list, failures as text).
+  exports dev.heddle.process.internal to dev.heddle.hazelcast;
 }

@@ -569,7 +569,7 @@ public final class Main implements Callable<Integer> {
         parent.err.println("heddle: completion is for bash or zsh, got '" + shell + "'");
         return BAD_INPUT;
       }
-      CommandLine root = new CommandLine(new Main(parent.out, parent.err));
+      CommandLine root = new CommandLine(new Main(parent.out, parent.err, null));
       String script = AutoComplete.bash("heddle", root);
       if (shell.equals("zsh")) {
         // zsh runs the bash script through its bash-compatibility layer.

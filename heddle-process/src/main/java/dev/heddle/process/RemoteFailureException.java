@@ -45,6 +45,22 @@ public final class RemoteFailureException extends RuntimeException {
     setStackTrace(frames.toArray(StackTraceElement[]::new));
   }
 
+  /**
+   * A remote failure described by its parts, for runners that run task bodies elsewhere (the
+   * cluster runner builds its failures with it). Its causes and suppressed exceptions are
+   * attached by the caller.
+   *
+   * @param className the original exception's class name
+   * @param originalMessage the original exception's message, if it had one
+   * @param where where it was thrown, such as {@code "member 10.0.0.5:5701"}
+   * @param frames the original's stack frames, innermost first
+   * @param cause the original's cause, itself described remotely, if it had one
+   */
+  public static RemoteFailureException of(String className, @Nullable String originalMessage, String where,
+      List<StackTraceElement> frames, @Nullable Throwable cause) {
+    return new RemoteFailureException(className, originalMessage, where, frames, cause);
+  }
+
   private static String compose(@Nullable String message, String where) {
     return (message == null ? "" : message + " ") + "(in " + where + ")";
   }

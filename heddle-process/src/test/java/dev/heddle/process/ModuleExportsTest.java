@@ -31,7 +31,12 @@ class ModuleExportsTest {
     ModuleDescriptor d = descriptor();
     assertEquals("dev.heddle.process", d.name());
     assertEquals(Set.of("dev.heddle.process"),
-        d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
+        d.exports().stream().filter(e -> !e.isQualified()).map(ModuleDescriptor.Exports::source)
+            .collect(Collectors.toSet()));
+    // The internals are shared with the cluster runner only, never with users.
+    assertEquals(Set.of("dev.heddle.process.internal -> [dev.heddle.hazelcast]"),
+        d.exports().stream().filter(ModuleDescriptor.Exports::isQualified)
+            .map(e -> e.source() + " -> " + e.targets()).collect(Collectors.toSet()));
     assertFalse(d.isOpen());
     assertTrue(d.packages().contains("dev.heddle.process.internal"), "packages: " + d.packages());
     Set<String> runtime = d.requires().stream()

@@ -1,0 +1,308 @@
+package dev.heddle.hazelcast;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.heddle.Concurrency;
+import dev.heddle.Runner;
+import dev.heddle.RunnerOptions;
+import dev.heddle.Semantics;
+import dev.heddle.spi.Dispatcher;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.jetbrains.annotations.Blocking;
+import org.jetbrains.annotations.NonBlocking;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A runner whose task bodies run on the members of a Hazelcast cluster ({@link
+ * ClusterMember}s). The same scopes and graphs that run on threads or worker processes run
+ * here unchanged.
+ *
+ * <p>The runner joins the cluster as a lite member (it holds no data and runs no task) when
+ * it is built, and leaves it when it is closed. Placement is Heddle's: each attempt goes to
+ * one chosen member, the one with the lowest share of its declared capacity in use, with
+ * Hazelcast's {@code submitToMember}, which never runs a task a second time by itself. So:
+ *
+ * <ul>
+ *   <li><b>at most once</b> by default: a task whose member is lost while it runs (the member
+ *       left the cluster, or fell silent for longer than the {@linkplain Builder#memberSilence
+ *       member-silence limit}) fails with a {@link MemberLostException} naming the member;
+ *   <li>a task declared {@linkplain Builder#idempotent idempotent} is sent to another member
+ *       instead, within the same attempt;
+ *   <li>a task that was running when {@linkplain Builder#quarantineAfter N members} were lost
+ *       is quarantined: it fails with a {@link TaskQuarantinedException} and is sent nowhere
+ *       again, so a task that kills its JVM cannot take the cluster down.
+ * </ul>
+ *
+ * <p>What crosses to a member is serialized as for worker processes, through the same
+ * allow-list ({@link Builder#allowPackages}), with the strict transfer check always on, and
+ * signed with the cluster's {@link ClusterSecret}: a member refuses an unsigned or tampered
+ * task before it deserializes it. A failure arrives with its original type where the
+ * allow-list lets it be rebuilt, and otherwise as a {@link
+ * dev.heddle.process.RemoteFailureException} that prints like the original; the task's
+ * {@link dev.heddle.TaskFailedException} names the member (address, pid, UUID). Cancelling a
+ * task sends its member a signed cancel that interrupts the body.
+ *
+ * <p>Threads this runner starts in this JVM are named {@code heddle-cluster-<n>-...};
+ * Hazelcast's own are named {@code hz.<instance>...}. Instances are safe for use by multiple
+ * threads.
+ */
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+    callers = Semantics.Callers.ANY_THREAD,
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
+public final class ClusterRunner implements Runner {
+
+  private final Engine engine;
+
+  private ClusterRunner(Engine engine) {
+    this.engine = engine;
+  }
+
+  /** A builder with the defaults; the cluster name, its members and the secret must be given. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** {@code cluster(<name>)}. */
+  @Override
+  public String name() {
+    return engine.name();
+  }
+
+  /** The options given to the builder, with the strict transfer check on. */
+  @Override
+  public RunnerOptions options() {
+    return engine.options();
+  }
+
+  /**
+   * Opens a dispatcher for one scope. Heddle calls this; users never need to. Never blocks.
+   *
+   * @throws IllegalStateException if the runner is closed
+   */
+  @Override
+  public Dispatcher open(Runnable wakeOwner) {
+    return engine.open();
+  }
+
+  /** The members that run tasks, as this runner sees them now. Takes the runner's lock briefly. */
+  public List<MemberInfo> members() {
+    return engine.members();
+  }
+
+  /**
+   * Closes the runner: it accepts no new scope, fails tasks still waiting for a member, waits
+   * for the tasks running on members to end, then leaves the cluster. The members stay as they
+   * were. Blocks until then; if interrupted it keeps waiting and restores the interrupt flag
+   * before returning. Idempotent.
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
+  @Override
+  public void close() {
+    engine.close();
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterRunner." + name();
+  }
+
+  static List<String> checkPackages(String... packages) {
+    List<String> out = new ArrayList<>();
+    for (String p : packages) {
+      if (!p.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+        throw new IllegalArgumentException("'" + p + "' is not a package name, such as com.example.jobs");
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  /**
+   * A member as the runner sees it.
+   *
+   * @param address where it is reached, such as {@code 10.0.0.5:5701}
+   * @param uuid its Hazelcast UUID
+   * @param pid its process id, or -1 if it did not say
+   * @param capacity the number of task bodies it runs at a time
+   * @param running the number of this runner's tasks running there now
+   * @param silent whether it has not answered a ping within the member-silence limit
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
+  public record MemberInfo(String address, UUID uuid, long pid, int capacity, int running, boolean silent) {}
+
+  /**
+   * Settings for a {@link ClusterRunner}. Each method sets one setting and returns this
+   * builder. Not safe for use by multiple threads.
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
+  public static final class Builder {
+    @Nullable String clusterName;
+    List<String> members = List.of();
+    String bindAddress = "127.0.0.1";
+    int port = 5701;
+    @Nullable ClusterSecret secret;
+    final List<String> allowPackages = new ArrayList<>();
+    Predicate<String> idempotent = name -> false;
+    int quarantineAfter = 2;
+    Duration memberSilence = Duration.ofSeconds(5);
+    RunnerOptions options = RunnerOptions.defaults().recordSubmitSites(true);
+
+    private Builder() {}
+
+    /** The cluster's name, as its members were started with. Required. */
+    public Builder clusterName(String name) {
+      this.clusterName = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Members to join through, as {@code host} or {@code host:port}. Required. */
+    public Builder members(List<String> members) {
+      if (members.isEmpty()) {
+        throw new IllegalArgumentException("a cluster runner needs at least one member address to join through");
+      }
+      this.members = List.copyOf(members);
+      return this;
+    }
+
+    /** The address this JVM binds for the cluster; {@code 127.0.0.1} by default. */
+    public Builder bindAddress(String address) {
+      this.bindAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * The port this JVM binds; 5701 by default, in which case the next free one is taken.
+     *
+     * @throws IllegalArgumentException if not between 1 and 65535
+     */
+    public Builder port(int port) {
+      if (port < 1 || port > 65_535) {
+        throw new IllegalArgumentException("port must be between 1 and 65535, not " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** The cluster's shared secret. Required. */
+    public Builder secret(ClusterSecret secret) {
+      this.secret = Objects.requireNonNull(secret, "secret");
+      return this;
+    }
+
+    /**
+     * Allows classes of these packages, and their subpackages, to cross to and from the
+     * members: the packages of your task bodies' classes, captures, results and exceptions.
+     * The members need the same packages allowed.
+     *
+     * @throws IllegalArgumentException if a name is not a package name
+     */
+    public Builder allowPackages(String... packages) {
+      allowPackages.addAll(checkPackages(packages));
+      return this;
+    }
+
+    /**
+     * Which tasks, by name, are idempotent: safe to run again on another member when the
+     * member running them is lost. None by default (at most once).
+     */
+    public Builder idempotent(Predicate<String> byTaskName) {
+      this.idempotent = Objects.requireNonNull(byTaskName, "byTaskName");
+      return this;
+    }
+
+    /**
+     * The number of member losses a task may be present at before it is quarantined; 2 by
+     * default.
+     *
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder quarantineAfter(int losses) {
+      if (losses < 1) {
+        throw new IllegalArgumentException("the quarantine limit must be at least 1, not " + losses);
+      }
+      this.quarantineAfter = losses;
+      return this;
+    }
+
+    /**
+     * How long a member running this runner's tasks may leave a ping unanswered before its
+     * tasks are taken as lost; 5 s by default. Hazelcast itself takes 60 s to declare a frozen
+     * member dead.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder memberSilence(Duration limit) {
+      if (limit.isNegative() || limit.isZero()) {
+        throw new IllegalArgumentException("the member-silence limit must be positive, not " + limit);
+      }
+      this.memberSilence = limit;
+      return this;
+    }
+
+    /** Runner options (time source, submit sites); the strict transfer check is always on. */
+    public Builder options(RunnerOptions options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /**
+     * Joins the cluster as a lite member and returns the runner. Blocks while joining (about a
+     * second on a local network).
+     *
+     * @throws IllegalStateException if the cluster name, the members or the secret is missing
+     * @throws com.hazelcast.core.HazelcastException if Hazelcast cannot start
+     */
+    @Concurrency(
+        blocking = Semantics.Blocking.MAY,
+        cancellation = Semantics.Cancellation.NOT_INTERRUPTIBLE,
+        callers = Semantics.Callers.ANY_THREAD,
+        pinning = Semantics.Pinning.NEVER,
+        workload = Semantics.Workload.IO)
+    @Blocking
+    public ClusterRunner build() {
+      String name = clusterName;
+      if (name == null || secret == null || members.isEmpty()) {
+        throw new IllegalStateException("a cluster runner needs a cluster name, the members to join through and a"
+            + " secret; missing: " + (name == null ? "clusterName" : secret == null ? "secret" : "members"));
+      }
+      Config c = Configs.base(name, members, bindAddress, port);
+      c.setLiteMember(true);
+      c.setInstanceName("hz-heddle-caller-" + UUID.randomUUID());
+      HazelcastInstance hz = Hazelcast.newHazelcastInstance(c);
+      try {
+        return new ClusterRunner(new Engine(this, hz));
+      } catch (RuntimeException | Error e) {
+        hz.shutdown();
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,744 @@
+package dev.heddle.hazelcast;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.InitialMembershipEvent;
+import com.hazelcast.cluster.InitialMembershipListener;
+import com.hazelcast.core.ExecutionCallback;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.heddle.RunnerOptions;
+import dev.heddle.TimeSource;
+import dev.heddle.hazelcast.Wire.ControlRequest;
+import dev.heddle.hazelcast.Wire.Reply;
+import dev.heddle.hazelcast.Wire.RunRequest;
+import dev.heddle.process.RemoteFailureException;
+import dev.heddle.process.internal.Protocol;
+import dev.heddle.process.internal.Protocol.RemoteError;
+import dev.heddle.process.internal.Transfer;
+import dev.heddle.spi.Attempt;
+import dev.heddle.spi.Dispatcher;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/** The caller's side of a {@link ClusterRunner}: placement, replies, member loss and silence. */
+final class Engine implements InitialMembershipListener {
+
+  /*
+   * Every run is in one of three states, changed only under the engine's lock: WAITING (in
+   * `waiting`, no member yet), SENT (counted in its member's `running`), DONE. Whoever moves a
+   * run to DONE reports its outcome to the attempt, outside the lock; every other report is
+   * dropped, so a late reply after a silence verdict, or a Hazelcast MemberLeftException after
+   * the membership listener already failed the run, cannot report twice.
+   *
+   * Placement: the member with the lowest running/capacity among the members that answer and
+   * have a free slot; a run that finds none waits, and is placed when a slot frees or a member
+   * joins. Only data members that declare a capacity (Heddle members) are used.
+   *
+   * Silence: every quarter of the limit, a member with runs gets a ping on the control
+   * executor if none is outstanding; a ping unanswered for the whole limit makes the member
+   * silent: its runs are lost (with the same rules as for a member that left), a cancel is
+   * sent for each (so that a member that wakes up stops them), and nothing more is placed
+   * there until it answers again.
+   */
+
+  private static final System.Logger LOG = System.getLogger(ClusterRunner.class.getName());
+  private static final AtomicLong RUNNERS = new AtomicLong();
+
+  private final String name;
+  private final HazelcastInstance hz;
+  private final IExecutorService tasks;
+  private final IExecutorService control;
+  private final ClusterSecret secret;
+  private final Transfer transfer;
+  private final String caller;
+  private final Predicate<String> idempotent;
+  private final int quarantineAfter;
+  private final long silenceNanos;
+  private final RunnerOptions options;
+  private final ScheduledThreadPoolExecutor watch;
+  /*
+   * Replies are handled on the runner's own threads: Hazelcast runs an ExecutionCallback on
+   * the common pool, which on a machine of one or two processors starts a new thread for
+   * every callback, so that each task's completion paid for a thread start.
+   */
+  private final java.util.concurrent.ThreadPoolExecutor replies;
+  private final AtomicLong runIds = new AtomicLong();
+  private final TimeSource timeSource = new WatchTimeSource();
+  private final Set<Pending> pendingActions = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  @GuardedBy("this") private final Map<UUID, Node> nodes = new LinkedHashMap<>();
+  @GuardedBy("this") private final ArrayDeque<Run> waiting = new ArrayDeque<>();
+  @GuardedBy("this") private final Map<String, List<String>> losses = new HashMap<>();
+  @GuardedBy("this") private int inFlight;
+  @GuardedBy("this") private boolean closed;
+
+  /** A member as the engine sees it. */
+  private static final class Node {
+    final Member member;
+    final String address;
+    final int capacity;
+    final long pid;
+    final Set<Run> running = new LinkedHashSet<>();
+    boolean silent;
+    long pingSentAt;
+    boolean pingOutstanding;
+
+    Node(Member member, int capacity, long pid) {
+      this.member = member;
+      InetSocketAddress a = (InetSocketAddress) member.getSocketAddress();
+      this.address = a.getHostString() + ":" + a.getPort();
+      this.capacity = capacity;
+      this.pid = pid;
+    }
+
+    String describe() {
+      return "member " + address + (pid > 0 ? " pid " + pid : "") + " (uuid " + member.getUuid() + ")";
+    }
+  }
+
+  private static final int WAITING = 0;
+  private static final int SENT = 1;
+  private static final int DONE = 2;
+
+  /** One attempt's life here. */
+  private final class Run implements Attempt.Control {
+    final Attempt attempt;
+    final long id = runIds.incrementAndGet();
+    final byte[] invocation;
+    int state = WAITING;
+    @Nullable Node node;
+    boolean reported;
+    boolean cancelled;
+
+    Run(Attempt attempt, byte[] invocation) {
+      this.attempt = attempt;
+      this.invocation = invocation;
+    }
+
+    @Override
+    public void cancel() {
+      Node n;
+      synchronized (Engine.this) {
+        cancelled = true;
+        n = state == SENT ? node : null;
+      }
+      if (n != null) {
+        sendControl(ControlRequest.CANCEL, this, n);
+      }
+    }
+
+    @Override
+    public StackTraceElement[] stack() {
+      Node n;
+      synchronized (Engine.this) {
+        n = state == SENT ? node : null;
+      }
+      if (n == null) {
+        return new StackTraceElement[0];
+      }
+      Future<Reply> f = control.submitToMember(new ControlRequest(ControlRequest.STACK, caller, id, secret), n.member);
+      try {
+        Reply r = f.get(2, TimeUnit.SECONDS);
+        if (r.kind == Reply.STACK && secret.verify(r.signature, r.signedFields())
+            && transfer.deserialize(r.body, "a stack") instanceof StackTraceElement[] frames) {
+          return frames;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (ExecutionException | TimeoutException | IOException | ClassNotFoundException | RuntimeException e) {
+        // no stack to show: the member is gone or slow; the failure that follows says why
+      }
+      return new StackTraceElement[0];
+    }
+  }
+
+  Engine(ClusterRunner.Builder b, HazelcastInstance hz) {
+    this.name = "cluster(" + b.clusterName + ")";
+    this.hz = hz;
+    this.tasks = hz.getExecutorService(Wire.TASKS_EXECUTOR);
+    this.control = hz.getExecutorService(Wire.CONTROL_EXECUTOR);
+    this.secret = java.util.Objects.requireNonNull(b.secret);
+    this.transfer = new Transfer(b.allowPackages);
+    this.caller = hz.getCluster().getLocalMember().getUuid().toString();
+    this.idempotent = b.idempotent;
+    this.quarantineAfter = b.quarantineAfter;
+    this.silenceNanos = b.memberSilence.toNanos();
+    this.options = b.options.strictTransfer(true);
+    String prefix = "heddle-cluster-" + RUNNERS.incrementAndGet() + "-";
+    this.watch = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name(prefix + "watch").daemon().unstarted(r));
+    java.util.concurrent.atomic.AtomicInteger replyThreads = new java.util.concurrent.atomic.AtomicInteger();
+    this.replies = new java.util.concurrent.ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
+        new java.util.concurrent.LinkedBlockingQueue<>(),
+        r -> Thread.ofPlatform().name(prefix + "reply-" + replyThreads.incrementAndGet()).daemon().unstarted(r));
+    long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(20), silenceNanos / 4);
+    var unused = watch.scheduleWithFixedDelay(this::checkSilence, tick, tick, TimeUnit.NANOSECONDS);
+    hz.getCluster().addMembershipListener(this);
+  }
+
+  String name() {
+    return name;
+  }
+
+  RunnerOptions options() {
+    return options;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Members
+
+  @Override
+  public void init(InitialMembershipEvent event) {
+    for (Member m : event.getMembers()) {
+      added(m);
+    }
+  }
+
+  @Override
+  public void memberAdded(MembershipEvent event) {
+    added(event.getMember());
+  }
+
+  private void added(Member m) {
+    String cap = m.getAttribute(Configs.ATTR_CAPACITY);
+    if (m.isLiteMember() || cap == null) {
+      return; // a caller, or a member that does not run Heddle tasks
+    }
+    String pid = m.getAttribute(Configs.ATTR_PID);
+    Node n = new Node(m, Integer.parseInt(cap), pid == null ? -1 : Long.parseLong(pid));
+    List<Run> toSend;
+    synchronized (this) {
+      nodes.put(m.getUuid(), n);
+      toSend = placeWaiting();
+    }
+    sendAll(toSend);
+  }
+
+  @Override
+  public void memberRemoved(MembershipEvent event) {
+    List<Run> lost;
+    Node n;
+    synchronized (this) {
+      n = nodes.remove(event.getMember().getUuid());
+      if (n == null) {
+        return;
+      }
+      lost = new ArrayList<>(n.running);
+    }
+    for (Run r : lost) {
+      lose(r, n, "left the cluster", null);
+    }
+  }
+
+  List<ClusterRunner.MemberInfo> members() {
+    synchronized (this) {
+      List<ClusterRunner.MemberInfo> list = new ArrayList<>();
+      for (Node n : nodes.values()) {
+        list.add(new ClusterRunner.MemberInfo(n.address, n.member.getUuid(), n.pid, n.capacity, n.running.size(),
+            n.silent));
+      }
+      return list;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Dispatch
+
+  Dispatcher open() {
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("runner " + name + " is closed");
+      }
+    }
+    TimeSource given = options.timeSource();
+    TimeSource ts = given == null ? timeSource : given;
+    return new Dispatcher() {
+      @Override
+      public void dispatch(Attempt attempt) {
+        Engine.this.dispatch(attempt);
+      }
+
+      @Override
+      public TimeSource timeSource() {
+        return ts;
+      }
+    };
+  }
+
+  private void dispatch(Attempt a) {
+    String task = a.taskName();
+    byte[] bytes;
+    try {
+      bytes = transfer.serializeChecked(a.invocation(), "task '" + task + "'");
+    } catch (IOException | RuntimeException e) {
+      a.failed(e);
+      return;
+    }
+    Run r = new Run(a, bytes);
+    List<Run> toSend;
+    RuntimeException refusal;
+    synchronized (this) {
+      List<String> history = losses.get(task);
+      if (closed) {
+        refusal = new IllegalStateException("runner " + name + " was closed before task '" + task + "' could run");
+        toSend = List.of();
+      } else if (history != null && history.size() >= quarantineAfter) {
+        refusal = new TaskQuarantinedException(task, history);
+        toSend = List.of();
+      } else {
+        refusal = null;
+        inFlight++;
+        waiting.add(r);
+        toSend = placeWaiting();
+      }
+    }
+    if (refusal != null) {
+      a.failed(refusal);
+    }
+    sendAll(toSend);
+  }
+
+  /** Moves waiting runs to members with free slots; returns those to send. */
+  @GuardedBy("this")
+  private List<Run> placeWaiting() {
+    List<Run> out = new ArrayList<>();
+    while (!waiting.isEmpty()) {
+      Node best = null;
+      double bestLoad = Double.MAX_VALUE;
+      for (Node n : nodes.values()) {
+        if (n.silent || n.running.size() >= n.capacity) {
+          continue;
+        }
+        double load = (double) n.running.size() / n.capacity;
+        if (load < bestLoad) {
+          best = n;
+          bestLoad = load;
+        }
+      }
+      if (best == null) {
+        break;
+      }
+      Run r = waiting.poll();
+      r.state = SENT;
+      r.node = best;
+      best.running.add(r);
+      out.add(r);
+    }
+    return out;
+  }
+
+  private void sendAll(List<Run> runs) {
+    for (Run r : runs) {
+      send(r);
+    }
+  }
+  /** Submits {@code request} to {@code member} and hands the outcome to {@code callback} on a reply thread. */
+  private void submit(IExecutorService executor, java.util.concurrent.Callable<Reply> request, Member member,
+      ExecutionCallback<Reply> callback) {
+    Future<Reply> f = executor.submitToMember(request, member);
+    if (f instanceof java.util.concurrent.CompletionStage<?> stage) {
+      var unused = stage.whenCompleteAsync((value, failure) -> {
+        if (failure != null) {
+          callback.onFailure(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+              ? c.getCause() : failure);
+        } else {
+          callback.onResponse((Reply) value);
+        }
+      }, replies);
+    } else {
+      f.cancel(true);
+      throw new IllegalStateException("Hazelcast returned a " + f.getClass().getName() + " for submitToMember, not a"
+          + " CompletionStage; this runner needs Hazelcast 5");
+    }
+  }
+
+  /** Reports the run started (the first time), then sends it to its member. Outside the lock. */
+  private void send(Run r) {
+    Node n;
+    boolean report;
+    synchronized (this) {
+      n = r.node;
+      report = !r.reported;
+      r.reported = true;
+    }
+    if (n == null) {
+      return;
+    }
+    if (report) {
+      r.attempt.started(n.describe(), r); // may call r.cancel() at once
+    }
+    boolean cancelled;
+    synchronized (this) {
+      cancelled = r.cancelled && r.state == SENT;
+    }
+    if (cancelled) {
+      finish(r, null, new CancellationException("task '" + r.attempt.taskName() + "' was cancelled before it reached "
+          + n.describe()), false);
+      return;
+    }
+    RunRequest req = new RunRequest(caller, r.id, r.attempt.taskName(), r.attempt.number(), r.invocation, secret);
+    try {
+      submit(tasks, req, n.member, new ExecutionCallback<Reply>() {
+        @Override
+        public void onResponse(Reply reply) {
+          replied(r, n, reply);
+        }
+
+        @Override
+        public void onFailure(Throwable t) {
+          submitFailed(r, n, t);
+        }
+      });
+    } catch (RuntimeException e) {
+      submitFailed(r, n, e);
+    }
+  }
+
+  private void replied(Run r, Node n, Reply reply) {
+    heard(n);
+    if (!secret.verify(reply.signature, reply.signedFields()) || reply.run != r.id) {
+      finish(r, null, new SecurityException("the reply to task '" + r.attempt.taskName() + "' from " + n.describe()
+          + " was not signed with this cluster's secret; it was not deserialized"), false);
+      return;
+    }
+    String where = n.describe();
+    String task = r.attempt.taskName();
+    try {
+      if (reply.kind == Reply.RESULT) {
+        Object value = transfer.deserialize(reply.body, "the result of task '" + task + "' from " + where);
+        finish(r, new Value(value), null, false);
+      } else {
+        Protocol.Message m = Protocol.read(new DataInputStream(new ByteArrayInputStream(reply.body)));
+        if (!(m instanceof Protocol.Failure f)) {
+          throw new IOException("the failure of task '" + task + "' from " + where + " could not be read");
+        }
+        finish(r, null, rebuild(f, where), false);
+      }
+    } catch (IOException | ClassNotFoundException | RuntimeException e) {
+      finish(r, null, e, false);
+    }
+  }
+
+  /** The original exception where the allow-list lets it be rebuilt, else a remote failure that prints like it. */
+  private Throwable rebuild(Protocol.Failure f, String where) {
+    if (f.original().length > 0) {
+      try {
+        if (transfer.deserialize(f.original(), "a failure from " + where) instanceof Throwable t) {
+          return t;
+        }
+      } catch (IOException | ClassNotFoundException | RuntimeException e) {
+        // not allowed or not readable here: described as text below
+      }
+    }
+    return remote(f.error(), where);
+  }
+
+  private static RemoteFailureException remote(RemoteError e, String where) {
+    RemoteError c = e.cause();
+    RemoteFailureException r = RemoteFailureException.of(e.className(), e.message(), where, e.frames(),
+        c == null ? null : remote(c, where));
+    for (RemoteError s : e.suppressed()) {
+      r.addSuppressed(remote(s, where));
+    }
+    return r;
+  }
+
+  private void submitFailed(Run r, Node n, Throwable t) {
+    Throwable cause = t instanceof ExecutionException && t.getCause() != null ? t.getCause() : t;
+    if (cause instanceof MemberLeftException || cause instanceof TargetNotMemberException
+        || cause instanceof HazelcastInstanceNotActiveException && hz.getLifecycleService().isRunning()) {
+      lose(r, n, "left the cluster", cause);
+    } else {
+      finish(r, null, cause, false);
+    }
+  }
+
+  /**
+   * The run's member was lost. An idempotent task goes to another member while its losses stay
+   * under the quarantine limit; any other run fails, naming the member.
+   */
+  private void lose(Run r, Node n, String how, @Nullable Throwable cause) {
+    String task = r.attempt.taskName();
+    String event = n.describe() + " " + how;
+    boolean retry;
+    List<String> history;
+    List<Run> toSend = List.of();
+    synchronized (this) {
+      if (r.state != SENT || r.node != n) {
+        return;
+      }
+      if (cause != null) {
+        nodes.remove(n.member.getUuid(), n); // gone, whether or not the membership event has come yet
+      }
+      history = losses.computeIfAbsent(task, k -> new ArrayList<>());
+      String who = n.member.getUuid().toString();
+      if (history.stream().noneMatch(h -> h.contains(who))) {
+        history.add(event); // one loss per member, however many ways it was reported
+      }
+      history = List.copyOf(history);
+      retry = !closed && !r.cancelled && idempotent.test(task) && history.size() < quarantineAfter;
+      if (retry) {
+        n.running.remove(r);
+        r.state = WAITING;
+        r.node = null;
+        waiting.addFirst(r);
+        toSend = placeWaiting();
+      }
+    }
+    if (retry) {
+      LOG.log(System.Logger.Level.INFO, "task '" + task + "' was running on " + event
+          + "; it is idempotent, so it is sent to another member");
+      sendAll(toSend);
+      return;
+    }
+    RuntimeException failure = history.size() >= quarantineAfter
+        ? new TaskQuarantinedException(task, history)
+        : new MemberLostException("task '" + task + "' was running on " + event + "; whether it finished there is"
+            + " unknown, so it is not run again (declare it idempotent to have it sent to another member)",
+            n.address, n.member.getUuid(), n.pid, cause);
+    finish(r, null, failure, true);
+  }
+
+  /** Wraps a result so that a null result differs from none. */
+  private record Value(@Nullable Object value) {}
+
+  /** Ends a run once: the first caller reports it, frees its slot and places what waits. */
+  private void finish(Run r, @Nullable Value value, @Nullable Throwable failure, boolean sendCancel) {
+    Node n;
+    List<Run> toSend;
+    synchronized (this) {
+      if (r.state == DONE) {
+        return;
+      }
+      n = r.node;
+      if (r.state == WAITING) {
+        waiting.remove(r);
+      } else if (n != null) {
+        n.running.remove(r);
+      }
+      r.state = DONE;
+      inFlight--;
+      toSend = placeWaiting();
+      notifyAll();
+    }
+    if (sendCancel && n != null) {
+      sendControl(ControlRequest.CANCEL, r, n); // if the member wakes up, it stops the run
+    }
+    if (failure != null) {
+      r.attempt.failed(failure);
+    } else {
+      r.attempt.succeeded(value == null ? null : value.value());
+    }
+    sendAll(toSend);
+  }
+
+  private void sendControl(int kind, Run r, Node n) {
+    try {
+      submit(control, new ControlRequest(kind, caller, r.id, secret), n.member, new ExecutionCallback<Reply>() {
+        @Override
+        public void onResponse(Reply reply) {
+          heard(n);
+        }
+
+        @Override
+        public void onFailure(Throwable t) {
+          // the member is gone: its runs fail by membership or silence, not here
+        }
+      });
+    } catch (RuntimeException e) {
+      // the instance is shutting down or the member has left; nothing is left to cancel
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Silence
+
+  private void heard(Node n) {
+    List<Run> toSend = List.of();
+    synchronized (this) {
+      n.pingOutstanding = false;
+      if (n.silent && nodes.get(n.member.getUuid()) == n) {
+        n.silent = false;
+        toSend = placeWaiting();
+      }
+    }
+    sendAll(toSend);
+  }
+
+  private void checkSilence() {
+    long now = System.nanoTime();
+    List<Node> ping = new ArrayList<>();
+    Map<Node, List<Run>> silent = new HashMap<>();
+    synchronized (this) {
+      for (Node n : nodes.values()) {
+        if (n.pingOutstanding) {
+          if (!n.silent && !n.running.isEmpty() && now - n.pingSentAt > silenceNanos) {
+            n.silent = true;
+            silent.put(n, new ArrayList<>(n.running));
+          }
+        } else if (!n.running.isEmpty() || n.silent) {
+          n.pingOutstanding = true;
+          n.pingSentAt = now;
+          ping.add(n);
+        }
+      }
+    }
+    for (Node n : ping) {
+      try {
+        submit(control, new ControlRequest(ControlRequest.PING, caller, 0, secret), n.member,
+            new ExecutionCallback<Reply>() {
+              @Override
+              public void onResponse(Reply reply) {
+                heard(n);
+              }
+
+              @Override
+              public void onFailure(Throwable t) {
+                // left or still silent: membership or the next check decides
+              }
+            });
+      } catch (RuntimeException e) {
+        // shutting down
+      }
+    }
+    for (Map.Entry<Node, List<Run>> e : silent.entrySet()) {
+      Node n = e.getKey();
+      String how = "fell silent: no answer to a ping for more than " + Duration.ofNanos(silenceNanos).toMillis()
+          + " ms (the runner's member-silence limit); it may be frozen, overloaded or cut off";
+      LOG.log(System.Logger.Level.WARNING, n.describe() + " " + how);
+      for (Run r : e.getValue()) {
+        lose(r, n, how, null);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Closing
+
+  void close() {
+    List<Run> refused;
+    synchronized (this) {
+      if (closed && !hz.getLifecycleService().isRunning()) {
+        return;
+      }
+      closed = true;
+      refused = new ArrayList<>(waiting);
+    }
+    for (Run r : refused) {
+      finish(r, null, new IllegalStateException("runner " + name + " was closed before task '"
+          + r.attempt.taskName() + "' could run"), false);
+    }
+    boolean interrupted = false;
+    synchronized (this) {
+      while (inFlight > 0) {
+        try {
+          wait();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    }
+    watch.shutdownNow();
+    for (Pending p : List.copyOf(pendingActions)) {
+      p.run(); // a timeout or a backoff still pending fires now rather than never
+    }
+    try {
+      while (!watch.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.log(System.Logger.Level.WARNING, "runner " + name + " is still waiting for its watch thread to end");
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    hz.shutdown();
+    replies.shutdown();
+    try {
+      while (!replies.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.log(System.Logger.Level.WARNING, "runner " + name + " is still waiting for its reply threads to end");
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Time
+
+  /** An engine action (a timeout or a retry's backoff) waiting on the watch thread. */
+  private final class Pending implements Runnable, TimeSource.Scheduled {
+    private final Runnable action;
+    private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    volatile java.util.concurrent.@Nullable ScheduledFuture<?> future;
+
+    Pending(Runnable action) {
+      this.action = action;
+    }
+
+    @Override
+    public void run() {
+      if (done.compareAndSet(false, true)) {
+        pendingActions.remove(this);
+        action.run();
+      }
+    }
+
+    @Override
+    public void cancel() {
+      if (done.compareAndSet(false, true)) {
+        pendingActions.remove(this);
+        var f = future;
+        if (f != null) {
+          f.cancel(false);
+        }
+      }
+    }
+  }
+
+  /** The engine's time source when the options give none: the system clock and the watch thread. */
+  private final class WatchTimeSource implements TimeSource {
+    @Override
+    public long nanoTime() {
+      return System.nanoTime();
+    }
+
+    @Override
+    public Scheduled schedule(Duration delay, Runnable action) {
+      Pending p = new Pending(action);
+      pendingActions.add(p);
+      try {
+        p.future = watch.schedule(p, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        pendingActions.remove(p);
+        throw e;
+      }
+      return p;
+    }
+  }
+}

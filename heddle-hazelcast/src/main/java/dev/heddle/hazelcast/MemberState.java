@@ -1,0 +1,198 @@
+package dev.heddle.hazelcast;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import dev.heddle.process.internal.Protocol;
+import dev.heddle.process.internal.Protocol.RemoteError;
+import dev.heddle.process.internal.Transfer;
+import dev.heddle.hazelcast.Wire.Reply;
+import dev.heddle.spi.Attempt;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What a member knows about the runs it executes: which thread runs which caller's task, so
+ * that a cancel, or the caller's departure, can interrupt it. Lives in the member's Hazelcast
+ * user context (one per member, no static state).
+ */
+final class MemberState implements MembershipListener {
+
+  private static final System.Logger LOG = System.getLogger(ClusterMember.class.getName());
+
+  private final ClusterSecret secret;
+  private final Transfer transfer;
+  private final long pid = ProcessHandle.current().pid();
+  private volatile String self = "member";
+
+  /** Runs in progress, by caller and run number. */
+  private final Map<RunKey, Slot> running = new ConcurrentHashMap<>();
+
+  /** Cancels that arrived before their run; consumed by the run, or dropped when the caller leaves. */
+  private final Map<RunKey, Boolean> cancelledEarly = new ConcurrentHashMap<>();
+
+  private record RunKey(String caller, long run) {}
+
+  /** A run's thread, interrupted only while it still runs that task (never the task it takes next). */
+  private static final class Slot {
+    private final Thread thread = Thread.currentThread();
+    private boolean done;
+
+    synchronized void interrupt() {
+      if (!done) {
+        thread.interrupt();
+      }
+    }
+
+    synchronized StackTraceElement[] stack() {
+      return done ? new StackTraceElement[0] : thread.getStackTrace();
+    }
+
+    synchronized void finish() {
+      done = true;
+    }
+  }
+
+  MemberState(ClusterSecret secret, List<String> allowPackages) {
+    this.secret = secret;
+    this.transfer = new Transfer(allowPackages);
+  }
+
+  void describeSelf(String self) {
+    this.self = self;
+  }
+
+  int running() {
+    return running.size();
+  }
+
+  Reply run(Wire.RunRequest r) {
+    if (!secret.verify(r.signature, r.signedFields())) {
+      String why = "refused task '" + r.task + "' (run " + r.run + " from caller " + r.caller + "): its signature"
+          + " does not match this cluster's secret (unsigned, tampered with, or signed with another secret);"
+          + " nothing of it was deserialized";
+      LOG.log(Level.WARNING, self + " " + why);
+      throw new SecurityException(self + " " + why);
+    }
+    RunKey key = new RunKey(r.caller, r.run);
+    if (cancelledEarly.remove(key) != null) {
+      return failure(r.run, new java.util.concurrent.CancellationException(
+          "task '" + r.task + "' was cancelled before it started on " + self));
+    }
+    Slot me = new Slot();
+    running.put(key, me);
+    try {
+      Object invocation = transfer.deserialize(r.invocation, "task '" + r.task + "'");
+      if (!(invocation instanceof Attempt.Invocation inv)) {
+        throw new IllegalArgumentException("task '" + r.task + "' did not carry a task body but a "
+            + (invocation == null ? "null" : invocation.getClass().getName()));
+      }
+      Object result = inv.invoke();
+      byte[] bytes;
+      try {
+        bytes = transfer.serializeChecked(result, "the result of task '" + r.task + "'");
+      } catch (IOException e) {
+        return failure(r.run, e);
+      }
+      return new Reply(Reply.RESULT, r.run, pid, bytes, secret);
+    } catch (java.io.InvalidClassException e) {
+      LOG.log(Level.WARNING, self + " refused task '" + r.task + "' from caller " + r.caller + ": " + e.getMessage());
+      return failure(r.run, e);
+    } catch (Throwable t) {
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt(); // cleared below, before the thread returns to Hazelcast
+      }
+      return failure(r.run, t);
+    } finally {
+      running.remove(key, me);
+      me.finish();
+      // Whatever the body or a late cancel left, nothing of it may reach the next task on this thread.
+      Thread.interrupted();
+    }
+  }
+
+  private Reply failure(long run, Throwable t) {
+    RemoteError error;
+    try {
+      error = RemoteError.of(t);
+    } catch (RuntimeException | StackOverflowError e) {
+      error = new RemoteError(t.getClass().getName(), "(could not be described: " + e + ")", List.of(), null,
+          List.of());
+    }
+    byte[] original;
+    try {
+      original = transfer.serializeChecked(t, "a failure");
+    } catch (IOException | RuntimeException e) {
+      original = new byte[0];
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    try {
+      Protocol.write(out, new Protocol.Failure(run, error, original));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Reply(Reply.FAILURE, run, pid, out.toByteArray(), secret);
+  }
+
+  Reply control(Wire.ControlRequest c) {
+    if (!secret.verify(c.signature, c.signedFields())) {
+      String why = "refused a control message (kind " + c.kind + ", run " + c.run + ", caller " + c.caller
+          + "): its signature does not match this cluster's secret";
+      LOG.log(Level.WARNING, self + " " + why);
+      throw new SecurityException(self + " " + why);
+    }
+    RunKey key = new RunKey(c.caller, c.run);
+    switch (c.kind) {
+      case Wire.ControlRequest.CANCEL -> {
+        Slot t = running.get(key);
+        if (t != null) {
+          t.interrupt();
+        } else {
+          cancelledEarly.put(key, Boolean.TRUE);
+        }
+        return new Reply(Reply.PONG, c.run, pid, new byte[0], secret);
+      }
+      case Wire.ControlRequest.STACK -> {
+        Slot t = running.get(key);
+        StackTraceElement[] frames = t == null ? new StackTraceElement[0] : t.stack();
+        try {
+          return new Reply(Reply.STACK, c.run, pid, Transfer.serialize(frames), secret);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      default -> {
+        return new Reply(Reply.PONG, c.run, pid, new byte[0], secret);
+      }
+    }
+  }
+
+  /** Interrupts every run of a caller that has left, and forgets its early cancels. */
+  void callerLeft(String caller) {
+    int n = 0;
+    for (Map.Entry<RunKey, Slot> e : running.entrySet()) {
+      if (e.getKey().caller().equals(caller)) {
+        e.getValue().interrupt();
+        n++;
+      }
+    }
+    cancelledEarly.keySet().removeIf(k -> k.caller().equals(caller));
+    if (n > 0) {
+      LOG.log(Level.INFO, self + ": caller " + caller + " left the cluster; interrupted its " + n + " running task"
+          + (n == 1 ? "" : "s"));
+    }
+  }
+
+  @Override
+  public void memberAdded(MembershipEvent event) {}
+
+  @Override
+  public void memberRemoved(MembershipEvent event) {
+    callerLeft(event.getMember().getUuid().toString());
+  }
+
+}

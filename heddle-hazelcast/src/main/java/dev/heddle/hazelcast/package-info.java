@@ -1,0 +1,12 @@
+/**
+ * A runner whose task bodies run on the members of a Hazelcast cluster: {@link
+ * dev.heddle.hazelcast.ClusterRunner}, and the members that run them: {@link
+ * dev.heddle.hazelcast.ClusterMember}.
+ *
+ * <p>How to start members, what is secured and what is not, and what each failure means are
+ * described in {@code docs/guide/cluster.md}.
+ */
+@NullMarked
+package dev.heddle.hazelcast;
+
+import org.jspecify.annotations.NullMarked;
