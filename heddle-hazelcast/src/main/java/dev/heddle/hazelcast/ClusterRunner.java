@@ -170,6 +170,8 @@ public final class ClusterRunner implements Runner {
     int port = 5701;
     @Nullable ClusterSecret secret;
     final List<String> allowPackages = new ArrayList<>();
+    final List<String> allowResultPackages = new ArrayList<>();
+    final List<Class<?>> allowResultClasses = new ArrayList<>();
     Predicate<String> idempotent = name -> false;
     int quarantineAfter = 2;
     Duration memberSilence = Duration.ofSeconds(5);
@@ -218,14 +220,37 @@ public final class ClusterRunner implements Runner {
     }
 
     /**
-     * Allows classes of these packages, and their subpackages, to cross to and from the
-     * members: the packages of your task bodies' classes, captures, results and exceptions.
-     * The members need the same packages allowed.
+     * Allows classes of these packages, and their subpackages, in task bodies, what they
+     * capture, and their inputs: the packages of your task bodies' classes. The members need
+     * the same packages allowed. Results and exceptions are read through a narrower list
+     * (see {@link #allowResultPackages}).
      *
      * @throws IllegalArgumentException if a name is not a package name
      */
     public Builder allowPackages(String... packages) {
       allowPackages.addAll(checkPackages(packages));
+      return this;
+    }
+
+    /**
+     * Allows classes of these packages, and their subpackages, in results and exceptions
+     * (and so in bodies and inputs too). Allowing a package lets a member send back any
+     * serializable class in it, and run whatever its deserialization does in this JVM: name
+     * only the packages of your result and exception types, or the classes with
+     * {@link #allowResultClasses}.
+     *
+     * @throws IllegalArgumentException if a name is not a package name
+     */
+    public Builder allowResultPackages(String... packages) {
+      allowResultPackages.addAll(checkPackages(packages));
+      return this;
+    }
+
+    /** Allows these classes in results and exceptions (and so in bodies and inputs too). */
+    public Builder allowResultClasses(Class<?>... classes) {
+      for (Class<?> c : classes) {
+        allowResultClasses.add(Objects.requireNonNull(c, "class"));
+      }
       return this;
     }
 

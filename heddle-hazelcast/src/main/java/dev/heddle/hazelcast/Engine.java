@@ -166,7 +166,7 @@ final class Engine implements InitialMembershipListener {
       try {
         Reply r = f.get(2, TimeUnit.SECONDS);
         if (r.kind == Reply.STACK && secret.verify(r.signature, r.signedFields())
-            && transfer.deserialize(r.body, "a stack") instanceof StackTraceElement[] frames) {
+            && transfer.deserialize(r.body, "a stack", Transfer.Kind.RESULT) instanceof StackTraceElement[] frames) {
           return frames;
         }
       } catch (InterruptedException e) {
@@ -184,12 +184,15 @@ final class Engine implements InitialMembershipListener {
     this.tasks = hz.getExecutorService(Wire.TASKS_EXECUTOR);
     this.control = hz.getExecutorService(Wire.CONTROL_EXECUTOR);
     this.secret = java.util.Objects.requireNonNull(b.secret);
-    this.transfer = new Transfer(b.allowPackages);
+    dev.heddle.TransferRules rules = b.options.transferRules().allowPackages(b.allowPackages.toArray(String[]::new))
+        .allowResultPackages(b.allowResultPackages.toArray(String[]::new))
+        .allowResultClasses(b.allowResultClasses.toArray(Class<?>[]::new));
+    this.transfer = new Transfer(rules);
     this.caller = hz.getCluster().getLocalMember().getUuid().toString();
     this.idempotent = b.idempotent;
     this.quarantineAfter = b.quarantineAfter;
     this.silenceNanos = b.memberSilence.toNanos();
-    this.options = b.options.strictTransfer(true);
+    this.options = b.options.strictTransfer(true).transferRules(rules);
     String prefix = "heddle-cluster-" + RUNNERS.incrementAndGet() + "-";
     this.watch = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name(prefix + "watch").daemon().unstarted(r));
     java.util.concurrent.atomic.AtomicInteger replyThreads = new java.util.concurrent.atomic.AtomicInteger();
@@ -430,7 +433,8 @@ final class Engine implements InitialMembershipListener {
     String task = r.attempt.taskName();
     try {
       if (reply.kind == Reply.RESULT) {
-        Object value = transfer.deserialize(reply.body, "the result of task '" + task + "' from " + where);
+        Object value = transfer.deserialize(reply.body, "the result of task '" + task + "' from " + where,
+            Transfer.Kind.RESULT);
         finish(r, new Value(value), null, false);
       } else {
         Protocol.Message m = Protocol.read(new DataInputStream(new ByteArrayInputStream(reply.body)));
@@ -448,7 +452,7 @@ final class Engine implements InitialMembershipListener {
   private Throwable rebuild(Protocol.Failure f, String where) {
     if (f.original().length > 0) {
       try {
-        if (transfer.deserialize(f.original(), "a failure from " + where) instanceof Throwable t) {
+        if (transfer.deserialize(f.original(), "a failure from " + where, Transfer.Kind.RESULT) instanceof Throwable t) {
           return t;
         }
       } catch (IOException | ClassNotFoundException | RuntimeException e) {

@@ -59,7 +59,7 @@ final class MemberState implements MembershipListener {
 
   MemberState(ClusterSecret secret, List<String> allowPackages) {
     this.secret = secret;
-    this.transfer = new Transfer(allowPackages);
+    this.transfer = new Transfer(dev.heddle.TransferRules.defaults().allowPackages(allowPackages.toArray(String[]::new)));
   }
 
   void describeSelf(String self) {
@@ -86,7 +86,7 @@ final class MemberState implements MembershipListener {
     Slot me = new Slot();
     running.put(key, me);
     try {
-      Object invocation = transfer.deserialize(r.invocation, "task '" + r.task + "'");
+      Object invocation = transfer.deserialize(r.invocation, "task '" + r.task + "'", Transfer.Kind.BODY);
       if (!(invocation instanceof Attempt.Invocation inv)) {
         throw new IllegalArgumentException("task '" + r.task + "' did not carry a task body but a "
             + (invocation == null ? "null" : invocation.getClass().getName()));
