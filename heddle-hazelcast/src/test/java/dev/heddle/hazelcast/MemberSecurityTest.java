@@ -110,8 +110,8 @@ class MemberSecurityTest {
         dev.heddle.Scope scope = dev.heddle.Scope.open(runner)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
           () -> scope.fork(dev.heddle.Task.named("outsider").semantics(dev.heddle.Semantics.CPU), () -> p.hashCode()));
-      assertTrue(e.getMessage().contains("task 'outsider'") && e.getMessage().contains("org.example.outside.Payload"),
-          e.getMessage());
+      String message = String.valueOf(e.getMessage());
+      assertTrue(message.contains("task 'outsider'") && message.contains("org.example.outside.Payload"), message);
       scope.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
