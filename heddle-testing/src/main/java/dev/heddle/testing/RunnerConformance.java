@@ -173,6 +173,7 @@ public abstract class RunnerConformance {
   }
 
   @Test
+  @Timeout(600) // a hang guard scaled to a remote runner, whose every task is a round trip (about 1 ms on a cluster)
   void graph_of100kNodes_runsToTheRightAnswer() throws InterruptedException {
     // 1,000 chains of 100 tasks (a source and 99 increments), gathered by a fan-in of fan-ins.
     Graph.Builder g = Graph.builder();
