@@ -193,27 +193,39 @@ final class CommandTask {
       throw new IOException("could not start '" + Report.excerpt(task.command().display()) + "' in " + dir + ": " + e.getMessage(), e);
     }
     output.pid = process.pid();
-    ProcessTrees.Finder finder = finder(process.toHandle(), "%s=%s".formatted(Containment.MARKER, id));
-    Follower follower = new Follower(task.name(), output, logged, echo);
-    int status;
+    ProcessTrees.Finder finder;
+    Follower follower;
     try {
-      status = process.waitFor();
-    } catch (InterruptedException e) {
-      ProcessTrees.Ended ended = ProcessTrees.end(finder, GRACE);
-      output.unconfirmed(ended.unconfirmed());
+      finder = finder(process.toHandle(), "%s=%s".formatted(Containment.MARKER, id));
+      follower = new Follower(task.name(), output, logged, echo);
+    } catch (RuntimeException | Error e) {
+      // Nobody would wait for the command: end it (and what it started) before giving up.
+      ProcessTrees.end(() -> ProcessTrees.collect(List.of(process.toHandle())), GRACE);
       containment.ended(process.pid());
-      follower.finish();
-      attachProblem(e, output);
       throw e;
     }
-    // The command has exited by itself: whatever it started and left running is ended now.
-    Set<ProcessHandle> stragglers = finder.find();
-    if (!stragglers.isEmpty()) {
-      output.leftBehind(describe(stragglers));
-      output.unconfirmed(ProcessTrees.end(finder, GRACE).unconfirmed());
+    int status;
+    try {
+      try {
+        status = process.waitFor();
+      } catch (InterruptedException e) {
+        ProcessTrees.Ended ended = ProcessTrees.end(finder, GRACE);
+        output.unconfirmed(ended.unconfirmed());
+        containment.ended(process.pid());
+        follower.finish();
+        attachProblem(e, output);
+        throw e;
+      }
+      // The command has exited by itself: whatever it started and left running is ended now.
+      Set<ProcessHandle> stragglers = finder.find();
+      if (!stragglers.isEmpty()) {
+        output.leftBehind(describe(stragglers));
+        output.unconfirmed(ProcessTrees.end(finder, GRACE).unconfirmed());
+      }
+      containment.ended(process.pid());
+    } finally {
+      follower.finish(); // never leave the follower polling the log, whatever was thrown above
     }
-    containment.ended(process.pid());
-    follower.finish();
     if (status != 0 && ExitStatus.isInterrupt(status) && containment.awaitStopping(Duration.ofSeconds(1))) {
       // A terminal's Ctrl-C reached the command too (no sessions of its own here): heddle is
       // stopping because of the same key press, and the task is stopped, not failed.
@@ -238,7 +250,9 @@ final class CommandTask {
     // session's id is not reused while it has members), so it is matched from the start.
     long session = root.pid();
     ProcScan.Stat st = ProcScan.stat(root.pid());
-    long since = st != null ? st.startTicks() : Long.MAX_VALUE;
+    // A command that has already exited and been reaped has no stat to read: then every
+    // process's marker is read, rather than none (the marker is this attempt's alone).
+    long since = st != null ? st.startTicks() : 0;
     return () -> {
       List<ProcessHandle> roots = new ArrayList<>();
       roots.add(root);
