@@ -165,6 +165,19 @@ final class ClassDataArchive {
   }
 
   /** Keeps what a worker recorded as the archive, after it has exited. */
+  /** Drops a recording that a worker which never started began, so that a later worker may record. */
+  void discard(Path rec) {
+    try {
+      Files.deleteIfExists(rec);
+    } catch (IOException e) {
+      // sharing is an optimisation: a stale recording is overwritten by the next one
+    } finally {
+      synchronized (this) {
+        archiving = false;
+      }
+    }
+  }
+
   void save(Path rec) {
     try {
       if (privateDirectories() && Files.exists(rec, LinkOption.NOFOLLOW_LINKS)

@@ -788,6 +788,7 @@ final class Pool {
       try {
         channel = connect();
       } catch (StartFailure f) {
+        discardArchive(); // a recording this start began, so that a later worker may record
         startFailed(this, f.exception, f.configuration, f.killed);
         return;
       } catch (RuntimeException | Error e) {
@@ -795,6 +796,7 @@ final class Pool {
         if (p != null) {
           p.destroyForcibly();
         }
+        discardArchive();
         startFailed(this, new WorkerStartException("worker " + number + " of runner " + name
             + " could not be started: the runner failed: " + e, stderr, e), true, false);
         throw e;
@@ -850,8 +852,10 @@ final class Pool {
     private SocketChannel connect() throws StartFailure {
       Process p;
       List<String> cds = cdsOptions(this);
+      ServerSocketChannel opened = null;
       try {
         ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        opened = s;
         s.bind(UnixDomainSocketAddress.of(socket));
         server = s;
         List<String> cmd = new ArrayList<>(command.subList(0, 1));
@@ -886,6 +890,14 @@ final class Pool {
         }
         giveToken(p);
       } catch (IOException e) {
+        if (opened != null) {
+          closeQuietly(opened);
+          try {
+            Files.deleteIfExists(socket);
+          } catch (IOException notDeleted) {
+            e.addSuppressed(notDeleted); // the directory goes at close
+          }
+        }
         throw new StartFailure(new WorkerStartException("worker " + number + " of runner " + name
             + " could not be started: " + e + "; command: " + String.join(" ", command), stderr, e), true);
       }
@@ -1327,6 +1339,14 @@ final class Pool {
       }
     }
 
+    private void discardArchive() {
+      Path rec = recording;
+      ClassDataArchive archive = cds;
+      if (rec != null && archive != null) {
+        archive.discard(rec);
+      }
+    }
+
     private void saveArchive() {
       Path rec = recording;
       ClassDataArchive archive = cds;
@@ -1341,9 +1361,11 @@ final class Pool {
         return death(status, r);
       } catch (Throwable t) { // a log that cannot be read (or memory that runs out) must not leave the task waiting
         Attempt a = r.pending.attempt();
-        return new WorkerDiedException(where() + " died while running task '" + a.taskName() + "' (attempt "
-            + a.number() + " of " + a.maxAttempts() + ") with exit status " + status + "; describing its death failed: "
-            + t + ". Its stderr: " + stderr, pid, status, null, stderr, List.of());
+        WorkerDiedException died = new WorkerDiedException(where() + " died while running task '" + a.taskName()
+            + "' (attempt " + a.number() + " of " + a.maxAttempts() + ") with exit status " + status
+            + "; describing its death failed: " + t + ". Its stderr: " + stderr, pid, status, null, stderr, List.of());
+        died.addSuppressed(t);
+        return died;
       }
     }
 
