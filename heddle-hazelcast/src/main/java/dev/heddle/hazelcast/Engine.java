@@ -200,8 +200,14 @@ final class Engine implements InitialMembershipListener {
         new java.util.concurrent.LinkedBlockingQueue<>(),
         r -> Thread.ofPlatform().name(prefix + "reply-" + replyThreads.incrementAndGet()).daemon().unstarted(r));
     long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(20), silenceNanos / 4);
+    try {
+      hz.getCluster().addMembershipListener(this);
+    } catch (RuntimeException | Error e) {
+      watch.shutdownNow();
+      replies.shutdownNow();
+      throw e;
+    }
     var unused = watch.scheduleWithFixedDelay(this::checkSilence, tick, tick, TimeUnit.NANOSECONDS);
-    hz.getCluster().addMembershipListener(this);
   }
 
   String name() {
@@ -444,22 +450,31 @@ final class Engine implements InitialMembershipListener {
         finish(r, null, rebuild(f, where), false);
       }
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      finish(r, null, e, false);
+      finish(r, null, new IllegalStateException("the reply of task '" + task + "' from " + where
+          + " could not be read: " + e, e), false);
     }
   }
 
   /** The original exception where the allow-list lets it be rebuilt, else a remote failure that prints like it. */
   private Throwable rebuild(Protocol.Failure f, String where) {
+    RuntimeException unreadable = null;
     if (f.original().length > 0) {
       try {
         if (transfer.deserialize(f.original(), "a failure from " + where, Transfer.Kind.RESULT) instanceof Throwable t) {
           return t;
         }
-      } catch (IOException | ClassNotFoundException | RuntimeException e) {
-        // not allowed or not readable here: described as text below
+      } catch (IOException | ClassNotFoundException e) {
+        // not allowed here: described as text below
+      } catch (RuntimeException e) {
+        unreadable = e; // the class's own reading failed: kept beside the text
       }
     }
-    return remote(f.error(), where);
+    RemoteFailureException text = remote(f.error(), where);
+    if (unreadable != null) {
+      text.addSuppressed(new IllegalStateException("the exception from " + where + " could not be rebuilt here: "
+          + unreadable, unreadable));
+    }
+    return text;
   }
 
   private static RemoteFailureException remote(RemoteError e, String where) {
@@ -623,7 +638,13 @@ final class Engine implements InitialMembershipListener {
 
               @Override
               public void onFailure(Throwable t) {
-                // left or still silent: membership or the next check decides
+                // Left, or still silent: membership or the next check decides. A silent
+                // member gets a new ping next time, so that it can be heard again.
+                synchronized (Engine.this) {
+                  if (n.silent) {
+                    n.pingOutstanding = false;
+                  }
+                }
               }
             });
       } catch (RuntimeException e) {
