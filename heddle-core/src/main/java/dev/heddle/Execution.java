@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * The engine behind one scope (and so behind one graph run): the tasks forked into it, the
  * count of those not yet finished, and the first failure.
  */
-final class Execution {
+final class Execution implements NodeContext {
 
   /*
    * Threads. The owner forks, joins and closes; runner threads run attempts and complete
@@ -64,7 +63,6 @@ final class Execution {
     }
   }
 
-  private final Runner runner;
   private final Dispatcher dispatcher;
   private final Thread owner;
   private final String runnerName;
@@ -143,7 +141,6 @@ final class Execution {
     this.byName = graphIndex == null ? new HashMap<>() : null;
     this.keepGoing = scopeOptions.keepGoing();
     this.listener = scopeOptions.listener();
-    this.runner = runner;
     this.owner = Thread.currentThread();
     this.dispatcher = Dispatchers.open(runner, this::wakeOwner);
     this.runnerName = runner.name();
@@ -251,7 +248,7 @@ final class Execution {
     forgetNames();
     throwIfFailed();
     if (cancelledFromOutside) {
-      CancellationException c = cancellation();
+      CancellationException c = FailureReport.cancellation(nodes);
       listenerErrors.forEach(c::addSuppressed);
       throw c;
     }
@@ -308,7 +305,8 @@ final class Execution {
     }
   }
 
-  Thread owner() {
+  @Override
+  public Thread owner() {
     return owner;
   }
 
@@ -338,14 +336,16 @@ final class Execution {
   private @Nullable TaskNode<?> bodyOnOwner;
 
   /** The owner's thread starts {@code node}'s body; returns what to restore when it ends. */
-  @Nullable TaskNode<?> bodyStarts(TaskNode<?> node) {
+  @Override
+  public @Nullable TaskNode<?> bodyStarts(TaskNode<?> node) {
     TaskNode<?> outer = bodyOnOwner;
     bodyOnOwner = node;
     return outer;
   }
 
   /** The owner's thread has ended a body started by {@link #bodyStarts}. */
-  void bodyEnded(@Nullable TaskNode<?> outer) {
+  @Override
+  public void bodyEnded(@Nullable TaskNode<?> outer) {
     bodyOnOwner = outer;
   }
 
@@ -353,7 +353,8 @@ final class Execution {
     return (t.isVirtual() ? "virtual thread '" : "thread '") + t.getName() + "' (#" + t.threadId() + ")";
   }
 
-  void checkReadable(String task) {
+  @Override
+  public void checkReadable(String task) {
     if (phase == OPEN) {
       throw new IllegalStateException(
           "the outcome of task '" + task + "' is not available until the scope has been joined");
@@ -477,9 +478,10 @@ final class Execution {
   }
 
   // ---------------------------------------------------------------------------------------
-  // Called by tasks
+  // Called by tasks: the NodeContext
 
-  void dispatch(TaskNode<?> node) {
+  @Override
+  public void dispatch(TaskNode<?> node) {
     try {
       if (node.handler) {
         Thread.ofVirtual().name("heddle-handler-" + node.name).start(node);
@@ -492,11 +494,13 @@ final class Execution {
   }
 
   /** The owner was interrupted while it ran a task's body in join: the scope stops. */
-  void ownerInterrupted() {
+  @Override
+  public void ownerInterrupted() {
     stop("the owner was interrupted while joining");
   }
 
-  void taskDone(boolean handler) {
+  @Override
+  public void taskDone(boolean handler) {
     if (handler) {
       if ((int) HANDLERS_FINISHED.getAndAdd(this, 1) + 1 == handlerTarget) {
         LockSupport.unpark(owner);
@@ -506,7 +510,8 @@ final class Execution {
     }
   }
 
-  void taskFailed(TaskNode<?> node) {
+  @Override
+  public void taskFailed(TaskNode<?> node) {
     failed.add(node);
     Throwable f = node.failure();
     if (f != null) {
@@ -521,11 +526,8 @@ final class Execution {
   /** The failure that stopped the scope; in keep-going mode, the first one recorded. */
   private volatile @Nullable TaskNode<?> firstFailed;
 
-  boolean listening() {
-    return listener != null;
-  }
-
-  void emit(TaskNode<?> node, TaskEvent.Kind kind, int attempt, @Nullable Throwable failure, @Nullable String reason) {
+  @Override
+  public void emit(TaskNode<?> node, TaskEvent.Kind kind, int attempt, @Nullable Throwable failure, @Nullable String reason) {
     TaskListener l = listener;
     if (l == null) {
       return;
@@ -538,7 +540,8 @@ final class Execution {
     }
   }
 
-  void attemptFailed(Throwable error) {
+  @Override
+  public void attemptFailed(Throwable error) {
     failures.add(error);
   }
 
@@ -555,19 +558,18 @@ final class Execution {
     wakeOwner();
   }
 
-  boolean stopping() {
+  @Override
+  public boolean stopping() {
     return stopReason != null;
   }
 
-  String notStartedReason() {
-    return "not started, " + stopReason;
+  @Override
+  public @Nullable String stopReason() {
+    return stopReason;
   }
 
-  String interruptedReason() {
-    return "interrupted, " + stopReason;
-  }
-
-  List<TaskTimeoutException.RunningTask> runningStacks(TaskNode<?> first) {
+  @Override
+  public List<TaskTimeoutException.RunningTask> runningStacks(TaskNode<?> first) {
     List<TaskTimeoutException.RunningTask> result = new ArrayList<>();
     TaskTimeoutException.RunningTask own = first.runningStack();
     if (own != null) {
@@ -584,36 +586,34 @@ final class Execution {
     return result;
   }
 
-  long now() {
+  @Override
+  public long now() {
     return time.nanoTime();
   }
 
-  long origin() {
+  @Override
+  public long origin() {
     return origin;
   }
 
-  TimeSource time() {
+  @Override
+  public TimeSource time() {
     return time;
   }
 
-  String runnerName() {
+  @Override
+  public String runnerName() {
     return runnerName;
   }
 
-  boolean strictTransfer() {
-    return strictTransfer;
+  @Override
+  public @Nullable TransferRules transferCheck() {
+    return strictTransfer ? transferRules : null;
   }
 
-  TransferRules transferRules() {
-    return transferRules;
-  }
-
-  SemanticsChecks checks() {
+  @Override
+  public SemanticsChecks checks() {
     return checks;
-  }
-
-  Runner runner() {
-    return runner;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -639,101 +639,7 @@ final class Execution {
     if (first == null) {
       return null;
     }
-    Throwable cause = first.failure();
-    List<String> path = pathTo(first);
-    List<String> stopped = stoppedTasks();
-    StringBuilder m = new StringBuilder("task '").append(first.name).append("' failed on ").append(first.where())
-        .append(" (attempt ").append(first.attempt()).append(" of ").append(first.maxAttempts()).append("): ")
-        .append(cause);
-    if (path.size() > 1) {
-      m.append("\n  path: ").append(String.join(" -> ", path));
-    }
-    if (first.submitSite != null) {
-      m.append("\n  forked at: ").append(first.submitSite);
-    }
-    List<Results.AttemptRecord> earlier = first.failedAttempts();
-    if (earlier != null) {
-      for (Results.AttemptRecord a : earlier) {
-        m.append("\n  attempt ").append(a.number()).append(" of ").append(first.maxAttempts())
-            .append(" failed on ").append(a.where()).append(": ").append(a.failure());
-      }
-    }
-    int others = failed.size() - 1;
-    if (others > 0) {
-      m.append("\n  also failed: ");
-      int shown = 0;
-      for (TaskNode<?> n : failed) {
-        if (n == first) {
-          continue;
-        }
-        if (shown == 10) {
-          m.append(", and ").append(others - shown).append(" more");
-          break;
-        }
-        m.append(shown++ == 0 ? "" : ", ").append('\'').append(n.name).append('\'');
-      }
-      m.append(" (attached as suppressed exceptions)");
-    }
-    appendList(m, "stopped because of it", stopped);
-    TaskFailedException e = new TaskFailedException(
-        m.toString(), cause == null ? new IllegalStateException("no cause recorded") : cause, first.name,
-        first.where(), first.attempt(), first.maxAttempts(), path, stopped, first.submitSite, results());
-    for (Throwable t : failures) {
-      if (t != cause) {
-        e.addSuppressed(t);
-      }
-    }
-    listenerErrors.forEach(e::addSuppressed);
-    return e;
-  }
-
-  private CancellationException cancellation() {
-    List<String> stopped = stoppedTasks();
-    StringBuilder m = new StringBuilder("the scope was cancelled");
-    appendList(m, "stopped", stopped);
-    return new CancellationException(m.toString());
-  }
-
-  private List<String> stoppedTasks() {
-    List<String> stopped = new ArrayList<>();
-    nodes.forEach(n -> {
-      int s = n.state();
-      if (s == TaskNode.SKIPPED) {
-        stopped.add(n.name + ": skipped, " + n.reason());
-      } else if (s == TaskNode.CANCELLED) {
-        stopped.add(n.name + ": cancelled, " + n.reason());
-      }
-    });
-    return stopped;
-  }
-
-  private static void appendList(StringBuilder m, String title, List<String> items) {
-    if (items.isEmpty()) {
-      return;
-    }
-    m.append("\n  ").append(title).append(" (").append(items.size()).append("):");
-    int limit = Math.min(items.size(), 20);
-    for (int i = 0; i < limit; i++) {
-      m.append("\n    ").append(items.get(i));
-    }
-    if (items.size() > limit) {
-      m.append("\n    ... and ").append(items.size() - limit).append(" more (see TaskFailedException.stopped())");
-    }
-  }
-
-  /** From a task without inputs to {@code node}, following first inputs. */
-  private static List<String> pathTo(TaskNode<?> node) {
-    ArrayList<String> path = new ArrayList<>();
-    TaskNode<?> n = node;
-    while (true) {
-      path.add(n.name);
-      if (n.inputs.length == 0 || path.size() > 10_000) {
-        break;
-      }
-      n = n.inputs[0];
-    }
-    Collections.reverse(path);
-    return path;
+    return FailureReport.failure(first, failed, failures, listenerErrors, nodes, results());
   }
 
   @Override

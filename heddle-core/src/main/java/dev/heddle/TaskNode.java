@@ -73,7 +73,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   private static final byte WHERE_VIRTUAL = 2;
   private static final byte WHERE_TEXT = 3;
 
-  final Execution exec;
+  final NodeContext exec;
   final String name;
   final Task spec;
   final byte shape;
@@ -146,7 +146,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   private Invoker.@Nullable Bound bound;
 
   TaskNode(
-      Execution exec,
+      NodeContext exec,
       String name,
       Task spec,
       byte shape,
@@ -511,9 +511,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   }
 
   private void emit(TaskEvent.Kind kind, @Nullable Throwable error) {
-    if (exec.listening()) {
-      exec.emit(this, kind, attempt, error, kind == TaskEvent.Kind.SKIPPED || kind == TaskEvent.Kind.CANCELLED ? reason : null);
-    }
+    exec.emit(this, kind, attempt, error, kind == TaskEvent.Kind.SKIPPED || kind == TaskEvent.Kind.CANCELLED ? reason : null);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -618,16 +616,17 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       }
       return;
     }
+    TransferRules rules = crossed ? null : exec.transferCheck();
     if (timeout != null) {
       if (error != null && error != timeout) {
         timeout.initCause(error);
       }
       error = timeout;
-    } else if (exec.strictTransfer() && !crossed) {
+    } else if (rules != null) {
       if (error == null) {
-        error = TransferCheck.checkResult(name, result, exec.transferRules());
+        error = TransferCheck.checkResult(name, result, rules);
       } else if (!(error instanceof VirtualMachineError)) {
-        Throwable refused = TransferCheck.checkException(name, error, exec.transferRules());
+        Throwable refused = TransferCheck.checkException(name, error, rules);
         error = refused != null ? refused : error;
       }
     }
@@ -955,12 +954,12 @@ final class TaskNode<T> implements Handle<T>, Attempt {
 
   private String notStartedReason() {
     String h = handlerStop;
-    return h != null && !exec.stopping() ? "not started, " + h : exec.notStartedReason();
+    return "not started, " + (h != null && !exec.stopping() ? h : exec.stopReason());
   }
 
   private String interruptedReason() {
     String h = handlerStop;
-    return h != null && !exec.stopping() ? "interrupted, " + h : exec.interruptedReason();
+    return "interrupted, " + (h != null && !exec.stopping() ? h : exec.stopReason());
   }
 
   /** Stops a handler whose scope's work has ended; as {@link #stop()}, with {@code why} as the reason. */
@@ -1013,6 +1012,15 @@ final class TaskNode<T> implements Handle<T>, Attempt {
 
   @Nullable List<Results.AttemptRecord> failedAttempts() {
     return failedAttempts;
+  }
+
+  @Nullable StackTraceElement submitSite() {
+    return submitSite;
+  }
+
+  /** The task's first input, or null if it has none. */
+  @Nullable TaskNode<?> firstInput() {
+    return inputs.length == 0 ? null : inputs[0];
   }
 
   String where() {

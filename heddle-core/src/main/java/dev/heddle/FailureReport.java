@@ -1,0 +1,135 @@
+package dev.heddle;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The reports a run's join throws: the failure (the first task that failed, its path, its attempts,
+ * the other failures, the tasks stopped because of it) and the cancellation. It reads the tasks
+ * through their accessors alone, once every task has ended.
+ */
+final class FailureReport {
+
+  private FailureReport() {}
+
+  /**
+   * The report of a run's failures.
+   *
+   * @param first the failure to report: the one that stopped the run, else the first recorded
+   * @param failed every task that failed, in the order they failed ({@code first} among them)
+   * @param failures every failure to attach as suppressed: failed attempts that were retried, then task failures
+   * @param listenerErrors what the task listener threw, attached as suppressed after the failures
+   * @param nodes every task of the run, for the tasks stopped because of the failure
+   * @param results the run's results, carried by the report
+   */
+  static TaskFailedException failure(
+      TaskNode<?> first,
+      Collection<TaskNode<?>> failed,
+      Iterable<Throwable> failures,
+      Iterable<Throwable> listenerErrors,
+      NodeList nodes,
+      Results results) {
+    Throwable cause = first.failure();
+    List<String> path = pathTo(first);
+    List<String> stopped = stoppedTasks(nodes);
+    StringBuilder m = new StringBuilder("task '").append(first.name()).append("' failed on ").append(first.where())
+        .append(" (attempt ").append(first.attempt()).append(" of ").append(first.maxAttempts()).append("): ")
+        .append(cause);
+    if (path.size() > 1) {
+      m.append("\n  path: ").append(String.join(" -> ", path));
+    }
+    StackTraceElement site = first.submitSite();
+    if (site != null) {
+      m.append("\n  forked at: ").append(site);
+    }
+    List<Results.AttemptRecord> earlier = first.failedAttempts();
+    if (earlier != null) {
+      for (Results.AttemptRecord a : earlier) {
+        m.append("\n  attempt ").append(a.number()).append(" of ").append(first.maxAttempts())
+            .append(" failed on ").append(a.where()).append(": ").append(a.failure());
+      }
+    }
+    int others = failed.size() - 1;
+    if (others > 0) {
+      m.append("\n  also failed: ");
+      int shown = 0;
+      for (TaskNode<?> n : failed) {
+        if (n == first) {
+          continue;
+        }
+        if (shown == 10) {
+          m.append(", and ").append(others - shown).append(" more");
+          break;
+        }
+        m.append(shown++ == 0 ? "" : ", ").append('\'').append(n.name()).append('\'');
+      }
+      m.append(" (attached as suppressed exceptions)");
+    }
+    appendList(m, "stopped because of it", stopped);
+    TaskFailedException e = new TaskFailedException(
+        m.toString(), cause == null ? new IllegalStateException("no cause recorded") : cause, first.name(),
+        first.where(), first.attempt(), first.maxAttempts(), path, stopped, site, results);
+    for (Throwable t : failures) {
+      if (t != cause) {
+        e.addSuppressed(t);
+      }
+    }
+    listenerErrors.forEach(e::addSuppressed);
+    return e;
+  }
+
+  /** The report of a run cancelled from outside: the tasks it stopped. */
+  static CancellationException cancellation(NodeList nodes) {
+    List<String> stopped = stoppedTasks(nodes);
+    StringBuilder m = new StringBuilder("the scope was cancelled");
+    appendList(m, "stopped", stopped);
+    return new CancellationException(m.toString());
+  }
+
+  private static List<String> stoppedTasks(NodeList nodes) {
+    List<String> stopped = new ArrayList<>();
+    nodes.forEach(n -> {
+      int s = n.state();
+      if (s == TaskNode.SKIPPED) {
+        stopped.add(n.name() + ": skipped, " + n.reason());
+      } else if (s == TaskNode.CANCELLED) {
+        stopped.add(n.name() + ": cancelled, " + n.reason());
+      }
+    });
+    return stopped;
+  }
+
+  private static void appendList(StringBuilder m, String title, List<String> items) {
+    if (items.isEmpty()) {
+      return;
+    }
+    m.append("\n  ").append(title).append(" (").append(items.size()).append("):");
+    int limit = Math.min(items.size(), 20);
+    for (int i = 0; i < limit; i++) {
+      m.append("\n    ").append(items.get(i));
+    }
+    if (items.size() > limit) {
+      m.append("\n    ... and ").append(items.size() - limit).append(" more (see TaskFailedException.stopped())");
+    }
+  }
+
+  /** From a task without inputs to {@code node}, following first inputs. */
+  private static List<String> pathTo(TaskNode<?> node) {
+    ArrayList<String> path = new ArrayList<>();
+    TaskNode<?> n = node;
+    while (true) {
+      path.add(n.name());
+      TaskNode<?> in = n.firstInput();
+      if (in == null || path.size() > 10_000) {
+        break;
+      }
+      n = in;
+    }
+    Collections.reverse(path);
+    return path;
+  }
+}
