@@ -188,4 +188,22 @@ class UpToDateTest {
     assertEquals(2, run.exit(), run.all());
     assertTrue(run.err().contains("heddle.yaml:2:29: 'sources' in task 'a': 'src/[a' is not a valid glob"), run.err());
   }
+
+  /** The example of an incremental build, copied to a temporary directory: its second run does nothing. */
+  @Test
+  void incrementalExample_secondRunIsAllUpToDate_andANewVersionOnTheCommandLineRepacks()
+      throws IOException, InterruptedException {
+    Files.copy(HeddleProcess.ROOT.resolve("examples/incremental.yaml"), temp.resolve("heddle.yaml"));
+    HeddleProcess.Run first = heddle();
+    assertEquals(0, first.exit(), first.all());
+    assertTrue(first.out().contains("heddle: 5 succeeded, 0 failed"), first.out());
+    HeddleProcess.Run second = heddle();
+    assertEquals(0, second.exit(), second.all());
+    assertTrue(second.out().contains("heddle: 0 succeeded, 5 up to date, 0 failed"), second.out());
+    HeddleProcess.Run version = heddle("--set", "VERSION=2.0.0", "--output", "interleaved");
+    assertEquals(0, version.exit(), version.all());
+    assertTrue(version.out().contains("heddle: 2 succeeded, 3 up to date, 0 failed"), version.out());
+    assertTrue(version.out().contains("release | released 2.0.0"), version.out());
+    assertTrue(Files.exists(temp.resolve("incremental-output/app-2.0.0.tar")));
+  }
 }
