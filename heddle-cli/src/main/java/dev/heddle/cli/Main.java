@@ -420,10 +420,14 @@ public final class Main implements Callable<Integer> {
         Extras extras = new Extras(new UpToDate(taskFile.path()), force, new ReentrantReadWriteLock(true), view, events,
             grouped);
         Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, echo, containment, extras);
-        dev.heddle.TaskListener listener = events == null ? view : e -> {
-          view.onEvent(e);
-          events.onEvent(e);
-        };
+        dev.heddle.TaskListener listener = view;
+        if (events != null) {
+          JsonEvents jsonEvents = events;
+          listener = e -> {
+            view.onEvent(e);
+            jsonEvents.onEvent(e);
+          };
+        }
         try {
           Results results = graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(listener));
           view.close();
@@ -496,7 +500,7 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "list", description = "Lists the tasks of FILE: each with its description and the tasks it needs.")
+  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "list", description = "Lists the tasks of FILE: each with its description, the tasks it needs, and whether it is up to date.")
   static final class ListCommand extends OptionalFileCommand {
     @Option(names = {"-a", "--all"}, description = "list hidden tasks too (those whose names start with _)")
     boolean all;
@@ -512,6 +516,7 @@ public final class Main implements Callable<Integer> {
         return BAD_INPUT;
       }
       List<TaskFile.Entry> shown = taskFile.tasks().stream().filter(e -> all || !e.hidden()).toList();
+      java.util.Set<String> upToDate = upToDate(taskFile);
       int width = shown.stream().mapToInt(e -> e.name().length()).max().orElse(0);
       for (TaskFile.Entry e : shown) {
         StringBuilder line = new StringBuilder(e.name());
@@ -529,6 +534,9 @@ public final class Main implements Callable<Integer> {
         if (taskFile.defaults().contains(e.name())) {
           line.append(" [default]");
         }
+        if (upToDate.contains(e.name())) {
+          line.append(" [up to date]");
+        }
         parent.out.println(line);
       }
       int hidden = taskFile.tasks().size() - shown.size();
@@ -537,6 +545,49 @@ public final class Main implements Callable<Integer> {
       }
       return OK;
     }
+  }
+
+  /**
+   * The tasks with {@code sources} or {@code generates} that {@code heddle run} would skip as
+   * up to date now: each checked in the order the run would take, with the stamps of the
+   * tasks it needs as they stand. A record that cannot be read, or a file that cannot be
+   * hashed, leaves the task out (the run will say why).
+   */
+  static java.util.Set<String> upToDate(TaskFile taskFile) {
+    java.util.Set<String> found = new java.util.HashSet<>();
+    if (taskFile.tasks().stream().noneMatch(TaskFile.Entry::checked)) {
+      return found;
+    }
+    Path base = taskFile.path().toAbsolutePath().getParent();
+    Path root = base == null ? Path.of(".") : base;
+    UpToDate state = new UpToDate(taskFile.path());
+    Map<String, TaskFile.Entry> byName = new java.util.HashMap<>();
+    taskFile.tasks().forEach(e -> byName.put(e.name(), e));
+    Map<String, String> stamps = new java.util.HashMap<>();
+    for (var node : build(taskFile, root, Map.of(), null, null).nodes()) {
+      TaskFile.Entry e = byName.get(node.name());
+      if (e == null) {
+        continue;
+      }
+      String stamp = java.util.UUID.randomUUID().toString(); // would run: what needs it would run too
+      if (e.checked()) {
+        Map<String, String> needStamps = new LinkedHashMap<>();
+        e.needs().forEach(n -> needStamps.put(n, stamps.getOrDefault(n, "")));
+        try {
+          UpToDate.Check check = state.check(e, e.command().argv(), e.dir() == null ? root : root.resolve(e.dir()),
+              needStamps);
+          String outputs = check.outputs();
+          if (check.upToDate() && outputs != null) {
+            found.add(e.name());
+            stamp = outputs;
+          }
+        } catch (IOException ex) {
+          // not up to date as far as anyone can tell; the run reports the problem
+        }
+      }
+      stamps.put(e.name(), stamp);
+    }
+    return found;
   }
 
   @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "check", description = "Validates FILE and runs nothing.")
@@ -716,7 +767,8 @@ public final class Main implements Callable<Integer> {
    * stepped aside.
    */
   private static Ran runChecked(TaskFile.Entry e, List<Object> inputs, Path base, CommandTask.Output output,
-      CommandTask.@Nullable Echo echo, Containment containment, Extras extras) throws Exception {
+      CommandTask.@Nullable Echo echo, Containment containment, Extras extras)
+      throws CommandFailedException, IOException, InterruptedException {
     Path dir = e.dir() == null ? base : base.resolve(e.dir());
     UpToDate.Check check = null;
     if (e.checked()) {
@@ -745,14 +797,14 @@ public final class Main implements Callable<Integer> {
       if (e.interactive()) {
         extras.view().stepAside(true);
       }
+      boolean succeeded = false;
       try {
         pid = CommandTask.run(e, base, output, echo, containment);
-      } catch (Exception failed) {
-        if (check != null) {
-          extras.state().forget(e.name());
-        }
-        throw failed;
+        succeeded = true;
       } finally {
+        if (!succeeded && check != null) {
+          forget(extras, e.name()); // failed or stopped: not up to date next time, whatever changed
+        }
         if (e.interactive()) {
           extras.view().stepAside(false);
         }
@@ -769,13 +821,23 @@ public final class Main implements Callable<Integer> {
       if (outputs == null) {
         extras.view().note("heddle: warning: task '" + e.name() + "' succeeded, but one of its 'generates' matches no file;"
             + " it is not recorded as up to date");
-        extras.state().forget(e.name());
+        forget(extras, e.name());
       } else {
         stamp = e.generates().isEmpty() ? stamp : outputs;
         extras.state().record(e, check, stamp);
       }
     }
     return new Ran(pid, stamp, false);
+  }
+
+  /** Deletes a task's up-to-date record; says so if it cannot, since the task could then be skipped wrongly. */
+  private static void forget(Extras extras, String task) {
+    try {
+      extras.state().forget(task);
+    } catch (IOException ex) {
+      extras.view().note("heddle: warning: could not delete the up-to-date record of task '" + task + "': " + ex.getMessage()
+          + "; delete .heddle/state before the next run");
+    }
   }
 
   /** The most lines of one task that {@code --output grouped} prints; the log has the rest. */

@@ -125,8 +125,9 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
 
   /**
    * Erases the live block and draws it no more ({@code true}), or draws it again ({@code
-   * false}), for a command that has the terminal; returns once the printer has done so, or
-   * at once if this view is closed. Interruptible.
+   * false}), for a command that has the terminal. Stepping aside returns once the printer has
+   * erased the block (at once if this view is closed), interruptibly; drawing again returns
+   * at once.
    */
   void stepAside(boolean aside) throws InterruptedException {
     CountDownLatch seen = new CountDownLatch(1);
@@ -135,6 +136,9 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
         return;
       }
       queue.add(new Item(System.nanoTime(), null, null, false, aside, seen));
+    }
+    if (!aside) {
+      return; // drawing again need not be waited for (and is called from finally blocks)
     }
     while (!seen.await(100, TimeUnit.MILLISECONDS)) {
       if (!printer.isAlive()) {

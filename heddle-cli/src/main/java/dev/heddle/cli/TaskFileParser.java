@@ -1378,7 +1378,7 @@ final class TaskFileParser {
 
   /**
    * The text with each {@code ${NAME}} replaced by the first of {@code scopes} that has NAME,
-   * and each {@code $${} by a literal {@code ${}; any other {@code $} is left as it is (so the
+   * and each <code>$${</code> by a literal <code>${</code>; any other {@code $} is left as it is (so the
    * shell's {@code $1}, {@code $(cmd)}, {@code ${1}} and {@code ${NAME:-x}} reach the shell).
    * Values put in are never read again for references, so expansion is one pass, linear in
    * its result. Null, after reporting where, if a name is unknown or the result too long.
@@ -1638,7 +1638,7 @@ final class TaskFileParser {
       try {
         java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + expanded);
       } catch (IllegalArgumentException e) { // a PatternSyntaxException among them
-        add(item, what + ": " + quote(expanded) + " is not a valid glob: " + e.getMessage().lines().findFirst().orElse(""));
+        add(item, what + ": " + quote(expanded) + " is not a valid glob: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         continue;
       }
       globs.add(expanded);

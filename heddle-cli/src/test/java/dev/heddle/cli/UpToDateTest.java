@@ -206,4 +206,17 @@ class UpToDateTest {
     assertTrue(version.out().contains("release | released 2.0.0"), version.out());
     assertTrue(Files.exists(temp.resolve("incremental-output/app-2.0.0.tar")));
   }
+
+  @Test
+  void list_saysWhichTasksAreUpToDate_andADependentOfAChangedTaskIsNot() throws IOException, InterruptedException {
+    project();
+    assertEquals(0, heddle().exit());
+    HeddleProcess.Run list = HeddleProcess.finish(HeddleProcess.builder("list").directory(temp.toFile()).start(), 60);
+    assertEquals(0, list.exit(), list.all());
+    assertTrue(list.out().contains("compile [up to date]") && list.out().contains("package  (needs compile) [up to date]"),
+        list.out());
+    Files.writeString(temp.resolve("src/a.txt"), "other\n");
+    HeddleProcess.Run after = HeddleProcess.finish(HeddleProcess.builder("list").directory(temp.toFile()).start(), 60);
+    assertTrue(!after.out().contains("[up to date]"), after.out());
+  }
 }
