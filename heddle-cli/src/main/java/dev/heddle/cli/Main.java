@@ -824,7 +824,13 @@ public final class Main implements Callable<Integer> {
         forget(extras, e.name());
       } else {
         stamp = e.generates().isEmpty() ? stamp : outputs;
-        extras.state().record(e, check, stamp);
+        try {
+          extras.state().record(e, check, stamp);
+        } catch (IOException ex) {
+          // The command succeeded; only the next run's skipping is lost, and the user is told.
+          extras.view().note("heddle: warning: could not record that task '" + e.name() + "' is up to date: " + ex
+              + "; it will run again next time");
+        }
       }
     }
     return new Ran(pid, stamp, false);

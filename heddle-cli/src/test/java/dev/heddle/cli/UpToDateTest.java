@@ -219,4 +219,17 @@ class UpToDateTest {
     HeddleProcess.Run after = HeddleProcess.finish(HeddleProcess.builder("list").directory(temp.toFile()).start(), 60);
     assertTrue(!after.out().contains("[up to date]"), after.out());
   }
+
+  @Test
+  void recordThatCannotBeWritten_isAWarning_andTheRunStillSucceeds() throws IOException, InterruptedException {
+    project();
+    Files.createDirectories(temp.resolve(".heddle"));
+    Files.writeString(temp.resolve(".heddle/state"), "not a directory");
+    HeddleProcess.Run run = heddle();
+    assertEquals(0, run.exit(), run.all());
+    assertTrue(run.err().contains("heddle: warning: could not record that task 'compile' is up to date"), run.err());
+    assertEquals(List.of("compile", "package"), ran());
+    assertEquals(0, heddle().exit());
+    assertEquals(List.of("compile", "package"), ran(), "nothing was recorded: both run again");
+  }
 }
