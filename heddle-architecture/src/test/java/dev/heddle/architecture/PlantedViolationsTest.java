@@ -10,6 +10,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.heddle.Semantics;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -24,8 +25,11 @@ class PlantedViolationsTest {
 
   private static final JavaClasses CLASSES = new ClassFileImporter().importPackages(PLANTED);
 
+  /** The packages whose public types the contract rules treat as API (the cycle package is the package rules'). */
+  private static final Set<String> CONTRACT_PACKAGES = Set.of(PLANTED, PLANTED + ".defaulted", PLANTED + ".baddefault");
+
   private static final Predicate<JavaClass> API =
-      c -> c.getPackageName().startsWith(PLANTED) && PublishedModules.isVisibleType(c);
+      c -> CONTRACT_PACKAGES.contains(c.getPackageName()) && PublishedModules.isVisibleType(c);
 
   private static List<String> violations(ArchRule rule) {
     return rule.evaluate(CLASSES).getFailureReport().getDetails();
@@ -164,6 +168,35 @@ class PlantedViolationsTest {
     assertEquals(5, v.size(), v.toString());
     assertEquals(List.of("dev.heddle.architecture.planted.Nowhere.never"),
         allowList.unused().stream().map(AllowList.Entry::from).toList());
+  }
+
+  private static final String CYCLE = PLANTED + ".cycle";
+
+  private static final Set<String> CYCLE_VOCABULARY = Set.of(CYCLE + ".Word", CYCLE + ".Muddled");
+
+  @Test
+  void packageCycle_isReportedWithTheDependenciesThatCloseIt_butOneThroughTheVocabularyIsNot() {
+    List<String> v = violations(PackageRules.noPackageCycles(CYCLE, CYCLE_VOCABULARY));
+    assertEquals(1, v.size(), v.toString());
+    String m = v.get(0);
+    assertTrue(m.contains("package " + CYCLE + ".a") && m.contains("package " + CYCLE + ".b"), m);
+    assertTrue(m.contains("Ping.answer()") && m.contains("Pong.reply()"), m);
+    assertFalse(m.contains(".lower"), m);
+  }
+
+  @Test
+  void packageCycle_throughATypeNotDeclaredVocabulary_isReported() {
+    List<String> v = violations(PackageRules.noPackageCycles(CYCLE, Set.of()));
+    assertEquals(2, v.size(), v.toString());
+    only(v, "package " + CYCLE + ".lower");
+  }
+
+  @Test
+  void vocabularyTypeDependingOnAnotherPackage_isReported() {
+    List<String> v = violations(PackageRules.vocabularyIsALeaf(CYCLE, CYCLE_VOCABULARY));
+    String m = only(v, "Muddled.ping()");
+    assertTrue(m.contains("Ping.name()"), m);
+    assertEquals(1, v.size(), v.toString());
   }
 
   private static AllowList plantedAllowList() {
