@@ -170,7 +170,7 @@ public final class SemanticsChecks {
    * @param forkedAt where the task was forked, if known, reported as its one-frame stack
    */
   public @Nullable SemanticsViolation endCpu(
-      CpuStart start, String task, int attempt, Semantics declared, @Nullable StackTraceElement forkedAt) {
+      CpuStart start, String task, int attempt, Semantics declared, StackWalker.@Nullable StackFrame forkedAt) {
     try {
       return judgeCpu(start, task, attempt, declared, forkedAt);
     } catch (RuntimeException e) {
@@ -182,7 +182,7 @@ public final class SemanticsChecks {
   }
 
   private @Nullable SemanticsViolation judgeCpu(
-      CpuStart start, String task, int attempt, Semantics declared, @Nullable StackTraceElement forkedAt) {
+      CpuStart start, String task, int attempt, Semantics declared, StackWalker.@Nullable StackFrame forkedAt) {
     long wall = System.nanoTime() - start.wall();
     ThreadMXBean clock = Cpu.CLOCK;
     if (wall < MIN_WALL_NANOS || clock == null) {
@@ -215,7 +215,7 @@ public final class SemanticsChecks {
         + "%; on the CPU " + ms(cpu) + (since.waiting() >= 0 ? ", waiting for a core " + ms(waiting) : "") + ")";
     Thread t = Thread.currentThread();
     return new SemanticsViolation(task, attempt, declared, SemanticsViolation.Kind.OFF_CPU, what,
-        "thread '" + t.getName() + "'", forkedAt == null ? List.of() : List.of(forkedAt), null);
+        "thread '" + t.getName() + "'", forkedAt == null ? List.of() : List.of(forkedAt.toStackTraceElement()), null);
   }
 
   /** Hands a violation to the runner's listener. Never blocks, unless the listener does. */
