@@ -34,10 +34,6 @@ final class SubmitSite {
     if (!className.startsWith(pkg)) {
       return false;
     }
-    int rest = pkg.length();
-    if (className.indexOf('.', rest) < 0) {
-      return true; // dev.heddle.X
-    }
-    return className.startsWith("internal.", rest) && className.indexOf('.', rest + "internal.".length()) < 0;
+    return className.indexOf('.', pkg.length()) < 0; // dev.heddle.X, not a subpackage
   }
 }
