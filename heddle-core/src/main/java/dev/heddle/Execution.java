@@ -189,7 +189,7 @@ final class Execution {
           "cannot fork task '" + name + "': the scope has already been " + (phase == JOINED ? "joined" : "closed")
               + "; fork every task before join");
     }
-    StackTraceElement site = template != null ? template.submitSite : recordSubmitSites ? SubmitSite.caller() : null;
+    StackWalker.@Nullable StackFrame site = template != null ? template.submitSite : recordSubmitSites ? SubmitSite.caller() : null;
     Task declared = Declarations.effective(name, spec, body, strictSemantics);
     if (strictTransfer && !handler) {
       TransferCheck.checkBody(name, body, transferRules); // a handler never leaves this JVM
@@ -677,7 +677,7 @@ final class Execution {
     appendList(m, "stopped because of it", stopped);
     TaskFailedException e = new TaskFailedException(
         m.toString(), cause == null ? new IllegalStateException("no cause recorded") : cause, first.name,
-        first.where(), first.attempt(), first.maxAttempts(), path, stopped, first.submitSite, results());
+        first.where(), first.attempt(), first.maxAttempts(), path, stopped, SubmitSite.element(first.submitSite), results());
     for (Throwable t : failures) {
       if (t != cause) {
         e.addSuppressed(t);

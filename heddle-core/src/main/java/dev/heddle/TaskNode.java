@@ -79,7 +79,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   final byte shape;
   final Object body;
   final TaskNode<?>[] inputs;
-  final @Nullable StackTraceElement submitSite;
+  final StackWalker.@Nullable StackFrame submitSite;
   /** The graph node this task was made from, or null in a scope. */
   final @Nullable Node<?> template;
   /** Whether this is a handler: it runs on a virtual thread of its own and is stopped when the scope's work ends. */
@@ -152,7 +152,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       byte shape,
       Object body,
       TaskNode<?>[] inputs,
-      @Nullable StackTraceElement submitSite,
+      StackWalker.@Nullable StackFrame submitSite,
       @Nullable Node<?> template,
       boolean handler) {
     this.handler = handler;
