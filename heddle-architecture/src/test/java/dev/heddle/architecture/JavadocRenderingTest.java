@@ -29,7 +29,8 @@ class JavadocRenderingTest {
     StringWriter log = new StringWriter();
     PrintWriter w = new PrintWriter(log);
     int status = javadoc.run(w, w, "-quiet", "-Xdoclint:none", "-d", out.toString(),
-        "-cp", System.getProperty("java.class.path"), SCOPE.toString());
+        "-cp", System.getProperty("java.class.path"),
+        "--snippet-path", Path.of("..", "heddle-core", "src", "test", "java").toString(), SCOPE.toString());
     w.flush();
     assertEquals(0, status, "javadoc failed:\n" + log);
     String page = text(Files.readString(out.resolve("dev/heddle/Scope.html"), StandardCharsets.UTF_8));
