@@ -212,7 +212,7 @@ final class Execution {
     this.deadlineAt = which == null ? Long.MAX_VALUE : origin + Math.max(remaining, 0);
     if (which != null) {
       if (remaining <= 0) {
-        deadlinePassed();
+        expiredAtOpen();
       } else {
         deadlineTimer = time.schedule(Duration.ofNanos(remaining), this::deadlinePassed);
       }
@@ -263,7 +263,15 @@ final class Execution {
   // ---------------------------------------------------------------------------------------
   // Deadline and completion policy
 
-  /** The time source's thread (or the opening thread, for a deadline already passed): the scope stops. */
+  /** A zero or negative timeout, or an enclosing deadline already passed: stopped before anything is forked. */
+  private void expiredAtOpen() {
+    if (STOP_REASON.compareAndSet(this, null, deadlineReason())) {
+      runningAtDeadline = List.of();
+      sweep();
+    }
+  }
+
+  /** On the time source's thread: the deadline passed, the scope stops. */
   private void deadlinePassed() {
     if (phase != OPEN || stopReason != null) {
       return;
@@ -354,7 +362,10 @@ final class Execution {
     TaskNode<?> w = winner;
     Handle<? extends T> first = null;
     for (Handle<? extends T> h : candidates) {
-      TaskNode<?> n = input(h, "firstResult");
+      TaskNode<?> n = (TaskNode<?>) java.util.Objects.requireNonNull(h, "a candidate is null");
+      if (n.exec != this) {
+        throw new IllegalArgumentException("firstResult: task '" + n.name + "' belongs to another scope");
+      }
       if (n == w) {
         return h.get();
       }
