@@ -59,7 +59,8 @@ class JavadocRenderingTest {
     StringWriter log = new StringWriter();
     PrintWriter w = new PrintWriter(log);
     List<String> args = new ArrayList<>(List.of("-quiet", "-Xdoclint:none", "-d", out.toString(),
-        "-cp", System.getProperty("java.class.path")));
+        "-cp", System.getProperty("java.class.path"),
+        "--snippet-path", Path.of("..", "heddle-core", "src", "test", "java").toString()));
     args.addAll(sources);
     int status = javadoc.run(w, w, args.toArray(String[]::new));
     w.flush();
