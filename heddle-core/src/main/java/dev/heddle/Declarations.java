@@ -19,7 +19,7 @@ final class Declarations {
     if (spec.declaresSemantics()) {
       return spec;
     }
-    Class<?> type = body.getClass();
+    Class<?> type = (body instanceof ActionBody a ? a.action() : body).getClass();
     // A lambda's class is hidden and carries no annotations: skip the lookup on the common path.
     Concurrency c = type.isHidden() ? null : type.getAnnotation(Concurrency.class);
     if (c != null) {

@@ -5,6 +5,7 @@ import dev.heddle.spi.Dispatcher;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,8 +73,38 @@ final class Execution implements NodeContext {
   private final boolean recordSubmitSites;
   private final TimeSource time;
   private final long origin;
-  private final boolean keepGoing;
+  private final Completion.Kind completion;
+  private final Completion.@Nullable Rule rule;
   private final @Nullable TaskListener listener;
+  private final @Nullable String name;
+
+  /*
+   * Deadline. A scope with a timeout (its own, or the earlier one of the scope that encloses
+   * it) schedules `deadlinePassed` on its time source at open. When it fires, it takes the
+   * stacks of the running tasks and stops the scope like a cancel, with a reason naming the
+   * timeout; join then throws a ScopeTimeoutException (or, moving on, returns). The timer is
+   * cancelled when join ends or the scope closes.
+   *
+   * Enclosing scopes. CURRENT is, for each thread, the scope it most recently opened and has
+   * not closed, or, while it runs a task's body, the scope of that task. A scope opened there
+   * reads the remaining time of the first enclosing scope still open; a task body that runs in
+   * another process has no enclosing scope.
+   */
+  private static final ThreadLocal<@Nullable Execution> CURRENT = new ThreadLocal<>();
+
+  private final @Nullable Execution enclosing;
+  private final boolean moveOn;
+  /** The timeout that set this scope's deadline, or null for none. */
+  private final @Nullable Duration deadlineTimeout;
+  /** Set when that timeout is an enclosing scope's: that scope, as its messages name it. */
+  private final @Nullable String deadlineFrom;
+  /** The deadline on {@code time}; meaningful only if {@code deadlineTimeout} is set. */
+  private final long deadlineAt;
+  private volatile TimeSource.@Nullable Scheduled deadlineTimer;
+  /** The tasks running when the deadline passed; null unless the deadline stopped the scope. */
+  private volatile @Nullable List<TaskTimeoutException.RunningTask> runningAtDeadline;
+  /** The task whose success stopped the scope under firstSuccess or race. */
+  private volatile @Nullable TaskNode<?> winner;
   private final SemanticsChecks checks;
 
   /** Exceptions thrown by the listener, reported by join. */
@@ -139,8 +170,11 @@ final class Execution implements NodeContext {
   Execution(Runner runner, ScopeOptions scopeOptions, @Nullable Map<String, Integer> graphIndex) {
     this.graphIndex = graphIndex;
     this.byName = graphIndex == null ? new HashMap<>() : null;
-    this.keepGoing = scopeOptions.keepGoing();
+    this.completion = scopeOptions.completion().kind;
+    this.rule = scopeOptions.completion().rule;
     this.listener = scopeOptions.listener();
+    this.name = scopeOptions.name();
+    this.moveOn = scopeOptions.movesOnAtTimeout();
     this.owner = Thread.currentThread();
     this.dispatcher = Dispatchers.open(runner, this::wakeOwner);
     this.runnerName = runner.name();
@@ -152,6 +186,195 @@ final class Execution implements NodeContext {
     this.recordSubmitSites = options.recordSubmitSites();
     this.time = dispatcher.timeSource();
     this.origin = time.nanoTime();
+    this.enclosing = CURRENT.get();
+    Execution outer = enclosing;
+    while (outer != null && outer.phase != OPEN) {
+      outer = outer.enclosing; // a scope already joined has no deadline left to pass on
+    }
+    Duration own = scopeOptions.timeout();
+    long remaining = own == null ? Long.MAX_VALUE : saturatedNanos(own);
+    Duration which = own;
+    String from = null;
+    if (outer != null && outer.deadlineTimeout != null) {
+      long left = outer.deadlineAt - outer.time.nanoTime(); // on the enclosing scope's own clock
+      if (left < remaining) {
+        remaining = left;
+        which = outer.deadlineTimeout;
+        from = outer.deadlineFrom != null ? outer.deadlineFrom : outer.label();
+      }
+    }
+    this.deadlineTimeout = which;
+    this.deadlineFrom = from;
+    this.deadlineAt = which == null ? Long.MAX_VALUE : origin + Math.max(remaining, 0);
+    if (which != null) {
+      if (remaining <= 0) {
+        expiredAtOpen();
+      } else {
+        deadlineTimer = time.schedule(Duration.ofNanos(remaining), this::deadlinePassed);
+      }
+    }
+  }
+
+  private static long saturatedNanos(Duration d) {
+    try {
+      return d.toNanos();
+    } catch (ArithmeticException e) {
+      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
+    }
+  }
+
+  /** The scope as messages name it: {@code scope 'name'}, or {@code scope on RUNNER} without a name. */
+  String label() {
+    return name != null ? "scope '" + name + "'" : "scope on " + runnerName;
+  }
+
+  @Override
+  public @Nullable String name() {
+    return name;
+  }
+
+  /** Makes this scope the calling thread's innermost open scope (owner, at open). */
+  void enterOwner() {
+    CURRENT.set(this);
+  }
+
+  /** The owner closes: its thread's innermost scope is again the enclosing one. */
+  private void exitOwner() {
+    if (CURRENT.get() == this) {
+      CURRENT.set(enclosing);
+    }
+  }
+
+  /** A task body starts on this thread; returns what to restore when it ends. */
+  @Override
+  public @Nullable Execution bodyEnters() {
+    Execution previous = CURRENT.get();
+    CURRENT.set(this);
+    return previous;
+  }
+
+  /** A task body started by {@link #bodyEnters} ended. */
+  @Override
+  public void bodyExits(@Nullable NodeContext previous) {
+    CURRENT.set((Execution) previous); // null, or what bodyEnters returned
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Deadline and completion policy
+
+  /** A zero or negative timeout, or an enclosing deadline already passed: stopped before anything is forked. */
+  private void expiredAtOpen() {
+    if (STOP_REASON.compareAndSet(this, null, deadlineReason())) {
+      runningAtDeadline = List.of();
+      sweep();
+    }
+  }
+
+  /** On the time source's thread: the deadline passed, the scope stops. */
+  private void deadlinePassed() {
+    if (phase != OPEN || stopReason != null) {
+      return;
+    }
+    List<TaskTimeoutException.RunningTask> running = new ArrayList<>();
+    nodes.forEach(n -> {
+      if (n.state() == TaskNode.RUNNING) {
+        TaskTimeoutException.RunningTask r = n.runningStack();
+        if (r != null) {
+          running.add(r);
+        }
+      }
+    });
+    if (STOP_REASON.compareAndSet(this, null, deadlineReason())) {
+      runningAtDeadline = running;
+      sweep();
+    }
+  }
+
+  private String deadlineReason() {
+    Duration d = java.util.Objects.requireNonNull(deadlineTimeout);
+    String timeout = d.isNegative() ? "-" + Durations.format(d.negated()) : Durations.format(d);
+    return deadlineFrom == null
+        ? "the scope's timeout of " + timeout + " passed"
+        : "the timeout of " + timeout + " of the enclosing " + deadlineFrom + " passed";
+  }
+
+  private void cancelDeadline() {
+    TimeSource.Scheduled t = deadlineTimer;
+    if (t != null) {
+      deadlineTimer = null;
+      t.cancel();
+    }
+  }
+
+  /** Whether the scope has been stopped: by a failure, a cancel, its deadline or its completion policy. */
+  boolean isCancelled() {
+    return stopReason != null;
+  }
+
+  /** A task (not a handler) succeeded: the completion policy may stop the scope. Before its dependents are released. */
+  @Override
+  public void taskSucceeded(TaskNode<?> node) {
+    if (node.handler) {
+      return;
+    }
+    switch (completion) {
+      case FIRST_SUCCESS, RACE -> {
+        String why = "'" + node.name + "' " + (completion == Completion.Kind.RACE ? "ended first" : "succeeded first");
+        if (STOP_REASON.compareAndSet(this, null, why)) {
+          winner = node;
+          sweep();
+        }
+      }
+      case UNTIL -> applyRule(node, "succeeded");
+      default -> {
+        // allSuccessful and keepGoing do not stop on a success
+      }
+    }
+  }
+
+  private void applyRule(TaskNode<?> node, String how) {
+    Completion.Rule r = java.util.Objects.requireNonNull(rule);
+    boolean stop;
+    try {
+      stop = r.stopAfter(node, node.outcomeNow());
+    } catch (RuntimeException | Error e) {
+      listenerErrors.add(new IllegalStateException("the completion rule threw after task '" + node.name + "' " + how, e));
+      stop("the completion rule threw after '" + node.name + "' " + how);
+      return;
+    }
+    if (stop) {
+      stop("the completion rule stopped the scope after '" + node.name + "' " + how);
+    }
+  }
+
+  /**
+   * The result of the task among {@code candidates} whose success stopped the scope, else of
+   * the first of them (in list order) that succeeded.
+   */
+  <T> T firstResult(List<? extends Handle<? extends T>> candidates) {
+    checkReadable("the first result");
+    TaskNode<?> w = winner;
+    Handle<? extends T> first = null;
+    for (Handle<? extends T> h : candidates) {
+      TaskNode<?> n = (TaskNode<?>) java.util.Objects.requireNonNull(h, "a candidate is null");
+      if (n.exec != this) {
+        throw new IllegalArgumentException("firstResult: task '" + n.name + "' belongs to another scope");
+      }
+      if (n == w) {
+        return h.get();
+      }
+      if (first == null && n.state() == TaskNode.SUCCEEDED) {
+        first = h;
+      }
+    }
+    if (first != null) {
+      return first.get();
+    }
+    StringBuilder m = new StringBuilder("no task of ").append(candidates.size()).append(" succeeded, so there is no first result:");
+    for (Handle<? extends T> h : candidates) {
+      m.append("\n  ").append(h.name()).append(": ").append(((TaskNode<?>) h).describeOutcome());
+    }
+    throw new IllegalStateException(m.toString());
   }
 
   // ---------------------------------------------------------------------------------------
@@ -186,7 +409,7 @@ final class Execution implements NodeContext {
           "cannot fork task '" + name + "': the scope has already been " + (phase == JOINED ? "joined" : "closed")
               + "; fork every task before join");
     }
-    StackTraceElement site = template != null ? template.submitSite : recordSubmitSites ? SubmitSite.caller() : null;
+    StackWalker.@Nullable StackFrame site = template != null ? template.submitSite : recordSubmitSites ? SubmitSite.caller() : null;
     Task declared = Declarations.effective(name, spec, body, strictSemantics);
     if (strictTransfer && !handler) {
       TransferCheck.checkBody(name, body, transferRules); // a handler never leaves this JVM
@@ -233,6 +456,7 @@ final class Execution implements NodeContext {
     } catch (InterruptedException e) {
       ownerInterrupted();
       awaitUninterruptibly();
+      cancelDeadline();
       phase = JOINED;
       dispatcher.close();
       forgetNames();
@@ -243,12 +467,19 @@ final class Execution implements NodeContext {
       listenerErrors.forEach(e::addSuppressed);
       throw e;
     }
+    cancelDeadline();
     phase = JOINED;
     dispatcher.close();
     forgetNames();
     throwIfFailed();
+    List<TaskTimeoutException.RunningTask> running = runningAtDeadline;
+    if (running != null && !moveOn) {
+      ScopeTimeoutException t = report().timeout(deadlineReason(), java.util.Objects.requireNonNull(deadlineTimeout), running);
+      listenerErrors.forEach(t::addSuppressed);
+      throw t;
+    }
     if (cancelledFromOutside) {
-      CancellationException c = FailureReport.cancellation(nodes);
+      CancellationException c = report().cancellation();
       listenerErrors.forEach(c::addSuppressed);
       throw c;
     }
@@ -259,7 +490,8 @@ final class Execution implements NodeContext {
     Throwable first = listenerErrors.peek();
     if (first != null) {
       IllegalStateException e = new IllegalStateException(
-          "the task listener threw while the scope ran (every task ended; see the cause)", first);
+          "a callback threw while the scope ran (the task listener or the completion rule; every task ended; see the cause)",
+          first);
       listenerErrors.stream().skip(1).forEach(e::addSuppressed);
       throw e;
     }
@@ -271,6 +503,9 @@ final class Execution implements NodeContext {
     if (phase == CLOSED) {
       return;
     }
+    IllegalStateException violation = closeScopesOpenedInside();
+    exitOwner();
+    cancelDeadline();
     if (phase == OPEN) {
       if (!allFinished()) {
         stop("the scope was closed before join");
@@ -282,10 +517,63 @@ final class Execution implements NodeContext {
       if (interrupted) {
         Thread.currentThread().interrupt();
       }
-      throwIfFailed();
+      TaskFailedException failure = failureReport();
+      if (violation != null) {
+        if (failure != null) {
+          violation.addSuppressed(failure); // never dropped
+        }
+        throw violation;
+      }
+      if (failure != null) {
+        throw failure;
+      }
       return;
     }
     phase = CLOSED;
+    if (violation != null) {
+      throw violation;
+    }
+  }
+
+  /**
+   * The owner closes this scope while scopes it opened later, on this same thread, are still
+   * open: a structure violation (the JDK's {@code StructureViolationException}). Closes them,
+   * innermost first, and returns the report to throw once this scope is closed too; null if
+   * there were none.
+   */
+  private @Nullable IllegalStateException closeScopesOpenedInside() {
+    List<Execution> inside = new ArrayList<>();
+    boolean found = false;
+    for (Execution e = CURRENT.get(); e != null; e = e.enclosing) {
+      if (e == this) {
+        found = true;
+        break;
+      }
+      if (e.owner == owner && e.phase != CLOSED) {
+        inside.add(e);
+      }
+    }
+    if (!found || inside.isEmpty()) {
+      return null;
+    }
+    StringBuilder names = new StringBuilder();
+    for (Execution e : inside) {
+      names.append(names.length() == 0 ? "" : ", ").append(e.label());
+    }
+    IllegalStateException violation = new IllegalStateException(
+        "structure violation: " + label() + " was closed while " + names + ", opened inside it on the same thread, "
+            + (inside.size() == 1 ? "was" : "were") + " still open; "
+            + (inside.size() == 1 ? "that scope was" : "those scopes were")
+            + " closed first (what still ran in it was cancelled). Close a scope before the scope that encloses it,"
+            + " with try-with-resources");
+    for (Execution e : inside) {
+      try {
+        e.close();
+      } catch (RuntimeException x) {
+        violation.addSuppressed(x); // a failure in the inner scope is reported, not dropped
+      }
+    }
+    return violation;
   }
 
   /** Cancels from any thread. */
@@ -484,7 +772,7 @@ final class Execution implements NodeContext {
   public void dispatch(TaskNode<?> node) {
     try {
       if (node.handler) {
-        Thread.ofVirtual().name("heddle-handler-" + node.name).start(node);
+        Thread.ofVirtual().name("heddle-handler-" + (name == null ? "" : name + "/") + node.name).start(node);
         return;
       }
       dispatcher.dispatch(node);
@@ -517,9 +805,16 @@ final class Execution implements NodeContext {
     if (f != null) {
       failures.add(f);
     }
-    if (!keepGoing && STOP_REASON.compareAndSet(this, null, "'" + node.name + "' failed")) {
+    boolean stops = switch (completion) {
+      case ALL_SUCCESSFUL, RACE -> true;
+      case UNTIL -> node.handler;
+      default -> false; // keepGoing, firstSuccess: a failure alone does not stop the scope
+    };
+    if (stops && STOP_REASON.compareAndSet(this, null, "'" + node.name + "' failed")) {
       firstFailed = node; // the cause must be the failure every stopped task names
       sweep();
+    } else if (completion == Completion.Kind.UNTIL && !node.handler) {
+      applyRule(node, "failed");
     }
   }
 
@@ -534,7 +829,7 @@ final class Execution implements NodeContext {
     }
     try {
       l.onEvent(new TaskEvent(node.name, kind, attempt, node.maxAttempts(), node.where(),
-          java.time.Duration.ofNanos(now() - origin), failure, reason));
+          Duration.ofNanos(now() - origin), failure, reason));
     } catch (RuntimeException | Error e) {
       listenerErrors.add(e);
     }
@@ -632,6 +927,9 @@ final class Execution implements NodeContext {
 
   /** The report of the scope's failures, or null if no task failed. */
   private @Nullable TaskFailedException failureReport() {
+    if (winner != null) {
+      return null; // firstSuccess or race: a task succeeded first; failures stay on their handles
+    }
     TaskNode<?> first = firstFailed;
     if (first == null) {
       first = failed.peek();
@@ -639,11 +937,19 @@ final class Execution implements NodeContext {
     if (first == null) {
       return null;
     }
-    return FailureReport.failure(first, failed, failures, listenerErrors, nodes, results());
+    return report().failure(first, failed, failures, listenerErrors, results());
+  }
+
+  /** The reports join throws, built from this scope's tasks. */
+  private FailureReport report() {
+    return new FailureReport(nodes, name, label());
   }
 
   @Override
   public String toString() {
-    return "scope on " + runnerName + " owned by " + describe(owner) + " with " + nodes.size() + " tasks";
+    String reason = stopReason;
+    String state = phase == CLOSED ? "closed" : phase == JOINED ? "joined" : joinAttempted ? "joining" : "open";
+    return (name == null ? "scope" : "scope '" + name + "'") + " on " + runnerName + " owned by " + describe(owner) + " with "
+        + nodes.size() + " tasks, " + state + (reason == null ? "" : ", stopped: " + reason);
   }
 }

@@ -1,5 +1,6 @@
 package dev.heddle;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -8,41 +9,55 @@ import java.util.concurrent.CancellationException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The reports a run's join throws: the failure (the first task that failed, its path, its attempts,
- * the other failures, the tasks stopped because of it) and the cancellation. It reads the tasks
- * through their accessors alone, once every task has ended.
+ * The reports a scope's join throws: the failure (the first task that failed, its path, its
+ * attempts, the other failures, the tasks stopped because of it), the timeout and the
+ * cancellation. It reads the tasks through their accessors alone, once every task has ended.
  */
 final class FailureReport {
 
-  private FailureReport() {}
+  private final NodeList nodes;
+  private final @Nullable String scopeName;
+  private final String label;
 
   /**
-   * The report of a run's failures.
+   * @param nodes every task of the scope, for the tasks stopped
+   * @param scopeName the scope's name, or null
+   * @param label the scope as messages name it
+   */
+  FailureReport(NodeList nodes, @Nullable String scopeName, String label) {
+    this.nodes = nodes;
+    this.scopeName = scopeName;
+    this.label = label;
+  }
+
+  /**
+   * The report of a scope's failures.
    *
-   * @param first the failure to report: the one that stopped the run, else the first recorded
+   * @param first the failure to report: the one that stopped the scope, else the first recorded
    * @param failed every task that failed, in the order they failed ({@code first} among them)
    * @param failures every failure to attach as suppressed: failed attempts that were retried, then task failures
-   * @param listenerErrors what the task listener threw, attached as suppressed after the failures
-   * @param nodes every task of the run, for the tasks stopped because of the failure
-   * @param results the run's results, carried by the report
+   * @param listenerErrors what the callbacks threw, attached as suppressed after the failures
+   * @param results the scope's results, carried by the report
    */
-  static TaskFailedException failure(
+  TaskFailedException failure(
       TaskNode<?> first,
       Collection<TaskNode<?>> failed,
       Iterable<Throwable> failures,
       Iterable<Throwable> listenerErrors,
-      NodeList nodes,
       Results results) {
     Throwable cause = first.failure();
     List<String> path = pathTo(first);
-    List<String> stopped = stoppedTasks(nodes);
+    List<String> stopped = stoppedTasks();
     StringBuilder m = new StringBuilder("task '").append(first.name()).append("' failed on ").append(first.where())
         .append(" (attempt ").append(first.attempt()).append(" of ").append(first.maxAttempts()).append("): ")
         .append(cause);
+    if (scopeName != null) {
+      m.append("\n  scope: ").append(scopeName);
+    }
     if (path.size() > 1) {
       m.append("\n  path: ").append(String.join(" -> ", path));
     }
-    StackTraceElement site = first.submitSite();
+    StackWalker.StackFrame site = first.submitSite();
     if (site != null) {
       m.append("\n  forked at: ").append(site);
     }
@@ -72,7 +87,7 @@ final class FailureReport {
     appendList(m, "stopped because of it", stopped);
     TaskFailedException e = new TaskFailedException(
         m.toString(), cause == null ? new IllegalStateException("no cause recorded") : cause, first.name(),
-        first.where(), first.attempt(), first.maxAttempts(), path, stopped, site, results);
+        first.where(), first.attempt(), first.maxAttempts(), path, stopped, SubmitSite.element(site), results);
     for (Throwable t : failures) {
       if (t != cause) {
         e.addSuppressed(t);
@@ -82,15 +97,42 @@ final class FailureReport {
     return e;
   }
 
-  /** The report of a run cancelled from outside: the tasks it stopped. */
-  static CancellationException cancellation(NodeList nodes) {
-    List<String> stopped = stoppedTasks(nodes);
-    StringBuilder m = new StringBuilder("the scope was cancelled");
+  /**
+   * The report of a scope whose deadline stopped it.
+   *
+   * @param reason why it stopped, naming the timeout
+   * @param timeout the timeout that set the deadline
+   * @param running the tasks running when the deadline passed
+   */
+  ScopeTimeoutException timeout(String reason, Duration timeout, List<TaskTimeoutException.RunningTask> running) {
+    List<String> stopped = stoppedTasks();
+    StringBuilder m = new StringBuilder(label).append(" timed out: ").append(reason);
+    if (running.isEmpty()) {
+      m.append("; no task was running");
+    } else {
+      m.append("; running at that moment: ");
+      for (int i = 0; i < running.size(); i++) {
+        if (i == 10) {
+          m.append(", and ").append(running.size() - 10).append(" more");
+          break;
+        }
+        m.append(i == 0 ? "" : ", ").append('\'').append(running.get(i).task()).append('\'');
+      }
+      m.append(" (their stacks are attached as suppressed exceptions)");
+    }
+    appendList(m, "stopped", stopped);
+    return new ScopeTimeoutException(m.toString(), scopeName, timeout, running, stopped);
+  }
+
+  /** The report of a scope cancelled from outside: the tasks it stopped. */
+  CancellationException cancellation() {
+    List<String> stopped = stoppedTasks();
+    StringBuilder m = new StringBuilder(scopeName == null ? "the scope was cancelled" : label + " was cancelled");
     appendList(m, "stopped", stopped);
     return new CancellationException(m.toString());
   }
 
-  private static List<String> stoppedTasks(NodeList nodes) {
+  private List<String> stoppedTasks() {
     List<String> stopped = new ArrayList<>();
     nodes.forEach(n -> {
       int s = n.state();

@@ -6,7 +6,9 @@ import org.jetbrains.annotations.NonBlocking;
  * A task forked into a {@link Scope}: pass it as an input to later forks, and read its
  * result after the scope's {@link Scope#join() join}.
  *
- * <p>Any thread may call these methods; none blocks.
+ * <p>Any thread may call these methods; none blocks. Its {@code toString} names the task and
+ * says where it is, for example {@code task 'fetch' (running, attempt 2)} or {@code task
+ * 'parse' (skipped)}.
  *
  * @param <T> the task's result type
  */

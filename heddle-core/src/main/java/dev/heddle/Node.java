@@ -29,10 +29,10 @@ public final class Node<T> {
   final @Nullable List<Node<?>> inputNodes;
   /** Inputs given by name (the form task files use), or null. */
   final @Nullable List<String> inputNames;
-  final @Nullable StackTraceElement submitSite;
+  final StackWalker.@Nullable StackFrame submitSite;
 
   Node(Object owner, Task spec, byte shape, Object body, @Nullable List<Node<?>> inputNodes,
-      @Nullable List<String> inputNames, @Nullable StackTraceElement submitSite) {
+      @Nullable List<String> inputNames, StackWalker.@Nullable StackFrame submitSite) {
     this.owner = owner;
     this.spec = spec;
     this.shape = shape;

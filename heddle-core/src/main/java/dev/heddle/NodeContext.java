@@ -13,6 +13,9 @@ interface NodeContext {
   // ---------------------------------------------------------------------------------------
   // Settings of the run
 
+  /** The scope's name, or null. */
+  @Nullable String name();
+
   /** The name of the runner the tasks run on, for the place a task ran. */
   String runnerName();
 
@@ -46,6 +49,15 @@ interface NodeContext {
   /** The owner's thread has ended a body started by {@link #bodyStarts}. */
   void bodyEnded(@Nullable TaskNode<?> outer);
 
+  /**
+   * A task body starts on this thread: this run becomes the thread's innermost scope, for the
+   * deadlines of the scopes the body opens. Returns what {@link #bodyExits} restores.
+   */
+  @Nullable NodeContext bodyEnters();
+
+  /** A body started by {@link #bodyEnters} ended: the thread's innermost scope is {@code previous} again. */
+  void bodyExits(@Nullable NodeContext previous);
+
   /** The owner was interrupted while it ran a task's body in join: the run stops. */
   void ownerInterrupted();
 
@@ -69,6 +81,12 @@ interface NodeContext {
 
   /** An attempt failed and will be retried: its failure is reported as suppressed. */
   void attemptFailed(Throwable error);
+
+  /**
+   * A task (perhaps a handler) succeeded, before its dependents are released: the completion
+   * policy may stop the run.
+   */
+  void taskSucceeded(TaskNode<?> node);
 
   /** A task failed (before {@link #taskDone}). */
   void taskFailed(TaskNode<?> node);

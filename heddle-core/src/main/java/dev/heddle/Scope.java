@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import org.jetbrains.annotations.Blocking;
 import org.jetbrains.annotations.NonBlocking;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The structured lifetime that owns tasks. Tasks are forked into a scope, may depend on
@@ -38,6 +39,26 @@ import org.jetbrains.annotations.NonBlocking;
  * cancelled, not failed), tasks not yet started are skipped. {@code join} then throws a
  * {@link TaskFailedException} whose cause is that first failure. A task's retries happen
  * before its failure counts: a task fails when its last attempt does.
+ *
+ * <h2>Deadlines and completion policies</h2>
+ * {@link ScopeOptions} gives a scope a deadline for all its work ({@link
+ * ScopeOptions#timeout(Duration) timeout}: {@code join} throws a {@link ScopeTimeoutException}
+ * carrying the stack of each task that was running; {@link ScopeOptions#moveOnAfter(Duration)
+ * moveOnAfter}: {@code join} returns with what finished), and a {@link Completion} policy that
+ * decides after each task ends whether the scope stops: every task must succeed (the
+ * default), keep going, the first success wins, the first to end decides, or a rule of your
+ * own. A race reads its winner with {@link #firstResult(List)}:
+ *
+ * {@snippet class=dev.heddle.ScopeExamplesTest region=firstSuccess}
+ *
+ * <p>and a deadline:
+ *
+ * {@snippet class=dev.heddle.ScopeExamplesTest region=timeout}
+ *
+ * <p>A scope opened while another is open on the same thread, or in a task body of another
+ * on an in-JVM runner, gets the earlier of the two deadlines. On every runner a stopped task
+ * is reported as cancelled (or skipped, if it had not started), never as failed, with a
+ * reason that says what stopped the scope.
  *
  * <h2>Handlers</h2>
  * An event-driven program also has work that never ends by itself: a loop that reacts to a
@@ -74,6 +95,7 @@ public final class Scope implements AutoCloseable {
 
   private Scope(Runner runner, ScopeOptions options) {
     this.exec = new Execution(runner, options, null);
+    exec.enterOwner();
   }
 
   /**
@@ -138,6 +160,23 @@ public final class Scope implements AutoCloseable {
   /** {@link #fork(String, Body0)} with a full task declaration. */
   public <T> Handle<T> fork(Task task, Body0<T> body) {
     return exec.fork(task.name(), task, Invoker.NONE, Objects.requireNonNull(body, "body"), TaskNode.NO_INPUTS, null);
+  }
+
+  /**
+   * Forks a task that produces no result, without writing {@code return null}; as {@link
+   * #fork(String, Body0)}. Its handle's result is {@code null} on success.
+   *
+   * {@snippet class=dev.heddle.ScopeExamplesTest region=action}
+   */
+  public Handle<Void> fork(String name, Action body) {
+    return exec.fork(Task.checkName(name), Task.DEFAULTS, Invoker.NONE, new ActionBody(Objects.requireNonNull(body, "body")),
+        TaskNode.NO_INPUTS, null);
+  }
+
+  /** {@link #fork(String, Action)} with a full task declaration. */
+  public Handle<Void> fork(Task task, Action body) {
+    return exec.fork(task.name(), task, Invoker.NONE, new ActionBody(Objects.requireNonNull(body, "body")), TaskNode.NO_INPUTS,
+        null);
   }
 
   /**
@@ -343,6 +382,9 @@ public final class Scope implements AutoCloseable {
    * where the task bodies run.
    *
    * @throws TaskFailedException if any task failed; see {@link TaskFailedException}
+   * @throws ScopeTimeoutException if the scope's {@linkplain ScopeOptions#timeout deadline}
+   *     passed before its work ended and no task failed; it carries the stacks of the tasks
+   *     that were running (with {@link ScopeOptions#moveOnAfter}, {@code join} returns instead)
    * @throws java.util.concurrent.CancellationException if the scope was {@linkplain #cancel()
    *     cancelled} and no task failed; its message lists what was stopped
    * @throws InterruptedException if the owner was interrupted while waiting
@@ -384,6 +426,10 @@ public final class Scope implements AutoCloseable {
    *
    * @throws TaskFailedException if {@code join} was not called and a task had failed before
    *     the scope was closed: a failure is never dropped
+   * @throws IllegalStateException if a scope opened later on this thread, inside this one,
+   *     is still open: a structure violation (the JDK's {@code StructureViolationException}).
+   *     That inner scope is closed first (its tasks cancelled, and any failure of it attached
+   *     as suppressed), then this one; nothing is left running
    * @throws WrongThreadException if the caller is not the owner, or is one of the scope's task bodies
    */
   @Concurrency(
@@ -396,6 +442,65 @@ public final class Scope implements AutoCloseable {
   @Override
   public void close() {
     exec.close();
+  }
+
+  /**
+   * Whether the scope has been stopped, or is stopping: by a failure (under the default
+   * policy), a {@link #cancel()}, its deadline, or its {@link Completion} policy (a race won).
+   * The JDK's {@code StructuredTaskScope.isCancelled()}, Trio's {@code cancel_called}. Once
+   * true it stays true. After a {@link ScopeOptions#moveOnAfter move-on} join it says whether
+   * the deadline cut the work short. Never blocks; any thread may call it, but a {@code false}
+   * may be stale by the time it is read.
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
+  public boolean isCancelled() {
+    return exec.isCancelled();
+  }
+
+  /**
+   * The scope's name (see {@link ScopeOptions#name(String)}), or {@code null} if it has none.
+   * Never blocks; any thread may call it.
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
+  public @Nullable String name() {
+    return exec.name();
+  }
+
+  /**
+   * After {@code join}, the result of the race among {@code candidates}: the result of the
+   * task whose success stopped the scope (under {@link Completion#firstSuccess()} or {@link
+   * Completion#race()}), else of the first of them, in list order, that succeeded. The JDK's
+   * {@code anySuccessfulResultOrThrow} result, typed by the handles.
+   *
+   * {@snippet class=dev.heddle.ScopeExamplesTest region=firstSuccess}
+   *
+   * <p>Never blocks; any thread may call it.
+   *
+   * @throws IllegalStateException if the scope has not been joined, or if none of the
+   *     candidates succeeded (the message says how each ended)
+   * @throws IllegalArgumentException if a candidate belongs to another scope
+   */
+  @Concurrency(
+      blocking = Semantics.Blocking.NEVER,
+      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.TRIVIAL)
+  @NonBlocking
+  public <T> T firstResult(List<? extends Handle<? extends T>> candidates) {
+    return exec.firstResult(Objects.requireNonNull(candidates, "candidates"));
   }
 
   @Concurrency(

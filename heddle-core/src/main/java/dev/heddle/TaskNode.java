@@ -79,7 +79,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   final byte shape;
   final Object body;
   final TaskNode<?>[] inputs;
-  final @Nullable StackTraceElement submitSite;
+  final StackWalker.@Nullable StackFrame submitSite;
   /** The graph node this task was made from, or null in a scope. */
   final @Nullable Node<?> template;
   /** Whether this is a handler: it runs on a virtual thread of its own and is stopped when the scope's work ends. */
@@ -152,7 +152,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       byte shape,
       Object body,
       TaskNode<?>[] inputs,
-      @Nullable StackTraceElement submitSite,
+      StackWalker.@Nullable StackFrame submitSite,
       @Nullable Node<?> template,
       boolean handler) {
     this.handler = handler;
@@ -248,9 +248,20 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     return Duration.ofNanos(Math.max(0, t - origin));
   }
 
+  /** The task's name and state, for example {@code task 'fetch' (running)}. */
   @Override
   public String toString() {
-    return "task '" + name + "'";
+    String s = switch (state) {
+      case WAITING -> "waiting for its inputs";
+      case QUEUED -> "queued";
+      case RUNNING -> "running, attempt " + attempt;
+      case BACKOFF -> "waiting to retry";
+      case SUCCEEDED -> "succeeded";
+      case FAILED -> "failed";
+      case CANCELLED -> "cancelled";
+      default -> "skipped";
+    };
+    return "task '" + name + "' (" + s + ")";
   }
 
   // ---------------------------------------------------------------------------------------
@@ -338,6 +349,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     SemanticsChecks.CpuStart cpuStart = null;
     boolean onOwner = current == exec.owner();
     TaskNode<?> outer = onOwner ? exec.bodyStarts(this) : null;
+    NodeContext enclosing = exec.bodyEnters();
     try {
       startTimer();
       // The CPU check's clocks outside the event: the event's window holds the body alone,
@@ -348,6 +360,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     } catch (Throwable t) {
       error = t;
     }
+    exec.bodyExits(enclosing);
     if (onOwner) {
       exec.bodyEnded(outer);
     }
@@ -358,7 +371,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     }
     SemanticsViolation offCpu = cpuStart == null ? null : exec.checks().endCpu(cpuStart, name, attempt, semantics, submitSite);
     if (event != null) {
-      event.commit(name, attempt, exec.runnerName(), exec.checks().runnerId(), current, semantics, outcomeOf(error));
+      event.commit(name, exec.name(), attempt, exec.runnerName(), exec.checks().runnerId(), current, semantics, outcomeOf(error));
     }
     if (offCpu != null) {
       exec.checks().report(offCpu);
@@ -690,6 +703,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     value = result;
     STATE.setVolatile(this, SUCCEEDED);
     emit(TaskEvent.Kind.SUCCEEDED, null);
+    exec.taskSucceeded(this); // before the dependents: a completion policy that stops the scope skips them
     completeTerminal(true);
   }
 
@@ -1014,7 +1028,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     return failedAttempts;
   }
 
-  @Nullable StackTraceElement submitSite() {
+  StackWalker.@Nullable StackFrame submitSite() {
     return submitSite;
   }
 

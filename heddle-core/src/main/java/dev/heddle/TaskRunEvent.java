@@ -41,6 +41,10 @@ final class TaskRunEvent extends Event {
   @Label("Task")
   String task = "";
 
+  @Label("Scope")
+  @Description("The name of the task's scope (ScopeOptions.name); empty for a scope without one")
+  String scope = "";
+
   @Label("Attempt")
   @Description("The attempt's number, from 1")
   int attempt;
@@ -96,11 +100,13 @@ final class TaskRunEvent extends Event {
    * when the body has returned. Never blocks for long (the recorder may flush its buffer).
    */
   public void commit(
-      String task, int attempt, String runner, long runnerId, Thread thread, Semantics semantics, String outcome) {
+      String task, @Nullable String scope, int attempt, String runner, long runnerId, Thread thread, Semantics semantics,
+      String outcome) {
     if (!shouldCommit()) {
       return;
     }
     this.task = task;
+    this.scope = scope == null ? "" : scope;
     this.attempt = attempt;
     this.runner = runner;
     this.runnerId = runnerId;

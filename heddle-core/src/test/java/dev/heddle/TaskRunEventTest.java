@@ -50,7 +50,7 @@ class TaskRunEventTest {
         scope.fork("after", flaky, s -> s.length());
         scope.join();
       }
-      try (Scope failing = Scope.open(Runner.inline())) {
+      try (Scope failing = Scope.open(Runner.inline(), ScopeOptions.defaults().name("checkout"))) {
         failing.fork("boom", () -> {
           throw new IllegalArgumentException("planted");
         });
@@ -65,6 +65,8 @@ class TaskRunEventTest {
         events.stream().map(e -> e.getString("task") + " " + e.getInt("attempt")).toList());
 
     RecordedEvent first = events.get(0);
+    assertEquals("", first.getString("scope"), "a scope without a name");
+    assertEquals("checkout", events.get(3).getString("scope"));
     assertEquals("threads(2)", first.getString("runner"));
     assertEquals("failed: java.io.IOException", first.getString("outcome"));
     assertEquals("CPU", first.getString("workload"));

@@ -13,7 +13,6 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
-import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,9 +32,10 @@ import org.jspecify.annotations.Nullable;
 final class ContractRules {
 
   private static final String HOW_TO_DECLARE =
-      "annotate it with @dev.heddle.Concurrency(blocking = ..., cancellation = ..., callers = ..., pinning = ...,"
-          + " workload = ...) and the matching org.jetbrains.annotations.Blocking or NonBlocking (a type's annotation"
-          + " covers its members that carry none); see the values' meanings in dev.heddle.Semantics";
+      "annotate it with @dev.heddle.Concurrency(blocking = ..., callers = ..., workload = ...) (with cancellation = ..."
+          + " and pinning = ... when blocking = MAY), or give its package a default by annotating package-info.java"
+          + " (a package's default covers its public types, a type's covers its members; state a contract only where it"
+          + " differs); see the values' meanings in dev.heddle.Semantics";
 
   /** The code this rule follows calls into: Heddle's own. */
   private static final String HEDDLE = "dev.heddle.";
@@ -50,16 +50,16 @@ final class ContractRules {
   }
 
   /**
-   * Every public API type carries a contract, every public or protected method and
-   * constructor of it is covered (its own contract, or its type's), and every contract is a
-   * consistent combination.
+   * Every public API type has a contract (its own or its package's default), so every public
+   * or protected method and constructor of it is covered (its own contract, else its
+   * type's), and every contract written (on a package, type or member) is a consistent
+   * combination.
    */
   static ArchRule everyApiMemberDeclaresAContract(Predicate<JavaClass> isApi) {
     return classes().that(api(isApi)).should(new ArchCondition<JavaClass>("declare a consistent concurrency contract") {
       @Override
       public void check(JavaClass type, ConditionEvents events) {
-        Optional<Concurrency> typeContract = Contracts.own(type);
-        if (typeContract.isEmpty()) {
+        if (Contracts.ofType(type).isEmpty()) {
           List<String> uncovered = new ArrayList<>();
           for (JavaCodeUnit u : type.getCodeUnits()) {
             if (PublishedModules.isVisibleMember(u) && Contracts.own(u).isEmpty()) {
@@ -68,9 +68,13 @@ final class ContractRules {
           }
           events.add(SimpleConditionEvent.violated(type, "type " + type.getName() + " has no @Concurrency contract"
               + (uncovered.isEmpty() ? "" : ", nor do its members " + String.join(", ", uncovered))
-              + ": " + HOW_TO_DECLARE));
-        } else {
-          inconsistent(type, "type " + type.getName(), typeContract.get(), events);
+              + ", and its package " + type.getPackageName() + " declares no default in package-info.java: "
+              + HOW_TO_DECLARE));
+        }
+        Contracts.own(type).ifPresent(c -> inconsistent(type, "type " + type.getName(), c, events));
+        if (firstApiTypeOfItsPackage(type, isApi)) {
+          Contracts.packageDefault(type).ifPresent(c -> inconsistent(type,
+              "package " + type.getPackageName() + " (package-info.java)", c, events));
         }
         for (JavaCodeUnit u : type.getCodeUnits()) {
           if (PublishedModules.isVisibleMember(u)) {
@@ -81,52 +85,15 @@ final class ContractRules {
     });
   }
 
-  private static void inconsistent(Object where, String what, Concurrency c, ConditionEvents events) {
+  /** Whether a type is the first API type of its package by name: the one a package's problem is reported on, once. */
+  private static boolean firstApiTypeOfItsPackage(JavaClass type, Predicate<JavaClass> isApi) {
+    return type.getPackage().getClasses().stream().filter(isApi).map(JavaClass::getName).sorted().findFirst()
+        .map(type.getName()::equals).orElse(false);
+  }
+
+  private static void inconsistent(Object where, String what, Contracts.Contract c, ConditionEvents events) {
     Contracts.inconsistency(c).ifPresent(problem -> events.add(SimpleConditionEvent.violated(where,
         what + " declares an inconsistent contract " + Contracts.text(c) + ": " + problem)));
-  }
-
-  /**
-   * JetBrains {@code @Blocking} / {@code @NonBlocking} mirror every contract: beside each
-   * {@code @Concurrency} (on a type or a member) stands the marker that matches its {@code
-   * blocking}, and no marker on a member contradicts the contract that covers it. (A
-   * JetBrains marker on a type covers the methods the type declares, as Heddle's does.)
-   */
-  static ArchRule jetBrainsMarkersMirrorContracts(Predicate<JavaClass> isApi) {
-    return classes().that(api(isApi)).should(new ArchCondition<JavaClass>("carry JetBrains markers that mirror their contracts") {
-      @Override
-      public void check(JavaClass type, ConditionEvents events) {
-        Optional<Concurrency> typeContract = Contracts.own(type);
-        typeContract.ifPresent(c -> mirror(type, "type " + type.getName(), c, Contracts.jetBrainsMarker(type), events));
-        for (JavaCodeUnit u : type.getCodeUnits()) {
-          if (!PublishedModules.isVisibleMember(u)) {
-            continue;
-          }
-          Optional<Concurrency> own = Contracts.own(u);
-          Optional<String> marker = Contracts.jetBrainsMarker(u);
-          if (own.isPresent()) {
-            mirror(u, u.getFullName(), own.get(), marker, events);
-          } else if (marker.isPresent() && typeContract.isPresent()
-              && !marker.get().equals(Contracts.mirrorOf(typeContract.get()))) {
-            events.add(SimpleConditionEvent.violated(u, u.getFullName() + " carries " + marker.get()
-                + " but its type's contract " + Contracts.text(typeContract.get()) + " says "
-                + Contracts.mirrorOf(typeContract.get()) + ": give the member its own @Concurrency, or fix the marker"));
-          }
-        }
-      }
-    });
-  }
-
-  private static void mirror(Object where, String what, Concurrency c, Optional<String> marker, ConditionEvents events) {
-    String expected = Contracts.mirrorOf(c);
-    if (marker.isEmpty()) {
-      events.add(SimpleConditionEvent.violated(where, what + " declares " + Contracts.text(c)
-          + " but no JetBrains marker: add org.jetbrains.annotations." + expected.substring(1)
-          + " beside it, for IntelliJ's blocking-call inspection"));
-    } else if (!marker.get().equals(expected)) {
-      events.add(SimpleConditionEvent.violated(where, what + " declares " + Contracts.text(c) + " but carries "
-          + marker.get() + ": replace it with org.jetbrains.annotations." + expected.substring(1)));
-    }
   }
 
   /**
@@ -136,7 +103,7 @@ final class ContractRules {
    *
    * <p>How calls are followed: a call's target is resolved to the method the compiler chose
    * (ArchUnit's view of the bytecode). If that method carries a contract (its own, its
-   * type's, or one it inherits by overriding), the contract decides: blocking is a
+   * type's, its package's default, or one it inherits by overriding), the contract decides: blocking is a
    * violation, non-blocking ends the path there, since that member is checked on its own.
    * If it carries none (internal code), the rule follows it, and also every override of it
    * in Heddle's classes (so a call through an internal interface reaches its
@@ -153,7 +120,7 @@ final class ContractRules {
           Contracts.Found declared = Contracts.effective(root).orElseThrow();
           events.add(SimpleConditionEvent.violated(root, root.getFullName() + " is declared blocking = NEVER ("
               + declared.source() + ") but reaches a blocking call: " + path
-              + ". Remove the blocking call from that path, declare the member blocking = MAY (with its cancellation),"
+              + ". Remove the blocking call from that path, declare the member blocking = MAY (with its cancellation and pinning),"
               + " or, if the call cannot block here, allow it with the reason in "
               + "heddle-architecture/src/test/java/dev/heddle/architecture/AllowList.java"));
         }

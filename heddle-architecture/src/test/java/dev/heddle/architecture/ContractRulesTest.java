@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The concurrency-contract rules on Heddle's published modules: every public type, method
- * and constructor declares its contract, the JetBrains markers mirror it, and nothing
+ * and constructor has a contract (its own, its type's or its package's), and nothing
  * declared non-blocking reaches a blocking call. A failure names each member and what to do.
  */
 class ContractRulesTest {
@@ -35,11 +35,6 @@ class ContractRulesTest {
   @Test
   void everyPublicMember_declaresAConsistentContract() {
     ContractRules.everyApiMemberDeclaresAContract(MODULES::isApi).check(MODULES.classes());
-  }
-
-  @Test
-  void jetBrainsMarkers_mirrorEveryContract() {
-    ContractRules.jetBrainsMarkersMirrorContracts(MODULES::isApi).check(MODULES.classes());
   }
 
   @Test

@@ -3,7 +3,6 @@ package dev.heddle.architecture;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaCodeUnit;
 import com.tngtech.archunit.core.domain.JavaConstructor;
-import dev.heddle.Concurrency;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -11,8 +10,9 @@ import java.util.Optional;
 
 /**
  * Writes {@code docs/semantics.md}: every public type, method and constructor of every
- * published module with its concurrency contract, as read from the {@code @Concurrency}
- * annotations. The page is a pure function of the compiled classes, so a test can compare
+ * published module with its effective concurrency contract, as read from the {@code
+ * @Concurrency} annotations on members, types and packages (the implied elements filled
+ * in). The page is a pure function of the compiled classes, so a test can compare
  * it with the committed one.
  */
 final class SemanticsPage {
@@ -51,11 +51,13 @@ final class SemanticsPage {
     return b.toString();
   }
 
-  private static void type(StringBuilder b, JavaClass type) {
+  /** One type's table: the type's effective contract, then each member's (its own, else the type's). */
+  static void type(StringBuilder b, JavaClass type) {
     b.append("\n### `").append(type.getName().replace('$', '.')).append("`\n\n");
     b.append("| operation | blocks | interrupt | callers | pinning | workload |\n");
     b.append("|---|---|---|---|---|---|\n");
-    row(b, "*(the type)*", Contracts.own(type));
+    Optional<Contracts.Contract> typeContract = Contracts.ofType(type).map(Contracts.Found::contract);
+    row(b, "*(the type)*", typeContract);
     List<JavaCodeUnit> members = new ArrayList<>();
     for (JavaCodeUnit u : type.getCodeUnits()) {
       if (PublishedModules.isVisibleMember(u)) {
@@ -64,18 +66,18 @@ final class SemanticsPage {
     }
     members.sort(Comparator.comparing(SemanticsPage::signature));
     for (JavaCodeUnit u : members) {
-      Optional<Concurrency> own = Contracts.own(u);
-      row(b, "`" + signature(u) + "`" + (own.isEmpty() ? " *(type)*" : ""), own.isPresent() ? own : Contracts.own(type));
+      Optional<Contracts.Contract> own = Contracts.own(u);
+      row(b, "`" + signature(u) + "`" + (own.isEmpty() ? " *(type)*" : ""), own.isPresent() ? own : typeContract);
     }
   }
 
-  private static void row(StringBuilder b, String what, Optional<Concurrency> contract) {
+  private static void row(StringBuilder b, String what, Optional<Contracts.Contract> contract) {
     b.append("| ").append(what);
     if (contract.isEmpty()) {
       b.append(" | **undeclared** | | | | |\n");
       return;
     }
-    Concurrency c = contract.get();
+    Contracts.Contract c = contract.get();
     b.append(" | ").append(c.blocking())
         .append(" | ").append(c.cancellation())
         .append(" | ").append(c.callers())

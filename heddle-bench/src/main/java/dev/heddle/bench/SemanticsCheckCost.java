@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * forked into one scope on {@code Runner.threads(2)} and joined, declared
  *
  * <ul>
- *   <li>{@code blocking}: no check runs (the CPU check is for CPU-bound tasks only);
+ *   <li>{@code trivial}: no check runs (the CPU check is for CPU-bound tasks only);
+ *   <li>{@code blocking}: no check runs either;
  *   <li>{@code cpu}: the always-on CPU check reads the thread's CPU clock at the start and end
  *       of every task;
  *   <li>{@code cpuWithRecorderChecks}: the same on a runner with the flight recorder checks on
@@ -35,8 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * </ul>
  *
  * beside the same tasks submitted to a {@code ForkJoinPool} of parallelism 2 (the JDK
- * baseline). The cost of a check per task is the difference from {@code blocking}, divided by
- * {@value #TASKS}.
+ * baseline). The cost of a check per task is the difference from {@code trivial} (or
+ * {@code blocking}), divided by {@value #TASKS}; declaring the truth should cost little, so the
+ * ratio {@code cpu / trivial} is the one to watch.
  *
  * <p>Run it with:
  * <pre>./build bench SemanticsCheckCost -f 1 -wi 3 -i 5 -w 1s -r 1s</pre>
@@ -57,15 +59,18 @@ public class SemanticsCheckCost {
   private ForkJoinPool pool;
   private Task[] cpu;
   private Task[] blocking;
+  private Task[] trivial;
 
   @Setup
   public void setUp() {
     names = Owners.names(TASKS);
     cpu = new Task[TASKS];
     blocking = new Task[TASKS];
+    trivial = new Task[TASKS];
     for (int i = 0; i < TASKS; i++) {
       cpu[i] = Task.named(names[i]).semantics(Semantics.CPU);
       blocking[i] = Task.named(names[i]).semantics(Semantics.BLOCKING);
+      trivial[i] = Task.named(names[i]).semantics(Semantics.TRIVIAL);
     }
     threads = Runner.threads(2);
     recorded = Runner.threads(2, RunnerOptions.defaults().flightRecorderChecks(Duration.ofMillis(20)));
@@ -82,6 +87,11 @@ public class SemanticsCheckCost {
   @Benchmark
   public long blocking() throws InterruptedException {
     return forkAndJoin(threads, blocking);
+  }
+
+  @Benchmark
+  public long trivial() throws InterruptedException {
+    return forkAndJoin(threads, trivial);
   }
 
   @Benchmark

@@ -184,8 +184,16 @@ final class CommandTask {
     builder.environment().put("HEDDLE_TASK", task.name());
     builder.environment().put(Containment.MARKER, id);
     output.reset();
-    boolean logged = output.prepareLog();
-    builder.redirectOutput(logged ? ProcessBuilder.Redirect.to(output.log().toFile()) : ProcessBuilder.Redirect.DISCARD);
+    boolean logged;
+    if (task.interactive()) {
+      // It has the terminal: heddle's own standard input, output and error, and no log.
+      builder.redirectErrorStream(false).redirectInput(ProcessBuilder.Redirect.INHERIT)
+          .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+      logged = false;
+    } else {
+      logged = output.prepareLog();
+      builder.redirectOutput(logged ? ProcessBuilder.Redirect.to(output.log().toFile()) : ProcessBuilder.Redirect.DISCARD);
+    }
     Process process;
     try {
       process = containment.start(builder);

@@ -23,6 +23,9 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -113,8 +116,13 @@ public final class Main implements Callable<Integer> {
 
   /** Reads and validates a task file, printing its problems (at most {@link #MAX_PROBLEMS_SHOWN}); null if it is invalid. */
   static @Nullable TaskFile load(Path file, PrintStream err, boolean fullCycles) {
+    return load(file, err, fullCycles, TaskFileParser.Inputs.ofEnvironment());
+  }
+
+  /** As {@link #load(Path, PrintStream, boolean)}, the file's variables also taken from {@code inputs}. */
+  static @Nullable TaskFile load(Path file, PrintStream err, boolean fullCycles, TaskFileParser.Inputs inputs) {
     try {
-      return TaskFileParser.parse(file, fullCycles);
+      return TaskFileParser.parse(file, fullCycles, inputs);
     } catch (TaskFileException e) {
       List<TaskFileException.Problem> problems = e.problems();
       for (TaskFileException.Problem p : problems.subList(0, Math.min(MAX_PROBLEMS_SHOWN, problems.size()))) {
@@ -169,6 +177,29 @@ public final class Main implements Callable<Integer> {
     @ParentCommand
     @SuppressWarnings("NullAway.Init")
     Main parent;
+
+    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "give the variable NAME the value VALUE, over the"
+        + " file's vars, the environment and dotenv files (repeatable)")
+    List<String> sets = new java.util.ArrayList<>();
+
+    /**
+     * Reads and validates the task file with the variables of {@code --set}; null, after
+     * saying why, if a {@code --set} is malformed or the file is invalid.
+     */
+    @Nullable TaskFile load(Path file, boolean fullCycles) {
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String set : sets) {
+        int eq = set.indexOf('=');
+        String name = eq < 0 ? set : set.substring(0, eq);
+        if (eq < 0 || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+          parent.err.println("heddle: --set needs NAME=VALUE, where NAME is a letter or _ followed by letters, digits and _;"
+              + " got '" + Report.excerpt(set) + "'");
+          return null;
+        }
+        values.put(name, set.substring(eq + 1));
+      }
+      return Main.load(file, parent.err, fullCycles, new TaskFileParser.Inputs(values, System.getenv()));
+    }
 
     /**
      * The task file given, or found from the current directory up (saying which on stderr);
@@ -256,6 +287,13 @@ public final class Main implements Callable<Integer> {
         + "5 s)")
     boolean summary;
 
+    @Option(names = {"-f", "--force"}, description = "run every task, even those whose sources and generated files are up to date")
+    boolean force;
+
+    @Option(names = "--output", paramLabel = "MODE", description = "interleaved (each line as it comes, as --show-output),"
+        + " grouped (each task's output together when it ends) or json (one JSON object per event on stdout)")
+    @Nullable String output;
+
     @Override
     public Integer call() {
       PrintStream out = parent.out;
@@ -268,6 +306,11 @@ public final class Main implements Callable<Integer> {
         err.println("heddle: --progress must be auto, live or plain, got '" + progress + "'");
         return BAD_INPUT;
       }
+      String mode = output;
+      if (mode != null && !List.of("interleaved", "grouped", "json").contains(mode)) {
+        err.println("heddle: --output must be interleaved, grouped or json, got '" + mode + "'");
+        return BAD_INPUT;
+      }
       List<String> names = arguments;
       String given = null;
       if (!names.isEmpty() && namesFile(names.get(0))) {
@@ -278,7 +321,7 @@ public final class Main implements Callable<Integer> {
       if (file == null) {
         return BAD_INPUT;
       }
-      TaskFile whole = load(file, err);
+      TaskFile whole = load(file, false);
       if (whole == null) {
         return BAD_INPUT;
       }
@@ -352,7 +395,11 @@ public final class Main implements Callable<Integer> {
       for (TaskFile.Entry e : taskFile.tasks()) {
         outputs.put(e.name(), new CommandTask.Output(logs.resolve(safeFileName(e.name()) + ".log")));
       }
-      boolean live = progress.equals("live") || (progress.equals("auto") && Terminal.isInteractive());
+      boolean json = "json".equals(output);
+      boolean grouped = "grouped".equals(output);
+      // With --output json, standard output holds the JSON lines only: the plain progress goes to stderr.
+      PrintStream viewOut = json ? err : out;
+      boolean live = !json && (progress.equals("live") || (progress.equals("auto") && Terminal.isInteractive()));
       Map<String, TaskFile.Entry> byName = new LinkedHashMap<>();
       taskFile.tasks().forEach(e -> byName.put(e.name(), e));
       Path base = taskFile.path().toAbsolutePath().getParent();
@@ -360,23 +407,45 @@ public final class Main implements Callable<Integer> {
       AtomicReference<@Nullable String> signal = new AtomicReference<>();
       int status;
       IOException keeperProblem;
+      JsonEvents events = json ? new JsonEvents(out) : null;
+      if (events != null) {
+        events.runStarted(taskFile);
+      }
       try (Containment containment = Containment.open();
-          Progress view = new Progress(out, err, live, taskFile.tasks().size());
+          Progress view = new Progress(viewOut, err, live, taskFile.tasks().size());
           Runner runner = Runner.threads(jobs, COMMAND_RUNNER);
           Signals signals = Signals.interruptOn(Thread.currentThread(), signal, containment, view::note)) {
-        Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, showOutput ? view : null, containment);
+        CommandTask.Echo echo = events != null ? events
+            : showOutput || "interleaved".equals(output) ? view : null;
+        Extras extras = new Extras(new UpToDate(taskFile.path()), force, new ReentrantReadWriteLock(true), view, events,
+            grouped);
+        Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, echo, containment, extras);
+        dev.heddle.TaskListener listener = view;
+        if (events != null) {
+          JsonEvents jsonEvents = events;
+          listener = e -> {
+            view.onEvent(e);
+            jsonEvents.onEvent(e);
+          };
+        }
         try {
-          Results results = graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(view));
+          Results results = graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(listener));
           view.close();
           reportProblems(outputs, err);
-          Report.summary(out, results, Duration.ofNanos(System.nanoTime() - start), summary);
+          Report.summary(viewOut, results, Duration.ofNanos(System.nanoTime() - start), summary);
           status = OK;
+          if (events != null) {
+            events.runFinished(Report.counts(results), status);
+          }
         } catch (TaskFailedException e) {
           view.close();
           Report.failures(err, e, byName, outputs);
           reportProblems(outputs, err);
-          Report.summary(out, e.results(), Duration.ofNanos(System.nanoTime() - start), summary);
+          Report.summary(viewOut, e.results(), Duration.ofNanos(System.nanoTime() - start), summary);
           status = TASK_FAILED;
+          if (events != null) {
+            events.runFinished(Report.counts(e.results()), status);
+          }
         } catch (InterruptedException e) {
           view.close();
           reportProblems(outputs, err);
@@ -431,7 +500,7 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "list", description = "Lists the tasks of FILE: each with its description and the tasks it needs.")
+  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "list", description = "Lists the tasks of FILE: each with its description, the tasks it needs, and whether it is up to date.")
   static final class ListCommand extends OptionalFileCommand {
     @Option(names = {"-a", "--all"}, description = "list hidden tasks too (those whose names start with _)")
     boolean all;
@@ -442,11 +511,12 @@ public final class Main implements Callable<Integer> {
       if (path == null) {
         return BAD_INPUT;
       }
-      TaskFile taskFile = load(path, parent.err);
+      TaskFile taskFile = load(path, false);
       if (taskFile == null) {
         return BAD_INPUT;
       }
       List<TaskFile.Entry> shown = taskFile.tasks().stream().filter(e -> all || !e.hidden()).toList();
+      java.util.Set<String> upToDate = upToDate(taskFile);
       int width = shown.stream().mapToInt(e -> e.name().length()).max().orElse(0);
       for (TaskFile.Entry e : shown) {
         StringBuilder line = new StringBuilder(e.name());
@@ -464,6 +534,9 @@ public final class Main implements Callable<Integer> {
         if (taskFile.defaults().contains(e.name())) {
           line.append(" [default]");
         }
+        if (upToDate.contains(e.name())) {
+          line.append(" [up to date]");
+        }
         parent.out.println(line);
       }
       int hidden = taskFile.tasks().size() - shown.size();
@@ -472,6 +545,49 @@ public final class Main implements Callable<Integer> {
       }
       return OK;
     }
+  }
+
+  /**
+   * The tasks with {@code sources} or {@code generates} that {@code heddle run} would skip as
+   * up to date now: each checked in the order the run would take, with the stamps of the
+   * tasks it needs as they stand. A record that cannot be read, or a file that cannot be
+   * hashed, leaves the task out (the run will say why).
+   */
+  static java.util.Set<String> upToDate(TaskFile taskFile) {
+    java.util.Set<String> found = new java.util.HashSet<>();
+    if (taskFile.tasks().stream().noneMatch(TaskFile.Entry::checked)) {
+      return found;
+    }
+    Path base = taskFile.path().toAbsolutePath().getParent();
+    Path root = base == null ? Path.of(".") : base;
+    UpToDate state = new UpToDate(taskFile.path());
+    Map<String, TaskFile.Entry> byName = new java.util.HashMap<>();
+    taskFile.tasks().forEach(e -> byName.put(e.name(), e));
+    Map<String, String> stamps = new java.util.HashMap<>();
+    for (var node : build(taskFile, root, Map.of(), null, null).nodes()) {
+      TaskFile.Entry e = byName.get(node.name());
+      if (e == null) {
+        continue;
+      }
+      String stamp = java.util.UUID.randomUUID().toString(); // would run: what needs it would run too
+      if (e.checked()) {
+        Map<String, String> needStamps = new LinkedHashMap<>();
+        e.needs().forEach(n -> needStamps.put(n, stamps.getOrDefault(n, "")));
+        try {
+          UpToDate.Check check = state.check(e, e.command().argv(), e.dir() == null ? root : root.resolve(e.dir()),
+              needStamps);
+          String outputs = check.outputs();
+          if (check.upToDate() && outputs != null) {
+            found.add(e.name());
+            stamp = outputs;
+          }
+        } catch (IOException ex) {
+          // not up to date as far as anyone can tell; the run reports the problem
+        }
+      }
+      stamps.put(e.name(), stamp);
+    }
+    return found;
   }
 
   @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "check", description = "Validates FILE and runs nothing.")
@@ -485,7 +601,7 @@ public final class Main implements Callable<Integer> {
       if (path == null) {
         return BAD_INPUT;
       }
-      TaskFile taskFile = load(path, parent.err, fullCycles);
+      TaskFile taskFile = load(path, fullCycles);
       if (taskFile == null) {
         return BAD_INPUT;
       }
@@ -509,7 +625,7 @@ public final class Main implements Callable<Integer> {
       if (path == null) {
         return BAD_INPUT;
       }
-      TaskFile taskFile = load(path, parent.err);
+      TaskFile taskFile = load(path, false);
       if (taskFile == null) {
         return BAD_INPUT;
       }
@@ -589,9 +705,31 @@ public final class Main implements Callable<Integer> {
    */
   static final RunnerOptions COMMAND_RUNNER = RunnerOptions.defaults().semanticsListener(violation -> {});
 
+  /**
+   * What a task's node returns: the process id of its command (-1 if it did not run), the
+   * stamp of its output for the tasks that need it (see {@link UpToDate}), and whether it was
+   * skipped as up to date.
+   */
+  record Ran(long pid, String stamp, boolean upToDate) {}
+
+  /**
+   * What a run adds to running each command: the up-to-date records, whether {@code --force}
+   * was given, the lock that lets an interactive task run alone (it takes the write lock,
+   * every other command the read lock), the progress view, the JSON events, and whether each
+   * task's output is printed grouped at its end.
+   */
+  record Extras(UpToDate state, boolean force, ReadWriteLock terminal, Progress view, @Nullable JsonEvents events,
+      boolean grouped) {}
+
   /** The graph of a task file: one node per task, each running its command. */
   static Graph build(TaskFile taskFile, Path base, Map<String, CommandTask.Output> outputs, CommandTask.@Nullable Echo echo,
       @Nullable Containment containment) {
+    return build(taskFile, base, outputs, echo, containment, null);
+  }
+
+  /** The graph of a task file, each task checked for being up to date and run as {@code extras} say. */
+  static Graph build(TaskFile taskFile, Path base, Map<String, CommandTask.Output> outputs, CommandTask.@Nullable Echo echo,
+      @Nullable Containment containment, @Nullable Extras extras) {
     Graph.Builder g = Graph.builder();
     for (TaskFile.Entry e : taskFile.tasks()) {
       Task task = Task.named(e.name()).retry(retry(e));
@@ -614,10 +752,123 @@ public final class Main implements Callable<Integer> {
         if (attempt > 1) {
           Thread.sleep(jitter(e, attempt - 1).toMillis()); // interruptible: a stopping run starts no attempt
         }
-        return CommandTask.run(e, base, output, echo, containment);
+        if (extras == null) {
+          return new Ran(CommandTask.run(e, base, output, echo, containment), "", false);
+        }
+        return runChecked(e, inputs, base, output, echo, containment, extras);
       });
     }
     return g.build();
+  }
+
+  /**
+   * Runs a task's command unless it is up to date (and {@code --force} was not given),
+   * recording it after a successful run; an interactive task runs alone, with the live view
+   * stepped aside.
+   */
+  private static Ran runChecked(TaskFile.Entry e, List<Object> inputs, Path base, CommandTask.Output output,
+      CommandTask.@Nullable Echo echo, Containment containment, Extras extras)
+      throws CommandFailedException, IOException, InterruptedException {
+    Path dir = e.dir() == null ? base : base.resolve(e.dir());
+    UpToDate.Check check = null;
+    if (e.checked()) {
+      Map<String, String> needStamps = new LinkedHashMap<>();
+      for (int i = 0; i < e.needs().size() && i < inputs.size(); i++) {
+        needStamps.put(e.needs().get(i), inputs.get(i) instanceof Ran r ? r.stamp() : "");
+      }
+      check = extras.state().check(e, e.command().argv(), dir, needStamps);
+      check.warnings().forEach(w -> extras.view().note("heddle: warning: " + w));
+      String outputs = check.outputs();
+      if (check.upToDate() && outputs != null && !extras.force()) {
+        extras.view().upToDate(e.name());
+        extras.view().note("heddle: " + e.name() + " is up to date: " + check.reason());
+        JsonEvents events = extras.events();
+        if (events != null) {
+          events.upToDate(e.name(), check.reason());
+        }
+        return new Ran(-1, outputs, true);
+      }
+      extras.view().note("heddle: " + e.name() + " runs: " + (extras.force() ? "--force" : check.reason()));
+    }
+    long pid;
+    Lock lock = e.interactive() ? extras.terminal().writeLock() : extras.terminal().readLock();
+    lock.lockInterruptibly();
+    try {
+      if (e.interactive()) {
+        extras.view().stepAside(true);
+      }
+      boolean succeeded = false;
+      try {
+        pid = CommandTask.run(e, base, output, echo, containment);
+        succeeded = true;
+      } finally {
+        if (!succeeded && check != null) {
+          forget(extras, e.name()); // failed or stopped: not up to date next time, whatever changed
+        }
+        if (e.interactive()) {
+          extras.view().stepAside(false);
+        }
+        if (extras.grouped() && !e.interactive()) {
+          extras.view().group(e.name(), groupedLines(output.log()));
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+    String stamp = java.util.UUID.randomUUID().toString(); // ran, and generates nothing heddle can compare
+    if (check != null) {
+      String outputs = extras.state().outputStamp(e, dir);
+      if (outputs == null) {
+        extras.view().note("heddle: warning: task '" + e.name() + "' succeeded, but one of its 'generates' matches no file;"
+            + " it is not recorded as up to date");
+        forget(extras, e.name());
+      } else {
+        stamp = e.generates().isEmpty() ? stamp : outputs;
+        try {
+          extras.state().record(e, check, stamp);
+        } catch (IOException ex) {
+          // The command succeeded; only the next run's skipping is lost, and the user is told.
+          extras.view().note("heddle: warning: could not record that task '" + e.name() + "' is up to date: " + ex
+              + "; it will run again next time");
+        }
+      }
+    }
+    return new Ran(pid, stamp, false);
+  }
+
+  /** Deletes a task's up-to-date record; says so if it cannot, since the task could then be skipped wrongly. */
+  private static void forget(Extras extras, String task) {
+    try {
+      extras.state().forget(task);
+    } catch (IOException ex) {
+      extras.view().note("heddle: warning: could not delete the up-to-date record of task '" + task + "': " + ex.getMessage()
+          + "; delete .heddle/state before the next run");
+    }
+  }
+
+  /** The most lines of one task that {@code --output grouped} prints; the log has the rest. */
+  static final int GROUPED_LINES = 10_000;
+
+  /** A task's log, as lines for {@code --output grouped}: at most {@link #GROUPED_LINES}, each cut as the tail's are. */
+  private static List<String> groupedLines(Path log) {
+    List<String> lines = new java.util.ArrayList<>();
+    try (java.io.BufferedReader in = Files.newBufferedReader(log, java.nio.charset.StandardCharsets.UTF_8)) {
+      long more = 0;
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (lines.size() == GROUPED_LINES) {
+          more++;
+          continue;
+        }
+        lines.add(line.length() > CommandTask.MAX_LINE_BYTES
+            ? line.substring(0, CommandTask.MAX_LINE_BYTES) + " [... line cut]" : line);
+      }
+      if (more > 0) {
+        lines.add("[... " + more + " more lines in " + log + "]");
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      lines.add("[heddle could not read the log " + log + ": " + e.getMessage() + "]");
+    }
+    return lines;
   }
 
   /*

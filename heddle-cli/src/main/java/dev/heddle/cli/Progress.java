@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
@@ -26,13 +28,18 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
   private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /** Something to show: a task event, or a line a command printed; {@code at} is when it came. */
-  private record Item(long at, @Nullable TaskEvent event, @Nullable String line, boolean note) {}
+  private record Item(long at, @Nullable TaskEvent event, @Nullable String line, boolean note, @Nullable Boolean aside,
+      @Nullable CountDownLatch seen) {
+    Item(long at, @Nullable TaskEvent event, @Nullable String line, boolean note) {
+      this(at, event, line, note, null, null);
+    }
+  }
 
   /** Queued by {@link #close()}: everything before it has been printed when the printer sees it. */
   private static final Item END = new Item(0, null, null, false);
 
   private static boolean isEnd(Item item) {
-    return item.event() == null && item.line() == null;
+    return item.event() == null && item.line() == null && item.aside() == null;
   }
 
   private final PrintStream out;
@@ -58,6 +65,7 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
   private int failed;
   private int stopped;
   private int drawnLines;
+  private boolean aside;
 
   Progress(PrintStream out, PrintStream err, boolean live, int total) {
     this.out = out;
@@ -73,6 +81,14 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
     if (e.kind() != TaskEvent.Kind.QUEUED) {
       enqueue(new Item(System.nanoTime(), e, null, false));
     }
+  }
+
+  /** The tasks found up to date: their SUCCEEDED event reads "uptodate", not "done". */
+  private final java.util.Set<String> upToDate = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Marks a task as skipped because it is up to date; call before its node returns. Never blocks. */
+  void upToDate(String task) {
+    upToDate.add(task);
   }
 
   /** Queues a line a command printed. Never blocks; any thread may call it. */
@@ -97,6 +113,40 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
     err.flush();
   }
 
+  /**
+   * Prints a task's whole output at once, each line prefixed with its name ({@code --output
+   * grouped}): the lines are queued as one item, so no other line comes between them.
+   */
+  void group(String task, List<String> lines) {
+    if (!lines.isEmpty()) {
+      enqueue(new Item(System.nanoTime(), null, task + " | " + String.join("\n" + task + " | ", lines), false));
+    }
+  }
+
+  /**
+   * Erases the live block and draws it no more ({@code true}), or draws it again ({@code
+   * false}), for a command that has the terminal. Stepping aside returns once the printer has
+   * erased the block (at once if this view is closed), interruptibly; drawing again returns
+   * at once.
+   */
+  void stepAside(boolean aside) throws InterruptedException {
+    CountDownLatch seen = new CountDownLatch(1);
+    synchronized (notes) {
+      if (closed || drained) {
+        return;
+      }
+      queue.add(new Item(System.nanoTime(), null, null, false, aside, seen));
+    }
+    if (!aside) {
+      return; // drawing again need not be waited for (and is called from finally blocks)
+    }
+    while (!seen.await(100, TimeUnit.MILLISECONDS)) {
+      if (!printer.isAlive()) {
+        return;
+      }
+    }
+  }
+
   private void enqueue(Item item) {
     if (!closed) {
       queue.add(item); // unbounded: add never blocks
@@ -118,6 +168,21 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
           out.flush();
         }
         return;
+      }
+      if (item != null && item.aside() != null) {
+        aside = item.aside();
+        if (live) {
+          clearBlock();
+          if (!aside) {
+            drawBlock();
+          }
+          out.flush();
+        }
+        CountDownLatch seen = item.seen();
+        if (seen != null) {
+          seen.countDown();
+        }
+        continue;
       }
       if (item == null) { // live, and time for a redraw: the elapsed times have moved on
         clearBlock();
@@ -166,7 +231,8 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
       }
       case SUCCEEDED -> {
         done++;
-        yield "done    " + e.task() + " (" + took(e.task(), at) + ")";
+        String took = took(e.task(), at);
+        yield upToDate.contains(e.task()) ? "uptodate " + e.task() : "done    " + e.task() + " (" + took + ")";
       }
       case FAILED -> {
         failed++;
@@ -204,6 +270,9 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
   }
 
   private void drawBlock() {
+    if (aside) {
+      return;
+    }
     long now = System.nanoTime();
     int shown = 0;
     for (Map.Entry<String, Long> r : running.entrySet()) {

@@ -102,24 +102,22 @@ final class Report {
    * with the time from its first attempt's start to its last attempt's end.
    */
   static void summary(PrintStream out, Results results, Duration wall, boolean slowest) {
-    int succeeded = 0;
-    int failed = 0;
-    int skipped = 0;
-    int cancelled = 0;
+    Counts counts = counts(results);
     List<Map.Entry<String, Duration>> times = new java.util.ArrayList<>();
     for (Results.TaskRecord record : results.tasks()) {
-      switch (record.outcome()) {
-        case Outcome.Succeeded<?> s -> succeeded++;
-        case Outcome.Failed<?> f -> failed++;
-        case Outcome.Skipped<?> s -> skipped++;
-        case Outcome.Cancelled<?> c -> cancelled++;
-      }
       List<Results.AttemptRecord> attempts = record.attempts();
-      if (!attempts.isEmpty()) {
+      boolean upToDate = record.outcome() instanceof Outcome.Succeeded<?> s && s.value() instanceof Main.Ran r
+          && r.upToDate();
+      if (!attempts.isEmpty() && !upToDate) {
         times.add(Map.entry(record.name(), attempts.get(attempts.size() - 1).finished().minus(attempts.get(0).started())));
       }
     }
-    out.println("heddle: " + succeeded + " succeeded, " + failed + " failed, " + skipped + " skipped, " + cancelled
+    int succeeded = counts.succeeded();
+    int failed = counts.failed();
+    int skipped = counts.skipped();
+    int cancelled = counts.cancelled();
+    String upToDate = counts.upToDate() > 0 ? counts.upToDate() + " up to date, " : "";
+    out.println("heddle: " + succeeded + " succeeded, " + upToDate + failed + " failed, " + skipped + " skipped, " + cancelled
         + " cancelled in " + format(wall));
     if ((slowest || wall.compareTo(SLOW_RUN) > 0) && !times.isEmpty()) {
       times.sort(Map.Entry.<String, Duration>comparingByValue().reversed());
@@ -129,6 +127,35 @@ final class Report {
       }
       out.println(line);
     }
+  }
+
+  /**
+   * How many tasks ended each way; a task skipped as up to date counts as up to date, not as
+   * succeeded.
+   */
+  record Counts(int succeeded, int upToDate, int failed, int skipped, int cancelled) {}
+
+  static Counts counts(Results results) {
+    int succeeded = 0;
+    int upToDate = 0;
+    int failed = 0;
+    int skipped = 0;
+    int cancelled = 0;
+    for (Results.TaskRecord record : results.tasks()) {
+      switch (record.outcome()) {
+        case Outcome.Succeeded<?> s -> {
+          if (s.value() instanceof Main.Ran r && r.upToDate()) {
+            upToDate++;
+          } else {
+            succeeded++;
+          }
+        }
+        case Outcome.Failed<?> f -> failed++;
+        case Outcome.Skipped<?> s -> skipped++;
+        case Outcome.Cancelled<?> c -> cancelled++;
+      }
+    }
+    return new Counts(succeeded, upToDate, failed, skipped, cancelled);
   }
 
   /** Prints, for each failed task, everything needed to act on it, then what was stopped. */

@@ -147,6 +147,9 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks, List<String> defaults) {
    * @param semantics the semantics hint: trivial, cpu, blocking or may-pin; null if not given
    * @param desc what the task is for, one line for {@code heddle list}; null if not given
    * @param position where the task's name is in the file
+   * @param sources the globs of the files its command reads ({@code sources}), relative to its directory; empty if not given
+   * @param generates the paths or globs of the files its command makes ({@code generates}); empty if not given
+   * @param interactive whether it gets heddle's standard input and the terminal, and runs alone
    */
   record Entry(
       String name,
@@ -160,7 +163,15 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks, List<String> defaults) {
       @Nullable String dir,
       @Nullable String semantics,
       @Nullable String desc,
-      Position position) {
+      Position position,
+      List<String> sources,
+      List<String> generates,
+      boolean interactive) {
+
+    /** Whether heddle checks if the task is up to date: it names its sources or what it generates. */
+    boolean checked() {
+      return !sources.isEmpty() || !generates.isEmpty();
+    }
 
     /** Whether {@code heddle list} leaves the task out unless asked: its name starts with {@code _}. */
     boolean hidden() {
@@ -169,7 +180,7 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks, List<String> defaults) {
 
     Entry withArguments(List<String> arguments) {
       return new Entry(name, command.withArguments(arguments), needs, timeout, retries, backoff, maxBackoff, env, dir,
-          semantics, desc, position);
+          semantics, desc, position, sources, generates, interactive);
     }
   }
 }

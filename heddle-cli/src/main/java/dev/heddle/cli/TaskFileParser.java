@@ -77,66 +77,12 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  * }</pre>
  *
  * <p>The file is UTF-8 text holding one YAML 1.2 document (core schema). Its top level is a
- * mapping with the key {@code tasks}: a mapping, not empty, from task name to task. Tasks keep
- * the order the file gives them. The only other top-level key is the optional {@code default}:
- * the tasks {@code heddle run} runs when none is named, a task name or a non-empty list of
- * them, each a task of the file, none twice (with a did-you-mean hint for an unknown name).
- *
- * <p>A <b>task name</b> is a scalar, taken as written (so {@code 1} is the name "1"), that is
- * not empty, contains no whitespace or control characters, and does not start with {@code -}.
- * Names are case-sensitive and unique in the file.
- *
- * <p>A <b>task</b> is a mapping with the following keys. Only {@code run} is required; no other
- * keys are allowed, and none may appear twice.
- *
- * <dl>
- *   <dt>{@code run}
- *   <dd>The command. A string is a command line, run by {@code /bin/sh -c}; it may span lines
- *       (a block scalar, {@code run: |}) and must not be blank. A list of strings is a program
- *       and its arguments, started as they are, without a shell; the list must not be empty
- *       and its first item, the program, must not be blank (later items may be empty strings).
- *   <dt>{@code desc}
- *   <dd>What the task is for, shown by {@code heddle list}: a scalar, at most {@value
- *       #MAX_DESC_CHARS} characters, without control characters other than line breaks;
- *       leading and trailing space is dropped and each line break (with the space around it)
- *       becomes one space.
- *   <dt>{@code needs}
- *   <dd>The tasks this one waits for: a list of task names, or a single name as a string.
- *       Each must be another task in the file, listed at most once; {@code []} is the same as
- *       leaving the key out. Tasks may not need themselves or form a cycle. A name written as
- *       a number ({@code needs: 1}) is accepted only if a task has that name.
- *   <dt>{@code timeout}
- *   <dd>The time limit for each attempt. A whole number and a unit, {@code ms}, {@code s},
- *       {@code m} or {@code h}: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}; or several
- *       such parts from the largest unit to the smallest, each unit at most once: {@code
- *       1m30s}, {@code 1h5m}, {@code 2s500ms}. No spaces, signs or fractions, and units are
- *       lower case. It must be greater than zero. A bare number such as {@code 30} is an error:
- *       it has no unit. Without the key there is no limit.
- *   <dt>{@code retries}
- *   <dd>How many more attempts to make after a failed one: a whole number from 0 to {@value
- *       #MAX_RETRIES}, written as a plain decimal number (not quoted). Without the key, 0: the
- *       task runs once. No attempt starts once the run is stopping.
- *   <dt>{@code backoff}
- *   <dd>How long to wait before a retry: a duration (the first wait; it doubles after each
- *       failed attempt, up to 30 s, or up to the first wait if that is longer), or a mapping
- *       {@code {initial: 1s, max: 2m}} (either key may be left out; {@code max} must not be
- *       less than {@code initial}). Each wait is drawn at random between half and all of its
- *       value. {@code 0s} means no wait; at most {@code 1h}. Without the key, 500 ms doubling
- *       up to 30 s.
- *   <dt>{@code env}
- *   <dd>Environment variables for the command, added to heddle's own (or replacing them): a
- *       mapping from name to value. Names must not be empty or contain {@code =}, and may not
- *       repeat. Values are scalars, taken as written: {@code {PORT: 8080, DEBUG: true, V:
- *       1.50}} gives the strings "8080", "true" and "1.50". A variable without a value ({@code
- *       A:} or {@code A: ~}) is an error; write {@code A: ''} for an empty string.
- *   <dt>{@code dir}
- *   <dd>The working directory, resolved against the directory that holds the task file (an
- *       absolute path stays as it is). It must not be blank. Whether it exists is not checked
- *       here: an earlier task may create it. Without the key, the task file's directory.
- *   <dt>{@code semantics}
- *   <dd>What the command's work is like, a hint for heddle's scheduler: {@code trivial},
- *       {@code cpu}, {@code blocking} or {@code may-pin}. Without the key, heddle's default.
- * </dl>
+ * mapping; its keys, and the keys of a task, are the table {@link #KEYS}: each key's name,
+ * where it may be written, how its value is read, and its documentation. The README's table of
+ * keys and the key reference in {@code docs/task-file.md} are generated from that table (a
+ * test fails when they differ from it), so the rules of each key are written once, there.
+ * Only {@code tasks}, and {@code run} in each task, are required; no other keys are allowed,
+ * and none may appear twice.
  *
  * <p>Where a string is expected (task names, {@code run}, {@code needs}, {@code env},
  * {@code dir}), any scalar is taken as its text as written: {@code run: true} runs the command
@@ -176,12 +122,235 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  */
 final class TaskFileParser {
 
+  /** Where a key may be written. */
+  enum Where {
+    /** At the top level of the file. */
+    TOP("top level"),
+    /** In a task. */
+    TASK("task");
+
+    final String label;
+
+    Where(String label) {
+      this.label = label;
+    }
+  }
+
+  /** Reads the value of a task's key into the task being read. */
+  @FunctionalInterface
+  private interface TaskKeyReader {
+    void read(TaskFileParser parser, Draft draft, String task, Node value);
+  }
+
+  /**
+   * One key of the task file: its name, where it may be written, how its value is read (for a
+   * task's key; the top-level keys are read in {@link #tasks}), what is said when it is written
+   * without a value, and its documentation: a one-line summary for the README's table and the
+   * full rules for {@code docs/task-file.md}, both generated from this table ({@link
+   * #referenceTable()}, {@link #referencePage()}) and checked by a test, so that they cannot
+   * drift from the parser. A new key is one entry here.
+   */
+  record Key(String name, Where where, @Nullable TaskKeyReader reader, String noValueHint, String example,
+      String summary, String rules) {}
+
+  /** Every key, in the order messages and the documentation list them. */
+  static final List<Key> KEYS = List.of(
+      new Key("tasks", Where.TOP, null, "", "tasks: {hello: {run: echo hello}}",
+          "the tasks: a mapping from task name to task, not empty (required)",
+          """
+          A mapping, not empty, from task name to task. Tasks keep the order the file gives them.
+          A task name is a scalar, taken as written (so `1` is the name "1"), that is not empty,
+          contains no whitespace or control characters, does not start with `-`, and is at most
+          200 characters long. Names are case-sensitive and unique in the file. A name that
+          starts with `_` is a hidden task, left out of `heddle list` unless `--all`."""),
+      new Key("default", Where.TOP, null, "", "default: [build, test]",
+          "the tasks `heddle run` runs when none is named: a name or a list of names",
+          """
+          A task name, or a non-empty list of them, each a task of the file and none twice (an
+          unknown name gets a did-you-mean hint). Without the key, `heddle run` with no task
+          named runs every task."""),
+      new Key("run", Where.TASK, (p, d, task, v) -> d.command = p.command(d, task, v), "",
+          "run: make all",
+          "the command: a command line for `/bin/sh -c`, or a list `[program, arg...]` run without a shell (required)",
+          """
+          The command. A string is a command line, run by `/bin/sh -c`; it may span lines (a
+          block scalar, `run: |`) and must not be blank. A list of strings is a program and its
+          arguments, started as they are, without a shell; the list must not be empty and its
+          first item, the program, must not be blank (later items may be empty strings). At most
+          100,000 bytes of UTF-8, all arguments together. Every task needs it."""),
+      new Key("desc", Where.TASK, (p, d, task, v) -> d.desc = p.desc(task, v), "; leave the key out for the default",
+          "desc: Builds the app",
+          "what the task is for, one line for `heddle list`",
+          """
+          A scalar, at most 1,000 characters, without control characters other than line breaks;
+          leading and trailing space is dropped and each line break (with the space around it)
+          becomes one space."""),
+      new Key("needs", Where.TASK, (p, d, task, v) -> p.needs(d, task, v), "; write [] or leave the key out",
+          "needs: [fetch, generate]",
+          "the tasks this one waits for: a name or a list of names",
+          """
+          A list of task names, or a single name as a string. Each must be another task in the
+          file, listed at most once; `[]` is the same as leaving the key out. Tasks may not need
+          themselves or form a cycle. A name written as a number (`needs: 1`) is accepted only if
+          a task has that name."""),
+      new Key("timeout", Where.TASK, (p, d, task, v) -> d.timeout = p.timeout(task, v),
+          "; leave the key out for the default", "timeout: 1m30s",
+          "the time limit of each attempt: `500ms`, `30s`, `5m`, `2h`, `1m30s`",
+          """
+          A whole number and a unit, `ms`, `s`, `m` or `h`: `500ms`, `30s`, `5m`, `2h`; or several
+          such parts from the largest unit to the smallest, each unit at most once: `1m30s`,
+          `1h5m`, `2s500ms`. No spaces, signs or fractions, and units are lower case. It must be
+          greater than zero. A bare number such as `30` is an error: it has no unit. Without the
+          key there is no limit."""),
+      new Key("retries", Where.TASK, (p, d, task, v) -> d.retries = p.retries(task, v),
+          "; leave the key out for the default", "retries: 2",
+          "extra attempts after a failure, 0 to 100 (default 0)",
+          """
+          How many more attempts to make after a failed one: a whole number from 0 to 100,
+          written as a plain decimal number (not quoted). Without the key, 0: the task runs once.
+          No attempt starts once the run is stopping."""),
+      new Key("backoff", Where.TASK, (p, d, task, v) -> p.backoff(d, task, v), "; leave the key out for the default",
+          "backoff: {initial: 1s, max: 2m}",
+          "the wait before a retry, doubling after each failure (default 500ms, at most 30s)",
+          """
+          A duration (the first wait; it doubles after each failed attempt, up to 30 s, or up to
+          the first wait if that is longer), or a mapping `{initial: 1s, max: 2m}` (either key may
+          be left out; `max` must not be less than `initial`). Each wait is drawn at random
+          between half and all of its value, so that tasks that failed together do not retry in
+          step. `0s` means no wait; at most `1h`. Without the key, 500 ms doubling up to 30 s."""),
+      new Key("env", Where.TASK, (p, d, task, v) -> p.env(d, task, v), "; write {} or leave the key out",
+          "env: {LC_ALL: C}",
+          "environment variables for the command, added to heddle's own",
+          """
+          A mapping from name to value, added to heddle's environment (or replacing its
+          variables). Names must not be empty or contain `=`, and may not repeat. Values are
+          scalars, taken as written: `{PORT: 8080, DEBUG: true, V: 1.50}` gives the strings
+          "8080", "true" and "1.50". A variable without a value (`A:` or `A: ~`) is an error;
+          write `A: ''` for an empty string. At most 100,000 bytes of names and values."""),
+      new Key("dir", Where.TASK, (p, d, task, v) -> d.dir = p.dir(d, task, v), "; leave the key out for the default",
+          "dir: build",
+          "the working directory, relative to the task file's directory",
+          """
+          Resolved against the directory that holds the task file (an absolute path stays as it
+          is). It must not be blank. Whether it exists is not checked before the run: an earlier
+          task may create it. Without the key, the task file's directory."""),
+      new Key("semantics", Where.TASK, (p, d, task, v) -> d.semantics = p.semantics(task, v),
+          "; leave the key out for the default", "semantics: cpu",
+          "what the work is like: `trivial`, `cpu`, `blocking` or `may-pin` (recorded; no effect on scheduling today)",
+          """
+          A hint for heddle's scheduler: `trivial`, `cpu`, `blocking` or `may-pin`. `heddle run`
+          runs every command on its pool of `--jobs` threads, so it does not change scheduling
+          today. Without the key, heddle's default."""),
+      new Key("vars", Where.TOP, null, "", "vars: {VERSION: 1.4.2, OUT: build/app-${VERSION}.jar}",
+          "variables for `${NAME}` in every task: a mapping from name to value",
+          """
+          A mapping from variable name to value. A name is a letter or `_` followed by letters,
+          digits and `_` (at most 200 characters), not repeated. Values are scalars taken as
+          written, like `env`'s; a value may use the variables above it (`${VERSION}`), never
+          one below it. The tasks refer to them as `${NAME}` in `run`, `dir`, `env`, `sources`
+          and `generates`. See "Variables" below for where else a value may come from and which
+          wins."""),
+      new Key("dotenv", Where.TOP, null, "", "dotenv: [.env, .env.local]",
+          "files of `NAME=value` lines: variables for `${NAME}` and for every command's environment",
+          """
+          A path or a list of paths, relative to the task file's directory. Each file holds lines
+          `NAME=value` (or `export NAME=value`); blank lines and lines starting with `#` are
+          ignored; a value in matching single or double quotes loses them. A file that does not
+          exist is skipped (so a `.env` that only some machines have works); one that cannot be
+          read, is larger than 1 MiB, or has a line that is none of these is an error naming
+          the file, line and column. A later file wins over an earlier one. Their variables are
+          used for `${NAME}` and are added to every command's environment, where heddle's own
+          environment and the task's `env` win over them."""),
+      new Key("vars", Where.TASK, (p, d, task, v) -> p.taskVars(d, task, v), "; write {} or leave the key out",
+          "vars: {TARGET: linux-amd64}",
+          "variables for `${NAME}` in this task only, over the file's",
+          """
+          As the top-level `vars`, for this task only: they win over the top-level ones, and may
+          use them. Read before the task's other keys, wherever they are written."""),
+      new Key("sources", Where.TASK, (p, d, task, v) -> d.sources = p.globs(d, task, "sources", v),
+          "; write [] or leave the key out", "sources: ['src/**/*.c', Makefile]",
+          "the files the command reads (globs): unchanged sources make the task up to date",
+          """
+          A glob or a list of globs, relative to the task's directory (`dir`), as Java's
+          `glob:` syntax reads them: `*` and `?` within one path element, `**` across elements,
+          `{a,b}` and `[abc]`. Only regular files match; `.git` and `.heddle` directories are
+          not searched unless a glob names them. A task with `sources` or `generates` is
+          checked before it runs: see "Up to date" below. A glob that matches no file is not
+          an error; heddle says so when the task runs. At most 1,000 globs and 100,000 matched
+          files a task."""),
+      new Key("generates", Where.TASK, (p, d, task, v) -> d.generates = p.globs(d, task, "generates", v),
+          "; write [] or leave the key out", "generates: [build/app.jar]",
+          "the files the command makes (paths or globs): they must still be there for the task to be up to date",
+          """
+          A path or glob, or a list of them, relative to the task's directory, as for `sources`.
+          Two tasks may not name the same path (as written, once resolved against their
+          directories): a file has one task that makes it. After a successful run each must
+          match at least one file, or the task is not recorded as up to date (heddle says so)."""),
+      new Key("interactive", Where.TASK, (p, d, task, v) -> d.interactive = p.flag(task, "interactive", v),
+          "; leave the key out for the default", "interactive: true",
+          "`true`: the command gets heddle's standard input and the terminal, and runs alone",
+          """
+          `true` or `false` (the default). An interactive task's command reads heddle's own
+          standard input and writes straight to heddle's standard output and error (so a
+          prompt, a password question or a REPL works; its output is not in the log, nor in
+          `--output` modes). It runs alone: it starts once every running command has ended,
+          and nothing starts while it runs, so two interactive tasks never share the terminal.
+          The live progress view steps aside while it runs."""));
+
+  /**
+   * The task keys read before the others, whatever their place in the task: the others may
+   * refer to their variables ({@code ${NAME}}).
+   */
+  private static final List<String> READ_FIRST = List.of("vars", "env");
+
   /** The keys a task may have, in the order messages list them. */
-  static final List<String> TASK_KEYS =
-      List.of("run", "desc", "needs", "timeout", "retries", "backoff", "env", "dir", "semantics");
+  static final List<String> TASK_KEYS = names(Where.TASK);
 
   /** The top-level keys, in the order messages list them. */
-  static final List<String> TOP_KEYS = List.of("tasks", "default");
+  static final List<String> TOP_KEYS = names(Where.TOP);
+
+  private static List<String> names(Where where) {
+    return KEYS.stream().filter(k -> k.where() == where).map(Key::name).toList();
+  }
+
+  private static Key key(Where where, String name) {
+    for (Key k : KEYS) {
+      if (k.where() == where && k.name().equals(name)) {
+        return k;
+      }
+    }
+    throw new IllegalArgumentException("no " + where.label + " key " + name);
+  }
+
+  /** The README's table of keys: one row per key, generated from {@link #KEYS}. */
+  static String referenceTable() {
+    StringBuilder s = new StringBuilder("| key | where | what it is |\n|---|---|---|\n");
+    for (Key k : KEYS) {
+      s.append("| [`").append(k.name()).append("`](docs/task-file.md#").append(k.where().name().toLowerCase(Locale.ROOT))
+          .append('-').append(k.name()).append(") | ").append(k.where().label).append(" | ").append(k.summary())
+          .append(" |\n");
+    }
+    return s.toString();
+  }
+
+  /** The keys' section of {@code docs/task-file.md}: each key, an example, and its full rules. */
+  static String referencePage() {
+    StringBuilder s = new StringBuilder();
+    for (Key k : KEYS) {
+      s.append("<a id=\"").append(k.where().name().toLowerCase(Locale.ROOT)).append('-').append(k.name())
+          .append("\"></a>\n### `").append(k.name()).append("` (").append(k.where().label).append(")\n\n")
+          .append("```yaml\n").append(k.example()).append("\n```\n\n")
+          .append(k.rules().strip()).append("\n\n");
+    }
+    return s.toString();
+  }
+
+  /** A list of names in quotes, as prose: 'a', 'b' and 'c'. */
+  private static String quotedList(List<String> names) {
+    List<String> q = names.stream().map(n -> "'" + n + "'").toList();
+    return q.size() == 1 ? q.get(0)
+        : String.join(", ", q.subList(0, q.size() - 1)) + " and " + q.get(q.size() - 1);
+  }
 
   /** The longest {@code desc}, in characters: one line in {@code heddle list}. */
   static final int MAX_DESC_CHARS = 1_000;
@@ -246,7 +415,6 @@ final class TaskFileParser {
           Map.entry("attempts", "retries"),
           Map.entry("max_retries", "retries"),
           Map.entry("environment", "env"),
-          Map.entry("vars", "env"),
           Map.entry("variables", "env"),
           Map.entry("cwd", "dir"),
           Map.entry("workdir", "dir"),
@@ -269,10 +437,45 @@ final class TaskFileParser {
   private final List<Problem> problems = new ArrayList<>();
   private int suggestionsLeft = MAX_NAME_SUGGESTIONS;
   private @Nullable NodeTuple defaultEntry;
+  private final Inputs inputs;
 
-  private TaskFileParser(Path file, boolean fullCycles) {
+  /** The file's text, to find where in a scalar a variable is referenced. */
+  private String source = "";
+
+  /** The file's {@code vars}, expanded, with where each is defined. */
+  private final Map<String, String> fileVars = new LinkedHashMap<>();
+
+  /** The variables of the file's {@code dotenv} files, in order. */
+  private final Map<String, String> dotenv = new LinkedHashMap<>();
+
+  /** The characters every substitution of the file has produced so far: bounded by {@link #MAX_EXPANDED_CHARS}. */
+  private long expandedChars;
+
+  private boolean expansionLimitReported;
+
+  /**
+   * What a task file's variables may come from besides the file: {@code --set NAME=VALUE} on
+   * the command line, and heddle's environment.
+   *
+   * @param sets the values set on the command line, which win over every other
+   * @param environment heddle's environment
+   */
+  record Inputs(Map<String, String> sets, Map<String, String> environment) {
+    Inputs {
+      sets = Map.copyOf(sets);
+      environment = Map.copyOf(environment);
+    }
+
+    /** Nothing set on the command line; heddle's own environment. */
+    static Inputs ofEnvironment() {
+      return new Inputs(Map.of(), System.getenv());
+    }
+  }
+
+  private TaskFileParser(Path file, boolean fullCycles, Inputs inputs) {
     this.file = file;
     this.fullCycles = fullCycles;
+    this.inputs = inputs;
   }
 
   /**
@@ -294,15 +497,27 @@ final class TaskFileParser {
    * @throws TaskFileException if the file cannot be read or is not a valid task file
    */
   static TaskFile parse(Path file, boolean fullCycles) {
-    return new TaskFileParser(file, fullCycles).parseFile();
+    return parse(file, fullCycles, Inputs.ofEnvironment());
+  }
+
+  /**
+   * Reads, parses and validates a task file, its variables taken from {@code inputs} where the
+   * file does not define them (and from {@code --set} first).
+   *
+   * @throws TaskFileException if the file cannot be read or is not a valid task file
+   */
+  static TaskFile parse(Path file, boolean fullCycles, Inputs inputs) {
+    return new TaskFileParser(file, fullCycles, inputs).parseFile();
   }
 
   private TaskFile parseFile() {
-    Node root = compose(read());
+    source = read();
+    Node root = compose(source);
     List<Draft> drafts = tasks(root);
     resolveNeeds(drafts);
     List<String> defaults = resolveDefault(drafts);
     reportCycles(drafts);
+    reportSharedOutputs(drafts);
     if (!problems.isEmpty()) {
       List<Problem> sorted = new ArrayList<>(problems);
       sorted.sort(Comparator.comparingInt(Problem::line).thenComparingInt(Problem::column));
@@ -310,9 +525,16 @@ final class TaskFileParser {
     }
     List<Entry> entries = new ArrayList<>(drafts.size());
     for (Draft d : drafts) {
-      entries.add(d.toEntry());
+      entries.add(d.toEntry(commandDotenv()));
     }
     return new TaskFile(file, List.copyOf(entries), defaults);
+  }
+
+  /** The {@code dotenv} variables a command's environment gets: those heddle's own environment does not have. */
+  private Map<String, String> commandDotenv() {
+    Map<String, String> vars = new LinkedHashMap<>(dotenv);
+    vars.keySet().removeAll(inputs.environment().keySet());
+    return vars;
   }
 
   // ---- Reading and YAML ----
@@ -487,25 +709,18 @@ final class TaskFileParser {
       add(root, "the top level must be a mapping with the key 'tasks', found " + describe(root));
       return List.of();
     }
-    @Nullable NodeTuple tasksEntry = null;
+    Map<String, NodeTuple> topEntries = new HashMap<>();
     boolean hinted = false;
-    String onlyKeys = "; the top-level keys are 'tasks' and 'default'";
+    String onlyKeys = "; the top-level keys are " + quotedList(TOP_KEYS);
     for (NodeTuple t : top.getValue()) {
       Node k = t.getKeyNode();
       String key = text(k);
       if (key == null) {
         add(k, "top-level keys must be names; found " + describe(k) + onlyKeys);
-      } else if (key.equals("tasks")) {
-        if (tasksEntry == null) {
-          tasksEntry = t;
-        } else {
-          add(k, "duplicate top-level key 'tasks': it is first at " + position(tasksEntry.getKeyNode()));
-        }
-      } else if (key.equals("default")) {
-        if (defaultEntry == null) {
-          defaultEntry = t;
-        } else {
-          add(k, "duplicate top-level key 'default': it is first at " + position(defaultEntry.getKeyNode()));
+      } else if (TOP_KEYS.contains(key)) {
+        NodeTuple first = topEntries.putIfAbsent(key, t);
+        if (first != null) {
+          add(k, "duplicate top-level key " + quote(key) + ": it is first at " + position(first.getKeyNode()));
         }
       } else {
         String hint = suggestion(key, TOP_KEYS, Map.of("task", "tasks", "jobs", "tasks", "targets", "tasks",
@@ -517,6 +732,16 @@ final class TaskFileParser {
         add(k, "unknown top-level key " + quote(key) + hint + onlyKeys);
       }
     }
+    defaultEntry = topEntries.get("default");
+    NodeTuple dotenvEntry = topEntries.get("dotenv");
+    if (dotenvEntry != null) {
+      dotenv(dotenvEntry);
+    }
+    NodeTuple varsEntry = topEntries.get("vars");
+    if (varsEntry != null) {
+      vars(varsEntry.getKeyNode(), varsEntry.getValueNode(), "the top-level 'vars'", fileVars, List.of());
+    }
+    NodeTuple tasksEntry = topEntries.get("tasks");
     if (tasksEntry == null) {
       if (hinted) {
         return List.of(); // the unknown key's hint says already what to do about 'tasks'
@@ -655,6 +880,8 @@ final class TaskFileParser {
     }
     Map<String, Position> seenKeys = new HashMap<>();
     boolean hasRun = false;
+    List<Map.Entry<Key, Node>> first = new ArrayList<>();
+    List<Map.Entry<Key, Node>> later = new ArrayList<>();
     for (NodeTuple t : map.getValue()) {
       Node k = t.getKeyNode();
       Node v = t.getValueNode();
@@ -663,9 +890,9 @@ final class TaskFileParser {
         add(k, "keys in " + task + " must be names, found " + describe(k) + "; known keys: " + String.join(", ", TASK_KEYS));
         continue;
       }
-      Position first = seenKeys.putIfAbsent(key, position(k));
-      if (first != null) {
-        add(k, "duplicate key " + quote(key) + " in " + task + ": it is first at " + first);
+      Position firstAt = seenKeys.putIfAbsent(key, position(k));
+      if (firstAt != null) {
+        add(k, "duplicate key " + quote(key) + " in " + task + ": it is first at " + firstAt);
         continue;
       }
       if (!TASK_KEYS.contains(key)) {
@@ -676,25 +903,21 @@ final class TaskFileParser {
       if (key.equals("run")) {
         hasRun = true;
       }
+      Key spec = key(Where.TASK, key);
       if (isNull(v)) {
-        String fix = key.equals("env") ? "; write {} or leave the key out"
-            : key.equals("needs") ? "; write [] or leave the key out"
-            : key.equals("run") ? "" : "; leave the key out for the default";
-        add(k, "'" + key + "' in " + task + " has no value" + fix);
+        add(k, "'" + key + "' in " + task + " has no value" + spec.noValueHint());
         continue;
       }
-      switch (key) {
-        case "run" -> d.command = command(task, v);
-        case "desc" -> d.desc = desc(task, v);
-        case "needs" -> needs(d, task, v);
-        case "timeout" -> d.timeout = timeout(task, v);
-        case "retries" -> d.retries = retries(task, v);
-        case "backoff" -> backoff(d, task, v);
-        case "env" -> env(d, task, v);
-        case "dir" -> d.dir = dir(task, v);
-        case "semantics" -> d.semantics = semantics(task, v);
-        default -> throw new IllegalStateException("unhandled key " + key);
+      (READ_FIRST.contains(key) ? first : later).add(Map.entry(spec, v));
+    }
+    first.sort(Comparator.comparingInt(e -> READ_FIRST.indexOf(e.getKey().name())));
+    first.addAll(later);
+    for (Map.Entry<Key, Node> e : first) {
+      TaskKeyReader reader = e.getKey().reader();
+      if (reader == null) {
+        throw new IllegalStateException("the task key " + e.getKey().name() + " has no reader");
       }
+      reader.read(this, d, task, e.getValue());
     }
     if (!hasRun) {
       add(nameNode, task + " has no 'run': every task needs a command to run");
@@ -723,9 +946,13 @@ final class TaskFileParser {
     return text.replaceAll("\\s*\n\\s*", " ");
   }
 
-  private @Nullable Command command(String task, Node v) {
+  private @Nullable Command command(Draft d, String task, Node v) {
     if (v instanceof ScalarNode s) {
-      String line = s.getValue();
+      String written = s.getValue();
+      String line = written.isBlank() ? written : expand(v, "'run' in " + task, written, scopes(d, true), Map.of());
+      if (line == null) {
+        return null;
+      }
       if (line.isBlank()) {
         add(v, "'run' in " + task + " is empty; give a command line, or a list of the program and its arguments");
         return null;
@@ -756,7 +983,12 @@ final class TaskFileParser {
         } else if (!noNul(item, what, arg)) {
           ok = false;
         } else {
-          args.add(arg);
+          String expanded = expand(item, what, arg, scopes(d, true), Map.of());
+          if (expanded == null) {
+            ok = false;
+          } else {
+            args.add(expanded);
+          }
         }
       }
       long total = 0;
@@ -956,6 +1188,10 @@ final class TaskFileParser {
         continue;
       }
       if (noNul(value, "the value of " + var, text)) {
+        text = expand(value, "the value of " + var, text, scopes(d, false), Map.of());
+        if (text == null) {
+          continue;
+        }
         d.env.put(name, text);
         envBytes += utf8Length(name) + utf8Length(text) + 2;
         if (envBytes > MAX_ENV_BYTES && !envTooLong) {
@@ -967,9 +1203,13 @@ final class TaskFileParser {
     }
   }
 
-  private @Nullable String dir(String task, Node v) {
+  private @Nullable String dir(Draft d, String task, Node v) {
     String what = "'dir' in " + task;
-    String dir = text(v);
+    String written = text(v);
+    String dir = written == null ? null : expand(v, what, written, scopes(d, true), Map.of());
+    if (written != null && dir == null) {
+      return null;
+    }
     if (dir == null) {
       add(v, what + " must be a path, found " + describe(v));
       return null;
@@ -1030,6 +1270,416 @@ final class TaskFileParser {
       return false;
     }
     return true;
+  }
+
+  // ---- Variables ----
+
+  /** A variable's name: a letter or _, then letters, digits and _. */
+  private static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /**
+   * The most characters one substituted value may have (a command, a path, a variable's
+   * value); the same as the longest command.
+   */
+  static final int MAX_VALUE_CHARS = MAX_COMMAND_BYTES;
+
+  /**
+   * The most characters all substitutions of a file may produce together: with {@link
+   * #MAX_VALUE_CHARS}, a file of variables that double one another ({@code B: ${A}${A}}, {@code
+   * C: ${B}${B}}...) is refused at a bounded cost instead of expanding into gigabytes.
+   */
+  static final long MAX_EXPANDED_CHARS = 16L * 1024 * 1024;
+
+  /** The largest {@code dotenv} file read, in bytes. */
+  static final int MAX_DOTENV_BYTES = 1024 * 1024;
+
+  /** The most globs in a task's {@code sources} or {@code generates}. */
+  static final int MAX_GLOBS = 1_000;
+
+  /** {@code vars:} at the top level or in a task: read into {@code into}, each value expanded with what is known so far. */
+  private void vars(Node keyNode, Node v, String what, Map<String, String> into, List<Map<String, String>> outer) {
+    if (isNull(v)) {
+      add(keyNode, what + " has no value; write {} or leave the key out");
+      return;
+    }
+    if (!(v instanceof MappingNode map)) {
+      add(v, what + " must be a mapping from variable name to value, such as {VERSION: 1.2.0}, found " + describe(v));
+      return;
+    }
+    Map<String, Position> below = new HashMap<>();
+    for (NodeTuple t : map.getValue()) {
+      String name = text(t.getKeyNode());
+      if (name != null) {
+        below.putIfAbsent(name, position(t.getKeyNode()));
+      }
+    }
+    Map<String, Position> seen = new HashMap<>();
+    for (NodeTuple t : map.getValue()) {
+      Node k = t.getKeyNode();
+      Node value = t.getValueNode();
+      String name = text(k);
+      if (name == null) {
+        add(k, "variable names in " + what + " must be names, found " + describe(k));
+        continue;
+      }
+      below.remove(name);
+      String var = "variable " + quote(name) + " in " + what;
+      if (!VAR_NAME.matcher(name).matches() || name.length() > MAX_NAME_CHARS) {
+        add(k, "invalid " + var + ": a name is a letter or '_' followed by letters, digits and '_'"
+            + (name.length() > MAX_NAME_CHARS ? ", at most " + MAX_NAME_CHARS + " characters" : ""));
+        continue;
+      }
+      Position firstAt = seen.putIfAbsent(name, position(k));
+      if (firstAt != null) {
+        add(k, "duplicate " + var + ": it is first at " + firstAt);
+        continue;
+      }
+      if (isNull(value)) {
+        add(k, var + " has no value; write '' for an empty string");
+        continue;
+      }
+      String text = text(value);
+      if (text == null) {
+        add(value, "the value of " + var + " must be a string, found " + describe(value));
+        continue;
+      }
+      if (!noNul(value, "the value of " + var, text)) {
+        continue;
+      }
+      List<Map<String, String>> scopes = new ArrayList<>();
+      scopes.add(inputs.sets());
+      scopes.add(into);
+      scopes.addAll(outer);
+      scopes.add(inputs.environment());
+      scopes.add(dotenv);
+      String expanded = expand(value, "the value of " + var, text, scopes, below);
+      // One that could not be expanded is reported; it is defined still, so what uses it is not reported too.
+      into.put(name, expanded != null ? expanded : "");
+    }
+  }
+
+  private void taskVars(Draft d, String task, Node v) {
+    vars(v, v, "'vars' of " + task, d.vars, List.of(fileVars));
+  }
+
+  /** Where {@code ${NAME}} is looked up in a task's keys, first found wins. */
+  private List<Map<String, String>> scopes(Draft d, boolean withEnv) {
+    List<Map<String, String>> scopes = new ArrayList<>();
+    scopes.add(inputs.sets());
+    scopes.add(d.vars);
+    scopes.add(fileVars);
+    if (withEnv) {
+      scopes.add(d.env);
+    }
+    scopes.add(inputs.environment());
+    scopes.add(dotenv);
+    return scopes;
+  }
+
+  /**
+   * The text with each {@code ${NAME}} replaced by the first of {@code scopes} that has NAME,
+   * and each <code>$${</code> by a literal <code>${</code>; any other {@code $} is left as it is (so the
+   * shell's {@code $1}, {@code $(cmd)}, {@code ${1}} and {@code ${NAME:-x}} reach the shell).
+   * Values put in are never read again for references, so expansion is one pass, linear in
+   * its result. Null, after reporting where, if a name is unknown or the result too long.
+   *
+   * @param below names defined below the text in the same {@code vars}, for a better message
+   */
+  private @Nullable String expand(Node at, String what, String text, List<Map<String, String>> scopes,
+      Map<String, Position> below) {
+    if (text.indexOf("${") < 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.length());
+    boolean ok = true;
+    Map<String, Integer> occurrences = new HashMap<>();
+    int i = 0;
+    while (i < text.length()) {
+      char c = text.charAt(i);
+      if (c == '$' && text.startsWith("$${", i)) {
+        out.append("${");
+        i += 3;
+        continue;
+      }
+      if (c != '$' || !text.startsWith("${", i)) {
+        out.append(c);
+        i++;
+        continue;
+      }
+      int end = i + 2;
+      while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')
+          && text.charAt(end) < 0x80) {
+        end++;
+      }
+      String name = text.substring(i + 2, end);
+      if (end >= text.length() || text.charAt(end) != '}' || !VAR_NAME.matcher(name).matches()) {
+        out.append("${"); // the shell's own syntax: ${1}, ${#X}, ${X:-default}
+        i += 2;
+        continue;
+      }
+      String ref = "${" + name + "}";
+      int occurrence = occurrences.merge(ref, 1, Integer::sum) - 1;
+      String value = null;
+      for (Map<String, String> scope : scopes) {
+        value = scope.get(name);
+        if (value != null) {
+          break;
+        }
+      }
+      if (value == null) {
+        ok = false;
+        Position where = referencePosition(at, ref, occurrence);
+        Position later = below.get(name);
+        if (later != null) {
+          add(where, what + " uses " + ref + ", which is defined below it, at " + later
+              + "; a variable can use only the variables above it");
+        } else {
+          String hint = "";
+          if (suggestionsLeft-- > 0) {
+            List<String> known = new ArrayList<>();
+            for (Map<String, String> scope : scopes) {
+              known.addAll(scope.keySet());
+            }
+            hint = suggestion(name, known, Map.of());
+          }
+          add(where, what + " uses the undefined variable " + quote(name) + hint + "; define it under 'vars', set it"
+              + " with --set " + name + "=VALUE, or write $" + ref + " to leave " + ref + " to the shell");
+        }
+      } else {
+        out.append(value);
+      }
+      i = end + 1;
+      if (out.length() > MAX_VALUE_CHARS) {
+        add(at, what + " is longer than " + MAX_VALUE_CHARS + " characters once its variables are put in");
+        return null;
+      }
+    }
+    if (!ok) {
+      return null;
+    }
+    expandedChars += out.length();
+    if (expandedChars > MAX_EXPANDED_CHARS) {
+      if (!expansionLimitReported) {
+        expansionLimitReported = true;
+        add(at, "the file's variables expand to more than " + MAX_EXPANDED_CHARS / (1024 * 1024)
+            + " MiB of text in all, here; a task file this large once expanded is refused");
+      }
+      return null;
+    }
+    return out.toString();
+  }
+
+  /**
+   * Where the {@code occurrence}-th {@code ref} of a scalar is in the file: found in the
+   * scalar's source text, so that a reference in a block scalar or a quoted string gets its
+   * own line and column; the scalar's start if it is not written as is there.
+   */
+  private Position referencePosition(Node at, String ref, int occurrence) {
+    Position start = position(at);
+    Optional<Mark> from = at.getStartMark();
+    Optional<Mark> to = at.getEndMark();
+    if (from.isEmpty() || to.isEmpty()) {
+      return start;
+    }
+    int a = charIndex(from.get().getIndex());
+    int b = Math.min(source.length(), charIndex(to.get().getIndex()));
+    int found = a - 1;
+    for (int n = 0; n <= occurrence; n++) {
+      found = source.indexOf(ref, found + 1);
+      if (found < 0 || found >= b) {
+        return start;
+      }
+    }
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < found; i++) {
+      if (source.charAt(i) == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return new Position(line, source.codePointCount(lineStart, found) + 1);
+  }
+
+  /** The index in {@link #source} of the code point at {@code codePoint}. */
+  private int charIndex(int codePoint) {
+    try {
+      return source.offsetByCodePoints(0, Math.max(0, codePoint));
+    } catch (IndexOutOfBoundsException e) {
+      return source.length();
+    }
+  }
+
+  /** {@code dotenv:}: a path or a list of them, each read now. */
+  private void dotenv(NodeTuple entry) {
+    Node v = entry.getValueNode();
+    List<Node> items;
+    if (isNull(v)) {
+      add(entry.getKeyNode(), "'dotenv' has no value; give a path or a list of paths, or leave the key out");
+      return;
+    } else if (v instanceof ScalarNode) {
+      items = List.of(v);
+    } else if (v instanceof SequenceNode seq) {
+      items = seq.getValue();
+    } else {
+      add(v, "'dotenv' must be a path or a list of paths, found " + describe(v));
+      return;
+    }
+    Path base = file.toAbsolutePath().getParent();
+    for (Node item : items) {
+      String path = text(item);
+      if (path == null || path.isBlank()) {
+        add(item, "items of 'dotenv' must be paths, found " + describe(item));
+        continue;
+      }
+      if (!noNul(item, "a path in 'dotenv'", path)) {
+        continue;
+      }
+      Path p;
+      try {
+        p = base == null ? Path.of(path) : base.resolve(path);
+      } catch (InvalidPathException e) {
+        add(item, "'dotenv' names an invalid path " + quote(path) + ": " + e.getReason());
+        continue;
+      }
+      readDotenv(item, p);
+    }
+  }
+
+  private void readDotenv(Node item, Path p) {
+    if (!Files.exists(p)) {
+      return; // documented: a missing file is skipped
+    }
+    byte[] bytes;
+    try (InputStream in = Files.newInputStream(p)) {
+      bytes = in.readNBytes(MAX_DOTENV_BYTES + 1);
+    } catch (IOException e) {
+      add(item, "cannot read the dotenv file " + p + ": " + e.getMessage());
+      return;
+    }
+    if (bytes.length > MAX_DOTENV_BYTES) {
+      add(item, "the dotenv file " + p + " is larger than " + MAX_DOTENV_BYTES + " bytes");
+      return;
+    }
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      add(item, "the dotenv file " + p + " is not UTF-8 text");
+      return;
+    }
+    String[] lines = text.split("\n", -1);
+    for (int n = 0; n < lines.length; n++) {
+      String line = lines[n].endsWith("\r") ? lines[n].substring(0, lines[n].length() - 1) : lines[n];
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+        continue;
+      }
+      int indent = line.indexOf(trimmed);
+      String body = trimmed.startsWith("export ") ? trimmed.substring(7).stripLeading() : trimmed;
+      int eq = body.indexOf('=');
+      String name = eq < 0 ? body : body.substring(0, eq).strip();
+      if (eq < 0 || !VAR_NAME.matcher(name).matches()) {
+        problems.add(new Problem(p, n + 1, indent + 1, (eq < 0 ? "a line of a dotenv file is NAME=value; this one has no '='"
+            : "invalid variable name " + quote(name) + "; a name is a letter or '_' followed by letters, digits and '_'")
+            + " (the file is named in 'dotenv' of " + file + " at " + position(item) + ")"));
+        continue;
+      }
+      String value = body.substring(eq + 1).strip();
+      if (value.length() >= 2 && (value.charAt(0) == '"' || value.charAt(0) == '\'')
+          && value.charAt(value.length() - 1) == value.charAt(0)) {
+        value = value.substring(1, value.length() - 1);
+      }
+      if (value.indexOf('\0') >= 0) {
+        problems.add(new Problem(p, n + 1, indent + 1, "the value of " + quote(name) + " contains the NUL character"));
+        continue;
+      }
+      dotenv.put(name, value);
+    }
+  }
+
+  // ---- Up-to-date checks and interaction ----
+
+  /** {@code sources:} or {@code generates:}: a glob or a list of them, each expanded and checked. */
+  private List<String> globs(Draft d, String task, String key, Node v) {
+    String what = "'" + key + "' in " + task;
+    List<Node> items;
+    if (v instanceof ScalarNode) {
+      items = List.of(v);
+    } else if (v instanceof SequenceNode seq) {
+      items = seq.getValue();
+    } else {
+      add(v, what + " must be a glob or a list of globs, such as ['src/**/*.c'], found " + describe(v));
+      return List.of();
+    }
+    if (items.size() > MAX_GLOBS) {
+      add(v, what + " has " + items.size() + " globs; the limit is " + MAX_GLOBS);
+      return List.of();
+    }
+    List<String> globs = new ArrayList<>();
+    for (Node item : items) {
+      String glob = text(item);
+      if (glob == null) {
+        add(item, what + " must list globs, found " + describe(item));
+        continue;
+      }
+      if (glob.isBlank()) {
+        add(item, what + " lists an empty glob");
+        continue;
+      }
+      if (!noNul(item, what, glob)) {
+        continue;
+      }
+      String expanded = expand(item, what, glob, scopes(d, true), Map.of());
+      if (expanded == null) {
+        continue;
+      }
+      try {
+        java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + expanded);
+      } catch (IllegalArgumentException e) { // a PatternSyntaxException among them
+        add(item, what + ": " + quote(expanded) + " is not a valid glob: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        continue;
+      }
+      globs.add(expanded);
+      if (key.equals("generates")) {
+        d.generatesAt.add(position(item));
+      }
+    }
+    return List.copyOf(globs);
+  }
+
+  /** A boolean key: {@code true} or {@code false}, nothing else. */
+  private boolean flag(String task, String key, Node v) {
+    if (v instanceof ScalarNode s && Tag.BOOL.equals(s.getTag())) {
+      return Boolean.parseBoolean(s.getValue().toLowerCase(Locale.ROOT));
+    }
+    add(v, "'" + key + "' in " + task + " must be true or false, found " + describe(v));
+    return false;
+  }
+
+  /** Reports two tasks that name the same generated file, once resolved against their directories. */
+  private void reportSharedOutputs(List<Draft> drafts) {
+    Map<String, String> owner = new HashMap<>();
+    Map<String, Position> ownerAt = new HashMap<>();
+    for (Draft d : drafts) {
+      for (int i = 0; i < d.generates.size() && i < d.generatesAt.size(); i++) {
+        String resolved;
+        try {
+          Path dir = d.dir == null ? Path.of("") : Path.of(d.dir);
+          resolved = dir.resolve(d.generates.get(i)).normalize().toString();
+        } catch (InvalidPathException e) {
+          continue;
+        }
+        String first = owner.putIfAbsent(resolved, d.name);
+        if (first != null && !first.equals(d.name)) {
+          add(d.generatesAt.get(i), "task " + quote(d.name) + " generates " + quote(resolved) + ", as task "
+              + quote(first) + " does (at " + ownerAt.get(resolved) + "); a file has one task that makes it");
+        } else if (first == null) {
+          ownerAt.put(resolved, d.generatesAt.get(i));
+        }
+      }
+    }
   }
 
   // ---- Across tasks: needs and cycles ----
@@ -1355,6 +2005,11 @@ final class TaskFileParser {
     @Nullable String dir;
     @Nullable String semantics;
     @Nullable String desc;
+    final Map<String, String> vars = new LinkedHashMap<>();
+    List<String> sources = List.of();
+    List<String> generates = List.of();
+    final List<Position> generatesAt = new ArrayList<>();
+    boolean interactive;
 
     /** Indexes of the tasks this one needs, once resolved. */
     final List<Integer> edges = new ArrayList<>();
@@ -1364,7 +2019,8 @@ final class TaskFileParser {
       this.position = position;
     }
 
-    Entry toEntry() {
+    /** The task, its environment beginning with {@code dotenv}'s variables, which its own {@code env} overrides. */
+    Entry toEntry(Map<String, String> dotenv) {
       Command c = command;
       if (c == null) {
         throw new IllegalStateException("task " + name + " has no command, yet no problem was reported");
@@ -1377,11 +2033,20 @@ final class TaskFileParser {
           retries,
           backoff,
           maxBackoff,
-          Collections.unmodifiableMap(new LinkedHashMap<>(env)),
+          Collections.unmodifiableMap(environment(dotenv)),
           dir,
           semantics,
           desc,
-          position);
+          position,
+          sources,
+          generates,
+          interactive);
+    }
+
+    private Map<String, String> environment(Map<String, String> dotenv) {
+      Map<String, String> all = new LinkedHashMap<>(dotenv);
+      all.putAll(env);
+      return all;
     }
   }
 }

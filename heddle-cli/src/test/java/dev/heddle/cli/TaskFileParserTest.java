@@ -188,7 +188,7 @@ class TaskFileParserTest {
     assertAt(p, 6, 5);
     assertEquals(
         "unknown key 'need' in task 'compile' (did you mean 'needs'?); "
-            + "known keys: run, desc, needs, timeout, retries, backoff, env, dir, semantics",
+            + "known keys: run, desc, needs, timeout, retries, backoff, env, dir, semantics, vars, sources, generates, interactive",
         p.message());
   }
 
@@ -218,7 +218,7 @@ class TaskFileParserTest {
     Problem p = only(fails("tasks:\n  a:\n    run: x\n    colour: red\n"));
 
     assertEquals(
-        "unknown key 'colour' in task 'a'; known keys: run, desc, needs, timeout, retries, backoff, env, dir, semantics",
+        "unknown key 'colour' in task 'a'; known keys: run, desc, needs, timeout, retries, backoff, env, dir, semantics, vars, sources, generates, interactive",
         p.message());
   }
 
@@ -228,7 +228,7 @@ class TaskFileParserTest {
 
     assertAt(p, 1, 1);
     // The misspelled key also means there is no 'tasks': that is the same mistake, reported once.
-    assertEquals("unknown top-level key 'task' (did you mean 'tasks'?); the top-level keys are 'tasks' and 'default'", p.message());
+    assertEquals("unknown top-level key 'task' (did you mean 'tasks'?); the top-level keys are 'tasks', 'default', 'vars' and 'dotenv'", p.message());
   }
 
   @Test
@@ -236,7 +236,7 @@ class TaskFileParserTest {
     Problem p = only(fails("description: my build\ntasks:\n  a:\n    run: x\n"));
 
     assertAt(p, 1, 1);
-    assertContains(p, "unknown top-level key 'description'", "the top-level keys are 'tasks' and 'default'");
+    assertContains(p, "unknown top-level key 'description'", "the top-level keys are 'tasks', 'default', 'vars' and 'dotenv'");
   }
 
   @Test
@@ -254,7 +254,7 @@ class TaskFileParserTest {
 
     assertAt(p, 1, 1);
     assertEquals(
-        "unknown top-level key 'build' (tasks go under the top-level key 'tasks'); the top-level keys are 'tasks' and 'default'",
+        "unknown top-level key 'build' (tasks go under the top-level key 'tasks'); the top-level keys are 'tasks', 'default', 'vars' and 'dotenv'",
         p.message());
   }
 

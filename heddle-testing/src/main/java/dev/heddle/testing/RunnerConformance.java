@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.heddle.Completion;
 import dev.heddle.Graph;
 import dev.heddle.Handle;
 import dev.heddle.Node;
@@ -20,6 +21,7 @@ import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.Scope;
 import dev.heddle.ScopeOptions;
+import dev.heddle.ScopeTimeoutException;
 import dev.heddle.Semantics;
 import dev.heddle.Task;
 import dev.heddle.TaskEvent;
@@ -813,6 +815,330 @@ public abstract class RunnerConformance {
       // In-JVM runners fail it through the strict check; runners that really serialize, on the way back.
       assertTrue(message(e.failure()).contains("java.lang.Object"), message(e.failure()));
     }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // A deadline for the whole scope
+
+  @Test
+  void scopeTimeout_stopsWhatRuns_andJoinThrowsWithTheStackOfEachRunningTask() throws InterruptedException {
+    Gate never = Gate.in(temp);
+    Gate waiting = Gate.in(temp);
+    boolean concurrent = concurrent();
+    List<String> names = concurrent ? List.of("east", "west") : List.of("east");
+    AtomicReference<@Nullable Throwable> advancer = startAdvancing(Duration.ofSeconds(2), 1, waiting, names.size());
+    ScopeOptions options = ScopeOptions.defaults().name("quotes").timeout(Duration.ofSeconds(1));
+    List<Handle<Boolean>> handles = new ArrayList<>();
+    try (Scope scope = Scope.open(runner, options)) {
+      for (String name : names) {
+        handles.add(scope.fork(task(name), () -> {
+          waiting.arrive();
+          return never.awaitOpen(LONG);
+        }));
+      }
+      ScopeTimeoutException e = assertThrows(ScopeTimeoutException.class, scope::join);
+      assertTrue(scope.isCancelled());
+      assertEquals(Duration.ofSeconds(1), e.timeout());
+      assertEquals("quotes", e.scope());
+      assertTrue(message(e).startsWith("scope 'quotes' timed out: the scope's timeout of 1s passed; running at that moment: "),
+          message(e));
+      assertEquals(names, e.running().stream().map(TaskTimeoutException.RunningTask::task).sorted().toList());
+      for (TaskTimeoutException.RunningTask r : e.running()) {
+        assertTrue(r.where().startsWith(runner.name()), r.where());
+        assertTrue(r.stack().stream().anyMatch(f -> f.getMethodName().contains("lambda$scopeTimeout_stopsWhatRuns")),
+            r.task() + "'s stack does not show its body: " + r.stack());
+      }
+      assertEquals(names.size(), e.getSuppressed().length, "each running task's stack is attached");
+      for (Handle<Boolean> h : handles) {
+        assertEquals(new Outcome.Cancelled<>("interrupted, the scope's timeout of 1s passed"), h.outcome());
+        assertTrue(e.stopped().contains(h.name() + ": cancelled, interrupted, the scope's timeout of 1s passed"), e.stopped().toString());
+      }
+    }
+    assertEquals(null, advancer.get());
+  }
+
+  @Test
+  void scopeTimeout_movingOn_joinReturnsWithWhatFinished() throws InterruptedException {
+    Gate never = Gate.in(temp);
+    Gate waiting = Gate.in(temp);
+    AtomicReference<@Nullable Throwable> advancer = startAdvancing(Duration.ofSeconds(5), 1, waiting, 1);
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().moveOnAfter(Duration.ofSeconds(5)))) {
+      Handle<Integer> quick = scope.fork(task("quick"), () -> 1);
+      Handle<Boolean> slow = scope.fork(task("slow"), quick, q -> {
+        waiting.arrive(); // runs only once 'quick' has succeeded
+        return never.awaitOpen(LONG);
+      });
+      Handle<String> after = scope.fork(task("after"), slow, s -> "never");
+      scope.join();
+      assertTrue(scope.isCancelled(), "the deadline cut the work short");
+      assertEquals(1, quick.get());
+      assertEquals(new Outcome.Cancelled<>("interrupted, the scope's timeout of 5s passed"), slow.outcome());
+      // Swept by the deadline, or skipped by its input's cancellation if that came first.
+      assertTrue(after.outcome().equals(new Outcome.Skipped<>("not started, the scope's timeout of 5s passed"))
+          || after.outcome().equals(new Outcome.Skipped<>("its input 'slow' was cancelled")), after.outcome().toString());
+    }
+    assertEquals(null, advancer.get());
+  }
+
+  @Test
+  void scopeTimeout_zeroOrNegative_hasAlreadyPassed_soNothingRuns() throws InterruptedException {
+    for (Duration timeout : List.of(Duration.ZERO, Duration.ofSeconds(-1))) {
+      Gate ran = Gate.in(temp);
+      try (Scope scope = Scope.open(runner, ScopeOptions.defaults().timeout(timeout))) {
+        assertTrue(scope.isCancelled(), "a deadline of " + timeout + " has passed at open");
+        Handle<Void> a = scope.fork(task("a"), () -> ran.arrive());
+        ScopeTimeoutException e = assertThrows(ScopeTimeoutException.class, scope::join);
+        assertEquals(List.of(), e.running());
+        assertInstanceOf(Outcome.Skipped.class, a.outcome());
+        assertTrue(((Outcome.Skipped<?>) a.outcome()).reason().startsWith("not started, the scope's timeout of "),
+            a.outcome().toString());
+        assertEquals(0, ran.arrivals(), "a body ran after the deadline had passed");
+      }
+      try (Scope scope = Scope.open(runner, ScopeOptions.defaults().moveOnAfter(timeout))) {
+        Handle<Void> a = scope.fork(task("a"), () -> ran.arrive());
+        scope.join();
+        assertInstanceOf(Outcome.Skipped.class, a.outcome());
+      }
+    }
+  }
+
+  @Test
+  void scopeTimeout_notReached_joinReturns_andLeavesNothingScheduled() throws InterruptedException {
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().timeout(Duration.ofHours(1)))) {
+      Handle<Integer> a = scope.fork(task("a"), () -> 1);
+      assertEquals(1, clock.pending(), "the deadline is on the runner's clock: " + clock);
+      scope.join();
+      assertEquals(1, a.get());
+      assertFalse(scope.isCancelled());
+      assertEquals(0, clock.pending(), "join cancels the deadline");
+    }
+  }
+
+  @Test
+  void nestedScope_getsTheEarlierDeadline_ofTheScopeThatEnclosesIt() throws InterruptedException {
+    Gate never = Gate.in(temp);
+    Gate waiting = Gate.in(temp);
+    AtomicReference<@Nullable Throwable> advancer = startAdvancing(Duration.ofSeconds(2), 2, waiting, 1);
+    try (Scope outer = Scope.open(runner, ScopeOptions.defaults().name("outer").timeout(Duration.ofSeconds(1)))) {
+      try (Scope inner = Scope.open(runner, ScopeOptions.defaults().name("inner").timeout(Duration.ofHours(1)))) {
+        Handle<Boolean> stuck = inner.fork(task("stuck"), () -> {
+          waiting.arrive();
+          return never.awaitOpen(LONG);
+        });
+        ScopeTimeoutException e = assertThrows(ScopeTimeoutException.class, inner::join);
+        assertEquals(Duration.ofSeconds(1), e.timeout());
+        assertEquals("inner", e.scope());
+        String reason = "the timeout of 1s of the enclosing scope 'outer' passed";
+        assertTrue(message(e).startsWith("scope 'inner' timed out: " + reason), message(e));
+        assertEquals(new Outcome.Cancelled<>("interrupted, " + reason), stuck.outcome());
+      }
+      assertThrows(ScopeTimeoutException.class, outer::join);
+    }
+    assertEquals(null, advancer.get());
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Completion policies
+
+  @Test
+  void firstSuccess_givesTheFirstResult_andStopsTheOthers() throws InterruptedException {
+    for (Completion policy : List.of(Completion.firstSuccess(), Completion.race())) {
+      Gate never = Gate.in(temp);
+      Gate started = Gate.in(temp);
+      boolean concurrent = concurrent();
+      try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(policy))) {
+        Handle<String> slow = scope.fork(task("slow"), () -> {
+          if (!concurrent) {
+            return "slow";
+          }
+          started.arrive();
+          return never.awaitOpen(LONG) ? "opened" : "ran to the end";
+        });
+        Handle<String> fast = scope.fork(task("fast"), () -> {
+          if (concurrent) {
+            started.awaitArrivals(1, LONG);
+          }
+          return "fast";
+        });
+        Handle<String> after = scope.fork(task("after"), fast, f -> f + " and after");
+        scope.join();
+        assertTrue(scope.isCancelled(), policy + ": the win stops the scope");
+        String won = scope.firstResult(List.of(slow, fast));
+        Handle<String> loser = won.equals("fast") ? slow : fast;
+        String winner = won.equals("fast") ? "fast" : "slow";
+        assertTrue(concurrent ? won.equals("fast") : won.equals("slow") || runner.name().startsWith("seeded"), policy + ": " + won);
+        String why = "'" + winner + "' " + (policy == Completion.race() ? "ended first" : "succeeded first");
+        Outcome<String> lost = loser.outcome();
+        assertTrue(lost.equals(new Outcome.Cancelled<>("interrupted, " + why)) || lost.equals(new Outcome.Skipped<>("not started, " + why)),
+            policy + ": " + lost);
+        assertInstanceOf(Outcome.Skipped.class, after.outcome(), "the scope stopped before 'after' could start");
+      }
+    }
+  }
+
+  @Test
+  void firstSuccess_whenEveryTaskFails_throwsWithEveryFailureAttached() throws InterruptedException {
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(Completion.firstSuccess()))) {
+      List<Handle<String>> replicas = new ArrayList<>();
+      for (String name : List.of("r1", "r2", "r3")) {
+        replicas.add(scope.fork(task(name), () -> {
+          throw new IOException(name + " is down");
+        }));
+      }
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      List<String> messages = new ArrayList<>();
+      messages.add(e.failure().getMessage());
+      for (Throwable s : e.getSuppressed()) {
+        messages.add(s.getMessage());
+      }
+      assertEquals(List.of("r1 is down", "r2 is down", "r3 is down"), messages.stream().sorted().toList());
+      assertFalse(scope.isCancelled(), "a failure alone does not stop a first-success scope");
+      IllegalStateException none = assertThrows(IllegalStateException.class, () -> scope.firstResult(replicas));
+      assertTrue(message(none).startsWith("no task of 3 succeeded"), message(none));
+    }
+  }
+
+  @Test
+  void firstSuccess_aFailureBeforeTheWinner_doesNotFailTheScope() throws InterruptedException {
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(Completion.firstSuccess()))) {
+      Handle<String> bad = scope.fork(task("bad"), () -> {
+        throw new IOException("down");
+      });
+      Handle<String> good = scope.fork(task("good"), () -> "up");
+      scope.join();
+      assertEquals("up", scope.firstResult(List.of(bad, good)));
+      if (runner.name().equals("inline")) {
+        assertInstanceOf(Outcome.Failed.class, bad.outcome()); // inline ran it first, in fork order
+      }
+    }
+  }
+
+  @Test
+  void race_whenTheFirstToEndFails_joinThrowsItsFailure() throws InterruptedException {
+    assumeTrue(concurrent(), "needs two bodies running at once");
+    Gate never = Gate.in(temp);
+    Gate started = Gate.in(temp);
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(Completion.race()))) {
+      Handle<Boolean> slow = scope.fork(task("slow"), () -> {
+        started.arrive();
+        return never.awaitOpen(LONG);
+      });
+      scope.fork(task("boom"), () -> {
+        started.awaitArrivals(1, LONG);
+        throw new IllegalStateException("boom");
+      });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals("boom", e.task());
+      assertEquals(new Outcome.Cancelled<>("interrupted, 'boom' failed"), slow.outcome());
+    }
+  }
+
+  @Test
+  void until_stopsTheScope_whenTheRuleSaysSo() throws InterruptedException {
+    Completion enough = Completion.until((task, outcome) -> task.name().equals("enough") && outcome instanceof Outcome.Succeeded);
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(enough))) {
+      Handle<Integer> first = scope.fork(task("enough"), () -> 1);
+      Handle<Integer> more = scope.fork(task("more"), first, x -> x + 1);
+      scope.join();
+      assertTrue(scope.isCancelled());
+      assertEquals(1, first.get());
+      assertEquals(new Outcome.Skipped<>("not started, the completion rule stopped the scope after 'enough' succeeded"),
+          more.outcome());
+    }
+  }
+
+  @Test
+  void keepGoing_asAPolicy_isTheSameAsTheOption() throws InterruptedException {
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(Completion.keepGoing()))) {
+      scope.fork(task("bad"), () -> {
+        throw new IOException("bad");
+      });
+      Handle<Integer> other = scope.fork(task("other"), () -> 2);
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals("bad", e.task());
+      assertEquals(2, other.get());
+      assertFalse(scope.isCancelled());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Names, states, tasks without a result
+
+  @Test
+  void scopeName_isInItsMessages() throws InterruptedException {
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().name("checkout"))) {
+      assertEquals("checkout", scope.name());
+      assertTrue(scope.toString().startsWith("scope 'checkout' on " + runner.name()), scope.toString());
+      scope.fork(task("charge"), () -> {
+        throw new IOException("card declined");
+      });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertTrue(message(e).contains("\n  scope: checkout"), message(e));
+      assertTrue(scope.toString().contains("joined, stopped: 'charge' failed"), scope.toString());
+    }
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().name("checkout"))) {
+      scope.cancel();
+      CancellationException e = assertThrows(CancellationException.class, scope::join);
+      assertTrue(message(e).startsWith("scope 'checkout' was cancelled"), message(e));
+    }
+  }
+
+  @Test
+  void handle_toString_namesTheTaskAndItsState() throws InterruptedException {
+    try (Scope scope = Scope.open(runner)) {
+      Handle<Integer> ok = scope.fork(task("ok"), () -> 1);
+      Handle<Integer> bad = scope.fork(task("bad"), ok, x -> {
+        throw new IOException("bad");
+      });
+      Handle<Integer> after = scope.fork(task("after"), bad, x -> x);
+      assertThrows(TaskFailedException.class, scope::join);
+      assertEquals("task 'ok' (succeeded)", ok.toString());
+      assertEquals("task 'bad' (failed)", bad.toString());
+      assertEquals("task 'after' (skipped)", after.toString());
+    }
+  }
+
+  @Test
+  void action_isATaskWithoutAResult() throws InterruptedException {
+    Gate ran = Gate.in(temp);
+    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().keepGoing(true))) {
+      Handle<Void> flush = scope.fork(task("flush"), () -> ran.arrive());
+      Handle<Void> broken = scope.fork(task("broken"), () -> {
+        throw new IOException("disk full");
+      });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals(new Outcome.Succeeded<@Nullable Void>(null), flush.outcome());
+      assertEquals("broken", e.task());
+      assertEquals("disk full", e.failure().getMessage());
+      assertInstanceOf(Outcome.Failed.class, broken.outcome());
+      assertEquals(1, ran.arrivals());
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Structure
+
+  @Test
+  void closingAnEnclosingScope_whileAnInnerOneIsOpen_closesTheInnerFirst_andIsReported() throws InterruptedException {
+    Gate started = Gate.in(temp);
+    Gate never = Gate.in(temp);
+    boolean concurrent = concurrent();
+    Scope outer = Scope.open(runner, ScopeOptions.defaults().name("outer"));
+    Scope inner = Scope.open(runner, ScopeOptions.defaults().name("inner"));
+    Handle<Boolean> stuck = inner.fork(task("stuck"), () -> {
+      started.arrive();
+      return never.awaitOpen(LONG);
+    });
+    if (concurrent) {
+      started.awaitArrivals(1, LONG);
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
+    assertTrue(message(e).startsWith("structure violation: scope 'outer' was closed while scope 'inner', opened inside it"
+        + " on the same thread, was still open"), message(e));
+    assertEquals(concurrent ? new Outcome.Cancelled<>("interrupted, the scope was closed before join")
+        : new Outcome.Skipped<>("not started, the scope was closed before join"), stuck.outcome());
+    inner.close(); // already closed: nothing to do
+    outer.close();
   }
 
   private static String message(@Nullable Throwable t) {

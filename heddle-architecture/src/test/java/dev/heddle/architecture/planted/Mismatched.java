@@ -7,28 +7,21 @@ import dev.heddle.Semantics.Cancellation;
 import dev.heddle.Semantics.Pinning;
 import dev.heddle.Semantics.Workload;
 
-/** Contracts whose JetBrains mirror is wrong or missing, and one inconsistent contract. */
-@Concurrency(
-    blocking = Blocking.NEVER,
-    cancellation = Cancellation.RETURNS_PROMPTLY,
-    callers = Callers.ANY_THREAD,
-    pinning = Pinning.NEVER,
-    workload = Workload.TRIVIAL)
-@org.jetbrains.annotations.Blocking
+/**
+ * Contracts that are inconsistent, or that leave out an element their {@code blocking} does
+ * not imply, beside ones that are correct.
+ */
+@Concurrency(blocking = Blocking.NEVER, callers = Callers.ANY_THREAD, workload = Workload.TRIVIAL)
 public final class Mismatched {
 
-  /** Declared blocking, with no JetBrains marker beside it. */
+  /** Declared blocking with every element it needs: not reported. */
   @Concurrency(
       blocking = Blocking.MAY,
       cancellation = Cancellation.INTERRUPTIBLE,
       callers = Callers.ANY_THREAD,
       pinning = Pinning.NEVER,
       workload = Workload.IO)
-  public void blocksUnmarked() {}
-
-  /** Covered by the type's non-blocking contract, but marked blocking. */
-  @org.jetbrains.annotations.Blocking
-  public void markedAgainstItsType() {}
+  public void blocksDeclared() {}
 
   /** Never blocks, yet claims an interrupt ends its wait. */
   @Concurrency(
@@ -37,6 +30,21 @@ public final class Mismatched {
       callers = Callers.ANY_THREAD,
       pinning = Pinning.NEVER,
       workload = Workload.TRIVIAL)
-  @org.jetbrains.annotations.NonBlocking
   public void inconsistent() {}
+
+  /** May block, but leaves out what an interrupt does (only blocking = NEVER implies it). */
+  @Concurrency(blocking = Blocking.MAY, pinning = Pinning.NEVER, callers = Callers.ANY_THREAD, workload = Workload.IO)
+  public void blocksWithoutCancellation() {}
+
+  /** May block, but leaves out whether it may pin. */
+  @Concurrency(
+      blocking = Blocking.MAY,
+      cancellation = Cancellation.NOT_INTERRUPTIBLE,
+      callers = Callers.ANY_THREAD,
+      workload = Workload.IO)
+  public void blocksWithoutPinning() {}
+
+  /** Never blocks and writes only what its blocking does not imply: not reported. */
+  @Concurrency(blocking = Blocking.NEVER, callers = Callers.OWNER_ONLY, workload = Workload.CPU)
+  public void impliesTheRest() {}
 }

@@ -7,7 +7,6 @@ import dev.heddle.Semantics.Cancellation;
 import dev.heddle.Semantics.Pinning;
 import dev.heddle.Semantics.Workload;
 import java.util.concurrent.CountDownLatch;
-import org.jetbrains.annotations.NonBlocking;
 
 /** Declared never to block, with members that do, directly and through other code. */
 @Concurrency(
@@ -16,7 +15,6 @@ import org.jetbrains.annotations.NonBlocking;
     callers = Callers.ANY_THREAD,
     pinning = Pinning.NEVER,
     workload = Workload.TRIVIAL)
-@NonBlocking
 public final class Sleeper {
 
   private final Waiter waiter = new LatchWaiter();

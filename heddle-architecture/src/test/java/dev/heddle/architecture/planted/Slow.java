@@ -14,7 +14,6 @@ import dev.heddle.Semantics.Workload;
     callers = Callers.ANY_THREAD,
     pinning = Pinning.NEVER,
     workload = Workload.IO)
-@org.jetbrains.annotations.Blocking
 public final class Slow {
 
   private Slow() {}
