@@ -78,6 +78,8 @@ final class Execution {
   private final boolean keepGoing;
   private final @Nullable TaskListener listener;
   private final SemanticsChecks checks;
+  /** Where the run record goes; null when none is asked for (then the engine keeps none). */
+  private final java.util.function.@Nullable Consumer<? super RunRecord> recorder;
 
   /** Exceptions thrown by the listener, reported by join. */
   private final ConcurrentLinkedQueue<Throwable> listenerErrors = new ConcurrentLinkedQueue<>();
@@ -144,6 +146,7 @@ final class Execution {
     this.byName = graphIndex == null ? new HashMap<>() : null;
     this.keepGoing = scopeOptions.keepGoing();
     this.listener = scopeOptions.listener();
+    this.recorder = scopeOptions.recorder();
     this.runner = runner;
     this.owner = Thread.currentThread();
     this.dispatcher = runner.open(this::wakeOwner);
@@ -240,6 +243,7 @@ final class Execution {
       phase = JOINED;
       dispatcher.close();
       forgetNames();
+      deliverRecord();
       TaskFailedException failure = failureReport();
       if (failure != null) {
         e.addSuppressed(failure); // a failure before the interrupt is still reported
@@ -250,6 +254,7 @@ final class Execution {
     phase = JOINED;
     dispatcher.close();
     forgetNames();
+    deliverRecord();
     throwIfFailed();
     if (cancelledFromOutside) {
       CancellationException c = cancellation();
@@ -257,6 +262,27 @@ final class Execution {
       throw c;
     }
     throwIfListenerFailed();
+  }
+
+  /** Whether a run record was asked for: the tasks then keep the times it needs. */
+  boolean recording() {
+    return recorder != null;
+  }
+
+  /** Hands the run record to its sink, if one was asked for; what the sink throws is reported as a listener's error. */
+  private void deliverRecord() {
+    java.util.function.Consumer<? super RunRecord> sink = recorder;
+    if (sink == null) {
+      return;
+    }
+    long wall = now() - origin;
+    List<RunRecord.TaskRun> tasks = new ArrayList<>(nodes.size());
+    nodes.forEach(n -> tasks.add(n.runRecord(origin)));
+    try {
+      sink.accept(new RunRecord(runnerName, java.time.Duration.ofNanos(Math.max(0, wall)), tasks));
+    } catch (RuntimeException e) {
+      listenerErrors.add(new IllegalStateException("the run record's sink threw", e));
+    }
   }
 
   private void throwIfListenerFailed() {
