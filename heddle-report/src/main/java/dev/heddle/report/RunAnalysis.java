@@ -44,7 +44,10 @@ public final class RunAnalysis {
    * and its worker's previous attempt ending, to its start. With the engine's time around the
    * body that is the time a task holds a worker beyond its body (Planner's perTask); `release`
    * is kept apart because it delays a dependent without holding a worker. Both are means over
-   * the tasks that ran, so that their sum over the run is right.
+   * the tasks that ran, so that their sum over the run is right. A worker's first attempt is
+   * left out of `dispatch`: its wait is the worker's start (a thread created, a process
+   * launched), paid once per worker and in parallel, so its mean goes into the time before the
+   * first task instead.
    */
 
   /** "Tasks too small for this runner" when the per-task overhead exceeds this share of the median task. */
@@ -145,11 +148,19 @@ public final class RunAnalysis {
     }
     all.sort(Comparator.comparing(RunRecord.AttemptRun::started));
     Map<RunRecord.AttemptRun, Long> dispatch = new java.util.IdentityHashMap<>();
+    long startupSum = 0;
+    int startups = 0;
     Map<String, long[]> busy = new LinkedHashMap<>();
     for (RunRecord.AttemptRun a : all) {
       RunRecord.AttemptRun before = previousOnWorker.put(a.worker(), a);
       long free = before == null ? 0 : before.ended().toNanos();
-      dispatch.put(a, Math.max(0, a.started().toNanos() - Math.max(free, a.ready().toNanos())));
+      long wait = Math.max(0, a.started().toNanos() - Math.max(free, a.ready().toNanos()));
+      if (before == null) {
+        startupSum += wait;
+        startups++;
+      } else {
+        dispatch.put(a, wait);
+      }
       long[] b = busy.computeIfAbsent(a.worker(), w -> new long[2]);
       b[0] += a.ended().minus(a.started()).toNanos();
       b[1]++;
@@ -165,6 +176,7 @@ public final class RunAnalysis {
     long engineSum = 0;
     long releaseSum = 0;
     int ran = 0;
+    int dispatched = 0;
     int released = 0;
     long firstReady = Long.MAX_VALUE;
     long lastEnd = 0;
@@ -179,7 +191,11 @@ public final class RunAnalysis {
         time += a.body().toNanos();
         queued += Math.max(0, a.started().minus(a.ready()).toNanos());
         engine += a.engine().toNanos();
-        dispatchSum += Objects.requireNonNull(dispatch.get(a));
+        Long wait = dispatch.get(a);
+        if (wait != null) {
+          dispatchSum += wait;
+          dispatched++;
+        }
         lastEnd = Math.max(lastEnd, a.ended().toNanos());
       }
       if (!t.attempts().isEmpty()) {
@@ -205,10 +221,10 @@ public final class RunAnalysis {
       perTask.add(new long[] {time, release, queued, engine});
       estimates.add(new Planner.Estimate(t.name(), t.inputs(), Duration.ofNanos(time)));
     }
-    this.dispatchPerTask = Duration.ofNanos(ran == 0 ? 0 : dispatchSum / ran);
+    this.dispatchPerTask = Duration.ofNanos(dispatched == 0 ? 0 : dispatchSum / dispatched);
     this.enginePerTask = Duration.ofNanos(ran == 0 ? 0 : engineSum / ran);
     this.releasePerTask = Duration.ofNanos(released == 0 ? 0 : releaseSum / released);
-    long before = firstReady == Long.MAX_VALUE ? 0 : firstReady;
+    long before = (firstReady == Long.MAX_VALUE ? 0 : firstReady) + (startups == 0 ? 0 : startupSum / startups);
     long after = Math.max(0, wall - lastEnd);
     this.planner = Planner.of(estimates, dispatchPerTask.plus(enginePerTask), releasePerTask, Duration.ofNanos(before),
         Duration.ofNanos(after));

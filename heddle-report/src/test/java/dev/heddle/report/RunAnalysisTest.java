@@ -53,8 +53,8 @@ class RunAnalysisTest {
     assertEquals(ms(2), c.queued());
     assertEquals(ms(5), c.overhead());
     assertEquals(ms(12), analysis.overhead()); // a 3, b 4, c 5
-    // dispatch: a 1, b 15 - max(14, 13) = 1, c 16 - 14 = 2: 4/3 ms; engine 2 ms; release 1 ms
-    assertEquals(Duration.ofNanos(1_333_333 + 2_000_000 + 1_000_000), analysis.overheadPerTask());
+    // dispatch: b 15 - max(14, 13) = 1 (a and c were their workers' first: startup); engine 2 ms; release 1 ms
+    assertEquals(ms(4), analysis.overheadPerTask());
     assertEquals(ms(10), analysis.medianTask());
   }
 
@@ -69,19 +69,19 @@ class RunAnalysisTest {
 
   @Test
   void predict_simulatesWithTheMeasuredOverheads() {
-    // per task 3.333333 ms on a worker, 1 ms release, 0 before, 3 ms after the last end:
-    // a 0-13.333333; b from 14.333333 to 37.666666; plus 3
-    assertEquals(Duration.ofNanos(40_666_666), analysis.predict(2).makespan());
-    // one worker: c waits for b: a 13.333333, b to 37.666666, c to 45.999999; d, which never ran, counts its
-    // overhead alone: ready 1 ms later, ends 3.333333 after that; plus 3
-    assertEquals(Duration.ofNanos(45_999_999 + 1_000_000 + 3_333_333 + 3_000_000), analysis.predict(1).makespan());
+    // per task 3 ms on a worker, 1 ms release, 1.5 ms before (the workers' mean startup), 3 ms after the last end:
+    // a 1.5-14.5; b from 15.5 to 38.5; plus 3
+    assertEquals(Duration.ofNanos(41_500_000), analysis.predict(2).makespan());
+    // one worker: c waits for b: c from 38.5 to 46.5; d, which never ran, counts its overhead alone: ready at
+    // 47.5, ends at 50.5; plus 3
+    assertEquals(Duration.ofNanos(53_500_000), analysis.predict(1).makespan());
   }
 
   @Test
   void advice_namesTheCriticalPathAndTasksTooSmall() {
     List<String> advice = analysis.advice();
     assertTrue(advice.get(0).contains("a -> b"), advice.get(0));
-    assertTrue(advice.get(1).startsWith("Tasks too small for this runner (threads(2)): its overhead per task is 4.3ms, 43%"
+    assertTrue(advice.get(1).startsWith("Tasks too small for this runner (threads(2)): its overhead per task is 4ms, 40%"
         + " of the median task (10ms)"), advice.get(1));
   }
 
