@@ -40,7 +40,7 @@ import picocli.CommandLine.ParentCommand;
     versionProvider = Main.Version.class,
     description = "Runs a task file: commands with dependencies, as many at once as they allow.",
     subcommands = {Main.Run.class, Main.ListCommand.class, Main.Check.class, Main.GraphCommand.class,
-        Main.Completion.class, CommandLine.HelpCommand.class},
+        Main.Completion.class, Performance.ReportCommand.class, Performance.PlanCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit status:%n",
     footer = {
       "  0    every task succeeded (or, for check and graph, the file is valid)",
@@ -83,6 +83,16 @@ public final class Main implements Callable<Integer> {
   public Integer call() {
     CommandLine.usage(this, out);
     return BAD_INPUT;
+  }
+
+  /** Where the command prints its results. */
+  PrintStream out() {
+    return out;
+  }
+
+  /** Where the command prints its messages. */
+  PrintStream err() {
+    return err;
   }
 
   public static void main(String[] args) {
@@ -256,6 +266,12 @@ public final class Main implements Callable<Integer> {
         + "5 s)")
     boolean summary;
 
+    @Option(names = "--trace", paramLabel = "FILE", description = "write the run as a Chrome trace (opens in Perfetto)")
+    @Nullable Path trace;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the run's HTML report (see also 'heddle report')")
+    @Nullable Path report;
+
     @Override
     public Integer call() {
       PrintStream out = parent.out;
@@ -358,6 +374,7 @@ public final class Main implements Callable<Integer> {
       Path base = taskFile.path().toAbsolutePath().getParent();
       long start = System.nanoTime();
       AtomicReference<@Nullable String> signal = new AtomicReference<>();
+      AtomicReference<dev.heddle.@Nullable RunRecord> recorded = new AtomicReference<>();
       int status;
       IOException keeperProblem;
       try (Containment containment = Containment.open();
@@ -366,16 +383,18 @@ public final class Main implements Callable<Integer> {
           Signals signals = Signals.interruptOn(Thread.currentThread(), signal, containment, view::note)) {
         Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, showOutput ? view : null, containment);
         try {
-          Results results = graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(view));
+          Results results = graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(view).record(recorded::set));
           view.close();
           reportProblems(outputs, err);
           Report.summary(out, results, Duration.ofNanos(System.nanoTime() - start), summary);
+          Performance.afterRun(recorded.get(), base == null ? Path.of(".") : base, jobs, trace, report, out, err);
           status = OK;
         } catch (TaskFailedException e) {
           view.close();
           Report.failures(err, e, byName, outputs);
           reportProblems(outputs, err);
           Report.summary(out, e.results(), Duration.ofNanos(System.nanoTime() - start), summary);
+          Performance.afterRun(recorded.get(), base == null ? Path.of(".") : base, jobs, trace, report, out, err);
           status = TASK_FAILED;
         } catch (InterruptedException e) {
           view.close();

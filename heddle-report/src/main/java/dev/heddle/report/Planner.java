@@ -222,6 +222,21 @@ public final class Planner {
     return Duration.ofNanos(perTask);
   }
 
+  /** The engine's time from an input's end to its dependent's being ready. */
+  public Duration release() {
+    return Duration.ofNanos(release);
+  }
+
+  /** The fixed time before the first task starts (opening the scope, starting the workers). */
+  public Duration before() {
+    return Duration.ofNanos(before);
+  }
+
+  /** The fixed time after the last task ends (joining the scope). */
+  public Duration after() {
+    return Duration.ofNanos(after);
+  }
+
   /** How much longer the task could run without making the span longer. */
   public Duration slack(String name) {
     for (int i = 0; i < tasks.size(); i++) {
