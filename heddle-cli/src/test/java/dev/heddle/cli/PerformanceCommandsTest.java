@@ -32,7 +32,7 @@ class PerformanceCommandsTest {
     Files.writeString(file, """
         tasks:
           a: {run: 'sleep 0.2'}
-          b: {run: 'sleep 0.4', needs: a}
+          b: {run: 'sleep 2', needs: a}
           c: {run: 'true', needs: a}
           d: {run: 'true', needs: [b, c]}
         """);
@@ -57,7 +57,7 @@ class PerformanceCommandsTest {
     assertEquals(2, saved.workers());
     assertEquals(List.of("a", "b", "c", "d"), saved.record().tasks().stream().map(RunRecord.TaskRun::name).toList());
     RunRecord.AttemptRun b = saved.record().tasks().get(1).attempts().get(0);
-    assertTrue(b.body().compareTo(Duration.ofMillis(400)) >= 0, "b slept 0.4 s but its body took " + b.body());
+    assertTrue(b.body().compareTo(Duration.ofMillis(2000)) >= 0, "b slept 2 s but its body took " + b.body());
 
     JsonNode events = new ObjectMapper().readTree(trace.toFile()).get("traceEvents");
     int slices = 0;
