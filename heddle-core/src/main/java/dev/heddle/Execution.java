@@ -108,6 +108,8 @@ final class Execution {
   /** The task whose success stopped the scope under firstSuccess or race. */
   private volatile @Nullable TaskNode<?> winner;
   private final SemanticsChecks checks;
+  /** Where the run record goes; null when none is asked for (then the engine keeps none). */
+  private final java.util.function.@Nullable Consumer<? super RunRecord> recorder;
 
   /** Exceptions thrown by the listener, reported by join. */
   private final ConcurrentLinkedQueue<Throwable> listenerErrors = new ConcurrentLinkedQueue<>();
@@ -177,6 +179,7 @@ final class Execution {
     this.listener = scopeOptions.listener();
     this.name = scopeOptions.name();
     this.moveOn = scopeOptions.movesOnAtTimeout();
+    this.recorder = scopeOptions.recorder();
     this.runner = runner;
     this.owner = Thread.currentThread();
     this.dispatcher = Dispatchers.open(runner, this::wakeOwner);
@@ -465,6 +468,7 @@ final class Execution {
       phase = JOINED;
       dispatcher.close();
       forgetNames();
+      deliverRecord();
       TaskFailedException failure = failureReport();
       if (failure != null) {
         e.addSuppressed(failure); // a failure before the interrupt is still reported
@@ -476,6 +480,7 @@ final class Execution {
     phase = JOINED;
     dispatcher.close();
     forgetNames();
+    deliverRecord();
     throwIfFailed();
     List<TaskTimeoutException.RunningTask> running = runningAtDeadline;
     if (running != null && !moveOn) {
@@ -489,6 +494,27 @@ final class Execution {
       throw c;
     }
     throwIfListenerFailed();
+  }
+
+  /** Whether a run record was asked for: the tasks then keep the times it needs. */
+  boolean recording() {
+    return recorder != null;
+  }
+
+  /** Hands the run record to its sink, if one was asked for; what the sink throws is reported as a listener's error. */
+  private void deliverRecord() {
+    java.util.function.Consumer<? super RunRecord> sink = recorder;
+    if (sink == null) {
+      return;
+    }
+    long wall = now() - origin;
+    List<RunRecord.TaskRun> tasks = new ArrayList<>(nodes.size());
+    nodes.forEach(n -> tasks.add(n.runRecord(origin)));
+    try {
+      sink.accept(new RunRecord(runnerName, java.time.Duration.ofNanos(Math.max(0, wall)), tasks));
+    } catch (RuntimeException e) {
+      listenerErrors.add(new IllegalStateException("the run record's sink threw", e));
+    }
   }
 
   private void throwIfListenerFailed() {
