@@ -121,6 +121,7 @@ final class Pool {
   private final @Nullable Path directory;
   private final int tasksPerWorker;
   private final Duration grace;
+  private final Duration closeGrace;
   private final Duration startTimeout;
   private final Duration readTimeout;
   private final Path socketDir;
@@ -184,6 +185,7 @@ final class Pool {
     this.directory = b.directory;
     this.tasksPerWorker = b.tasksPerWorker;
     this.grace = b.grace;
+    this.closeGrace = b.closeGrace;
     this.startTimeout = b.startTimeout;
     this.readTimeout = b.readTimeout;
     this.transfer = new Transfer(rules);
@@ -486,11 +488,23 @@ final class Pool {
     }
     List<WorkerProcess> workers;
     synchronized (this) {
+      long deadline = System.nanoTime() + closeGrace.toNanos();
+      boolean overdue = false;
       while (anyRunning()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 && !overdue) {
+          overdue = true;
+          killAllRunning(); // the close grace is over: a task that ignores its interrupt cannot hold close longer
+          continue;
+        }
         try {
-          wait();
+          if (overdue) {
+            wait(); // the workers are being killed: their threads report the deaths, bounded by the kill timers
+          } else {
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+          }
         } catch (InterruptedException e) {
-          if (!interrupted) {
+          if (!interrupted && !overdue) {
             cancelAllRunning(); // the caller wants out: running tasks get the grace period, then their workers go
           }
           interrupted = true;
@@ -538,6 +552,25 @@ final class Pool {
       Running r = w.current;
       if (r != null) {
         w.cancelRunning(r);
+      }
+    }
+  }
+
+  /**
+   * At the end of the close grace: terminates every worker still running a task, and kills
+   * it two seconds later if it is still alive; the task fails with the worker's death, which
+   * says why.
+   */
+  @GuardedBy("this")
+  @SuppressWarnings("GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
+  private void killAllRunning() {
+    for (WorkerProcess w : List.copyOf(live)) {
+      Running r = w.current;
+      if (r != null) {
+        w.doomed = true;
+        idle.remove(w);
+        w.kill("runner " + name + " was closed while task '" + r.task() + "' was running, and the task had not ended "
+            + seconds(closeGrace) + " later (the runner's close grace), so the runner terminated the worker");
       }
     }
   }
