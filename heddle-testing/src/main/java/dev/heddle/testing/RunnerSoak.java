@@ -61,16 +61,16 @@ import org.jspecify.annotations.Nullable;
  * on its own thread, so that soaks of many kinds take the time of one; heap, threads and
  * descriptors are then the whole JVM's.
  *
- * <p>A soak is configured and run by one thread at a time; {@link #run()} blocks for its
- * length and then until its runner has closed.
+ * <p>A soak is configured and run by one thread at a time. Configuring never blocks; {@link
+ * #run()} blocks for its length and then until its runner has closed.
  */
 @Concurrency(
-    blocking = Semantics.Blocking.MAY,
-    cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+    blocking = Semantics.Blocking.NEVER,
+    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
     callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
-    pinning = Semantics.Pinning.MAY,
-    workload = Semantics.Workload.MIXED)
-@Blocking
+    pinning = Semantics.Pinning.NEVER,
+    workload = Semantics.Workload.TRIVIAL)
+@NonBlocking
 public final class RunnerSoak<R extends Runner> {
 
   /*
@@ -171,6 +171,13 @@ public final class RunnerSoak<R extends Runner> {
    * @throws AssertionError if a task of a graph did not end exactly once
    * @throws InterruptedException if interrupted while a graph runs or while waiting for the chaos thread
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
+      pinning = Semantics.Pinning.MAY,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
   public Report run() throws InterruptedException {
     SplittableRandom random = new SplittableRandom(seed);
     Counts counts = new Counts();
@@ -225,6 +232,13 @@ public final class RunnerSoak<R extends Runner> {
    * @throws AssertionError the first soak's failure, with the others' suppressed
    * @throws InterruptedException if interrupted while waiting; the soaks are interrupted too
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.ANY_THREAD,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.MIXED)
+  @Blocking
   public static List<Report> runConcurrently(List<? extends RunnerSoak<?>> soaks) throws InterruptedException {
     int n = soaks.size();
     List<@Nullable Report> reports = new ArrayList<>(java.util.Collections.nCopies(n, null));
