@@ -1,8 +1,6 @@
 package dev.heddle;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import dev.heddle.internal.SemanticsChecks;
-import dev.heddle.internal.TaskRunEvent;
 import dev.heddle.spi.Attempt;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

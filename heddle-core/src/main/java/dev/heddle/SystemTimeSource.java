@@ -1,6 +1,5 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.TimeSource;
 import dev.heddle.spi.OwnedTimeSource;
 import java.time.Duration;
 
