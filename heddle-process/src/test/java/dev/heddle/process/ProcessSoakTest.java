@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * virtual, auto and processes), each on a thread of its own in this JVM, so that the
  * half-hour soak of them all takes half an hour:
  * {@code HEDDLE_STRESS_SECONDS=1800 HEDDLE_SOAK_KINDS=all ./build -pl heddle-process -am verify
- * -Dtest=ProcessSoakTest -Dsurefire.failIfNoSpecifiedTests=false}. It prints its figures for
+ * -Dtest=ProcessSoakTest -Dsurefire.failIfNoSpecifiedTests=false -Dheddle.forkTimeout=3600}. It prints its figures for
  * each kind on standard output, and a progress line about every tenth of the length.
  */
 @Timeout(value = 3, unit = java.util.concurrent.TimeUnit.HOURS)
