@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import dev.heddle.channel.Source;
-import dev.heddle.internal.SemanticsChecks;
 import dev.heddle.spi.Dispatcher;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -146,7 +145,7 @@ final class Execution {
     this.listener = scopeOptions.listener();
     this.runner = runner;
     this.owner = Thread.currentThread();
-    this.dispatcher = runner.open(this::wakeOwner);
+    this.dispatcher = Dispatchers.open(runner, this::wakeOwner);
     this.runnerName = runner.name();
     this.checks = SemanticsChecks.of(runner);
     RunnerOptions options = runner.options();

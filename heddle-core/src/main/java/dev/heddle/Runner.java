@@ -1,11 +1,5 @@
 package dev.heddle;
 
-import dev.heddle.internal.AutoRunner;
-import dev.heddle.internal.InlineRunner;
-import dev.heddle.internal.SeededRunner;
-import dev.heddle.internal.ThreadsRunner;
-import dev.heddle.internal.VirtualRunner;
-import dev.heddle.spi.Dispatcher;
 import org.jetbrains.annotations.Blocking;
 import org.jetbrains.annotations.NonBlocking;
 
@@ -175,16 +169,6 @@ public interface Runner extends AutoCloseable {
 
   /** The options this runner was created with. */
   RunnerOptions options();
-
-  /**
-   * Opens a dispatcher for one scope. Heddle calls this when a scope opens; users never need
-   * to. Never blocks.
-   *
-   * @param wakeOwner wakes the scope's owner if it is waiting in {@code join}; a dispatcher
-   *     that queues work for {@link Dispatcher#runOwnerWork()} calls it after queueing
-   * @throws IllegalStateException if the runner is closed
-   */
-  Dispatcher open(Runnable wakeOwner);
 
   /**
    * Closes the runner: it accepts no new scope, lets the attempts it has started finish,

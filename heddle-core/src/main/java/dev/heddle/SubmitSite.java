@@ -22,6 +22,6 @@ final class SubmitSite {
     }
     int dot = className.lastIndexOf('.');
     String pkg = className.substring(0, dot);
-    return pkg.equals("dev.heddle") || pkg.equals("dev.heddle.internal");
+    return pkg.equals("dev.heddle");
   }
 }

@@ -1,8 +1,6 @@
 package dev.heddle;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import dev.heddle.internal.SemanticsChecks;
-import dev.heddle.internal.TaskRunEvent;
 import dev.heddle.internal.support.Durations;
 import dev.heddle.spi.Attempt;
 import java.lang.invoke.MethodHandles;

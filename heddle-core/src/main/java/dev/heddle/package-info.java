@@ -6,6 +6,11 @@
  * {@link dev.heddle.Runner}, chosen as a setting. A failed scope or run is reported by one
  * exception type, {@link dev.heddle.TaskFailedException}.
  *
+ * <p>The package also holds, package-private, the engine that runs scopes and graphs, the
+ * in-JVM runners behind {@link dev.heddle.Runner}'s factories, and the run-time checks of
+ * declared semantics. It drives every runner through {@code dev.heddle.spi}, which users
+ * never need.
+ *
  * <h2>Naming convention</h2>
  * A method named for an action ({@code join()}) blocks until the action is done and throws
  * if it cannot be; a method named {@code tryX()} never blocks and returns a typed result;

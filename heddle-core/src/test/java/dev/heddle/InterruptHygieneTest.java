@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
+import dev.heddle.spi.DispatcherFactory;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
@@ -24,7 +25,7 @@ class InterruptHygieneTest {
    * One platform thread that runs attempts one after another and never touches the interrupt
    * status in between (the JDK's pools clear it, which would hide a regression in the engine).
    */
-  private static final class OneThreadRunner implements Runner {
+  private static final class OneThreadRunner implements Runner, DispatcherFactory {
     private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
     private volatile boolean closed;
     private final Thread worker;

@@ -33,7 +33,7 @@ final class AllowList {
   /** The calls Heddle's own code is allowed to make from non-blocking members. */
   static AllowList heddle() {
     return new AllowList(List.of(
-        new Entry("dev.heddle.internal.AutoRunner.runHere", "dev.heddle.spi.Attempt.run",
+        new Entry("dev.heddle.AutoRunner.runHere", "dev.heddle.spi.Attempt.run",
             "the auto runner runs an attempt on the dispatching thread only when its task is declared TRIVIAL: by that"
                 + " declaration the body never blocks (a declaration the runtime checks, not this rule)"),
         new Entry("dev.heddle.Runner.inline", "dev.heddle.Runner.inline",

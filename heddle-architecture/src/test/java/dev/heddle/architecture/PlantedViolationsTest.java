@@ -1,6 +1,7 @@
 package dev.heddle.architecture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -8,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.ArchRule;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +101,35 @@ class PlantedViolationsTest {
     assertEquals(4, v.size(), v.toString());
     assertEquals(List.of("dev.heddle.architecture.planted.Nowhere.never"),
         allowList.unused().stream().map(AllowList.Entry::from).toList());
+  }
+
+  private static final String CYCLE = PLANTED + ".cycle";
+
+  private static final Set<String> CYCLE_VOCABULARY = Set.of(CYCLE + ".Word", CYCLE + ".Muddled");
+
+  @Test
+  void packageCycle_isReportedWithTheDependenciesThatCloseIt_butOneThroughTheVocabularyIsNot() {
+    List<String> v = violations(PackageRules.noPackageCycles(CYCLE, CYCLE_VOCABULARY));
+    assertEquals(1, v.size(), v.toString());
+    String m = v.get(0);
+    assertTrue(m.contains("package " + CYCLE + ".a") && m.contains("package " + CYCLE + ".b"), m);
+    assertTrue(m.contains("Ping.answer()") && m.contains("Pong.reply()"), m);
+    assertFalse(m.contains(".lower"), m);
+  }
+
+  @Test
+  void packageCycle_throughATypeNotDeclaredVocabulary_isReported() {
+    List<String> v = violations(PackageRules.noPackageCycles(CYCLE, Set.of()));
+    assertEquals(2, v.size(), v.toString());
+    only(v, "package " + CYCLE + ".lower");
+  }
+
+  @Test
+  void vocabularyTypeDependingOnAnotherPackage_isReported() {
+    List<String> v = violations(PackageRules.vocabularyIsALeaf(CYCLE, CYCLE_VOCABULARY));
+    String m = only(v, "Muddled.ping()");
+    assertTrue(m.contains("Ping.name()"), m);
+    assertEquals(1, v.size(), v.toString());
   }
 
   private static AllowList plantedAllowList() {

@@ -8,7 +8,7 @@ import org.jetbrains.annotations.NonBlocking;
 
 /**
  * One scope's connection to a runner: where the engine sends each attempt that is ready to
- * run. A runner creates one per scope in {@link dev.heddle.Runner#open(Runnable)}.
+ * run. A runner creates one per scope in {@link DispatcherFactory#open(Runnable)}.
  *
  * <p>The engine calls {@link #dispatch} from any thread: the scope's owner, a runner thread
  * that finished an input, or the time source's thread when a retry's backoff ends.

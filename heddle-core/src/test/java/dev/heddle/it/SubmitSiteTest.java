@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A failure names the line that forked the failed task. This test lives outside dev.heddle on
- * purpose: frames of dev.heddle and dev.heddle.internal are Heddle's own and are skipped.
+ * purpose: frames of dev.heddle, where the engine and the in-JVM runners live, are Heddle's own and are skipped.
  */
 class SubmitSiteTest {
 

@@ -8,6 +8,7 @@ import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.Semantics;
 import dev.heddle.spi.Dispatcher;
+import dev.heddle.spi.DispatcherFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +59,7 @@ import org.jetbrains.annotations.NonBlocking;
     pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.TRIVIAL)
 @NonBlocking
-public final class ClusterRunner implements Runner {
+public final class ClusterRunner implements Runner, DispatcherFactory {
 
   private final Engine engine;
 
@@ -84,7 +85,8 @@ public final class ClusterRunner implements Runner {
   }
 
   /**
-   * Opens a dispatcher for one scope. Heddle calls this; users never need to. Never blocks.
+   * Opens a dispatcher for one scope: the runner SPI ({@link DispatcherFactory}), which Heddle
+   * calls when a scope opens; users never need to. Never blocks.
    *
    * @throws IllegalStateException if the runner is closed
    */

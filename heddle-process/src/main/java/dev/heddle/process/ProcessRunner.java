@@ -7,6 +7,7 @@ import org.jetbrains.annotations.NonBlocking;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.spi.Dispatcher;
+import dev.heddle.spi.DispatcherFactory;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +83,7 @@ import org.jspecify.annotations.Nullable;
     pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.TRIVIAL)
 @NonBlocking
-public final class ProcessRunner implements Runner {
+public final class ProcessRunner implements Runner, DispatcherFactory {
 
   private final Pool pool;
 
@@ -127,7 +128,8 @@ public final class ProcessRunner implements Runner {
   }
 
   /**
-   * Opens a dispatcher for one scope. Heddle calls this; users never need to. Never blocks.
+   * Opens a dispatcher for one scope: the runner SPI ({@link DispatcherFactory}), which Heddle
+   * calls when a scope opens; users never need to. Never blocks.
    *
    * @throws IllegalStateException if the runner is closed
    */

@@ -1,5 +1,7 @@
 /**
  * A runner whose task bodies run in worker processes: {@link dev.heddle.process.ProcessRunner}.
+ * The pool of workers behind it is package-private here; the protocol and the worker's side
+ * are in {@code dev.heddle.process.internal}.
  *
  * <p>What crosses the boundary, how failures come back and what each crash message means is
  * described in {@code docs/guide/processes.md}.

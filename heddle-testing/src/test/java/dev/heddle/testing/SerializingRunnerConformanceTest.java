@@ -5,6 +5,7 @@ import dev.heddle.RunnerOptions;
 import dev.heddle.TimeSource;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
+import dev.heddle.spi.DispatcherFactory;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -34,7 +35,7 @@ class SerializingRunnerConformanceTest extends RunnerConformance {
     return new SerializingRunner(options);
   }
 
-  static final class SerializingRunner implements Runner {
+  static final class SerializingRunner implements Runner, DispatcherFactory {
     private static final AtomicInteger RUNNERS = new AtomicInteger();
 
     private final RunnerOptions options;

@@ -1,6 +1,5 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.Semantics;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
@@ -24,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 @Category("Heddle")
 @Description("One attempt of a Heddle task: from the start of its body to its end, on the thread that ran it")
 @StackTrace(false)
-public final class TaskRunEvent extends Event {
+final class TaskRunEvent extends Event {
 
   /*
    * The flight recorder checks (SemanticsWatch) use these events as the windows in which the

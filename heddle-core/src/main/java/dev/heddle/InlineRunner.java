@@ -1,10 +1,9 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.RunnerOptions;
 import dev.heddle.spi.Dispatcher;
 
 /** Runs each scope's tasks on its owner's thread, in the order they become ready. */
-public final class InlineRunner extends AbstractRunner {
+final class InlineRunner extends AbstractRunner {
 
   public InlineRunner(RunnerOptions options) {
     super("inline", "inline", options);

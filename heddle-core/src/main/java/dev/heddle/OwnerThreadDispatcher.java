@@ -1,7 +1,6 @@
-package dev.heddle.internal;
+package dev.heddle;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
-import dev.heddle.TimeSource;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 import java.util.ArrayList;

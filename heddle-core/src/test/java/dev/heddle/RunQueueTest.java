@@ -1,4 +1,4 @@
-package dev.heddle.internal;
+package dev.heddle;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

@@ -1,7 +1,5 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.RunnerOptions;
-import dev.heddle.Semantics;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 import java.util.ArrayDeque;
@@ -16,7 +14,7 @@ import org.jspecify.annotations.Nullable;
  * the cores, blocking work to virtual threads, work that may pin a carrier to an elastic
  * pool of platform threads, trivial work at once on the thread that made it ready.
  */
-public final class AutoRunner extends AbstractRunner {
+final class AutoRunner extends AbstractRunner {
 
   /*
    * Trivial work runs where it became ready, through a trampoline kept per scope and per

@@ -1,6 +1,5 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.RunnerOptions;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 import java.util.concurrent.ForkJoinPool;
@@ -11,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * ForkJoinPool} in FIFO mode; a task that waits in a nested scope's join lets it add a
  * compensating thread, so nesting cannot starve it.
  */
-public final class ThreadsRunner extends AbstractRunner {
+final class ThreadsRunner extends AbstractRunner {
 
   private final ForkJoinPool pool;
 

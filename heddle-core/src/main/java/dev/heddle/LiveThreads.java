@@ -1,4 +1,4 @@
-package dev.heddle.internal;
+package dev.heddle;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

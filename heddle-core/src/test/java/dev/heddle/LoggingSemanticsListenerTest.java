@@ -1,10 +1,8 @@
-package dev.heddle.internal;
+package dev.heddle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.heddle.Semantics;
-import dev.heddle.SemanticsViolation;
 import java.util.List;
 import java.util.ResourceBundle;
 import java.util.concurrent.CopyOnWriteArrayList;

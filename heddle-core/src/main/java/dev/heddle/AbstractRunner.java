@@ -1,10 +1,8 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.Runner;
-import dev.heddle.RunnerOptions;
-import dev.heddle.TimeSource;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
+import dev.heddle.spi.DispatcherFactory;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -12,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * What the in-JVM runners share: a name, options, a time source, named threads, and a close
  * that waits until every thread the runner started has ended.
  */
-abstract class AbstractRunner implements Runner {
+abstract class AbstractRunner implements Runner, DispatcherFactory {
 
   private final String name;
   private final RunnerOptions options;

@@ -1,7 +1,5 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.SemanticsListener;
-import dev.heddle.SemanticsViolation;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;

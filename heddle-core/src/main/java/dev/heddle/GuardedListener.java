@@ -1,7 +1,5 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.SemanticsListener;
-import dev.heddle.SemanticsViolation;
 
 /** A user's semantics listener whose exceptions are logged instead of reaching the engine. */
 final class GuardedListener implements SemanticsListener {

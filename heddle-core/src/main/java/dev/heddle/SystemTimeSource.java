@@ -1,6 +1,5 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.TimeSource;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,6 +1,5 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.RunnerOptions;
 import dev.heddle.spi.Dispatcher;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * from the runner's seed and the number of scopes opened before it, so the same program
  * gives the same orders.
  */
-public final class SeededRunner extends AbstractRunner {
+final class SeededRunner extends AbstractRunner {
 
   private final long seed;
   private final AtomicLong scopes = new AtomicLong();

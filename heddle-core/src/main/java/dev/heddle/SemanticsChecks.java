@@ -1,10 +1,5 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.Runner;
-import dev.heddle.RunnerOptions;
-import dev.heddle.Semantics;
-import dev.heddle.SemanticsListener;
-import dev.heddle.SemanticsViolation;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.management.GarbageCollectorMXBean;
@@ -22,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * <p>The engine calls {@link #startCpu}, {@link #endCpu} and {@link #report} on the thread
  * that runs an attempt.
  */
-public final class SemanticsChecks {
+final class SemanticsChecks {
 
   /*
    * The CPU check. A task declared CPU-bound should keep its thread on a core. At the start

@@ -1,8 +1,5 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.Semantics;
-import dev.heddle.SemanticsListener;
-import dev.heddle.SemanticsViolation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

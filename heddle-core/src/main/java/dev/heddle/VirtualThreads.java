@@ -1,4 +1,4 @@
-package dev.heddle.internal;
+package dev.heddle;
 
 import dev.heddle.spi.Attempt;
 import java.util.concurrent.RejectedExecutionException;

@@ -1,11 +1,10 @@
-package dev.heddle.internal;
+package dev.heddle;
 
-import dev.heddle.RunnerOptions;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 
 /** Runs each attempt on a new virtual thread. */
-public final class VirtualRunner extends AbstractRunner {
+final class VirtualRunner extends AbstractRunner {
 
   private final VirtualThreads virtual;
 
