@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.heddle.internal.support.Durations;
 import dev.heddle.spi.Attempt;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -84,8 +84,8 @@ final class Performance {
     int tasks = analysis.criticalPath().size();
     Prediction twice = analysis.predict(2 * jobs);
     return String.format(Locale.ROOT, "heddle: wall %s, critical path %s (%d %s), parallelism %.1f; on %d jobs: %s predicted",
-        Report.format(analysis.wall()), Report.format(analysis.span()), tasks, tasks == 1 ? "task" : "tasks",
-        analysis.parallelism(), 2 * jobs, Report.format(twice.makespan()));
+        time(analysis.wall()), time(analysis.span()), tasks, tasks == 1 ? "task" : "tasks",
+        analysis.parallelism(), 2 * jobs, time(twice.makespan()));
   }
 
   private static void write(Path file, String text, String what, PrintStream out, PrintStream err) {
@@ -302,17 +302,17 @@ final class Performance {
       out.println(String.format(Locale.ROOT, "  %6s  %10s  %10s", "jobs", "predicted", "bound"));
       for (int n : counts) {
         Prediction p = plan.predict(n);
-        out.println(String.format(Locale.ROOT, "  %6d  %10s  %10s", n, Report.format(p.makespan()), Report.format(p.bound())));
+        out.println(String.format(Locale.ROOT, "  %6d  %10s  %10s", n, time(p.makespan()), time(p.bound())));
       }
-      out.println("critical path: " + String.join(" -> ", plan.criticalPath()) + " (" + Report.format(plan.span()) + ")");
+      out.println("critical path: " + String.join(" -> ", plan.criticalPath()) + " (" + time(plan.span()) + ")");
       out.println(String.format(Locale.ROOT, "work %s, span %s, parallelism %.2f, overhead per task %s",
-          Report.format(plan.work()), Report.format(plan.span()), plan.parallelism(), Report.format(plan.perTask())));
+          time(plan.work()), time(plan.span()), plan.parallelism(), time(plan.perTask())));
       for (String a : advice) {
         out.println("advice: " + a);
       }
       if (!missing.isEmpty()) {
         out.println("lacks estimates for " + missing.size() + (missing.size() == 1 ? " task" : " tasks") + " that did not"
-            + " succeed in that run, counted at the median task (" + Report.format(median) + "): " + String.join(", ", missing));
+            + " succeed in that run, counted at the median task (" + time(median) + "): " + String.join(", ", missing));
       }
     }
 
@@ -349,5 +349,10 @@ final class Performance {
     private static double seconds(Duration d) {
       return d.toNanos() / 1e9;
     }
+  }
+
+  /** A duration as heddle prints every duration (the support package's one style). */
+  private static String time(Duration d) {
+    return dev.heddle.internal.support.Durations.format(d);
   }
 }
