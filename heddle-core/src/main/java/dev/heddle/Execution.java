@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import dev.heddle.channel.Source;
+import dev.heddle.internal.support.Durations;
 import dev.heddle.spi.Dispatcher;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
