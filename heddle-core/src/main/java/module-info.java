@@ -1,9 +1,11 @@
 /**
  * Heddle's core: tasks, scopes, graphs, the in-JVM runners and the errors they report.
  *
- * <p>It has three packages, all exported: {@code dev.heddle} for users, {@code
- * dev.heddle.channel} for channels and select, and {@code dev.heddle.spi} for runner
- * implementations. The engine (a scope's execution and its task nodes), the in-JVM runners
+ * <p>It exports three packages: {@code dev.heddle} for users, {@code dev.heddle.channel} for
+ * channels and select, and {@code dev.heddle.spi} for runner implementations. A fourth, {@code
+ * dev.heddle.internal.support}, holds the helpers that Heddle's other modules share (names and
+ * did-you-mean hints, durations, exit statuses, cycles among tasks); it is exported only to
+ * them, is not an API, and depends on nothing but the JDK. The engine (a scope's execution and its task nodes), the in-JVM runners
  * and the run-time semantics checks are package-private classes of {@code dev.heddle}, beside
  * the API they serve, so no package needs to be hidden. Dependencies between the packages go
  * one way: {@code dev.heddle} uses {@code dev.heddle.channel} (a scope's timers) and {@code
@@ -23,4 +25,6 @@ module dev.heddle.core {
   exports dev.heddle;
   exports dev.heddle.spi;
   exports dev.heddle.channel;
+  // Helpers with one home for Heddle's own modules: messages' words, cycles (ADR 9). Not an API.
+  exports dev.heddle.internal.support to dev.heddle.process;
 }

@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import dev.heddle.channel.Source;
+import dev.heddle.internal.support.Durations;
 import dev.heddle.spi.Dispatcher;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -106,6 +107,8 @@ final class Execution implements NodeContext {
   /** The task whose success stopped the scope under firstSuccess or race. */
   private volatile @Nullable TaskNode<?> winner;
   private final SemanticsChecks checks;
+  /** Where the run record goes; null when none is asked for (then the engine keeps none). */
+  private final java.util.function.@Nullable Consumer<? super RunRecord> recorder;
 
   /** Exceptions thrown by the listener, reported by join. */
   private final ConcurrentLinkedQueue<Throwable> listenerErrors = new ConcurrentLinkedQueue<>();
@@ -175,6 +178,7 @@ final class Execution implements NodeContext {
     this.listener = scopeOptions.listener();
     this.name = scopeOptions.name();
     this.moveOn = scopeOptions.movesOnAtTimeout();
+    this.recorder = scopeOptions.recorder();
     this.owner = Thread.currentThread();
     this.dispatcher = Dispatchers.open(runner, this::wakeOwner);
     this.runnerName = runner.name();
@@ -460,6 +464,7 @@ final class Execution implements NodeContext {
       phase = JOINED;
       dispatcher.close();
       forgetNames();
+      deliverRecord();
       TaskFailedException failure = failureReport();
       if (failure != null) {
         e.addSuppressed(failure); // a failure before the interrupt is still reported
@@ -471,6 +476,7 @@ final class Execution implements NodeContext {
     phase = JOINED;
     dispatcher.close();
     forgetNames();
+    deliverRecord();
     throwIfFailed();
     List<TaskTimeoutException.RunningTask> running = runningAtDeadline;
     if (running != null && !moveOn) {
@@ -484,6 +490,28 @@ final class Execution implements NodeContext {
       throw c;
     }
     throwIfListenerFailed();
+  }
+
+  /** Whether a run record was asked for: the tasks then keep the times it needs. */
+  @Override
+  public boolean recording() {
+    return recorder != null;
+  }
+
+  /** Hands the run record to its sink, if one was asked for; what the sink throws is reported as a listener's error. */
+  private void deliverRecord() {
+    java.util.function.Consumer<? super RunRecord> sink = recorder;
+    if (sink == null) {
+      return;
+    }
+    long wall = now() - origin;
+    List<RunRecord.TaskRun> tasks = new ArrayList<>(nodes.size());
+    nodes.forEach(n -> tasks.add(n.runRecord(origin)));
+    try {
+      sink.accept(new RunRecord(runnerName, java.time.Duration.ofNanos(Math.max(0, wall)), tasks));
+    } catch (RuntimeException e) {
+      listenerErrors.add(new IllegalStateException("the run record's sink threw", e));
+    }
   }
 
   private void throwIfListenerFailed() {

@@ -48,9 +48,17 @@ final class FailureReport {
     Throwable cause = first.failure();
     List<String> path = pathTo(first);
     List<String> stopped = stoppedTasks();
-    StringBuilder m = new StringBuilder("task '").append(first.name()).append("' failed on ").append(first.where())
-        .append(" (attempt ").append(first.attempt()).append(" of ").append(first.maxAttempts()).append("): ")
-        .append(cause);
+    StringBuilder m =
+        new StringBuilder("task '")
+            .append(first.name())
+            .append("' failed on ")
+            .append(first.where())
+            .append(" (attempt ")
+            .append(first.attempt())
+            .append(" of ")
+            .append(first.maxAttempts())
+            .append("): ")
+            .append(cause);
     if (scopeName != null) {
       m.append("\n  scope: ").append(scopeName);
     }
@@ -64,8 +72,14 @@ final class FailureReport {
     List<Results.AttemptRecord> earlier = first.failedAttempts();
     if (earlier != null) {
       for (Results.AttemptRecord a : earlier) {
-        m.append("\n  attempt ").append(a.number()).append(" of ").append(first.maxAttempts())
-            .append(" failed on ").append(a.where()).append(": ").append(a.failure());
+        m.append("\n  attempt ")
+            .append(a.number())
+            .append(" of ")
+            .append(first.maxAttempts())
+            .append(" failed on ")
+            .append(a.where())
+            .append(": ")
+            .append(a.failure());
       }
     }
     int others = failed.size() - 1;
@@ -85,9 +99,18 @@ final class FailureReport {
       m.append(" (attached as suppressed exceptions)");
     }
     appendList(m, "stopped because of it", stopped);
-    TaskFailedException e = new TaskFailedException(
-        m.toString(), cause == null ? new IllegalStateException("no cause recorded") : cause, first.name(),
-        first.where(), first.attempt(), first.maxAttempts(), path, stopped, SubmitSite.element(site), results);
+    TaskFailedException e =
+        new TaskFailedException(
+            m.toString(),
+            cause == null ? new IllegalStateException("no cause recorded") : cause,
+            first.name(),
+            first.where(),
+            first.attempt(),
+            first.maxAttempts(),
+            path,
+            stopped,
+            SubmitSite.element(site),
+            results);
     for (Throwable t : failures) {
       if (t != cause) {
         e.addSuppressed(t);
@@ -104,7 +127,8 @@ final class FailureReport {
    * @param timeout the timeout that set the deadline
    * @param running the tasks running when the deadline passed
    */
-  ScopeTimeoutException timeout(String reason, Duration timeout, List<TaskTimeoutException.RunningTask> running) {
+  ScopeTimeoutException timeout(
+      String reason, Duration timeout, List<TaskTimeoutException.RunningTask> running) {
     List<String> stopped = stoppedTasks();
     StringBuilder m = new StringBuilder(label).append(" timed out: ").append(reason);
     if (running.isEmpty()) {
@@ -127,21 +151,23 @@ final class FailureReport {
   /** The report of a scope cancelled from outside: the tasks it stopped. */
   CancellationException cancellation() {
     List<String> stopped = stoppedTasks();
-    StringBuilder m = new StringBuilder(scopeName == null ? "the scope was cancelled" : label + " was cancelled");
+    StringBuilder m =
+        new StringBuilder(scopeName == null ? "the scope was cancelled" : label + " was cancelled");
     appendList(m, "stopped", stopped);
     return new CancellationException(m.toString());
   }
 
   private List<String> stoppedTasks() {
     List<String> stopped = new ArrayList<>();
-    nodes.forEach(n -> {
-      int s = n.state();
-      if (s == TaskNode.SKIPPED) {
-        stopped.add(n.name() + ": skipped, " + n.reason());
-      } else if (s == TaskNode.CANCELLED) {
-        stopped.add(n.name() + ": cancelled, " + n.reason());
-      }
-    });
+    nodes.forEach(
+        n -> {
+          int s = n.state();
+          if (s == TaskNode.SKIPPED) {
+            stopped.add(n.name() + ": skipped, " + n.reason());
+          } else if (s == TaskNode.CANCELLED) {
+            stopped.add(n.name() + ": cancelled, " + n.reason());
+          }
+        });
     return stopped;
   }
 
@@ -155,7 +181,9 @@ final class FailureReport {
       m.append("\n    ").append(items.get(i));
     }
     if (items.size() > limit) {
-      m.append("\n    ... and ").append(items.size() - limit).append(" more (see TaskFailedException.stopped())");
+      m.append("\n    ... and ")
+          .append(items.size() - limit)
+          .append(" more (see TaskFailedException.stopped())");
     }
   }
 

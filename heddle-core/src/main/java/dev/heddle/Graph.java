@@ -1,5 +1,7 @@
 package dev.heddle;
 
+import dev.heddle.internal.support.Cycles;
+import dev.heddle.internal.support.Names;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -327,7 +329,7 @@ public final class Graph {
             Node<?> target = nodes.get(names.get(j));
             if (target == null) {
               unknown.add("task '" + n.name() + "' needs '" + names.get(j) + "', which is not a task of this graph"
-                  + Names.suggestion(names.get(j), nodes.keySet()));
+                  + Names.didYouMean(names.get(j), nodes.keySet()));
               in[i][j] = -1;
             } else {
               in[i][j] = Objects.requireNonNull(index.get(target));
@@ -358,7 +360,7 @@ public final class Graph {
       return new Graph(Collections.unmodifiableList(order), orderedInputs);
     }
 
-    /** Kahn's algorithm in insertion order; on a cycle, finds one and reports it. */
+    /** Kahn's algorithm in insertion order; on a cycle, reports one (see {@link Cycles}). */
     private static int[] topologicalOrder(List<Node<?>> all, int[][] in) {
       int n = all.size();
       int[] missing = new int[n];
@@ -382,7 +384,7 @@ public final class Graph {
         }
       }
       if (k < n) {
-        throw new IllegalArgumentException("tasks form a cycle: " + describeCycle(all, in, missing));
+        throw new IllegalArgumentException("tasks form a cycle: " + describeCycle(all, in));
       }
       return order;
     }
@@ -407,37 +409,10 @@ public final class Graph {
       return out;
     }
 
-    /** Walks inputs from a task left on the cycle until a task repeats; spells the loop. */
-    private static String describeCycle(List<Node<?>> all, int[][] in, int[] missing) {
-      int start = 0;
-      while (missing[start] == 0) {
-        start++;
-      }
-      Map<Integer, Integer> seenAt = new LinkedHashMap<>();
-      List<Integer> walk = new ArrayList<>();
-      int current = start;
-      while (!seenAt.containsKey(current)) {
-        seenAt.put(current, walk.size());
-        walk.add(current);
-        int next = -1;
-        for (int j : in[current]) {
-          if (missing[j] > 0) {
-            next = j;
-            break;
-          }
-        }
-        current = next;
-      }
-      int loopStart = Objects.requireNonNull(seenAt.get(current));
-      List<Integer> loop = new ArrayList<>(walk.subList(loopStart, walk.size()));
-      Collections.reverse(loop); // inputs first: a -> b means b needs a
-      StringBuilder s = new StringBuilder();
-      for (int i : loop) {
-        s.append(all.get(i).name()).append(" -> ");
-      }
-      s.append(all.get(loop.get(0)).name());
-      s.append(" (each task needs the one before it)");
-      return s.toString();
+    /** Spells the shortest cycle through the first task, in insertion order, caught in one. */
+    private static String describeCycle(List<Node<?>> all, int[][] in) {
+      List<Integer> cycle = Cycles.find(in).get(0).shortest();
+      return Cycles.spell(cycle.stream().map(i -> all.get(i).name()).toList());
     }
   }
 }

@@ -31,6 +31,9 @@ interface NodeContext {
   /** The run's clock, for timeouts and backoffs. */
   TimeSource time();
 
+  /** Whether a run record was asked for: a task then keeps the times it needs. */
+  boolean recording();
+
   /** The run's clock now. */
   long now();
 
@@ -95,7 +98,12 @@ interface NodeContext {
   void taskDone(boolean handler);
 
   /** Tells the listener, if there is one, of a task's event. */
-  void emit(TaskNode<?> node, TaskEvent.Kind kind, int attempt, @Nullable Throwable failure, @Nullable String reason);
+  void emit(
+      TaskNode<?> node,
+      TaskEvent.Kind kind,
+      int attempt,
+      @Nullable Throwable failure,
+      @Nullable String reason);
 
   /** The stacks of the run's running tasks, {@code first}'s first, for a timeout's report. */
   List<TaskTimeoutException.RunningTask> runningStacks(TaskNode<?> first);

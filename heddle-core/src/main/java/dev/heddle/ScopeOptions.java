@@ -2,6 +2,7 @@ package dev.heddle;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
@@ -27,21 +28,24 @@ import org.jspecify.annotations.Nullable;
 @NonBlocking
 public final class ScopeOptions {
 
-  private static final ScopeOptions DEFAULTS = new ScopeOptions(Completion.allSuccessful(), null, null, null, false);
+  private static final ScopeOptions DEFAULTS = new ScopeOptions(Completion.allSuccessful(), null, null, null, false, null);
 
   private final Completion completion;
   private final @Nullable TaskListener listener;
   private final @Nullable String name;
   private final @Nullable Duration timeout;
   private final boolean moveOn;
+  private final @Nullable Consumer<? super RunRecord> recorder;
 
   private ScopeOptions(
-      Completion completion, @Nullable TaskListener listener, @Nullable String name, @Nullable Duration timeout, boolean moveOn) {
+      Completion completion, @Nullable TaskListener listener, @Nullable String name, @Nullable Duration timeout, boolean moveOn,
+      @Nullable Consumer<? super RunRecord> recorder) {
     this.completion = completion;
     this.listener = listener;
     this.name = name;
     this.timeout = timeout;
     this.moveOn = moveOn;
+    this.recorder = recorder;
   }
 
   /** Fail fast, no deadline, no name, no listener. */
@@ -63,12 +67,12 @@ public final class ScopeOptions {
 
   /** These options with a completion policy: when the scope stops, and what {@code join} reports. */
   public ScopeOptions completion(Completion completion) {
-    return new ScopeOptions(Objects.requireNonNull(completion, "completion"), listener, name, timeout, moveOn);
+    return new ScopeOptions(Objects.requireNonNull(completion, "completion"), listener, name, timeout, moveOn, recorder);
   }
 
   /** These options with a listener for every task event (see {@link TaskListener}). */
   public ScopeOptions listener(TaskListener listener) {
-    return new ScopeOptions(completion, Objects.requireNonNull(listener, "listener"), name, timeout, moveOn);
+    return new ScopeOptions(completion, Objects.requireNonNull(listener, "listener"), name, timeout, moveOn, recorder);
   }
 
   /**
@@ -83,7 +87,7 @@ public final class ScopeOptions {
     if (name.isBlank()) {
       throw new IllegalArgumentException("a scope's name must not be blank");
     }
-    return new ScopeOptions(completion, listener, name, timeout, moveOn);
+    return new ScopeOptions(completion, listener, name, timeout, moveOn, recorder);
   }
 
   /**
@@ -99,7 +103,7 @@ public final class ScopeOptions {
    * fail_after}, Kotlin's {@code withTimeout}.
    */
   public ScopeOptions timeout(Duration timeout) {
-    return new ScopeOptions(completion, listener, name, Objects.requireNonNull(timeout, "timeout"), false);
+    return new ScopeOptions(completion, listener, name, Objects.requireNonNull(timeout, "timeout"), false, recorder);
   }
 
   /**
@@ -109,7 +113,18 @@ public final class ScopeOptions {
    * {@code move_on_after}, Kotlin's {@code withTimeoutOrNull}.
    */
   public ScopeOptions moveOnAfter(Duration timeout) {
-    return new ScopeOptions(completion, listener, name, Objects.requireNonNull(timeout, "timeout"), true);
+    return new ScopeOptions(completion, listener, name, Objects.requireNonNull(timeout, "timeout"), true, recorder);
+  }
+
+  /**
+   * These options with a run record (see {@link RunRecord}) handed to {@code sink} once the
+   * run's {@code join} has waited for every task: before {@code join} returns or throws, on
+   * the thread that called it. The engine then reads its clock twice more per attempt and
+   * keeps one record per attempt; without a sink it does neither. An exception thrown by the
+   * sink is reported by {@code join} as a listener's would be.
+   */
+  public ScopeOptions record(Consumer<? super RunRecord> sink) {
+    return new ScopeOptions(completion, listener, name, timeout, moveOn, Objects.requireNonNull(sink, "sink"));
   }
 
   /** Whether failures only skip their dependents (the {@link Completion#keepGoing()} policy). */
@@ -142,9 +157,14 @@ public final class ScopeOptions {
     return moveOn;
   }
 
+  /** Where the run record goes, or {@code null} if none is made. */
+  public @Nullable Consumer<? super RunRecord> recorder() {
+    return recorder;
+  }
+
   @Override
   public String toString() {
     return "ScopeOptions[completion=" + completion + ", name=" + name + ", timeout=" + timeout
-        + (moveOn ? " (move on)" : "") + ", listener=" + listener + "]";
+        + (moveOn ? " (move on)" : "") + ", listener=" + listener + (recorder == null ? "" : ", recorded") + "]";
   }
 }

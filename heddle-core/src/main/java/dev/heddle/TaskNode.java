@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.heddle.internal.support.Durations;
 import dev.heddle.spi.Attempt;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -115,6 +116,14 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   private long finishedAt;
   private @Nullable String whereName;
   private byte whereKind;
+
+  /* For the run record (ScopeOptions.record): kept only when one is asked for, except readyAt. */
+  /** When the attempt in flight became ready. */
+  private long readyAt;
+  private long bodyStartedAt;
+  private long bodyEndedAt;
+  /** The attempts that ended and were retried, for the run record; null when none is kept. */
+  private @Nullable List<RunRecord.AttemptRun> recordedAttempts;
 
   @GuardedBy("this")
   private @Nullable Thread thread;
@@ -244,6 +253,43 @@ final class TaskNode<T> implements Handle<T>, Attempt {
         name, outcomeNow(), attempts, attempt > 0 ? offset(queuedAt, origin) : null, offset(finishedAt, origin));
   }
 
+  /** This task's part of the run record; call once it has ended. */
+  RunRecord.TaskRun runRecord(long origin) {
+    List<RunRecord.AttemptRun> attempts = new ArrayList<>();
+    List<RunRecord.AttemptRun> earlier = recordedAttempts;
+    if (earlier != null) {
+      attempts.addAll(earlier);
+    }
+    int s = state;
+    RunRecord.Ending ending = switch (s) {
+      case SUCCEEDED -> RunRecord.Ending.SUCCEEDED;
+      case FAILED -> failure instanceof TaskTimeoutException ? RunRecord.Ending.TIMED_OUT : RunRecord.Ending.FAILED;
+      case SKIPPED -> RunRecord.Ending.SKIPPED;
+      default -> RunRecord.Ending.CANCELLED;
+    };
+    if (started && attempts.size() < attempt) {
+      attempts.add(attemptRun(origin, ending, s == FAILED ? failure : null));
+    }
+    List<String> in = new ArrayList<>(inputs.length);
+    for (TaskNode<?> i : inputs) {
+      in.add(i.name);
+    }
+    String message = s == SUCCEEDED ? null : s == FAILED ? failureOrUnknown().toString() : reason;
+    return new RunRecord.TaskRun(name, in, ending, message, attempts);
+  }
+
+  /** The attempt that ran last, as the run record has it. */
+  private RunRecord.AttemptRun attemptRun(long origin, RunRecord.Ending ending, @Nullable Throwable error) {
+    boolean elsewhere = whereKind == WHERE_TEXT; // a runner that runs bodies elsewhere: no body window here
+    long end = Math.max(finishedAt, startedAt);
+    long bodyStart = elsewhere ? startedAt : Math.min(Math.max(bodyStartedAt, startedAt), end);
+    long bodyEnd = elsewhere ? end : Math.min(Math.max(bodyEndedAt, bodyStart), end);
+    String worker = whereName;
+    return new RunRecord.AttemptRun(attempt, worker == null ? "not started" : worker, offset(Math.min(readyAt, startedAt), origin),
+        offset(startedAt, origin), offset(bodyStart, origin), offset(bodyEnd, origin), offset(end, origin), ending,
+        error == null ? null : error.toString());
+  }
+
   private static Duration offset(long t, long origin) {
     return Duration.ofNanos(Math.max(0, t - origin));
   }
@@ -356,11 +402,17 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       // and the flight recorder checks attribute everything in it to the task.
       cpuStart = exec.checks().startCpu(semantics, current);
       event = TaskRunEvent.beginIfEnabled();
+      if (exec.recording()) {
+        bodyStartedAt = exec.now();
+      }
       result = invokeBody();
     } catch (Throwable t) {
       error = t;
     }
     exec.bodyExits(enclosing);
+    if (exec.recording()) {
+      bodyEndedAt = exec.now();
+    }
     if (onOwner) {
       exec.bodyEnded(outer);
     }
@@ -655,6 +707,15 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   private void retry(Throwable error) {
     int failedNumber = attempt;
     addFailedAttempt(error);
+    if (exec.recording()) {
+      List<RunRecord.AttemptRun> list = recordedAttempts;
+      if (list == null) {
+        list = new ArrayList<>(2);
+        recordedAttempts = list;
+      }
+      list.add(attemptRun(exec.origin(), error instanceof TaskTimeoutException ? RunRecord.Ending.TIMED_OUT
+          : RunRecord.Ending.FAILED, error));
+    }
     Duration wait = spec.retry().backoffAfter(failedNumber);
     exec.attemptFailed(error);
     emit(TaskEvent.Kind.RETRYING, error);
@@ -685,6 +746,9 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     if (stopping()) {
       endWithoutRunning(QUEUED);
       return;
+    }
+    if (exec.recording()) {
+      readyAt = exec.now();
     }
     exec.dispatch(this);
   }
@@ -953,6 +1017,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     }
     attempt = 1;
     queuedAt = exec.now();
+    readyAt = queuedAt;
     if (STATE.compareAndSet(this, WAITING, QUEUED)) {
       emit(TaskEvent.Kind.QUEUED, null);
       exec.dispatch(this);

@@ -1,5 +1,6 @@
 package dev.heddle;
 
+import dev.heddle.internal.support.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;

@@ -63,14 +63,14 @@ final class AllowList {
             "reads back the bytes just written, from a ByteArrayInputStream, in memory: nothing waits"),
         new Entry("dev.heddle.process.internal.Transfer.serializeChecked", "java.io.ObjectOutputStream.writeObject",
             "serializes into a ByteArrayOutputStream, in memory"),
-        new Entry("dev.heddle.process.Pool$WorkerProcess.cancelRunning", "dev.heddle.process.Pool$WorkerProcess.send",
+        new Entry("dev.heddle.process.WorkerProcess.cancelRunning", "dev.heddle.process.WorkerProcess.send",
             "the send is in the action handed to the runner's own timer (later()), which runs it on that timer's"
                 + " thread; cancel only schedules it"),
-        new Entry("dev.heddle.process.Pool$WorkerProcess.send", "dev.heddle.process.internal.Protocol.write",
+        new Entry("dev.heddle.process.WorkerProcess.send", "dev.heddle.process.internal.Protocol.write",
             "a frame to a worker's Unix-domain socket, which the worker's reader thread drains into memory"
                 + " continuously, whatever its task does; it could wait only for a worker that stops reading altogether"
                 + " (a stopped JVM), a limit the process guide states"),
-        new Entry("dev.heddle.process.Pool$WorkerProcess.send", "java.io.OutputStream.flush",
+        new Entry("dev.heddle.process.WorkerProcess.send", "java.io.OutputStream.flush",
             "as the write above: the flush of a frame to a socket the worker drains continuously")));
   }
 

@@ -1,5 +1,6 @@
 package dev.heddle.cli;
 
+import dev.heddle.internal.support.ExitStatuses;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,7 +15,7 @@ final class CommandFailedException extends Exception {
   private final Path log;
 
   CommandFailedException(String command, int status, long pid, List<String> lastLines, Path log) {
-    super("command ended with " + ExitStatus.describe(status) + ": " + command);
+    super("command ended with " + ExitStatuses.describe(status) + ": " + command);
     this.command = command;
     this.status = status;
     this.pid = pid;

@@ -1,5 +1,6 @@
 package dev.heddle.cli;
 
+import dev.heddle.internal.support.ExitStatuses;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -234,7 +235,7 @@ final class CommandTask {
     } finally {
       follower.finish(); // never leave the follower polling the log, whatever was thrown above
     }
-    if (status != 0 && ExitStatus.isInterrupt(status) && containment.awaitStopping(Duration.ofSeconds(1))) {
+    if (status != 0 && ExitStatuses.byInterrupt(status) && containment.awaitStopping(Duration.ofSeconds(1))) {
       // A terminal's Ctrl-C reached the command too (no sessions of its own here): heddle is
       // stopping because of the same key press, and the task is stopped, not failed.
       throw new InterruptedException("the command ended by SIGINT while heddle was stopping");

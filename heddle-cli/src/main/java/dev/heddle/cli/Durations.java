@@ -48,30 +48,4 @@ final class Durations {
     String digits = m.group(group);
     return digits == null ? 0 : Long.parseLong(digits);
   }
-
-  /**
-   * Formats a duration in the form {@link #parse} reads, from the largest unit to the
-   * smallest, leaving out zero parts: 90 seconds is {@code 1m30s}, zero is {@code 0s}.
-   * Anything below a millisecond is dropped.
-   */
-  static String format(Duration d) {
-    if (d.isNegative()) {
-      return "-" + format(d.negated());
-    }
-    StringBuilder s = new StringBuilder();
-    long hours = d.toHours();
-    if (hours > 0) {
-      s.append(hours).append('h');
-    }
-    if (d.toMinutesPart() > 0) {
-      s.append(d.toMinutesPart()).append('m');
-    }
-    if (d.toSecondsPart() > 0) {
-      s.append(d.toSecondsPart()).append('s');
-    }
-    if (d.toMillisPart() > 0) {
-      s.append(d.toMillisPart()).append("ms");
-    }
-    return s.length() == 0 ? "0s" : s.toString();
-  }
 }

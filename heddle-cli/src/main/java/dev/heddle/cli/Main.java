@@ -43,7 +43,7 @@ import picocli.CommandLine.ParentCommand;
     versionProvider = Main.Version.class,
     description = "Runs a task file: commands with dependencies, as many at once as they allow.",
     subcommands = {Main.Run.class, Main.ListCommand.class, Main.Check.class, Main.GraphCommand.class,
-        Main.Completion.class, CommandLine.HelpCommand.class},
+        Main.Completion.class, Performance.ReportCommand.class, Performance.PlanCommand.class, CommandLine.HelpCommand.class},
     footerHeading = "%nExit status:%n",
     footer = {
       "  0    every task succeeded (or, for check and graph, the file is valid)",
@@ -86,6 +86,16 @@ public final class Main implements Callable<Integer> {
   public Integer call() {
     CommandLine.usage(this, out);
     return BAD_INPUT;
+  }
+
+  /** Where the command prints its results. */
+  PrintStream out() {
+    return out;
+  }
+
+  /** Where the command prints its messages. */
+  PrintStream err() {
+    return err;
   }
 
   public static void main(String[] args) {
@@ -294,6 +304,12 @@ public final class Main implements Callable<Integer> {
         + " grouped (each task's output together when it ends) or json (one JSON object per event on stdout)")
     @Nullable String output;
 
+    @Option(names = "--trace", paramLabel = "FILE", description = "write the run as a Chrome trace (opens in Perfetto)")
+    @Nullable Path trace;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the run's HTML report (see also 'heddle report')")
+    @Nullable Path report;
+
     @Override
     public Integer call() {
       PrintStream out = parent.out;
@@ -405,6 +421,7 @@ public final class Main implements Callable<Integer> {
       Path base = taskFile.path().toAbsolutePath().getParent();
       long start = System.nanoTime();
       AtomicReference<@Nullable String> signal = new AtomicReference<>();
+      AtomicReference<dev.heddle.@Nullable RunRecord> recorded = new AtomicReference<>();
       int status;
       IOException keeperProblem;
       JsonEvents events = json ? new JsonEvents(out) : null;
@@ -429,10 +446,11 @@ public final class Main implements Callable<Integer> {
           };
         }
         try {
-          Results results = graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(listener));
+          Results results = graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(listener).record(recorded::set));
           view.close();
           reportProblems(outputs, err);
           Report.summary(viewOut, results, Duration.ofNanos(System.nanoTime() - start), summary);
+          Performance.afterRun(recorded.get(), base == null ? Path.of(".") : base, jobs, trace, report, viewOut, err);
           status = OK;
           if (events != null) {
             events.runFinished(Report.counts(results), status);
@@ -442,6 +460,7 @@ public final class Main implements Callable<Integer> {
           Report.failures(err, e, byName, outputs);
           reportProblems(outputs, err);
           Report.summary(viewOut, e.results(), Duration.ofNanos(System.nanoTime() - start), summary);
+          Performance.afterRun(recorded.get(), base == null ? Path.of(".") : base, jobs, trace, report, viewOut, err);
           status = TASK_FAILED;
           if (events != null) {
             events.runFinished(Report.counts(e.results()), status);

@@ -1,8 +1,5 @@
 package dev.heddle.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -184,13 +181,7 @@ final class ProcessTrees {
     if (!p.isAlive()) {
       return true;
     }
-    Path stat = Path.of("/proc", Long.toString(p.pid()), "stat");
-    try {
-      String s = Files.readString(stat);
-      int close = s.lastIndexOf(')');
-      return close > 0 && close + 2 < s.length() && s.charAt(close + 2) == 'Z';
-    } catch (IOException | RuntimeException e) {
-      return !p.isAlive(); // no /proc here, or it has just gone
-    }
+    ProcScan.Stat stat = ProcScan.stat(p.pid());
+    return stat == null ? !p.isAlive() : stat.state() == 'Z'; // null: no /proc here, or it has just gone
   }
 }

@@ -2,6 +2,7 @@ package dev.heddle.cli;
 
 import dev.heddle.TaskEvent;
 import dev.heddle.TaskListener;
+import dev.heddle.internal.support.Durations;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -254,11 +255,11 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
   /** How long the task's last attempt ran; it is no longer running. */
   private String took(String task, long at) {
     Long began = running.remove(task);
-    return began == null ? "?" : Report.format(Duration.ofNanos(at - began));
+    return began == null ? "?" : Durations.format(Duration.ofNanos(at - began));
   }
 
   private String stamp(long at) {
-    return String.format(Locale.ROOT, "[%7s] ", Report.format(Duration.ofNanos(at - start)));
+    return String.format(Locale.ROOT, "[%7s] ", Durations.format(Duration.ofNanos(at - start)));
   }
 
   /** Erases the live block: moves up over its lines and clears to the end of the screen. */
@@ -281,7 +282,7 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
         drawnLines++;
         break;
       }
-      out.printf(Locale.ROOT, "  \u001b[1mrunning\u001b[0m %-24s %7s%n", r.getKey(), Report.format(Duration.ofNanos(now - r.getValue())));
+      out.printf(Locale.ROOT, "  \u001b[1mrunning\u001b[0m %-24s %7s%n", r.getKey(), Durations.format(Duration.ofNanos(now - r.getValue())));
       drawnLines++;
       shown++;
     }

@@ -4,27 +4,17 @@ import dev.heddle.Outcome;
 import dev.heddle.Results;
 import dev.heddle.TaskFailedException;
 import dev.heddle.TaskTimeoutException;
+import dev.heddle.internal.support.Durations;
+import dev.heddle.internal.support.ExitStatuses;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /** The words heddle prints about failures and durations. */
 final class Report {
   private Report() {}
-
-  static String format(Duration d) {
-    long ms = d.toMillis();
-    if (ms < 1_000) {
-      return ms + "ms";
-    }
-    if (ms < 60_000) {
-      return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
-    }
-    return (ms / 60_000) + "m" + String.format(Locale.ROOT, "%02d", (ms / 1000) % 60) + "s";
-  }
 
   /** The most characters of a command (or other text from a task file) that heddle prints. */
   static final int EXCERPT_CHARS = 1_000;
@@ -61,7 +51,7 @@ final class Report {
       return "no reason recorded";
     }
     if (t instanceof CommandFailedException c) {
-      return ExitStatus.describe(c.status());
+      return ExitStatuses.describe(c.status());
     }
     TaskTimeoutException timeout = timeoutIn(t);
     if (timeout != null) {
@@ -71,11 +61,11 @@ final class Report {
   }
 
   /**
-   * A timeout in the CLI's words, such as "timed out after 1.0s": its duration formatted by
-   * {@link #format}, like every other duration heddle prints, never the library's message.
+   * A timeout in the CLI's words, such as "timed out after 1.5s": its duration formatted by
+   * {@link Durations#format}, like every other duration heddle prints, never the library's message.
    */
   static String timedOut(TaskTimeoutException timeout) {
-    return "timed out after " + format(timeout.timeout());
+    return "timed out after " + Durations.format(timeout.timeout());
   }
 
   /** The timeout that {@code t} is or was caused by, if any. */
@@ -118,12 +108,12 @@ final class Report {
     int cancelled = counts.cancelled();
     String upToDate = counts.upToDate() > 0 ? counts.upToDate() + " up to date, " : "";
     out.println("heddle: " + succeeded + " succeeded, " + upToDate + failed + " failed, " + skipped + " skipped, " + cancelled
-        + " cancelled in " + format(wall));
+        + " cancelled in " + Durations.format(wall));
     if ((slowest || wall.compareTo(SLOW_RUN) > 0) && !times.isEmpty()) {
       times.sort(Map.Entry.<String, Duration>comparingByValue().reversed());
       StringBuilder line = new StringBuilder("heddle: slowest: ");
       for (int i = 0; i < Math.min(SLOWEST_SHOWN, times.size()); i++) {
-        line.append(i == 0 ? "" : ", ").append(times.get(i).getKey()).append(' ').append(format(times.get(i).getValue()));
+        line.append(i == 0 ? "" : ", ").append(times.get(i).getKey()).append(' ').append(Durations.format(times.get(i).getValue()));
       }
       out.println(line);
     }

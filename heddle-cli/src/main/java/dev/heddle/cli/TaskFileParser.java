@@ -6,6 +6,8 @@ import dev.heddle.cli.TaskFile.Entry;
 import dev.heddle.cli.TaskFile.Position;
 import dev.heddle.cli.TaskFile.Shell;
 import dev.heddle.cli.TaskFileException.Problem;
+import dev.heddle.internal.support.Cycles;
+import dev.heddle.internal.support.Names;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -21,12 +23,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -1118,7 +1117,8 @@ final class TaskFileParser {
     Duration first = initial != null ? initial : DEFAULT_BACKOFF;
     Duration last = max != null ? max : (first.compareTo(DEFAULT_MAX_BACKOFF) > 0 ? first : DEFAULT_MAX_BACKOFF);
     if (last.compareTo(first) < 0) {
-      add(v, what + ": 'max' (" + Durations.format(last) + ") is less than 'initial' (" + Durations.format(first) + ")");
+      add(v, what + ": 'max' (" + dev.heddle.internal.support.Durations.format(last) + ") is less than 'initial' ("
+          + dev.heddle.internal.support.Durations.format(first) + ")");
       return;
     }
     d.backoff = first;
@@ -1708,68 +1708,15 @@ final class TaskFileParser {
     }
   }
 
-  /** Reports each group of tasks that need one another in a circle (Tarjan's algorithm). */
+  /** Reports each group of tasks that need one another in a circle (see {@link Cycles}). */
   private void reportCycles(List<Draft> drafts) {
     int n = drafts.size();
-    int[] index = new int[n];
-    int[] low = new int[n];
-    boolean[] onStack = new boolean[n];
-    Arrays.fill(index, -1);
-    Deque<Integer> stack = new ArrayDeque<>();
-    List<List<Integer>> groups = new ArrayList<>();
-    int counter = 0;
-    for (int s = 0; s < n; s++) {
-      if (index[s] != -1) {
-        continue;
-      }
-      Deque<int[]> work = new ArrayDeque<>();
-      index[s] = low[s] = counter++;
-      stack.push(s);
-      onStack[s] = true;
-      work.push(new int[] {s, 0});
-      while (!work.isEmpty()) {
-        int[] frame = work.peek();
-        int v = frame[0];
-        List<Integer> out = drafts.get(v).edges;
-        if (frame[1] < out.size()) {
-          int w = out.get(frame[1]++);
-          if (index[w] == -1) {
-            index[w] = low[w] = counter++;
-            stack.push(w);
-            onStack[w] = true;
-            work.push(new int[] {w, 0});
-          } else if (onStack[w]) {
-            low[v] = Math.min(low[v], index[w]);
-          }
-        } else {
-          work.pop();
-          int[] parent = work.peek();
-          if (parent != null) {
-            low[parent[0]] = Math.min(low[parent[0]], low[v]);
-          }
-          if (low[v] == index[v]) {
-            List<Integer> group = new ArrayList<>();
-            int w;
-            do {
-              w = stack.pop();
-              onStack[w] = false;
-              group.add(w);
-            } while (w != v);
-            if (group.size() > 1) {
-              Collections.sort(group);
-              groups.add(group);
-            }
-          }
-        }
-      }
+    int[][] needs = new int[n][];
+    for (int i = 0; i < n; i++) {
+      needs[i] = drafts.get(i).edges.stream().mapToInt(Integer::intValue).toArray();
     }
-    boolean[] inGroup = new boolean[n];
-    int[] parent = new int[n];
-    for (List<Integer> group : groups) {
-      for (int i : group) {
-        inGroup[i] = true;
-      }
-      List<Integer> cycle = shortestCycle(drafts, group, inGroup, parent);
+    for (Cycles.Cycle found : Cycles.find(needs)) {
+      List<Integer> cycle = found.shortest();
       boolean[] onCycle = new boolean[n];
       for (int i : cycle) {
         onCycle[i] = true;
@@ -1778,20 +1725,21 @@ final class TaskFileParser {
       for (int i : cycle) {
         names.add(drafts.get(i).name);
       }
-      names.add(drafts.get(cycle.get(0)).name);
       StringBuilder message = new StringBuilder("tasks form a cycle: ");
-      boolean abbreviated = !fullCycles && names.size() > CYCLE_NAMES_SHOWN;
+      boolean abbreviated = !fullCycles && names.size() + 1 > CYCLE_NAMES_SHOWN;
       if (abbreviated) {
+        names.add(names.get(0));
         int head = CYCLE_NAMES_SHOWN / 2;
-        message.append(String.join(" -> ", names.subList(0, head)))
-            .append(" -> ... (").append(names.size() - CYCLE_NAMES_SHOWN).append(" more) -> ")
-            .append(String.join(" -> ", names.subList(names.size() - (CYCLE_NAMES_SHOWN - head), names.size())));
+        message.append(String.join(Cycles.ARROW, names.subList(0, head)))
+            .append(Cycles.ARROW).append("... (").append(names.size() - CYCLE_NAMES_SHOWN).append(" more)")
+            .append(Cycles.ARROW)
+            .append(String.join(Cycles.ARROW, names.subList(names.size() - (CYCLE_NAMES_SHOWN - head), names.size())));
         message.append(" (each task needs the one after it; ").append(cycle.size()).append(" tasks in all)");
       } else {
-        message.append(String.join(" -> ", names)).append(" (each task needs the one after it)");
+        message.append(Cycles.spell(names));
       }
       List<String> others = new ArrayList<>();
-      for (int i : group) {
+      for (int i : found.group()) {
         if (!onCycle[i]) {
           others.add(drafts.get(i).name);
         }
@@ -1810,43 +1758,7 @@ final class TaskFileParser {
         message.append("; 'heddle check --full-cycles ").append(file).append("' lists them all");
       }
       add(drafts.get(cycle.get(0)).position, message.toString());
-      for (int i : group) {
-        inGroup[i] = false;
-      }
     }
-  }
-
-  /**
-   * The shortest cycle through the group's first task in the file, found breadth-first in
-   * the order tasks list their needs; the tasks in order, starting with that first task.
-   */
-  private static List<Integer> shortestCycle(List<Draft> drafts, List<Integer> group, boolean[] inGroup, int[] parent) {
-    for (int i : group) {
-      parent[i] = -1; // only the group's tasks are visited: the work is linear in the group, not the file
-    }
-    int start = group.get(0);
-    Deque<Integer> queue = new ArrayDeque<>();
-    queue.add(start);
-    parent[start] = start;
-    while (!queue.isEmpty()) {
-      int v = queue.remove();
-      for (int w : drafts.get(v).edges) {
-        if (w == start) {
-          List<Integer> path = new ArrayList<>();
-          for (int x = v; x != start; x = parent[x]) {
-            path.add(x);
-          }
-          path.add(start);
-          Collections.reverse(path);
-          return path;
-        }
-        if (parent[w] == -1 && inGroup[w]) {
-          parent[w] = v;
-          queue.add(w);
-        }
-      }
-    }
-    return List.of(start); // not reached: every task of a group lies on a cycle
   }
 
   // ---- Helpers ----
@@ -1890,28 +1802,7 @@ final class TaskFileParser {
 
   /** Text in single quotes, with control characters escaped and long text cut short. */
   static String quote(String text) {
-    StringBuilder s = new StringBuilder("'");
-    int count = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (++count > 60) {
-        s.append("...");
-        break;
-      }
-      switch (c) {
-        case '\n' -> s.append("\\n");
-        case '\r' -> s.append("\\r");
-        case '\t' -> s.append("\\t");
-        default -> {
-          if (Character.isISOControl(c)) {
-            s.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-          } else {
-            s.append(c);
-          }
-        }
-      }
-    }
-    return s.append('\'').toString();
+    return Names.quote(text);
   }
 
   /**
@@ -1919,52 +1810,11 @@ final class TaskFileParser {
    * word, or "" if none is close enough.
    */
   static String suggestion(String word, Iterable<String> candidates, Map<String, String> synonyms) {
-    String normalized = word.toLowerCase(Locale.ROOT).replace('-', '_');
-    String best = synonyms.get(normalized);
+    String best = synonyms.get(word.toLowerCase(Locale.ROOT).replace('-', '_'));
     if (best == null) {
-      int bestDistance = Integer.MAX_VALUE;
-      for (String c : candidates) {
-        int d;
-        if (c.equalsIgnoreCase(word)) {
-          d = 0;
-        } else if (word.length() >= 3 && c.startsWith(word)) {
-          d = 1;
-        } else {
-          d = distance(word, c);
-          int longer = Math.max(word.length(), c.length());
-          int allowed = longer <= 2 ? 0 : longer <= 5 ? 1 : longer <= 8 ? 2 : 3;
-          if (d > allowed) {
-            continue;
-          }
-        }
-        if (d < bestDistance) {
-          bestDistance = d;
-          best = c;
-        }
-      }
+      best = Names.closest(word, candidates);
     }
-    return best == null ? "" : " (did you mean " + quote(best) + "?)";
-  }
-
-  /** Edit distance counting insertions, deletions, substitutions and adjacent swaps. */
-  private static int distance(String a, String b) {
-    int[][] d = new int[a.length() + 1][b.length() + 1];
-    for (int i = 0; i <= a.length(); i++) {
-      d[i][0] = i;
-    }
-    for (int j = 0; j <= b.length(); j++) {
-      d[0][j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-        }
-      }
-    }
-    return d[a.length()][b.length()];
+    return best == null ? "" : Names.didYouMean(best);
   }
 
   private static Position position(Node node) {

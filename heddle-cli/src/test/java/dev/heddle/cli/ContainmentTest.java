@@ -82,7 +82,7 @@ class ContainmentTest {
         """.formatted(detached, own));
     Run run = heddle("run", "--progress", "plain", f.toString());
     assertEquals(1, run.exit(), run.all());
-    assertTrue(run.err().contains("heddle: task 'a' failed: timed out after 1.0s; its process tree was ended"), run.err());
+    assertTrue(run.err().contains("heddle: task 'a' failed: timed out after 1s; its process tree was ended"), run.err());
     double took = seconds(run.out(), "FAILED", "a");
     assertTrue(took <= 1 + 2 + 1, "the timeout took " + took + " s to take effect:\n" + run.out());
     assertEquals(List.of(), awaitNoneMentioning(5, "sleep " + detached, "sleep " + own));

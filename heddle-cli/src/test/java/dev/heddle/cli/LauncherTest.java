@@ -155,7 +155,7 @@ class LauncherTest {
         """.formatted(marker, marker));
     Run run = heddle("run", "--progress", "plain", f.toString());
     assertEquals(1, run.exit(), run.all());
-    assertTrue(run.err().contains("heddle: task 'hang' failed: timed out after 1.0s; its process tree was ended"), run.err());
+    assertTrue(run.err().contains("heddle: task 'hang' failed: timed out after 1s; its process tree was ended"), run.err());
     assertTrue(run.err().contains("    | about to hang"), run.err());
     assertTrue(run.err().contains("after: skipped, its input 'hang' failed"), run.err());
     assertEquals(List.of(), processesMentioning("sleep " + marker));
@@ -253,7 +253,7 @@ class LauncherTest {
   void run_timeoutExample_failsTheHangingTask_andSkipsWhatNeedsIt() throws IOException, InterruptedException {
     Run run = heddle("run", "--progress", "plain", "examples/timeout.yaml");
     assertEquals(1, run.exit(), run.all());
-    assertTrue(run.err().contains("heddle: task 'hang' failed: timed out after 2.0s; its process tree was ended"), run.err());
+    assertTrue(run.err().contains("heddle: task 'hang' failed: timed out after 2s; its process tree was ended"), run.err());
     assertTrue(run.err().contains("report: skipped, its input 'hang' failed"), run.err());
     assertTrue(run.out().contains("done    warm-up"), run.out());
   }

@@ -111,9 +111,9 @@ class TaskFileParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"500ms", "30s", "5m", "2h", "1m30s", "1h5m", "2s500ms", "1h2m3s4ms"})
-  void durations_formatWritesWhatParseReads(String text) {
-    assertEquals(text, Durations.format(Durations.parse(text)));
+  @ValueSource(strings = {"500ms", "30s", "5m", "2h", "1m30s", "1h5m", "1h2m3s"})
+  void durations_asHeddlePrintsThem_areWhatATaskFileSays(String text) {
+    assertEquals(text, dev.heddle.internal.support.Durations.format(Durations.parse(text)));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.heddle.channel;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
+import com.google.errorprone.annotations.concurrent.LockMethod;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,12 +47,20 @@ final class ChannelImpl<T> implements Channel<T> {
   private final @Nullable String name;
   private final int capacity;
 
-  // Guarded by lock.
+  @GuardedBy("lock")
   private final ArrayDeque<Object> buffer;
+
+  @GuardedBy("lock")
   final Entry.Queue receivers = new Entry.Queue();
+
+  @GuardedBy("lock")
   final Entry.Queue senders = new Entry.Queue();
+
+  @GuardedBy("lock")
   private @Nullable Object end;
+
   /** The thread of the waiter that the last immediate attempt completed, to unpark after unlocking. */
+  @GuardedBy("lock")
   private @Nullable Thread wake;
 
   /** Run once when the channel ends (closed or failed), outside the lock; set before the channel is shared. */
@@ -82,6 +92,7 @@ final class ChannelImpl<T> implements Channel<T> {
    * short spin almost always gets it, where parking (as the lock itself does on contention)
    * would cost a thread switch. Ping-pong between two threads meets this on every element.
    */
+  @LockMethod("lock")
   void acquire() {
     if (lock.tryLock()) {
       return;
@@ -103,6 +114,7 @@ final class ChannelImpl<T> implements Channel<T> {
   // Immediate attempts, with the lock held (also used by Select)
 
   /** An element, or DONE, a Failure, or NOT_READY. Lock held. */
+  @GuardedBy("lock")
   Object receiveNow() {
     Object e = end;
     if (e instanceof Outcomes.Failure) {
@@ -133,6 +145,7 @@ final class ChannelImpl<T> implements Channel<T> {
   }
 
   /** SENT, or DONE, a Failure, or NOT_READY. Lock held. */
+  @GuardedBy("lock")
   Object sendNow(Object item) {
     Object e = end;
     if (e != null) {
@@ -153,6 +166,7 @@ final class ChannelImpl<T> implements Channel<T> {
   }
 
   /** The thread to unpark once the lock is released, cleared; null if none. Lock held. */
+  @GuardedBy("lock")
   @Nullable Thread takeWake() {
     Thread t = wake;
     wake = null;

@@ -205,7 +205,13 @@ class SelectTest {
       return null;
     });
     assertEquals("returned", loop.result());
-    assertTrue(((ChannelImpl<Integer>) idle).receivers.isEmpty(), "stale select entries left in the idle channel");
+    ChannelImpl<Integer> idleImpl = (ChannelImpl<Integer>) idle;
+    idleImpl.lock.lock(); // the queue is read under the channel's lock, like every access to it
+    try {
+      assertTrue(idleImpl.receivers.isEmpty(), "stale select entries left in the idle channel");
+    } finally {
+      idleImpl.lock.unlock();
+    }
   }
 
   /** A clock whose actions run when the test fires them. */

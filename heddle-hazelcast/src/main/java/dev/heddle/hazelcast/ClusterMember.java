@@ -7,10 +7,8 @@ import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.jetbrains.annotations.Blocking;
@@ -136,7 +134,7 @@ public final class ClusterMember implements AutoCloseable {
       usage("a secret is required: --secret-file F or --secret-env VAR");
       return;
     }
-    if (b.clusterName == null) {
+    if (b.join.clusterName == null) {
       usage("a cluster name is required: --cluster NAME");
     }
     ClusterMember m = b.secret(secret).start();
@@ -170,31 +168,26 @@ public final class ClusterMember implements AutoCloseable {
       workload = Semantics.Workload.TRIVIAL)
   @NonBlocking
   public static final class Builder {
-    @org.jspecify.annotations.Nullable String clusterName;
-    List<String> members = List.of();
-    String bindAddress = "127.0.0.1";
-    int port = 5701;
+    final Configs.Join join = new Configs.Join();
     int capacity = Runtime.getRuntime().availableProcessors();
-    final List<String> allowPackages = new ArrayList<>();
-    @org.jspecify.annotations.Nullable ClusterSecret secret;
 
     private Builder() {}
 
     /** The cluster's name; members and callers of one cluster share it. Required. */
     public Builder clusterName(String name) {
-      this.clusterName = Objects.requireNonNull(name, "name");
+      join.clusterName(name);
       return this;
     }
 
     /** The members to join, as {@code host} or {@code host:port}; by default none (a cluster of one, to begin with). */
     public Builder members(List<String> members) {
-      this.members = List.copyOf(members);
+      join.members(members);
       return this;
     }
 
     /** The address to bind and to be reached at; {@code 127.0.0.1} by default. */
     public Builder bindAddress(String address) {
-      this.bindAddress = Objects.requireNonNull(address, "address");
+      join.bindAddress(address);
       return this;
     }
 
@@ -204,10 +197,7 @@ public final class ClusterMember implements AutoCloseable {
      * @throws IllegalArgumentException if not between 1 and 65535
      */
     public Builder port(int port) {
-      if (port < 1 || port > 65_535) {
-        throw new IllegalArgumentException("port must be between 1 and 65535, not " + port);
-      }
-      this.port = port;
+      join.port(port);
       return this;
     }
 
@@ -227,13 +217,13 @@ public final class ClusterMember implements AutoCloseable {
 
     /** Allows classes of these packages, and their subpackages, in task bodies, results and failures. */
     public Builder allowPackages(String... packages) {
-      allowPackages.addAll(ClusterRunner.checkPackages(packages));
+      join.allowPackages(packages);
       return this;
     }
 
     /** The cluster's shared secret. Required. */
     public Builder secret(ClusterSecret secret) {
-      this.secret = Objects.requireNonNull(secret, "secret");
+      join.secret(secret);
       return this;
     }
 
@@ -251,19 +241,18 @@ public final class ClusterMember implements AutoCloseable {
         workload = Semantics.Workload.IO)
     @Blocking
     public ClusterMember start() {
-      String name = clusterName;
-      ClusterSecret s = secret;
+      String name = join.clusterName;
+      ClusterSecret s = join.secret;
       if (name == null || s == null) {
         throw new IllegalStateException("a cluster member needs a cluster name and a secret; missing: "
             + (name == null ? "clusterName" : "secret"));
       }
-      List<String> join = members.isEmpty() ? List.of(bindAddress + ":" + port) : members;
-      Config c = Configs.base(name, join, bindAddress, port);
+      Config c = join.config(name, join.members.isEmpty() ? List.of(join.bindAddress + ":" + join.port) : join.members);
       c.setInstanceName("hz-heddle-member-" + UUID.randomUUID());
       c.getExecutorConfig(Wire.TASKS_EXECUTOR).setPoolSize(capacity).setStatisticsEnabled(false);
       c.getMemberAttributeConfig().setAttribute(Configs.ATTR_CAPACITY, Integer.toString(capacity));
       c.getMemberAttributeConfig().setAttribute(Configs.ATTR_PID, Long.toString(ProcessHandle.current().pid()));
-      MemberState state = new MemberState(s, allowPackages);
+      MemberState state = new MemberState(s, join.allowPackages);
       c.getUserContext().put(Wire.STATE_KEY, state);
       c.addListenerConfig(new com.hazelcast.config.ListenerConfig(state));
       HazelcastInstance hz = Hazelcast.newHazelcastInstance(c);

@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.function.Predicate;
 import org.jetbrains.annotations.Blocking;
 import org.jetbrains.annotations.NonBlocking;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A runner whose task bodies run on the members of a Hazelcast cluster ({@link
@@ -124,11 +123,6 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
     return "ClusterRunner." + name();
   }
 
-  static List<String> checkPackages(String... packages) {
-    dev.heddle.TransferRules.defaults().allowPackages(packages); // the one check of a package name
-    return List.of(packages);
-  }
-
   /**
    * A member as the runner sees it.
    *
@@ -160,12 +154,7 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
       workload = Semantics.Workload.TRIVIAL)
   @NonBlocking
   public static final class Builder {
-    @Nullable String clusterName;
-    List<String> members = List.of();
-    String bindAddress = "127.0.0.1";
-    int port = 5701;
-    @Nullable ClusterSecret secret;
-    final List<String> allowPackages = new ArrayList<>();
+    final Configs.Join join = new Configs.Join();
     final List<String> allowResultPackages = new ArrayList<>();
     final List<Class<?>> allowResultClasses = new ArrayList<>();
     Predicate<String> idempotent = name -> false;
@@ -177,7 +166,7 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
 
     /** The cluster's name, as its members were started with. Required. */
     public Builder clusterName(String name) {
-      this.clusterName = Objects.requireNonNull(name, "name");
+      join.clusterName(name);
       return this;
     }
 
@@ -186,13 +175,13 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
       if (members.isEmpty()) {
         throw new IllegalArgumentException("a cluster runner needs at least one member address to join through");
       }
-      this.members = List.copyOf(members);
+      join.members(members);
       return this;
     }
 
     /** The address this JVM binds for the cluster; {@code 127.0.0.1} by default. */
     public Builder bindAddress(String address) {
-      this.bindAddress = Objects.requireNonNull(address, "address");
+      join.bindAddress(address);
       return this;
     }
 
@@ -202,16 +191,13 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
      * @throws IllegalArgumentException if not between 1 and 65535
      */
     public Builder port(int port) {
-      if (port < 1 || port > 65_535) {
-        throw new IllegalArgumentException("port must be between 1 and 65535, not " + port);
-      }
-      this.port = port;
+      join.port(port);
       return this;
     }
 
     /** The cluster's shared secret. Required. */
     public Builder secret(ClusterSecret secret) {
-      this.secret = Objects.requireNonNull(secret, "secret");
+      join.secret(secret);
       return this;
     }
 
@@ -224,7 +210,7 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
      * @throws IllegalArgumentException if a name is not a package name
      */
     public Builder allowPackages(String... packages) {
-      allowPackages.addAll(checkPackages(packages));
+      join.allowPackages(packages);
       return this;
     }
 
@@ -238,7 +224,8 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
      * @throws IllegalArgumentException if a name is not a package name
      */
     public Builder allowResultPackages(String... packages) {
-      allowResultPackages.addAll(checkPackages(packages));
+      Configs.Join.checkPackages(packages);
+      allowResultPackages.addAll(List.of(packages));
       return this;
     }
 
@@ -309,12 +296,12 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
         workload = Semantics.Workload.IO)
     @Blocking
     public ClusterRunner build() {
-      String name = clusterName;
-      if (name == null || secret == null || members.isEmpty()) {
+      String name = join.clusterName;
+      if (name == null || join.secret == null || join.members.isEmpty()) {
         throw new IllegalStateException("a cluster runner needs a cluster name, the members to join through and a"
-            + " secret; missing: " + (name == null ? "clusterName" : secret == null ? "secret" : "members"));
+            + " secret; missing: " + (name == null ? "clusterName" : join.secret == null ? "secret" : "members"));
       }
-      Config c = Configs.base(name, members, bindAddress, port);
+      Config c = join.config(name, join.members);
       c.setLiteMember(true);
       c.setInstanceName("hz-heddle-caller-" + UUID.randomUUID());
       HazelcastInstance hz = Hazelcast.newHazelcastInstance(c);

@@ -179,12 +179,12 @@ final class Engine implements InitialMembershipListener {
   }
 
   Engine(ClusterRunner.Builder b, HazelcastInstance hz) {
-    this.name = "cluster(" + b.clusterName + ")";
+    this.name = "cluster(" + b.join.clusterName + ")";
     this.hz = hz;
     this.tasks = hz.getExecutorService(Wire.TASKS_EXECUTOR);
     this.control = hz.getExecutorService(Wire.CONTROL_EXECUTOR);
-    this.secret = java.util.Objects.requireNonNull(b.secret);
-    dev.heddle.TransferRules rules = b.options.transferRules().allowPackages(b.allowPackages.toArray(String[]::new))
+    this.secret = java.util.Objects.requireNonNull(b.join.secret);
+    dev.heddle.TransferRules rules = b.options.transferRules().allowPackages(b.join.allowPackages.toArray(String[]::new))
         .allowResultPackages(b.allowResultPackages.toArray(String[]::new))
         .allowResultClasses(b.allowResultClasses.toArray(Class<?>[]::new));
     this.transfer = new Transfer(rules);

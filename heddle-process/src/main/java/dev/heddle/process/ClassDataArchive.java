@@ -65,6 +65,16 @@ final class ClassDataArchive {
   }
 
   /**
+   * The archive for workers started with these JVM options and class path, or null when
+   * sharing is impossible. Its key leaves out what does not change the classes loaded, the
+   * per-runner log directory and logging options, so that runners (and a test that logs)
+   * share it.
+   */
+  static @Nullable ClassDataArchive forWorkers(Path cache, Path mine, List<String> jvm, List<String> cp) {
+    return of(cache, mine, jvm.stream().filter(o -> !o.startsWith("-XX:ErrorFile=") && !o.startsWith("-Xlog")).toList(), cp);
+  }
+
+  /**
    * The archive for workers started with these JVM options and class path, kept under {@code
    * cache}, or null if they cannot share one.
    *
@@ -164,7 +174,6 @@ final class ClassDataArchive {
     return new Options(List.of("-XX:ArchiveClassesAtExit=" + recording), recording);
   }
 
-  /** Keeps what a worker recorded as the archive, after it has exited. */
   /** Drops a recording that a worker which never started began, so that a later worker may record. */
   void discard(Path rec) {
     try {
@@ -178,6 +187,7 @@ final class ClassDataArchive {
     }
   }
 
+  /** Keeps what a worker recorded as the archive, after it has exited. */
   void save(Path rec) {
     try {
       if (privateDirectories() && Files.exists(rec, LinkOption.NOFOLLOW_LINKS)

@@ -1,5 +1,6 @@
 package dev.heddle.process;
 
+import dev.heddle.internal.support.ExitStatuses;
 import java.util.List;
 
 /** A worker's exit status in words. */
@@ -16,7 +17,7 @@ final class ExitStatus {
 
   /** Whether a status says the process was ended by a signal. */
   static boolean bySignal(int status) {
-    return status > 128 && status < 128 + 65;
+    return ExitStatuses.bySignal(status);
   }
 
   /** Whether a status says the process was ended from outside: SIGHUP, SIGINT, SIGKILL or SIGTERM. */
@@ -37,7 +38,7 @@ final class ExitStatus {
   static String describe(int status, List<String> stderrTail, boolean crashLog, boolean halted,
       boolean killedByRunner) {
     if (status == 137 && killedByRunner) {
-      return "it was killed (SIGKILL, signal 9) by the runner, since it was still alive after being asked to end"
+      return "it was " + ExitStatuses.ended(9) + " by the runner, since it was still alive after being asked to end"
           + " (exit status 137)";
     }
     String oom = stderrTail.stream().filter(l -> l.contains("java.lang.OutOfMemoryError")).findFirst().orElse(null);
@@ -51,8 +52,7 @@ final class ExitStatus {
           + "; its stderr says why)";
     }
     if (bySignal(status)) {
-      int signal = status - 128;
-      return "it was " + signal(signal, crashLog) + " (exit status " + status + ")";
+      return "it was " + signal(ExitStatuses.signal(status), crashLog) + " (exit status " + status + ")";
     }
     if (crashLog) {
       return "the JVM crashed (a fatal error in the JVM or in native code; exit status " + status + ")";
@@ -68,19 +68,15 @@ final class ExitStatus {
         + "), or the JVM could not go on";
   }
 
+  /** The shared words for the signal, and what it says about a worker JVM. */
   private static String signal(int n, boolean crashLog) {
+    String ended = ExitStatuses.ended(n);
     return switch (n) {
-      case 1 -> "hung up (SIGHUP, signal 1)";
-      case 2 -> "interrupted (SIGINT, signal 2)";
-      case 3 -> "quit (SIGQUIT, signal 3)";
-      case 6 -> crashLog
-          ? "aborted (SIGABRT, signal 6): the JVM crashed and wrote a crash log"
-          : "aborted (SIGABRT, signal 6): the JVM or native code called abort()";
-      case 9 -> "killed (SIGKILL, signal 9): by a user, a supervisor, or the kernel's out-of-memory killer"
+      case 6 -> ended + (crashLog ? ": the JVM crashed and wrote a crash log" : ": the JVM or native code called abort()");
+      case 9 -> ended + ": by a user, a supervisor, or the kernel's out-of-memory killer"
           + " (or it called System.exit(137), which looks the same)";
-      case 11 -> "stopped by a segmentation fault (SIGSEGV, signal 11) in native code";
-      case 15 -> "terminated (SIGTERM, signal 15)";
-      default -> "ended by signal " + n;
+      case 11 -> ended + " in native code";
+      default -> ended;
     };
   }
 }

@@ -8,6 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -15,7 +18,49 @@ import java.util.Set;
  * worker may leave one of any size, or a link in its place.
  */
 final class LogExcerpt {
+  private static final int MAX_BYTES = 64 * 1024;
+  private static final int MAX_LINE = 1000;
+
   private LogExcerpt() {}
+
+  /** The last {@code lines} non-blank lines of a log, each clipped, read from a bounded excerpt without following links. */
+  static List<String> lastLines(Path file, int lines) {
+    try {
+      if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+        return List.of();
+      }
+      String text = tail(file, MAX_BYTES);
+      List<String> nonEmpty = Arrays.stream(text.split("\\R")).filter(l -> !l.isBlank()).map(LogExcerpt::clip).toList();
+      return List.copyOf(nonEmpty.subList(Math.max(0, nonEmpty.size() - lines), nonEmpty.size()));
+    } catch (IOException e) {
+      return List.of("(could not read " + file + ": " + e + ")");
+    }
+  }
+
+  /** The signal and problematic-frame lines from the head of a JVM crash log, read without following links. */
+  static List<String> crashSummary(Path crashLog) {
+    List<String> summary = new ArrayList<>();
+    try {
+      List<String> head = Arrays.stream(head(crashLog, MAX_BYTES).split("\\R")).limit(40).toList();
+      for (int i = 0; i < head.size(); i++) {
+        String line = head.get(i);
+        if (line.matches("#\\s+[A-Z]+ \\(0x.*") || line.startsWith("# Problematic frame")) {
+          summary.add(clip(line.substring(1).trim()));
+          if (line.startsWith("# Problematic frame") && i + 1 < head.size() && !head.get(i + 1).isEmpty()) {
+            summary.add(clip(head.get(i + 1).substring(1).trim()));
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      summary.add("(could not read it: " + e + ")");
+    }
+    return summary;
+  }
+
+  /** A line cut to a length that a message can carry. */
+  private static String clip(String line) {
+    return line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + "... (" + line.length() + " characters)";
+  }
 
   /** Up to {@code max} bytes from the start of {@code file}, as UTF-8; a link is not followed. */
   static String head(Path file, int max) throws IOException {

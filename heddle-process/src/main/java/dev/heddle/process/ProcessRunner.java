@@ -180,10 +180,16 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
    * every thread of the runner has ended; if interrupted it keeps waiting and restores the
    * interrupt flag before returning. Idempotent.
    *
-   * <p>An interrupt while close waits for running tasks bounds that wait: each running task
+   * <p>The wait for running tasks is bounded by the {@linkplain Builder#closeGrace close
+   * grace} (10 s by default): a worker whose task is still running then is terminated, and
+   * killed two seconds later if it is still alive, and the task fails with a {@link
+   * WorkerDiedException} saying that the runner was closed while it ran. So close returns
+   * within about the close grace plus a few seconds, even when a task ignores interrupts.
+   *
+   * <p>An interrupt while close waits for running tasks shortens that wait: each running task
    * is cancelled as a timeout would cancel it (interrupted in its worker, and its worker
    * terminated after the {@linkplain Builder#grace grace period} if it ignores that), so
-   * close returns within about the grace period plus a few seconds of the interrupt.
+   * close returns within about the shorter of the two periods plus a few seconds.
    *
    * @throws IllegalStateException if called from one of the runner's own threads
    */
@@ -248,6 +254,7 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
     boolean echoOutput;
     @Nullable Path logDirectory;
     Duration grace = Duration.ofSeconds(5);
+    Duration closeGrace = Duration.ofSeconds(10);
     Duration startTimeout = Duration.ofSeconds(60);
     Duration readTimeout = Duration.ofSeconds(60);
     boolean classDataSharing = true;
@@ -415,6 +422,23 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
         throw new IllegalArgumentException("grace must not be negative, not " + grace);
       }
       this.grace = grace;
+      return this;
+    }
+
+    /**
+     * How long {@link ProcessRunner#close()} waits for the tasks still running in workers
+     * before it ends them: a worker still running a task when this time is up is terminated
+     * (and killed two seconds later if it is still alive), and its task fails with a {@link
+     * WorkerDiedException} that says the runner was closed while it ran. Default 10 s; zero
+     * ends running tasks at once.
+     *
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder closeGrace(Duration grace) {
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("close grace must not be negative, not " + grace);
+      }
+      this.closeGrace = grace;
       return this;
     }
 

@@ -12,12 +12,16 @@ import dev.heddle.Task;
 import dev.heddle.TaskEvent;
 import dev.heddle.TaskFailedException;
 import dev.heddle.testing.Gate;
+import dev.heddle.testing.LeakCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -76,6 +80,55 @@ class ClosingTest {
       assertTrue(message(e).contains("stubborn"), message(e) + " after " + took);
     }
     assertTrue(NoWorkersLeft.workers().isEmpty(), NoWorkersLeft.workers().toString());
+  }
+
+  @Test
+  void close_whileATaskIgnoresInterrupts_killsItsWorkerAfterTheCloseGrace() throws InterruptedException {
+    Gate started = Gate.in(temp);
+    Duration closeGrace = Duration.ofSeconds(1);
+    List<String> before = LeakCheck.threadsNamed("heddle-processes-");
+    ProcessRunner runner = ProcessRunner.builder().workers(1).closeGrace(closeGrace).build();
+    Scope scope = Scope.open(runner);
+    try {
+      scope.fork("stubborn", () -> {
+        started.arrive();
+        return ignoreInterruptsForever();
+      });
+      started.awaitArrivals(1, Duration.ofSeconds(60));
+      long pid = runner.workers().get(0).pid();
+      AtomicReference<@Nullable Throwable> closer = new AtomicReference<>();
+      Thread t = Thread.ofPlatform().name("test-closer").start(() -> {
+        try {
+          runner.close();
+        } catch (RuntimeException x) {
+          closer.set(x);
+        }
+      });
+      // The close grace, SIGTERM, SIGKILL 2 s later if need be: generous for a loaded machine.
+      Duration bound = closeGrace.plusSeconds(20);
+      assertTrue(t.join(bound), "close still waits " + bound + " for a task that ignores interrupts");
+      assertTrue(closer.get() == null, String.valueOf(closer.get()));
+      assertFalse(Files.exists(Path.of("/proc/" + pid)), "the stubborn task's worker, pid " + pid + ", is still alive");
+      List<String> left = new ArrayList<>(LeakCheck.threadsNamed("heddle-processes-"));
+      left.removeAll(before);
+      assertTrue(left.isEmpty(), "threads of the runner still alive after close: " + left);
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertTrue(message(e).contains("was closed while task 'stubborn' was running")
+          && message(e).contains("1s later (the runner's close grace), so the runner terminated the worker"), message(e));
+    } finally {
+      scope.close();
+      runner.close();
+    }
+  }
+
+  /** A body that ignores interrupts, as a careless library loop does, and never returns. */
+  private static long ignoreInterruptsForever() {
+    while (sink >= 0) {
+      boolean ignored = Thread.interrupted(); // clears the flag, so that the next park waits again
+      sink = ignored ? sink + 1 : sink;
+      LockSupport.parkNanos(10_000_000);
+    }
+    return sink;
   }
 
   @SuppressWarnings("UnusedVariable") // written so that the loop cannot be optimised away

@@ -1,5 +1,6 @@
 package dev.heddle.process.internal;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.heddle.process.internal.Protocol.Cancel;
 import dev.heddle.process.internal.Protocol.Exiting;
 import dev.heddle.process.internal.Protocol.Failure;
@@ -60,9 +61,14 @@ public final class WorkerMain {
   private final LinkedBlockingQueue<Run> runs = new LinkedBlockingQueue<>();
   private final Object lock = new Object();
   private final Thread taskThread;
-  private long current; // guarded by lock
-  private @Nullable String currentTask; // guarded by lock
-  private long cancelled; // guarded by lock: a cancel that came before its task started
+  @GuardedBy("lock")
+  private long current;
+
+  @GuardedBy("lock")
+  private @Nullable String currentTask;
+
+  @GuardedBy("lock")
+  private long cancelled; // a cancel that came before its task started
   private volatile boolean shuttingDown;
 
   private WorkerMain(DataInputStream in, OutputStream out, Transfer transfer) {
