@@ -8,7 +8,6 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  * The engine behind one scope (and so behind one graph run): the tasks forked into it, the
  * count of those not yet finished, and the first failure.
  */
-final class Execution {
+final class Execution implements NodeContext {
 
   /*
    * Threads. The owner forks, joins and closes; runner threads run attempts and complete
@@ -66,7 +65,6 @@ final class Execution {
     }
   }
 
-  private final Runner runner;
   private final Dispatcher dispatcher;
   private final Thread owner;
   private final String runnerName;
@@ -181,7 +179,6 @@ final class Execution {
     this.name = scopeOptions.name();
     this.moveOn = scopeOptions.movesOnAtTimeout();
     this.recorder = scopeOptions.recorder();
-    this.runner = runner;
     this.owner = Thread.currentThread();
     this.dispatcher = Dispatchers.open(runner, this::wakeOwner);
     this.runnerName = runner.name();
@@ -235,7 +232,8 @@ final class Execution {
     return name != null ? "scope '" + name + "'" : "scope on " + runnerName;
   }
 
-  @Nullable String name() {
+  @Override
+  public @Nullable String name() {
     return name;
   }
 
@@ -252,15 +250,17 @@ final class Execution {
   }
 
   /** A task body starts on this thread; returns what to restore when it ends. */
-  @Nullable Execution bodyEnters() {
+  @Override
+  public @Nullable Execution bodyEnters() {
     Execution previous = CURRENT.get();
     CURRENT.set(this);
     return previous;
   }
 
   /** A task body started by {@link #bodyEnters} ended. */
-  static void bodyExits(@Nullable Execution previous) {
-    CURRENT.set(previous);
+  @Override
+  public void bodyExits(@Nullable NodeContext previous) {
+    CURRENT.set((Execution) previous); // null, or what bodyEnters returned
   }
 
   // ---------------------------------------------------------------------------------------
@@ -316,7 +316,8 @@ final class Execution {
   }
 
   /** A task (not a handler) succeeded: the completion policy may stop the scope. Before its dependents are released. */
-  void taskSucceeded(TaskNode<?> node) {
+  @Override
+  public void taskSucceeded(TaskNode<?> node) {
     if (node.handler) {
       return;
     }
@@ -333,12 +334,6 @@ final class Execution {
         // allSuccessful and keepGoing do not stop on a success
       }
     }
-  }
-
-  /** Whether successes matter to the completion policy (so that a task reports them). */
-  boolean decidesOnSuccess() {
-    return completion == Completion.Kind.FIRST_SUCCESS || completion == Completion.Kind.RACE
-        || completion == Completion.Kind.UNTIL;
   }
 
   private void applyRule(TaskNode<?> node, String how) {
@@ -485,12 +480,12 @@ final class Execution {
     throwIfFailed();
     List<TaskTimeoutException.RunningTask> running = runningAtDeadline;
     if (running != null && !moveOn) {
-      ScopeTimeoutException t = timeoutReport(running);
+      ScopeTimeoutException t = report().timeout(deadlineReason(), java.util.Objects.requireNonNull(deadlineTimeout), running);
       listenerErrors.forEach(t::addSuppressed);
       throw t;
     }
     if (cancelledFromOutside) {
-      CancellationException c = cancellation();
+      CancellationException c = report().cancellation();
       listenerErrors.forEach(c::addSuppressed);
       throw c;
     }
@@ -498,7 +493,8 @@ final class Execution {
   }
 
   /** Whether a run record was asked for: the tasks then keep the times it needs. */
-  boolean recording() {
+  @Override
+  public boolean recording() {
     return recorder != null;
   }
 
@@ -625,7 +621,8 @@ final class Execution {
     }
   }
 
-  Thread owner() {
+  @Override
+  public Thread owner() {
     return owner;
   }
 
@@ -655,14 +652,16 @@ final class Execution {
   private @Nullable TaskNode<?> bodyOnOwner;
 
   /** The owner's thread starts {@code node}'s body; returns what to restore when it ends. */
-  @Nullable TaskNode<?> bodyStarts(TaskNode<?> node) {
+  @Override
+  public @Nullable TaskNode<?> bodyStarts(TaskNode<?> node) {
     TaskNode<?> outer = bodyOnOwner;
     bodyOnOwner = node;
     return outer;
   }
 
   /** The owner's thread has ended a body started by {@link #bodyStarts}. */
-  void bodyEnded(@Nullable TaskNode<?> outer) {
+  @Override
+  public void bodyEnded(@Nullable TaskNode<?> outer) {
     bodyOnOwner = outer;
   }
 
@@ -670,7 +669,8 @@ final class Execution {
     return (t.isVirtual() ? "virtual thread '" : "thread '") + t.getName() + "' (#" + t.threadId() + ")";
   }
 
-  void checkReadable(String task) {
+  @Override
+  public void checkReadable(String task) {
     if (phase == OPEN) {
       throw new IllegalStateException(
           "the outcome of task '" + task + "' is not available until the scope has been joined");
@@ -794,9 +794,10 @@ final class Execution {
   }
 
   // ---------------------------------------------------------------------------------------
-  // Called by tasks
+  // Called by tasks: the NodeContext
 
-  void dispatch(TaskNode<?> node) {
+  @Override
+  public void dispatch(TaskNode<?> node) {
     try {
       if (node.handler) {
         Thread.ofVirtual().name("heddle-handler-" + (name == null ? "" : name + "/") + node.name).start(node);
@@ -809,11 +810,13 @@ final class Execution {
   }
 
   /** The owner was interrupted while it ran a task's body in join: the scope stops. */
-  void ownerInterrupted() {
+  @Override
+  public void ownerInterrupted() {
     stop("the owner was interrupted while joining");
   }
 
-  void taskDone(boolean handler) {
+  @Override
+  public void taskDone(boolean handler) {
     if (handler) {
       if ((int) HANDLERS_FINISHED.getAndAdd(this, 1) + 1 == handlerTarget) {
         LockSupport.unpark(owner);
@@ -823,7 +826,8 @@ final class Execution {
     }
   }
 
-  void taskFailed(TaskNode<?> node) {
+  @Override
+  public void taskFailed(TaskNode<?> node) {
     failed.add(node);
     Throwable f = node.failure();
     if (f != null) {
@@ -845,11 +849,8 @@ final class Execution {
   /** The failure that stopped the scope; in keep-going mode, the first one recorded. */
   private volatile @Nullable TaskNode<?> firstFailed;
 
-  boolean listening() {
-    return listener != null;
-  }
-
-  void emit(TaskNode<?> node, TaskEvent.Kind kind, int attempt, @Nullable Throwable failure, @Nullable String reason) {
+  @Override
+  public void emit(TaskNode<?> node, TaskEvent.Kind kind, int attempt, @Nullable Throwable failure, @Nullable String reason) {
     TaskListener l = listener;
     if (l == null) {
       return;
@@ -862,7 +863,8 @@ final class Execution {
     }
   }
 
-  void attemptFailed(Throwable error) {
+  @Override
+  public void attemptFailed(Throwable error) {
     failures.add(error);
   }
 
@@ -879,19 +881,18 @@ final class Execution {
     wakeOwner();
   }
 
-  boolean stopping() {
+  @Override
+  public boolean stopping() {
     return stopReason != null;
   }
 
-  String notStartedReason() {
-    return "not started, " + stopReason;
+  @Override
+  public @Nullable String stopReason() {
+    return stopReason;
   }
 
-  String interruptedReason() {
-    return "interrupted, " + stopReason;
-  }
-
-  List<TaskTimeoutException.RunningTask> runningStacks(TaskNode<?> first) {
+  @Override
+  public List<TaskTimeoutException.RunningTask> runningStacks(TaskNode<?> first) {
     List<TaskTimeoutException.RunningTask> result = new ArrayList<>();
     TaskTimeoutException.RunningTask own = first.runningStack();
     if (own != null) {
@@ -908,36 +909,34 @@ final class Execution {
     return result;
   }
 
-  long now() {
+  @Override
+  public long now() {
     return time.nanoTime();
   }
 
-  long origin() {
+  @Override
+  public long origin() {
     return origin;
   }
 
-  TimeSource time() {
+  @Override
+  public TimeSource time() {
     return time;
   }
 
-  String runnerName() {
+  @Override
+  public String runnerName() {
     return runnerName;
   }
 
-  boolean strictTransfer() {
-    return strictTransfer;
+  @Override
+  public @Nullable TransferRules transferCheck() {
+    return strictTransfer ? transferRules : null;
   }
 
-  TransferRules transferRules() {
-    return transferRules;
-  }
-
-  SemanticsChecks checks() {
+  @Override
+  public SemanticsChecks checks() {
     return checks;
-  }
-
-  Runner runner() {
-    return runner;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -966,124 +965,12 @@ final class Execution {
     if (first == null) {
       return null;
     }
-    Throwable cause = first.failure();
-    List<String> path = pathTo(first);
-    List<String> stopped = stoppedTasks();
-    StringBuilder m = new StringBuilder("task '").append(first.name).append("' failed on ").append(first.where())
-        .append(" (attempt ").append(first.attempt()).append(" of ").append(first.maxAttempts()).append("): ")
-        .append(cause);
-    if (name != null) {
-      m.append("\n  scope: ").append(name);
-    }
-    if (path.size() > 1) {
-      m.append("\n  path: ").append(String.join(" -> ", path));
-    }
-    if (first.submitSite != null) {
-      m.append("\n  forked at: ").append(first.submitSite);
-    }
-    List<Results.AttemptRecord> earlier = first.failedAttempts();
-    if (earlier != null) {
-      for (Results.AttemptRecord a : earlier) {
-        m.append("\n  attempt ").append(a.number()).append(" of ").append(first.maxAttempts())
-            .append(" failed on ").append(a.where()).append(": ").append(a.failure());
-      }
-    }
-    int others = failed.size() - 1;
-    if (others > 0) {
-      m.append("\n  also failed: ");
-      int shown = 0;
-      for (TaskNode<?> n : failed) {
-        if (n == first) {
-          continue;
-        }
-        if (shown == 10) {
-          m.append(", and ").append(others - shown).append(" more");
-          break;
-        }
-        m.append(shown++ == 0 ? "" : ", ").append('\'').append(n.name).append('\'');
-      }
-      m.append(" (attached as suppressed exceptions)");
-    }
-    appendList(m, "stopped because of it", stopped);
-    TaskFailedException e = new TaskFailedException(
-        m.toString(), cause == null ? new IllegalStateException("no cause recorded") : cause, first.name,
-        first.where(), first.attempt(), first.maxAttempts(), path, stopped, SubmitSite.element(first.submitSite), results());
-    for (Throwable t : failures) {
-      if (t != cause) {
-        e.addSuppressed(t);
-      }
-    }
-    listenerErrors.forEach(e::addSuppressed);
-    return e;
+    return report().failure(first, failed, failures, listenerErrors, results());
   }
 
-  private ScopeTimeoutException timeoutReport(List<TaskTimeoutException.RunningTask> running) {
-    List<String> stopped = stoppedTasks();
-    StringBuilder m = new StringBuilder(label()).append(" timed out: ").append(deadlineReason());
-    if (running.isEmpty()) {
-      m.append("; no task was running");
-    } else {
-      m.append("; running at that moment: ");
-      for (int i = 0; i < running.size(); i++) {
-        if (i == 10) {
-          m.append(", and ").append(running.size() - 10).append(" more");
-          break;
-        }
-        m.append(i == 0 ? "" : ", ").append('\'').append(running.get(i).task()).append('\'');
-      }
-      m.append(" (their stacks are attached as suppressed exceptions)");
-    }
-    appendList(m, "stopped", stopped);
-    return new ScopeTimeoutException(m.toString(), name, java.util.Objects.requireNonNull(deadlineTimeout), running, stopped);
-  }
-
-  private CancellationException cancellation() {
-    List<String> stopped = stoppedTasks();
-    StringBuilder m = new StringBuilder(name == null ? "the scope was cancelled" : label() + " was cancelled");
-    appendList(m, "stopped", stopped);
-    return new CancellationException(m.toString());
-  }
-
-  private List<String> stoppedTasks() {
-    List<String> stopped = new ArrayList<>();
-    nodes.forEach(n -> {
-      int s = n.state();
-      if (s == TaskNode.SKIPPED) {
-        stopped.add(n.name + ": skipped, " + n.reason());
-      } else if (s == TaskNode.CANCELLED) {
-        stopped.add(n.name + ": cancelled, " + n.reason());
-      }
-    });
-    return stopped;
-  }
-
-  private static void appendList(StringBuilder m, String title, List<String> items) {
-    if (items.isEmpty()) {
-      return;
-    }
-    m.append("\n  ").append(title).append(" (").append(items.size()).append("):");
-    int limit = Math.min(items.size(), 20);
-    for (int i = 0; i < limit; i++) {
-      m.append("\n    ").append(items.get(i));
-    }
-    if (items.size() > limit) {
-      m.append("\n    ... and ").append(items.size() - limit).append(" more (see TaskFailedException.stopped())");
-    }
-  }
-
-  /** From a task without inputs to {@code node}, following first inputs. */
-  private static List<String> pathTo(TaskNode<?> node) {
-    ArrayList<String> path = new ArrayList<>();
-    TaskNode<?> n = node;
-    while (true) {
-      path.add(n.name);
-      if (n.inputs.length == 0 || path.size() > 10_000) {
-        break;
-      }
-      n = n.inputs[0];
-    }
-    Collections.reverse(path);
-    return path;
+  /** The reports join throws, built from this scope's tasks. */
+  private FailureReport report() {
+    return new FailureReport(nodes, name, label());
   }
 
   @Override

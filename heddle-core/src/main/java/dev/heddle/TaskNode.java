@@ -74,7 +74,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   private static final byte WHERE_VIRTUAL = 2;
   private static final byte WHERE_TEXT = 3;
 
-  final Execution exec;
+  final NodeContext exec;
   final String name;
   final Task spec;
   final byte shape;
@@ -155,7 +155,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   private Invoker.@Nullable Bound bound;
 
   TaskNode(
-      Execution exec,
+      NodeContext exec,
       String name,
       Task spec,
       byte shape,
@@ -395,7 +395,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     SemanticsChecks.CpuStart cpuStart = null;
     boolean onOwner = current == exec.owner();
     TaskNode<?> outer = onOwner ? exec.bodyStarts(this) : null;
-    Execution enclosing = exec.bodyEnters();
+    NodeContext enclosing = exec.bodyEnters();
     try {
       startTimer();
       // The CPU check's clocks outside the event: the event's window holds the body alone,
@@ -409,7 +409,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     } catch (Throwable t) {
       error = t;
     }
-    Execution.bodyExits(enclosing);
+    exec.bodyExits(enclosing);
     if (exec.recording()) {
       bodyEndedAt = exec.now();
     }
@@ -576,9 +576,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   }
 
   private void emit(TaskEvent.Kind kind, @Nullable Throwable error) {
-    if (exec.listening()) {
-      exec.emit(this, kind, attempt, error, kind == TaskEvent.Kind.SKIPPED || kind == TaskEvent.Kind.CANCELLED ? reason : null);
-    }
+    exec.emit(this, kind, attempt, error, kind == TaskEvent.Kind.SKIPPED || kind == TaskEvent.Kind.CANCELLED ? reason : null);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -683,16 +681,17 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       }
       return;
     }
+    TransferRules rules = crossed ? null : exec.transferCheck();
     if (timeout != null) {
       if (error != null && error != timeout) {
         timeout.initCause(error);
       }
       error = timeout;
-    } else if (exec.strictTransfer() && !crossed) {
+    } else if (rules != null) {
       if (error == null) {
-        error = TransferCheck.checkResult(name, result, exec.transferRules());
+        error = TransferCheck.checkResult(name, result, rules);
       } else if (!(error instanceof VirtualMachineError)) {
-        Throwable refused = TransferCheck.checkException(name, error, exec.transferRules());
+        Throwable refused = TransferCheck.checkException(name, error, rules);
         error = refused != null ? refused : error;
       }
     }
@@ -768,9 +767,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     value = result;
     STATE.setVolatile(this, SUCCEEDED);
     emit(TaskEvent.Kind.SUCCEEDED, null);
-    if (exec.decidesOnSuccess()) {
-      exec.taskSucceeded(this); // before the dependents: a policy that stops the scope skips them
-    }
+    exec.taskSucceeded(this); // before the dependents: a completion policy that stops the scope skips them
     completeTerminal(true);
   }
 
@@ -1036,12 +1033,12 @@ final class TaskNode<T> implements Handle<T>, Attempt {
 
   private String notStartedReason() {
     String h = handlerStop;
-    return h != null && !exec.stopping() ? "not started, " + h : exec.notStartedReason();
+    return "not started, " + (h != null && !exec.stopping() ? h : exec.stopReason());
   }
 
   private String interruptedReason() {
     String h = handlerStop;
-    return h != null && !exec.stopping() ? "interrupted, " + h : exec.interruptedReason();
+    return "interrupted, " + (h != null && !exec.stopping() ? h : exec.stopReason());
   }
 
   /** Stops a handler whose scope's work has ended; as {@link #stop()}, with {@code why} as the reason. */
@@ -1094,6 +1091,15 @@ final class TaskNode<T> implements Handle<T>, Attempt {
 
   @Nullable List<Results.AttemptRecord> failedAttempts() {
     return failedAttempts;
+  }
+
+  StackWalker.@Nullable StackFrame submitSite() {
+    return submitSite;
+  }
+
+  /** The task's first input, or null if it has none. */
+  @Nullable TaskNode<?> firstInput() {
+    return inputs.length == 0 ? null : inputs[0];
   }
 
   String where() {
