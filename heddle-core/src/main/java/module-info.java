@@ -18,7 +18,6 @@
 module dev.heddle.core {
   requires static org.jspecify;
   requires static com.google.errorprone.annotations;
-  requires static org.jetbrains.annotations;
   requires java.management;
   requires jdk.jfr;
 

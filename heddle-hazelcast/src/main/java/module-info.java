@@ -12,7 +12,6 @@ module dev.heddle.hazelcast {
   requires com.hazelcast.core;
   requires static org.jspecify;
   requires static com.google.errorprone.annotations;
-  requires static org.jetbrains.annotations;
 
   exports dev.heddle.hazelcast;
 }

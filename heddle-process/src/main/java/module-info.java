@@ -13,7 +13,6 @@ module dev.heddle.process {
   requires jdk.net;
   requires static org.jspecify;
   requires static com.google.errorprone.annotations;
-  requires static org.jetbrains.annotations;
 
   exports dev.heddle.process;
   // The cluster runner reads and writes what crosses a boundary the same way (allow-list, failures as text).

@@ -7,7 +7,6 @@ module dev.heddle.report {
   requires transitive dev.heddle.core;
   requires com.fasterxml.jackson.databind;
   requires static org.jspecify;
-  requires static org.jetbrains.annotations;
 
   exports dev.heddle.report;
 }

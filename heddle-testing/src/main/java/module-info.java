@@ -7,7 +7,6 @@ module dev.heddle.testing {
   requires transitive org.junit.jupiter.api;
   requires jdk.management;
   requires static org.jspecify;
-  requires static org.jetbrains.annotations;
 
   exports dev.heddle.testing;
 

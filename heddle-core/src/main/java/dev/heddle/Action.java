@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import java.io.Serializable;
-import org.jetbrains.annotations.Blocking;
 
 /**
  * The body of a task that produces no result: {@code scope.fork("log", () -> log.flush())}
@@ -16,7 +15,6 @@ import org.jetbrains.annotations.Blocking;
     callers = Semantics.Callers.ANY_THREAD,
     pinning = Semantics.Pinning.MAY,
     workload = Semantics.Workload.MIXED)
-@Blocking
 @FunctionalInterface
 public interface Action extends Serializable {
   /** Does the task's work. May block unless the task declares otherwise; see {@link Body0#call()}. */

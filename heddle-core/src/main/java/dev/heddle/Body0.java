@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import java.io.Serializable;
-import org.jetbrains.annotations.Blocking;
 
 /**
  * The body of a task without inputs.
@@ -19,7 +18,6 @@ import org.jetbrains.annotations.Blocking;
     callers = Semantics.Callers.ANY_THREAD,
     pinning = Semantics.Pinning.MAY,
     workload = Semantics.Workload.MIXED)
-@Blocking
 @FunctionalInterface
 public interface Body0<T> extends Serializable {
   /**

@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import java.io.Serializable;
-import org.jetbrains.annotations.Blocking;
 
 /**
  * The body of a task with one input: it receives the result of the task it depends on.
@@ -16,7 +15,6 @@ import org.jetbrains.annotations.Blocking;
     callers = Semantics.Callers.ANY_THREAD,
     pinning = Semantics.Pinning.MAY,
     workload = Semantics.Workload.MIXED)
-@Blocking
 @FunctionalInterface
 public interface Body1<A, T> extends Serializable {
   /** Computes the task's result from its input. */

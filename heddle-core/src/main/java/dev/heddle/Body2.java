@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import java.io.Serializable;
-import org.jetbrains.annotations.Blocking;
 
 /**
  * The body of a task with two inputs, received in the order they were declared. See
@@ -17,7 +16,6 @@ import org.jetbrains.annotations.Blocking;
     callers = Semantics.Callers.ANY_THREAD,
     pinning = Semantics.Pinning.MAY,
     workload = Semantics.Workload.MIXED)
-@Blocking
 @FunctionalInterface
 public interface Body2<A, B, T> extends Serializable {
   /** Computes the task's result from its inputs. */

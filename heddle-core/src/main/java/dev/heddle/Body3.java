@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import java.io.Serializable;
-import org.jetbrains.annotations.Blocking;
 
 /**
  * The body of a task with three inputs, received in the order they were declared. See
@@ -18,7 +17,6 @@ import org.jetbrains.annotations.Blocking;
     callers = Semantics.Callers.ANY_THREAD,
     pinning = Semantics.Pinning.MAY,
     workload = Semantics.Workload.MIXED)
-@Blocking
 @FunctionalInterface
 public interface Body3<A, B, C, T> extends Serializable {
   /** Computes the task's result from its inputs. */

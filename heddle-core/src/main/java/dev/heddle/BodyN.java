@@ -2,7 +2,6 @@ package dev.heddle;
 
 import java.io.Serializable;
 import java.util.List;
-import org.jetbrains.annotations.Blocking;
 
 /**
  * The body of a fan-in task: it receives the results of all its inputs as an unmodifiable
@@ -18,7 +17,6 @@ import org.jetbrains.annotations.Blocking;
     callers = Semantics.Callers.ANY_THREAD,
     pinning = Semantics.Pinning.MAY,
     workload = Semantics.Workload.MIXED)
-@Blocking
 @FunctionalInterface
 public interface BodyN<A, T> extends Serializable {
   /** Computes the task's result from its inputs. */

@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import java.util.Objects;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * When a scope stops: the policy that decides, after each of its tasks succeeds or fails,
@@ -34,13 +33,6 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * <p>Immutable.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class Completion {
 
   /**
@@ -51,13 +43,6 @@ public final class Completion {
    * throws, the scope stops and {@code join} throws an {@link IllegalStateException} whose
    * cause is what it threw.
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   @FunctionalInterface
   public interface Rule {
     /**

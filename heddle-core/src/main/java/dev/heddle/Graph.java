@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * A reusable description of tasks and the dependencies between them: built once, validated
@@ -36,13 +34,6 @@ import org.jetbrains.annotations.NonBlocking;
  * <p>A graph is immutable and may be run from several threads at once; each run is a scope
  * of its own, owned by the thread that calls {@link #run}.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class Graph {
 
   private final List<Node<?>> order;
@@ -85,7 +76,6 @@ public final class Graph {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   public Results run(Runner runner) throws InterruptedException {
     return run(runner, ScopeOptions.defaults());
   }
@@ -106,7 +96,6 @@ public final class Graph {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   public Results run(Runner runner, ScopeOptions options) throws InterruptedException {
     Objects.requireNonNull(runner, "runner");
     if (runner.options().strictSemantics()) {
@@ -159,11 +148,8 @@ public final class Graph {
   /** The names of a node's inputs, in the order its body receives them. */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.CPU)
-  @NonBlocking
   public List<String> inputsOf(Node<?> node) {
     int i = order.indexOf(node);
     if (i < 0) {
@@ -188,11 +174,8 @@ public final class Graph {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public static final class Builder {
 
     private final LinkedHashMap<String, Node<?>> nodes = new LinkedHashMap<>();
@@ -302,11 +285,8 @@ public final class Graph {
      */
     @Concurrency(
         blocking = Semantics.Blocking.NEVER,
-        cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
         callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
-        pinning = Semantics.Pinning.NEVER,
         workload = Semantics.Workload.CPU)
-    @NonBlocking
     public Graph build() {
       if (built) {
         throw new IllegalStateException("this builder has already built its graph");

@@ -1,7 +1,5 @@
 package dev.heddle;
 
-import org.jetbrains.annotations.NonBlocking;
-
 /**
  * A task forked into a {@link Scope}: pass it as an input to later forks, and read its
  * result after the scope's {@link Scope#join() join}.
@@ -12,13 +10,6 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * @param <T> the task's result type
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public sealed interface Handle<T> permits TaskNode {
 
   /** The task's name. */

@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import java.util.List;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,13 +11,6 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the task's result type
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class Node<T> {
 
   final Object owner;

@@ -1,6 +1,5 @@
 package dev.heddle;
 
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,13 +19,6 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <T> the task's result type
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public sealed interface Outcome<T> {
 
   /**
@@ -34,13 +26,6 @@ public sealed interface Outcome<T> {
    *
    * @param value what the body returned; {@code null} if it returned {@code null}
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   record Succeeded<T>(@Nullable T value) implements Outcome<T> {}
 
   /**
@@ -53,13 +38,6 @@ public sealed interface Outcome<T> {
    * @param attempt the number of the last attempt, from 1
    * @param maxAttempts the number of attempts the retry policy allowed
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   record Failed<T>(Throwable error, String where, int attempt, int maxAttempts) implements Outcome<T> {}
 
   /**
@@ -72,13 +50,6 @@ public sealed interface Outcome<T> {
    *     "interrupted, 'parse' failed; it ignored the interrupt and returned normally 5s later,
    *     and join waited for it (its result was dropped)"}
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   record Cancelled<T>(String reason) implements Outcome<T> {}
 
   /**
@@ -86,12 +57,5 @@ public sealed interface Outcome<T> {
    *
    * @param reason why, such as {@code "its input 'parse' failed"}
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   record Skipped<T>(String reason) implements Outcome<T> {}
 }

@@ -6,7 +6,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,13 +15,6 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable once the run has ended; any thread may read it. No method blocks.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class Results {
 
   private final NodeList nodes;
@@ -73,11 +65,8 @@ public final class Results {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.CPU)
-  @NonBlocking
   public List<TaskRecord> tasks() {
     List<TaskRecord> records = new ArrayList<>(size);
     for (int i = 0; i < size; i++) {
@@ -187,13 +176,6 @@ public final class Results {
    * @param queued when it was first ready to run; {@code null} if it never was
    * @param finished when it reached its outcome
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record TaskRecord(
       String name, Outcome<?> outcome, List<AttemptRecord> attempts, @Nullable Duration queued, Duration finished) {
     /** Copies the attempts. */
@@ -211,12 +193,5 @@ public final class Results {
    * @param finished when it ended, likewise
    * @param failure what it threw, or {@code null} if it returned a value
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record AttemptRecord(int number, String where, Duration started, Duration finished, @Nullable Throwable failure) {}
 }

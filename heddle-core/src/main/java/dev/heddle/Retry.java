@@ -2,7 +2,6 @@ package dev.heddle;
 
 import java.time.Duration;
 import java.util.Objects;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * How often a failed task is tried again, and how long to wait between attempts.
@@ -18,13 +17,6 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * <p>Instances are immutable and may be shared between threads.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class Retry {
 
   private static final Retry NONE = new Retry(1, Duration.ZERO, 1.0, Duration.ZERO);

@@ -3,7 +3,6 @@ package dev.heddle;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,13 +22,6 @@ import org.jspecify.annotations.Nullable;
  * @param wall from the scope's opening until every task had ended
  * @param tasks every task, in the order it was forked (for a graph: a topological order)
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public record RunRecord(String runner, Duration wall, List<TaskRun> tasks) {
 
   /** Copies the tasks; checks that nothing is null. */
@@ -40,13 +32,6 @@ public record RunRecord(String runner, Duration wall, List<TaskRun> tasks) {
   }
 
   /** How a task, or one of its attempts, ended. */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public enum Ending {
     /** It returned a value. */
     SUCCEEDED,
@@ -70,13 +55,6 @@ public record RunRecord(String runner, Duration wall, List<TaskRun> tasks) {
    *     skipped; {@code null} if it succeeded
    * @param attempts each attempt that started, in order; empty if it never started
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record TaskRun(String name, List<String> inputs, Ending ending, @Nullable String message, List<AttemptRun> attempts) {
     /** Copies the lists; checks that nothing but the message is null. */
     public TaskRun {
@@ -106,13 +84,6 @@ public record RunRecord(String runner, Duration wall, List<TaskRun> tasks) {
    * @param ending how this attempt ended
    * @param message what it threw, as {@code Class: message}; {@code null} if it returned
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record AttemptRun(
       int number,
       String worker,

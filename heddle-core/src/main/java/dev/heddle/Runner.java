@@ -1,8 +1,5 @@
 package dev.heddle;
 
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
-
 /**
  * Decides where task bodies execute. The same scope or graph code runs unchanged on every
  * runner; choosing one is a setting, not a rewrite.
@@ -29,13 +26,6 @@ import org.jetbrains.annotations.NonBlocking;
  * <p>Threads a runner starts are named {@code heddle-<kind>-<runner number>-<thread
  * number>}, so that a stack dump tells whose they are.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public interface Runner extends AutoCloseable {
 
   /** A runner that runs each scope's tasks on the scope owner's thread, in dependency order. */
@@ -55,7 +45,6 @@ public interface Runner extends AutoCloseable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   static Runner inline(RunnerOptions options) {
     return new InlineRunner(options);
   }
@@ -82,7 +71,6 @@ public interface Runner extends AutoCloseable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   static Runner seeded(long seed, RunnerOptions options) {
     return new SeededRunner(seed, options);
   }
@@ -109,7 +97,6 @@ public interface Runner extends AutoCloseable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   static Runner threads(int n, RunnerOptions options) {
     return new ThreadsRunner(n, options);
   }
@@ -131,7 +118,6 @@ public interface Runner extends AutoCloseable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   static Runner virtual(RunnerOptions options) {
     return new VirtualRunner(options);
   }
@@ -159,7 +145,6 @@ public interface Runner extends AutoCloseable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   static Runner auto(RunnerOptions options) {
     return new AutoRunner(options);
   }
@@ -187,7 +172,6 @@ public interface Runner extends AutoCloseable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   @Override
   void close();
 }

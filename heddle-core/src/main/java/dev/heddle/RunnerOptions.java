@@ -2,7 +2,6 @@ package dev.heddle;
 
 import java.time.Duration;
 import java.util.Objects;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,13 +23,6 @@ import org.jspecify.annotations.Nullable;
  * thrown). This finds on threads what would break in processes. It costs a serialization
  * per task, so it is off by default and on in the {@code heddle-testing} kit.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class RunnerOptions {
 
   private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, false, false, null, null,

@@ -5,8 +5,6 @@ import dev.heddle.channel.Timers;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -84,11 +82,8 @@ import org.jspecify.annotations.Nullable;
  */
 @Concurrency(
     blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
     callers = Semantics.Callers.OWNER_ONLY,
-    pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.CPU)
-@NonBlocking
 public final class Scope implements AutoCloseable {
 
   private final Execution exec;
@@ -106,11 +101,8 @@ public final class Scope implements AutoCloseable {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public static Scope open(Runner runner) {
     return open(runner, ScopeOptions.defaults());
   }
@@ -123,11 +115,8 @@ public final class Scope implements AutoCloseable {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public static Scope open(Runner runner, ScopeOptions options) {
     return new Scope(Objects.requireNonNull(runner, "runner"), Objects.requireNonNull(options, "options"));
   }
@@ -267,7 +256,6 @@ public final class Scope implements AutoCloseable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   @FunctionalInterface
   public interface Handler {
     /** Handles events; may block, and should end promptly when interrupted. */
@@ -321,11 +309,8 @@ public final class Scope implements AutoCloseable {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public TimeSource timeSource() {
     return exec.time();
   }
@@ -339,11 +324,8 @@ public final class Scope implements AutoCloseable {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public Source<Duration> after(String name, Duration delay) {
     Source<Duration> timer = Timers.after(name, delay, exec.time());
     exec.closeAtWorkEnd(timer);
@@ -360,11 +342,8 @@ public final class Scope implements AutoCloseable {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public Source<Duration> ticker(String name, Duration period) {
     Source<Duration> timer = Timers.ticker(name, period, exec.time());
     exec.closeAtWorkEnd(timer);
@@ -397,7 +376,6 @@ public final class Scope implements AutoCloseable {
       callers = Semantics.Callers.OWNER_ONLY,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   public void join() throws InterruptedException {
     exec.join();
   }
@@ -410,11 +388,8 @@ public final class Scope implements AutoCloseable {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.CPU)
-  @NonBlocking
   public void cancel() {
     exec.cancel();
   }
@@ -438,7 +413,6 @@ public final class Scope implements AutoCloseable {
       callers = Semantics.Callers.OWNER_ONLY,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   @Override
   public void close() {
     exec.close();
@@ -454,11 +428,8 @@ public final class Scope implements AutoCloseable {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public boolean isCancelled() {
     return exec.isCancelled();
   }
@@ -469,11 +440,8 @@ public final class Scope implements AutoCloseable {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public @Nullable String name() {
     return exec.name();
   }
@@ -494,22 +462,16 @@ public final class Scope implements AutoCloseable {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public <T> T firstResult(List<? extends Handle<? extends T>> candidates) {
     return exec.firstResult(Objects.requireNonNull(candidates, "candidates"));
   }
 
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   @Override
   public String toString() {
     return exec.toString();

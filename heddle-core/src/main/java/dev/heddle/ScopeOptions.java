@@ -3,7 +3,6 @@ package dev.heddle;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,13 +18,6 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Immutable; each method returns a new instance.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class ScopeOptions {
 
   private static final ScopeOptions DEFAULTS = new ScopeOptions(Completion.allSuccessful(), null, null, null, false, null);

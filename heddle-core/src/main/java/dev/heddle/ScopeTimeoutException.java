@@ -3,7 +3,6 @@ package dev.heddle;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,13 +17,6 @@ import org.jspecify.annotations.Nullable;
  * {@link TaskTimeoutException}, nothing failed: the tasks it stopped are reported as
  * cancelled or skipped.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class ScopeTimeoutException extends CancellationException {
 
   private static final long serialVersionUID = 1L;

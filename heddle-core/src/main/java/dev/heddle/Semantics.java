@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import java.util.Objects;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * What kind of work a task body does, declared by the task's author: how much CPU it uses,
@@ -28,13 +27,6 @@ import org.jetbrains.annotations.NonBlocking;
  * @param pinning whether the body may pin a virtual thread's carrier (long {@code
  *     synchronized} sections on JDK 21 to 23, native calls, class initialisation)
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public record Semantics(Workload workload, Blocking blocking, Pinning pinning) {
 
   /** Short, non-blocking work: a few microseconds at most, no waiting of any kind. */
@@ -56,13 +48,6 @@ public record Semantics(Workload workload, Blocking blocking, Pinning pinning) {
    * What an operation or task body spends its time on. Schedulers use it; it says nothing
    * about waiting, which {@link Blocking} covers.
    */
-  @Concurrency(
-      blocking = Blocking.NEVER,
-      cancellation = Cancellation.RETURNS_PROMPTLY,
-      callers = Callers.ANY_THREAD,
-      pinning = Pinning.NEVER,
-      workload = Workload.TRIVIAL)
-  @NonBlocking
   public enum Workload {
     /**
      * Next to nothing: a field read or copy, a check, a small allocation; microseconds at
@@ -78,13 +63,6 @@ public record Semantics(Workload workload, Blocking blocking, Pinning pinning) {
   }
 
   /** Whether an operation or task body may wait. */
-  @Concurrency(
-      blocking = Blocking.NEVER,
-      cancellation = Cancellation.RETURNS_PROMPTLY,
-      callers = Callers.ANY_THREAD,
-      pinning = Pinning.NEVER,
-      workload = Workload.TRIVIAL)
-  @NonBlocking
   public enum Blocking {
     /**
      * Never waits. It does not wait for IO, timers or sleeps, for other tasks or threads to
@@ -106,13 +84,6 @@ public record Semantics(Workload workload, Blocking blocking, Pinning pinning) {
    * Whether an operation or task body may pin the carrier thread of a virtual thread while
    * it blocks, which keeps the carrier from running other virtual threads.
    */
-  @Concurrency(
-      blocking = Blocking.NEVER,
-      cancellation = Cancellation.RETURNS_PROMPTLY,
-      callers = Callers.ANY_THREAD,
-      pinning = Pinning.NEVER,
-      workload = Workload.TRIVIAL)
-  @NonBlocking
   public enum Pinning {
     /**
      * Never blocks while pinned: it does not wait inside native code, inside a class
@@ -127,13 +98,6 @@ public record Semantics(Workload workload, Blocking blocking, Pinning pinning) {
    * What an interrupt of the calling thread does to an operation. For a task body, the
    * interrupt is how Heddle cancels it or ends it at its timeout.
    */
-  @Concurrency(
-      blocking = Blocking.NEVER,
-      cancellation = Cancellation.RETURNS_PROMPTLY,
-      callers = Callers.ANY_THREAD,
-      pinning = Pinning.NEVER,
-      workload = Workload.TRIVIAL)
-  @NonBlocking
   public enum Cancellation {
     /**
      * It may wait, and an interrupt ends the wait: the operation returns or throws soon
@@ -155,13 +119,6 @@ public record Semantics(Workload workload, Blocking blocking, Pinning pinning) {
   }
 
   /** Which threads may call an operation. */
-  @Concurrency(
-      blocking = Blocking.NEVER,
-      cancellation = Cancellation.RETURNS_PROMPTLY,
-      callers = Callers.ANY_THREAD,
-      pinning = Pinning.NEVER,
-      workload = Workload.TRIVIAL)
-  @NonBlocking
   public enum Callers {
     /** Any thread, including several at once; the object is thread-safe for it. */
     ANY_THREAD,

@@ -1,7 +1,5 @@
 package dev.heddle;
 
-import org.jetbrains.annotations.NonBlocking;
-
 /**
  * Hears every {@link SemanticsViolation} that a runner's checks find: a task that did not do
  * what its declared {@link Semantics} promise. Give one to a runner with {@link
@@ -20,13 +18,6 @@ import org.jetbrains.annotations.NonBlocking;
  * <p>It should not throw. If it does, the exception is logged through {@link System.Logger}
  * (level {@code ERROR}) with the violation, and the run goes on undisturbed.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 @FunctionalInterface
 public interface SemanticsListener {
   /** Receives one violation. */

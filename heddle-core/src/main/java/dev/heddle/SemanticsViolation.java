@@ -2,7 +2,6 @@ package dev.heddle;
 
 import java.util.List;
 import java.util.Objects;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,25 +25,11 @@ import org.jspecify.annotations.Nullable;
  * @param reason why the JDK says the carrier was pinned, for {@link Kind#PINNED} on a JDK that
  *     tells (24 and later), such as {@code "Native or VM frame on stack"}; otherwise null
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public record SemanticsViolation(
     String task, int attempt, Semantics declared, Kind kind, String what, String where,
     List<StackTraceElement> stack, @Nullable String reason) {
 
   /** Which declared promise a task broke. */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public enum Kind {
     /**
      * Declared {@link Semantics.Workload#CPU CPU}-bound, but spent more than three quarters of

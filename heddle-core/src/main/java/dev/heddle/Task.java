@@ -2,7 +2,6 @@ package dev.heddle;
 
 import java.time.Duration;
 import java.util.Objects;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,13 +19,6 @@ import org.jspecify.annotations.Nullable;
  * scope or graph. Instances are immutable: each configuration method returns a new
  * declaration, so one may be shared and refined.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class Task {
 
   /** The policies of a task forked by name alone: shared, so that such a fork allocates no declaration. */

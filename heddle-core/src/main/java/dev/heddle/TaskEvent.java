@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import java.time.Duration;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,25 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param failure for {@link Kind#FAILED} and {@link Kind#RETRYING}, what the attempt threw
  * @param reason for {@link Kind#CANCELLED} and {@link Kind#SKIPPED}, why, in words
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public record TaskEvent(
     String task, Kind kind, int attempt, int maxAttempts, String where, Duration at,
     @Nullable Throwable failure, @Nullable String reason) {
 
   /** What happened to the task. */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public enum Kind {
     /** Its inputs succeeded; it waits for the runner to start it. */
     QUEUED,

@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import java.util.List;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,13 +27,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Instances are immutable apart from the suppressed list that {@link Throwable} owns;
  * they may be shared between threads.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class TaskFailedException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;

@@ -1,7 +1,5 @@
 package dev.heddle;
 
-import org.jetbrains.annotations.NonBlocking;
-
 /**
  * Hears every {@link TaskEvent} of a scope or graph run, as it happens. Give one to a scope
  * with {@link ScopeOptions#listener(TaskListener)}.
@@ -16,13 +14,6 @@ import org.jetbrains.annotations.NonBlocking;
  * and {@code join} reports it afterwards (as a suppressed exception of the {@link
  * TaskFailedException} if a task failed, otherwise as an {@link IllegalStateException}).
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 @FunctionalInterface
 public interface TaskListener {
   /** Receives one event. */

@@ -4,7 +4,6 @@ import dev.heddle.internal.support.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,13 +15,6 @@ import org.jspecify.annotations.Nullable;
  * <p>It extends the JDK's {@link TimeoutException}, which callers of timed operations
  * already catch. Its cause, if any, is what the body threw when it was interrupted.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class TaskTimeoutException extends TimeoutException {
 
   private static final long serialVersionUID = 1L;
@@ -34,13 +26,6 @@ public final class TaskTimeoutException extends TimeoutException {
    * @param where where it ran
    * @param stack its stack at that moment; empty if it could not be taken
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record RunningTask(String task, String where, List<StackTraceElement> stack) {
     /** Copies the stack. */
     public RunningTask {

@@ -1,7 +1,6 @@
 package dev.heddle;
 
 import java.time.Duration;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * Where a runner reads the time and schedules timeouts and retry backoffs.
@@ -12,13 +11,6 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * <p>Implementations must be safe for use by any thread.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public interface TimeSource {
 
   /** The current time in nanoseconds, from an arbitrary origin; never decreases. Never blocks. */
@@ -37,13 +29,6 @@ public interface TimeSource {
   Scheduled schedule(Duration delay, Runnable action);
 
   /** A scheduled action. */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   interface Scheduled {
     /**
      * Cancels the action if it has not started; does nothing otherwise. Never blocks; any

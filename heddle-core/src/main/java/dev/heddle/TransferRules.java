@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * Which classes may cross a process boundary: the allow-list that a runner in other
@@ -40,13 +39,6 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * <p>Instances are immutable; each method returns a new instance.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class TransferRules {
 
   /** How deeply an object graph that crosses a process boundary may nest. */

@@ -21,6 +21,10 @@
  * {@code @Nullable}.
  */
 @NullMarked
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    callers = Semantics.Callers.ANY_THREAD,
+    workload = Semantics.Workload.TRIVIAL)
 package dev.heddle;
 
 import org.jspecify.annotations.NullMarked;

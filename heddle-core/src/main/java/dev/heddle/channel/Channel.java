@@ -1,8 +1,5 @@
 package dev.heddle.channel;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import org.jetbrains.annotations.NonBlocking;
 /**
  * A channel: elements sent on one thread are received on another, in order, each exactly
  * once. See {@link Source} and {@link Sink} for the contract of each side.
@@ -28,13 +25,6 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * @param <T> the element type
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public sealed interface Channel<T> extends Source<T>, Sink<T> permits ChannelImpl {
 
   /** An unnamed rendezvous channel: each send waits until a receiver takes its element. */

@@ -1,8 +1,5 @@
 package dev.heddle.channel;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import org.jetbrains.annotations.NonBlocking;
 /**
  * An operation met a channel that was closed with {@link Sink#close()}: a send after the
  * close, a send that was waiting when the close came, or a receive once every element sent
@@ -13,13 +10,6 @@ import org.jetbrains.annotations.NonBlocking;
  * {@link ChannelFailedException} instead, which is not a subtype, so that a loop that stops
  * on "closed" cannot swallow a failure.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class ChannelClosedException extends IllegalStateException {
 
   private static final long serialVersionUID = 1L;

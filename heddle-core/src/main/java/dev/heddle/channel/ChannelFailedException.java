@@ -1,8 +1,5 @@
 package dev.heddle.channel;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import org.jetbrains.annotations.NonBlocking;
 /**
  * An operation met a channel that was failed with {@link Sink#fail(Throwable)}. Its cause is
  * the error the channel was failed with; its message names the channel and that error.
@@ -13,13 +10,6 @@ import org.jetbrains.annotations.NonBlocking;
  * dev.heddle.TaskFailedException} then has this exception as its cause, so the channel's
  * name is in its message and the original error one cause further.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class ChannelFailedException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;

@@ -2,7 +2,6 @@ package dev.heddle.channel;
 
 import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
-import org.jetbrains.annotations.Blocking;
 
 /**
  * What {@link Source#forEachUntilDone} does with each element. Unlike a {@link
@@ -18,7 +17,6 @@ import org.jetbrains.annotations.Blocking;
     callers = Semantics.Callers.ANY_THREAD,
     pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.MIXED)
-@Blocking
 @FunctionalInterface
 public interface ElementAction<T> {
   /**

@@ -1,8 +1,5 @@
 package dev.heddle.channel;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import org.jetbrains.annotations.NonBlocking;
 /**
  * What {@link Source#tryReceive} found: a sealed type, to read with a {@code switch}.
  *
@@ -17,43 +14,15 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * @param <T> the channel's element type
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public sealed interface ReceiveResult<T> {
 
   /** An element was received. */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   record Received<T>(T value) implements ReceiveResult<T> {}
 
   /** Nothing could be received without waiting; the channel is open. */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   record Empty<T>() implements ReceiveResult<T> {}
 
   /** The channel was closed and every element sent before the close has been received. */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   record Done<T>() implements ReceiveResult<T> {}
 
   /**
@@ -62,12 +31,5 @@ public sealed interface ReceiveResult<T> {
    * @param exception what {@link Source#receive} would have thrown; its cause is the error
    *     the channel was failed with
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   record Failed<T>(ChannelFailedException exception) implements ReceiveResult<T> {}
 }

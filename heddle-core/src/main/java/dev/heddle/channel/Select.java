@@ -2,8 +2,6 @@ package dev.heddle.channel;
 
 import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 import dev.heddle.TimeSource;
 import java.time.Duration;
 import java.util.Arrays;
@@ -29,13 +27,6 @@ import org.jspecify.annotations.Nullable;
  * however busy it is. (Decision record 0011 says why this, and not first-listed-wins.)
  * Exactly one clause completes: the others neither send nor receive anything.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class Select {
 
   /*
@@ -85,7 +76,6 @@ public final class Select {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   public static <R> R select(SelectClause<? extends R>... clauses) throws InterruptedException {
     return select(Arrays.asList(clauses));
   }
@@ -97,7 +87,6 @@ public final class Select {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   public static <R> R select(List<? extends SelectClause<? extends R>> clauses) throws InterruptedException {
     int n = clauses.size();
     SelectClause<?>[] ops = new SelectClause<?>[n];

@@ -1,8 +1,5 @@
 package dev.heddle.channel;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import org.jetbrains.annotations.NonBlocking;
 /**
  * One alternative of a {@link Select#select}: a receive ({@link Source#onReceive}), a send
  * ({@link Sink#onSend}), a default ({@link Select#onDefault}) or a timeout ({@link
@@ -12,12 +9,5 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * @param <R> the type of the select's result when this clause is chosen
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public sealed interface SelectClause<R>
     permits Clauses.Receive, Clauses.Send, Clauses.Default, Clauses.Timeout {}

@@ -2,8 +2,6 @@ package dev.heddle.channel;
 
 import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 import java.util.function.Supplier;
 
 /**
@@ -18,13 +16,6 @@ import java.util.function.Supplier;
  *
  * @param <T> the element type
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public sealed interface Sink<T> permits Channel {
 
   /**
@@ -49,7 +40,6 @@ public sealed interface Sink<T> permits Channel {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   void send(T element) throws InterruptedException;
 
   /**

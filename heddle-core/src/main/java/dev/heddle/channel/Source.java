@@ -2,8 +2,6 @@ package dev.heddle.channel;
 
 import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -20,13 +18,6 @@ import java.util.function.Supplier;
  *
  * @param <T> the element type
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public sealed interface Source<T> permits Channel {
 
   /**
@@ -51,7 +42,6 @@ public sealed interface Source<T> permits Channel {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   T receive() throws InterruptedException;
 
   /**
@@ -83,7 +73,6 @@ public sealed interface Source<T> permits Channel {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   void forEachUntilDone(ElementAction<? super T> action) throws InterruptedException;
 
   /**

@@ -1,8 +1,5 @@
 package dev.heddle.channel;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import org.jetbrains.annotations.NonBlocking;
 import dev.heddle.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,13 +17,6 @@ import org.jspecify.annotations.Nullable;
  * its pending action is cancelled. If the clock refuses to schedule (its runner was closed),
  * the channel fails with that refusal as the error.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class Timers {
 
   private Timers() {}

@@ -25,6 +25,12 @@
  * unless a type is annotated {@code @Nullable}.
  */
 @NullMarked
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    callers = Semantics.Callers.ANY_THREAD,
+    workload = Semantics.Workload.TRIVIAL)
 package dev.heddle.channel;
 
+import dev.heddle.Concurrency;
+import dev.heddle.Semantics;
 import org.jspecify.annotations.NullMarked;

@@ -3,8 +3,6 @@ package dev.heddle.spi;
 import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
 import java.io.Serializable;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,13 +20,6 @@ import org.jspecify.annotations.Nullable;
  * blocks; none throws for an attempt whose scope has been cancelled meanwhile: the engine
  * records the right outcome itself.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public interface Attempt extends Runnable {
 
   /** The task's name. */
@@ -57,7 +48,6 @@ public interface Attempt extends Runnable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   @Override
   void run();
 
@@ -90,13 +80,6 @@ public interface Attempt extends Runnable {
   void failed(Throwable failure);
 
   /** A task body with its inputs, to be invoked where the runner chooses. */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   interface Invocation extends Serializable {
     /** Invokes the body. */
     @Concurrency(
@@ -105,18 +88,10 @@ public interface Attempt extends Runnable {
         callers = Semantics.Callers.ANY_THREAD,
         pinning = Semantics.Pinning.MAY,
         workload = Semantics.Workload.MIXED)
-    @Blocking
     @Nullable Object invoke() throws Exception;
   }
 
   /** How the engine reaches an attempt that runs elsewhere. */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   interface Control {
     /** Asks the attempt to stop (an interrupt, where it runs). Never blocks. */
     void cancel();
@@ -128,7 +103,6 @@ public interface Attempt extends Runnable {
         callers = Semantics.Callers.ANY_THREAD,
         pinning = Semantics.Pinning.NEVER,
         workload = Semantics.Workload.IO)
-    @Blocking
     StackTraceElement[] stack();
   }
 }

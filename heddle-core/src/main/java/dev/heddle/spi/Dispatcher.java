@@ -3,8 +3,6 @@ package dev.heddle.spi;
 import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
 import dev.heddle.TimeSource;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * One scope's connection to a runner: where the engine sends each attempt that is ready to
@@ -13,13 +11,6 @@ import org.jetbrains.annotations.NonBlocking;
  * <p>The engine calls {@link #dispatch} from any thread: the scope's owner, a runner thread
  * that finished an input, or the time source's thread when a retry's backoff ends.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public interface Dispatcher {
 
   /**
@@ -48,7 +39,6 @@ public interface Dispatcher {
       callers = Semantics.Callers.OWNER_ONLY,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   default boolean runOwnerWork() {
     return false;
   }

@@ -1,9 +1,5 @@
 package dev.heddle.spi;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import org.jetbrains.annotations.NonBlocking;
-
 /**
  * The engine's side of a runner: what a runner implemented outside Heddle's core provides
  * besides {@link dev.heddle.Runner}. A runner class implements both; users hold it as a
@@ -11,13 +7,6 @@ import org.jetbrains.annotations.NonBlocking;
  * per scope through it. A {@code Runner} that does not implement it cannot run a scope: the
  * scope fails to open and says so.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public interface DispatcherFactory {
 
   /**

@@ -14,8 +14,6 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,13 +27,6 @@ import org.jspecify.annotations.Nullable;
  * <p>Every action runs at most once: when its delay has passed, or at close, unless it was
  * cancelled first. Instances are safe for use by multiple threads.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class OwnedTimeSource implements TimeSource {
 
   /*
@@ -111,7 +102,6 @@ public final class OwnedTimeSource implements TimeSource {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   public boolean close() {
     closed = true; // before the snapshot: a later schedule is refused, an earlier one is in it
     timer.shutdownNow();

@@ -9,6 +9,12 @@
  * {@code Semantics}, {@code TimeSource}), so the engine can depend on it without a cycle.
  */
 @NullMarked
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    callers = Semantics.Callers.ANY_THREAD,
+    workload = Semantics.Workload.TRIVIAL)
 package dev.heddle.spi;
 
+import dev.heddle.Concurrency;
+import dev.heddle.Semantics;
 import org.jspecify.annotations.NullMarked;

@@ -11,8 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * A member of a Heddle cluster: a Hazelcast member that runs the task bodies a {@link
@@ -31,13 +29,6 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * or in a program with {@link #builder()}. Instances are safe for use by multiple threads.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class ClusterMember implements AutoCloseable {
 
   private final HazelcastInstance hz;
@@ -81,7 +72,6 @@ public final class ClusterMember implements AutoCloseable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   @Override
   public void close() {
     hz.shutdown();
@@ -108,7 +98,6 @@ public final class ClusterMember implements AutoCloseable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   public static void main(String[] args) throws InterruptedException {
     Builder b = builder();
     ClusterSecret secret = null;
@@ -162,11 +151,8 @@ public final class ClusterMember implements AutoCloseable {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public static final class Builder {
     final Configs.Join join = new Configs.Join();
     int capacity = Runtime.getRuntime().availableProcessors();
@@ -239,7 +225,6 @@ public final class ClusterMember implements AutoCloseable {
         callers = Semantics.Callers.ANY_THREAD,
         pinning = Semantics.Pinning.NEVER,
         workload = Semantics.Workload.IO)
-    @Blocking
     public ClusterMember start() {
       String name = join.clusterName;
       ClusterSecret s = join.secret;

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * A runner whose task bodies run on the members of a Hazelcast cluster ({@link
@@ -52,13 +50,6 @@ import org.jetbrains.annotations.NonBlocking;
  * Hazelcast's own are named {@code hz.<instance>...}. Instances are safe for use by multiple
  * threads.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class ClusterRunner implements Runner, DispatcherFactory {
 
   private final Engine engine;
@@ -112,7 +103,6 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   @Override
   public void close() {
     engine.close();
@@ -133,13 +123,6 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
    * @param running the number of this runner's tasks running there now
    * @param silent whether it has not answered a ping within the member-silence limit
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record MemberInfo(String address, UUID uuid, long pid, int capacity, int running, boolean silent) {}
 
   /**
@@ -148,11 +131,8 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public static final class Builder {
     final Configs.Join join = new Configs.Join();
     final List<String> allowResultPackages = new ArrayList<>();
@@ -294,7 +274,6 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
         callers = Semantics.Callers.ANY_THREAD,
         pinning = Semantics.Pinning.NEVER,
         workload = Semantics.Workload.IO)
-    @Blocking
     public ClusterRunner build() {
       String name = join.clusterName;
       if (name == null || join.secret == null || join.members.isEmpty()) {

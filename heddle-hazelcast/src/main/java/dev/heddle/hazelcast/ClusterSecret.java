@@ -15,8 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * The key that the caller and every member of a cluster share, with which every task, reply
@@ -29,13 +27,6 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * <p>Instances are immutable and safe for use by multiple threads.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class ClusterSecret {
 
   private static final int MIN_BYTES = 16;
@@ -67,7 +58,6 @@ public final class ClusterSecret {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   public static ClusterSecret fromFile(Path file) {
     byte[] bytes;
     try {

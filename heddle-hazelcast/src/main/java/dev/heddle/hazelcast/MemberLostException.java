@@ -1,9 +1,6 @@
 package dev.heddle.hazelcast;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
 import java.util.UUID;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,13 +17,6 @@ import org.jspecify.annotations.Nullable;
  * <p>It extends {@link RuntimeException} directly, as the worker-process runner's {@code
  * WorkerDiedException} does: no JDK type means "the machine that ran this is gone".
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class MemberLostException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -1,9 +1,6 @@
 package dev.heddle.hazelcast;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
 import java.util.List;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * A task was lost with its member as many times as the runner's {@linkplain
@@ -13,13 +10,6 @@ import org.jetbrains.annotations.NonBlocking;
  *
  * <p>The quarantine lasts as long as the runner and applies to every task of that name.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class TaskQuarantinedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -7,6 +7,12 @@
  * described in {@code docs/guide/cluster.md}.
  */
 @NullMarked
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    callers = Semantics.Callers.ANY_THREAD,
+    workload = Semantics.Workload.TRIVIAL)
 package dev.heddle.hazelcast;
 
+import dev.heddle.Concurrency;
+import dev.heddle.Semantics;
 import org.jspecify.annotations.NullMarked;

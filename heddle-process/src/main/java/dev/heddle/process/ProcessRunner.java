@@ -2,8 +2,6 @@ package dev.heddle.process;
 
 import dev.heddle.Concurrency;
 import dev.heddle.Semantics;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.spi.Dispatcher;
@@ -76,13 +74,6 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Instances are safe for use by multiple threads.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class ProcessRunner implements Runner, DispatcherFactory {
 
   private final Pool pool;
@@ -105,7 +96,6 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   public static ProcessRunner processes(int workers) {
     return builder().workers(workers).build();
   }
@@ -153,7 +143,6 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.IO)
-  @Blocking
   public void awaitWorkers() throws InterruptedException {
     pool.awaitWorkers();
   }
@@ -199,7 +188,6 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   @Override
   public void close() {
     pool.close();
@@ -218,13 +206,6 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
    * @param stdout the file its stdout goes to
    * @param stderr the file its stderr goes to
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record Worker(int number, long pid, Path stdout, Path stderr) {}
 
   /**
@@ -234,11 +215,8 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public static final class Builder {
     int workers = Runtime.getRuntime().availableProcessors();
     final List<String> jvmOptions = new ArrayList<>();
@@ -518,7 +496,6 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
         callers = Semantics.Callers.ANY_THREAD,
         pinning = Semantics.Pinning.NEVER,
         workload = Semantics.Workload.IO)
-    @Blocking
     public ProcessRunner build() {
       if (classpath == null) {
         requireOnClassPath(classpathEntries(), ProcessRunner.class);

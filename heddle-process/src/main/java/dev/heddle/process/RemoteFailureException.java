@@ -1,8 +1,5 @@
 package dev.heddle.process;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import org.jetbrains.annotations.NonBlocking;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -22,13 +19,6 @@ import org.jspecify.annotations.Nullable;
  * rebuilt safely (its class is allowed and it could be serialized, causes and all) arrives
  * as itself instead, not as this type.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class RemoteFailureException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

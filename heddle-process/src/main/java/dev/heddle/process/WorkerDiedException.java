@@ -1,8 +1,5 @@
 package dev.heddle.process;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import org.jetbrains.annotations.NonBlocking;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -23,13 +20,6 @@ import org.jspecify.annotations.Nullable;
  * this died", and callers usually meet it as the cause of a {@link
  * dev.heddle.TaskFailedException}.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class WorkerDiedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

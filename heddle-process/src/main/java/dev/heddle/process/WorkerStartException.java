@@ -1,8 +1,5 @@
 package dev.heddle.process;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import org.jetbrains.annotations.NonBlocking;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
@@ -19,13 +16,6 @@ import org.jspecify.annotations.Nullable;
  * It extends {@link IllegalStateException} because the usual cause is the runner's
  * configuration, which the caller chose.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class WorkerStartException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 

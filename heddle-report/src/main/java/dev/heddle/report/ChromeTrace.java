@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * A run record in the Chrome trace event format, which Perfetto ({@code ui.perfetto.dev}) and
@@ -26,11 +25,8 @@ import org.jetbrains.annotations.NonBlocking;
  */
 @Concurrency(
     blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
     callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.CPU)
-@NonBlocking
 public final class ChromeTrace {
 
   /*

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,11 +28,8 @@ import org.jspecify.annotations.Nullable;
  */
 @Concurrency(
     blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
     callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.CPU)
-@NonBlocking
 public final class HtmlReport {
 
   private static final int[] WORKER_COUNTS = {1, 2, 4, 8, 16};

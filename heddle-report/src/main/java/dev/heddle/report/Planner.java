@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * A graph of tasks with a duration each, and a runner's per-task overhead: its work, span,
@@ -22,11 +21,8 @@ import org.jetbrains.annotations.NonBlocking;
  */
 @Concurrency(
     blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
     callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.CPU)
-@NonBlocking
 public final class Planner {
 
   /*
@@ -50,13 +46,6 @@ public final class Planner {
    * @param inputs the names of the tasks it needs, each planned before it
    * @param duration how long it runs
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record Estimate(String name, List<String> inputs, Duration duration) {
     /** Copies the inputs; refuses a negative duration. */
     public Estimate {

@@ -1,9 +1,6 @@
 package dev.heddle.report;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
 import java.time.Duration;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * The makespan a graph is predicted to take on a number of workers, with the two bounds no
@@ -18,11 +15,4 @@ import org.jetbrains.annotations.NonBlocking;
  * @param bound the larger of {@code work / workers} and {@code span}: no run on this many
  *     workers can be shorter
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public record Prediction(int workers, Duration makespan, Duration work, Duration span, Duration bound) {}

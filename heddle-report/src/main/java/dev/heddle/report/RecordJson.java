@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,11 +40,8 @@ import org.jspecify.annotations.Nullable;
  */
 @Concurrency(
     blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
     callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.CPU)
-@NonBlocking
 public final class RecordJson {
 
   /** The value of the {@code format} field. */
@@ -66,13 +61,6 @@ public final class RecordJson {
    * @param workers how many workers the runner had; 0 if unknown
    * @param recordedAt when the run ended; {@code null} if unknown
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record Saved(RunRecord record, int workers, @Nullable Instant recordedAt) {
     /** Checks the record is there and {@code workers} is not negative. */
     public Saved {
@@ -188,7 +176,6 @@ public final class RecordJson {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   public static void write(Saved saved, Path file) throws IOException {
     Files.writeString(file, write(saved));
   }
@@ -205,7 +192,6 @@ public final class RecordJson {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   public static Saved read(Path file) throws IOException {
     String text = Files.readString(file);
     try {

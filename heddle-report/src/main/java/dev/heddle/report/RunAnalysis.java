@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,11 +30,8 @@ import org.jspecify.annotations.Nullable;
  */
 @Concurrency(
     blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
     callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.CPU)
-@NonBlocking
 public final class RunAnalysis {
 
   /*
@@ -72,13 +68,6 @@ public final class RunAnalysis {
    * @param slack how much longer it could have run without making the span longer
    * @param critical whether it is on the critical path
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record TaskStats(
       String name,
       List<String> inputs,
@@ -114,13 +103,6 @@ public final class RunAnalysis {
    * @param attempts how many attempts it ran
    * @param utilisation {@code busy} divided by the run's wall time, from 0 to 1
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record WorkerStats(String name, Duration busy, int attempts, double utilisation) {}
 
   private final RunRecord record;

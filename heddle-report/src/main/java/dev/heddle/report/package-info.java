@@ -8,6 +8,12 @@
  * but the methods that read or write a stream, which say so.
  */
 @NullMarked
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    callers = Semantics.Callers.ANY_THREAD,
+    workload = Semantics.Workload.TRIVIAL)
 package dev.heddle.report;
 
+import dev.heddle.Concurrency;
+import dev.heddle.Semantics;
 import org.jspecify.annotations.NullMarked;

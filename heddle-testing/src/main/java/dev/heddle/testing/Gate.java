@@ -12,8 +12,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * A serializable meeting point for task bodies and tests, in one JVM or across worker
@@ -32,7 +30,6 @@ import org.jetbrains.annotations.NonBlocking;
     callers = Semantics.Callers.ANY_THREAD,
     pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.IO)
-@Blocking
 public final class Gate implements Serializable {
 
   private static final long serialVersionUID = 1L;
@@ -96,7 +93,6 @@ public final class Gate implements Serializable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   public boolean awaitOpen(Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     while (!isOpen()) {
@@ -120,7 +116,6 @@ public final class Gate implements Serializable {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   public void awaitArrivals(int count, Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
     while (arrivals() < count) {
@@ -143,11 +138,8 @@ public final class Gate implements Serializable {
 
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   @Override
   public boolean equals(Object o) {
     return o instanceof Gate g && g.dir.equals(dir);
@@ -155,11 +147,8 @@ public final class Gate implements Serializable {
 
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   @Override
   public int hashCode() {
     return Objects.hash(dir);
@@ -167,11 +156,8 @@ public final class Gate implements Serializable {
 
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
       callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   @Override
   public String toString() {
     return "Gate[" + dir + "]";

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jetbrains.annotations.Blocking;
 
 /**
  * Finds threads that a runner left behind: platform threads, and virtual threads too, by a
@@ -32,7 +31,6 @@ import org.jetbrains.annotations.Blocking;
     callers = Semantics.Callers.ANY_THREAD,
     pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.IO)
-@Blocking
 public final class LeakCheck {
 
   private static final Pattern NAME = Pattern.compile("\"name\": \"([^\"]*)\"");
@@ -56,7 +54,6 @@ public final class LeakCheck {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.IO)
-  @Blocking
   public static void assertNoThreads(String prefix, Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
     List<String> leaked;

@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.concurrent.TimeoutException;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 
 /**
  * A time source that moves only when a test says so. Give it to a runner with {@code
@@ -21,13 +19,6 @@ import org.jetbrains.annotations.NonBlocking;
  * <p>Thread-safe. {@link #awaitScheduled} lets a test wait, without sleeping, until the code
  * under test has scheduled what the test means to fire.
  */
-@Concurrency(
-    blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-    callers = Semantics.Callers.ANY_THREAD,
-    pinning = Semantics.Pinning.NEVER,
-    workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class ManualClock implements TimeSource {
 
   private record Entry(long due, long sequence, Runnable action, boolean[] cancelled) {}
@@ -127,7 +118,6 @@ public final class ManualClock implements TimeSource {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   public synchronized void awaitScheduled(long count, Duration max) throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + max.toNanos();
     while (scheduledEver < count) {

@@ -1,7 +1,6 @@
 package dev.heddle.testing;
 
 import dev.heddle.Concurrency;
-import org.jetbrains.annotations.NonBlocking;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -70,11 +69,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 @Concurrency(
     blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
     callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
-    pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public abstract class RunnerConformance {
 
   private static final Duration LONG = Duration.ofSeconds(60);

@@ -36,8 +36,6 @@ import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.jetbrains.annotations.Blocking;
-import org.jetbrains.annotations.NonBlocking;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -66,11 +64,8 @@ import org.jspecify.annotations.Nullable;
  */
 @Concurrency(
     blocking = Semantics.Blocking.NEVER,
-    cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
     callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
-    pinning = Semantics.Pinning.NEVER,
     workload = Semantics.Workload.TRIVIAL)
-@NonBlocking
 public final class RunnerSoak<R extends Runner> {
 
   /*
@@ -177,7 +172,6 @@ public final class RunnerSoak<R extends Runner> {
       callers = Semantics.Callers.ONE_THREAD_AT_A_TIME,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   public Report run() throws InterruptedException {
     SplittableRandom random = new SplittableRandom(seed);
     Counts counts = new Counts();
@@ -238,7 +232,6 @@ public final class RunnerSoak<R extends Runner> {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.MIXED)
-  @Blocking
   public static List<Report> runConcurrently(List<? extends RunnerSoak<?>> soaks) throws InterruptedException {
     int n = soaks.size();
     List<@Nullable Report> reports = new ArrayList<>(java.util.Collections.nCopies(n, null));
@@ -353,13 +346,6 @@ public final class RunnerSoak<R extends Runner> {
    * @param fds entries of {@code /proc/self/fd}
    * @param gauges the gauges' values by name
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record Sample(long heapAfterGc, int threads, int fds, Map<String, Long> gauges) {
     /** Copies the gauges. */
     public Sample {
@@ -396,13 +382,6 @@ public final class RunnerSoak<R extends Runner> {
    * @param peak the largest value of each figure over the samples taken while it was open
    * @param slacks each gauge's allowed growth
    */
-  @Concurrency(
-      blocking = Semantics.Blocking.NEVER,
-      cancellation = Semantics.Cancellation.RETURNS_PROMPTLY,
-      callers = Semantics.Callers.ANY_THREAD,
-      pinning = Semantics.Pinning.NEVER,
-      workload = Semantics.Workload.TRIVIAL)
-  @NonBlocking
   public record Report(String kind, Duration length, long graphs, long tasks, long succeeded, long failed,
       long cancelled, long skipped, long cancelledScopes, long chaosActions, Sample before, Sample first,
       Sample last, Sample afterClose, Sample peak, Map<String, Long> slacks) {

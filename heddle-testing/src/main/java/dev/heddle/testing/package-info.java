@@ -6,6 +6,12 @@
  * runner behaves like every other.
  */
 @NullMarked
+@Concurrency(
+    blocking = Semantics.Blocking.NEVER,
+    callers = Semantics.Callers.ANY_THREAD,
+    workload = Semantics.Workload.TRIVIAL)
 package dev.heddle.testing;
 
+import dev.heddle.Concurrency;
+import dev.heddle.Semantics;
 import org.jspecify.annotations.NullMarked;
