@@ -25,5 +25,6 @@ module dev.heddle.core {
   exports dev.heddle.spi;
   exports dev.heddle.channel;
   // Helpers with one home for Heddle's own modules: messages' words, cycles (ADR 9). Not an API.
-  exports dev.heddle.internal.support to dev.heddle.process;
+  exports dev.heddle.internal.support to
+      dev.heddle.process;
 }

@@ -15,6 +15,8 @@ module dev.heddle.process {
   requires static com.google.errorprone.annotations;
 
   exports dev.heddle.process;
-  // The cluster runner reads and writes what crosses a boundary the same way (allow-list, failures as text).
-  exports dev.heddle.process.internal to dev.heddle.hazelcast;
+  // The cluster runner reads and writes what crosses a boundary the same way (allow-list, failures
+  // as text).
+  exports dev.heddle.process.internal to
+      dev.heddle.hazelcast;
 }

@@ -10,5 +10,6 @@ module dev.heddle.testing {
 
   exports dev.heddle.testing;
 
-  opens dev.heddle.testing to org.junit.platform.commons;
+  opens dev.heddle.testing to
+      org.junit.platform.commons;
 }

@@ -52,15 +52,21 @@ abstract class AbstractRunner implements Runner, DispatcherFactory {
 
   final void checkOpen() {
     if (closed.get()) {
-      throw new IllegalStateException("runner " + name + " is closed; open scopes and run graphs before closing it");
+      throw new IllegalStateException(
+          "runner " + name + " is closed; open scopes and run graphs before closing it");
     }
   }
 
   /** Fails an attempt that arrives after close, instead of dropping it. */
   final boolean rejectIfClosed(Attempt attempt) {
     if (closed.get()) {
-      attempt.failed(new IllegalStateException(
-          "runner " + name + " was closed before task '" + attempt.taskName() + "' could start"));
+      attempt.failed(
+          new IllegalStateException(
+              "runner "
+                  + name
+                  + " was closed before task '"
+                  + attempt.taskName()
+                  + "' could start"));
       return true;
     }
     return false;
@@ -79,8 +85,12 @@ abstract class AbstractRunner implements Runner, DispatcherFactory {
   public final void close() {
     String caller = Thread.currentThread().getName();
     if (caller.startsWith(threads.prefix())) {
-      throw new IllegalStateException("runner " + name + " cannot be closed from its own thread '" + caller
-          + "': close would wait for that thread to end; close it from the thread that made it");
+      throw new IllegalStateException(
+          "runner "
+              + name
+              + " cannot be closed from its own thread '"
+              + caller
+              + "': close would wait for that thread to end; close it from the thread that made it");
     }
     if (!closed.compareAndSet(false, true)) {
       return;

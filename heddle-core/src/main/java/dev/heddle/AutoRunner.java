@@ -32,8 +32,26 @@ final class AutoRunner extends AbstractRunner {
   public AutoRunner(RunnerOptions options) {
     super("auto", "auto", options);
     int cores = Runtime.getRuntime().availableProcessors();
-    this.cpu = new ForkJoinPool(cores, threads.forkJoinFactory("cpu"), null, true, 0, 32_767, 1, pool -> true, 30, TimeUnit.SECONDS);
-    this.elastic = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), threads.factory("pinning"));
+    this.cpu =
+        new ForkJoinPool(
+            cores,
+            threads.forkJoinFactory("cpu"),
+            null,
+            true,
+            0,
+            32_767,
+            1,
+            pool -> true,
+            30,
+            TimeUnit.SECONDS);
+    this.elastic =
+        new ThreadPoolExecutor(
+            0,
+            Integer.MAX_VALUE,
+            30,
+            TimeUnit.SECONDS,
+            new SynchronousQueue<>(),
+            threads.factory("pinning"));
     this.virtual = new VirtualThreads(threads.prefix() + "virtual-");
   }
 
@@ -85,7 +103,8 @@ final class AutoRunner extends AbstractRunner {
     return name.startsWith(threads.prefix()) && !name.startsWith(threads.prefix() + "timer");
   }
 
-  private static void runHere(ThreadLocal<@Nullable ArrayDeque<Attempt>> trampoline, Attempt attempt) {
+  private static void runHere(
+      ThreadLocal<@Nullable ArrayDeque<Attempt>> trampoline, Attempt attempt) {
     ArrayDeque<Attempt> queue = trampoline.get();
     if (queue != null) {
       queue.add(attempt);

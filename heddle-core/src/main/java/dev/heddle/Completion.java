@@ -52,7 +52,13 @@ public final class Completion {
     boolean stopAfter(Handle<?> task, Outcome<?> outcome);
   }
 
-  enum Kind { ALL_SUCCESSFUL, KEEP_GOING, FIRST_SUCCESS, RACE, UNTIL }
+  enum Kind {
+    ALL_SUCCESSFUL,
+    KEEP_GOING,
+    FIRST_SUCCESS,
+    RACE,
+    UNTIL
+  }
 
   private static final Completion ALL_SUCCESSFUL = new Completion(Kind.ALL_SUCCESSFUL, null);
   private static final Completion KEEP_GOING = new Completion(Kind.KEEP_GOING, null);

@@ -26,8 +26,14 @@ final class Declarations {
       try {
         return spec.semantics(new Semantics(c.workload(), c.blocking(), c.pinning()));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("task '" + name + "': the @Concurrency annotation on its body's class "
-            + type.getName() + " is inconsistent: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "task '"
+                + name
+                + "': the @Concurrency annotation on its body's class "
+                + type.getName()
+                + " is inconsistent: "
+                + e.getMessage(),
+            e);
       }
     }
     if (strict) {
@@ -37,12 +43,15 @@ final class Declarations {
   }
 
   static String undeclared(List<String> names) {
-    String which = names.size() == 1
-        ? "task '" + names.get(0) + "' declares"
-        : "tasks '" + String.join("', '", names) + "' declare";
+    String which =
+        names.size() == 1
+            ? "task '" + names.get(0) + "' declares"
+            : "tasks '" + String.join("', '", names) + "' declare";
     String example = names.get(0);
-    return which + " no concurrency semantics, and this runner's options ask for strict semantics"
-        + " (RunnerOptions.strictSemantics): declare them with Task.named(\"" + example
+    return which
+        + " no concurrency semantics, and this runner's options ask for strict semantics"
+        + " (RunnerOptions.strictSemantics): declare them with Task.named(\""
+        + example
         + "\").semantics(Semantics.BLOCKING) (or TRIVIAL, CPU, MAY_PIN, or new Semantics(workload,"
         + " blocking, pinning)), or annotate the body's class with @Concurrency";
   }

@@ -18,8 +18,15 @@ final class Dispatchers {
     if (runner instanceof DispatcherFactory factory) {
       return factory.open(wakeOwner);
     }
-    throw new IllegalArgumentException("runner " + runner.name() + " (" + runner.getClass().getName()
-        + ") cannot run a scope: a runner implements " + DispatcherFactory.class.getName()
-        + " beside " + Runner.class.getName() + ", through which Heddle opens a dispatcher per scope");
+    throw new IllegalArgumentException(
+        "runner "
+            + runner.name()
+            + " ("
+            + runner.getClass().getName()
+            + ") cannot run a scope: a runner implements "
+            + DispatcherFactory.class.getName()
+            + " beside "
+            + Runner.class.getName()
+            + ", through which Heddle opens a dispatcher per scope");
   }
 }

@@ -95,18 +95,26 @@ final class Execution implements NodeContext {
 
   private final @Nullable Execution enclosing;
   private final boolean moveOn;
+
   /** The timeout that set this scope's deadline, or null for none. */
   private final @Nullable Duration deadlineTimeout;
+
   /** Set when that timeout is an enclosing scope's: that scope, as its messages name it. */
   private final @Nullable String deadlineFrom;
+
   /** The deadline on {@code time}; meaningful only if {@code deadlineTimeout} is set. */
   private final long deadlineAt;
+
   private volatile TimeSource.@Nullable Scheduled deadlineTimer;
+
   /** The tasks running when the deadline passed; null unless the deadline stopped the scope. */
   private volatile @Nullable List<TaskTimeoutException.RunningTask> runningAtDeadline;
+
   /** The task whose success stopped the scope under firstSuccess or race. */
   private volatile @Nullable TaskNode<?> winner;
+
   private final SemanticsChecks checks;
+
   /** Where the run record goes; null when none is asked for (then the engine keeps none). */
   private final java.util.function.@Nullable Consumer<? super RunRecord> recorder;
 
@@ -155,8 +163,11 @@ final class Execution implements NodeContext {
    * makes a timer per request must not keep every one of them alive until the work ends.
    * Cleared references are swept every SWEEP_EVERY registrations.
    */
-  private final ConcurrentLinkedQueue<WeakReference<Source<?>>> atWorkEnd = new ConcurrentLinkedQueue<>();
-  private final java.util.concurrent.atomic.AtomicInteger timersMade = new java.util.concurrent.atomic.AtomicInteger();
+  private final ConcurrentLinkedQueue<WeakReference<Source<?>>> atWorkEnd =
+      new ConcurrentLinkedQueue<>();
+
+  private final java.util.concurrent.atomic.AtomicInteger timersMade =
+      new java.util.concurrent.atomic.AtomicInteger();
   private static final int SWEEP_EVERY = 64;
 
   private volatile @Nullable String stopReason;
@@ -280,14 +291,15 @@ final class Execution implements NodeContext {
       return;
     }
     List<TaskTimeoutException.RunningTask> running = new ArrayList<>();
-    nodes.forEach(n -> {
-      if (n.state() == TaskNode.RUNNING) {
-        TaskTimeoutException.RunningTask r = n.runningStack();
-        if (r != null) {
-          running.add(r);
-        }
-      }
-    });
+    nodes.forEach(
+        n -> {
+          if (n.state() == TaskNode.RUNNING) {
+            TaskTimeoutException.RunningTask r = n.runningStack();
+            if (r != null) {
+              running.add(r);
+            }
+          }
+        });
     if (STOP_REASON.compareAndSet(this, null, deadlineReason())) {
       runningAtDeadline = running;
       sweep();
@@ -323,7 +335,11 @@ final class Execution implements NodeContext {
     }
     switch (completion) {
       case FIRST_SUCCESS, RACE -> {
-        String why = "'" + node.name + "' " + (completion == Completion.Kind.RACE ? "ended first" : "succeeded first");
+        String why =
+            "'"
+                + node.name
+                + "' "
+                + (completion == Completion.Kind.RACE ? "ended first" : "succeeded first");
         if (STOP_REASON.compareAndSet(this, null, why)) {
           winner = node;
           sweep();
@@ -342,7 +358,9 @@ final class Execution implements NodeContext {
     try {
       stop = r.stopAfter(node, node.outcomeNow());
     } catch (RuntimeException | Error e) {
-      listenerErrors.add(new IllegalStateException("the completion rule threw after task '" + node.name + "' " + how, e));
+      listenerErrors.add(
+          new IllegalStateException(
+              "the completion rule threw after task '" + node.name + "' " + how, e));
       stop("the completion rule threw after '" + node.name + "' " + how);
       return;
     }
@@ -362,7 +380,8 @@ final class Execution implements NodeContext {
     for (Handle<? extends T> h : candidates) {
       TaskNode<?> n = (TaskNode<?>) java.util.Objects.requireNonNull(h, "a candidate is null");
       if (n.exec != this) {
-        throw new IllegalArgumentException("firstResult: task '" + n.name + "' belongs to another scope");
+        throw new IllegalArgumentException(
+            "firstResult: task '" + n.name + "' belongs to another scope");
       }
       if (n == w) {
         return h.get();
@@ -374,7 +393,10 @@ final class Execution implements NodeContext {
     if (first != null) {
       return first.get();
     }
-    StringBuilder m = new StringBuilder("no task of ").append(candidates.size()).append(" succeeded, so there is no first result:");
+    StringBuilder m =
+        new StringBuilder("no task of ")
+            .append(candidates.size())
+            .append(" succeeded, so there is no first result:");
     for (Handle<? extends T> h : candidates) {
       m.append("\n  ").append(h.name()).append(": ").append(((TaskNode<?>) h).describeOutcome());
     }
@@ -392,39 +414,67 @@ final class Execution implements NodeContext {
     TaskNode<?> in = (TaskNode<?>) h;
     if (in.exec != this) {
       throw new IllegalArgumentException(
-          "task '" + task + "' cannot depend on '" + in.name + "': '" + in.name
+          "task '"
+              + task
+              + "' cannot depend on '"
+              + in.name
+              + "': '"
+              + in.name
               + "' belongs to another scope; a task's inputs must be forked in the same scope");
     }
     return in;
   }
 
-  <T> TaskNode<T> fork(String name, Task spec, byte shape, Object body, TaskNode<?>[] inputs, @Nullable Node<?> template) {
+  <T> TaskNode<T> fork(
+      String name,
+      Task spec,
+      byte shape,
+      Object body,
+      TaskNode<?>[] inputs,
+      @Nullable Node<?> template) {
     return fork(name, spec, shape, body, inputs, template, false);
   }
 
   <T> TaskNode<T> fork(
-      String name, Task spec, byte shape, Object body, TaskNode<?>[] inputs, @Nullable Node<?> template, boolean handler) {
+      String name,
+      Task spec,
+      byte shape,
+      Object body,
+      TaskNode<?>[] inputs,
+      @Nullable Node<?> template,
+      boolean handler) {
     checkOwner("fork");
     if (joinAttempted && phase == OPEN) {
-      throw new IllegalStateException("cannot fork task '" + name + "' while the scope is joining; fork every task before join");
+      throw new IllegalStateException(
+          "cannot fork task '"
+              + name
+              + "' while the scope is joining; fork every task before join");
     }
     if (phase != OPEN) {
       throw new IllegalStateException(
-          "cannot fork task '" + name + "': the scope has already been " + (phase == JOINED ? "joined" : "closed")
+          "cannot fork task '"
+              + name
+              + "': the scope has already been "
+              + (phase == JOINED ? "joined" : "closed")
               + "; fork every task before join");
     }
-    StackWalker.@Nullable StackFrame site = template != null ? template.submitSite : recordSubmitSites ? SubmitSite.caller() : null;
+    StackWalker.@Nullable StackFrame site =
+        template != null ? template.submitSite : recordSubmitSites ? SubmitSite.caller() : null;
     Task declared = Declarations.effective(name, spec, body, strictSemantics);
     if (strictTransfer && !handler) {
       TransferCheck.checkBody(name, body, transferRules); // a handler never leaves this JVM
     }
-    TaskNode<T> node = new TaskNode<>(this, name, declared, shape, body, inputs, site, template, handler);
+    TaskNode<T> node =
+        new TaskNode<>(this, name, declared, shape, body, inputs, site, template, handler);
     HashMap<String, TaskNode<?>> names = byName;
     if (names != null) {
-      TaskNode<?> existing = names.putIfAbsent(name, node); // one lookup: checks and records the name
+      TaskNode<?> existing =
+          names.putIfAbsent(name, node); // one lookup: checks and records the name
       if (existing != null) {
         throw new IllegalArgumentException(
-            "duplicate task name '" + name + "': a task of that name was already forked in this scope"
+            "duplicate task name '"
+                + name
+                + "': a task of that name was already forked in this scope"
                 + (existing.submitSite == null ? "" : " at " + existing.submitSite)
                 + "; names must be unique in a scope");
       }
@@ -449,7 +499,8 @@ final class Execution implements NodeContext {
   void join() throws InterruptedException {
     checkOwner("join");
     if (joinAttempted) {
-      throw new IllegalStateException("join was already called on this scope; join once, then read the handles");
+      throw new IllegalStateException(
+          "join was already called on this scope; join once, then read the handles");
     }
     if (phase == CLOSED) {
       throw new IllegalStateException("cannot join: the scope is closed");
@@ -480,7 +531,10 @@ final class Execution implements NodeContext {
     throwIfFailed();
     List<TaskTimeoutException.RunningTask> running = runningAtDeadline;
     if (running != null && !moveOn) {
-      ScopeTimeoutException t = report().timeout(deadlineReason(), java.util.Objects.requireNonNull(deadlineTimeout), running);
+      ScopeTimeoutException t =
+          report()
+              .timeout(
+                  deadlineReason(), java.util.Objects.requireNonNull(deadlineTimeout), running);
       listenerErrors.forEach(t::addSuppressed);
       throw t;
     }
@@ -517,9 +571,10 @@ final class Execution implements NodeContext {
   private void throwIfListenerFailed() {
     Throwable first = listenerErrors.peek();
     if (first != null) {
-      IllegalStateException e = new IllegalStateException(
-          "a callback threw while the scope ran (the task listener or the completion rule; every task ended; see the cause)",
-          first);
+      IllegalStateException e =
+          new IllegalStateException(
+              "a callback threw while the scope ran (the task listener or the completion rule; every task ended; see the cause)",
+              first);
       listenerErrors.stream().skip(1).forEach(e::addSuppressed);
       throw e;
     }
@@ -588,12 +643,18 @@ final class Execution implements NodeContext {
     for (Execution e : inside) {
       names.append(names.length() == 0 ? "" : ", ").append(e.label());
     }
-    IllegalStateException violation = new IllegalStateException(
-        "structure violation: " + label() + " was closed while " + names + ", opened inside it on the same thread, "
-            + (inside.size() == 1 ? "was" : "were") + " still open; "
-            + (inside.size() == 1 ? "that scope was" : "those scopes were")
-            + " closed first (what still ran in it was cancelled). Close a scope before the scope that encloses it,"
-            + " with try-with-resources");
+    IllegalStateException violation =
+        new IllegalStateException(
+            "structure violation: "
+                + label()
+                + " was closed while "
+                + names
+                + ", opened inside it on the same thread, "
+                + (inside.size() == 1 ? "was" : "were")
+                + " still open; "
+                + (inside.size() == 1 ? "that scope was" : "those scopes were")
+                + " closed first (what still ran in it was cancelled). Close a scope before the scope that encloses it,"
+                + " with try-with-resources");
     for (Execution e : inside) {
       try {
         e.close();
@@ -630,8 +691,14 @@ final class Execution implements NodeContext {
     Thread current = Thread.currentThread();
     if (current != owner) {
       throw new WrongThreadException(
-          "only the thread that opened a scope may " + op + " it; the scope belongs to " + describe(owner)
-              + ", and " + op + " was called from " + describe(current));
+          "only the thread that opened a scope may "
+              + op
+              + " it; the scope belongs to "
+              + describe(owner)
+              + ", and "
+              + op
+              + " was called from "
+              + describe(current));
     }
     TaskNode<?> body = bodyOnOwner;
     if (body != null) {
@@ -639,8 +706,16 @@ final class Execution implements NodeContext {
       // owner: its fork would add to the scope it runs in, and its join or close would wait
       // for itself. Other runners refuse it by thread; this refuses it the same way.
       throw new WrongThreadException(
-          "only the thread that opened a scope may " + op + " it, and not from one of its tasks: task '" + body.name
-              + "' runs on " + runnerName + " on the owner's own thread " + describe(owner) + ", and " + op
+          "only the thread that opened a scope may "
+              + op
+              + " it, and not from one of its tasks: task '"
+              + body.name
+              + "' runs on "
+              + runnerName
+              + " on the owner's own thread "
+              + describe(owner)
+              + ", and "
+              + op
               + " was called from its body");
     }
   }
@@ -666,7 +741,11 @@ final class Execution implements NodeContext {
   }
 
   private static String describe(Thread t) {
-    return (t.isVirtual() ? "virtual thread '" : "thread '") + t.getName() + "' (#" + t.threadId() + ")";
+    return (t.isVirtual() ? "virtual thread '" : "thread '")
+        + t.getName()
+        + "' (#"
+        + t.threadId()
+        + ")";
   }
 
   @Override
@@ -735,11 +814,12 @@ final class Execution implements NodeContext {
     workEnded = true;
     String why = "the scope's work ended";
     if (handlersForked > 0) {
-      nodes.forEach(n -> {
-        if (n.handler) {
-          n.stopHandler(why);
-        }
-      });
+      nodes.forEach(
+          n -> {
+            if (n.handler) {
+              n.stopHandler(why);
+            }
+          });
     }
     closeTimers();
   }
@@ -784,7 +864,10 @@ final class Execution implements NodeContext {
 
     @Override
     public boolean isReleasable() {
-      return allFinished() || (workFinished() && !handlersStopped) || ownerWork || owner.isInterrupted();
+      return allFinished()
+          || (workFinished() && !handlersStopped)
+          || ownerWork
+          || owner.isInterrupted();
     }
   }
 
@@ -800,7 +883,9 @@ final class Execution implements NodeContext {
   public void dispatch(TaskNode<?> node) {
     try {
       if (node.handler) {
-        Thread.ofVirtual().name("heddle-handler-" + (name == null ? "" : name + "/") + node.name).start(node);
+        Thread.ofVirtual()
+            .name("heddle-handler-" + (name == null ? "" : name + "/") + node.name)
+            .start(node);
         return;
       }
       dispatcher.dispatch(node);
@@ -833,11 +918,12 @@ final class Execution implements NodeContext {
     if (f != null) {
       failures.add(f);
     }
-    boolean stops = switch (completion) {
-      case ALL_SUCCESSFUL, RACE -> true;
-      case UNTIL -> node.handler;
-      default -> false; // keepGoing, firstSuccess: a failure alone does not stop the scope
-    };
+    boolean stops =
+        switch (completion) {
+          case ALL_SUCCESSFUL, RACE -> true;
+          case UNTIL -> node.handler;
+          default -> false; // keepGoing, firstSuccess: a failure alone does not stop the scope
+        };
     if (stops && STOP_REASON.compareAndSet(this, null, "'" + node.name + "' failed")) {
       firstFailed = node; // the cause must be the failure every stopped task names
       sweep();
@@ -850,14 +936,27 @@ final class Execution implements NodeContext {
   private volatile @Nullable TaskNode<?> firstFailed;
 
   @Override
-  public void emit(TaskNode<?> node, TaskEvent.Kind kind, int attempt, @Nullable Throwable failure, @Nullable String reason) {
+  public void emit(
+      TaskNode<?> node,
+      TaskEvent.Kind kind,
+      int attempt,
+      @Nullable Throwable failure,
+      @Nullable String reason) {
     TaskListener l = listener;
     if (l == null) {
       return;
     }
     try {
-      l.onEvent(new TaskEvent(node.name, kind, attempt, node.maxAttempts(), node.where(),
-          Duration.ofNanos(now() - origin), failure, reason));
+      l.onEvent(
+          new TaskEvent(
+              node.name,
+              kind,
+              attempt,
+              node.maxAttempts(),
+              node.where(),
+              Duration.ofNanos(now() - origin),
+              failure,
+              reason));
     } catch (RuntimeException | Error e) {
       listenerErrors.add(e);
     }
@@ -898,14 +997,15 @@ final class Execution implements NodeContext {
     if (own != null) {
       result.add(own);
     }
-    nodes.forEach(n -> {
-      if (n != first && n.state() == TaskNode.RUNNING) {
-        TaskTimeoutException.RunningTask r = n.runningStack();
-        if (r != null) {
-          result.add(r);
-        }
-      }
-    });
+    nodes.forEach(
+        n -> {
+          if (n != first && n.state() == TaskNode.RUNNING) {
+            TaskTimeoutException.RunningTask r = n.runningStack();
+            if (r != null) {
+              result.add(r);
+            }
+          }
+        });
     return result;
   }
 
@@ -976,8 +1076,19 @@ final class Execution implements NodeContext {
   @Override
   public String toString() {
     String reason = stopReason;
-    String state = phase == CLOSED ? "closed" : phase == JOINED ? "joined" : joinAttempted ? "joining" : "open";
-    return (name == null ? "scope" : "scope '" + name + "'") + " on " + runnerName + " owned by " + describe(owner) + " with "
-        + nodes.size() + " tasks, " + state + (reason == null ? "" : ", stopped: " + reason);
+    String state =
+        phase == CLOSED
+            ? "closed"
+            : phase == JOINED ? "joined" : joinAttempted ? "joining" : "open";
+    return (name == null ? "scope" : "scope '" + name + "'")
+        + " on "
+        + runnerName
+        + " owned by "
+        + describe(owner)
+        + " with "
+        + nodes.size()
+        + " tasks, "
+        + state
+        + (reason == null ? "" : ", stopped: " + reason);
   }
 }

@@ -106,7 +106,8 @@ public final class Graph {
         }
       }
       if (!undeclared.isEmpty()) {
-        throw new IllegalArgumentException("cannot run the graph: " + Declarations.undeclared(undeclared));
+        throw new IllegalArgumentException(
+            "cannot run the graph: " + Declarations.undeclared(undeclared));
       }
     }
     Execution exec = new Execution(runner, Objects.requireNonNull(options, "options"), index);
@@ -209,34 +210,46 @@ public final class Graph {
     }
 
     /** Adds a task that takes the results of {@code a} and {@code b}. */
-    public <A, B, T> Node<T> add(String name, Node<A> a, Node<B> b, Body2<? super A, ? super B, T> body) {
+    public <A, B, T> Node<T> add(
+        String name, Node<A> a, Node<B> b, Body2<? super A, ? super B, T> body) {
       return add(Task.named(name), a, b, body);
     }
 
     /** Adds a task that takes the results of {@code a} and {@code b}. */
-    public <A, B, T> Node<T> add(Task task, Node<A> a, Node<B> b, Body2<? super A, ? super B, T> body) {
+    public <A, B, T> Node<T> add(
+        Task task, Node<A> a, Node<B> b, Body2<? super A, ? super B, T> body) {
       return put(task, Invoker.TWO, Objects.requireNonNull(body, "body"), List.of(a, b));
     }
 
     /** Adds a task that takes the results of {@code a}, {@code b} and {@code c}. */
     public <A, B, C, T> Node<T> add(
-        String name, Node<A> a, Node<B> b, Node<C> c, Body3<? super A, ? super B, ? super C, T> body) {
+        String name,
+        Node<A> a,
+        Node<B> b,
+        Node<C> c,
+        Body3<? super A, ? super B, ? super C, T> body) {
       return add(Task.named(name), a, b, c, body);
     }
 
     /** Adds a task that takes the results of {@code a}, {@code b} and {@code c}. */
     public <A, B, C, T> Node<T> add(
-        Task task, Node<A> a, Node<B> b, Node<C> c, Body3<? super A, ? super B, ? super C, T> body) {
+        Task task,
+        Node<A> a,
+        Node<B> b,
+        Node<C> c,
+        Body3<? super A, ? super B, ? super C, T> body) {
       return put(task, Invoker.THREE, Objects.requireNonNull(body, "body"), List.of(a, b, c));
     }
 
     /** Adds a fan-in task that takes the results of all {@code inputs}, in order. */
-    public <A, T> Node<T> add(String name, List<? extends Node<? extends A>> inputs, BodyN<A, T> body) {
+    public <A, T> Node<T> add(
+        String name, List<? extends Node<? extends A>> inputs, BodyN<A, T> body) {
       return add(Task.named(name), inputs, body);
     }
 
     /** Adds a fan-in task that takes the results of all {@code inputs}, in order. */
-    public <A, T> Node<T> add(Task task, List<? extends Node<? extends A>> inputs, BodyN<A, T> body) {
+    public <A, T> Node<T> add(
+        Task task, List<? extends Node<? extends A>> inputs, BodyN<A, T> body) {
       return put(task, Invoker.LIST, Objects.requireNonNull(body, "body"), List.copyOf(inputs));
     }
 
@@ -254,24 +267,37 @@ public final class Graph {
       for (Node<?> in : inputs) {
         Objects.requireNonNull(in, "input");
         if (in.owner != this) {
-          throw new IllegalArgumentException("task '" + task.name() + "' cannot depend on '" + in.name()
-              + "': '" + in.name() + "' belongs to another graph");
+          throw new IllegalArgumentException(
+              "task '"
+                  + task.name()
+                  + "' cannot depend on '"
+                  + in.name()
+                  + "': '"
+                  + in.name()
+                  + "' belongs to another graph");
         }
       }
       return put(task, shape, body, List.copyOf(inputs), null);
     }
 
-    private <T> Node<T> put(Task task, byte shape, Object body, @org.jspecify.annotations.Nullable List<Node<?>> inputNodes,
+    private <T> Node<T> put(
+        Task task,
+        byte shape,
+        Object body,
+        @org.jspecify.annotations.Nullable List<Node<?>> inputNodes,
         @org.jspecify.annotations.Nullable List<String> inputNames) {
       Objects.requireNonNull(task, "task");
       if (built) {
-        throw new IllegalStateException("cannot add task '" + task.name() + "': this builder has already built its graph");
+        throw new IllegalStateException(
+            "cannot add task '" + task.name() + "': this builder has already built its graph");
       }
       if (nodes.containsKey(task.name())) {
-        throw new IllegalArgumentException("duplicate task name '" + task.name() + "': names must be unique in a graph");
+        throw new IllegalArgumentException(
+            "duplicate task name '" + task.name() + "': names must be unique in a graph");
       }
       Task declared = Declarations.effective(task.name(), task, body, false);
-      Node<T> node = new Node<>(this, declared, shape, body, inputNodes, inputNames, SubmitSite.caller());
+      Node<T> node =
+          new Node<>(this, declared, shape, body, inputNodes, inputNames, SubmitSite.caller());
       nodes.put(task.name(), node);
       return node;
     }
@@ -301,15 +327,21 @@ public final class Graph {
       for (int i = 0; i < all.size(); i++) {
         Node<?> n = all.get(i);
         if (n.inputNodes != null) {
-          in[i] = n.inputNodes.stream().mapToInt(x -> Objects.requireNonNull(index.get(x))).toArray();
+          in[i] =
+              n.inputNodes.stream().mapToInt(x -> Objects.requireNonNull(index.get(x))).toArray();
         } else {
           List<String> names = Objects.requireNonNull(n.inputNames);
           in[i] = new int[names.size()];
           for (int j = 0; j < names.size(); j++) {
             Node<?> target = nodes.get(names.get(j));
             if (target == null) {
-              unknown.add("task '" + n.name() + "' needs '" + names.get(j) + "', which is not a task of this graph"
-                  + Names.didYouMean(names.get(j), nodes.keySet()));
+              unknown.add(
+                  "task '"
+                      + n.name()
+                      + "' needs '"
+                      + names.get(j)
+                      + "', which is not a task of this graph"
+                      + Names.didYouMean(names.get(j), nodes.keySet()));
               in[i][j] = -1;
             } else {
               in[i][j] = Objects.requireNonNull(index.get(target));

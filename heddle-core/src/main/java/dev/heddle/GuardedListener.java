@@ -1,6 +1,5 @@
 package dev.heddle;
 
-
 /** A user's semantics listener whose exceptions are logged instead of reaching the engine. */
 final class GuardedListener implements SemanticsListener {
 
@@ -17,8 +16,10 @@ final class GuardedListener implements SemanticsListener {
     try {
       delegate.onViolation(violation);
     } catch (RuntimeException | Error e) {
-      LOG.log(System.Logger.Level.ERROR, "the semantics listener " + delegate + " threw on this report: "
-          + violation.describe(), e);
+      LOG.log(
+          System.Logger.Level.ERROR,
+          "the semantics listener " + delegate + " threw on this report: " + violation.describe(),
+          e);
     }
   }
 

@@ -41,7 +41,10 @@ final class Invoker {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Bound b && b.shape == shape && b.body.equals(body) && Arrays.equals(b.inputs, inputs);
+      return o instanceof Bound b
+          && b.shape == shape
+          && b.body.equals(body)
+          && Arrays.equals(b.inputs, inputs);
     }
 
     @Override

@@ -45,8 +45,11 @@ final class LoggingSemanticsListener implements SemanticsListener {
     }
     if (logged.size() >= MAX_SITES) {
       if (full.compareAndSet(false, true)) {
-        log.log(System.Logger.Level.WARNING, "Heddle has logged semantics violations from " + MAX_SITES
-            + " call sites; further call sites are not logged (give the runner a SemanticsListener to see them all)");
+        log.log(
+            System.Logger.Level.WARNING,
+            "Heddle has logged semantics violations from "
+                + MAX_SITES
+                + " call sites; further call sites are not logged (give the runner a SemanticsListener to see them all)");
       }
       return;
     }

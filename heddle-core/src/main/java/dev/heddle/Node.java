@@ -17,14 +17,23 @@ public final class Node<T> {
   final Task spec;
   final byte shape;
   final Object body;
+
   /** Inputs given as nodes (typed form), or null when given by name. */
   final @Nullable List<Node<?>> inputNodes;
+
   /** Inputs given by name (the form task files use), or null. */
   final @Nullable List<String> inputNames;
+
   final StackWalker.@Nullable StackFrame submitSite;
 
-  Node(Object owner, Task spec, byte shape, Object body, @Nullable List<Node<?>> inputNodes,
-      @Nullable List<String> inputNames, StackWalker.@Nullable StackFrame submitSite) {
+  Node(
+      Object owner,
+      Task spec,
+      byte shape,
+      Object body,
+      @Nullable List<Node<?>> inputNodes,
+      @Nullable List<String> inputNames,
+      StackWalker.@Nullable StackFrame submitSite) {
     this.owner = owner;
     this.spec = spec;
     this.shape = shape;

@@ -38,7 +38,8 @@ public sealed interface Outcome<T> {
    * @param attempt the number of the last attempt, from 1
    * @param maxAttempts the number of attempts the retry policy allowed
    */
-  record Failed<T>(Throwable error, String where, int attempt, int maxAttempts) implements Outcome<T> {}
+  record Failed<T>(Throwable error, String where, int attempt, int maxAttempts)
+      implements Outcome<T> {}
 
   /**
    * The task had started, and was interrupted because its scope failed or was cancelled.

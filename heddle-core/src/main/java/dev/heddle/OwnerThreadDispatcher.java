@@ -24,7 +24,8 @@ final class OwnerThreadDispatcher implements Dispatcher {
   @GuardedBy("this")
   private int head;
 
-  OwnerThreadDispatcher(AbstractRunner runner, Runnable wakeOwner, @Nullable SplittableRandom random) {
+  OwnerThreadDispatcher(
+      AbstractRunner runner, Runnable wakeOwner, @Nullable SplittableRandom random) {
     this.runner = runner;
     this.wakeOwner = wakeOwner;
     this.random = random;

@@ -20,6 +20,7 @@ public final class Results {
   private final NodeList nodes;
   private final int size;
   private final long origin;
+
   /** Name to position: the graph's own index for a graph run, else built on first use. */
   private volatile @Nullable Map<String, Integer> index;
 
@@ -131,16 +132,28 @@ public final class Results {
    */
   @Override
   public String toString() {
-    StringBuilder s = new StringBuilder("Results[").append(size).append(size == 1 ? " task]" : " tasks]");
+    StringBuilder s =
+        new StringBuilder("Results[").append(size).append(size == 1 ? " task]" : " tasks]");
     int shown = Math.min(size, SHOWN);
     for (int i = 0; i < shown; i++) {
       TaskRecord r = nodes.get(i).record(origin);
       s.append("\n  ").append(r.name()).append(": ");
-      String took = r.attempts().isEmpty() ? "" : " after " + format(r.finished().minus(r.attempts().get(0).started()));
+      String took =
+          r.attempts().isEmpty()
+              ? ""
+              : " after " + format(r.finished().minus(r.attempts().get(0).started()));
       Outcome<?> outcome = r.outcome();
       if (outcome instanceof Outcome.Failed<?> f) {
-        s.append("failed").append(took).append(" (attempt ").append(f.attempt()).append(" of ").append(f.maxAttempts())
-            .append(" on ").append(f.where()).append("): ").append(f.error());
+        s.append("failed")
+            .append(took)
+            .append(" (attempt ")
+            .append(f.attempt())
+            .append(" of ")
+            .append(f.maxAttempts())
+            .append(" on ")
+            .append(f.where())
+            .append("): ")
+            .append(f.error());
       } else if (outcome instanceof Outcome.Cancelled<?> c) {
         s.append("cancelled").append(took).append(", ").append(c.reason());
       } else if (outcome instanceof Outcome.Skipped<?> k) {
@@ -177,7 +190,11 @@ public final class Results {
    * @param finished when it reached its outcome
    */
   public record TaskRecord(
-      String name, Outcome<?> outcome, List<AttemptRecord> attempts, @Nullable Duration queued, Duration finished) {
+      String name,
+      Outcome<?> outcome,
+      List<AttemptRecord> attempts,
+      @Nullable Duration queued,
+      Duration finished) {
     /** Copies the attempts. */
     public TaskRecord {
       attempts = List.copyOf(attempts);
@@ -193,5 +210,6 @@ public final class Results {
    * @param finished when it ended, likewise
    * @param failure what it threw, or {@code null} if it returned a value
    */
-  public record AttemptRecord(int number, String where, Duration started, Duration finished, @Nullable Throwable failure) {}
+  public record AttemptRecord(
+      int number, String where, Duration started, Duration finished, @Nullable Throwable failure) {}
 }

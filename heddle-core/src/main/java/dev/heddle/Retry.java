@@ -75,7 +75,8 @@ public final class Retry {
       throw new IllegalArgumentException("backoff must not be negative, got " + initial);
     }
     if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
-      throw new IllegalArgumentException("backoff multiplier must be a finite number >= 1, got " + multiplier);
+      throw new IllegalArgumentException(
+          "backoff multiplier must be a finite number >= 1, got " + multiplier);
     }
     if (max.compareTo(initial) < 0) {
       throw new IllegalArgumentException(
@@ -128,6 +129,14 @@ public final class Retry {
     if (backoff.isZero()) {
       return "Retry.attempts(" + maxAttempts + ")";
     }
-    return "Retry.attempts(" + maxAttempts + ").backoff(" + backoff + ", " + multiplier + ", " + maxBackoff + ")";
+    return "Retry.attempts("
+        + maxAttempts
+        + ").backoff("
+        + backoff
+        + ", "
+        + multiplier
+        + ", "
+        + maxBackoff
+        + ")";
   }
 }

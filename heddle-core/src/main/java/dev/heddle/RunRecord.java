@@ -55,7 +55,12 @@ public record RunRecord(String runner, Duration wall, List<TaskRun> tasks) {
    *     skipped; {@code null} if it succeeded
    * @param attempts each attempt that started, in order; empty if it never started
    */
-  public record TaskRun(String name, List<String> inputs, Ending ending, @Nullable String message, List<AttemptRun> attempts) {
+  public record TaskRun(
+      String name,
+      List<String> inputs,
+      Ending ending,
+      @Nullable String message,
+      List<AttemptRun> attempts) {
     /** Copies the lists; checks that nothing but the message is null. */
     public TaskRun {
       Objects.requireNonNull(name, "name");

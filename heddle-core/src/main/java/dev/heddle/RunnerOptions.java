@@ -25,8 +25,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RunnerOptions {
 
-  private static final RunnerOptions DEFAULTS = new RunnerOptions(null, false, false, false, null, null,
-      TransferRules.defaults());
+  private static final RunnerOptions DEFAULTS =
+      new RunnerOptions(null, false, false, false, null, null, TransferRules.defaults());
 
   private final @Nullable TimeSource timeSource;
   private final boolean strictTransfer;
@@ -37,8 +37,12 @@ public final class RunnerOptions {
   private final TransferRules transferRules;
 
   private RunnerOptions(
-      @Nullable TimeSource timeSource, boolean strictTransfer, boolean recordSubmitSites, boolean strictSemantics,
-      @Nullable SemanticsListener semanticsListener, @Nullable Duration flightRecorderChecks,
+      @Nullable TimeSource timeSource,
+      boolean strictTransfer,
+      boolean recordSubmitSites,
+      boolean strictSemantics,
+      @Nullable SemanticsListener semanticsListener,
+      @Nullable Duration flightRecorderChecks,
       TransferRules transferRules) {
     this.transferRules = transferRules;
     this.timeSource = timeSource;
@@ -63,15 +67,26 @@ public final class RunnerOptions {
    * does.
    */
   public RunnerOptions timeSource(TimeSource timeSource) {
-    return new RunnerOptions(Objects.requireNonNull(timeSource, "timeSource"), strictTransfer, recordSubmitSites,
-        strictSemantics, semanticsListener, flightRecorderChecks,
+    return new RunnerOptions(
+        Objects.requireNonNull(timeSource, "timeSource"),
+        strictTransfer,
+        recordSubmitSites,
+        strictSemantics,
+        semanticsListener,
+        flightRecorderChecks,
         transferRules);
   }
 
   /** These options with the strict transfer check on or off (see the class description). */
   public RunnerOptions strictTransfer(boolean on) {
-    return new RunnerOptions(timeSource, on, recordSubmitSites, strictSemantics, semanticsListener,
-        flightRecorderChecks, transferRules);
+    return new RunnerOptions(
+        timeSource,
+        on,
+        recordSubmitSites,
+        strictSemantics,
+        semanticsListener,
+        flightRecorderChecks,
+        transferRules);
   }
 
   /**
@@ -83,7 +98,13 @@ public final class RunnerOptions {
    * graph is built, not on every run.
    */
   public RunnerOptions recordSubmitSites(boolean on) {
-    return new RunnerOptions(timeSource, strictTransfer, on, strictSemantics, semanticsListener, flightRecorderChecks,
+    return new RunnerOptions(
+        timeSource,
+        strictTransfer,
+        on,
+        strictSemantics,
+        semanticsListener,
+        flightRecorderChecks,
         transferRules);
   }
 
@@ -97,7 +118,13 @@ public final class RunnerOptions {
    * heddle-testing} kit turns it on, so that a test finds the undeclared task.
    */
   public RunnerOptions strictSemantics(boolean on) {
-    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, on, semanticsListener, flightRecorderChecks,
+    return new RunnerOptions(
+        timeSource,
+        strictTransfer,
+        recordSubmitSites,
+        on,
+        semanticsListener,
+        flightRecorderChecks,
         transferRules);
   }
 
@@ -108,8 +135,14 @@ public final class RunnerOptions {
    * call site. Never blocks.
    */
   public RunnerOptions semanticsListener(SemanticsListener listener) {
-    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, strictSemantics,
-        Objects.requireNonNull(listener, "listener"), flightRecorderChecks, transferRules);
+    return new RunnerOptions(
+        timeSource,
+        strictTransfer,
+        recordSubmitSites,
+        strictSemantics,
+        Objects.requireNonNull(listener, "listener"),
+        flightRecorderChecks,
+        transferRules);
   }
 
   /**
@@ -137,10 +170,17 @@ public final class RunnerOptions {
   public RunnerOptions flightRecorderChecks(Duration threshold) {
     Objects.requireNonNull(threshold, "threshold");
     if (threshold.isNegative()) {
-      throw new IllegalArgumentException("the flight recorder checks' threshold must not be negative, got " + threshold);
+      throw new IllegalArgumentException(
+          "the flight recorder checks' threshold must not be negative, got " + threshold);
     }
-    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, strictSemantics, semanticsListener,
-        threshold, transferRules);
+    return new RunnerOptions(
+        timeSource,
+        strictTransfer,
+        recordSubmitSites,
+        strictSemantics,
+        semanticsListener,
+        threshold,
+        transferRules);
   }
 
   /**
@@ -149,8 +189,14 @@ public final class RunnerOptions {
    * a runner in other processes reads everything through.
    */
   public RunnerOptions transferRules(TransferRules rules) {
-    return new RunnerOptions(timeSource, strictTransfer, recordSubmitSites, strictSemantics, semanticsListener,
-        flightRecorderChecks, Objects.requireNonNull(rules, "rules"));
+    return new RunnerOptions(
+        timeSource,
+        strictTransfer,
+        recordSubmitSites,
+        strictSemantics,
+        semanticsListener,
+        flightRecorderChecks,
+        Objects.requireNonNull(rules, "rules"));
   }
 
   /** The rules for what may cross a process boundary; {@link TransferRules#defaults()} unless given. */
@@ -190,11 +236,20 @@ public final class RunnerOptions {
 
   @Override
   public String toString() {
-    return "RunnerOptions[timeSource=" + (timeSource == null ? "system" : timeSource)
-        + ", strictTransfer=" + strictTransfer + ", recordSubmitSites=" + recordSubmitSites
-        + ", strictSemantics=" + strictSemantics
-        + ", semanticsListener=" + (semanticsListener == null ? "log" : semanticsListener)
-        + ", flightRecorderChecks=" + (flightRecorderChecks == null ? "off" : flightRecorderChecks)
-        + ", transferRules=" + transferRules + "]";
+    return "RunnerOptions[timeSource="
+        + (timeSource == null ? "system" : timeSource)
+        + ", strictTransfer="
+        + strictTransfer
+        + ", recordSubmitSites="
+        + recordSubmitSites
+        + ", strictSemantics="
+        + strictSemantics
+        + ", semanticsListener="
+        + (semanticsListener == null ? "log" : semanticsListener)
+        + ", flightRecorderChecks="
+        + (flightRecorderChecks == null ? "off" : flightRecorderChecks)
+        + ", transferRules="
+        + transferRules
+        + "]";
   }
 }

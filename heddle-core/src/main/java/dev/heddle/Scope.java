@@ -118,7 +118,8 @@ public final class Scope implements AutoCloseable {
       callers = Semantics.Callers.ANY_THREAD,
       workload = Semantics.Workload.TRIVIAL)
   public static Scope open(Runner runner, ScopeOptions options) {
-    return new Scope(Objects.requireNonNull(runner, "runner"), Objects.requireNonNull(options, "options"));
+    return new Scope(
+        Objects.requireNonNull(runner, "runner"), Objects.requireNonNull(options, "options"));
   }
 
   /**
@@ -143,12 +144,24 @@ public final class Scope implements AutoCloseable {
    * @throws WrongThreadException if the caller is not the owner, or is one of the scope's task bodies
    */
   public <T> Handle<T> fork(String name, Body0<T> body) {
-    return exec.fork(Task.checkName(name), Task.DEFAULTS, Invoker.NONE, Objects.requireNonNull(body, "body"), TaskNode.NO_INPUTS, null);
+    return exec.fork(
+        Task.checkName(name),
+        Task.DEFAULTS,
+        Invoker.NONE,
+        Objects.requireNonNull(body, "body"),
+        TaskNode.NO_INPUTS,
+        null);
   }
 
   /** {@link #fork(String, Body0)} with a full task declaration. */
   public <T> Handle<T> fork(Task task, Body0<T> body) {
-    return exec.fork(task.name(), task, Invoker.NONE, Objects.requireNonNull(body, "body"), TaskNode.NO_INPUTS, null);
+    return exec.fork(
+        task.name(),
+        task,
+        Invoker.NONE,
+        Objects.requireNonNull(body, "body"),
+        TaskNode.NO_INPUTS,
+        null);
   }
 
   /**
@@ -158,13 +171,23 @@ public final class Scope implements AutoCloseable {
    * {@snippet class=dev.heddle.ScopeExamplesTest region=action}
    */
   public Handle<Void> fork(String name, Action body) {
-    return exec.fork(Task.checkName(name), Task.DEFAULTS, Invoker.NONE, new ActionBody(Objects.requireNonNull(body, "body")),
-        TaskNode.NO_INPUTS, null);
+    return exec.fork(
+        Task.checkName(name),
+        Task.DEFAULTS,
+        Invoker.NONE,
+        new ActionBody(Objects.requireNonNull(body, "body")),
+        TaskNode.NO_INPUTS,
+        null);
   }
 
   /** {@link #fork(String, Action)} with a full task declaration. */
   public Handle<Void> fork(Task task, Action body) {
-    return exec.fork(task.name(), task, Invoker.NONE, new ActionBody(Objects.requireNonNull(body, "body")), TaskNode.NO_INPUTS,
+    return exec.fork(
+        task.name(),
+        task,
+        Invoker.NONE,
+        new ActionBody(Objects.requireNonNull(body, "body")),
+        TaskNode.NO_INPUTS,
         null);
   }
 
@@ -191,34 +214,50 @@ public final class Scope implements AutoCloseable {
   }
 
   /** Forks a task that takes the results of {@code a} and {@code b}; as {@link #fork(String, Handle, Body1)}. */
-  public <A, B, T> Handle<T> fork(String name, Handle<A> a, Handle<B> b, Body2<? super A, ? super B, T> body) {
+  public <A, B, T> Handle<T> fork(
+      String name, Handle<A> a, Handle<B> b, Body2<? super A, ? super B, T> body) {
     return fork2(Task.checkName(name), Task.DEFAULTS, a, b, body);
   }
 
   /** {@link #fork(String, Handle, Handle, Body2)} with a full task declaration. */
-  public <A, B, T> Handle<T> fork(Task task, Handle<A> a, Handle<B> b, Body2<? super A, ? super B, T> body) {
+  public <A, B, T> Handle<T> fork(
+      Task task, Handle<A> a, Handle<B> b, Body2<? super A, ? super B, T> body) {
     return fork2(task.name(), task, a, b, body);
   }
 
-  private <A, B, T> Handle<T> fork2(String name, Task task, Handle<A> a, Handle<B> b, Body2<? super A, ? super B, T> body) {
+  private <A, B, T> Handle<T> fork2(
+      String name, Task task, Handle<A> a, Handle<B> b, Body2<? super A, ? super B, T> body) {
     TaskNode<?>[] in = {exec.input(a, name), exec.input(b, name)};
     return exec.fork(name, task, Invoker.TWO, Objects.requireNonNull(body, "body"), in, null);
   }
 
   /** Forks a task that takes the results of {@code a}, {@code b} and {@code c}; as {@link #fork(String, Handle, Body1)}. */
   public <A, B, C, T> Handle<T> fork(
-      String name, Handle<A> a, Handle<B> b, Handle<C> c, Body3<? super A, ? super B, ? super C, T> body) {
+      String name,
+      Handle<A> a,
+      Handle<B> b,
+      Handle<C> c,
+      Body3<? super A, ? super B, ? super C, T> body) {
     return fork3(Task.checkName(name), Task.DEFAULTS, a, b, c, body);
   }
 
   /** {@link #fork(String, Handle, Handle, Handle, Body3)} with a full task declaration. */
   public <A, B, C, T> Handle<T> fork(
-      Task task, Handle<A> a, Handle<B> b, Handle<C> c, Body3<? super A, ? super B, ? super C, T> body) {
+      Task task,
+      Handle<A> a,
+      Handle<B> b,
+      Handle<C> c,
+      Body3<? super A, ? super B, ? super C, T> body) {
     return fork3(task.name(), task, a, b, c, body);
   }
 
   private <A, B, C, T> Handle<T> fork3(
-      String name, Task task, Handle<A> a, Handle<B> b, Handle<C> c, Body3<? super A, ? super B, ? super C, T> body) {
+      String name,
+      Task task,
+      Handle<A> a,
+      Handle<B> b,
+      Handle<C> c,
+      Body3<? super A, ? super B, ? super C, T> body) {
     TaskNode<?>[] in = {exec.input(a, name), exec.input(b, name), exec.input(c, name)};
     return exec.fork(name, task, Invoker.THREE, Objects.requireNonNull(body, "body"), in, null);
   }
@@ -228,16 +267,19 @@ public final class Scope implements AutoCloseable {
    * order; as {@link #fork(String, Handle, Body1)}. An empty list is allowed: the body then
    * receives an empty list.
    */
-  public <A, T> Handle<T> fork(String name, List<? extends Handle<? extends A>> inputs, BodyN<A, T> body) {
+  public <A, T> Handle<T> fork(
+      String name, List<? extends Handle<? extends A>> inputs, BodyN<A, T> body) {
     return forkN(Task.checkName(name), Task.DEFAULTS, inputs, body);
   }
 
   /** {@link #fork(String, List, BodyN)} with a full task declaration. */
-  public <A, T> Handle<T> fork(Task task, List<? extends Handle<? extends A>> inputs, BodyN<A, T> body) {
+  public <A, T> Handle<T> fork(
+      Task task, List<? extends Handle<? extends A>> inputs, BodyN<A, T> body) {
     return forkN(task.name(), task, inputs, body);
   }
 
-  private <A, T> Handle<T> forkN(String name, Task task, List<? extends Handle<? extends A>> inputs, BodyN<A, T> body) {
+  private <A, T> Handle<T> forkN(
+      String name, Task task, List<? extends Handle<? extends A>> inputs, BodyN<A, T> body) {
     Objects.requireNonNull(inputs, "inputs");
     TaskNode<?>[] in = new TaskNode<?>[inputs.size()];
     for (int i = 0; i < in.length; i++) {
@@ -296,10 +338,11 @@ public final class Scope implements AutoCloseable {
   @SuppressWarnings("NullAway") // a handler's result is null
   public Handle<Void> forkHandler(Task task, Handler body) {
     Objects.requireNonNull(body, "body");
-    Body0<Void> call = () -> {
-      body.run();
-      return null;
-    };
+    Body0<Void> call =
+        () -> {
+          body.run();
+          return null;
+        };
     return exec.fork(task.name(), task, Invoker.NONE, call, TaskNode.NO_INPUTS, null, true);
   }
 

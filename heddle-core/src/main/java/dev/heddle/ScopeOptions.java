@@ -20,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ScopeOptions {
 
-  private static final ScopeOptions DEFAULTS = new ScopeOptions(Completion.allSuccessful(), null, null, null, false, null);
+  private static final ScopeOptions DEFAULTS =
+      new ScopeOptions(Completion.allSuccessful(), null, null, null, false, null);
 
   private final Completion completion;
   private final @Nullable TaskListener listener;
@@ -30,7 +31,11 @@ public final class ScopeOptions {
   private final @Nullable Consumer<? super RunRecord> recorder;
 
   private ScopeOptions(
-      Completion completion, @Nullable TaskListener listener, @Nullable String name, @Nullable Duration timeout, boolean moveOn,
+      Completion completion,
+      @Nullable TaskListener listener,
+      @Nullable String name,
+      @Nullable Duration timeout,
+      boolean moveOn,
       @Nullable Consumer<? super RunRecord> recorder) {
     this.completion = completion;
     this.listener = listener;
@@ -59,12 +64,19 @@ public final class ScopeOptions {
 
   /** These options with a completion policy: when the scope stops, and what {@code join} reports. */
   public ScopeOptions completion(Completion completion) {
-    return new ScopeOptions(Objects.requireNonNull(completion, "completion"), listener, name, timeout, moveOn, recorder);
+    return new ScopeOptions(
+        Objects.requireNonNull(completion, "completion"),
+        listener,
+        name,
+        timeout,
+        moveOn,
+        recorder);
   }
 
   /** These options with a listener for every task event (see {@link TaskListener}). */
   public ScopeOptions listener(TaskListener listener) {
-    return new ScopeOptions(completion, Objects.requireNonNull(listener, "listener"), name, timeout, moveOn, recorder);
+    return new ScopeOptions(
+        completion, Objects.requireNonNull(listener, "listener"), name, timeout, moveOn, recorder);
   }
 
   /**
@@ -95,7 +107,8 @@ public final class ScopeOptions {
    * fail_after}, Kotlin's {@code withTimeout}.
    */
   public ScopeOptions timeout(Duration timeout) {
-    return new ScopeOptions(completion, listener, name, Objects.requireNonNull(timeout, "timeout"), false, recorder);
+    return new ScopeOptions(
+        completion, listener, name, Objects.requireNonNull(timeout, "timeout"), false, recorder);
   }
 
   /**
@@ -105,7 +118,8 @@ public final class ScopeOptions {
    * {@code move_on_after}, Kotlin's {@code withTimeoutOrNull}.
    */
   public ScopeOptions moveOnAfter(Duration timeout) {
-    return new ScopeOptions(completion, listener, name, Objects.requireNonNull(timeout, "timeout"), true, recorder);
+    return new ScopeOptions(
+        completion, listener, name, Objects.requireNonNull(timeout, "timeout"), true, recorder);
   }
 
   /**
@@ -116,7 +130,8 @@ public final class ScopeOptions {
    * sink is reported by {@code join} as a listener's would be.
    */
   public ScopeOptions record(Consumer<? super RunRecord> sink) {
-    return new ScopeOptions(completion, listener, name, timeout, moveOn, Objects.requireNonNull(sink, "sink"));
+    return new ScopeOptions(
+        completion, listener, name, timeout, moveOn, Objects.requireNonNull(sink, "sink"));
   }
 
   /** Whether failures only skip their dependents (the {@link Completion#keepGoing()} policy). */
@@ -156,7 +171,16 @@ public final class ScopeOptions {
 
   @Override
   public String toString() {
-    return "ScopeOptions[completion=" + completion + ", name=" + name + ", timeout=" + timeout
-        + (moveOn ? " (move on)" : "") + ", listener=" + listener + (recorder == null ? "" : ", recorded") + "]";
+    return "ScopeOptions[completion="
+        + completion
+        + ", name="
+        + name
+        + ", timeout="
+        + timeout
+        + (moveOn ? " (move on)" : "")
+        + ", listener="
+        + listener
+        + (recorder == null ? "" : ", recorded")
+        + "]";
   }
 }

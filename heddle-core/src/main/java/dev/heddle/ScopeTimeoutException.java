@@ -26,16 +26,21 @@ public final class ScopeTimeoutException extends CancellationException {
   private final List<TaskTimeoutException.RunningTask> running;
   private final List<String> stopped;
 
-  ScopeTimeoutException(String message, @Nullable String scope, Duration timeout,
-      List<TaskTimeoutException.RunningTask> running, List<String> stopped) {
+  ScopeTimeoutException(
+      String message,
+      @Nullable String scope,
+      Duration timeout,
+      List<TaskTimeoutException.RunningTask> running,
+      List<String> stopped) {
     super(message);
     this.scope = scope;
     this.timeout = timeout;
     this.running = List.copyOf(running);
     this.stopped = List.copyOf(stopped);
     for (TaskTimeoutException.RunningTask r : this.running) {
-      TaskTimeoutException.StackSnapshot snapshot = new TaskTimeoutException.StackSnapshot(
-          "task '" + r.task() + "' was running on " + r.where() + " when the deadline passed");
+      TaskTimeoutException.StackSnapshot snapshot =
+          new TaskTimeoutException.StackSnapshot(
+              "task '" + r.task() + "' was running on " + r.where() + " when the deadline passed");
       snapshot.setStackTrace(r.stack().toArray(StackTraceElement[]::new));
       addSuppressed(snapshot);
     }

@@ -30,7 +30,8 @@ import java.util.Objects;
 public record Semantics(Workload workload, Blocking blocking, Pinning pinning) {
 
   /** Short, non-blocking work: a few microseconds at most, no waiting of any kind. */
-  public static final Semantics TRIVIAL = new Semantics(Workload.TRIVIAL, Blocking.NEVER, Pinning.NEVER);
+  public static final Semantics TRIVIAL =
+      new Semantics(Workload.TRIVIAL, Blocking.NEVER, Pinning.NEVER);
 
   /** Computation that keeps a core busy and never waits. */
   public static final Semantics CPU = new Semantics(Workload.CPU, Blocking.NEVER, Pinning.NEVER);
@@ -148,7 +149,9 @@ public record Semantics(Workload workload, Blocking blocking, Pinning pinning) {
     Objects.requireNonNull(pinning, "pinning");
     if (blocking == Blocking.NEVER && pinning == Pinning.MAY) {
       throw new IllegalArgumentException(
-          "semantics " + workload + " declares blocking NEVER but pinning MAY; pinning only matters for work that blocks");
+          "semantics "
+              + workload
+              + " declares blocking NEVER but pinning MAY; pinning only matters for work that blocks");
     }
   }
 }

@@ -65,10 +65,10 @@ final class SemanticsChecks {
   private final SemanticsListener listener;
   private final long runnerId;
 
-
   private final @Nullable SemanticsWatch watch;
 
-  private SemanticsChecks(SemanticsListener listener, long runnerId, @Nullable SemanticsWatch watch) {
+  private SemanticsChecks(
+      SemanticsListener listener, long runnerId, @Nullable SemanticsWatch watch) {
     this.listener = listener;
     this.runnerId = runnerId;
     this.watch = watch;
@@ -79,10 +79,12 @@ final class SemanticsChecks {
    * until it records) if the options ask for it, on a thread from {@code threads}.
    */
   static SemanticsChecks start(RunnerOptions options, Threads threads) {
-    TaskRunEvent.isRecorded(); // loads the event's class here, not inside the first task's measurements
+    TaskRunEvent
+        .isRecorded(); // loads the event's class here, not inside the first task's measurements
     SemanticsListener listener = listenerFor(options);
     Duration threshold = options.flightRecorderChecks();
-    SemanticsWatch watch = threshold == null ? null : SemanticsWatch.start(threads, threshold, listener);
+    SemanticsWatch watch =
+        threshold == null ? null : SemanticsWatch.start(threads, threshold, listener);
     return new SemanticsChecks(listener, threads.id(), watch);
   }
 
@@ -125,7 +127,9 @@ final class SemanticsChecks {
     Sample last = mine.last;
     if (last == null || now - last.wall() > SAMPLE_AGE_NANOS) {
       RunQueue queue = mine.runQueue;
-      last = new Sample(clock.getCurrentThreadCpuTime(), queue == null ? -1 : queue.waited(), now, gcCount());
+      last =
+          new Sample(
+              clock.getCurrentThreadCpuTime(), queue == null ? -1 : queue.waited(), now, gcCount());
       mine.last = last;
     }
     return new CpuStart(last, now);
@@ -165,19 +169,34 @@ final class SemanticsChecks {
    * @param forkedAt where the task was forked, if known, reported as its one-frame stack
    */
   public @Nullable SemanticsViolation endCpu(
-      CpuStart start, String task, int attempt, Semantics declared, StackWalker.@Nullable StackFrame forkedAt) {
+      CpuStart start,
+      String task,
+      int attempt,
+      Semantics declared,
+      StackWalker.@Nullable StackFrame forkedAt) {
     try {
       return judgeCpu(start, task, attempt, declared, forkedAt);
     } catch (RuntimeException e) {
       // A fault of the check must not become the task's: say so, and let the task end as it did.
-      System.getLogger(LoggingSemanticsListener.LOGGER).log(System.Logger.Level.ERROR,
-          "Heddle's CPU check failed at the end of task '" + task + "' (attempt " + attempt + "); the task is unaffected", e);
+      System.getLogger(LoggingSemanticsListener.LOGGER)
+          .log(
+              System.Logger.Level.ERROR,
+              "Heddle's CPU check failed at the end of task '"
+                  + task
+                  + "' (attempt "
+                  + attempt
+                  + "); the task is unaffected",
+              e);
       return null;
     }
   }
 
   private @Nullable SemanticsViolation judgeCpu(
-      CpuStart start, String task, int attempt, Semantics declared, StackWalker.@Nullable StackFrame forkedAt) {
+      CpuStart start,
+      String task,
+      int attempt,
+      Semantics declared,
+      StackWalker.@Nullable StackFrame forkedAt) {
     long wall = System.nanoTime() - start.wall();
     ThreadMXBean clock = Cpu.CLOCK;
     if (wall < MIN_WALL_NANOS || clock == null) {
@@ -206,11 +225,27 @@ final class SemanticsChecks {
       return null; // a collection paused every thread meanwhile: the clocks cannot tell
     }
     long blocked = wall - cpu - waiting;
-    String what = "was blocked or waiting for " + ms(blocked) + " of its " + ms(wall) + " (" + (100 * blocked / wall)
-        + "%; on the CPU " + ms(cpu) + (since.waiting() >= 0 ? ", waiting for a core " + ms(waiting) : "") + ")";
+    String what =
+        "was blocked or waiting for "
+            + ms(blocked)
+            + " of its "
+            + ms(wall)
+            + " ("
+            + (100 * blocked / wall)
+            + "%; on the CPU "
+            + ms(cpu)
+            + (since.waiting() >= 0 ? ", waiting for a core " + ms(waiting) : "")
+            + ")";
     Thread t = Thread.currentThread();
-    return new SemanticsViolation(task, attempt, declared, SemanticsViolation.Kind.OFF_CPU, what,
-        "thread '" + t.getName() + "'", forkedAt == null ? List.of() : List.of(forkedAt.toStackTraceElement()), null);
+    return new SemanticsViolation(
+        task,
+        attempt,
+        declared,
+        SemanticsViolation.Kind.OFF_CPU,
+        what,
+        "thread '" + t.getName() + "'",
+        forkedAt == null ? List.of() : List.of(forkedAt.toStackTraceElement()),
+        null);
   }
 
   /** Hands a violation to the runner's listener. Never blocks, unless the listener does. */
@@ -218,8 +253,12 @@ final class SemanticsChecks {
     try {
       listener.onViolation(violation);
     } catch (RuntimeException e) {
-      System.getLogger(LoggingSemanticsListener.LOGGER).log(System.Logger.Level.ERROR,
-          "reporting a semantics violation failed; the task is unaffected: " + violation.describe(), e);
+      System.getLogger(LoggingSemanticsListener.LOGGER)
+          .log(
+              System.Logger.Level.ERROR,
+              "reporting a semantics violation failed; the task is unaffected: "
+                  + violation.describe(),
+              e);
     }
   }
 
@@ -296,7 +335,8 @@ final class SemanticsChecks {
   /** The thread's CPU clock and the collectors, looked up once, on first use (loading them costs milliseconds). */
   private static final class Cpu {
     static final @Nullable ThreadMXBean CLOCK = lookUp();
-    static final List<GarbageCollectorMXBean> COLLECTORS = List.copyOf(ManagementFactory.getGarbageCollectorMXBeans());
+    static final List<GarbageCollectorMXBean> COLLECTORS =
+        List.copyOf(ManagementFactory.getGarbageCollectorMXBeans());
 
     /*
      * Each thread's file of its own run-queue account (null where there is none), opened on

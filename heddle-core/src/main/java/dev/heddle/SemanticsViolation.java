@@ -26,8 +26,14 @@ import org.jspecify.annotations.Nullable;
  *     tells (24 and later), such as {@code "Native or VM frame on stack"}; otherwise null
  */
 public record SemanticsViolation(
-    String task, int attempt, Semantics declared, Kind kind, String what, String where,
-    List<StackTraceElement> stack, @Nullable String reason) {
+    String task,
+    int attempt,
+    Semantics declared,
+    Kind kind,
+    String what,
+    String where,
+    List<StackTraceElement> stack,
+    @Nullable String reason) {
 
   /** Which declared promise a task broke. */
   public enum Kind {
@@ -70,8 +76,17 @@ public record SemanticsViolation(
    * semantics, what happened and where, and the top of the stack.
    */
   public String describe() {
-    StringBuilder s = new StringBuilder("task '").append(task).append("' (attempt ").append(attempt)
-        .append(") declared ").append(declared).append(" but ").append(what).append(" on ").append(where);
+    StringBuilder s =
+        new StringBuilder("task '")
+            .append(task)
+            .append("' (attempt ")
+            .append(attempt)
+            .append(") declared ")
+            .append(declared)
+            .append(" but ")
+            .append(what)
+            .append(" on ")
+            .append(where);
     if (reason != null) {
       s.append("; pinned because: ").append(reason);
     }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -56,15 +56,16 @@ final class SemanticsWatch {
   static final long START_TIMEOUT_SECONDS = 30;
 
   /** The JDK events watched, with what a task did to produce each. */
-  private static final Map<String, String> BLOCKING = Map.of(
-      "jdk.ThreadSleep", "slept",
-      "jdk.ThreadPark", "parked",
-      "jdk.JavaMonitorWait", "waited on a monitor",
-      "jdk.JavaMonitorEnter", "waited to enter a monitor",
-      "jdk.SocketRead", "read from a socket",
-      "jdk.SocketWrite", "wrote to a socket",
-      "jdk.FileRead", "read from a file",
-      "jdk.FileWrite", "wrote to a file");
+  private static final Map<String, String> BLOCKING =
+      Map.of(
+          "jdk.ThreadSleep", "slept",
+          "jdk.ThreadPark", "parked",
+          "jdk.JavaMonitorWait", "waited on a monitor",
+          "jdk.JavaMonitorEnter", "waited to enter a monitor",
+          "jdk.SocketRead", "read from a socket",
+          "jdk.SocketWrite", "wrote to a socket",
+          "jdk.FileRead", "read from a file",
+          "jdk.FileWrite", "wrote to a file");
 
   private static final String PINNED = "jdk.VirtualThreadPinned";
 
@@ -89,11 +90,18 @@ final class SemanticsWatch {
   }
 
   /** A JDK event, copied out of the stream. */
-  private record Seen(String type, Instant start, Instant end, Duration duration, boolean virtual,
-      List<StackTraceElement> stack, @Nullable String detail) {}
+  private record Seen(
+      String type,
+      Instant start,
+      Instant end,
+      Duration duration,
+      boolean virtual,
+      List<StackTraceElement> stack,
+      @Nullable String detail) {}
 
   /** One attempt of one of this runner's tasks, on one thread. */
-  private record Window(String task, int attempt, Semantics declared, String where, Instant start, Instant end) {
+  private record Window(
+      String task, int attempt, Semantics declared, String where, Instant start, Instant end) {
     boolean encloses(Seen s) {
       return !s.start().isBefore(start) && !s.end().isAfter(end);
     }
@@ -140,8 +148,11 @@ final class SemanticsWatch {
       if (!w.recording.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         w.stream.close();
         w.join();
-        throw new IllegalStateException("the flight recorder checks did not start: the recording stream delivered "
-            + "nothing within " + START_TIMEOUT_SECONDS + " s (it normally takes about 1 s)");
+        throw new IllegalStateException(
+            "the flight recorder checks did not start: the recording stream delivered "
+                + "nothing within "
+                + START_TIMEOUT_SECONDS
+                + " s (it normally takes about 1 s)");
       }
     } catch (InterruptedException e) {
       w.stream.close();
@@ -169,8 +180,13 @@ final class SemanticsWatch {
 
   private void failed(Throwable e) {
     failure.compareAndSet(null, e);
-    System.getLogger(LoggingSemanticsListener.LOGGER).log(System.Logger.Level.ERROR,
-        "the flight recorder checks of runner " + runnerId + " failed; no further blocking or pinning is reported", e);
+    System.getLogger(LoggingSemanticsListener.LOGGER)
+        .log(
+            System.Logger.Level.ERROR,
+            "the flight recorder checks of runner "
+                + runnerId
+                + " failed; no further blocking or pinning is reported",
+            e);
   }
 
   /**
@@ -215,7 +231,15 @@ final class SemanticsWatch {
       }
       return;
     }
-    Seen s = new Seen(type, e.getStartTime(), e.getEndTime(), e.getDuration(), t.isVirtual(), stack(e), detail(e));
+    Seen s =
+        new Seen(
+            type,
+            e.getStartTime(),
+            e.getEndTime(),
+            e.getDuration(),
+            t.isVirtual(),
+            stack(e),
+            detail(e));
     Window w = innermost(recent.get(tid), s);
     if (w != null) {
       judge(w, s);
@@ -231,15 +255,22 @@ final class SemanticsWatch {
   private void window(long tid, RecordedEvent e) {
     Semantics declared;
     try {
-      declared = new Semantics(
-          Semantics.Workload.valueOf(e.getString("workload")),
-          Semantics.Blocking.valueOf(e.getString("blocking")),
-          Semantics.Pinning.valueOf(e.getString("pinning")));
+      declared =
+          new Semantics(
+              Semantics.Workload.valueOf(e.getString("workload")),
+              Semantics.Blocking.valueOf(e.getString("blocking")),
+              Semantics.Pinning.valueOf(e.getString("pinning")));
     } catch (IllegalArgumentException | NullPointerException bad) {
       return; // not written by this version of Heddle
     }
-    Window w = new Window(e.getString("task"), e.getInt("attempt"), declared, "thread '" + e.getString("where") + "'",
-        e.getStartTime(), e.getEndTime());
+    Window w =
+        new Window(
+            e.getString("task"),
+            e.getInt("attempt"),
+            declared,
+            "thread '" + e.getString("where") + "'",
+            e.getStartTime(),
+            e.getEndTime());
     ArrayDeque<Window> r = recent.computeIfAbsent(tid, k -> new ArrayDeque<>());
     if (r.size() == RECENT_WINDOWS) {
       r.removeFirst();
@@ -277,8 +308,16 @@ final class SemanticsWatch {
   private void judge(Window w, Seen s) {
     if (s.type().equals(PINNED)) {
       if (w.declared().pinning() == Semantics.Pinning.NEVER) {
-        report(w, s, SemanticsViolation.Kind.PINNED, "blocked while pinning its carrier for " + SemanticsChecks.ms(s.duration().toNanos())
-            + " (" + PINNED + ")", s.detail());
+        report(
+            w,
+            s,
+            SemanticsViolation.Kind.PINNED,
+            "blocked while pinning its carrier for "
+                + SemanticsChecks.ms(s.duration().toNanos())
+                + " ("
+                + PINNED
+                + ")",
+            s.detail());
       }
       return;
     }
@@ -289,12 +328,25 @@ final class SemanticsWatch {
       return; // a virtual thread parks to block; that it blocked shows in the other events
     }
     String did = BLOCKING.getOrDefault(s.type(), "blocked");
-    report(w, s, SemanticsViolation.Kind.BLOCKED, did + " for " + SemanticsChecks.ms(s.duration().toNanos())
-        + " (" + s.type() + (s.detail() == null ? "" : ": " + s.detail()) + ")", null);
+    report(
+        w,
+        s,
+        SemanticsViolation.Kind.BLOCKED,
+        did
+            + " for "
+            + SemanticsChecks.ms(s.duration().toNanos())
+            + " ("
+            + s.type()
+            + (s.detail() == null ? "" : ": " + s.detail())
+            + ")",
+        null);
   }
 
-  private void report(Window w, Seen s, SemanticsViolation.Kind kind, String what, @Nullable String reason) {
-    listener.onViolation(new SemanticsViolation(w.task(), w.attempt(), w.declared(), kind, what, w.where(), s.stack(), reason));
+  private void report(
+      Window w, Seen s, SemanticsViolation.Kind kind, String what, @Nullable String reason) {
+    listener.onViolation(
+        new SemanticsViolation(
+            w.task(), w.attempt(), w.declared(), kind, what, w.where(), s.stack(), reason));
   }
 
   /** For pinning, the JDK's reason (JDK 24+); for IO, the host or file. */

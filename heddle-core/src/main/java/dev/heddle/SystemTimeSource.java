@@ -14,7 +14,8 @@ final class SystemTimeSource implements TimeSource {
   private final OwnedTimeSource owned;
 
   SystemTimeSource(Threads threads) {
-    this.owned = OwnedTimeSource.of("the runner that owns this time source", threads.factory("timer"));
+    this.owned =
+        OwnedTimeSource.of("the runner that owns this time source", threads.factory("timer"));
   }
 
   @Override

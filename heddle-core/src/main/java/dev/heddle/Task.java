@@ -29,7 +29,8 @@ public final class Task {
   private final @Nullable Duration timeout;
   private final Retry retry;
 
-  private Task(String name, @Nullable Semantics semantics, @Nullable Duration timeout, Retry retry) {
+  private Task(
+      String name, @Nullable Semantics semantics, @Nullable Duration timeout, Retry retry) {
     this.name = name;
     this.semantics = semantics;
     this.timeout = timeout;
@@ -51,10 +52,14 @@ public final class Task {
       throw new NullPointerException("a task needs a name; got null");
     }
     if (name.isBlank()) {
-      throw new IllegalArgumentException("a task needs a name that is not blank; got \"" + name + "\"");
+      throw new IllegalArgumentException(
+          "a task needs a name that is not blank; got \"" + name + "\"");
     }
     if (name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException("a task name must fit on one line; got \"" + name.replace("\n", "\\n").replace("\r", "\\r") + "\"");
+      throw new IllegalArgumentException(
+          "a task name must fit on one line; got \""
+              + name.replace("\n", "\\n").replace("\r", "\\r")
+              + "\"");
     }
     return name;
   }

@@ -17,8 +17,14 @@ import org.jspecify.annotations.Nullable;
  * @param reason for {@link Kind#CANCELLED} and {@link Kind#SKIPPED}, why, in words
  */
 public record TaskEvent(
-    String task, Kind kind, int attempt, int maxAttempts, String where, Duration at,
-    @Nullable Throwable failure, @Nullable String reason) {
+    String task,
+    Kind kind,
+    int attempt,
+    int maxAttempts,
+    String where,
+    Duration at,
+    @Nullable Throwable failure,
+    @Nullable String reason) {
 
   /** What happened to the task. */
   public enum Kind {

@@ -107,7 +107,8 @@ public final class TaskFailedException extends RuntimeException {
    */
   public Results results() {
     if (results == null) {
-      throw new IllegalStateException("the results of a failed run are not serialized with its exception");
+      throw new IllegalStateException(
+          "the results of a failed run are not serialized with its exception");
     }
     return results;
   }

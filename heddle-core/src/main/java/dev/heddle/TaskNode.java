@@ -81,8 +81,10 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   final Object body;
   final TaskNode<?>[] inputs;
   final StackWalker.@Nullable StackFrame submitSite;
+
   /** The graph node this task was made from, or null in a scope. */
   final @Nullable Node<?> template;
+
   /** Whether this is a handler: it runs on a virtual thread of its own and is stopped when the scope's work ends. */
   final boolean handler;
 
@@ -90,6 +92,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   private volatile @Nullable String handlerStop;
 
   private volatile int state;
+
   @SuppressWarnings("unused") // through PENDING
   private volatile int pending;
 
@@ -120,8 +123,10 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   /* For the run record (ScopeOptions.record): kept only when one is asked for, except readyAt. */
   /** When the attempt in flight became ready. */
   private long readyAt;
+
   private long bodyStartedAt;
   private long bodyEndedAt;
+
   /** The attempts that ended and were retried, for the run record; null when none is kept. */
   private @Nullable List<RunRecord.AttemptRun> recordedAttempts;
 
@@ -192,7 +197,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     if (s == SUCCEEDED) {
       return (T) value;
     }
-    IllegalStateException e = new IllegalStateException("task '" + name + "' has no result: " + describeOutcome());
+    IllegalStateException e =
+        new IllegalStateException("task '" + name + "' has no result: " + describeOutcome());
     if (s == FAILED && failure != null) {
       e.initCause(failure);
     }
@@ -210,7 +216,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   Outcome<T> outcomeNow() {
     return switch (state) {
       case SUCCEEDED -> new Outcome.Succeeded<>((T) value);
-      case FAILED -> new Outcome.Failed<>(failureOrUnknown(), where(), attempt, spec.retry().maxAttempts());
+      case FAILED ->
+          new Outcome.Failed<>(failureOrUnknown(), where(), attempt, spec.retry().maxAttempts());
       case CANCELLED -> new Outcome.Cancelled<>(reasonOrUnknown());
       case SKIPPED -> new Outcome.Skipped<>(reasonOrUnknown());
       default -> throw new IllegalStateException("task '" + name + "' has not finished");
@@ -219,7 +226,9 @@ final class TaskNode<T> implements Handle<T>, Attempt {
 
   private Throwable failureOrUnknown() {
     Throwable f = failure;
-    return f != null ? f : new IllegalStateException("task '" + name + "' failed without an exception");
+    return f != null
+        ? f
+        : new IllegalStateException("task '" + name + "' failed without an exception");
   }
 
   private String reasonOrUnknown() {
@@ -247,10 +256,16 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     boolean lastStarted = started && (failed == null || failed.size() < attempt);
     if (lastStarted) {
       Throwable f = s == FAILED ? failure : null;
-      attempts.add(new Results.AttemptRecord(attempt, where(), offset(startedAt, origin), offset(finishedAt, origin), f));
+      attempts.add(
+          new Results.AttemptRecord(
+              attempt, where(), offset(startedAt, origin), offset(finishedAt, origin), f));
     }
     return new Results.TaskRecord(
-        name, outcomeNow(), attempts, attempt > 0 ? offset(queuedAt, origin) : null, offset(finishedAt, origin));
+        name,
+        outcomeNow(),
+        attempts,
+        attempt > 0 ? offset(queuedAt, origin) : null,
+        offset(finishedAt, origin));
   }
 
   /** This task's part of the run record; call once it has ended. */
@@ -261,12 +276,16 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       attempts.addAll(earlier);
     }
     int s = state;
-    RunRecord.Ending ending = switch (s) {
-      case SUCCEEDED -> RunRecord.Ending.SUCCEEDED;
-      case FAILED -> failure instanceof TaskTimeoutException ? RunRecord.Ending.TIMED_OUT : RunRecord.Ending.FAILED;
-      case SKIPPED -> RunRecord.Ending.SKIPPED;
-      default -> RunRecord.Ending.CANCELLED;
-    };
+    RunRecord.Ending ending =
+        switch (s) {
+          case SUCCEEDED -> RunRecord.Ending.SUCCEEDED;
+          case FAILED ->
+              failure instanceof TaskTimeoutException
+                  ? RunRecord.Ending.TIMED_OUT
+                  : RunRecord.Ending.FAILED;
+          case SKIPPED -> RunRecord.Ending.SKIPPED;
+          default -> RunRecord.Ending.CANCELLED;
+        };
     if (started && attempts.size() < attempt) {
       attempts.add(attemptRun(origin, ending, s == FAILED ? failure : null));
     }
@@ -279,14 +298,23 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   }
 
   /** The attempt that ran last, as the run record has it. */
-  private RunRecord.AttemptRun attemptRun(long origin, RunRecord.Ending ending, @Nullable Throwable error) {
-    boolean elsewhere = whereKind == WHERE_TEXT; // a runner that runs bodies elsewhere: no body window here
+  private RunRecord.AttemptRun attemptRun(
+      long origin, RunRecord.Ending ending, @Nullable Throwable error) {
+    boolean elsewhere =
+        whereKind == WHERE_TEXT; // a runner that runs bodies elsewhere: no body window here
     long end = Math.max(finishedAt, startedAt);
     long bodyStart = elsewhere ? startedAt : Math.min(Math.max(bodyStartedAt, startedAt), end);
     long bodyEnd = elsewhere ? end : Math.min(Math.max(bodyEndedAt, bodyStart), end);
     String worker = whereName;
-    return new RunRecord.AttemptRun(attempt, worker == null ? "not started" : worker, offset(Math.min(readyAt, startedAt), origin),
-        offset(startedAt, origin), offset(bodyStart, origin), offset(bodyEnd, origin), offset(end, origin), ending,
+    return new RunRecord.AttemptRun(
+        attempt,
+        worker == null ? "not started" : worker,
+        offset(Math.min(readyAt, startedAt), origin),
+        offset(startedAt, origin),
+        offset(bodyStart, origin),
+        offset(bodyEnd, origin),
+        offset(end, origin),
+        ending,
         error == null ? null : error.toString());
   }
 
@@ -297,16 +325,17 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   /** The task's name and state, for example {@code task 'fetch' (running)}. */
   @Override
   public String toString() {
-    String s = switch (state) {
-      case WAITING -> "waiting for its inputs";
-      case QUEUED -> "queued";
-      case RUNNING -> "running, attempt " + attempt;
-      case BACKOFF -> "waiting to retry";
-      case SUCCEEDED -> "succeeded";
-      case FAILED -> "failed";
-      case CANCELLED -> "cancelled";
-      default -> "skipped";
-    };
+    String s =
+        switch (state) {
+          case WAITING -> "waiting for its inputs";
+          case QUEUED -> "queued";
+          case RUNNING -> "running, attempt " + attempt;
+          case BACKOFF -> "waiting to retry";
+          case SUCCEEDED -> "succeeded";
+          case FAILED -> "failed";
+          case CANCELLED -> "cancelled";
+          default -> "skipped";
+        };
     return "task '" + name + "' (" + s + ")";
   }
 
@@ -343,7 +372,11 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     return b;
   }
 
-  @SuppressWarnings({"unchecked", "rawtypes", "NullAway"}) // a result may be null; bodies take what their inputs returned
+  @SuppressWarnings({
+    "unchecked",
+    "rawtypes",
+    "NullAway"
+  }) // a result may be null; bodies take what their inputs returned
   private @Nullable Object invokeBody() throws Exception {
     return switch (shape) {
       case Invoker.NONE -> ((Body0) body).call();
@@ -421,9 +454,20 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     if (event != null) {
       event.end();
     }
-    SemanticsViolation offCpu = cpuStart == null ? null : exec.checks().endCpu(cpuStart, name, attempt, semantics, submitSite);
+    SemanticsViolation offCpu =
+        cpuStart == null
+            ? null
+            : exec.checks().endCpu(cpuStart, name, attempt, semantics, submitSite);
     if (event != null) {
-      event.commit(name, exec.name(), attempt, exec.runnerName(), exec.checks().runnerId(), current, semantics, outcomeOf(error));
+      event.commit(
+          name,
+          exec.name(),
+          attempt,
+          exec.runnerName(),
+          exec.checks().runnerId(),
+          current,
+          semantics,
+          outcomeOf(error));
     }
     if (offCpu != null) {
       exec.checks().report(offCpu);
@@ -470,7 +514,10 @@ final class TaskNode<T> implements Handle<T>, Attempt {
 
   /** The engine itself threw while ending an attempt: the task fails with that, so join cannot hang. */
   private void engineFailed(Throwable e) {
-    failFrom(state, new IllegalStateException("Heddle failed while ending an attempt of task '" + name + "'", e));
+    failFrom(
+        state,
+        new IllegalStateException(
+            "Heddle failed while ending an attempt of task '" + name + "'", e));
   }
 
   @Override
@@ -576,7 +623,12 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   }
 
   private void emit(TaskEvent.Kind kind, @Nullable Throwable error) {
-    exec.emit(this, kind, attempt, error, kind == TaskEvent.Kind.SKIPPED || kind == TaskEvent.Kind.CANCELLED ? reason : null);
+    exec.emit(
+        this,
+        kind,
+        attempt,
+        error,
+        kind == TaskEvent.Kind.SKIPPED || kind == TaskEvent.Kind.CANCELLED ? reason : null);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -628,7 +680,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       c = control;
       w = where();
     }
-    StackTraceElement[] stack = t != null ? t.getStackTrace() : c != null ? c.stack() : new StackTraceElement[0];
+    StackTraceElement[] stack =
+        t != null ? t.getStackTrace() : c != null ? c.stack() : new StackTraceElement[0];
     return new TaskTimeoutException.RunningTask(name, w, List.of(stack));
   }
 
@@ -673,7 +726,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       synchronized (this) {
         sentAt = stopSent ? stopSentAt : Long.MIN_VALUE;
       }
-      boolean handlerEnding = handlerStop != null && !exec.stopping(); // how a handler ends when asked
+      boolean handlerEnding =
+          handlerStop != null && !exec.stopping(); // how a handler ends when asked
       if (sentAt == Long.MIN_VALUE || handlerEnding) {
         succeed(result); // the body had returned before the request reached it
       } else {
@@ -713,8 +767,13 @@ final class TaskNode<T> implements Handle<T>, Attempt {
         list = new ArrayList<>(2);
         recordedAttempts = list;
       }
-      list.add(attemptRun(exec.origin(), error instanceof TaskTimeoutException ? RunRecord.Ending.TIMED_OUT
-          : RunRecord.Ending.FAILED, error));
+      list.add(
+          attemptRun(
+              exec.origin(),
+              error instanceof TaskTimeoutException
+                  ? RunRecord.Ending.TIMED_OUT
+                  : RunRecord.Ending.FAILED,
+              error));
     }
     Duration wait = spec.retry().backoffAfter(failedNumber);
     exec.attemptFailed(error);
@@ -759,15 +818,21 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       list = new ArrayList<>(2);
       failedAttempts = list;
     }
-    list.add(new Results.AttemptRecord(attempt, where(), Duration.ofNanos(startedAt - exec.origin()),
-        Duration.ofNanos(finishedAt - exec.origin()), error));
+    list.add(
+        new Results.AttemptRecord(
+            attempt,
+            where(),
+            Duration.ofNanos(startedAt - exec.origin()),
+            Duration.ofNanos(finishedAt - exec.origin()),
+            error));
   }
 
   private void succeed(@Nullable Object result) {
     value = result;
     STATE.setVolatile(this, SUCCEEDED);
     emit(TaskEvent.Kind.SUCCEEDED, null);
-    exec.taskSucceeded(this); // before the dependents: a completion policy that stops the scope skips them
+    exec.taskSucceeded(
+        this); // before the dependents: a completion policy that stops the scope skips them
     completeTerminal(true);
   }
 
@@ -809,8 +874,11 @@ final class TaskNode<T> implements Handle<T>, Attempt {
    * waited for it (ADR 3).
    */
   private void cancelIgnored(Duration late) {
-    reason = interruptedReason() + "; it ignored the interrupt and returned normally " + Durations.format(late)
-        + " later, and join waited for it (its result was dropped)";
+    reason =
+        interruptedReason()
+            + "; it ignored the interrupt and returned normally "
+            + Durations.format(late)
+            + " later, and join waited for it (its result was dropped)";
     STATE.setVolatile(this, CANCELLED);
     emit(TaskEvent.Kind.CANCELLED, null);
     completeTerminal(false);
@@ -1106,7 +1174,10 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     String n = whereName;
     return switch (whereKind) {
       case WHERE_THREAD -> exec.runnerName() + ", thread '" + n + "'";
-      case WHERE_VIRTUAL -> handler ? "its own virtual thread '" + n + "'" : exec.runnerName() + ", virtual thread '" + n + "'";
+      case WHERE_VIRTUAL ->
+          handler
+              ? "its own virtual thread '" + n + "'"
+              : exec.runnerName() + ", virtual thread '" + n + "'";
       case WHERE_TEXT -> exec.runnerName() + ", " + n;
       default -> exec.runnerName() + ", not started";
     };

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 @Name(TaskRunEvent.NAME)
 @Label("Heddle Task")
 @Category("Heddle")
-@Description("One attempt of a Heddle task: from the start of its body to its end, on the thread that ran it")
+@Description(
+    "One attempt of a Heddle task: from the start of its body to its end, on the thread that ran it")
 @StackTrace(false)
 final class TaskRunEvent extends Event {
 
@@ -54,7 +55,8 @@ final class TaskRunEvent extends Event {
   String runner = "";
 
   @Label("Runner Id")
-  @Description("The number in the runner's thread names (heddle-<kind>-<number>-...); 0 for a runner that names none")
+  @Description(
+      "The number in the runner's thread names (heddle-<kind>-<number>-...); 0 for a runner that names none")
   long runnerId;
 
   @Label("Where")
@@ -100,7 +102,13 @@ final class TaskRunEvent extends Event {
    * when the body has returned. Never blocks for long (the recorder may flush its buffer).
    */
   public void commit(
-      String task, @Nullable String scope, int attempt, String runner, long runnerId, Thread thread, Semantics semantics,
+      String task,
+      @Nullable String scope,
+      int attempt,
+      String runner,
+      long runnerId,
+      Thread thread,
+      Semantics semantics,
       String outcome) {
     if (!shouldCommit()) {
       return;

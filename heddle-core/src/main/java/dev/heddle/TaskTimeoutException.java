@@ -37,7 +37,13 @@ public final class TaskTimeoutException extends TimeoutException {
   private final Duration timeout;
   private final List<RunningTask> running;
 
-  TaskTimeoutException(String task, Duration timeout, int attempt, int maxAttempts, String where, List<RunningTask> running) {
+  TaskTimeoutException(
+      String task,
+      Duration timeout,
+      int attempt,
+      int maxAttempts,
+      String where,
+      List<RunningTask> running) {
     super(message(task, timeout, attempt, maxAttempts, where, running));
     this.task = task;
     this.timeout = timeout;
@@ -46,16 +52,33 @@ public final class TaskTimeoutException extends TimeoutException {
       if (r.task().equals(task)) {
         setStackTrace(r.stack().toArray(StackTraceElement[]::new));
       } else {
-        StackSnapshot snapshot = new StackSnapshot("task '" + r.task() + "' was running on " + r.where() + " at the timeout");
+        StackSnapshot snapshot =
+            new StackSnapshot(
+                "task '" + r.task() + "' was running on " + r.where() + " at the timeout");
         snapshot.setStackTrace(r.stack().toArray(StackTraceElement[]::new));
         addSuppressed(snapshot);
       }
     }
   }
 
-  private static String message(String task, Duration timeout, int attempt, int maxAttempts, String where, List<RunningTask> running) {
-    StringBuilder s = new StringBuilder("task '").append(task).append("' timed out after ").append(Durations.format(timeout))
-        .append(" (attempt ").append(attempt).append(" of ").append(maxAttempts).append(") on ").append(where);
+  private static String message(
+      String task,
+      Duration timeout,
+      int attempt,
+      int maxAttempts,
+      String where,
+      List<RunningTask> running) {
+    StringBuilder s =
+        new StringBuilder("task '")
+            .append(task)
+            .append("' timed out after ")
+            .append(Durations.format(timeout))
+            .append(" (attempt ")
+            .append(attempt)
+            .append(" of ")
+            .append(maxAttempts)
+            .append(") on ")
+            .append(where);
     if (running.size() > 1) {
       s.append("; also running at that moment: ");
       int shown = 0;

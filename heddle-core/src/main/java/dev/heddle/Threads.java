@@ -38,7 +38,11 @@ final class Threads {
 
   ThreadFactory factory(String role) {
     return r -> {
-      Thread t = Thread.ofPlatform().name(prefix + role + "-" + count.incrementAndGet()).daemon(true).unstarted(r);
+      Thread t =
+          Thread.ofPlatform()
+              .name(prefix + role + "-" + count.incrementAndGet())
+              .daemon(true)
+              .unstarted(r);
       started.add(t);
       return t;
     };

@@ -18,7 +18,18 @@ final class ThreadsRunner extends AbstractRunner {
     super("threads", "threads(" + checkCount(n) + ")", options);
     // Up to 32,767 threads (the pool's own limit) when tasks wait in nested joins; past it,
     // waiting goes on without compensation instead of throwing out of join.
-    this.pool = new ForkJoinPool(n, threads.forkJoinFactory("worker"), null, true, 0, 32_767, 1, pool -> true, 30, TimeUnit.SECONDS);
+    this.pool =
+        new ForkJoinPool(
+            n,
+            threads.forkJoinFactory("worker"),
+            null,
+            true,
+            0,
+            32_767,
+            1,
+            pool -> true,
+            30,
+            TimeUnit.SECONDS);
   }
 
   static int checkCount(int n) {

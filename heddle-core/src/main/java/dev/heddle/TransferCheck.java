@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
 final class TransferCheck {
   private TransferCheck() {}
 
-  private static final String SUFFIX = "; it could not cross a process boundary (strict transfer check is on)";
+  private static final String SUFFIX =
+      "; it could not cross a process boundary (strict transfer check is on)";
 
   /*
    * Three checks, in the order a worker process would fail them: every class written must
@@ -58,7 +59,8 @@ final class TransferCheck {
   }
 
   /** The failure for a result that cannot cross a process boundary, or null if it can. */
-  static @Nullable Throwable checkResult(String task, @Nullable Object result, TransferRules rules) {
+  static @Nullable Throwable checkResult(
+      String task, @Nullable Object result, TransferRules rules) {
     if (result == null) {
       return null;
     }
@@ -66,9 +68,12 @@ final class TransferCheck {
     if (problem == null) {
       return null;
     }
-    String what = problem.startsWith("field '<root>'")
-        ? "a value of type " + result.getClass().getName() + problem.substring(problem.indexOf(", which"))
-        : "a value of type " + result.getClass().getName() + " whose " + problem;
+    String what =
+        problem.startsWith("field '<root>'")
+            ? "a value of type "
+                + result.getClass().getName()
+                + problem.substring(problem.indexOf(", which"))
+            : "a value of type " + result.getClass().getName() + " whose " + problem;
     return new IllegalArgumentException("task '" + task + "' returned " + what + SUFFIX);
   }
 
@@ -81,12 +86,21 @@ final class TransferCheck {
     if (problem == null) {
       return null;
     }
-    String what = problem.startsWith("field '<root>'")
-        ? problem.substring(problem.indexOf(", which") + 2)
-        : "its " + problem;
-    IllegalArgumentException e = new IllegalArgumentException("task '" + task + "' threw " + error.getClass().getName()
-        + ", " + what + "; from a worker process it would arrive only as text, a RemoteFailureException"
-        + " (strict transfer check is on)", error);
+    String what =
+        problem.startsWith("field '<root>'")
+            ? problem.substring(problem.indexOf(", which") + 2)
+            : "its " + problem;
+    IllegalArgumentException e =
+        new IllegalArgumentException(
+            "task '"
+                + task
+                + "' threw "
+                + error.getClass().getName()
+                + ", "
+                + what
+                + "; from a worker process it would arrive only as text, a RemoteFailureException"
+                + " (strict transfer check is on)",
+            error);
     return e;
   }
 
@@ -95,9 +109,15 @@ final class TransferCheck {
     try (Checking out = new Checking(bytes, rules, result)) {
       out.writeObject(root);
     } catch (NotSerializableException e) {
-      String path = findPath(root, c -> !Serializable.class.isAssignableFrom(c) && !c.isArray(), false,
-          ", which is not serializable");
-      return path != null ? path : "a value of type " + e.getMessage() + ", which is not serializable";
+      String path =
+          findPath(
+              root,
+              c -> !Serializable.class.isAssignableFrom(c) && !c.isArray(),
+              false,
+              ", which is not serializable");
+      return path != null
+          ? path
+          : "a value of type " + e.getMessage() + ", which is not serializable";
     } catch (Refused e) {
       String path = findPath(root, c -> !allowed(rules, result, c), true, ", which " + e.why);
       return path != null ? path : "a value of type " + e.type + ", which " + e.why;
@@ -114,19 +134,22 @@ final class TransferCheck {
   private static @Nullable String depthProblem(byte[] bytes) {
     boolean[] tooDeep = {false};
     try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
-      in.setObjectInputFilter(info -> {
-        if (info.depth() > TransferRules.MAX_DEPTH) {
-          tooDeep[0] = true;
-          return ObjectInputFilter.Status.REJECTED;
-        }
-        return ObjectInputFilter.Status.UNDECIDED;
-      });
+      in.setObjectInputFilter(
+          info -> {
+            if (info.depth() > TransferRules.MAX_DEPTH) {
+              tooDeep[0] = true;
+              return ObjectInputFilter.Status.REJECTED;
+            }
+            return ObjectInputFilter.Status.UNDECIDED;
+          });
       in.readObject();
     } catch (IOException | ClassNotFoundException | RuntimeException | LinkageError e) {
       // only depth is this reader's business; the rest was checked while writing
     }
     return tooDeep[0]
-        ? "an object graph nested more than " + TransferRules.MAX_DEPTH + " levels deep (the limit on the depth of"
+        ? "an object graph nested more than "
+            + TransferRules.MAX_DEPTH
+            + " levels deep (the limit on the depth of"
             + " what crosses a process boundary, so that reading it cannot overflow a stack)"
         : null;
   }
@@ -157,9 +180,13 @@ final class TransferCheck {
     }
 
     private String why() {
-      return "is not on the allow-list for " + (result ? "results and exceptions" : "bodies, captures and inputs")
-          + " (" + rules.describe() + "); allow it with RunnerOptions.transferRules(TransferRules.defaults()."
-          + (result ? "allowResultPackages(...) or .allowResultClasses(...))"
+      return "is not on the allow-list for "
+          + (result ? "results and exceptions" : "bodies, captures and inputs")
+          + " ("
+          + rules.describe()
+          + "); allow it with RunnerOptions.transferRules(TransferRules.defaults()."
+          + (result
+              ? "allowResultPackages(...) or .allowResultClasses(...))"
               : "allowPackages(...)), or ProcessRunner.builder().allowPackages(...) on a process runner");
     }
 
@@ -173,8 +200,11 @@ final class TransferCheck {
     @Override
     protected void annotateProxyClass(Class<?> c) throws IOException {
       if (!allowed(rules, result, c)) {
-        throw new Refused(c.getName(), result && !rules.lambdasAndProxiesInResults()
-            ? "is a proxy, refused in results unless TransferRules.allowLambdasAndProxiesInResults(true)" : why());
+        throw new Refused(
+            c.getName(),
+            result && !rules.lambdasAndProxiesInResults()
+                ? "is a proxy, refused in results unless TransferRules.allowLambdasAndProxiesInResults(true)"
+                : why());
       }
     }
 
@@ -183,7 +213,8 @@ final class TransferCheck {
       if (obj instanceof SerializedLambda lambda) {
         String declaring = lambda.getCapturingClass().replace('/', '.');
         if (result && !rules.lambdasAndProxiesInResults()) {
-          throw new Refused("a lambda declared in " + declaring,
+          throw new Refused(
+              "a lambda declared in " + declaring,
               "is refused in results unless TransferRules.allowLambdasAndProxiesInResults(true)");
         }
         if (!rules.allowsLambdaDeclaredIn(declaring)) {
@@ -218,7 +249,11 @@ final class TransferCheck {
       Class<?> type = value.getClass();
       if (byDeclaringClass && type.isHidden()) {
         if (bad.test(type.getNestHost())) {
-          return "field '" + path + "', a lambda declared in class " + type.getNestHost().getName() + suffix;
+          return "field '"
+              + path
+              + "', a lambda declared in class "
+              + type.getNestHost().getName()
+              + suffix;
         }
       } else if (bad.test(type)) {
         return "field '" + path + "' of type " + type.getName() + suffix;
@@ -237,8 +272,10 @@ final class TransferCheck {
       }
       SerializedLambda lambda = serializedLambda(value);
       if (lambda != null) {
-        boolean capturesThis = lambda.getImplMethodKind() != java.lang.invoke.MethodHandleInfo.REF_invokeStatic
-            && lambda.getImplMethodKind() != java.lang.invoke.MethodHandleInfo.REF_newInvokeSpecial;
+        boolean capturesThis =
+            lambda.getImplMethodKind() != java.lang.invoke.MethodHandleInfo.REF_invokeStatic
+                && lambda.getImplMethodKind()
+                    != java.lang.invoke.MethodHandleInfo.REF_newInvokeSpecial;
         for (int i = 0; i < lambda.getCapturedArgCount(); i++) {
           Object captured = lambda.getCapturedArg(i);
           if (captured != null) {
@@ -252,7 +289,9 @@ final class TransferCheck {
           && walkElements(value, path, work)) {
         continue;
       }
-      for (Class<?> c = type; c != null && Serializable.class.isAssignableFrom(c); c = c.getSuperclass()) {
+      for (Class<?> c = type;
+          c != null && Serializable.class.isAssignableFrom(c);
+          c = c.getSuperclass()) {
         for (Field f : c.getDeclaredFields()) {
           int mod = f.getModifiers();
           if (Modifier.isStatic(mod) || Modifier.isTransient(mod) || f.getType().isPrimitive()) {
@@ -281,7 +320,8 @@ final class TransferCheck {
         int i = 0;
         for (Object e : c) {
           if (e != null) {
-            work.add(new Object[] {e, path.equals("<root>") ? "[" + i + "]" : path + "[" + i + "]"});
+            work.add(
+                new Object[] {e, path.equals("<root>") ? "[" + i + "]" : path + "[" + i + "]"});
           }
           i++;
         }
@@ -302,7 +342,8 @@ final class TransferCheck {
         return true;
       }
     } catch (RuntimeException e) {
-      // a collection that cannot be iterated here: its fields, if they can be opened, are walked instead
+      // a collection that cannot be iterated here: its fields, if they can be opened, are walked
+      // instead
     }
     return false;
   }

@@ -44,18 +44,23 @@ public final class TransferRules {
   /** How deeply an object graph that crosses a process boundary may nest. */
   public static final int MAX_DEPTH = 200;
 
-  private static final Pattern PACKAGE = Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
-  private static final List<String> JDK_PACKAGES = List.of(
-      "java.lang", "java.util", "java.util.concurrent", "java.util.concurrent.atomic");
+  private static final Pattern PACKAGE =
+      Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+  private static final List<String> JDK_PACKAGES =
+      List.of("java.lang", "java.util", "java.util.concurrent", "java.util.concurrent.atomic");
   private static final List<String> JDK_TREES = List.of("java.time", "java.math", "dev.heddle");
-  private static final TransferRules DEFAULTS = new TransferRules(List.of(), List.of(), List.of(), false);
+  private static final TransferRules DEFAULTS =
+      new TransferRules(List.of(), List.of(), List.of(), false);
 
   private final List<String> packages;
   private final List<String> resultPackages;
   private final List<String> resultClasses;
   private final boolean lambdasAndProxiesInResults;
 
-  private TransferRules(List<String> packages, List<String> resultPackages, List<String> resultClasses,
+  private TransferRules(
+      List<String> packages,
+      List<String> resultPackages,
+      List<String> resultClasses,
       boolean lambdasAndProxiesInResults) {
     this.packages = packages;
     this.resultPackages = resultPackages;
@@ -75,7 +80,8 @@ public final class TransferRules {
    * @throws IllegalArgumentException if a name is not a package name
    */
   public TransferRules allowPackages(String... names) {
-    return new TransferRules(plus(packages, names), resultPackages, resultClasses, lambdasAndProxiesInResults);
+    return new TransferRules(
+        plus(packages, names), resultPackages, resultClasses, lambdasAndProxiesInResults);
   }
 
   /**
@@ -85,7 +91,8 @@ public final class TransferRules {
    * @throws IllegalArgumentException if a name is not a package name
    */
   public TransferRules allowResultPackages(String... names) {
-    return new TransferRules(packages, plus(resultPackages, names), resultClasses, lambdasAndProxiesInResults);
+    return new TransferRules(
+        packages, plus(resultPackages, names), resultClasses, lambdasAndProxiesInResults);
   }
 
   /** These rules, with these classes allowed in results and exceptions (and so in bodies and inputs too). */
@@ -94,7 +101,8 @@ public final class TransferRules {
     for (Class<?> c : classes) {
       all.add(Objects.requireNonNull(c, "class").getName());
     }
-    return new TransferRules(packages, resultPackages, List.copyOf(all), lambdasAndProxiesInResults);
+    return new TransferRules(
+        packages, resultPackages, List.copyOf(all), lambdasAndProxiesInResults);
   }
 
   /**
@@ -151,14 +159,18 @@ public final class TransferRules {
   public boolean allowsLambdaDeclaredIn(String className) {
     int dot = className.lastIndexOf('.');
     String pkg = dot < 0 ? "" : className.substring(0, dot);
-    return within(pkg, List.of("dev.heddle")) || within(pkg, packages)
-        || within(pkg, resultPackages) || resultClasses.contains(className);
+    return within(pkg, List.of("dev.heddle"))
+        || within(pkg, packages)
+        || within(pkg, resultPackages)
+        || resultClasses.contains(className);
   }
 
   /** Where to look to allow a refused class, for messages. */
   public String describe() {
-    StringBuilder b = new StringBuilder("results and exceptions may hold the JDK's value types and exceptions,"
-        + " Heddle's classes");
+    StringBuilder b =
+        new StringBuilder(
+            "results and exceptions may hold the JDK's value types and exceptions,"
+                + " Heddle's classes");
     if (!resultPackages.isEmpty()) {
       b.append(", the packages ").append(String.join(", ", resultPackages));
     }
@@ -196,7 +208,8 @@ public final class TransferRules {
 
   private static boolean within(String pkg, List<String> roots) {
     for (String a : roots) {
-      if (pkg.equals(a) || (pkg.startsWith(a) && pkg.length() > a.length() && pkg.charAt(a.length()) == '.')) {
+      if (pkg.equals(a)
+          || (pkg.startsWith(a) && pkg.length() > a.length() && pkg.charAt(a.length()) == '.')) {
         return true;
       }
     }
@@ -207,7 +220,8 @@ public final class TransferRules {
     List<String> all = new ArrayList<>(list);
     for (String p : names) {
       if (!PACKAGE.matcher(Objects.requireNonNull(p, "package")).matches()) {
-        throw new IllegalArgumentException("'" + p + "' is not a package name, such as com.example.jobs");
+        throw new IllegalArgumentException(
+            "'" + p + "' is not a package name, such as com.example.jobs");
       }
       all.add(p);
     }
@@ -216,7 +230,14 @@ public final class TransferRules {
 
   @Override
   public String toString() {
-    return "TransferRules[packages=" + packages + ", resultPackages=" + resultPackages + ", resultClasses="
-        + resultClasses + ", lambdasAndProxiesInResults=" + lambdasAndProxiesInResults + "]";
+    return "TransferRules[packages="
+        + packages
+        + ", resultPackages="
+        + resultPackages
+        + ", resultClasses="
+        + resultClasses
+        + ", lambdasAndProxiesInResults="
+        + lambdasAndProxiesInResults
+        + "]";
   }
 }

@@ -67,12 +67,18 @@ class AutoRunnerRoutingTest {
   void trivialTaskWithoutInputs_runsOnTheForkingThread_atFork() throws InterruptedException {
     AtomicReference<@Nullable Thread> ranOn = new AtomicReference<>();
     try (Scope scope = Scope.open(runner)) {
-      Handle<String> h = scope.fork(Task.named("copy").semantics(Semantics.TRIVIAL), () -> {
-        ranOn.set(Thread.currentThread());
-        return "done";
-      });
+      Handle<String> h =
+          scope.fork(
+              Task.named("copy").semantics(Semantics.TRIVIAL),
+              () -> {
+                ranOn.set(Thread.currentThread());
+                return "done";
+              });
       // Before join: the body has already run, here.
-      assertSame(Thread.currentThread(), ranOn.get(), "the trivial body did not run at fork on the forking thread");
+      assertSame(
+          Thread.currentThread(),
+          ranOn.get(),
+          "the trivial body did not run at fork on the forking thread");
       scope.join();
       assertEquals("done", h.get());
     }
@@ -82,26 +88,42 @@ class AutoRunnerRoutingTest {
   void trivialTask_runsOnTheThreadThatFinishedItsInput() throws InterruptedException {
     CountDownLatch release = new CountDownLatch(1);
     try (Scope scope = Scope.open(runner)) {
-      Handle<Thread> input = scope.fork(Task.named("fetch").semantics(Semantics.BLOCKING), () -> {
-        release.await();
-        return Thread.currentThread();
-      });
-      Handle<Thread> trivial = scope.fork(Task.named("copy").semantics(Semantics.TRIVIAL), input, x -> Thread.currentThread());
+      Handle<Thread> input =
+          scope.fork(
+              Task.named("fetch").semantics(Semantics.BLOCKING),
+              () -> {
+                release.await();
+                return Thread.currentThread();
+              });
+      Handle<Thread> trivial =
+          scope.fork(
+              Task.named("copy").semantics(Semantics.TRIVIAL), input, x -> Thread.currentThread());
       release.countDown();
       scope.join();
-      assertSame(input.get(), trivial.get(), "ran on " + trivial.get().getName() + ", its input on " + input.get().getName());
+      assertSame(
+          input.get(),
+          trivial.get(),
+          "ran on " + trivial.get().getName() + ", its input on " + input.get().getName());
     }
   }
 
   @Test
   void customSemantics_areRoutedByTheirParts() throws InterruptedException {
     // CPU work that may block: blocking wins, so a virtual thread.
-    Thread cpuThatBlocks = threadOf(Task.named("a").semantics(
-        new Semantics(Semantics.Workload.CPU, Semantics.Blocking.MAY, Semantics.Pinning.NEVER)));
+    Thread cpuThatBlocks =
+        threadOf(
+            Task.named("a")
+                .semantics(
+                    new Semantics(
+                        Semantics.Workload.CPU, Semantics.Blocking.MAY, Semantics.Pinning.NEVER)));
     assertTrue(cpuThatBlocks.isVirtual(), cpuThatBlocks.getName());
     // IO work that never blocks and is not trivial: the CPU pool.
-    Thread ioNeverBlocking = threadOf(Task.named("b").semantics(
-        new Semantics(Semantics.Workload.IO, Semantics.Blocking.NEVER, Semantics.Pinning.NEVER)));
+    Thread ioNeverBlocking =
+        threadOf(
+            Task.named("b")
+                .semantics(
+                    new Semantics(
+                        Semantics.Workload.IO, Semantics.Blocking.NEVER, Semantics.Pinning.NEVER)));
     assertTrue(ioNeverBlocking.getName().contains("-cpu-"), ioNeverBlocking.getName());
   }
 

@@ -14,19 +14,25 @@ class CloseFromOwnThreadTest {
   @ParameterizedTest
   @ValueSource(strings = {"threads", "virtual", "auto"})
   void close_fromOneOfTheRunnersOwnThreads_isRefused(String kind) throws InterruptedException {
-    try (Runner runner = switch (kind) {
-          case "threads" -> Runner.threads(2);
-          case "virtual" -> Runner.virtual();
-          default -> Runner.auto();
-        };
+    try (Runner runner =
+            switch (kind) {
+              case "threads" -> Runner.threads(2);
+              case "virtual" -> Runner.virtual();
+              default -> Runner.auto();
+            };
         Scope scope = Scope.open(runner)) {
-      scope.fork(Task.named("closer").semantics(Semantics.CPU), () -> {
-        runner.close();
-        return "closed";
-      });
+      scope.fork(
+          Task.named("closer").semantics(Semantics.CPU),
+          () -> {
+            runner.close();
+            return "closed";
+          });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       IllegalStateException cause = assertInstanceOf(IllegalStateException.class, e.getCause());
-      assertTrue(String.valueOf(cause.getMessage()).startsWith("runner " + runner.name() + " cannot be closed from its own thread 'heddle-"),
+      assertTrue(
+          String.valueOf(cause.getMessage())
+              .startsWith(
+                  "runner " + runner.name() + " cannot be closed from its own thread 'heddle-"),
           cause.getMessage());
       assertEquals("closer", e.task());
     }

@@ -26,7 +26,8 @@ class CpuTimeCheckTest {
   private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
 
   private final List<SemanticsViolation> reported = new CopyOnWriteArrayList<>();
-  private final Runner runner = Runner.threads(2, RunnerOptions.defaults().semanticsListener(reported::add));
+  private final Runner runner =
+      Runner.threads(2, RunnerOptions.defaults().semanticsListener(reported::add));
 
   @AfterEach
   void closeRunner() {
@@ -55,7 +56,8 @@ class CpuTimeCheckTest {
         return run;
       }
     }
-    throw new AssertionError("a garbage collection happened during each of 10 runs; reports: " + reports);
+    throw new AssertionError(
+        "a garbage collection happened during each of 10 runs; reports: " + reports);
   }
 
   /**
@@ -70,14 +72,16 @@ class CpuTimeCheckTest {
     AtomicLong startCpu = new AtomicLong();
     CountDownLatch started = new CountDownLatch(1);
     try (Scope scope = Scope.open(runner)) {
-      scope.fork(task, () -> {
-        startCpu.set(MX.getCurrentThreadCpuTime());
-        startWall.set(System.nanoTime());
-        bodyThread.set(Thread.currentThread());
-        started.countDown();
-        release.await();
-        return "released";
-      });
+      scope.fork(
+          task,
+          () -> {
+            startCpu.set(MX.getCurrentThreadCpuTime());
+            startWall.set(System.nanoTime());
+            bodyThread.set(Thread.currentThread());
+            started.countDown();
+            release.await();
+            return "released";
+          });
       Waits.await(started, "the body to start");
       Thread t = java.util.Objects.requireNonNull(bodyThread.get(), "the body's thread");
       Waits.awaitParkedIn(t, "java.util.concurrent.CountDownLatch", "await");
@@ -106,7 +110,12 @@ class CpuTimeCheckTest {
     assertEquals(SemanticsViolation.Kind.OFF_CPU, v.kind());
     assertTrue(v.what().startsWith("was blocked or waiting for "), v.what());
     assertTrue(v.where().startsWith("thread 'heddle-threads-"), v.where());
-    assertTrue(v.describe().startsWith("task 'crunch' (attempt 1) declared " + Semantics.CPU + " but was blocked or waiting for "),
+    assertTrue(
+        v.describe()
+            .startsWith(
+                "task 'crunch' (attempt 1) declared "
+                    + Semantics.CPU
+                    + " but was blocked or waiting for "),
         v.describe());
   }
 
@@ -120,14 +129,17 @@ class CpuTimeCheckTest {
   @Test
   void cpuTask_busyAllTheTime_isNotReported() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      Handle<Long> spins = scope.fork(Task.named("spin").semantics(Semantics.CPU), () -> {
-        long start = MX.getCurrentThreadCpuTime();
-        long n = 0;
-        while (MX.getCurrentThreadCpuTime() - start < 20_000_000) {
-          n++;
-        }
-        return n;
-      });
+      Handle<Long> spins =
+          scope.fork(
+              Task.named("spin").semantics(Semantics.CPU),
+              () -> {
+                long start = MX.getCurrentThreadCpuTime();
+                long n = 0;
+                while (MX.getCurrentThreadCpuTime() - start < 20_000_000) {
+                  n++;
+                }
+                return n;
+              });
       scope.join();
       assertTrue(spins.get() > 0);
     }
@@ -138,13 +150,20 @@ class CpuTimeCheckTest {
   @Test
   void listenerThatThrows_isCalled_andTheTaskStillSucceeds() throws InterruptedException {
     List<SemanticsViolation> seen = new CopyOnWriteArrayList<>();
-    try (Runner throwing = Runner.threads(1, RunnerOptions.defaults().semanticsListener(v -> {
-      seen.add(v);
-      throw new IllegalStateException("listener broke");
-    }))) {
+    try (Runner throwing =
+        Runner.threads(
+            1,
+            RunnerOptions.defaults()
+                .semanticsListener(
+                    v -> {
+                      seen.add(v);
+                      throw new IllegalStateException("listener broke");
+                    }))) {
       for (int run = 1; run <= 10 && seen.isEmpty(); run++) {
         long before = collections();
-        runParkedOnce(throwing, Task.named("crunch").semantics(Semantics.CPU)); // join throws if the task failed
+        runParkedOnce(
+            throwing,
+            Task.named("crunch").semantics(Semantics.CPU)); // join throws if the task failed
         if (collections() == before) {
           break; // a run without a collection: it must have been reported
         }

@@ -24,7 +24,8 @@ class CycleDetectionTest {
 
   /** Whether {@code printed} (a -> b -> c -> a) is a rotation of the cycle {@code expected} (a, b, c). */
   private static boolean isRotationOf(List<String> printed, List<String> expected) {
-    if (printed.size() != expected.size() + 1 || !printed.get(0).equals(printed.get(printed.size() - 1))) {
+    if (printed.size() != expected.size() + 1
+        || !printed.get(0).equals(printed.get(printed.size() - 1))) {
       return false;
     }
     List<String> loop = new ArrayList<>(printed.subList(0, expected.size()));
@@ -46,7 +47,9 @@ class CycleDetectionTest {
     g.addNeeding(Task.named("c"), List.of("b"), xs -> 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, g::build);
     List<String> cycle = cycleIn(e);
-    assertTrue(isRotationOf(cycle, List.of("a", "c", "b")), "not the cycle a -> c -> b -> a: " + e.getMessage());
+    assertTrue(
+        isRotationOf(cycle, List.of("a", "c", "b")),
+        "not the cycle a -> c -> b -> a: " + e.getMessage());
     assertEquals(PREFIX + "a -> c -> b -> a" + SUFFIX, String.valueOf(e.getMessage()));
   }
 
@@ -61,7 +64,9 @@ class CycleDetectionTest {
     g.addNeeding(Task.named("c"), List.of("b"), xs -> 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, g::build);
     List<String> cycle = cycleIn(e);
-    assertTrue(isRotationOf(cycle, List.of("a", "c", "b")), "not the cycle a -> c -> b -> a: " + e.getMessage());
+    assertTrue(
+        isRotationOf(cycle, List.of("a", "c", "b")),
+        "not the cycle a -> c -> b -> a: " + e.getMessage());
   }
 
   @Test

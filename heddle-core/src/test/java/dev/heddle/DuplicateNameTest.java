@@ -22,9 +22,13 @@ class DuplicateNameTest {
   void fork_withANameAlreadyUsedInTheScope_isRefused() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
       Handle<String> first = scope.fork("fetch", () -> "first");
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> scope.fork("fetch", () -> "second"));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> scope.fork("fetch", () -> "second"));
       String m = String.valueOf(e.getMessage());
-      assertTrue(m.startsWith("duplicate task name 'fetch': a task of that name was already forked in this scope"), m);
+      assertTrue(
+          m.startsWith(
+              "duplicate task name 'fetch': a task of that name was already forked in this scope"),
+          m);
       assertTrue(m.endsWith("; names must be unique in a scope"), m);
       scope.join();
       assertEquals("first", first.get(), "the refused fork must not replace the first task");
@@ -33,7 +37,8 @@ class DuplicateNameTest {
 
   @Test
   void fork_withTheSameNameInAnotherScope_isAllowed() throws InterruptedException {
-    try (Scope one = Scope.open(runner); Scope two = Scope.open(runner)) {
+    try (Scope one = Scope.open(runner);
+        Scope two = Scope.open(runner)) {
       Handle<Integer> a = one.fork("same", () -> 1);
       Handle<Integer> b = two.fork("same", () -> 2);
       one.join();
@@ -47,8 +52,11 @@ class DuplicateNameTest {
   void graphAdd_withANameAlreadyInTheBuilder_isRefused() {
     Graph.Builder g = Graph.builder();
     Node<Integer> a = g.add("count", () -> 1);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.add("count", a, x -> x + 1));
-    assertEquals("duplicate task name 'count': names must be unique in a graph", String.valueOf(e.getMessage()));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> g.add("count", a, x -> x + 1));
+    assertEquals(
+        "duplicate task name 'count': names must be unique in a graph",
+        String.valueOf(e.getMessage()));
     assertEquals(List.of("count"), g.build().nodes().stream().map(Node::name).toList());
   }
 
@@ -56,8 +64,12 @@ class DuplicateNameTest {
   void graphAddNeeding_withANameAlreadyInTheBuilder_isRefused() {
     Graph.Builder g = Graph.builder();
     g.add("count", () -> 1);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> g.addNeeding(Task.named("count"), List.of(), xs -> 2));
-    assertEquals("duplicate task name 'count': names must be unique in a graph", String.valueOf(e.getMessage()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> g.addNeeding(Task.named("count"), List.of(), xs -> 2));
+    assertEquals(
+        "duplicate task name 'count': names must be unique in a graph",
+        String.valueOf(e.getMessage()));
   }
 }

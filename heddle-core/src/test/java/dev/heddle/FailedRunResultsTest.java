@@ -26,9 +26,13 @@ class FailedRunResultsTest {
   private final Graph.Builder g = Graph.builder();
   private final Node<Integer> a = g.add("a", () -> 1);
   private final Node<String> b = g.add("b", () -> "bee");
-  private final Node<Integer> c = g.add("c", a, x -> {
-    throw thrown;
-  });
+  private final Node<Integer> c =
+      g.add(
+          "c",
+          a,
+          x -> {
+            throw thrown;
+          });
   private final Node<Integer> d = g.add("d", c, x -> x + 1);
   private final Graph graph = g.build();
 
@@ -60,7 +64,9 @@ class FailedRunResultsTest {
   void results_getOfASkippedNode_throwsSayingWhy() {
     Results results = failedRun().results();
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> results.get(d));
-    assertEquals("task 'd' has no result: it was skipped, its input 'c' failed", String.valueOf(e.getMessage()));
+    assertEquals(
+        "task 'd' has no result: it was skipped, its input 'c' failed",
+        String.valueOf(e.getMessage()));
     assertNull(e.getCause());
     assertEquals(new Outcome.Skipped<>("its input 'c' failed"), results.outcome(d));
   }
@@ -70,7 +76,8 @@ class FailedRunResultsTest {
     Results results = failedRun().results();
     Graph.Builder other = Graph.builder();
     Node<Integer> foreign = other.add("a", () -> 2); // same name as a node of the run
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> results.get(foreign));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> results.get(foreign));
     assertEquals("node 'a' belongs to another graph", String.valueOf(e.getMessage()));
   }
 

@@ -24,20 +24,27 @@ class FailureCauseIdentityTest {
   }
 
   private static List<Throwable> throwables() {
-    return List.of(new IllegalStateException("unchecked"), new IOException("checked"), new CustomError("an error"));
+    return List.of(
+        new IllegalStateException("unchecked"),
+        new IOException("checked"),
+        new CustomError("an error"));
   }
 
   @ParameterizedTest
   @EnumSource(RunnerKind.class)
   void cause_isTheObjectTheBodyThrew(RunnerKind kind) throws InterruptedException {
     for (Throwable thrown : throwables()) {
-      try (Runner runner = kind.make(); Scope scope = Scope.open(runner)) {
-        Handle<String> h = scope.fork("boom", () -> {
-          if (thrown instanceof Exception ex) {
-            throw ex;
-          }
-          throw (Error) thrown;
-        });
+      try (Runner runner = kind.make();
+          Scope scope = Scope.open(runner)) {
+        Handle<String> h =
+            scope.fork(
+                "boom",
+                () -> {
+                  if (thrown instanceof Exception ex) {
+                    throw ex;
+                  }
+                  throw (Error) thrown;
+                });
         TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
         assertSame(thrown, e.getCause(), kind + ": " + thrown);
         assertSame(thrown, e.failure());
@@ -52,13 +59,17 @@ class FailureCauseIdentityTest {
 
   @ParameterizedTest
   @EnumSource(RunnerKind.class)
-  void cause_ofAFailedGraphRun_isTheObjectTheBodyThrew(RunnerKind kind) throws InterruptedException {
+  void cause_ofAFailedGraphRun_isTheObjectTheBodyThrew(RunnerKind kind)
+      throws InterruptedException {
     IOException thrown = new IOException("disk full");
     Graph.Builder g = Graph.builder();
     Node<String> a = g.add("a", () -> "a");
-    g.add("write", a, x -> {
-      throw thrown;
-    });
+    g.add(
+        "write",
+        a,
+        x -> {
+          throw thrown;
+        });
     Graph graph = g.build();
     try (Runner runner = kind.make()) {
       TaskFailedException e = assertThrows(TaskFailedException.class, () -> graph.run(runner));
@@ -69,16 +80,19 @@ class FailureCauseIdentityTest {
 
   @ParameterizedTest
   @EnumSource(RunnerKind.class)
-  void cause_afterRetries_isTheObjectTheLastAttemptThrew_andEarlierOnesAreSuppressed(RunnerKind kind)
-      throws InterruptedException {
+  void cause_afterRetries_isTheObjectTheLastAttemptThrew_andEarlierOnesAreSuppressed(
+      RunnerKind kind) throws InterruptedException {
     IOException first = new IOException("first");
     IOException second = new IOException("second");
     List<IOException> toThrow = List.of(first, second);
     AtomicInteger attempt = new AtomicInteger();
-    try (Runner runner = kind.make(); Scope scope = Scope.open(runner)) {
-      scope.fork(Task.named("flaky").attempts(2), () -> {
-        throw toThrow.get(attempt.getAndIncrement());
-      });
+    try (Runner runner = kind.make();
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          Task.named("flaky").attempts(2),
+          () -> {
+            throw toThrow.get(attempt.getAndIncrement());
+          });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertSame(second, e.getCause());
       assertEquals(1, e.getSuppressed().length);

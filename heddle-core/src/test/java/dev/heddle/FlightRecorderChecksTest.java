@@ -25,7 +25,9 @@ class FlightRecorderChecksTest {
   private final List<SemanticsViolation> reported = new CopyOnWriteArrayList<>();
 
   private RunnerOptions checked() {
-    return RunnerOptions.defaults().flightRecorderChecks(Duration.ZERO).semanticsListener(reported::add);
+    return RunnerOptions.defaults()
+        .flightRecorderChecks(Duration.ZERO)
+        .semanticsListener(reported::add);
   }
 
   private List<SemanticsViolation> reportsOf(SemanticsViolation.Kind kind) {
@@ -33,7 +35,8 @@ class FlightRecorderChecksTest {
   }
 
   private static boolean hasFrame(SemanticsViolation v, String className, String method) {
-    return v.stack().stream().anyMatch(f -> f.getClassName().equals(className) && f.getMethodName().equals(method));
+    return v.stack().stream()
+        .anyMatch(f -> f.getClassName().equals(className) && f.getMethodName().equals(method));
   }
 
   static void sleepOnce() throws InterruptedException {
@@ -42,11 +45,14 @@ class FlightRecorderChecksTest {
 
   @Test
   void cpuTask_thatSleeps_isReportedBlocked_withTheStack() throws InterruptedException {
-    try (Runner runner = Runner.threads(2, checked()); Scope scope = Scope.open(runner)) {
-      scope.fork(Task.named("crunch").semantics(Semantics.CPU), () -> {
-        sleepOnce();
-        return 1;
-      });
+    try (Runner runner = Runner.threads(2, checked());
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          Task.named("crunch").semantics(Semantics.CPU),
+          () -> {
+            sleepOnce();
+            return 1;
+          });
       scope.join();
     }
 
@@ -56,21 +62,26 @@ class FlightRecorderChecksTest {
     assertEquals("crunch", v.task());
     assertEquals(1, v.attempt());
     assertEquals(Semantics.CPU, v.declared());
-    assertTrue(v.what().startsWith("slept for ") && v.what().endsWith("(jdk.ThreadSleep)"), v.what());
+    assertTrue(
+        v.what().startsWith("slept for ") && v.what().endsWith("(jdk.ThreadSleep)"), v.what());
     assertTrue(v.where().startsWith("thread 'heddle-threads-"), v.where());
-    assertTrue(hasFrame(v, FlightRecorderChecksTest.class.getName(), "sleepOnce"), "stack: " + v.stack());
+    assertTrue(
+        hasFrame(v, FlightRecorderChecksTest.class.getName(), "sleepOnce"), "stack: " + v.stack());
   }
 
   @Test
   void trivialTask_thatWaitsOnAMonitor_isReportedBlocked() throws InterruptedException {
     Object lock = new Object();
-    try (Runner runner = Runner.inline(checked()); Scope scope = Scope.open(runner)) {
-      scope.fork(Task.named("copy").semantics(Semantics.TRIVIAL), () -> {
-        synchronized (lock) {
-          lock.wait(1);
-        }
-        return 1;
-      });
+    try (Runner runner = Runner.inline(checked());
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          Task.named("copy").semantics(Semantics.TRIVIAL),
+          () -> {
+            synchronized (lock) {
+              lock.wait(1);
+            }
+            return 1;
+          });
       scope.join();
     }
 
@@ -82,18 +93,23 @@ class FlightRecorderChecksTest {
 
   @Test
   void blockingAndCpuTasks_thatKeepTheirPromises_areNotReported() throws InterruptedException {
-    try (Runner runner = Runner.threads(2, checked()); Scope scope = Scope.open(runner)) {
-      scope.fork(Task.named("fetch").semantics(Semantics.BLOCKING), () -> {
-        sleepOnce();
-        return 1;
-      });
-      scope.fork(Task.named("sum").semantics(Semantics.CPU), () -> {
-        long s = 0;
-        for (int i = 0; i < 100_000; i++) {
-          s += i * (long) i;
-        }
-        return s;
-      });
+    try (Runner runner = Runner.threads(2, checked());
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          Task.named("fetch").semantics(Semantics.BLOCKING),
+          () -> {
+            sleepOnce();
+            return 1;
+          });
+      scope.fork(
+          Task.named("sum").semantics(Semantics.CPU),
+          () -> {
+            long s = 0;
+            for (int i = 0; i < 100_000; i++) {
+              s += i * (long) i;
+            }
+            return s;
+          });
       scope.join();
     }
 
@@ -128,12 +144,16 @@ class FlightRecorderChecksTest {
   }
 
   @Test
-  void blockingTask_thatPinsItsCarrier_isReportedPinned_withTheReason() throws InterruptedException {
-    try (Runner runner = Runner.virtual(checked()); Scope scope = Scope.open(runner)) {
-      scope.fork(Task.named("init").semantics(Semantics.BLOCKING), () -> {
-        PinsOnce.touch();
-        return 1;
-      });
+  void blockingTask_thatPinsItsCarrier_isReportedPinned_withTheReason()
+      throws InterruptedException {
+    try (Runner runner = Runner.virtual(checked());
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          Task.named("init").semantics(Semantics.BLOCKING),
+          () -> {
+            PinsOnce.touch();
+            return 1;
+          });
       scope.join();
     }
 
@@ -149,16 +169,22 @@ class FlightRecorderChecksTest {
       assertTrue(String.valueOf(v.reason()).contains("<clinit>"), v.reason());
     }
     assertTrue(hasFrame(v, PinsOnce.class.getName(), "<clinit>"), "stack: " + v.stack());
-    assertEquals(List.of(), reportsOf(SemanticsViolation.Kind.BLOCKED), "it may block: only the pinning breaks its promise");
+    assertEquals(
+        List.of(),
+        reportsOf(SemanticsViolation.Kind.BLOCKED),
+        "it may block: only the pinning breaks its promise");
   }
 
   @Test
   void mayPinTask_thatPinsItsCarrier_isNotReported() throws InterruptedException {
-    try (Runner runner = Runner.virtual(checked()); Scope scope = Scope.open(runner)) {
-      scope.fork(Task.named("native").semantics(Semantics.MAY_PIN), () -> {
-        PinsAgain.touch();
-        return 1;
-      });
+    try (Runner runner = Runner.virtual(checked());
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          Task.named("native").semantics(Semantics.MAY_PIN),
+          () -> {
+            PinsAgain.touch();
+            return 1;
+          });
       scope.join();
     }
 
@@ -169,10 +195,16 @@ class FlightRecorderChecksTest {
   void close_endsTheRecorderThread() throws InterruptedException {
     Runner runner = Runner.auto(checked());
     Set<String> during = jfrThreads();
-    assertTrue(during.stream().anyMatch(n -> n.startsWith("heddle-auto-")), "no recorder thread while open: " + during);
+    assertTrue(
+        during.stream().anyMatch(n -> n.startsWith("heddle-auto-")),
+        "no recorder thread while open: " + during);
     runner.close();
     // close() joins the thread: it is gone when close returns, with no grace needed.
-    assertEquals(Set.of(), jfrThreads().stream().filter(n -> n.startsWith("heddle-auto-")).collect(Collectors.toSet()));
+    assertEquals(
+        Set.of(),
+        jfrThreads().stream()
+            .filter(n -> n.startsWith("heddle-auto-"))
+            .collect(Collectors.toSet()));
   }
 
   private static Set<String> jfrThreads() {
@@ -186,51 +218,70 @@ class FlightRecorderChecksTest {
   void nestedScopeOnTheSameThread_reportsTheInnermostTask() throws InterruptedException {
     // On the inline runner both tasks run on this thread, the inner one inside the outer
     // one's window: the sleep is the inner task's (declared CPU), not the outer's (blocking).
-    try (Runner runner = Runner.inline(checked()); Scope outer = Scope.open(runner)) {
-      outer.fork(Task.named("outer").semantics(Semantics.BLOCKING), () -> {
-        try (Scope inner = Scope.open(runner)) {
-          inner.fork(Task.named("inner").semantics(Semantics.CPU), () -> {
-            sleepOnce();
-            return 1;
+    try (Runner runner = Runner.inline(checked());
+        Scope outer = Scope.open(runner)) {
+      outer.fork(
+          Task.named("outer").semantics(Semantics.BLOCKING),
+          () -> {
+            try (Scope inner = Scope.open(runner)) {
+              inner.fork(
+                  Task.named("inner").semantics(Semantics.CPU),
+                  () -> {
+                    sleepOnce();
+                    return 1;
+                  });
+              inner.join();
+            }
+            return 2;
           });
-          inner.join();
-        }
-        return 2;
-      });
       outer.join();
     }
 
     List<SemanticsViolation> blocked = reportsOf(SemanticsViolation.Kind.BLOCKED);
-    assertEquals(List.of("inner"), blocked.stream().map(SemanticsViolation::task).toList(), "reports: " + reported);
+    assertEquals(
+        List.of("inner"),
+        blocked.stream().map(SemanticsViolation::task).toList(),
+        "reports: " + reported);
   }
 
   @Test
   void anotherRunnersTasks_areNotReported() throws InterruptedException {
     try (Runner checkedRunner = Runner.threads(1, checked())) {
-      try (Runner other = Runner.threads(1); Scope scope = Scope.open(other)) {
-        scope.fork(Task.named("elsewhere").semantics(Semantics.CPU), () -> {
-          sleepOnce();
-          return 1;
-        });
+      try (Runner other = Runner.threads(1);
+          Scope scope = Scope.open(other)) {
+        scope.fork(
+            Task.named("elsewhere").semantics(Semantics.CPU),
+            () -> {
+              sleepOnce();
+              return 1;
+            });
         scope.join();
       }
       try (Scope scope = Scope.open(checkedRunner)) {
-        scope.fork(Task.named("here").semantics(Semantics.CPU), () -> {
-          sleepOnce();
-          return 1;
-        });
+        scope.fork(
+            Task.named("here").semantics(Semantics.CPU),
+            () -> {
+              sleepOnce();
+              return 1;
+            });
         scope.join();
       }
     }
 
-    assertEquals(List.of("here"), reportsOf(SemanticsViolation.Kind.BLOCKED).stream().map(SemanticsViolation::task).toList(),
+    assertEquals(
+        List.of("here"),
+        reportsOf(SemanticsViolation.Kind.BLOCKED).stream().map(SemanticsViolation::task).toList(),
         "reports: " + reported);
   }
 
   @Test
   void negativeThreshold_isRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> RunnerOptions.defaults().flightRecorderChecks(Duration.ofMillis(-1)));
-    assertEquals("the flight recorder checks' threshold must not be negative, got PT-0.001S", e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> RunnerOptions.defaults().flightRecorderChecks(Duration.ofMillis(-1)));
+    assertEquals(
+        "the flight recorder checks' threshold must not be negative, got PT-0.001S",
+        e.getMessage());
   }
 }

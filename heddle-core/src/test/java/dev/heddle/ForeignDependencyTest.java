@@ -17,15 +17,21 @@ class ForeignDependencyTest {
     runner.close();
   }
 
-  private static final String SCOPE_RULE = "' belongs to another scope; a task's inputs must be forked in the same scope";
+  private static final String SCOPE_RULE =
+      "' belongs to another scope; a task's inputs must be forked in the same scope";
 
   @Test
   void fork_withAHandleFromAnotherScope_isRefused() throws InterruptedException {
-    try (Scope mine = Scope.open(runner); Scope theirs = Scope.open(runner)) {
+    try (Scope mine = Scope.open(runner);
+        Scope theirs = Scope.open(runner)) {
       Handle<String> page = theirs.fork("page", () -> "html");
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> mine.fork("parse", page, html -> html.length()));
-      assertEquals("task 'parse' cannot depend on 'page': 'page" + SCOPE_RULE, String.valueOf(e.getMessage()));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> mine.fork("parse", page, html -> html.length()));
+      assertEquals(
+          "task 'parse' cannot depend on 'page': 'page" + SCOPE_RULE,
+          String.valueOf(e.getMessage()));
       mine.join();
       theirs.join();
       assertEquals("html", page.get());
@@ -34,12 +40,16 @@ class ForeignDependencyTest {
 
   @Test
   void fork_withAHandleFromAScopeOnAnotherRunner_isRefused() throws InterruptedException {
-    try (Runner other = Runner.inline(); Scope theirs = Scope.open(other); Scope mine = Scope.open(runner)) {
+    try (Runner other = Runner.inline();
+        Scope theirs = Scope.open(other);
+        Scope mine = Scope.open(runner)) {
       Handle<Integer> x = theirs.fork("x", () -> 1);
       Handle<Integer> y = mine.fork("y", () -> 2);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> mine.fork("sum", y, x, (a, b) -> a + b));
-      assertEquals("task 'sum' cannot depend on 'x': 'x" + SCOPE_RULE, String.valueOf(e.getMessage()));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> mine.fork("sum", y, x, (a, b) -> a + b));
+      assertEquals(
+          "task 'sum' cannot depend on 'x': 'x" + SCOPE_RULE, String.valueOf(e.getMessage()));
       mine.join();
       theirs.join();
     }
@@ -47,12 +57,16 @@ class ForeignDependencyTest {
 
   @Test
   void fork_withAHandleFromAnotherScopeInAFanIn_isRefused() throws InterruptedException {
-    try (Scope mine = Scope.open(runner); Scope theirs = Scope.open(runner)) {
+    try (Scope mine = Scope.open(runner);
+        Scope theirs = Scope.open(runner)) {
       Handle<Integer> a = mine.fork("a", () -> 1);
       Handle<Integer> b = theirs.fork("b", () -> 2);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> mine.fork("all", List.of(a, b), xs -> xs.size()));
-      assertEquals("task 'all' cannot depend on 'b': 'b" + SCOPE_RULE, String.valueOf(e.getMessage()));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> mine.fork("all", List.of(a, b), xs -> xs.size()));
+      assertEquals(
+          "task 'all' cannot depend on 'b': 'b" + SCOPE_RULE, String.valueOf(e.getMessage()));
       mine.join();
       theirs.join();
     }
@@ -63,9 +77,12 @@ class ForeignDependencyTest {
     Graph.Builder mine = Graph.builder();
     Graph.Builder theirs = Graph.builder();
     Node<String> text = theirs.add("text", () -> "t");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> mine.add("split", text, t -> t.split(" ")));
-    assertEquals("task 'split' cannot depend on 'text': 'text' belongs to another graph", String.valueOf(e.getMessage()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> mine.add("split", text, t -> t.split(" ")));
+    assertEquals(
+        "task 'split' cannot depend on 'text': 'text' belongs to another graph",
+        String.valueOf(e.getMessage()));
     assertEquals(0, mine.build().size());
   }
 
@@ -75,9 +92,12 @@ class ForeignDependencyTest {
     Graph.Builder theirs = Graph.builder();
     Node<Integer> a = mine.add("a", () -> 1);
     Node<Integer> b = theirs.add("b", () -> 2);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> mine.add("all", List.of(a, b), xs -> xs.size()));
-    assertEquals("task 'all' cannot depend on 'b': 'b' belongs to another graph", String.valueOf(e.getMessage()));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class, () -> mine.add("all", List.of(a, b), xs -> xs.size()));
+    assertEquals(
+        "task 'all' cannot depend on 'b': 'b' belongs to another graph",
+        String.valueOf(e.getMessage()));
   }
 
   @Test
@@ -87,8 +107,10 @@ class ForeignDependencyTest {
     Graph.Builder theirs = Graph.builder();
     mine.add("a", () -> 1);
     Node<Integer> foreignA = theirs.add("a", () -> 2);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> mine.add("b", foreignA, x -> x + 1));
-    assertEquals("task 'b' cannot depend on 'a': 'a' belongs to another graph", String.valueOf(e.getMessage()));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> mine.add("b", foreignA, x -> x + 1));
+    assertEquals(
+        "task 'b' cannot depend on 'a': 'a' belongs to another graph",
+        String.valueOf(e.getMessage()));
   }
 }

@@ -46,7 +46,8 @@ class InlineRunnerTest {
   @Test
   void bodies_runDuringJoin_notAtFork() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      Handle<String> a = scope.fork(Task.named("a").semantics(Semantics.TRIVIAL), () -> record("a"));
+      Handle<String> a =
+          scope.fork(Task.named("a").semantics(Semantics.TRIVIAL), () -> record("a"));
       scope.fork("b", a, x -> record("b"));
       assertEquals(List.of(), order, "a body ran at fork");
       scope.join();
@@ -67,7 +68,8 @@ class InlineRunnerTest {
   }
 
   @Test
-  void readyTasks_runInForkOrder_andATaskMadeReadyJoinsTheEndOfTheQueue() throws InterruptedException {
+  void readyTasks_runInForkOrder_andATaskMadeReadyJoinsTheEndOfTheQueue()
+      throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
       Handle<String> a = scope.fork("a", () -> record("a"));
       Handle<String> b = scope.fork("b", a, x -> record("b")); // ready once a has run

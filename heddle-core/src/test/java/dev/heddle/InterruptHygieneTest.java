@@ -33,16 +33,21 @@ class InterruptHygieneTest {
 
     OneThreadRunner(TimeSource clock) {
       this.clock = clock;
-      this.worker = Thread.ofPlatform().name("heddle-test-one").start(() -> {
-        while (!closed || !queue.isEmpty()) {
-          Runnable next = queue.poll();
-          if (next != null) {
-            next.run();
-          } else {
-            LockSupport.parkNanos(1_000_000); // returns at once while interrupted; the flag is kept
-          }
-        }
-      });
+      this.worker =
+          Thread.ofPlatform()
+              .name("heddle-test-one")
+              .start(
+                  () -> {
+                    while (!closed || !queue.isEmpty()) {
+                      Runnable next = queue.poll();
+                      if (next != null) {
+                        next.run();
+                      } else {
+                        LockSupport.parkNanos(
+                            1_000_000); // returns at once while interrupted; the flag is kept
+                      }
+                    }
+                  });
     }
 
     @Override
@@ -85,11 +90,15 @@ class InterruptHygieneTest {
 
   @Test
   void anInterruptABodyLeavesOnAPoolThread_doesNotReachTheNextTask() throws InterruptedException {
-    try (Runner runner = new OneThreadRunner(new StepClock()); Scope scope = Scope.open(runner)) {
-      Handle<String> rude = scope.fork("rude", () -> {
-        Thread.currentThread().interrupt();
-        return "left an interrupt";
-      });
+    try (Runner runner = new OneThreadRunner(new StepClock());
+        Scope scope = Scope.open(runner)) {
+      Handle<String> rude =
+          scope.fork(
+              "rude",
+              () -> {
+                Thread.currentThread().interrupt();
+                return "left an interrupt";
+              });
       Handle<Boolean> next = scope.fork("next", rude, r -> Thread.currentThread().isInterrupted());
       scope.join();
       assertFalse(next.get(), "the next task started interrupted");
@@ -99,13 +108,17 @@ class InterruptHygieneTest {
   @Test
   void theTimeoutsInterrupt_endsWithTheTimedOutTask() throws InterruptedException {
     StepClock clock = new StepClock();
-    try (Runner runner = new OneThreadRunner(clock); Scope scope = Scope.open(runner, ScopeOptions.defaults().keepGoing(true))) {
-      Handle<String> stuck = scope.fork(Task.named("stuck").timeout(Duration.ofSeconds(1)), () -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          LockSupport.park(); // returns on the timeout's interrupt, and keeps the flag set
-        }
-        return "ignored the interrupt";
-      });
+    try (Runner runner = new OneThreadRunner(clock);
+        Scope scope = Scope.open(runner, ScopeOptions.defaults().keepGoing(true))) {
+      Handle<String> stuck =
+          scope.fork(
+              Task.named("stuck").timeout(Duration.ofSeconds(1)),
+              () -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  LockSupport.park(); // returns on the timeout's interrupt, and keeps the flag set
+                }
+                return "ignored the interrupt";
+              });
       Handle<Boolean> next = scope.fork("next", () -> Thread.currentThread().isInterrupted());
       clock.awaitScheduled();
       assertEquals(1, clock.fireAll());

@@ -18,46 +18,72 @@ class LoggingSemanticsListenerTest {
 
   private final List<Kept> records = new CopyOnWriteArrayList<>();
 
-  private final System.Logger log = new System.Logger() {
-    @Override
-    public String getName() {
-      return LoggingSemanticsListener.LOGGER;
-    }
+  private final System.Logger log =
+      new System.Logger() {
+        @Override
+        public String getName() {
+          return LoggingSemanticsListener.LOGGER;
+        }
 
-    @Override
-    public boolean isLoggable(Level level) {
-      return true;
-    }
+        @Override
+        public boolean isLoggable(Level level) {
+          return true;
+        }
 
-    @Override
-    public void log(Level level, @Nullable ResourceBundle bundle, @Nullable String msg, @Nullable Throwable thrown) {
-      records.add(new Kept(level, String.valueOf(msg)));
-    }
+        @Override
+        public void log(
+            Level level,
+            @Nullable ResourceBundle bundle,
+            @Nullable String msg,
+            @Nullable Throwable thrown) {
+          records.add(new Kept(level, String.valueOf(msg)));
+        }
 
-    @Override
-    public void log(Level level, @Nullable ResourceBundle bundle, @Nullable String format, @Nullable Object... params) {
-      records.add(new Kept(level, String.valueOf(format)));
-    }
+        @Override
+        public void log(
+            Level level,
+            @Nullable ResourceBundle bundle,
+            @Nullable String format,
+            @Nullable Object... params) {
+          records.add(new Kept(level, String.valueOf(format)));
+        }
 
-    @Override
-    public void log(Level level, Supplier<String> msgSupplier) {
-      records.add(new Kept(level, msgSupplier.get()));
-    }
-  };
+        @Override
+        public void log(Level level, Supplier<String> msgSupplier) {
+          records.add(new Kept(level, msgSupplier.get()));
+        }
+      };
 
   private static SemanticsViolation blocked(String task, StackTraceElement... stack) {
-    return new SemanticsViolation(task, 1, Semantics.CPU, SemanticsViolation.Kind.BLOCKED, "slept for 1.0 ms (jdk.ThreadSleep)",
-        "thread 'main'", List.of(stack), null);
+    return new SemanticsViolation(
+        task,
+        1,
+        Semantics.CPU,
+        SemanticsViolation.Kind.BLOCKED,
+        "slept for 1.0 ms (jdk.ThreadSleep)",
+        "thread 'main'",
+        List.of(stack),
+        null);
   }
 
   private static SemanticsViolation offCpu(String task) {
-    return new SemanticsViolation(task, 1, Semantics.CPU, SemanticsViolation.Kind.OFF_CPU, "was blocked or waiting",
-        "thread 'main'", List.of(), null);
+    return new SemanticsViolation(
+        task,
+        1,
+        Semantics.CPU,
+        SemanticsViolation.Kind.OFF_CPU,
+        "was blocked or waiting",
+        "thread 'main'",
+        List.of(),
+        null);
   }
 
-  private static final StackTraceElement SLEEP = new StackTraceElement("java.lang.Thread", "sleep", "Thread.java", 1);
-  private static final StackTraceElement SITE_A = new StackTraceElement("com.example.A", "run", "A.java", 10);
-  private static final StackTraceElement SITE_B = new StackTraceElement("com.example.B", "run", "B.java", 20);
+  private static final StackTraceElement SLEEP =
+      new StackTraceElement("java.lang.Thread", "sleep", "Thread.java", 1);
+  private static final StackTraceElement SITE_A =
+      new StackTraceElement("com.example.A", "run", "A.java", 10);
+  private static final StackTraceElement SITE_B =
+      new StackTraceElement("com.example.B", "run", "B.java", 20);
 
   @Test
   void sameCallSite_isLoggedOnce_atWarning_withTheDescription() {
@@ -67,8 +93,12 @@ class LoggingSemanticsListenerTest {
 
     assertEquals(1, records.size(), "records: " + records.size());
     assertEquals(System.Logger.Level.WARNING, records.get(0).level());
-    assertTrue(records.get(0).message().startsWith("task 'crunch-1' (attempt 1) declared "), records.get(0).message());
-    assertTrue(records.get(0).message().contains("\n\tat com.example.A.run(A.java:10)"), records.get(0).message());
+    assertTrue(
+        records.get(0).message().startsWith("task 'crunch-1' (attempt 1) declared "),
+        records.get(0).message());
+    assertTrue(
+        records.get(0).message().contains("\n\tat com.example.A.run(A.java:10)"),
+        records.get(0).message());
   }
 
   @Test

@@ -23,7 +23,8 @@ class ModuleExportsTest {
   private static final Path CLASSES = Path.of("target/classes");
 
   private static ModuleDescriptor descriptor() {
-    assertTrue(Files.isRegularFile(CLASSES.resolve("module-info.class")),
+    assertTrue(
+        Files.isRegularFile(CLASSES.resolve("module-info.class")),
         "no compiled module descriptor at " + CLASSES.toAbsolutePath());
     Set<ModuleReference> found = ModuleFinder.of(CLASSES).findAll();
     assertEquals(1, found.size(), "modules found in " + CLASSES.toAbsolutePath() + ": " + found);
@@ -38,15 +39,22 @@ class ModuleExportsTest {
   @Test
   void module_exportsExactlyTheApiPackages() {
     ModuleDescriptor d = descriptor();
-    Set<String> exported = d.exports().stream().filter(e -> !e.isQualified())
-        .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
+    Set<String> exported =
+        d.exports().stream()
+            .filter(e -> !e.isQualified())
+            .map(ModuleDescriptor.Exports::source)
+            .collect(Collectors.toSet());
     assertEquals(Set.of("dev.heddle", "dev.heddle.spi", "dev.heddle.channel"), exported);
   }
 
   @Test
   void module_exportsItsSharedHelpersOnlyToHeddlesOwnModules() {
-    Map<String, Set<String>> qualified = descriptor().exports().stream().filter(ModuleDescriptor.Exports::isQualified)
-        .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
+    Map<String, Set<String>> qualified =
+        descriptor().exports().stream()
+            .filter(ModuleDescriptor.Exports::isQualified)
+            .collect(
+                Collectors.toMap(
+                    ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
     assertEquals(Map.of("dev.heddle.internal.support", Set.of("dev.heddle.process")), qualified);
   }
 
@@ -57,10 +65,22 @@ class ModuleExportsTest {
     assertEquals(Set.of(), d.opens(), "opened packages");
     // The engine and the in-JVM runners are package-private beside the API they serve; the
     // helpers other Heddle modules share are in a package exported only to them (ADR 9).
-    assertEquals(Set.of("dev.heddle", "dev.heddle.spi", "dev.heddle.channel", "dev.heddle.internal.support"),
-        d.packages(), "packages");
-    for (String engine : List.of("Execution", "TaskNode", "AbstractRunner", "AutoRunner", "ThreadsRunner",
-        "VirtualRunner", "InlineRunner", "SeededRunner", "SemanticsChecks", "SystemTimeSource")) {
+    assertEquals(
+        Set.of("dev.heddle", "dev.heddle.spi", "dev.heddle.channel", "dev.heddle.internal.support"),
+        d.packages(),
+        "packages");
+    for (String engine :
+        List.of(
+            "Execution",
+            "TaskNode",
+            "AbstractRunner",
+            "AutoRunner",
+            "ThreadsRunner",
+            "VirtualRunner",
+            "InlineRunner",
+            "SeededRunner",
+            "SemanticsChecks",
+            "SystemTimeSource")) {
       Class<?> c = Class.forName("dev.heddle." + engine);
       assertFalse(Modifier.isPublic(c.getModifiers()), c + " is public");
     }
@@ -68,10 +88,11 @@ class ModuleExportsTest {
 
   @Test
   void module_requiresOnlyJdkModulesAtRunTime() {
-    Set<String> runtime = descriptor().requires().stream()
-        .filter(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
-        .map(ModuleDescriptor.Requires::name)
-        .collect(Collectors.toSet());
+    Set<String> runtime =
+        descriptor().requires().stream()
+            .filter(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
+            .map(ModuleDescriptor.Requires::name)
+            .collect(Collectors.toSet());
     // The flight recorder events and checks, and the threads' CPU clock; all part of the JDK.
     assertEquals(Set.of("java.base", "java.management", "jdk.jfr"), runtime);
   }

@@ -15,34 +15,47 @@ class OwnerThreadBodyTest {
   private static final Task TRIVIAL = Task.named("t").semantics(Semantics.TRIVIAL);
 
   @Test
-  void bodyOnTheOwnersThread_usesANestedScope_butCannotTouchTheOuterOne() throws InterruptedException {
-    try (Runner inline = Runner.inline(); Scope outer = Scope.open(inline)) {
+  void bodyOnTheOwnersThread_usesANestedScope_butCannotTouchTheOuterOne()
+      throws InterruptedException {
+    try (Runner inline = Runner.inline();
+        Scope outer = Scope.open(inline)) {
       Scope[] outerRef = {outer}; // captured by reference: the strict transfer check is off here
-      Handle<String> a = outer.fork(Task.named("a").semantics(Semantics.TRIVIAL), () -> {
-        try (Scope nested = Scope.open(inline)) {
-          Handle<Integer> x = nested.fork(TRIVIAL, () -> 20);
-          Handle<String> deep = nested.fork(Task.named("deep").semantics(Semantics.TRIVIAL), x, v -> {
-            try {
-              outerRef[0].fork(TRIVIAL, () -> 1);
-              return "outer fork returned";
-            } catch (WrongThreadException e) {
-              return String.valueOf(e.getMessage());
-            }
-          });
-          nested.join();
-          return x.get() + 1 + " / " + deep.get();
-        }
-      });
+      Handle<String> a =
+          outer.fork(
+              Task.named("a").semantics(Semantics.TRIVIAL),
+              () -> {
+                try (Scope nested = Scope.open(inline)) {
+                  Handle<Integer> x = nested.fork(TRIVIAL, () -> 20);
+                  Handle<String> deep =
+                      nested.fork(
+                          Task.named("deep").semantics(Semantics.TRIVIAL),
+                          x,
+                          v -> {
+                            try {
+                              outerRef[0].fork(TRIVIAL, () -> 1);
+                              return "outer fork returned";
+                            } catch (WrongThreadException e) {
+                              return String.valueOf(e.getMessage());
+                            }
+                          });
+                  nested.join();
+                  return x.get() + 1 + " / " + deep.get();
+                }
+              });
       outer.join();
-      assertEquals("21 / only the thread that opened a scope may fork it, and not from one of its tasks: task 'a' runs on"
-          + " inline on the owner's own thread " + describe(Thread.currentThread()) + ", and fork was called from its body",
+      assertEquals(
+          "21 / only the thread that opened a scope may fork it, and not from one of its tasks: task 'a' runs on"
+              + " inline on the owner's own thread "
+              + describe(Thread.currentThread())
+              + ", and fork was called from its body",
           a.get());
     }
   }
 
   @Test
   void afterItsBodiesHaveRun_theOwnerMayCloseTheScope() throws InterruptedException {
-    try (Runner inline = Runner.inline(); Scope scope = Scope.open(inline)) {
+    try (Runner inline = Runner.inline();
+        Scope scope = Scope.open(inline)) {
       Handle<Integer> a = scope.fork(TRIVIAL, () -> 1);
       scope.join();
       assertEquals(1, a.get());
@@ -50,6 +63,10 @@ class OwnerThreadBodyTest {
   }
 
   private static String describe(Thread t) {
-    return (t.isVirtual() ? "virtual thread '" : "thread '") + t.getName() + "' (#" + t.threadId() + ")";
+    return (t.isVirtual() ? "virtual thread '" : "thread '")
+        + t.getName()
+        + "' (#"
+        + t.threadId()
+        + ")";
   }
 }

@@ -18,14 +18,16 @@ class PolicyValidationTest {
   @Test
   void timeout_ofZero_isRefused() {
     Task fetch = Task.named("fetch");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fetch.timeout(Duration.ZERO));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> fetch.timeout(Duration.ZERO));
     assertEquals("task 'fetch': a timeout must be positive, got PT0S", message(e));
   }
 
   @Test
   void timeout_negative_isRefused() {
     Task fetch = Task.named("fetch");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fetch.timeout(Duration.ofSeconds(-3)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> fetch.timeout(Duration.ofSeconds(-3)));
     assertEquals("task 'fetch': a timeout must be positive, got PT-3S", message(e));
   }
 
@@ -38,14 +40,18 @@ class PolicyValidationTest {
   @ValueSource(ints = {0, -1, Integer.MIN_VALUE})
   void taskAttempts_belowOne_isRefused(int attempts) {
     Task fetch = Task.named("fetch");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> fetch.attempts(attempts));
-    assertEquals("task 'fetch': a task needs at least 1 attempt, got attempts(" + attempts + ")", message(e));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> fetch.attempts(attempts));
+    assertEquals(
+        "task 'fetch': a task needs at least 1 attempt, got attempts(" + attempts + ")",
+        message(e));
   }
 
   @ParameterizedTest
   @ValueSource(ints = {0, -1, Integer.MIN_VALUE})
   void retryAttempts_belowOne_isRefused(int attempts) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Retry.attempts(attempts));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Retry.attempts(attempts));
     assertEquals("a task needs at least 1 attempt, got attempts(" + attempts + ")", message(e));
   }
 
@@ -58,15 +64,18 @@ class PolicyValidationTest {
   @Test
   void backoff_negative_isRefused() {
     Retry retry = Retry.attempts(3);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> retry.backoff(Duration.ofMillis(-5)));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> retry.backoff(Duration.ofMillis(-5)));
     assertEquals("backoff must not be negative, got PT-0.005S", message(e));
   }
 
   @Test
   void exponentialBackoff_withNegativeInitial_isRefused() {
     Retry retry = Retry.attempts(3);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> retry.backoff(Duration.ofSeconds(-1), 2.0, Duration.ofSeconds(10)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> retry.backoff(Duration.ofSeconds(-1), 2.0, Duration.ofSeconds(10)));
     assertEquals("backoff must not be negative, got PT-1S", message(e));
   }
 
@@ -74,16 +83,20 @@ class PolicyValidationTest {
   @ValueSource(doubles = {0.5, 0.0, -2.0, Double.NaN, Double.POSITIVE_INFINITY})
   void exponentialBackoff_withAMultiplierBelowOneOrNotFinite_isRefused(double multiplier) {
     Retry retry = Retry.attempts(3);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> retry.backoff(Duration.ofSeconds(1), multiplier, Duration.ofSeconds(10)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> retry.backoff(Duration.ofSeconds(1), multiplier, Duration.ofSeconds(10)));
     assertEquals("backoff multiplier must be a finite number >= 1, got " + multiplier, message(e));
   }
 
   @Test
   void exponentialBackoff_withAMaximumBelowTheInitial_isRefused() {
     Retry retry = Retry.attempts(3);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> retry.backoff(Duration.ofSeconds(5), 2.0, Duration.ofSeconds(1)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> retry.backoff(Duration.ofSeconds(5), 2.0, Duration.ofSeconds(1)));
     assertEquals("maximum backoff PT1S is less than the initial backoff PT5S", message(e));
   }
 

@@ -61,29 +61,39 @@ class PooledInterruptLeakTest {
   /** Runs one task in a new scope on {@code runner}; returns its thread and whether it started interrupted. */
   private static Probe probe(Runner runner) throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      Handle<Probe> h = scope.fork("probe", () -> new Probe(Thread.currentThread(), Thread.currentThread().isInterrupted()));
+      Handle<Probe> h =
+          scope.fork(
+              "probe",
+              () -> new Probe(Thread.currentThread(), Thread.currentThread().isInterrupted()));
       scope.join();
       return h.get();
     }
   }
 
   @Test
-  void taskCancelledBySiblingFailure_doesNotLeaveItsPoolThreadInterrupted() throws InterruptedException {
+  void taskCancelledBySiblingFailure_doesNotLeaveItsPoolThreadInterrupted()
+      throws InterruptedException {
     try (Runner runner = Runner.threads(1)) {
       CountDownLatch started = new CountDownLatch(1);
       AtomicReference<@Nullable Thread> victimThread = new AtomicReference<>();
       Handle<String> victim;
       try (Scope scope = Scope.open(runner)) {
-        victim = scope.fork("victim", () -> {
-          victimThread.set(Thread.currentThread());
-          started.countDown();
-          ForkJoinPool.managedBlock(new ParkUntilInterrupted()); // the pool adds a thread for 'boom'
-          throw new IllegalStateException("noticed the interrupt, kept the flag");
-        });
-        scope.fork("boom", () -> {
-          ForkJoinPool.managedBlock(new LatchBlocker(started));
-          throw new IllegalStateException("boom");
-        });
+        victim =
+            scope.fork(
+                "victim",
+                () -> {
+                  victimThread.set(Thread.currentThread());
+                  started.countDown();
+                  ForkJoinPool.managedBlock(
+                      new ParkUntilInterrupted()); // the pool adds a thread for 'boom'
+                  throw new IllegalStateException("noticed the interrupt, kept the flag");
+                });
+        scope.fork(
+            "boom",
+            () -> {
+              ForkJoinPool.managedBlock(new LatchBlocker(started));
+              throw new IllegalStateException("boom");
+            });
         TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
         assertEquals("boom", e.task());
       }
@@ -97,8 +107,15 @@ class PooledInterruptLeakTest {
       // engine's own clearing is what the inline and auto-trampoline tests below pin down.)
       for (int i = 0; i < 20; i++) {
         Probe p = probe(runner);
-        assertFalse(p.interrupted(), "probe " + i + " started interrupted on " + p.thread().getName()
-            + " (the cancelled task ran on " + cancelled.getName() + ")");
+        assertFalse(
+            p.interrupted(),
+            "probe "
+                + i
+                + " started interrupted on "
+                + p.thread().getName()
+                + " (the cancelled task ran on "
+                + cancelled.getName()
+                + ")");
       }
     }
   }
@@ -114,29 +131,38 @@ class PooledInterruptLeakTest {
 
   /** A probe forked before the victim is stopped: on a pool of one thread it runs right after the victim, on its thread. */
   private static Handle<Probe> queueProbe(Scope scope) {
-    return scope.fork("probe", () -> new Probe(Thread.currentThread(), Thread.currentThread().isInterrupted()));
+    return scope.fork(
+        "probe", () -> new Probe(Thread.currentThread(), Thread.currentThread().isInterrupted()));
   }
 
   @Test
-  void taskCancelledFromOutside_doesNotPassTheInterruptToTheNextTaskOnItsThread() throws InterruptedException {
+  void taskCancelledFromOutside_doesNotPassTheInterruptToTheNextTaskOnItsThread()
+      throws InterruptedException {
     try (Runner runner = Runner.threads(1)) {
       CountDownLatch started = new CountDownLatch(1);
       AtomicReference<@Nullable Thread> ranOn = new AtomicReference<>();
       Handle<String> victim;
-      try (Scope scope = Scope.open(runner); Scope next = Scope.open(runner)) {
-        victim = scope.fork("victim", () -> {
-          ranOn.set(Thread.currentThread());
-          return spinUntilInterrupted(started);
-        });
+      try (Scope scope = Scope.open(runner);
+          Scope next = Scope.open(runner)) {
+        victim =
+            scope.fork(
+                "victim",
+                () -> {
+                  ranOn.set(Thread.currentThread());
+                  return spinUntilInterrupted(started);
+                });
         Waits.await(started, "the victim to start");
         Handle<Probe> probe = queueProbe(next); // queued behind the victim
         scope.cancel();
         assertThrows(CancellationException.class, scope::join);
         next.join();
         assertSame(ranOn.get(), probe.get().thread(), "a pool of one thread used another thread");
-        assertFalse(probe.get().interrupted(), "the next task on the cancelled task's thread started interrupted");
+        assertFalse(
+            probe.get().interrupted(),
+            "the next task on the cancelled task's thread started interrupted");
       }
-      assertEquals(new Outcome.Cancelled<>("interrupted, the scope was cancelled"), victim.outcome());
+      assertEquals(
+          new Outcome.Cancelled<>("interrupted, the scope was cancelled"), victim.outcome());
       assertFalse(probe(runner).interrupted());
     }
   }
@@ -146,15 +172,18 @@ class PooledInterruptLeakTest {
     try (Runner runner = Runner.threads(1)) {
       CountDownLatch started = new CountDownLatch(1);
       AtomicReference<@Nullable Thread> ranOn = new AtomicReference<>();
-      try (Scope scope = Scope.open(runner); Scope next = Scope.open(runner)) {
-        scope.fork("stubborn", () -> {
-          ranOn.set(Thread.currentThread());
-          started.countDown();
-          while (!Thread.currentThread().isInterrupted()) {
-            Thread.onSpinWait();
-          }
-          return "noticed, and returned";
-        });
+      try (Scope scope = Scope.open(runner);
+          Scope next = Scope.open(runner)) {
+        scope.fork(
+            "stubborn",
+            () -> {
+              ranOn.set(Thread.currentThread());
+              started.countDown();
+              while (!Thread.currentThread().isInterrupted()) {
+                Thread.onSpinWait();
+              }
+              return "noticed, and returned";
+            });
         Waits.await(started, "the task to start");
         Handle<Probe> probe = queueProbe(next);
         scope.cancel();
@@ -172,11 +201,14 @@ class PooledInterruptLeakTest {
     try (Runner runner = Runner.threads(1, RunnerOptions.defaults().timeSource(clock))) {
       CountDownLatch started = new CountDownLatch(1);
       AtomicReference<@Nullable Thread> ranOn = new AtomicReference<>();
-      try (Scope scope = Scope.open(runner); Scope next = Scope.open(runner)) {
-        scope.fork(Task.named("stuck").timeout(Duration.ofSeconds(1)), () -> {
-          ranOn.set(Thread.currentThread());
-          return spinUntilInterrupted(started);
-        });
+      try (Scope scope = Scope.open(runner);
+          Scope next = Scope.open(runner)) {
+        scope.fork(
+            Task.named("stuck").timeout(Duration.ofSeconds(1)),
+            () -> {
+              ranOn.set(Thread.currentThread());
+              return spinUntilInterrupted(started);
+            });
         Waits.await(started, "the task to start");
         Handle<Probe> probe = queueProbe(next);
         clock.awaitScheduled();
@@ -191,35 +223,47 @@ class PooledInterruptLeakTest {
   }
 
   @Test
-  void trivialAttemptTimedOut_onTheAutoRunner_isRetriedOnTheSameThreadWithoutTheInterrupt() throws InterruptedException {
+  void trivialAttemptTimedOut_onTheAutoRunner_isRetriedOnTheSameThreadWithoutTheInterrupt()
+      throws InterruptedException {
     // A TRIVIAL task runs where it became ready, and its retry (no backoff) runs right after it
     // on the same thread, through the auto runner's trampoline: no pool clears the flag between.
     StepClock clock = new StepClock();
     CountDownLatch started = new CountDownLatch(1);
     AtomicReference<@Nullable Throwable> clockFailure = new AtomicReference<>();
-    Thread.ofPlatform().name("test-clock").daemon(true).start(() -> {
-      try {
-        Waits.await(started, "the first attempt to start");
-        clock.awaitScheduled();
-        clock.fireAll();
-      } catch (InterruptedException | RuntimeException | AssertionError e) {
-        clockFailure.set(e);
-      }
-    });
-    List<Probe> attempts = java.util.Collections.synchronizedList(new ArrayList<>());
-    try (Runner runner = Runner.auto(RunnerOptions.defaults().timeSource(clock)); Scope scope = Scope.open(runner)) {
-      Handle<String> h = scope.fork(
-          Task.named("quick").semantics(Semantics.TRIVIAL).timeout(Duration.ofSeconds(1)).attempts(2), () -> {
-            attempts.add(new Probe(Thread.currentThread(), Thread.currentThread().isInterrupted()));
-            if (attempts.size() == 1) {
-              started.countDown();
-              while (!Thread.currentThread().isInterrupted()) { // keeps the flag
-                Thread.onSpinWait();
+    Thread.ofPlatform()
+        .name("test-clock")
+        .daemon(true)
+        .start(
+            () -> {
+              try {
+                Waits.await(started, "the first attempt to start");
+                clock.awaitScheduled();
+                clock.fireAll();
+              } catch (InterruptedException | RuntimeException | AssertionError e) {
+                clockFailure.set(e);
               }
-              return "first";
-            }
-            return "second";
-          });
+            });
+    List<Probe> attempts = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (Runner runner = Runner.auto(RunnerOptions.defaults().timeSource(clock));
+        Scope scope = Scope.open(runner)) {
+      Handle<String> h =
+          scope.fork(
+              Task.named("quick")
+                  .semantics(Semantics.TRIVIAL)
+                  .timeout(Duration.ofSeconds(1))
+                  .attempts(2),
+              () -> {
+                attempts.add(
+                    new Probe(Thread.currentThread(), Thread.currentThread().isInterrupted()));
+                if (attempts.size() == 1) {
+                  started.countDown();
+                  while (!Thread.currentThread().isInterrupted()) { // keeps the flag
+                    Thread.onSpinWait();
+                  }
+                  return "first";
+                }
+                return "second";
+              });
       scope.join();
       assertEquals("second", h.get());
     } finally {
@@ -227,7 +271,10 @@ class PooledInterruptLeakTest {
     }
     assertEquals(null, clockFailure.get());
     assertEquals(2, attempts.size());
-    assertSame(attempts.get(0).thread(), attempts.get(1).thread(), "the retry ran on another thread");
-    assertFalse(attempts.get(1).interrupted(), "the retry started with the first attempt's timeout interrupt");
+    assertSame(
+        attempts.get(0).thread(), attempts.get(1).thread(), "the retry ran on another thread");
+    assertFalse(
+        attempts.get(1).interrupted(),
+        "the retry started with the first attempt's timeout interrupt");
   }
 }

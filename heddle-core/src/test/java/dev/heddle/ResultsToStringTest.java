@@ -17,9 +17,13 @@ class ResultsToStringTest {
   void toString_listsEachTasksOutcomeAndTime() throws InterruptedException {
     Graph.Builder g = Graph.builder();
     Node<String> a = g.add("a", () -> "x");
-    Node<Integer> b = g.add("b", a, x -> {
-      throw new IOException("bad input");
-    });
+    Node<Integer> b =
+        g.add(
+            "b",
+            a,
+            x -> {
+              throw new IOException("bad input");
+            });
     g.add("c", b, x -> 1);
     Graph graph = g.build();
     try (Runner runner = Runner.inline()) {
@@ -28,7 +32,9 @@ class ResultsToStringTest {
       assertEquals(4, lines.length, e.results().toString());
       assertEquals("Results[3 tasks]", lines[0]);
       assertTrue(lines[1].matches("  a: succeeded after \\d+(µs|ms)"), lines[1]);
-      assertTrue(lines[2].matches("  b: failed after \\d+(µs|ms) \\(attempt 1 of 1 on inline.*\\): java.io.IOException: bad input"),
+      assertTrue(
+          lines[2].matches(
+              "  b: failed after \\d+(µs|ms) \\(attempt 1 of 1 on inline.*\\): java.io.IOException: bad input"),
           lines[2]);
       assertEquals("  c: skipped, its input 'b' failed", lines[3]);
     }
@@ -51,11 +57,15 @@ class ResultsToStringTest {
   }
 
   @Test
-  void failure_stoppingMoreThanTwentyTasks_listsTwenty_andTheExceptionHoldsThemAll() throws InterruptedException {
+  void failure_stoppingMoreThanTwentyTasks_listsTwenty_andTheExceptionHoldsThemAll()
+      throws InterruptedException {
     Graph.Builder g = Graph.builder();
-    Node<Integer> root = g.add("root", () -> {
-      throw new IllegalStateException("broken");
-    });
+    Node<Integer> root =
+        g.add(
+            "root",
+            () -> {
+              throw new IllegalStateException("broken");
+            });
     List<Node<Integer>> after = new ArrayList<>();
     for (int i = 0; i < 51; i++) {
       after.add(g.add("after-" + i, root, x -> x + 1));
@@ -65,8 +75,11 @@ class ResultsToStringTest {
       TaskFailedException e = assertThrows(TaskFailedException.class, () -> graph.run(runner));
       assertEquals(51, e.stopped().size());
       String message = String.valueOf(e.getMessage());
-      assertTrue(message.contains("\n    ... and 31 more (see TaskFailedException.stopped())"), message);
-      assertTrue(e.stopped().contains("after-50: skipped, its input 'root' failed"), e.stopped().toString());
+      assertTrue(
+          message.contains("\n    ... and 31 more (see TaskFailedException.stopped())"), message);
+      assertTrue(
+          e.stopped().contains("after-50: skipped, its input 'root' failed"),
+          e.stopped().toString());
     }
   }
 }

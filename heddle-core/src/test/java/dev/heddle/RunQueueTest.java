@@ -18,7 +18,8 @@ class RunQueueTest {
       long during = q.waited();
       assertTrue(Thread.interrupted(), "the read cleared the interrupt flag");
       long after = q.waited();
-      // Regression: an interruptible channel was closed by the first read and returned -1 from then on.
+      // Regression: an interruptible channel was closed by the first read and returned -1 from then
+      // on.
       assertTrue(during >= 0, "read while interrupted: " + during);
       assertTrue(after >= 0, "read after an interrupted read: " + after);
     } finally {

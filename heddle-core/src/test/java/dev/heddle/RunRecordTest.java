@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class RunRecordTest {
 
   private static Map<String, RunRecord.TaskRun> byName(RunRecord r) {
-    return r.tasks().stream().collect(Collectors.toMap(RunRecord.TaskRun::name, Function.identity()));
+    return r.tasks().stream()
+        .collect(Collectors.toMap(RunRecord.TaskRun::name, Function.identity()));
   }
 
   private static RunRecord.TaskRun task(Map<String, RunRecord.TaskRun> t, String name) {
@@ -42,7 +43,8 @@ class RunRecordTest {
   }
 
   @Test
-  void graphRun_withARecorder_recordsEveryTaskItsInputsAndTimesInOrder() throws InterruptedException {
+  void graphRun_withARecorder_recordsEveryTaskItsInputsAndTimesInOrder()
+      throws InterruptedException {
     Graph.Builder g = Graph.builder();
     Node<Integer> a = g.add("a", () -> 1);
     Node<Integer> b = g.add("b", a, x -> x + 1);
@@ -56,7 +58,8 @@ class RunRecordTest {
     RunRecord r = recorded(got);
     assertEquals("threads(2)", r.runner());
     Map<String, RunRecord.TaskRun> t = byName(r);
-    assertEquals(List.of("a", "b", "c", "d"), r.tasks().stream().map(RunRecord.TaskRun::name).toList());
+    assertEquals(
+        List.of("a", "b", "c", "d"), r.tasks().stream().map(RunRecord.TaskRun::name).toList());
     assertEquals(List.of("b", "c"), task(t, "d").inputs());
     assertEquals(List.of(), task(t, "a").inputs());
     for (RunRecord.TaskRun task : r.tasks()) {
@@ -70,7 +73,9 @@ class RunRecordTest {
     }
     RunRecord.AttemptRun d = task(t, "d").attempts().get(0);
     for (String input : List.of("b", "c")) {
-      assertTrue(task(t, input).attempts().get(0).ended().compareTo(d.ready()) <= 0, "d was ready before " + input + " ended");
+      assertTrue(
+          task(t, input).attempts().get(0).ended().compareTo(d.ready()) <= 0,
+          "d was ready before " + input + " ended");
     }
   }
 
@@ -78,12 +83,14 @@ class RunRecordTest {
   void retriedTask_recordsEachAttemptWithItsFailure() throws InterruptedException {
     AtomicInteger calls = new AtomicInteger();
     Graph.Builder g = Graph.builder();
-    g.add(Task.named("flaky").retry(Retry.attempts(3)), () -> {
-      if (calls.incrementAndGet() < 3) {
-        throw new IOException("try " + calls.get());
-      }
-      return "ok";
-    });
+    g.add(
+        Task.named("flaky").retry(Retry.attempts(3)),
+        () -> {
+          if (calls.incrementAndGet() < 3) {
+            throw new IOException("try " + calls.get());
+          }
+          return "ok";
+        });
     AtomicReference<@Nullable RunRecord> got = new AtomicReference<>();
     try (Runner runner = Runner.threads(1)) {
       g.build().run(runner, ScopeOptions.defaults().record(got::set));
@@ -91,25 +98,31 @@ class RunRecordTest {
     RunRecord.TaskRun flaky = recorded(got).tasks().get(0);
     assertEquals(RunRecord.Ending.SUCCEEDED, flaky.ending());
     assertEquals(3, flaky.attempts().size());
-    assertEquals(List.of(1, 2, 3), flaky.attempts().stream().map(RunRecord.AttemptRun::number).toList());
+    assertEquals(
+        List.of(1, 2, 3), flaky.attempts().stream().map(RunRecord.AttemptRun::number).toList());
     assertEquals(RunRecord.Ending.FAILED, flaky.attempts().get(0).ending());
     assertEquals("java.io.IOException: try 1", flaky.attempts().get(0).message());
     assertEquals("java.io.IOException: try 2", flaky.attempts().get(1).message());
     assertEquals(RunRecord.Ending.SUCCEEDED, flaky.attempts().get(2).ending());
     for (int i = 1; i < 3; i++) {
-      assertTrue(flaky.attempts().get(i - 1).ended().compareTo(flaky.attempts().get(i).ready()) <= 0);
+      assertTrue(
+          flaky.attempts().get(i - 1).ended().compareTo(flaky.attempts().get(i).ready()) <= 0);
       assertOrdered(flaky.attempts().get(i));
     }
   }
 
   @Test
-  void failedScope_stillHandsOverItsRecord_withTheFailureAndTheSkippedDependent() throws InterruptedException {
+  void failedScope_stillHandsOverItsRecord_withTheFailureAndTheSkippedDependent()
+      throws InterruptedException {
     List<RunRecord> got = new ArrayList<>();
     try (Runner runner = Runner.threads(2);
         Scope scope = Scope.open(runner, ScopeOptions.defaults().record(got::add))) {
-      Handle<Integer> parse = scope.fork("parse", () -> {
-        throw new IOException("bad input");
-      });
+      Handle<Integer> parse =
+          scope.fork(
+              "parse",
+              () -> {
+                throw new IOException("bad input");
+              });
       scope.fork("use", parse, x -> x + 1);
       assertThrows(TaskFailedException.class, scope::join);
     }
@@ -119,7 +132,9 @@ class RunRecordTest {
     assertEquals("java.io.IOException: bad input", task(t, "parse").message());
     assertEquals(RunRecord.Ending.FAILED, task(t, "parse").attempts().get(0).ending());
     assertEquals(RunRecord.Ending.SKIPPED, task(t, "use").ending());
-    assertTrue(String.valueOf(task(t, "use").message()).contains("'parse' failed"), task(t, "use").message());
+    assertTrue(
+        String.valueOf(task(t, "use").message()).contains("'parse' failed"),
+        task(t, "use").message());
     assertEquals(List.of(), task(t, "use").attempts());
   }
 
@@ -128,10 +143,18 @@ class RunRecordTest {
     Graph.Builder g = Graph.builder();
     g.add("a", () -> 1);
     try (Runner runner = Runner.inline()) {
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> g.build().run(runner,
-          ScopeOptions.defaults().record(r -> {
-            throw new IllegalArgumentException("full disk");
-          })));
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  g.build()
+                      .run(
+                          runner,
+                          ScopeOptions.defaults()
+                              .record(
+                                  r -> {
+                                    throw new IllegalArgumentException("full disk");
+                                  })));
       Throwable sinkFailure = Objects.requireNonNull(e.getCause());
       assertEquals("full disk", Objects.requireNonNull(sinkFailure.getCause()).getMessage());
     }
@@ -140,13 +163,17 @@ class RunRecordTest {
   @Test
   void timedOutTask_isRecordedAsTimedOut() throws InterruptedException {
     Graph.Builder g = Graph.builder();
-    g.add(Task.named("slow").timeout(Duration.ofMillis(50)), () -> {
-      Thread.sleep(60_000);
-      return 1;
-    });
+    g.add(
+        Task.named("slow").timeout(Duration.ofMillis(50)),
+        () -> {
+          Thread.sleep(60_000);
+          return 1;
+        });
     AtomicReference<@Nullable RunRecord> got = new AtomicReference<>();
     try (Runner runner = Runner.threads(1)) {
-      assertThrows(TaskFailedException.class, () -> g.build().run(runner, ScopeOptions.defaults().record(got::set)));
+      assertThrows(
+          TaskFailedException.class,
+          () -> g.build().run(runner, ScopeOptions.defaults().record(got::set)));
     }
     RunRecord.TaskRun slow = recorded(got).tasks().get(0);
     assertEquals(RunRecord.Ending.TIMED_OUT, slow.ending());

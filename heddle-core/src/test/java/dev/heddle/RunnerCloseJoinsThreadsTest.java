@@ -44,25 +44,31 @@ class RunnerCloseJoinsThreadsTest {
     assertNoThreadOutlivesClose(() -> Runner.threads(2), Semantics.CPU, Duration.ofMinutes(1));
   }
 
-  private static void assertNoThreadOutlivesClose(Supplier<Runner> make, Semantics semantics) throws InterruptedException {
+  private static void assertNoThreadOutlivesClose(Supplier<Runner> make, Semantics semantics)
+      throws InterruptedException {
     assertNoThreadOutlivesClose(make, semantics, null);
   }
 
-  private static void assertNoThreadOutlivesClose(Supplier<Runner> make, Semantics semantics, @Nullable Duration timeout)
+  private static void assertNoThreadOutlivesClose(
+      Supplier<Runner> make, Semantics semantics, @Nullable Duration timeout)
       throws InterruptedException {
     List<String> alive = new ArrayList<>();
     for (int i = 0; i < CLOSES; i++) {
       Set<Thread> ran = ConcurrentHashMap.newKeySet();
       Runner runner = make.get();
       String prefix;
-      try (runner; Scope scope = Scope.open(runner)) {
+      try (runner;
+          Scope scope = Scope.open(runner)) {
         for (int t = 0; t < 8; t++) {
           Task task = Task.named("t" + t).semantics(semantics);
-          scope.fork(timeout == null ? task : task.timeout(timeout), () -> ran.add(Thread.currentThread()));
+          scope.fork(
+              timeout == null ? task : task.timeout(timeout),
+              () -> ran.add(Thread.currentThread()));
         }
         scope.join();
         String name = ran.iterator().next().getName(); // heddle-<kind>-<id>-<role>-<n>
-        prefix = name.substring(0, name.indexOf('-', name.indexOf('-', "heddle-".length()) + 1) + 1);
+        prefix =
+            name.substring(0, name.indexOf('-', name.indexOf('-', "heddle-".length()) + 1) + 1);
         for (Thread t : Thread.getAllStackTraces().keySet()) {
           if (t.getName().startsWith(prefix)) {
             ran.add(t); // every platform thread of this runner, the timer's too

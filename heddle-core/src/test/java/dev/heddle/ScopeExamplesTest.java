@@ -49,10 +49,13 @@ class ScopeExamplesTest {
 
   private static String hedged(Runner runner) throws InterruptedException {
     // @start region="firstSuccess"
-    ScopeOptions hedged = ScopeOptions.defaults().name("quote").completion(Completion.firstSuccess());
+    ScopeOptions hedged =
+        ScopeOptions.defaults().name("quote").completion(Completion.firstSuccess());
     try (Scope scope = Scope.open(runner, hedged)) {
-      Handle<String> east = scope.fork(Task.named("east").semantics(Semantics.BLOCKING), () -> quote("east"));
-      Handle<String> west = scope.fork(Task.named("west").semantics(Semantics.BLOCKING), () -> quote("west"));
+      Handle<String> east =
+          scope.fork(Task.named("east").semantics(Semantics.BLOCKING), () -> quote("east"));
+      Handle<String> west =
+          scope.fork(Task.named("west").semantics(Semantics.BLOCKING), () -> quote("west"));
       scope.join(); // throws TaskFailedException, with both failures, only if both fail
       return scope.firstResult(List.of(east, west));
     }
@@ -63,9 +66,13 @@ class ScopeExamplesTest {
   void timeout_example() {
     try (Runner runner = Runner.virtual()) {
       ScopeTimeoutException e = assertThrows(ScopeTimeoutException.class, () -> deadline(runner));
-      assertEquals(List.of("east", "west"), e.running().stream().map(TaskTimeoutException.RunningTask::task).sorted().toList());
+      assertEquals(
+          List.of("east", "west"),
+          e.running().stream().map(TaskTimeoutException.RunningTask::task).sorted().toList());
       String message = String.valueOf(e.getMessage());
-      assertTrue(message.startsWith("scope 'quotes' timed out: the scope's timeout of 200ms passed"), message);
+      assertTrue(
+          message.startsWith("scope 'quotes' timed out: the scope's timeout of 200ms passed"),
+          message);
     }
   }
 
@@ -73,8 +80,10 @@ class ScopeExamplesTest {
     // @start region="timeout"
     ScopeOptions options = ScopeOptions.defaults().name("quotes").timeout(Duration.ofMillis(200));
     try (Scope scope = Scope.open(runner, options)) {
-      Handle<String> east = scope.fork(Task.named("east").semantics(Semantics.BLOCKING), () -> slowQuote("east"));
-      Handle<String> west = scope.fork(Task.named("west").semantics(Semantics.BLOCKING), () -> slowQuote("west"));
+      Handle<String> east =
+          scope.fork(Task.named("east").semantics(Semantics.BLOCKING), () -> slowQuote("east"));
+      Handle<String> west =
+          scope.fork(Task.named("west").semantics(Semantics.BLOCKING), () -> slowQuote("west"));
       scope.join(); // at 200 ms: ScopeTimeoutException, with the stacks of 'east' and 'west'
       return List.of(east.get(), west.get());
     }
@@ -85,9 +94,12 @@ class ScopeExamplesTest {
   void moveOnAfter_example() throws InterruptedException {
     try (Runner runner = Runner.virtual()) {
       // @start region="moveOnAfter"
-      try (Scope scope = Scope.open(runner, ScopeOptions.defaults().moveOnAfter(Duration.ofMillis(200)))) {
-        Handle<String> west = scope.fork(Task.named("west").semantics(Semantics.BLOCKING), () -> quote("west"));
-        Handle<String> slow = scope.fork(Task.named("slow").semantics(Semantics.BLOCKING), () -> slowQuote("slow"));
+      try (Scope scope =
+          Scope.open(runner, ScopeOptions.defaults().moveOnAfter(Duration.ofMillis(200)))) {
+        Handle<String> west =
+            scope.fork(Task.named("west").semantics(Semantics.BLOCKING), () -> quote("west"));
+        Handle<String> slow =
+            scope.fork(Task.named("slow").semantics(Semantics.BLOCKING), () -> slowQuote("slow"));
         scope.join(); // returns at 200 ms at the latest, with what finished
         if (slow.outcome() instanceof Outcome.Succeeded<String> s) {
           System.out.println(s.value()); // not reached: 'slow' never answers
@@ -101,9 +113,11 @@ class ScopeExamplesTest {
 
   @Test
   void action_example() throws InterruptedException {
-    try (Runner runner = Runner.virtual(); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.virtual();
+        Scope scope = Scope.open(runner)) {
       // @start region="action"
-      Handle<Void> flushed = scope.fork(Task.named("flush").semantics(Semantics.BLOCKING), () -> flush());
+      Handle<Void> flushed =
+          scope.fork(Task.named("flush").semantics(Semantics.BLOCKING), () -> flush());
       // @end
       scope.join();
       assertInstanceOf(Outcome.Succeeded.class, flushed.outcome());

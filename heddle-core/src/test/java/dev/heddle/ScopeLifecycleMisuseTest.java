@@ -27,7 +27,8 @@ class ScopeLifecycleMisuseTest {
       Handle<Integer> a = scope.fork("a", () -> 1);
       scope.join();
       IllegalStateException e = assertThrows(IllegalStateException.class, scope::join);
-      assertEquals("join was already called on this scope; join once, then read the handles", message(e));
+      assertEquals(
+          "join was already called on this scope; join once, then read the handles", message(e));
       assertEquals(1, a.get(), "the refused second join must not disturb the results");
     }
   }
@@ -35,12 +36,15 @@ class ScopeLifecycleMisuseTest {
   @Test
   void join_calledAgainAfterAFailedJoin_isRefused() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      scope.fork("boom", () -> {
-        throw new IllegalStateException("boom");
-      });
+      scope.fork(
+          "boom",
+          () -> {
+            throw new IllegalStateException("boom");
+          });
       assertThrows(TaskFailedException.class, scope::join);
       IllegalStateException e = assertThrows(IllegalStateException.class, scope::join);
-      assertEquals("join was already called on this scope; join once, then read the handles", message(e));
+      assertEquals(
+          "join was already called on this scope; join once, then read the handles", message(e));
     }
   }
 
@@ -50,8 +54,12 @@ class ScopeLifecycleMisuseTest {
     try (Scope scope = Scope.open(runner)) {
       scope.fork("a", () -> 1);
       scope.join();
-      IllegalStateException e = assertThrows(IllegalStateException.class, () -> scope.fork("late", () -> ran.incrementAndGet()));
-      assertEquals("cannot fork task 'late': the scope has already been joined; fork every task before join", message(e));
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class, () -> scope.fork("late", () -> ran.incrementAndGet()));
+      assertEquals(
+          "cannot fork task 'late': the scope has already been joined; fork every task before join",
+          message(e));
     }
     assertEquals(0, ran.get(), "a task forked after join must not run");
   }
@@ -61,8 +69,12 @@ class ScopeLifecycleMisuseTest {
     AtomicInteger ran = new AtomicInteger();
     Scope scope = Scope.open(runner);
     scope.close();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> scope.fork("late", () -> ran.incrementAndGet()));
-    assertEquals("cannot fork task 'late': the scope has already been closed; fork every task before join", message(e));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class, () -> scope.fork("late", () -> ran.incrementAndGet()));
+    assertEquals(
+        "cannot fork task 'late': the scope has already been closed; fork every task before join",
+        message(e));
     assertEquals(0, ran.get());
   }
 
@@ -72,8 +84,11 @@ class ScopeLifecycleMisuseTest {
     Handle<Integer> a = scope.fork("a", () -> 1);
     scope.join();
     scope.close();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> scope.fork("late", a, x -> x));
-    assertEquals("cannot fork task 'late': the scope has already been closed; fork every task before join", message(e));
+    IllegalStateException e =
+        assertThrows(IllegalStateException.class, () -> scope.fork("late", a, x -> x));
+    assertEquals(
+        "cannot fork task 'late': the scope has already been closed; fork every task before join",
+        message(e));
   }
 
   @Test
@@ -89,9 +104,12 @@ class ScopeLifecycleMisuseTest {
     try (Scope scope = Scope.open(runner)) {
       Handle<Integer> a = scope.fork("a", () -> 1);
       IllegalStateException get = assertThrows(IllegalStateException.class, a::get);
-      assertEquals("the outcome of task 'a' is not available until the scope has been joined", message(get));
+      assertEquals(
+          "the outcome of task 'a' is not available until the scope has been joined", message(get));
       IllegalStateException outcome = assertThrows(IllegalStateException.class, a::outcome);
-      assertEquals("the outcome of task 'a' is not available until the scope has been joined", message(outcome));
+      assertEquals(
+          "the outcome of task 'a' is not available until the scope has been joined",
+          message(outcome));
     }
   }
 }

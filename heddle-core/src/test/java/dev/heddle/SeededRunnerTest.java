@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class SeededRunnerTest {
 
   private static final int TASKS = 20;
-  private static final List<String> FORK_ORDER = IntStream.range(0, TASKS).mapToObj(i -> "t" + i).toList();
+  private static final List<String> FORK_ORDER =
+      IntStream.range(0, TASKS).mapToObj(i -> "t" + i).toList();
 
   /** Runs 20 independent tasks in {@code scopes} scopes, one after another, on one new runner; returns each scope's order. */
   private static List<List<String>> orders(long seed, int scopes) throws InterruptedException {
@@ -45,9 +46,13 @@ class SeededRunnerTest {
     List<String> first = order(20240611L);
     List<String> second = order(20240611L);
     assertEquals(first, second);
-    assertEquals(FORK_ORDER.stream().sorted().toList(), first.stream().sorted().toList(), "every task runs exactly once");
+    assertEquals(
+        FORK_ORDER.stream().sorted().toList(),
+        first.stream().sorted().toList(),
+        "every task runs exactly once");
     // 1 chance in 20! that a random order is the fork order.
-    assertNotEquals(FORK_ORDER, first, "the seeded runner ran the tasks in fork order: it does not shuffle");
+    assertNotEquals(
+        FORK_ORDER, first, "the seeded runner ran the tasks in fork order: it does not shuffle");
   }
 
   @Test
@@ -74,7 +79,8 @@ class SeededRunnerTest {
   @Test
   void seededRunner_runsBodiesOnTheOwnerThread() throws InterruptedException {
     List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
-    try (Runner runner = Runner.seeded(5); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.seeded(5);
+        Scope scope = Scope.open(runner)) {
       for (String name : FORK_ORDER) {
         scope.fork(name, () -> threads.add(Thread.currentThread()));
       }
@@ -89,14 +95,22 @@ class SeededRunnerTest {
 
   @Test
   void failure_namesTheSeededRunnerAndItsSeed() throws InterruptedException {
-    try (Runner runner = Runner.seeded(8675309L); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.seeded(8675309L);
+        Scope scope = Scope.open(runner)) {
       scope.fork("ok", () -> 1);
-      scope.fork("boom", () -> {
-        throw new IllegalStateException("order-dependent bug");
-      });
+      scope.fork(
+          "boom",
+          () -> {
+            throw new IllegalStateException("order-dependent bug");
+          });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       String m = String.valueOf(e.getMessage());
-      assertTrue(m.startsWith("task 'boom' failed on seeded(8675309), thread '" + Thread.currentThread().getName() + "'"), m);
+      assertTrue(
+          m.startsWith(
+              "task 'boom' failed on seeded(8675309), thread '"
+                  + Thread.currentThread().getName()
+                  + "'"),
+          m);
       assertTrue(m.contains("order-dependent bug"), m);
       assertTrue(e.where().startsWith("seeded(8675309)"), e.where());
     }
@@ -104,10 +118,13 @@ class SeededRunnerTest {
 
   @Test
   void failure_namesANegativeSeedAsIs() throws InterruptedException {
-    try (Runner runner = Runner.seeded(-42L); Scope scope = Scope.open(runner)) {
-      scope.fork("boom", () -> {
-        throw new IllegalStateException("x");
-      });
+    try (Runner runner = Runner.seeded(-42L);
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          "boom",
+          () -> {
+            throw new IllegalStateException("x");
+          });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertTrue(String.valueOf(e.getMessage()).contains("failed on seeded(-42)"), e.getMessage());
     }
@@ -117,14 +134,16 @@ class SeededRunnerTest {
   void seededRunner_respectsDependencies_whateverTheSeed() throws InterruptedException {
     for (long seed = 0; seed < 50; seed++) {
       List<String> order = Collections.synchronizedList(new ArrayList<>());
-      try (Runner runner = Runner.seeded(seed); Scope scope = Scope.open(runner)) {
+      try (Runner runner = Runner.seeded(seed);
+          Scope scope = Scope.open(runner)) {
         Handle<String> a = scope.fork("a", () -> record(order, "a"));
         Handle<String> b = scope.fork("b", a, x -> record(order, "b"));
         scope.fork("c", () -> record(order, "c"));
         scope.fork("d", a, b, (x, y) -> record(order, "d"));
         scope.join();
       }
-      assertTrue(order.indexOf("a") < order.indexOf("b") && order.indexOf("b") < order.indexOf("d"),
+      assertTrue(
+          order.indexOf("a") < order.indexOf("b") && order.indexOf("b") < order.indexOf("d"),
           "seed " + seed + " ran " + order);
     }
   }

@@ -51,9 +51,12 @@ class SemanticsDeclarationTest {
   }
 
   @Test
-  void fork_undeclaredTaskOnStrictRunner_isRefusedNamingTheTaskAndHowToDeclare() throws InterruptedException {
-    try (Runner runner = strictInline(); Scope scope = Scope.open(runner)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> scope.fork("parse", () -> 1));
+  void fork_undeclaredTaskOnStrictRunner_isRefusedNamingTheTaskAndHowToDeclare()
+      throws InterruptedException {
+    try (Runner runner = strictInline();
+        Scope scope = Scope.open(runner)) {
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> scope.fork("parse", () -> 1));
       String m = String.valueOf(e.getMessage());
       assertTrue(m.contains("task 'parse' declares no concurrency semantics"), m);
       assertTrue(m.contains("Task.named(\"parse\").semantics(Semantics.BLOCKING)"), m);
@@ -64,7 +67,8 @@ class SemanticsDeclarationTest {
 
   @Test
   void fork_declaredTaskOnStrictRunner_runs() throws InterruptedException {
-    try (Runner runner = strictInline(); Scope scope = Scope.open(runner)) {
+    try (Runner runner = strictInline();
+        Scope scope = Scope.open(runner)) {
       Handle<Integer> h = scope.fork(Task.named("parse").semantics(Semantics.CPU), () -> 1);
       scope.join();
       assertEquals(1, h.get());
@@ -73,7 +77,8 @@ class SemanticsDeclarationTest {
 
   @Test
   void fork_annotatedBodyClassOnStrictRunner_isAccepted() throws InterruptedException {
-    try (Runner runner = strictInline(); Scope scope = Scope.open(runner)) {
+    try (Runner runner = strictInline();
+        Scope scope = Scope.open(runner)) {
       Handle<Thread> h = scope.fork("annotated", new TrivialBody());
       scope.join();
       assertSame(Thread.currentThread(), h.get());
@@ -84,7 +89,8 @@ class SemanticsDeclarationTest {
   void fork_annotatedBodyClass_isScheduledByItsAnnotation() throws InterruptedException {
     // The auto runner runs a trivial task at once on the forking thread; undeclared, it
     // would be treated as blocking and run on a virtual thread.
-    try (Runner runner = Runner.auto(); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.auto();
+        Scope scope = Scope.open(runner)) {
       Handle<Thread> h = scope.fork("annotated", new TrivialBody());
       scope.join();
       assertSame(Thread.currentThread(), h.get());
@@ -93,8 +99,10 @@ class SemanticsDeclarationTest {
 
   @Test
   void fork_declarationWinsOverTheBodyClassAnnotation() throws InterruptedException {
-    try (Runner runner = Runner.auto(); Scope scope = Scope.open(runner)) {
-      Handle<Thread> h = scope.fork(Task.named("declared").semantics(Semantics.BLOCKING), new TrivialBody());
+    try (Runner runner = Runner.auto();
+        Scope scope = Scope.open(runner)) {
+      Handle<Thread> h =
+          scope.fork(Task.named("declared").semantics(Semantics.BLOCKING), new TrivialBody());
       scope.join();
       assertTrue(h.get().isVirtual(), h.get().getName());
     }
@@ -102,7 +110,8 @@ class SemanticsDeclarationTest {
 
   @Test
   void fork_undeclaredTaskOnDefaultRunner_runsAsBlocking() throws InterruptedException {
-    try (Runner runner = Runner.auto(); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.auto();
+        Scope scope = Scope.open(runner)) {
       Handle<Thread> h = scope.fork("undeclared", Thread::currentThread);
       scope.join();
       assertTrue(h.get().isVirtual(), h.get().getName());
@@ -118,7 +127,8 @@ class SemanticsDeclarationTest {
   }
 
   @Test
-  void graphRun_undeclaredTasksOnStrictRunner_refusedNamingEachBeforeAnythingRuns() throws InterruptedException {
+  void graphRun_undeclaredTasksOnStrictRunner_refusedNamingEachBeforeAnythingRuns()
+      throws InterruptedException {
     AtomicInteger ran = new AtomicInteger();
     Graph.Builder g = Graph.builder();
     Node<Integer> a = g.add(Task.named("a").semantics(Semantics.CPU), () -> ran.incrementAndGet());
@@ -126,7 +136,8 @@ class SemanticsDeclarationTest {
     g.add("c", () -> ran.incrementAndGet());
     Graph graph = g.build();
     try (Runner runner = strictInline()) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> graph.run(runner));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> graph.run(runner));
       String m = String.valueOf(e.getMessage());
       assertTrue(m.contains("declare no concurrency semantics"), m);
       assertTrue(m.contains("'b'") && m.contains("'c'") && !m.contains("'a'"), m);
@@ -139,21 +150,32 @@ class SemanticsDeclarationTest {
   }
 
   @Test
-  void fork_bodyClassWithAContradictoryAnnotation_isRefusedNamingTheTaskAndTheClass() throws InterruptedException {
-    try (Runner runner = Runner.inline(); Scope scope = Scope.open(runner)) {
+  void fork_bodyClassWithAContradictoryAnnotation_isRefusedNamingTheTaskAndTheClass()
+      throws InterruptedException {
+    try (Runner runner = Runner.inline();
+        Scope scope = Scope.open(runner)) {
       IllegalArgumentException e =
-          assertThrows(IllegalArgumentException.class, () -> scope.fork("odd", new ContradictoryBody()));
+          assertThrows(
+              IllegalArgumentException.class, () -> scope.fork("odd", new ContradictoryBody()));
       String m = String.valueOf(e.getMessage());
-      assertTrue(m.startsWith("task 'odd': the @Concurrency annotation on its body's class "
-          + ContradictoryBody.class.getName() + " is inconsistent"), m);
+      assertTrue(
+          m.startsWith(
+              "task 'odd': the @Concurrency annotation on its body's class "
+                  + ContradictoryBody.class.getName()
+                  + " is inconsistent"),
+          m);
       scope.join();
     }
   }
 
   @Test
   void semantics_nonBlockingThatMayPin_isRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new Semantics(Semantics.Workload.CPU, Semantics.Blocking.NEVER, Semantics.Pinning.MAY));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                new Semantics(
+                    Semantics.Workload.CPU, Semantics.Blocking.NEVER, Semantics.Pinning.MAY));
     assertFalse(String.valueOf(e.getMessage()).isEmpty());
   }
 }

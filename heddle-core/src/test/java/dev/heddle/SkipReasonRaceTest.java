@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,24 +32,36 @@ class SkipReasonRaceTest {
         TaskFailedException e;
         try (Scope scope = Scope.open(runner)) {
           Handle<Integer> ok = scope.fork("ok", () -> 1);
-          Handle<Integer> parse = scope.fork("parse", () -> {
-            together.await(60, TimeUnit.SECONDS);
-            throw new IllegalStateException("bad header");
-          });
+          Handle<Integer> parse =
+              scope.fork(
+                  "parse",
+                  () -> {
+                    together.await(60, TimeUnit.SECONDS);
+                    throw new IllegalStateException("bad header");
+                  });
           together.await(60, TimeUnit.SECONDS); // fork the dependents while 'parse' fails
           spin(i % 100 * 300L); // and shift the fork across the failure: 0 to 30 µs later
           Handle<Integer> merge = scope.fork("merge", ok, parse, (x, y) -> x + y);
           scope.fork("report", merge, m -> "report " + m);
           e = assertThrows(TaskFailedException.class, scope::join);
         }
-        List<String> expected = List.of("merge: skipped, its input 'parse' failed", "report: skipped, its input 'merge' was skipped");
-        List<String> dependents = e.stopped().stream().filter(s -> !s.startsWith("ok:")).toList(); // 'ok' may not have started
+        List<String> expected =
+            List.of(
+                "merge: skipped, its input 'parse' failed",
+                "report: skipped, its input 'merge' was skipped");
+        List<String> dependents =
+            e.stopped().stream()
+                .filter(s -> !s.startsWith("ok:"))
+                .toList(); // 'ok' may not have started
         if (!dependents.equals(expected)) {
           wrong.add("round " + i + ": " + e.stopped());
         }
       }
     }
-    assertEquals(List.of(), wrong.subList(0, Math.min(wrong.size(), 10)), wrong.size() + " of " + ROUNDS + " rounds named no input");
+    assertEquals(
+        List.of(),
+        wrong.subList(0, Math.min(wrong.size(), 10)),
+        wrong.size() + " of " + ROUNDS + " rounds named no input");
   }
 
   /** Busy-waits about {@code nanos}: a sleep would be far too coarse to walk across the race. */

@@ -42,13 +42,15 @@ class TaskNameValidationTest {
   @ParameterizedTest
   @ValueSource(strings = {"", " ", "   ", "\t"})
   void taskNamed_withBlankName_isRefused(String blank) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Task.named(blank));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Task.named(blank));
     assertEquals("a task needs a name that is not blank; got \"" + blank + "\"", message(e));
   }
 
   @Test
   void taskNamed_withLineBreak_isRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Task.named("fetch\nparse"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Task.named("fetch\nparse"));
     assertTrue(message(e).contains("must fit on one line"), message(e));
     assertTrue(message(e).contains("\"fetch\\nparse\""), message(e));
   }
@@ -57,8 +59,10 @@ class TaskNameValidationTest {
   void fork_withNullName_isRefused_andForksNothing() throws InterruptedException {
     AtomicInteger ran = new AtomicInteger();
     try (Scope scope = Scope.open(runner)) {
-      NullPointerException e = assertThrows(NullPointerException.class,
-          () -> scope.fork(nullName(), () -> ran.incrementAndGet()));
+      NullPointerException e =
+          assertThrows(
+              NullPointerException.class,
+              () -> scope.fork(nullName(), () -> ran.incrementAndGet()));
       assertEquals("a task needs a name; got null", message(e));
       scope.join();
     }
@@ -70,8 +74,10 @@ class TaskNameValidationTest {
     AtomicInteger ran = new AtomicInteger();
     try (Scope scope = Scope.open(runner)) {
       Handle<Integer> a = scope.fork("a", () -> 1);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> scope.fork("  ", a, x -> ran.incrementAndGet()));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> scope.fork("  ", a, x -> ran.incrementAndGet()));
       assertEquals("a task needs a name that is not blank; got \"  \"", message(e));
       scope.join();
       assertEquals(1, a.get());
@@ -82,8 +88,8 @@ class TaskNameValidationTest {
   @Test
   void fork_withBlankNameInATaskDeclaration_isRefused() {
     try (Scope scope = Scope.open(runner)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> scope.fork(Task.named(""), () -> 1));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> scope.fork(Task.named(""), () -> 1));
       assertTrue(message(e).contains("not blank; got \"\""), message(e));
     }
   }
@@ -91,7 +97,8 @@ class TaskNameValidationTest {
   @Test
   void graphAdd_withNullName_isRefused() {
     Graph.Builder g = Graph.builder();
-    NullPointerException e = assertThrows(NullPointerException.class, () -> g.add(nullName(), () -> 1));
+    NullPointerException e =
+        assertThrows(NullPointerException.class, () -> g.add(nullName(), () -> 1));
     assertEquals("a task needs a name; got null", message(e));
     assertEquals(0, g.build().size(), "a refused node must not be added");
   }
@@ -100,10 +107,12 @@ class TaskNameValidationTest {
   void graphAdd_withBlankName_isRefused() {
     Graph.Builder g = Graph.builder();
     Node<Integer> a = g.add("a", () -> 1);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> g.add(" ", a, x -> x + 1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> g.add(" ", a, x -> x + 1));
     assertEquals("a task needs a name that is not blank; got \" \"", message(e));
-    IllegalArgumentException fanIn = assertThrows(IllegalArgumentException.class,
-        () -> g.add("\t", List.of(a), xs -> xs.size()));
+    IllegalArgumentException fanIn =
+        assertThrows(
+            IllegalArgumentException.class, () -> g.add("\t", List.of(a), xs -> xs.size()));
     assertTrue(message(fanIn).contains("not blank"), message(fanIn));
     assertEquals(1, g.build().size(), "a refused node must not be added");
   }

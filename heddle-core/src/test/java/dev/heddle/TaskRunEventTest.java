@@ -34,26 +34,33 @@ class TaskRunEventTest {
   }
 
   @Test
-  void scope_recordsAnEventPerAttempt_withTaskRunnerWhereOutcomeAndAttempt() throws IOException, InterruptedException {
+  void scope_recordsAnEventPerAttempt_withTaskRunnerWhereOutcomeAndAttempt()
+      throws IOException, InterruptedException {
     Path file = dir.resolve("run.jfr");
     try (Recording recording = new Recording()) {
       recording.enable("dev.heddle.TaskRun");
       recording.start();
-      try (Runner runner = Runner.threads(2); Scope scope = Scope.open(runner)) {
+      try (Runner runner = Runner.threads(2);
+          Scope scope = Scope.open(runner)) {
         int[] calls = {0};
-        Handle<String> flaky = scope.fork(Task.named("flaky").semantics(Semantics.CPU).attempts(2), () -> {
-          if (calls[0]++ == 0) {
-            throw new IOException("first attempt fails");
-          }
-          return "second attempt";
-        });
+        Handle<String> flaky =
+            scope.fork(
+                Task.named("flaky").semantics(Semantics.CPU).attempts(2),
+                () -> {
+                  if (calls[0]++ == 0) {
+                    throw new IOException("first attempt fails");
+                  }
+                  return "second attempt";
+                });
         scope.fork("after", flaky, s -> s.length());
         scope.join();
       }
       try (Scope failing = Scope.open(Runner.inline(), ScopeOptions.defaults().name("checkout"))) {
-        failing.fork("boom", () -> {
-          throw new IllegalArgumentException("planted");
-        });
+        failing.fork(
+            "boom",
+            () -> {
+              throw new IllegalArgumentException("planted");
+            });
         assertThrows(TaskFailedException.class, failing::join);
       }
       recording.stop();
@@ -61,7 +68,8 @@ class TaskRunEventTest {
     }
 
     List<RecordedEvent> events = heddleEvents(file);
-    assertEquals(List.of("flaky 1", "flaky 2", "after 1", "boom 1"),
+    assertEquals(
+        List.of("flaky 1", "flaky 2", "after 1", "boom 1"),
         events.stream().map(e -> e.getString("task") + " " + e.getInt("attempt")).toList());
 
     RecordedEvent first = events.get(0);
@@ -73,7 +81,10 @@ class TaskRunEventTest {
     assertEquals("NEVER", first.getString("blocking"));
     assertEquals("NEVER", first.getString("pinning"));
     assertTrue(first.getString("where").startsWith("heddle-threads-"), first.getString("where"));
-    assertEquals(first.getString("where"), first.getThread().getJavaName(), "recorded on the thread that ran it");
+    assertEquals(
+        first.getString("where"),
+        first.getThread().getJavaName(),
+        "recorded on the thread that ran it");
     assertTrue(first.getLong("runnerId") > 0);
 
     assertEquals("succeeded", events.get(1).getString("outcome"));
@@ -93,7 +104,8 @@ class TaskRunEventTest {
       recording.enable("jdk.ThreadSleep").withThreshold(Duration.ZERO);
       recording.disable("dev.heddle.TaskRun");
       recording.start();
-      try (Runner runner = Runner.threads(1); Scope scope = Scope.open(runner)) {
+      try (Runner runner = Runner.threads(1);
+          Scope scope = Scope.open(runner)) {
         Handle<Integer> h = scope.fork("plain", () -> 42);
         scope.join();
         assertEquals(42, h.get());

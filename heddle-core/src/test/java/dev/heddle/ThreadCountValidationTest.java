@@ -13,14 +13,18 @@ class ThreadCountValidationTest {
   @ParameterizedTest
   @ValueSource(ints = {0, -1, Integer.MIN_VALUE})
   void threads_withFewerThanOneThread_isRefused(int n) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Runner.threads(n));
-    assertEquals("a pool needs at least 1 thread, got threads(" + n + ")", String.valueOf(e.getMessage()));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Runner.threads(n));
+    assertEquals(
+        "a pool needs at least 1 thread, got threads(" + n + ")", String.valueOf(e.getMessage()));
   }
 
   @Test
   void threads_withOptionsAndZeroThreads_isRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> Runner.threads(0, RunnerOptions.defaults().recordSubmitSites(false)));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Runner.threads(0, RunnerOptions.defaults().recordSubmitSites(false)));
     assertEquals("a pool needs at least 1 thread, got threads(0)", String.valueOf(e.getMessage()));
   }
 

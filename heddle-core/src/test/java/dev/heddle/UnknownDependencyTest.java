@@ -16,7 +16,8 @@ class UnknownDependencyTest {
     g.addNeeding(Task.named("parser"), List.of(), xs -> "p");
     g.addNeeding(Task.named("report"), List.of("parse"), xs -> xs.get(0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, g::build);
-    assertEquals("task 'report' needs 'parse', which is not a task of this graph (did you mean 'parser'?)",
+    assertEquals(
+        "task 'report' needs 'parse', which is not a task of this graph (did you mean 'parser'?)",
         String.valueOf(e.getMessage()));
   }
 
@@ -26,7 +27,9 @@ class UnknownDependencyTest {
     g.addNeeding(Task.named("fetch"), List.of(), xs -> "f");
     g.addNeeding(Task.named("report"), List.of("statistics"), xs -> xs.get(0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, g::build);
-    assertEquals("task 'report' needs 'statistics', which is not a task of this graph", String.valueOf(e.getMessage()));
+    assertEquals(
+        "task 'report' needs 'statistics', which is not a task of this graph",
+        String.valueOf(e.getMessage()));
   }
 
   @Test
@@ -37,15 +40,18 @@ class UnknownDependencyTest {
     g.addNeeding(Task.named("count"), List.of("parse", "tokens"), xs -> xs.get(0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, g::build);
     List<String> lines = String.valueOf(e.getMessage()).lines().toList();
-    assertEquals(List.of(
-        "task 'parse' needs 'fetc', which is not a task of this graph (did you mean 'fetch'?)",
-        "task 'count' needs 'tokens', which is not a task of this graph"), lines);
+    assertEquals(
+        List.of(
+            "task 'parse' needs 'fetc', which is not a task of this graph (did you mean 'fetch'?)",
+            "task 'count' needs 'tokens', which is not a task of this graph"),
+        lines);
   }
 
   @Test
   void build_acceptsAnInputNameAddedLater() throws InterruptedException {
     Graph.Builder g = Graph.builder();
-    Node<Object> report = g.addNeeding(Task.named("report"), List.of("fetch"), xs -> "report of " + xs.get(0));
+    Node<Object> report =
+        g.addNeeding(Task.named("report"), List.of("fetch"), xs -> "report of " + xs.get(0));
     g.addNeeding(Task.named("fetch"), List.of(), xs -> "page");
     Graph graph = g.build();
     assertEquals(List.of("fetch"), graph.inputsOf(report));
@@ -56,7 +62,8 @@ class UnknownDependencyTest {
 
   @Test
   void build_withAnUnknownName_canBeRetriedAfterAddingIt() {
-    // A failed build does not mark the builder as built: the user may fix the graph and build again.
+    // A failed build does not mark the builder as built: the user may fix the graph and build
+    // again.
     Graph.Builder g = Graph.builder();
     g.addNeeding(Task.named("report"), List.of("fetch"), xs -> xs.get(0));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, g::build);

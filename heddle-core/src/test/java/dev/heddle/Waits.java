@@ -31,7 +31,8 @@ final class Waits {
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("thread '" + thread.getName() + "' never parked in " + className + "." + method);
+        throw new AssertionError(
+            "thread '" + thread.getName() + "' never parked in " + className + "." + method);
       }
       Thread.onSpinWait();
     }

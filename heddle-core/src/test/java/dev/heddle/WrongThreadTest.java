@@ -26,24 +26,34 @@ class WrongThreadTest {
   }
 
   /** Runs {@code call} on a new thread; returns what it threw, and the thread. */
-  private static Thread callFrom(Thread.Builder builder, Scope scope, ScopeCall call, AtomicReference<@Nullable Throwable> thrown)
+  private static Thread callFrom(
+      Thread.Builder builder,
+      Scope scope,
+      ScopeCall call,
+      AtomicReference<@Nullable Throwable> thrown)
       throws InterruptedException {
-    Thread t = builder.start(() -> {
-      try {
-        call.call(scope);
-      } catch (InterruptedException e) {
-        thrown.set(e);
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException | Error e) {
-        thrown.set(e);
-      }
-    });
+    Thread t =
+        builder.start(
+            () -> {
+              try {
+                call.call(scope);
+              } catch (InterruptedException e) {
+                thrown.set(e);
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException | Error e) {
+                thrown.set(e);
+              }
+            });
     t.join();
     return t;
   }
 
   private static String describe(Thread t) {
-    return (t.isVirtual() ? "virtual thread '" : "thread '") + t.getName() + "' (#" + t.threadId() + ")";
+    return (t.isVirtual() ? "virtual thread '" : "thread '")
+        + t.getName()
+        + "' (#"
+        + t.threadId()
+        + ")";
   }
 
   @Test
@@ -55,8 +65,12 @@ class WrongThreadTest {
       Thread intruder = callFrom(Thread.ofPlatform().name("intruder"), scope, Scope::join, thrown);
       WrongThreadException e = assertInstanceOf(WrongThreadException.class, thrown.get());
       String m = String.valueOf(e.getMessage());
-      assertEquals("only the thread that opened a scope may join it; the scope belongs to " + describe(owner)
-          + ", and join was called from " + describe(intruder), m);
+      assertEquals(
+          "only the thread that opened a scope may join it; the scope belongs to "
+              + describe(owner)
+              + ", and join was called from "
+              + describe(intruder),
+          m);
       assertTrue(m.contains("'intruder'") && m.contains("'" + owner.getName() + "'"), m);
       // The refused join did not count: the owner can still join.
       scope.join();
@@ -69,44 +83,63 @@ class WrongThreadTest {
     try (Scope scope = Scope.open(runner)) {
       scope.fork("a", () -> 1);
       AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
-      Thread intruder = callFrom(Thread.ofVirtual().name("virtual-intruder"), scope, Scope::join, thrown);
+      Thread intruder =
+          callFrom(Thread.ofVirtual().name("virtual-intruder"), scope, Scope::join, thrown);
       WrongThreadException e = assertInstanceOf(WrongThreadException.class, thrown.get());
-      assertTrue(String.valueOf(e.getMessage()).endsWith("join was called from virtual thread 'virtual-intruder' (#"
-          + intruder.threadId() + ")"), e.getMessage());
+      assertTrue(
+          String.valueOf(e.getMessage())
+              .endsWith(
+                  "join was called from virtual thread 'virtual-intruder' (#"
+                      + intruder.threadId()
+                      + ")"),
+          e.getMessage());
       scope.join();
     }
   }
 
   @Test
-  void close_fromAThreadThatIsNotTheOwner_isRefused_namingBothThreads() throws InterruptedException {
+  void close_fromAThreadThatIsNotTheOwner_isRefused_namingBothThreads()
+      throws InterruptedException {
     Thread owner = Thread.currentThread();
     try (Scope scope = Scope.open(runner)) {
       scope.fork("a", () -> 1);
       AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
       Thread intruder = callFrom(Thread.ofPlatform().name("closer"), scope, Scope::close, thrown);
       WrongThreadException e = assertInstanceOf(WrongThreadException.class, thrown.get());
-      assertEquals("only the thread that opened a scope may close it; the scope belongs to " + describe(owner)
-          + ", and close was called from " + describe(intruder), String.valueOf(e.getMessage()));
+      assertEquals(
+          "only the thread that opened a scope may close it; the scope belongs to "
+              + describe(owner)
+              + ", and close was called from "
+              + describe(intruder),
+          String.valueOf(e.getMessage()));
       scope.join();
     }
   }
 
   @Test
-  void fork_fromATaskBodyIntoTheScopeThatRunsIt_isRefused_namingTheRunnerThread() throws InterruptedException {
+  void fork_fromATaskBodyIntoTheScopeThatRunsIt_isRefused_namingTheRunnerThread()
+      throws InterruptedException {
     Thread owner = Thread.currentThread();
     try (Scope scope = Scope.open(runner)) {
-      Handle<String> body = scope.fork("outer", () -> {
-        try {
-          scope.fork("inner", () -> 1);
-          return "forked";
-        } catch (WrongThreadException e) {
-          return String.valueOf(e.getMessage());
-        }
-      });
+      Handle<String> body =
+          scope.fork(
+              "outer",
+              () -> {
+                try {
+                  scope.fork("inner", () -> 1);
+                  return "forked";
+                } catch (WrongThreadException e) {
+                  return String.valueOf(e.getMessage());
+                }
+              });
       scope.join();
       String m = body.get();
-      assertTrue(m.startsWith("only the thread that opened a scope may fork it; the scope belongs to " + describe(owner)
-          + ", and fork was called from thread 'heddle-threads-"), m);
+      assertTrue(
+          m.startsWith(
+              "only the thread that opened a scope may fork it; the scope belongs to "
+                  + describe(owner)
+                  + ", and fork was called from thread 'heddle-threads-"),
+          m);
     }
   }
 }

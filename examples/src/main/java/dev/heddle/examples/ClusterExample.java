@@ -38,7 +38,8 @@ public final class ClusterExample {
     System.exit(run(args, System.out, System.err));
   }
 
-  static int run(String[] args, PrintStream out, PrintStream err) throws InterruptedException, IOException {
+  static int run(String[] args, PrintStream out, PrintStream err)
+      throws InterruptedException, IOException {
     int chunks = 8;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--chunks") && i + 1 < args.length) {
@@ -60,15 +61,25 @@ public final class ClusterExample {
     List<Node<String>> parts = new ArrayList<>();
     for (int c = 0; c < chunks; c++) {
       long from = c * 1000L + 1;
-      parts.add(g.add(Task.named("squares-" + c).semantics(Semantics.CPU), () -> sumOfSquares(from, from + 999)));
+      parts.add(
+          g.add(
+              Task.named("squares-" + c).semantics(Semantics.CPU),
+              () -> sumOfSquares(from, from + 999)));
     }
-    Node<String> total = g.add(Task.named("total").semantics(Semantics.CPU), parts, ClusterExample::total);
+    Node<String> total =
+        g.add(Task.named("total").semantics(Semantics.CPU), parts, ClusterExample::total);
     Graph graph = g.build();
 
     try (ClusterMember a = member(cluster, addresses, p1, secret);
         ClusterMember b = member(cluster, addresses, p2, secret);
-        ClusterRunner runner = ClusterRunner.builder().clusterName(cluster).members(addresses)
-            .port(freePort()).secret(secret).allowPackages("dev.heddle.examples").build()) {
+        ClusterRunner runner =
+            ClusterRunner.builder()
+                .clusterName(cluster)
+                .members(addresses)
+                .port(freePort())
+                .secret(secret)
+                .allowPackages("dev.heddle.examples")
+                .build()) {
       out.println("cluster " + cluster + ": members " + a.address() + " and " + b.address());
       Results results = graph.run(runner);
       out.println(results.get(total));
@@ -76,9 +87,16 @@ public final class ClusterExample {
     return 0;
   }
 
-  private static ClusterMember member(String cluster, List<String> addresses, int port, ClusterSecret secret) {
-    return ClusterMember.builder().clusterName(cluster).members(addresses).port(port).capacity(2)
-        .allowPackages("dev.heddle.examples").secret(secret).start();
+  private static ClusterMember member(
+      String cluster, List<String> addresses, int port, ClusterSecret secret) {
+    return ClusterMember.builder()
+        .clusterName(cluster)
+        .members(addresses)
+        .port(port)
+        .capacity(2)
+        .allowPackages("dev.heddle.examples")
+        .secret(secret)
+        .start();
   }
 
   /** Runs on a member: the sum of squares from {@code from} to {@code to}, and where it was computed. */
@@ -100,7 +118,13 @@ public final class ClusterExample {
         where.add(f[1]);
       }
     }
-    return "sum of squares 1.." + parts.size() * 1000 + " = " + sum + ", computed on " + where.size() + " member(s)";
+    return "sum of squares 1.."
+        + parts.size() * 1000
+        + " = "
+        + sum
+        + ", computed on "
+        + where.size()
+        + " member(s)";
   }
 
   private static int freePort() throws IOException {

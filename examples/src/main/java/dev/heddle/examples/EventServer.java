@@ -69,7 +69,8 @@ public final class EventServer {
       }
     } catch (IllegalArgumentException e) {
       System.err.println("event-server: " + e.getMessage());
-      System.err.println("usage: EventServer [--workers N] [--status-every DURATION, e.g. 1s or 250ms]");
+      System.err.println(
+          "usage: EventServer [--workers N] [--status-every DURATION, e.g. 1s or 250ms]");
       System.exit(2);
       return;
     }
@@ -94,7 +95,8 @@ public final class EventServer {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw new IllegalArgumentException("cannot read '" + s + "' as a duration; use e.g. 1s or 250ms");
+    throw new IllegalArgumentException(
+        "cannot read '" + s + "' as a duration; use e.g. 1s or 250ms");
   }
 
   private int run(int workers, Duration every) throws IOException {
@@ -103,28 +105,36 @@ public final class EventServer {
     AtomicReference<@Nullable String> signal = new AtomicReference<>();
     Thread main = Thread.currentThread();
     for (String name : new String[] {"INT", "TERM"}) {
-      Signal.handle(new Signal(name), s -> {
-        if (signal.compareAndSet(null, "SIG" + s.getName())) {
-          main.interrupt();
-        } else {
-          Runtime.getRuntime().halt(s.getName().equals("TERM") ? 143 : 130); // a second signal: stop waiting
-        }
-      });
+      Signal.handle(
+          new Signal(name),
+          s -> {
+            if (signal.compareAndSet(null, "SIG" + s.getName())) {
+              main.interrupt();
+            } else {
+              Runtime.getRuntime()
+                  .halt(s.getName().equals("TERM") ? 143 : 130); // a second signal: stop waiting
+            }
+          });
     }
-    out.println("event-server: " + workers + " workers; requests: upper TEXT, count TEXT, sleep MS");
-    try (Runner runner = Runner.virtual(); Scope scope = Scope.open(runner)) {
+    out.println(
+        "event-server: " + workers + " workers; requests: upper TEXT, count TEXT, sleep MS");
+    try (Runner runner = Runner.virtual();
+        Scope scope = Scope.open(runner)) {
       for (int w = 1; w <= workers; w++) {
-        scope.fork("worker-" + w, () -> {
-          lines.forEachUntilDone(this::serve);
-          return null;
-        });
+        scope.fork(
+            "worker-" + w,
+            () -> {
+              lines.forEachUntilDone(this::serve);
+              return null;
+            });
       }
       Source<Duration> ticks = scope.ticker("status", every);
       scope.forkHandler("status", () -> ticks.forEachUntilDone(t -> out.println(status())));
       scope.join();
     } catch (InterruptedException e) {
       String s = signal.get();
-      out.println("event-server: stopped by " + (s == null ? "an interrupt" : s) + "; " + summary());
+      out.println(
+          "event-server: stopped by " + (s == null ? "an interrupt" : s) + "; " + summary());
       return "SIGTERM".equals(s) ? 143 : 130;
     } catch (TaskFailedException e) {
       System.err.println("event-server: " + e.getMessage());
@@ -136,23 +146,27 @@ public final class EventServer {
 
   /** Reads standard input on a daemon thread: a read from a terminal cannot be interrupted, so it must not hold up an exit. */
   private static void startReader(Channel<String> lines) {
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          if (!line.isBlank()) {
-            lines.send(line.strip());
-          }
-        }
-        lines.close();
-      } catch (IOException e) {
-        lines.fail(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        // the channel ended first: the server is stopping
-      }
-    }, "stdin-reader");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  if (!line.isBlank()) {
+                    lines.send(line.strip());
+                  }
+                }
+                lines.close();
+              } catch (IOException e) {
+                lines.fail(e);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                // the channel ended first: the server is stopping
+              }
+            },
+            "stdin-reader");
     reader.setDaemon(true);
     reader.start();
   }
@@ -165,7 +179,8 @@ public final class EventServer {
       out.println("#" + n + " " + line + " -> " + answer(line));
       served.incrementAndGet();
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // the scope is stopping; forEachUntilDone ends on its next wait
+      Thread.currentThread()
+          .interrupt(); // the scope is stopping; forEachUntilDone ends on its next wait
       out.println("#" + n + " " + line + " -> cancelled");
     } finally {
       busy.decrementAndGet();
@@ -206,6 +221,11 @@ public final class EventServer {
   }
 
   private String summary() {
-    return served.get() + " requests served (" + unknown.get() + " not understood), at most " + mostAtOnce.get() + " at once";
+    return served.get()
+        + " requests served ("
+        + unknown.get()
+        + " not understood), at most "
+        + mostAtOnce.get()
+        + " at once";
   }
 }

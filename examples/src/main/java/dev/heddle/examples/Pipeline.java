@@ -33,9 +33,10 @@ import java.util.SplittableRandom;
  */
 public final class Pipeline {
 
-  private static final List<String> WORDS = List.of(
-      "loom", "warp", "weft", "heddle", "shuttle", "reed", "thread", "yarn", "bobbin", "treadle",
-      "harness", "beam", "pick", "shed", "selvage", "twill");
+  private static final List<String> WORDS =
+      List.of(
+          "loom", "warp", "weft", "heddle", "shuttle", "reed", "thread", "yarn", "bobbin",
+          "treadle", "harness", "beam", "pick", "shed", "selvage", "twill");
 
   private Pipeline() {}
 
@@ -54,7 +55,10 @@ public final class Pipeline {
         case "--docs" -> docs = Integer.parseInt(value(args, ++i, "--docs"));
         case "--fail" -> fail = true;
         default -> {
-          err.println("unknown option '" + args[i] + "'; options: --runner auto|inline|seeded:SEED|threads:N|virtual, --docs N, --fail");
+          err.println(
+              "unknown option '"
+                  + args[i]
+                  + "'; options: --runner auto|inline|seeded:SEED|threads:N|virtual, --docs N, --fail");
           return 2;
         }
       }
@@ -64,13 +68,16 @@ public final class Pipeline {
     for (int d = 0; d < docs; d++) {
       int doc = d;
       boolean malformed = fail && d == docs / 2;
-      Node<String> text = g.add(
-          Task.named("fetch-" + d).semantics(Semantics.BLOCKING).timeout(Duration.ofSeconds(5)),
-          () -> fetch(doc, malformed));
+      Node<String> text =
+          g.add(
+              Task.named("fetch-" + d).semantics(Semantics.BLOCKING).timeout(Duration.ofSeconds(5)),
+              () -> fetch(doc, malformed));
       counts.add(g.add(Task.named("count-" + d).semantics(Semantics.CPU), text, Pipeline::count));
     }
-    Node<Map<String, Integer>> merged = g.add(Task.named("merge").semantics(Semantics.CPU), counts, Pipeline::merge);
-    Node<String> report = g.add(Task.named("report").semantics(Semantics.TRIVIAL), merged, Pipeline::top);
+    Node<Map<String, Integer>> merged =
+        g.add(Task.named("merge").semantics(Semantics.CPU), counts, Pipeline::merge);
+    Node<String> report =
+        g.add(Task.named("report").semantics(Semantics.TRIVIAL), merged, Pipeline::top);
     Graph graph = g.build();
 
     try (Runner runner = runner(runnerSpec)) {
@@ -79,8 +86,13 @@ public final class Pipeline {
         Results results = graph.run(runner);
         long elapsed = System.nanoTime() - start;
         out.println(results.get(report));
-        out.printf(Locale.ROOT, "%d tasks on %s in %d ms (the fetches alone would take %d ms one after another)%n",
-            graph.size(), runner.name(), elapsed / 1_000_000, docs * 100);
+        out.printf(
+            Locale.ROOT,
+            "%d tasks on %s in %d ms (the fetches alone would take %d ms one after another)%n",
+            graph.size(),
+            runner.name(),
+            elapsed / 1_000_000,
+            docs * 100);
         printTimeline(results, out);
         return 0;
       } catch (TaskFailedException e) {
@@ -108,9 +120,14 @@ public final class Pipeline {
       case "inline" -> Runner.inline();
       case "virtual" -> Runner.virtual();
       case "seeded" -> Runner.seeded(parts.length > 1 ? Long.parseLong(parts[1]) : 1L);
-      case "threads" -> Runner.threads(parts.length > 1 ? Integer.parseInt(parts[1]) : Runtime.getRuntime().availableProcessors());
-      default -> throw new IllegalArgumentException(
-          "unknown runner '" + spec + "'; use auto, inline, seeded:SEED, threads:N or virtual");
+      case "threads" ->
+          Runner.threads(
+              parts.length > 1
+                  ? Integer.parseInt(parts[1])
+                  : Runtime.getRuntime().availableProcessors());
+      default ->
+          throw new IllegalArgumentException(
+              "unknown runner '" + spec + "'; use auto, inline, seeded:SEED, threads:N or virtual");
     };
   }
 
@@ -149,7 +166,10 @@ public final class Pipeline {
   static String top(Map<String, Integer> counts) {
     StringBuilder s = new StringBuilder("top words:");
     counts.entrySet().stream()
-        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .sorted(
+            Map.Entry.<String, Integer>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
         .limit(5)
         .forEach(e -> s.append(' ').append(e.getKey()).append('=').append(e.getValue()));
     return s.toString();
@@ -159,8 +179,13 @@ public final class Pipeline {
     out.println("task        started   took  where");
     for (Results.TaskRecord t : results.tasks()) {
       for (Results.AttemptRecord a : t.attempts()) {
-        out.printf(Locale.ROOT, "%-10s %6d ms %4d ms  %s%n", t.name(), a.started().toMillis(),
-            a.finished().minus(a.started()).toMillis(), a.where());
+        out.printf(
+            Locale.ROOT,
+            "%-10s %6d ms %4d ms  %s%n",
+            t.name(),
+            a.started().toMillis(),
+            a.finished().minus(a.started()).toMillis(),
+            a.where());
       }
     }
   }

@@ -49,7 +49,8 @@ class EventServerTest {
   }
 
   /** Reads lines until one matches, failing (with all that was read) if the output ends first. */
-  private static String readUntil(BufferedReader out, List<String> seen, Predicate<String> wanted, String what)
+  private static String readUntil(
+      BufferedReader out, List<String> seen, Predicate<String> wanted, String what)
       throws IOException {
     String line;
     while ((line = out.readLine()) != null) {
@@ -58,22 +59,29 @@ class EventServerTest {
         return line;
       }
     }
-    throw new AssertionError("the output ended before " + what + "; it was:\n" + String.join("\n", seen));
+    throw new AssertionError(
+        "the output ended before " + what + "; it was:\n" + String.join("\n", seen));
   }
 
   private static int awaitExit(Process p, List<String> seen) throws InterruptedException {
     if (!p.waitFor(SECONDS, TimeUnit.SECONDS)) {
-      throw new AssertionError("the server did not exit within " + SECONDS + " s; output so far:\n" + String.join("\n", seen));
+      throw new AssertionError(
+          "the server did not exit within "
+              + SECONDS
+              + " s; output so far:\n"
+              + String.join("\n", seen));
     }
     return p.exitValue();
   }
 
   @Test
-  void server_answersEveryRequest_printsStatus_andExitsZeroAtEndOfInput() throws IOException, InterruptedException {
+  void server_answersEveryRequest_printsStatus_andExitsZeroAtEndOfInput()
+      throws IOException, InterruptedException {
     Process p = start("--workers", "2", "--status-every", "50ms");
     List<String> seen = new ArrayList<>();
     try (Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        BufferedReader out =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       readUntil(out, seen, l -> l.startsWith("event-server: 2 workers"), "the greeting");
       in.write("upper hello\ncount the quick brown fox\nsleep 5\nbogus\nsleep 5\n");
       in.flush();
@@ -81,12 +89,18 @@ class EventServerTest {
         readUntil(out, seen, l -> l.startsWith("#"), "reply " + (i + 1));
       }
       // The program keeps running while its input is open: the ticker's status line comes.
-      readUntil(out, seen, l -> l.startsWith("status: 5 served, 0 in progress"), "a status line after the replies");
+      readUntil(
+          out,
+          seen,
+          l -> l.startsWith("status: 5 served, 0 in progress"),
+          "a status line after the replies");
       in.close(); // end of input: the server finishes and exits
-      String last = readUntil(out, seen, l -> l.startsWith("event-server: end of input"), "the closing line");
+      String last =
+          readUntil(out, seen, l -> l.startsWith("event-server: end of input"), "the closing line");
       assertTrue(last.contains("5 requests served (1 not understood)"), last);
       String atOnce = last.substring(last.indexOf("at most ") + 8, last.indexOf(" at once"));
-      assertTrue(Integer.parseInt(atOnce) <= 2, "more requests at once than the 2 workers: " + last);
+      assertTrue(
+          Integer.parseInt(atOnce) <= 2, "more requests at once than the 2 workers: " + last);
       assertEquals(0, awaitExit(p, seen), String.join("\n", seen));
     }
     String all = String.join("\n", seen);
@@ -97,21 +111,31 @@ class EventServerTest {
   }
 
   @Test
-  void server_onSigint_cancelsTheRequestInProgress_andExits130() throws IOException, InterruptedException {
-    org.junit.jupiter.api.Assumptions.assumeFalse(signalIgnored(2),
+  void server_onSigint_cancelsTheRequestInProgress_andExits130()
+      throws IOException, InterruptedException {
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        signalIgnored(2),
         "SIGINT is ignored in this environment (inherited from a shell without job control), so the server cannot see it");
     Process p = start("--workers", "2", "--status-every", "50ms");
     List<String> seen = new ArrayList<>();
     try (Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        BufferedReader out =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       readUntil(out, seen, l -> l.startsWith("event-server: 2 workers"), "the greeting");
       in.write("sleep 600000\n");
       in.flush();
-      readUntil(out, seen, l -> l.equals("status: 0 served, 1 in progress"), "the long request to be in progress");
+      readUntil(
+          out,
+          seen,
+          l -> l.equals("status: 0 served, 1 in progress"),
+          "the long request to be in progress");
       Process kill = new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start();
       assertEquals(0, kill.waitFor(), "kill -INT failed");
-      readUntil(out, seen, l -> l.endsWith("sleep 600000 -> cancelled"), "the request to be cancelled");
-      String last = readUntil(out, seen, l -> l.startsWith("event-server: stopped by SIGINT"), "the closing line");
+      readUntil(
+          out, seen, l -> l.endsWith("sleep 600000 -> cancelled"), "the request to be cancelled");
+      String last =
+          readUntil(
+              out, seen, l -> l.startsWith("event-server: stopped by SIGINT"), "the closing line");
       assertTrue(last.contains("0 requests served"), last);
       assertEquals(130, awaitExit(p, seen), String.join("\n", seen));
     }
@@ -121,7 +145,8 @@ class EventServerTest {
   void server_withABadOption_exitsTwo_andSaysWhy() throws IOException, InterruptedException {
     Process p = start("--workers", "0");
     List<String> seen = new ArrayList<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
       readUntil(out, seen, l -> l.contains("--workers must be at least 1; got 0"), "the error");
     }
     assertEquals(2, awaitExit(p, seen));
@@ -134,7 +159,8 @@ class EventServerTest {
    */
   static boolean signalIgnored(int number) {
     try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
         if (line.startsWith("SigIgn:")) {
           return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (number - 1))) != 0;
         }

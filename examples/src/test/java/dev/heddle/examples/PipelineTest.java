@@ -46,26 +46,37 @@ class PipelineTest {
         expected = top;
       }
       assertEquals(expected, top, "runner " + runner + " computed something else");
-      assertTrue(run.out().contains("10 tasks on " + runner.replace(':', '(').replaceAll("\\((\\d+)$", "($1)")),
+      assertTrue(
+          run.out()
+              .contains("10 tasks on " + runner.replace(':', '(').replaceAll("\\((\\d+)$", "($1)")),
           run.out());
     }
   }
 
   @Test
-  void pipeline_withAFailure_exitsOne_andSaysWhatFailedAndWhatWasSkipped() throws IOException, InterruptedException {
+  void pipeline_withAFailure_exitsOne_andSaysWhatFailedAndWhatWasSkipped()
+      throws IOException, InterruptedException {
     Run run = runPipeline("--fail", "--docs", "4", "--runner", "inline");
     assertEquals(1, run.exit(), run.out() + run.err());
-    assertTrue(run.err().contains("task 'fetch-2' failed on inline, thread 'main' (attempt 1 of 1): "
-        + "java.io.IOException: document 2 arrived truncated after 512 bytes"), run.err());
+    assertTrue(
+        run.err()
+            .contains(
+                "task 'fetch-2' failed on inline, thread 'main' (attempt 1 of 1): "
+                    + "java.io.IOException: document 2 arrived truncated after 512 bytes"),
+        run.err());
     assertTrue(run.err().contains("count-2: skipped, its input 'fetch-2' failed"), run.err());
     assertTrue(run.err().contains("merge: skipped, its input 'count-2' was skipped"), run.err());
     assertTrue(run.err().contains("forked at: dev.heddle.examples.Pipeline"), run.err());
   }
 
   @Test
-  void pipeline_withAnUnknownRunner_exitsTwo_andListsTheRunners() throws IOException, InterruptedException {
+  void pipeline_withAnUnknownRunner_exitsTwo_andListsTheRunners()
+      throws IOException, InterruptedException {
     Run run = runPipeline("--runner", "gpu");
     assertEquals(2, run.exit());
-    assertTrue(run.err().contains("unknown runner 'gpu'; use auto, inline, seeded:SEED, threads:N or virtual"), run.err());
+    assertTrue(
+        run.err()
+            .contains("unknown runner 'gpu'; use auto, inline, seeded:SEED, threads:N or virtual"),
+        run.err());
   }
 }

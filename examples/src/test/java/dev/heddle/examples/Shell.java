@@ -38,18 +38,27 @@ final class Shell {
     builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     Process p = builder.start();
     AtomicReference<String> err = new AtomicReference<>("");
-    Thread errReader = Thread.ofVirtual().start(() -> {
-      try {
-        err.set(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        err.set("could not read stderr: " + e);
-      }
-    });
+    Thread errReader =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    err.set(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                  } catch (IOException e) {
+                    err.set("could not read stderr: " + e);
+                  }
+                });
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     errReader.join();
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not end within " + timeoutSeconds + " s:\n" + out + err.get());
+      throw new AssertionError(
+          String.join(" ", command)
+              + " did not end within "
+              + timeoutSeconds
+              + " s:\n"
+              + out
+              + err.get());
     }
     return new Result(p.exitValue(), out, err.get());
   }
@@ -71,7 +80,9 @@ final class Shell {
       try (Stream<Path> entries = Files.list(d)) {
         for (Path e : (Iterable<Path>) entries::iterator) {
           String name = e.getFileName().toString();
-          if (!name.equals("mvn") && !name.startsWith("mvn") && !Files.exists(shadow.resolve(name))) {
+          if (!name.equals("mvn")
+              && !name.startsWith("mvn")
+              && !Files.exists(shadow.resolve(name))) {
             Files.createSymbolicLink(shadow.resolve(name), e);
           }
         }

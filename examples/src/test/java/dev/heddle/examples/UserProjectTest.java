@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 class UserProjectTest {
 
   private static final String VERSION = System.getProperty("heddle.version", "");
-  private static final Path OUTER_REPOSITORY = Path.of(System.getProperty("heddle.localRepository", ""));
+  private static final Path OUTER_REPOSITORY =
+      Path.of(System.getProperty("heddle.localRepository", ""));
 
   // One local repository and project for both tests: the second reuses what the first fetched.
   @TempDir
@@ -57,7 +58,8 @@ class UserProjectTest {
 
   /** What install puts in a local repository for one module: its POM and its artifacts. */
   private static void install(String artifactId, Path pom, String... jars) throws IOException {
-    Path dir = Files.createDirectories(repository.resolve("dev/heddle/" + artifactId + "/" + VERSION));
+    Path dir =
+        Files.createDirectories(repository.resolve("dev/heddle/" + artifactId + "/" + VERSION));
     Files.copy(pom, dir.resolve(artifactId + "-" + VERSION + ".pom"));
     for (String suffix : jars) {
       String name = artifactId + "-" + VERSION + suffix + ".jar";
@@ -78,13 +80,18 @@ class UserProjectTest {
 
     project = Files.createDirectories(temp.resolve("user-app"));
     Path template = Path.of("src/test/resources/user-project").toAbsolutePath();
-    Files.writeString(project.resolve("pom.xml"),
-        Files.readString(template.resolve("pom-template.xml")).replace("<!-- README -->", readmeSnippet()));
-    Path app = Files.createDirectories(project.resolve("src/main/java/com/example")).resolve("App.java");
+    Files.writeString(
+        project.resolve("pom.xml"),
+        Files.readString(template.resolve("pom-template.xml"))
+            .replace("<!-- README -->", readmeSnippet()));
+    Path app =
+        Files.createDirectories(project.resolve("src/main/java/com/example")).resolve("App.java");
     Files.copy(template.resolve("src/main/java/com/example/App.java"), app);
 
     settings = temp.resolve("settings.xml");
-    Files.writeString(settings, """
+    Files.writeString(
+        settings,
+        """
         <settings>
           <profiles>
             <profile>
@@ -99,45 +106,91 @@ class UserProjectTest {
           </profiles>
           <activeProfiles><activeProfile>stand-in-for-central</activeProfile></activeProfiles>
         </settings>
-        """.formatted(OUTER_REPOSITORY.toUri()));
+        """
+            .formatted(OUTER_REPOSITORY.toUri()));
   }
 
   private static Result mvn(String... goals) throws IOException, InterruptedException {
-    String[] command = Stream.concat(
-        Stream.of(Shell.ROOT.resolve("mvnw").toString(), "-B", "-ntp", "-s", settings.toString(),
-            "-Dmaven.repo.local=" + repository),
-        Stream.of(goals)).toArray(String[]::new);
-    return Shell.run(project, Map.of("JAVA_HOME", System.getProperty("java.home"),
-        "MAVEN_OPTS", "--sun-misc-unsafe-memory-access=allow"), 300, command);
+    String[] command =
+        Stream.concat(
+                Stream.of(
+                    Shell.ROOT.resolve("mvnw").toString(),
+                    "-B",
+                    "-ntp",
+                    "-s",
+                    settings.toString(),
+                    "-Dmaven.repo.local=" + repository),
+                Stream.of(goals))
+            .toArray(String[]::new);
+    return Shell.run(
+        project,
+        Map.of(
+            "JAVA_HOME",
+            System.getProperty("java.home"),
+            "MAVEN_OPTS",
+            "--sun-misc-unsafe-memory-access=allow"),
+        300,
+        command);
   }
 
   @Test
-  void userProject_followingTheReadme_compilesAndRunsAgainstTheInstalledArtifacts() throws IOException, InterruptedException {
-    Result build = mvn("-q", "compile", "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath",
-        "-Dmdep.outputFile=classpath.txt");
+  void userProject_followingTheReadme_compilesAndRunsAgainstTheInstalledArtifacts()
+      throws IOException, InterruptedException {
+    Result build =
+        mvn(
+            "-q",
+            "compile",
+            "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath",
+            "-Dmdep.outputFile=classpath.txt");
     assertEquals(0, build.exit(), build.all());
-    String classpath = "target/classes:" + Files.readString(project.resolve("classpath.txt")).strip();
-    assertTrue(classpath.contains(repository.resolve("dev/heddle/heddle-core/" + VERSION).toString()), classpath);
+    String classpath =
+        "target/classes:" + Files.readString(project.resolve("classpath.txt")).strip();
+    assertTrue(
+        classpath.contains(repository.resolve("dev/heddle/heddle-core/" + VERSION).toString()),
+        classpath);
 
-    Result run = Shell.run(project, Map.of(), 120, Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", classpath, "com.example.App");
+    Result run =
+        Shell.run(
+            project,
+            Map.of(),
+            120,
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            classpath,
+            "com.example.App");
     assertEquals(0, run.exit(), run.all());
     assertEquals("threads: heddle has 6 letters\nworker process: another JVM\n", run.out());
 
     // What an IDE attaches: the sources and the Javadoc, with the concurrency contracts in it.
     Path core = repository.resolve("dev/heddle/heddle-core/" + VERSION);
     assertTrue(Files.isRegularFile(core.resolve("heddle-core-" + VERSION + "-sources.jar")));
-    try (var javadoc = new java.util.zip.ZipFile(core.resolve("heddle-core-" + VERSION + "-javadoc.jar").toFile())) {
-      var scope = javadoc.stream().filter(e -> e.getName().endsWith("dev/heddle/Scope.html")).findFirst().orElseThrow();
-      String html = new String(javadoc.getInputStream(scope).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      assertTrue(html.contains("Concurrency</a>(<a href=\"Concurrency.html#blocking()\">blocking</a>="),
+    try (var javadoc =
+        new java.util.zip.ZipFile(
+            core.resolve("heddle-core-" + VERSION + "-javadoc.jar").toFile())) {
+      var scope =
+          javadoc.stream()
+              .filter(e -> e.getName().endsWith("dev/heddle/Scope.html"))
+              .findFirst()
+              .orElseThrow();
+      String html =
+          new String(
+              javadoc.getInputStream(scope).readAllBytes(),
+              java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(
+          html.contains("Concurrency</a>(<a href=\"Concurrency.html#blocking()\">blocking</a>="),
           "the Javadoc does not show @Concurrency contracts");
     }
   }
 
   @Test
-  void userProject_startedByExecJava_failsWhenTheRunnerIsBuilt_namingTheFix() throws IOException, InterruptedException {
-    Result r = mvn("-q", "compile", "org.codehaus.mojo:exec-maven-plugin:3.6.2:java", "-Dexec.mainClass=com.example.App");
+  void userProject_startedByExecJava_failsWhenTheRunnerIsBuilt_namingTheFix()
+      throws IOException, InterruptedException {
+    Result r =
+        mvn(
+            "-q",
+            "compile",
+            "org.codehaus.mojo:exec-maven-plugin:3.6.2:java",
+            "-Dexec.mainClass=com.example.App");
     assertTrue(r.exit() != 0, r.all());
     assertTrue(r.out().contains("threads: heddle has 6 letters"), r.all());
     assertTrue(r.all().contains("does not hold heddle-process"), r.all());

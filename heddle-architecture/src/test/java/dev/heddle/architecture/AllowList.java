@@ -20,7 +20,8 @@ final class AllowList {
   record Entry(String from, String to, String reason) {
     Entry {
       if (reason.isBlank()) {
-        throw new IllegalArgumentException("allow-list entry " + from + " -> " + to + " needs a reason");
+        throw new IllegalArgumentException(
+            "allow-list entry " + from + " -> " + to + " needs a reason");
       }
     }
 
@@ -32,46 +33,75 @@ final class AllowList {
 
   /** The calls Heddle's own code is allowed to make from non-blocking members. */
   static AllowList heddle() {
-    return new AllowList(List.of(
-        new Entry("dev.heddle.AutoRunner.runHere", "dev.heddle.spi.Attempt.run",
-            "the auto runner runs an attempt on the dispatching thread only when its task is declared TRIVIAL: by that"
-                + " declaration the body never blocks (a declaration the runtime checks, not this rule)"),
-        new Entry("dev.heddle.Runner.inline", "dev.heddle.Runner.inline",
-            "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
-                + " only wait of the factory with options does not happen"),
-        new Entry("dev.heddle.Runner.seeded", "dev.heddle.Runner.seeded",
-            "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
-                + " only wait of the factory with options does not happen"),
-        new Entry("dev.heddle.Runner.threads", "dev.heddle.Runner.threads",
-            "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
-                + " only wait of the factory with options does not happen"),
-        new Entry("dev.heddle.Runner.virtual", "dev.heddle.Runner.virtual",
-            "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
-                + " only wait of the factory with options does not happen"),
-        new Entry("dev.heddle.Runner.auto", "dev.heddle.Runner.auto",
-            "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
-                + " only wait of the factory with options does not happen"),
-        new Entry("dev.heddle.Scope.forkHandler", "dev.heddle.Scope$Handler.run",
-            "the call is in the body that forkHandler hands to the engine; it runs on the handler's own virtual"
-                + " thread, not in forkHandler"),
-        new Entry("dev.heddle.TaskNode.startTimer", "dev.heddle.TaskNode.onTimeout",
-            "the call is in the action scheduled on the time source; it runs when the timeout fires, not in startTimer"
-                + " (TimeSource.schedule's Javadoc says what that action may block on)"),
-        new Entry("dev.heddle.TransferCheck.problem", "java.io.ObjectOutput.writeObject",
-            "serializes into a ByteArrayOutputStream, in memory: nothing waits"),
-        new Entry("dev.heddle.TransferCheck.depthProblem", "java.io.ObjectInputStream.readObject",
-            "reads back the bytes just written, from a ByteArrayInputStream, in memory: nothing waits"),
-        new Entry("dev.heddle.process.internal.Transfer.serializeChecked", "java.io.ObjectOutputStream.writeObject",
-            "serializes into a ByteArrayOutputStream, in memory"),
-        new Entry("dev.heddle.process.WorkerProcess.cancelRunning", "dev.heddle.process.WorkerProcess.send",
-            "the send is in the action handed to the runner's own timer (later()), which runs it on that timer's"
-                + " thread; cancel only schedules it"),
-        new Entry("dev.heddle.process.WorkerProcess.send", "dev.heddle.process.internal.Protocol.write",
-            "a frame to a worker's Unix-domain socket, which the worker's reader thread drains into memory"
-                + " continuously, whatever its task does; it could wait only for a worker that stops reading altogether"
-                + " (a stopped JVM), a limit the process guide states"),
-        new Entry("dev.heddle.process.WorkerProcess.send", "java.io.OutputStream.flush",
-            "as the write above: the flush of a frame to a socket the worker drains continuously")));
+    return new AllowList(
+        List.of(
+            new Entry(
+                "dev.heddle.AutoRunner.runHere",
+                "dev.heddle.spi.Attempt.run",
+                "the auto runner runs an attempt on the dispatching thread only when its task is declared TRIVIAL: by that"
+                    + " declaration the body never blocks (a declaration the runtime checks, not this rule)"),
+            new Entry(
+                "dev.heddle.Runner.inline",
+                "dev.heddle.Runner.inline",
+                "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
+                    + " only wait of the factory with options does not happen"),
+            new Entry(
+                "dev.heddle.Runner.seeded",
+                "dev.heddle.Runner.seeded",
+                "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
+                    + " only wait of the factory with options does not happen"),
+            new Entry(
+                "dev.heddle.Runner.threads",
+                "dev.heddle.Runner.threads",
+                "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
+                    + " only wait of the factory with options does not happen"),
+            new Entry(
+                "dev.heddle.Runner.virtual",
+                "dev.heddle.Runner.virtual",
+                "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
+                    + " only wait of the factory with options does not happen"),
+            new Entry(
+                "dev.heddle.Runner.auto",
+                "dev.heddle.Runner.auto",
+                "the factory without options passes RunnerOptions.defaults(), whose flight recorder checks are off: the"
+                    + " only wait of the factory with options does not happen"),
+            new Entry(
+                "dev.heddle.Scope.forkHandler",
+                "dev.heddle.Scope$Handler.run",
+                "the call is in the body that forkHandler hands to the engine; it runs on the handler's own virtual"
+                    + " thread, not in forkHandler"),
+            new Entry(
+                "dev.heddle.TaskNode.startTimer",
+                "dev.heddle.TaskNode.onTimeout",
+                "the call is in the action scheduled on the time source; it runs when the timeout fires, not in startTimer"
+                    + " (TimeSource.schedule's Javadoc says what that action may block on)"),
+            new Entry(
+                "dev.heddle.TransferCheck.problem",
+                "java.io.ObjectOutput.writeObject",
+                "serializes into a ByteArrayOutputStream, in memory: nothing waits"),
+            new Entry(
+                "dev.heddle.TransferCheck.depthProblem",
+                "java.io.ObjectInputStream.readObject",
+                "reads back the bytes just written, from a ByteArrayInputStream, in memory: nothing waits"),
+            new Entry(
+                "dev.heddle.process.internal.Transfer.serializeChecked",
+                "java.io.ObjectOutputStream.writeObject",
+                "serializes into a ByteArrayOutputStream, in memory"),
+            new Entry(
+                "dev.heddle.process.WorkerProcess.cancelRunning",
+                "dev.heddle.process.WorkerProcess.send",
+                "the send is in the action handed to the runner's own timer (later()), which runs it on that timer's"
+                    + " thread; cancel only schedules it"),
+            new Entry(
+                "dev.heddle.process.WorkerProcess.send",
+                "dev.heddle.process.internal.Protocol.write",
+                "a frame to a worker's Unix-domain socket, which the worker's reader thread drains into memory"
+                    + " continuously, whatever its task does; it could wait only for a worker that stops reading altogether"
+                    + " (a stopped JVM), a limit the process guide states"),
+            new Entry(
+                "dev.heddle.process.WorkerProcess.send",
+                "java.io.OutputStream.flush",
+                "as the write above: the flush of a frame to a socket the worker drains continuously")));
   }
 
   private final List<Entry> entries;
@@ -101,7 +131,8 @@ final class AllowList {
   /** Whether the entry's target names the called method on a supertype of its owner. */
   private static boolean declaredIn(CodeUnitCallTarget to, String entryTarget) {
     int dot = entryTarget.lastIndexOf('.');
-    return entryTarget.substring(dot + 1).equals(to.getName()) && to.getOwner().isAssignableTo(entryTarget.substring(0, dot));
+    return entryTarget.substring(dot + 1).equals(to.getName())
+        && to.getOwner().isAssignableTo(entryTarget.substring(0, dot));
   }
 
   /** The entries that allowed nothing since this list was made. */

@@ -56,44 +56,78 @@ final class ContractRules {
    * combination.
    */
   static ArchRule everyApiMemberDeclaresAContract(Predicate<JavaClass> isApi) {
-    return classes().that(api(isApi)).should(new ArchCondition<JavaClass>("declare a consistent concurrency contract") {
-      @Override
-      public void check(JavaClass type, ConditionEvents events) {
-        if (Contracts.ofType(type).isEmpty()) {
-          List<String> uncovered = new ArrayList<>();
-          for (JavaCodeUnit u : type.getCodeUnits()) {
-            if (PublishedModules.isVisibleMember(u) && Contracts.own(u).isEmpty()) {
-              uncovered.add(u.getFullName());
-            }
-          }
-          events.add(SimpleConditionEvent.violated(type, "type " + type.getName() + " has no @Concurrency contract"
-              + (uncovered.isEmpty() ? "" : ", nor do its members " + String.join(", ", uncovered))
-              + ", and its package " + type.getPackageName() + " declares no default in package-info.java: "
-              + HOW_TO_DECLARE));
-        }
-        Contracts.own(type).ifPresent(c -> inconsistent(type, "type " + type.getName(), c, events));
-        if (firstApiTypeOfItsPackage(type, isApi)) {
-          Contracts.packageDefault(type).ifPresent(c -> inconsistent(type,
-              "package " + type.getPackageName() + " (package-info.java)", c, events));
-        }
-        for (JavaCodeUnit u : type.getCodeUnits()) {
-          if (PublishedModules.isVisibleMember(u)) {
-            Contracts.own(u).ifPresent(c -> inconsistent(u, u.getFullName(), c, events));
-          }
-        }
-      }
-    });
+    return classes()
+        .that(api(isApi))
+        .should(
+            new ArchCondition<JavaClass>("declare a consistent concurrency contract") {
+              @Override
+              public void check(JavaClass type, ConditionEvents events) {
+                if (Contracts.ofType(type).isEmpty()) {
+                  List<String> uncovered = new ArrayList<>();
+                  for (JavaCodeUnit u : type.getCodeUnits()) {
+                    if (PublishedModules.isVisibleMember(u) && Contracts.own(u).isEmpty()) {
+                      uncovered.add(u.getFullName());
+                    }
+                  }
+                  events.add(
+                      SimpleConditionEvent.violated(
+                          type,
+                          "type "
+                              + type.getName()
+                              + " has no @Concurrency contract"
+                              + (uncovered.isEmpty()
+                                  ? ""
+                                  : ", nor do its members " + String.join(", ", uncovered))
+                              + ", and its package "
+                              + type.getPackageName()
+                              + " declares no default in package-info.java: "
+                              + HOW_TO_DECLARE));
+                }
+                Contracts.own(type)
+                    .ifPresent(c -> inconsistent(type, "type " + type.getName(), c, events));
+                if (firstApiTypeOfItsPackage(type, isApi)) {
+                  Contracts.packageDefault(type)
+                      .ifPresent(
+                          c ->
+                              inconsistent(
+                                  type,
+                                  "package " + type.getPackageName() + " (package-info.java)",
+                                  c,
+                                  events));
+                }
+                for (JavaCodeUnit u : type.getCodeUnits()) {
+                  if (PublishedModules.isVisibleMember(u)) {
+                    Contracts.own(u).ifPresent(c -> inconsistent(u, u.getFullName(), c, events));
+                  }
+                }
+              }
+            });
   }
 
   /** Whether a type is the first API type of its package by name: the one a package's problem is reported on, once. */
   private static boolean firstApiTypeOfItsPackage(JavaClass type, Predicate<JavaClass> isApi) {
-    return type.getPackage().getClasses().stream().filter(isApi).map(JavaClass::getName).sorted().findFirst()
-        .map(type.getName()::equals).orElse(false);
+    return type.getPackage().getClasses().stream()
+        .filter(isApi)
+        .map(JavaClass::getName)
+        .sorted()
+        .findFirst()
+        .map(type.getName()::equals)
+        .orElse(false);
   }
 
-  private static void inconsistent(Object where, String what, Contracts.Contract c, ConditionEvents events) {
-    Contracts.inconsistency(c).ifPresent(problem -> events.add(SimpleConditionEvent.violated(where,
-        what + " declares an inconsistent contract " + Contracts.text(c) + ": " + problem)));
+  private static void inconsistent(
+      Object where, String what, Contracts.Contract c, ConditionEvents events) {
+    Contracts.inconsistency(c)
+        .ifPresent(
+            problem ->
+                events.add(
+                    SimpleConditionEvent.violated(
+                        where,
+                        what
+                            + " declares an inconsistent contract "
+                            + Contracts.text(c)
+                            + ": "
+                            + problem)));
   }
 
   /**
@@ -110,22 +144,37 @@ final class ContractRules {
    * implementations). Calls from a lambda count as calls of the method that declares it.
    */
   static ArchRule nonBlockingMembersReachNoBlockingCall(AllowList allowList) {
-    DescribedPredicate<JavaCodeUnit> nonBlocking = DescribedPredicate.describe("are declared never to block",
-        u -> u.getOwner().getName().startsWith(HEDDLE)
-            && Contracts.effective(u).map(f -> f.contract().blocking() == Semantics.Blocking.NEVER).orElse(false));
-    return codeUnits().that(nonBlocking).should(new ArchCondition<JavaCodeUnit>("reach no blocking call") {
-      @Override
-      public void check(JavaCodeUnit root, ConditionEvents events) {
-        for (String path : blockingPaths(root, allowList)) {
-          Contracts.Found declared = Contracts.effective(root).orElseThrow();
-          events.add(SimpleConditionEvent.violated(root, root.getFullName() + " is declared blocking = NEVER ("
-              + declared.source() + ") but reaches a blocking call: " + path
-              + ". Remove the blocking call from that path, declare the member blocking = MAY (with its cancellation and pinning),"
-              + " or, if the call cannot block here, allow it with the reason in "
-              + "heddle-architecture/src/test/java/dev/heddle/architecture/AllowList.java"));
-        }
-      }
-    }).allowEmptyShould(true);
+    DescribedPredicate<JavaCodeUnit> nonBlocking =
+        DescribedPredicate.describe(
+            "are declared never to block",
+            u ->
+                u.getOwner().getName().startsWith(HEDDLE)
+                    && Contracts.effective(u)
+                        .map(f -> f.contract().blocking() == Semantics.Blocking.NEVER)
+                        .orElse(false));
+    return codeUnits()
+        .that(nonBlocking)
+        .should(
+            new ArchCondition<JavaCodeUnit>("reach no blocking call") {
+              @Override
+              public void check(JavaCodeUnit root, ConditionEvents events) {
+                for (String path : blockingPaths(root, allowList)) {
+                  Contracts.Found declared = Contracts.effective(root).orElseThrow();
+                  events.add(
+                      SimpleConditionEvent.violated(
+                          root,
+                          root.getFullName()
+                              + " is declared blocking = NEVER ("
+                              + declared.source()
+                              + ") but reaches a blocking call: "
+                              + path
+                              + ". Remove the blocking call from that path, declare the member blocking = MAY (with its cancellation and pinning),"
+                              + " or, if the call cannot block here, allow it with the reason in "
+                              + "heddle-architecture/src/test/java/dev/heddle/architecture/AllowList.java"));
+                }
+              }
+            })
+        .allowEmptyShould(true);
   }
 
   /** One step of a search: a member, and the call that reached it from the step before. */
@@ -153,8 +202,13 @@ final class ContractRules {
           Optional<Contracts.Found> contract = Contracts.effective(next);
           if (contract.isPresent()) {
             if (contract.get().contract().blocking() == Semantics.Blocking.MAY) {
-              paths.add(describe(step, call) + " [" + next.getFullName() + " is declared blocking = MAY ("
-                  + contract.get().source() + ")]");
+              paths.add(
+                  describe(step, call)
+                      + " ["
+                      + next.getFullName()
+                      + " is declared blocking = MAY ("
+                      + contract.get().source()
+                      + ")]");
             }
           } else if (visited.add(next)) {
             queue.add(new Step(next, step, call));
@@ -183,7 +237,8 @@ final class ContractRules {
     }
     units.add(chosen.get());
     if (chosen.get() instanceof JavaMethod m && Contracts.effective(m).isEmpty()) {
-      String[] params = m.getRawParameterTypes().stream().map(JavaClass::getName).toArray(String[]::new);
+      String[] params =
+          m.getRawParameterTypes().stream().map(JavaClass::getName).toArray(String[]::new);
       for (JavaClass sub : target.getOwner().getAllSubclasses()) {
         sub.tryGetMethod(m.getName(), params).ifPresent(units::add);
       }
@@ -195,7 +250,10 @@ final class ContractRules {
     List<String> hops = new ArrayList<>();
     hops.add(call.getTarget().getFullName() + " " + call.getSourceCodeLocation());
     for (Step s = last; s.parent() != null; s = s.parent()) {
-      hops.add(s.unit().getFullName() + " " + java.util.Objects.requireNonNull(s.via()).getSourceCodeLocation());
+      hops.add(
+          s.unit().getFullName()
+              + " "
+              + java.util.Objects.requireNonNull(s.via()).getSourceCodeLocation());
     }
     StringBuilder b = new StringBuilder();
     for (int i = hops.size() - 1; i >= 0; i--) {

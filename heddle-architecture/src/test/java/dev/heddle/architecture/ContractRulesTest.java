@@ -20,14 +20,18 @@ class ContractRulesTest {
   @Test
   void publishedModules_areFound() {
     List<String> names = MODULES.modules().stream().map(PublishedModules.Module::name).toList();
-    assertTrue(names.containsAll(List.of("dev.heddle.core", "dev.heddle.testing")), names.toString());
+    assertTrue(
+        names.containsAll(List.of("dev.heddle.core", "dev.heddle.testing")), names.toString());
   }
 
   @Test
   void classpathEntry_ofAHeddleModuleOrJar_isRecognised_soOneWithoutModuleInfoIsReported() {
     assertTrue(PublishedModules.looksLikeHeddle(Path.of("/repo/heddle-process/target/classes")));
-    assertTrue(PublishedModules.looksLikeHeddle(Path.of("/m2/dev/heddle/heddle-process-0.1.0-SNAPSHOT.jar")));
-    assertFalse(PublishedModules.looksLikeHeddle(Path.of("/repo/heddle-architecture/target/classes")));
+    assertTrue(
+        PublishedModules.looksLikeHeddle(
+            Path.of("/m2/dev/heddle/heddle-process-0.1.0-SNAPSHOT.jar")));
+    assertFalse(
+        PublishedModules.looksLikeHeddle(Path.of("/repo/heddle-architecture/target/classes")));
     assertFalse(PublishedModules.looksLikeHeddle(Path.of("/repo/heddle-core/target/test-classes")));
     assertFalse(PublishedModules.looksLikeHeddle(Path.of("/m2/com/tngtech/archunit-1.4.1.jar")));
   }
@@ -41,7 +45,9 @@ class ContractRulesTest {
   void nonBlockingMembers_reachNoBlockingCall_andEveryAllowListEntryIsUsed() {
     AllowList allowList = AllowList.heddle();
     ContractRules.nonBlockingMembersReachNoBlockingCall(allowList).check(MODULES.classes());
-    assertEquals(List.of(), allowList.unused(),
+    assertEquals(
+        List.of(),
+        allowList.unused(),
         "these allow-list entries match no call any more; remove them from AllowList.heddle()");
   }
 }

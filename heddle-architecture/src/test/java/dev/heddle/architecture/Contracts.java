@@ -36,8 +36,11 @@ final class Contracts {
 
     /** Whether two contracts say the same, however they are written. */
     boolean sameAs(Contract other) {
-      return blocking == other.blocking && cancellation == other.cancellation && callers == other.callers
-          && pinning == other.pinning && workload == other.workload;
+      return blocking == other.blocking
+          && cancellation == other.cancellation
+          && callers == other.callers
+          && pinning == other.pinning
+          && workload == other.workload;
     }
   }
 
@@ -54,7 +57,9 @@ final class Contracts {
     Optional<Object> pinning = a.tryGetExplicitlyDeclaredProperty("pinning");
     return new Contract(
         value(Semantics.Blocking.class, a.getExplicitlyDeclaredProperty("blocking")),
-        cancellation.map(v -> value(Semantics.Cancellation.class, v)).orElse(Semantics.Cancellation.RETURNS_PROMPTLY),
+        cancellation
+            .map(v -> value(Semantics.Cancellation.class, v))
+            .orElse(Semantics.Cancellation.RETURNS_PROMPTLY),
         value(Semantics.Callers.class, a.getExplicitlyDeclaredProperty("callers")),
         pinning.map(v -> value(Semantics.Pinning.class, v)).orElse(Semantics.Pinning.NEVER),
         value(Semantics.Workload.class, a.getExplicitlyDeclaredProperty("workload")),
@@ -110,10 +115,13 @@ final class Contracts {
    */
   static Optional<Found> effective(JavaCodeUnit u) {
     Optional<Found> declared = declared(u);
-    if (declared.isPresent() || !(u instanceof JavaMethod m) || m.getModifiers().contains(JavaModifier.STATIC)) {
+    if (declared.isPresent()
+        || !(u instanceof JavaMethod m)
+        || m.getModifiers().contains(JavaModifier.STATIC)) {
       return declared;
     }
-    String[] params = m.getRawParameterTypes().stream().map(JavaClass::getName).toArray(String[]::new);
+    String[] params =
+        m.getRawParameterTypes().stream().map(JavaClass::getName).toArray(String[]::new);
     List<JavaClass> supertypes = new ArrayList<>(m.getOwner().getAllRawSuperclasses());
     supertypes.addAll(m.getOwner().getAllRawInterfaces());
     for (JavaClass s : supertypes) {
@@ -121,7 +129,8 @@ final class Contracts {
       if (overridden.isPresent()) {
         Optional<Found> found = declared(overridden.get());
         if (found.isPresent()) {
-          return Optional.of(new Found(found.get().contract(), "overrides " + overridden.get().getFullName()));
+          return Optional.of(
+              new Found(found.get().contract(), "overrides " + overridden.get().getFullName()));
         }
       }
     }
@@ -132,29 +141,44 @@ final class Contracts {
   static Optional<String> inconsistency(Contract c) {
     boolean never = c.blocking() == Semantics.Blocking.NEVER;
     if (!never && !c.cancellationWritten()) {
-      return Optional.of("blocking = MAY needs an explicit cancellation = INTERRUPTIBLE or NOT_INTERRUPTIBLE (say what an"
-          + " interrupt does to its wait); only blocking = NEVER implies it");
+      return Optional.of(
+          "blocking = MAY needs an explicit cancellation = INTERRUPTIBLE or NOT_INTERRUPTIBLE (say what an"
+              + " interrupt does to its wait); only blocking = NEVER implies it");
     }
     if (!never && !c.pinningWritten()) {
-      return Optional.of("blocking = MAY needs an explicit pinning = NEVER or MAY (say whether its wait may pin a carrier);"
-          + " only blocking = NEVER implies it");
+      return Optional.of(
+          "blocking = MAY needs an explicit pinning = NEVER or MAY (say whether its wait may pin a carrier);"
+              + " only blocking = NEVER implies it");
     }
     if (never && c.cancellation() != Semantics.Cancellation.RETURNS_PROMPTLY) {
-      return Optional.of("blocking = NEVER needs cancellation = RETURNS_PROMPTLY (it never waits), not " + c.cancellation());
+      return Optional.of(
+          "blocking = NEVER needs cancellation = RETURNS_PROMPTLY (it never waits), not "
+              + c.cancellation());
     }
     if (never && c.pinning() != Semantics.Pinning.NEVER) {
-      return Optional.of("blocking = NEVER needs pinning = NEVER (only a wait can pin), not " + c.pinning());
+      return Optional.of(
+          "blocking = NEVER needs pinning = NEVER (only a wait can pin), not " + c.pinning());
     }
     if (!never && c.cancellation() == Semantics.Cancellation.RETURNS_PROMPTLY) {
-      return Optional.of("blocking = MAY needs cancellation = INTERRUPTIBLE or NOT_INTERRUPTIBLE (say what an interrupt does to"
-          + " its wait), not RETURNS_PROMPTLY");
+      return Optional.of(
+          "blocking = MAY needs cancellation = INTERRUPTIBLE or NOT_INTERRUPTIBLE (say what an interrupt does to"
+              + " its wait), not RETURNS_PROMPTLY");
     }
     return Optional.empty();
   }
 
   /** A contract with every element spelled out, for messages. */
   static String text(Contract c) {
-    return "@Concurrency(blocking = " + c.blocking() + ", cancellation = " + c.cancellation() + ", callers = "
-        + c.callers() + ", pinning = " + c.pinning() + ", workload = " + c.workload() + ")";
+    return "@Concurrency(blocking = "
+        + c.blocking()
+        + ", cancellation = "
+        + c.cancellation()
+        + ", callers = "
+        + c.callers()
+        + ", pinning = "
+        + c.pinning()
+        + ", workload = "
+        + c.workload()
+        + ")";
   }
 }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JavadocRenderingTest {
 
-  private static final Path SCOPE = Path.of("..", "heddle-core", "src", "main", "java", "dev", "heddle", "Scope.java");
+  private static final Path SCOPE =
+      Path.of("..", "heddle-core", "src", "main", "java", "dev", "heddle", "Scope.java");
 
   private static final Path DEFAULTED =
       Path.of("src", "test", "java", "dev", "heddle", "architecture", "planted", "defaulted");
@@ -32,12 +33,23 @@ class JavadocRenderingTest {
   @Test
   void scopePage_showsTheContractOfJoinAndFork(@TempDir Path out) throws IOException {
     String page = text(javadoc(out, List.of(SCOPE.toString())).resolve("dev/heddle/Scope.html"));
-    // Elements that blocking = NEVER implies may be written or left out; the page shows what is written.
+    // Elements that blocking = NEVER implies may be written or left out; the page shows what is
+    // written.
     // (and a JetBrains marker, which this release no longer writes, may stand beside it).
-    assertTrue(Pattern.compile("@Concurrency\\(blocking=MAY, cancellation=INTERRUPTIBLE, callers=OWNER_ONLY, pinning=MAY,"
-        + " workload=MIXED\\) (@Blocking )?public void join\\(\\)").matcher(page).find(), page);
-    assertTrue(Pattern.compile("@Concurrency\\(blocking=NEVER, (cancellation=RETURNS_PROMPTLY, )?callers=OWNER_ONLY,"
-        + " (pinning=NEVER, )?workload=CPU\\) (@NonBlocking )?public final class Scope").matcher(page).find(), page);
+    assertTrue(
+        Pattern.compile(
+                "@Concurrency\\(blocking=MAY, cancellation=INTERRUPTIBLE, callers=OWNER_ONLY, pinning=MAY,"
+                    + " workload=MIXED\\) (@Blocking )?public void join\\(\\)")
+            .matcher(page)
+            .find(),
+        page);
+    assertTrue(
+        Pattern.compile(
+                "@Concurrency\\(blocking=NEVER, (cancellation=RETURNS_PROMPTLY, )?callers=OWNER_ONLY,"
+                    + " (pinning=NEVER, )?workload=CPU\\) (@NonBlocking )?public final class Scope")
+            .matcher(page)
+            .find(),
+        page);
   }
 
   @Test
@@ -47,20 +59,40 @@ class JavadocRenderingTest {
       sources.add(DEFAULTED.resolve(f).toString());
     }
     Path pkg = javadoc(out, sources).resolve("dev/heddle/architecture/planted/defaulted");
-    assertTrue(text(pkg.resolve("package-summary.html")).contains("@Concurrency(blocking=NEVER, callers=ANY_THREAD,"
-        + " workload=TRIVIAL) package dev.heddle.architecture.planted.defaulted"), text(pkg.resolve("package-summary.html")));
-    assertTrue(text(pkg.resolve("Waits.html")).contains("@Concurrency(blocking=MAY, cancellation=INTERRUPTIBLE,"
-        + " callers=ANY_THREAD, pinning=NEVER, workload=IO) public static void waitForIt()"), text(pkg.resolve("Waits.html")));
+    assertTrue(
+        text(pkg.resolve("package-summary.html"))
+            .contains(
+                "@Concurrency(blocking=NEVER, callers=ANY_THREAD,"
+                    + " workload=TRIVIAL) package dev.heddle.architecture.planted.defaulted"),
+        text(pkg.resolve("package-summary.html")));
+    assertTrue(
+        text(pkg.resolve("Waits.html"))
+            .contains(
+                "@Concurrency(blocking=MAY, cancellation=INTERRUPTIBLE,"
+                    + " callers=ANY_THREAD, pinning=NEVER, workload=IO) public static void waitForIt()"),
+        text(pkg.resolve("Waits.html")));
   }
 
   private static Path javadoc(Path out, List<String> sources) {
-    ToolProvider javadoc = ToolProvider.findFirst("javadoc")
-        .orElseThrow(() -> new IllegalStateException("this JDK has no javadoc tool; build with a full JDK"));
+    ToolProvider javadoc =
+        ToolProvider.findFirst("javadoc")
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "this JDK has no javadoc tool; build with a full JDK"));
     StringWriter log = new StringWriter();
     PrintWriter w = new PrintWriter(log);
-    List<String> args = new ArrayList<>(List.of("-quiet", "-Xdoclint:none", "-d", out.toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "--snippet-path", Path.of("..", "heddle-core", "src", "test", "java").toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-quiet",
+                "-Xdoclint:none",
+                "-d",
+                out.toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "--snippet-path",
+                Path.of("..", "heddle-core", "src", "test", "java").toString()));
     args.addAll(sources);
     int status = javadoc.run(w, w, args.toArray(String[]::new));
     w.flush();
@@ -70,7 +102,13 @@ class JavadocRenderingTest {
 
   /** A page's text: tags dropped, entities decoded, white space collapsed. */
   private static String text(Path page) throws IOException {
-    return Files.readString(page, StandardCharsets.UTF_8).replaceAll("<[^>]*>", "").replace("&nbsp;", " ")
-        .replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("\u200b", "").replaceAll("\\s+", " ");
+    return Files.readString(page, StandardCharsets.UTF_8)
+        .replaceAll("<[^>]*>", "")
+        .replace("&nbsp;", " ")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+        .replace("\u200b", "")
+        .replaceAll("\\s+", " ");
   }
 }

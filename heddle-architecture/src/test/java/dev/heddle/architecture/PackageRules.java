@@ -28,7 +28,8 @@ final class PackageRules {
   static final String HEDDLE = "dev.heddle";
 
   /** Heddle's vocabulary: leaf types every package may use (see the class comment). */
-  static final Set<String> HEDDLE_VOCABULARY = Set.of("dev.heddle.Concurrency", "dev.heddle.Semantics", "dev.heddle.TimeSource");
+  static final Set<String> HEDDLE_VOCABULARY =
+      Set.of("dev.heddle.Concurrency", "dev.heddle.Semantics", "dev.heddle.TimeSource");
 
   private PackageRules() {}
 
@@ -37,38 +38,49 @@ final class PackageRules {
    * of their own); each cycle is reported with the dependencies that form it.
    */
   static ArchRule noPackageCycles(String root, Set<String> vocabulary) {
-    return slices().assignedFrom(new SliceAssignment() {
-          @Override
-          public SliceIdentifier getIdentifierOf(JavaClass c) {
-            if (!isUnder(c, root)) {
-              return SliceIdentifier.ignore();
-            }
-            if (isVocabulary(c, vocabulary)) {
-              return SliceIdentifier.of("vocabulary " + new TreeSet<>(vocabulary));
-            }
-            return SliceIdentifier.of("package " + element(c).getPackageName());
-          }
+    return slices()
+        .assignedFrom(
+            new SliceAssignment() {
+              @Override
+              public SliceIdentifier getIdentifierOf(JavaClass c) {
+                if (!isUnder(c, root)) {
+                  return SliceIdentifier.ignore();
+                }
+                if (isVocabulary(c, vocabulary)) {
+                  return SliceIdentifier.of("vocabulary " + new TreeSet<>(vocabulary));
+                }
+                return SliceIdentifier.of("package " + element(c).getPackageName());
+              }
 
-          @Override
-          public String getDescription() {
-            return "the packages under " + root;
-          }
-        })
-        .should().beFreeOfCycles()
-        .because("dependencies between packages go one way; break a cycle by moving the type that closes it to the"
-            + " package that needs it, or by having the lower package define an interface the upper one implements"
-            + " (see DEVELOPERS.md, \"Where to change what\")");
+              @Override
+              public String getDescription() {
+                return "the packages under " + root;
+              }
+            })
+        .should()
+        .beFreeOfCycles()
+        .because(
+            "dependencies between packages go one way; break a cycle by moving the type that closes it to the"
+                + " package that needs it, or by having the lower package define an interface the upper one implements"
+                + " (see DEVELOPERS.md, \"Where to change what\")");
   }
 
   /** The vocabulary types depend on nothing under {@code root} but each other. */
   static ArchRule vocabularyIsALeaf(String root, Set<String> vocabulary) {
     DescribedPredicate<JavaClass> vocabularyType =
-        DescribedPredicate.describe("are the vocabulary " + new TreeSet<>(vocabulary), c -> isVocabulary(c, vocabulary));
-    DescribedPredicate<JavaClass> restOfTheProject = DescribedPredicate.describe(
-        "are under " + root + " but outside the vocabulary", c -> isUnder(c, root) && !isVocabulary(c, vocabulary));
-    return noClasses().that(vocabularyType).should().dependOnClassesThat(restOfTheProject)
-        .because("every package depends on the vocabulary, so a vocabulary type that depends on another package closes"
-            + " a cycle through it")
+        DescribedPredicate.describe(
+            "are the vocabulary " + new TreeSet<>(vocabulary), c -> isVocabulary(c, vocabulary));
+    DescribedPredicate<JavaClass> restOfTheProject =
+        DescribedPredicate.describe(
+            "are under " + root + " but outside the vocabulary",
+            c -> isUnder(c, root) && !isVocabulary(c, vocabulary));
+    return noClasses()
+        .that(vocabularyType)
+        .should()
+        .dependOnClassesThat(restOfTheProject)
+        .because(
+            "every package depends on the vocabulary, so a vocabulary type that depends on another package closes"
+                + " a cycle through it")
         .allowEmptyShould(true);
   }
 

@@ -13,11 +13,13 @@ class PackageRulesTest {
 
   @Test
   void publishedModules_haveNoPackageCycle() {
-    PackageRules.noPackageCycles(PackageRules.HEDDLE, PackageRules.HEDDLE_VOCABULARY).check(MODULES.classes());
+    PackageRules.noPackageCycles(PackageRules.HEDDLE, PackageRules.HEDDLE_VOCABULARY)
+        .check(MODULES.classes());
   }
 
   @Test
   void vocabulary_dependsOnNothingElseOfHeddle() {
-    PackageRules.vocabularyIsALeaf(PackageRules.HEDDLE, PackageRules.HEDDLE_VOCABULARY).check(MODULES.classes());
+    PackageRules.vocabularyIsALeaf(PackageRules.HEDDLE, PackageRules.HEDDLE_VOCABULARY)
+        .check(MODULES.classes());
   }
 }

@@ -26,7 +26,8 @@ class PlantedViolationsTest {
   private static final JavaClasses CLASSES = new ClassFileImporter().importPackages(PLANTED);
 
   /** The packages whose public types the contract rules treat as API (the cycle package is the package rules'). */
-  private static final Set<String> CONTRACT_PACKAGES = Set.of(PLANTED, PLANTED + ".defaulted", PLANTED + ".baddefault");
+  private static final Set<String> CONTRACT_PACKAGES =
+      Set.of(PLANTED, PLANTED + ".defaulted", PLANTED + ".baddefault");
 
   private static final Predicate<JavaClass> API =
       c -> CONTRACT_PACKAGES.contains(c.getPackageName()) && PublishedModules.isVisibleType(c);
@@ -37,7 +38,10 @@ class PlantedViolationsTest {
 
   private static String only(List<String> violations, String containing) {
     List<String> matching = violations.stream().filter(v -> v.contains(containing)).toList();
-    assertEquals(1, matching.size(), "expected one violation containing '" + containing + "' in " + violations);
+    assertEquals(
+        1,
+        matching.size(),
+        "expected one violation containing '" + containing + "' in " + violations);
     return matching.get(0);
   }
 
@@ -45,9 +49,14 @@ class PlantedViolationsTest {
   void missingContract_inAPackageWithNoDefault_isReportedWithTheTypeItsMembersAndHowToDeclare() {
     List<String> v = violations(ContractRules.everyApiMemberDeclaresAContract(API));
     String m = only(v, "Undeclared");
-    assertTrue(m.contains("type dev.heddle.architecture.planted.Undeclared has no @Concurrency contract"), m);
+    assertTrue(
+        m.contains("type dev.heddle.architecture.planted.Undeclared has no @Concurrency contract"),
+        m);
     assertTrue(m.contains("Undeclared.anything()"), m);
-    assertTrue(m.contains("its package dev.heddle.architecture.planted declares no default in package-info.java"), m);
+    assertTrue(
+        m.contains(
+            "its package dev.heddle.architecture.planted declares no default in package-info.java"),
+        m);
     assertTrue(m.contains("annotate it with @dev.heddle.Concurrency("), m);
     assertTrue(m.contains("give its package a default by annotating package-info.java"), m);
   }
@@ -73,25 +82,34 @@ class PlantedViolationsTest {
   @Test
   void blockingContract_leavingOutWhatOnlyNeverImplies_isReported() {
     List<String> v = violations(ContractRules.everyApiMemberDeclaresAContract(API));
-    assertTrue(only(v, "Mismatched.blocksWithoutCancellation()")
-        .contains("blocking = MAY needs an explicit cancellation = INTERRUPTIBLE or NOT_INTERRUPTIBLE"), v.toString());
-    assertTrue(only(v, "Mismatched.blocksWithoutPinning()")
-        .contains("blocking = MAY needs an explicit pinning = NEVER or MAY"), v.toString());
+    assertTrue(
+        only(v, "Mismatched.blocksWithoutCancellation()")
+            .contains(
+                "blocking = MAY needs an explicit cancellation = INTERRUPTIBLE or NOT_INTERRUPTIBLE"),
+        v.toString());
+    assertTrue(
+        only(v, "Mismatched.blocksWithoutPinning()")
+            .contains("blocking = MAY needs an explicit pinning = NEVER or MAY"),
+        v.toString());
   }
 
   @Test
   void inconsistentPackageDefault_isReportedOnce_notOncePerType() {
     List<String> v = violations(ContractRules.everyApiMemberDeclaresAContract(API));
     String m = only(v, "planted.baddefault");
-    assertTrue(m.contains("package dev.heddle.architecture.planted.baddefault (package-info.java) declares an"
-        + " inconsistent contract"), m);
+    assertTrue(
+        m.contains(
+            "package dev.heddle.architecture.planted.baddefault (package-info.java) declares an"
+                + " inconsistent contract"),
+        m);
     assertTrue(m.contains("blocking = MAY needs an explicit cancellation"), m);
   }
 
   @Test
   void impliedElements_areFilledIn_fromBlockingNever() {
     JavaClass mismatched = CLASSES.get(PLANTED + ".Mismatched");
-    Contracts.Contract implied = Contracts.own(mismatched.getMethod("impliesTheRest")).orElseThrow();
+    Contracts.Contract implied =
+        Contracts.own(mismatched.getMethod("impliesTheRest")).orElseThrow();
     assertEquals(Semantics.Cancellation.RETURNS_PROMPTLY, implied.cancellation());
     assertEquals(Semantics.Pinning.NEVER, implied.pinning());
     assertEquals(Semantics.Callers.OWNER_ONLY, implied.callers());
@@ -104,26 +122,41 @@ class PlantedViolationsTest {
     Contracts.Found found = Contracts.declared(point.getMethod("x")).orElseThrow();
     assertEquals("package " + PLANTED + ".defaulted", found.source());
     assertEquals(Semantics.Blocking.NEVER, found.contract().blocking());
-    assertTrue(Contracts.declared(CLASSES.get(PLANTED + ".defaulted.Refused").getConstructor(String.class)).isPresent());
+    assertTrue(
+        Contracts.declared(CLASSES.get(PLANTED + ".defaulted.Refused").getConstructor(String.class))
+            .isPresent());
     JavaClass waits = CLASSES.get(PLANTED + ".defaulted.Waits");
-    assertEquals(Semantics.Blocking.MAY, Contracts.declared(waits.getMethod("waitForIt")).orElseThrow().contract().blocking());
+    assertEquals(
+        Semantics.Blocking.MAY,
+        Contracts.declared(waits.getMethod("waitForIt")).orElseThrow().contract().blocking());
     assertEquals("own", Contracts.declared(waits.getMethod("waitForIt")).orElseThrow().source());
-    assertTrue(Contracts.declared(CLASSES.get(PLANTED + ".defaulted.Hidden").getMethod("sleeps")).isEmpty());
+    assertTrue(
+        Contracts.declared(CLASSES.get(PLANTED + ".defaulted.Hidden").getMethod("sleeps"))
+            .isEmpty());
   }
 
   @Test
   void semanticsPage_showsThePackageDefaultOnAnUnannotatedType_andAMembersOverride() {
     StringBuilder b = new StringBuilder();
     SemanticsPage.type(b, CLASSES.get(PLANTED + ".defaulted.Waits"));
-    assertTrue(b.toString().contains("| *(the type)* | NEVER | RETURNS_PROMPTLY | ANY_THREAD | NEVER | TRIVIAL |"), b.toString());
-    assertTrue(b.toString().contains("| `quick()` *(type)* | NEVER | RETURNS_PROMPTLY | ANY_THREAD | NEVER | TRIVIAL |"),
+    assertTrue(
+        b.toString()
+            .contains("| *(the type)* | NEVER | RETURNS_PROMPTLY | ANY_THREAD | NEVER | TRIVIAL |"),
         b.toString());
-    assertTrue(b.toString().contains("| `waitForIt()` | MAY | INTERRUPTIBLE | ANY_THREAD | NEVER | IO |"), b.toString());
+    assertTrue(
+        b.toString()
+            .contains(
+                "| `quick()` *(type)* | NEVER | RETURNS_PROMPTLY | ANY_THREAD | NEVER | TRIVIAL |"),
+        b.toString());
+    assertTrue(
+        b.toString().contains("| `waitForIt()` | MAY | INTERRUPTIBLE | ANY_THREAD | NEVER | IO |"),
+        b.toString());
   }
 
   @Test
   void nonBlockingMember_reachingThreadSleepThroughAHelper_isReportedWithThePath() {
-    List<String> v = violations(ContractRules.nonBlockingMembersReachNoBlockingCall(plantedAllowList()));
+    List<String> v =
+        violations(ContractRules.nonBlockingMembersReachNoBlockingCall(plantedAllowList()));
     String m = only(v, "Sleeper.napsThroughAHelper() is declared blocking = NEVER (type)");
     assertTrue(m.contains("Sleeper.nap()"), m);
     assertTrue(m.contains("java.lang.Thread.sleep(long)"), m);
@@ -132,14 +165,16 @@ class PlantedViolationsTest {
 
   @Test
   void nonBlockingMember_callingADeclaredBlockingMember_isReported() {
-    List<String> v = violations(ContractRules.nonBlockingMembersReachNoBlockingCall(plantedAllowList()));
+    List<String> v =
+        violations(ContractRules.nonBlockingMembersReachNoBlockingCall(plantedAllowList()));
     String m = only(v, "Sleeper.callsADeclaredBlockingMember()");
     assertTrue(m.contains("Slow.waitsAWhile() is declared blocking = MAY (type)"), m);
   }
 
   @Test
   void memberNonBlockingByItsPackageDefault_callingAMemberThatOverridesIt_isReported() {
-    List<String> v = violations(ContractRules.nonBlockingMembersReachNoBlockingCall(plantedAllowList()));
+    List<String> v =
+        violations(ContractRules.nonBlockingMembersReachNoBlockingCall(plantedAllowList()));
     String m = only(v, "Waits.quick()");
     assertTrue(m.contains("is declared blocking = NEVER (package " + PLANTED + ".defaulted)"), m);
     assertTrue(m.contains("Waits.waitForIt() is declared blocking = MAY (own)"), m);
@@ -147,7 +182,8 @@ class PlantedViolationsTest {
 
   @Test
   void nonBlockingMember_waitingThroughAnInternalInterface_isReported() {
-    List<String> v = violations(ContractRules.nonBlockingMembersReachNoBlockingCall(plantedAllowList()));
+    List<String> v =
+        violations(ContractRules.nonBlockingMembersReachNoBlockingCall(plantedAllowList()));
     String m = only(v, "Sleeper.waitsThroughAnInterface()");
     assertTrue(m.contains("LatchWaiter.await()"), m);
     assertTrue(m.contains("java.util.concurrent.CountDownLatch.await()"), m);
@@ -155,7 +191,8 @@ class PlantedViolationsTest {
 
   @Test
   void nonBlockingMember_sleepingInALambda_isReported() {
-    List<String> v = violations(ContractRules.nonBlockingMembersReachNoBlockingCall(plantedAllowList()));
+    List<String> v =
+        violations(ContractRules.nonBlockingMembersReachNoBlockingCall(plantedAllowList()));
     only(v, "Sleeper.sleepsInALambda()");
   }
 
@@ -163,10 +200,18 @@ class PlantedViolationsTest {
   void allowedCallsAndNonBlockingCode_areNotReported_andAnUnusedEntryIsFound() {
     AllowList allowList = plantedAllowList();
     List<String> v = violations(ContractRules.nonBlockingMembersReachNoBlockingCall(allowList));
-    assertTrue(v.stream().noneMatch(s -> s.contains("staysNonBlocking") || s.contains("allowedToWait")
-        || s.contains("Slow.waitsAWhile() is declared blocking = NEVER") || s.contains("Hidden.sleeps()")), v.toString());
+    assertTrue(
+        v.stream()
+            .noneMatch(
+                s ->
+                    s.contains("staysNonBlocking")
+                        || s.contains("allowedToWait")
+                        || s.contains("Slow.waitsAWhile() is declared blocking = NEVER")
+                        || s.contains("Hidden.sleeps()")),
+        v.toString());
     assertEquals(5, v.size(), v.toString());
-    assertEquals(List.of("dev.heddle.architecture.planted.Nowhere.never"),
+    assertEquals(
+        List.of("dev.heddle.architecture.planted.Nowhere.never"),
         allowList.unused().stream().map(AllowList.Entry::from).toList());
   }
 
@@ -200,9 +245,13 @@ class PlantedViolationsTest {
   }
 
   private static AllowList plantedAllowList() {
-    return new AllowList(List.of(
-        new AllowList.Entry(PLANTED + ".Sleeper.allowedToWait", "java.util.concurrent.CountDownLatch.await",
-            "a latch of count 0 never waits"),
-        new AllowList.Entry(PLANTED + ".Nowhere.never", "java.lang.Thread.sleep", "matches no call")));
+    return new AllowList(
+        List.of(
+            new AllowList.Entry(
+                PLANTED + ".Sleeper.allowedToWait",
+                "java.util.concurrent.CountDownLatch.await",
+                "a latch of count 0 never waits"),
+            new AllowList.Entry(
+                PLANTED + ".Nowhere.never", "java.lang.Thread.sleep", "matches no call")));
   }
 }

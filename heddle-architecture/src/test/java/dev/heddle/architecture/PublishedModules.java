@@ -61,24 +61,29 @@ final class PublishedModules {
       Path path = Path.of(entry);
       Optional<ModuleDescriptor> descriptor = descriptorAt(path);
       if (descriptor.isEmpty() && looksLikeHeddle(path)) {
-        throw new IllegalStateException(entry + " is on heddle-architecture's test classpath but has no module-info.class:"
-            + " the contract rules find the published modules by their module names (dev.heddle.*), so give the module a"
-            + " module-info.java that exports its API packages, or remove the dependency if it is not a published module");
+        throw new IllegalStateException(
+            entry
+                + " is on heddle-architecture's test classpath but has no module-info.class:"
+                + " the contract rules find the published modules by their module names (dev.heddle.*), so give the module a"
+                + " module-info.java that exports its API packages, or remove the dependency if it is not a published module");
       }
       descriptor
           .filter(d -> d.name().startsWith("dev.heddle.") && !d.isAutomatic())
           .ifPresent(d -> found.add(new Module(d.name(), path, exportedPackages(d))));
     }
     if (found.isEmpty()) {
-      throw new IllegalStateException("no dev.heddle.* module on the test classpath of heddle-architecture: "
-          + "its pom.xml must depend on every published module; classpath: " + System.getProperty("java.class.path"));
+      throw new IllegalStateException(
+          "no dev.heddle.* module on the test classpath of heddle-architecture: "
+              + "its pom.xml must depend on every published module; classpath: "
+              + System.getProperty("java.class.path"));
     }
     found.sort(Comparator.comparing(Module::name));
     Set<Location> locations = new HashSet<>();
     for (Module m : found) {
       locations.add(location(m.location()));
     }
-    return new PublishedModules(List.copyOf(found), new ClassFileImporter().importLocations(locations));
+    return new PublishedModules(
+        List.copyOf(found), new ClassFileImporter().importLocations(locations));
   }
 
   /**
@@ -96,8 +101,12 @@ final class PublishedModules {
     }
     Path target = entry.getParent();
     Path module = target == null ? null : target.getParent();
-    return name.toString().equals("classes") && target != null && target.getFileName() != null
-        && target.getFileName().toString().equals("target") && module != null && module.getFileName() != null
+    return name.toString().equals("classes")
+        && target != null
+        && target.getFileName() != null
+        && target.getFileName().toString().equals("target")
+        && module != null
+        && module.getFileName() != null
         && module.getFileName().toString().startsWith("heddle-")
         && !module.getFileName().toString().equals("heddle-architecture");
   }
@@ -148,7 +157,8 @@ final class PublishedModules {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the module descriptor of classpath entry " + entry, e);
+      throw new UncheckedIOException(
+          "cannot read the module descriptor of classpath entry " + entry, e);
     }
   }
 
@@ -176,14 +186,18 @@ final class PublishedModules {
    * type of such a type; not synthetic, not anonymous, not local.
    */
   static boolean isVisibleType(JavaClass c) {
-    if (c.isAnonymousClass() || c.isLocalClass() || c.getModifiers().contains(JavaModifier.SYNTHETIC)) {
+    if (c.isAnonymousClass()
+        || c.isLocalClass()
+        || c.getModifiers().contains(JavaModifier.SYNTHETIC)) {
       return false;
     }
     Optional<JavaClass> enclosing = c.getEnclosingClass();
     if (enclosing.isEmpty()) {
       return c.getModifiers().contains(JavaModifier.PUBLIC);
     }
-    boolean visible = c.getModifiers().contains(JavaModifier.PUBLIC) || c.getModifiers().contains(JavaModifier.PROTECTED);
+    boolean visible =
+        c.getModifiers().contains(JavaModifier.PUBLIC)
+            || c.getModifiers().contains(JavaModifier.PROTECTED);
     return visible && isVisibleType(enclosing.get());
   }
 
@@ -191,6 +205,7 @@ final class PublishedModules {
   static boolean isVisibleMember(JavaCodeUnit u) {
     Set<JavaModifier> m = u.getModifiers();
     return (m.contains(JavaModifier.PUBLIC) || m.contains(JavaModifier.PROTECTED))
-        && !m.contains(JavaModifier.SYNTHETIC) && !m.contains(JavaModifier.BRIDGE);
+        && !m.contains(JavaModifier.SYNTHETIC)
+        && !m.contains(JavaModifier.BRIDGE);
   }
 }

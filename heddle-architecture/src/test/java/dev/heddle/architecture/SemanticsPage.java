@@ -25,21 +25,31 @@ final class SemanticsPage {
   static String render(PublishedModules modules) {
     StringBuilder b = new StringBuilder();
     b.append("# Concurrency semantics of Heddle's public API\n\n")
-        .append("Generated from the `@Concurrency` annotations by `").append(COMMAND).append("`; do not edit by hand.\n")
+        .append("Generated from the `@Concurrency` annotations by `")
+        .append(COMMAND)
+        .append("`; do not edit by hand.\n")
         .append("A test fails when this page and the code disagree.\n\n")
-        .append("Each operation says whether it **blocks** (`NEVER`: never waits; short internal locks only; `MAY`: may\n")
-        .append("wait for IO, timers, locks or other tasks), what an **interrupt** does (`INTERRUPTIBLE`: ends the wait;\n")
-        .append("`NOT_INTERRUPTIBLE`: the wait goes on and the interrupt status is kept; `RETURNS_PROMPTLY`: nothing to\n")
-        .append("cancel), which **callers** may call it (`ANY_THREAD`; `OWNER_ONLY`: the scope's owner, checked;\n")
-        .append("`ONE_THREAD_AT_A_TIME`: not thread-safe, not checked), whether it may **pin** a virtual thread's\n")
-        .append("carrier while it blocks, and its **workload** (`TRIVIAL`, `CPU`, `IO`, `MIXED`). The exact meaning of\n")
-        .append("every value is in the Javadoc of `dev.heddle.Semantics`. A member marked *(type)* has no annotation of\n")
+        .append(
+            "Each operation says whether it **blocks** (`NEVER`: never waits; short internal locks only; `MAY`: may\n")
+        .append(
+            "wait for IO, timers, locks or other tasks), what an **interrupt** does (`INTERRUPTIBLE`: ends the wait;\n")
+        .append(
+            "`NOT_INTERRUPTIBLE`: the wait goes on and the interrupt status is kept; `RETURNS_PROMPTLY`: nothing to\n")
+        .append(
+            "cancel), which **callers** may call it (`ANY_THREAD`; `OWNER_ONLY`: the scope's owner, checked;\n")
+        .append(
+            "`ONE_THREAD_AT_A_TIME`: not thread-safe, not checked), whether it may **pin** a virtual thread's\n")
+        .append(
+            "carrier while it blocks, and its **workload** (`TRIVIAL`, `CPU`, `IO`, `MIXED`). The exact meaning of\n")
+        .append(
+            "every value is in the Javadoc of `dev.heddle.Semantics`. A member marked *(type)* has no annotation of\n")
         .append("its own: its type's contract covers it.\n");
     for (PublishedModules.Module module : modules.modules()) {
       b.append("\n## Module `").append(module.name()).append("`\n");
       List<JavaClass> types = new ArrayList<>();
       for (JavaClass c : modules.classes()) {
-        if (modules.isApi(c) && modules.moduleOf(c).map(m -> m.name().equals(module.name())).orElse(false)) {
+        if (modules.isApi(c)
+            && modules.moduleOf(c).map(m -> m.name().equals(module.name())).orElse(false)) {
           types.add(c);
         }
       }
@@ -56,7 +66,8 @@ final class SemanticsPage {
     b.append("\n### `").append(type.getName().replace('$', '.')).append("`\n\n");
     b.append("| operation | blocks | interrupt | callers | pinning | workload |\n");
     b.append("|---|---|---|---|---|---|\n");
-    Optional<Contracts.Contract> typeContract = Contracts.ofType(type).map(Contracts.Found::contract);
+    Optional<Contracts.Contract> typeContract =
+        Contracts.ofType(type).map(Contracts.Found::contract);
     row(b, "*(the type)*", typeContract);
     List<JavaCodeUnit> members = new ArrayList<>();
     for (JavaCodeUnit u : type.getCodeUnits()) {
@@ -67,7 +78,10 @@ final class SemanticsPage {
     members.sort(Comparator.comparing(SemanticsPage::signature));
     for (JavaCodeUnit u : members) {
       Optional<Contracts.Contract> own = Contracts.own(u);
-      row(b, "`" + signature(u) + "`" + (own.isEmpty() ? " *(type)*" : ""), own.isPresent() ? own : typeContract);
+      row(
+          b,
+          "`" + signature(u) + "`" + (own.isEmpty() ? " *(type)*" : ""),
+          own.isPresent() ? own : typeContract);
     }
   }
 
@@ -78,11 +92,17 @@ final class SemanticsPage {
       return;
     }
     Contracts.Contract c = contract.get();
-    b.append(" | ").append(c.blocking())
-        .append(" | ").append(c.cancellation())
-        .append(" | ").append(c.callers())
-        .append(" | ").append(c.pinning())
-        .append(" | ").append(c.workload()).append(" |\n");
+    b.append(" | ")
+        .append(c.blocking())
+        .append(" | ")
+        .append(c.cancellation())
+        .append(" | ")
+        .append(c.callers())
+        .append(" | ")
+        .append(c.pinning())
+        .append(" | ")
+        .append(c.workload())
+        .append(" |\n");
   }
 
   /** A member as a reader would look it up: its simple name and parameter types. */

@@ -29,10 +29,14 @@ class SemanticsPageTest {
       return;
     }
     if (!Files.exists(PAGE)) {
-      fail(PAGE.toAbsolutePath().normalize() + " is missing; generate it with " + SemanticsPage.COMMAND);
+      fail(
+          PAGE.toAbsolutePath().normalize()
+              + " is missing; generate it with "
+              + SemanticsPage.COMMAND);
     }
     String committed = Files.readString(PAGE, StandardCharsets.UTF_8);
-    staleness(committed, generated).ifPresent(problem -> fail(PAGE.toAbsolutePath().normalize() + problem));
+    staleness(committed, generated)
+        .ifPresent(problem -> fail(PAGE.toAbsolutePath().normalize() + problem));
   }
 
   @Test
@@ -42,7 +46,9 @@ class SemanticsPageTest {
     String problem = staleness(stale, generated).orElseThrow();
     assertTrue(problem.contains("is stale"), problem);
     assertTrue(problem.contains(SemanticsPage.COMMAND), problem);
-    assertTrue(problem.contains("| `join()` | NEVER |") && problem.contains("| `join()` | MAY |"), problem);
+    assertTrue(
+        problem.contains("| `join()` | NEVER |") && problem.contains("| `join()` | MAY |"),
+        problem);
     assertTrue(staleness(generated, generated).isEmpty());
   }
 
@@ -50,16 +56,22 @@ class SemanticsPageTest {
     if (committed.equals(generated)) {
       return Optional.empty();
     }
-    return Optional.of(" is stale: the @Concurrency annotations changed since it was generated."
-        + " Regenerate it with " + SemanticsPage.COMMAND + " and commit it. First difference: "
-        + firstDifference(committed, generated));
+    return Optional.of(
+        " is stale: the @Concurrency annotations changed since it was generated."
+            + " Regenerate it with "
+            + SemanticsPage.COMMAND
+            + " and commit it. First difference: "
+            + firstDifference(committed, generated));
   }
 
   @Test
   void page_listsOperationsWithTheirContracts() {
     String page = SemanticsPage.render(PublishedModules.onClassPath());
-    assertTrue(page.contains("| `join()` | MAY | INTERRUPTIBLE | OWNER_ONLY | MAY | MIXED |"), page);
-    assertTrue(page.contains("| `cancel()` | NEVER | RETURNS_PROMPTLY | ANY_THREAD | NEVER | CPU |"), page);
+    assertTrue(
+        page.contains("| `join()` | MAY | INTERRUPTIBLE | OWNER_ONLY | MAY | MIXED |"), page);
+    assertTrue(
+        page.contains("| `cancel()` | NEVER | RETURNS_PROMPTLY | ANY_THREAD | NEVER | CPU |"),
+        page);
     assertTrue(page.contains("### `dev.heddle.testing.ManualClock`"), page);
     assertFalse(page.contains("**undeclared**"), "the page lists an undeclared operation");
   }

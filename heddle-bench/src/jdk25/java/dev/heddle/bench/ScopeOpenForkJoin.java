@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--enable-preview", "-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"--enable-preview", "-Xms4g", "-Xmx4g"})
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class ScopeOpenForkJoin {
 

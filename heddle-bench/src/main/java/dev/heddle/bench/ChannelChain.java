@@ -30,7 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @org.openjdk.jmh.annotations.State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class ChannelChain {
 
@@ -55,33 +57,42 @@ public class ChannelChain {
       com.softwaremill.jox.Channel<Integer> jOut = jox.get(i + 1);
       SynchronousQueue<Integer> qIn = queues.get(i);
       SynchronousQueue<Integer> qOut = queues.get(i + 1);
-      stages.add(Thread.ofVirtual().start(() -> {
-        try {
-          while (true) {
-            hOut.send(hIn.receive() + 1);
-          }
-        } catch (InterruptedException e) {
-          // torn down
-        }
-      }));
-      stages.add(Thread.ofVirtual().start(() -> {
-        try {
-          while (true) {
-            jOut.send(jIn.receive() + 1);
-          }
-        } catch (InterruptedException e) {
-          // torn down
-        }
-      }));
-      stages.add(Thread.ofVirtual().start(() -> {
-        try {
-          while (true) {
-            qOut.put(qIn.take() + 1);
-          }
-        } catch (InterruptedException e) {
-          // torn down
-        }
-      }));
+      stages.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      while (true) {
+                        hOut.send(hIn.receive() + 1);
+                      }
+                    } catch (InterruptedException e) {
+                      // torn down
+                    }
+                  }));
+      stages.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      while (true) {
+                        jOut.send(jIn.receive() + 1);
+                      }
+                    } catch (InterruptedException e) {
+                      // torn down
+                    }
+                  }));
+      stages.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      while (true) {
+                        qOut.put(qIn.take() + 1);
+                      }
+                    } catch (InterruptedException e) {
+                      // torn down
+                    }
+                  }));
     }
   }
 
@@ -94,7 +105,8 @@ public class ChannelChain {
   }
 
   /** Runs {@code body} on a virtual thread and waits for it, so that both ends of the chain are virtual. */
-  private static int onVirtual(java.util.concurrent.Callable<Integer> body) throws InterruptedException {
+  private static int onVirtual(java.util.concurrent.Callable<Integer> body)
+      throws InterruptedException {
     int[] result = new int[1];
     VirtualPair.run(() -> result[0] = body.call());
     return result[0];
@@ -103,27 +115,30 @@ public class ChannelChain {
   @Benchmark
   @OperationsPerInvocation(STAGES)
   public int heddle() throws InterruptedException {
-    return onVirtual(() -> {
-      heddle.get(0).send(0);
-      return heddle.get(STAGES).receive();
-    });
+    return onVirtual(
+        () -> {
+          heddle.get(0).send(0);
+          return heddle.get(STAGES).receive();
+        });
   }
 
   @Benchmark
   @OperationsPerInvocation(STAGES)
   public int jox() throws InterruptedException {
-    return onVirtual(() -> {
-      jox.get(0).send(0);
-      return jox.get(STAGES).receive();
-    });
+    return onVirtual(
+        () -> {
+          jox.get(0).send(0);
+          return jox.get(STAGES).receive();
+        });
   }
 
   @Benchmark
   @OperationsPerInvocation(STAGES)
   public int synchronousQueue() throws InterruptedException {
-    return onVirtual(() -> {
-      queues.get(0).put(0);
-      return queues.get(STAGES).take();
-    });
+    return onVirtual(
+        () -> {
+          queues.get(0).put(0);
+          return queues.get(STAGES).take();
+        });
   }
 }

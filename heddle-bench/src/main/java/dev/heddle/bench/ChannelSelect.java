@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @org.openjdk.jmh.annotations.State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class ChannelSelect {
 
@@ -53,17 +55,19 @@ public class ChannelSelect {
     int each = ELEMENTS / channels;
     for (int c = 0; c < channels; c++) {
       Channel<Integer> ch = chs.get(c);
-      bodies[c] = () -> {
-        for (int i = 0; i < each; i++) {
-          ch.send(i);
-        }
-      };
+      bodies[c] =
+          () -> {
+            for (int i = 0; i < each; i++) {
+              ch.send(i);
+            }
+          };
     }
-    bodies[channels] = () -> {
-      for (int i = 0; i < each * channels; i++) {
-        sum[0] += Select.select(clauses);
-      }
-    };
+    bodies[channels] =
+        () -> {
+          for (int i = 0; i < each * channels; i++) {
+            sum[0] += Select.select(clauses);
+          }
+        };
     VirtualPair.run(bodies);
     return sum[0];
   }
@@ -73,9 +77,11 @@ public class ChannelSelect {
   @SuppressWarnings("unchecked")
   public long jox() throws InterruptedException {
     List<com.softwaremill.jox.Channel<Integer>> chs = new ArrayList<>();
-    com.softwaremill.jox.SelectClause<Integer>[] clauses = new com.softwaremill.jox.SelectClause[channels];
+    com.softwaremill.jox.SelectClause<Integer>[] clauses =
+        new com.softwaremill.jox.SelectClause[channels];
     for (int c = 0; c < channels; c++) {
-      com.softwaremill.jox.Channel<Integer> ch = com.softwaremill.jox.Channel.newRendezvousChannel();
+      com.softwaremill.jox.Channel<Integer> ch =
+          com.softwaremill.jox.Channel.newRendezvousChannel();
       chs.add(ch);
       clauses[c] = ch.receiveClause(x -> x);
     }
@@ -84,17 +90,19 @@ public class ChannelSelect {
     int each = ELEMENTS / channels;
     for (int c = 0; c < channels; c++) {
       com.softwaremill.jox.Channel<Integer> ch = chs.get(c);
-      bodies[c] = () -> {
-        for (int i = 0; i < each; i++) {
-          ch.send(i);
-        }
-      };
+      bodies[c] =
+          () -> {
+            for (int i = 0; i < each; i++) {
+              ch.send(i);
+            }
+          };
     }
-    bodies[channels] = () -> {
-      for (int i = 0; i < each * channels; i++) {
-        sum[0] += com.softwaremill.jox.Select.select(clauses);
-      }
-    };
+    bodies[channels] =
+        () -> {
+          for (int i = 0; i < each * channels; i++) {
+            sum[0] += com.softwaremill.jox.Select.select(clauses);
+          }
+        };
     VirtualPair.run(bodies);
     return sum[0];
   }

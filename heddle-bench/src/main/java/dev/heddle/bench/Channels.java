@@ -35,7 +35,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @org.openjdk.jmh.annotations.State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class Channels {
 
@@ -48,35 +50,41 @@ public class Channels {
     Channel<Integer> there = Channel.rendezvous();
     Channel<Integer> back = Channel.rendezvous();
     int[] sum = new int[1];
-    VirtualPair.run(() -> {
-      for (int i = 0; i < ROUND_TRIPS; i++) {
-        there.send(i);
-        sum[0] += back.receive();
-      }
-    }, () -> {
-      for (int i = 0; i < ROUND_TRIPS; i++) {
-        back.send(there.receive() + 1);
-      }
-    });
+    VirtualPair.run(
+        () -> {
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            there.send(i);
+            sum[0] += back.receive();
+          }
+        },
+        () -> {
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            back.send(there.receive() + 1);
+          }
+        });
     return sum[0];
   }
 
   @Benchmark
   @OperationsPerInvocation(ROUND_TRIPS)
   public int pingPong_jox() throws InterruptedException {
-    com.softwaremill.jox.Channel<Integer> there = com.softwaremill.jox.Channel.newRendezvousChannel();
-    com.softwaremill.jox.Channel<Integer> back = com.softwaremill.jox.Channel.newRendezvousChannel();
+    com.softwaremill.jox.Channel<Integer> there =
+        com.softwaremill.jox.Channel.newRendezvousChannel();
+    com.softwaremill.jox.Channel<Integer> back =
+        com.softwaremill.jox.Channel.newRendezvousChannel();
     int[] sum = new int[1];
-    VirtualPair.run(() -> {
-      for (int i = 0; i < ROUND_TRIPS; i++) {
-        there.send(i);
-        sum[0] += back.receive();
-      }
-    }, () -> {
-      for (int i = 0; i < ROUND_TRIPS; i++) {
-        back.send(there.receive() + 1);
-      }
-    });
+    VirtualPair.run(
+        () -> {
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            there.send(i);
+            sum[0] += back.receive();
+          }
+        },
+        () -> {
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            back.send(there.receive() + 1);
+          }
+        });
     return sum[0];
   }
 
@@ -86,16 +94,18 @@ public class Channels {
     SynchronousQueue<Integer> there = new SynchronousQueue<>();
     SynchronousQueue<Integer> back = new SynchronousQueue<>();
     int[] sum = new int[1];
-    VirtualPair.run(() -> {
-      for (int i = 0; i < ROUND_TRIPS; i++) {
-        there.put(i);
-        sum[0] += back.take();
-      }
-    }, () -> {
-      for (int i = 0; i < ROUND_TRIPS; i++) {
-        back.put(there.take() + 1);
-      }
-    });
+    VirtualPair.run(
+        () -> {
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            there.put(i);
+            sum[0] += back.take();
+          }
+        },
+        () -> {
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            back.put(there.take() + 1);
+          }
+        });
     return sum[0];
   }
 
@@ -104,16 +114,18 @@ public class Channels {
   public int pingPong_exchanger() throws InterruptedException {
     Exchanger<Integer> exchanger = new Exchanger<>();
     int[] sum = new int[1];
-    VirtualPair.run(() -> {
-      for (int i = 0; i < ROUND_TRIPS; i++) {
-        sum[0] += exchanger.exchange(i);
-      }
-    }, () -> {
-      int last = 0;
-      for (int i = 0; i < ROUND_TRIPS; i++) {
-        last = exchanger.exchange(last + 1);
-      }
-    });
+    VirtualPair.run(
+        () -> {
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            sum[0] += exchanger.exchange(i);
+          }
+        },
+        () -> {
+          int last = 0;
+          for (int i = 0; i < ROUND_TRIPS; i++) {
+            last = exchanger.exchange(last + 1);
+          }
+        });
     return sum[0];
   }
 
@@ -122,15 +134,17 @@ public class Channels {
   public long buffered_heddle() throws InterruptedException {
     Channel<Integer> ch = Channel.buffered(16);
     long[] sum = new long[1];
-    VirtualPair.run(() -> {
-      for (int i = 0; i < ELEMENTS; i++) {
-        ch.send(i);
-      }
-    }, () -> {
-      for (int i = 0; i < ELEMENTS; i++) {
-        sum[0] += ch.receive();
-      }
-    });
+    VirtualPair.run(
+        () -> {
+          for (int i = 0; i < ELEMENTS; i++) {
+            ch.send(i);
+          }
+        },
+        () -> {
+          for (int i = 0; i < ELEMENTS; i++) {
+            sum[0] += ch.receive();
+          }
+        });
     return sum[0];
   }
 
@@ -139,15 +153,17 @@ public class Channels {
   public long buffered_jox() throws InterruptedException {
     com.softwaremill.jox.Channel<Integer> ch = com.softwaremill.jox.Channel.newBufferedChannel(16);
     long[] sum = new long[1];
-    VirtualPair.run(() -> {
-      for (int i = 0; i < ELEMENTS; i++) {
-        ch.send(i);
-      }
-    }, () -> {
-      for (int i = 0; i < ELEMENTS; i++) {
-        sum[0] += ch.receive();
-      }
-    });
+    VirtualPair.run(
+        () -> {
+          for (int i = 0; i < ELEMENTS; i++) {
+            ch.send(i);
+          }
+        },
+        () -> {
+          for (int i = 0; i < ELEMENTS; i++) {
+            sum[0] += ch.receive();
+          }
+        });
     return sum[0];
   }
 
@@ -156,15 +172,17 @@ public class Channels {
   public long buffered_arrayBlockingQueue() throws InterruptedException {
     ArrayBlockingQueue<Integer> q = new ArrayBlockingQueue<>(16);
     long[] sum = new long[1];
-    VirtualPair.run(() -> {
-      for (int i = 0; i < ELEMENTS; i++) {
-        q.put(i);
-      }
-    }, () -> {
-      for (int i = 0; i < ELEMENTS; i++) {
-        sum[0] += q.take();
-      }
-    });
+    VirtualPair.run(
+        () -> {
+          for (int i = 0; i < ELEMENTS; i++) {
+            q.put(i);
+          }
+        },
+        () -> {
+          for (int i = 0; i < ELEMENTS; i++) {
+            sum[0] += q.take();
+          }
+        });
     return sum[0];
   }
 }

@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(Scope.Benchmark)
 public class GraphBuild {
 
@@ -57,12 +59,14 @@ public class GraphBuild {
     for (int i = 0; i < inputs.length; i++) {
       int[] in = inputs[i];
       Task t = tasks[i];
-      n.add(switch (in.length) {
-        case 0 -> g.add(t, () -> 1L);
-        case 1 -> g.add(t, n.get(in[0]), a -> a + 1);
-        case 2 -> g.add(t, n.get(in[0]), n.get(in[1]), (a, b) -> a + b + 1);
-        default -> g.add(t, n.get(in[0]), n.get(in[1]), n.get(in[2]), (a, b, c) -> a + b + c + 1);
-      });
+      n.add(
+          switch (in.length) {
+            case 0 -> g.add(t, () -> 1L);
+            case 1 -> g.add(t, n.get(in[0]), a -> a + 1);
+            case 2 -> g.add(t, n.get(in[0]), n.get(in[1]), (a, b) -> a + b + 1);
+            default ->
+                g.add(t, n.get(in[0]), n.get(in[1]), n.get(in[2]), (a, b, c) -> a + b + c + 1);
+          });
     }
     return g.build();
   }
@@ -73,13 +77,15 @@ public class GraphBuild {
     CompletableFuture<Long>[] f = new CompletableFuture[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
       int[] in = inputs[i];
-      f[i] = switch (in.length) {
-        case 0 -> new CompletableFuture<>();
-        case 1 -> f[in[0]].thenApply(a -> a + 1);
-        case 2 -> f[in[0]].thenCombine(f[in[1]], (a, b) -> a + b + 1);
-        default -> CompletableFuture.allOf(f[in[0]], f[in[1]], f[in[2]])
-            .thenApply(v -> f[in[0]].join() + f[in[1]].join() + f[in[2]].join() + 1);
-      };
+      f[i] =
+          switch (in.length) {
+            case 0 -> new CompletableFuture<>();
+            case 1 -> f[in[0]].thenApply(a -> a + 1);
+            case 2 -> f[in[0]].thenCombine(f[in[1]], (a, b) -> a + b + 1);
+            default ->
+                CompletableFuture.allOf(f[in[0]], f[in[1]], f[in[2]])
+                    .thenApply(v -> f[in[0]].join() + f[in[1]].join() + f[in[2]].join() + 1);
+          };
     }
     return f;
   }

@@ -49,7 +49,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(Scope.Benchmark)
 public class GraphShapes {
 
@@ -61,8 +63,10 @@ public class GraphShapes {
 
   /** For each task, the indices of its inputs, all smaller than its own. */
   private int[][] inputs;
+
   /** The tasks no other task takes. */
   private int[] sinks;
+
   private Graph graph;
   private List<Node<Long>> sinkNodes;
   private Runner runner;
@@ -70,12 +74,13 @@ public class GraphShapes {
 
   @Setup
   public void setUp() {
-    inputs = switch (shape) {
-      case "chain" -> chain();
-      case "diamond" -> diamond();
-      case "random" -> random(new Random(42));
-      default -> throw new IllegalArgumentException(shape);
-    };
+    inputs =
+        switch (shape) {
+          case "chain" -> chain();
+          case "diamond" -> diamond();
+          case "random" -> random(new Random(42));
+          default -> throw new IllegalArgumentException(shape);
+        };
     sinks = sinks(inputs);
     List<Node<Long>> nodes = buildGraph();
     sinkNodes = new ArrayList<>();
@@ -108,24 +113,28 @@ public class GraphShapes {
     CompletableFuture<Long>[] f = new CompletableFuture[NODES];
     for (int i = 0; i < NODES; i++) {
       int[] in = inputs[i];
-      f[i] = switch (in.length) {
-        case 0 -> CompletableFuture.supplyAsync(() -> 1L, pool);
-        case 1 -> f[in[0]].thenApplyAsync(a -> a + 1, pool);
-        case 2 -> f[in[0]].thenCombineAsync(f[in[1]], (a, b) -> a + b + 1, pool);
-        default -> {
-          CompletableFuture<Long>[] deps = new CompletableFuture[in.length];
-          for (int j = 0; j < in.length; j++) {
-            deps[j] = f[in[j]];
-          }
-          yield CompletableFuture.allOf(deps).thenApplyAsync(v -> {
-            long s = 1;
-            for (CompletableFuture<Long> d : deps) {
-              s += d.join();
+      f[i] =
+          switch (in.length) {
+            case 0 -> CompletableFuture.supplyAsync(() -> 1L, pool);
+            case 1 -> f[in[0]].thenApplyAsync(a -> a + 1, pool);
+            case 2 -> f[in[0]].thenCombineAsync(f[in[1]], (a, b) -> a + b + 1, pool);
+            default -> {
+              CompletableFuture<Long>[] deps = new CompletableFuture[in.length];
+              for (int j = 0; j < in.length; j++) {
+                deps[j] = f[in[j]];
+              }
+              yield CompletableFuture.allOf(deps)
+                  .thenApplyAsync(
+                      v -> {
+                        long s = 1;
+                        for (CompletableFuture<Long> d : deps) {
+                          s += d.join();
+                        }
+                        return s;
+                      },
+                      pool);
             }
-            return s;
-          }, pool);
-        }
-      };
+          };
     }
     long sum = 0;
     for (int s : sinks) {
@@ -140,25 +149,30 @@ public class GraphShapes {
     for (int i = 0; i < NODES; i++) {
       int[] in = inputs[i];
       String name = "n" + i;
-      n.add(switch (in.length) {
-        case 0 -> g.add(name, () -> 1L);
-        case 1 -> g.add(name, n.get(in[0]), a -> a + 1);
-        case 2 -> g.add(name, n.get(in[0]), n.get(in[1]), (a, b) -> a + b + 1);
-        case 3 -> g.add(name, n.get(in[0]), n.get(in[1]), n.get(in[2]), (a, b, c) -> a + b + c + 1);
-        default -> {
-          List<Node<Long>> deps = new ArrayList<>(in.length);
-          for (int j : in) {
-            deps.add(n.get(j));
-          }
-          yield g.add(name, deps, (List<Long> xs) -> {
-            long s = 1;
-            for (long x : xs) {
-              s += x;
+      n.add(
+          switch (in.length) {
+            case 0 -> g.add(name, () -> 1L);
+            case 1 -> g.add(name, n.get(in[0]), a -> a + 1);
+            case 2 -> g.add(name, n.get(in[0]), n.get(in[1]), (a, b) -> a + b + 1);
+            case 3 ->
+                g.add(name, n.get(in[0]), n.get(in[1]), n.get(in[2]), (a, b, c) -> a + b + c + 1);
+            default -> {
+              List<Node<Long>> deps = new ArrayList<>(in.length);
+              for (int j : in) {
+                deps.add(n.get(j));
+              }
+              yield g.add(
+                  name,
+                  deps,
+                  (List<Long> xs) -> {
+                    long s = 1;
+                    for (long x : xs) {
+                      s += x;
+                    }
+                    return s;
+                  });
             }
-            return s;
           });
-        }
-      });
     }
     graph = g.build();
     return n;

@@ -48,7 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class IndependentTasks {
 
@@ -106,38 +108,42 @@ public class IndependentTasks {
 
   @Benchmark
   public long forkJoinPool() throws Exception {
-    return Owners.run(owner, () -> {
-      @SuppressWarnings("unchecked")
-      ForkJoinTask<Integer>[] tasks = new ForkJoinTask[TASKS];
-      for (int i = 0; i < TASKS; i++) {
-        int v = i;
-        tasks[i] = pool.submit(() -> v);
-      }
-      long sum = 0;
-      for (ForkJoinTask<Integer> t : tasks) {
-        sum += t.join();
-      }
-      return sum;
-    });
+    return Owners.run(
+        owner,
+        () -> {
+          @SuppressWarnings("unchecked")
+          ForkJoinTask<Integer>[] tasks = new ForkJoinTask[TASKS];
+          for (int i = 0; i < TASKS; i++) {
+            int v = i;
+            tasks[i] = pool.submit(() -> v);
+          }
+          long sum = 0;
+          for (ForkJoinTask<Integer> t : tasks) {
+            sum += t.join();
+          }
+          return sum;
+        });
   }
 
   @Benchmark
   public long virtualExecutor() throws Exception {
-    return Owners.run(owner, () -> {
-      @SuppressWarnings("unchecked")
-      Future<Integer>[] tasks = new Future[TASKS];
-      try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-        for (int i = 0; i < TASKS; i++) {
-          int v = i;
-          tasks[i] = executor.submit(() -> v);
-        }
-      } // close waits for every task
-      long sum = 0;
-      for (Future<Integer> t : tasks) {
-        sum += t.resultNow();
-      }
-      return sum;
-    });
+    return Owners.run(
+        owner,
+        () -> {
+          @SuppressWarnings("unchecked")
+          Future<Integer>[] tasks = new Future[TASKS];
+          try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < TASKS; i++) {
+              int v = i;
+              tasks[i] = executor.submit(() -> v);
+            }
+          } // close waits for every task
+          long sum = 0;
+          for (Future<Integer> t : tasks) {
+            sum += t.resultNow();
+          }
+          return sum;
+        });
   }
 
   static long forkAndJoin(Runner runner, String[] names) throws InterruptedException {

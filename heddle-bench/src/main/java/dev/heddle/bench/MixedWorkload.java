@@ -48,7 +48,9 @@ import org.openjdk.jmh.infra.Blackhole;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class MixedWorkload {
 
@@ -96,7 +98,8 @@ public class MixedWorkload {
       for (int i = 0; i < PER_KIND; i++) {
         int v = i;
         handles.add(scope.fork(Task.named("cpu-" + i).semantics(Semantics.CPU), () -> cpuWork(v)));
-        handles.add(scope.fork(Task.named("io-" + i).semantics(Semantics.BLOCKING), () -> blockingWork(v)));
+        handles.add(
+            scope.fork(Task.named("io-" + i).semantics(Semantics.BLOCKING), () -> blockingWork(v)));
       }
       scope.join();
     }

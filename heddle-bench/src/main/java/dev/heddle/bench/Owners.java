@@ -9,6 +9,7 @@ final class Owners {
 
   /** The values of an {@code owner} parameter. */
   static final String PLATFORM = "platform";
+
   static final String VIRTUAL = "virtual";
 
   static long run(String owner, Callable<Long> work) throws Exception {

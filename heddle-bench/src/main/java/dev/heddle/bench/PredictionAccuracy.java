@@ -31,15 +31,25 @@ public final class PredictionAccuracy {
     int base = args.length > 0 ? Integer.parseInt(args[0]) : 4;
     Graph graph = graph();
     RunAnalysis recorded = RunAnalysis.of(run(graph, base));
-    System.out.printf(Locale.ROOT, "recorded on threads(%d): wall %.3fs, work %.3fs, span %.3fs, overhead per task %.3fms%n",
-        base, recorded.wall().toNanos() / 1e9, recorded.work().toNanos() / 1e9, recorded.span().toNanos() / 1e9,
+    System.out.printf(
+        Locale.ROOT,
+        "recorded on threads(%d): wall %.3fs, work %.3fs, span %.3fs, overhead per task %.3fms%n",
+        base,
+        recorded.wall().toNanos() / 1e9,
+        recorded.work().toNanos() / 1e9,
+        recorded.span().toNanos() / 1e9,
         recorded.overheadPerTask().toNanos() / 1e6);
     System.out.println("| workers | predicted (s) | measured (s) | error |");
     System.out.println("|---:|---:|---:|---:|");
     for (int n : new int[] {1, 2, 4, 8, 16}) {
       double predicted = recorded.predict(n).makespan().toNanos() / 1e9;
       double measured = run(graph, n).wall().toNanos() / 1e9;
-      System.out.printf(Locale.ROOT, "| %d | %.3f | %.3f | %+.1f%% |%n", n, predicted, measured,
+      System.out.printf(
+          Locale.ROOT,
+          "| %d | %.3f | %.3f | %+.1f%% |%n",
+          n,
+          predicted,
+          measured,
           100 * (predicted - measured) / measured);
     }
   }

@@ -36,7 +36,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @State(Scope.Benchmark)
 public class RunRecordCost {
 
@@ -61,14 +63,29 @@ public class RunRecordCost {
       switch (inputs) {
         case 0 -> nodes.add(g.add(name, () -> 1L));
         case 1 -> nodes.add(g.add(name, nodes.get(random.nextInt(i)), a -> a + 1));
-        case 2 -> nodes.add(g.add(name, nodes.get(random.nextInt(i)), nodes.get(random.nextInt(i)), (a, b) -> a + b));
-        default -> nodes.add(g.add(name, nodes.get(random.nextInt(i)), nodes.get(random.nextInt(i)),
-            nodes.get(random.nextInt(i)), (a, b, c) -> a + b + c));
+        case 2 ->
+            nodes.add(
+                g.add(
+                    name,
+                    nodes.get(random.nextInt(i)),
+                    nodes.get(random.nextInt(i)),
+                    (a, b) -> a + b));
+        default ->
+            nodes.add(
+                g.add(
+                    name,
+                    nodes.get(random.nextInt(i)),
+                    nodes.get(random.nextInt(i)),
+                    nodes.get(random.nextInt(i)),
+                    (a, b, c) -> a + b + c));
       }
     }
     graph = g.build();
     runner = Runner.threads(2);
-    options = record.equals("on") ? ScopeOptions.defaults().record(r -> last = r) : ScopeOptions.defaults();
+    options =
+        record.equals("on")
+            ? ScopeOptions.defaults().record(r -> last = r)
+            : ScopeOptions.defaults();
   }
 
   @TearDown

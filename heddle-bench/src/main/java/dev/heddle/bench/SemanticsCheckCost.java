@@ -47,7 +47,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class SemanticsCheckCost {
 
@@ -73,7 +75,8 @@ public class SemanticsCheckCost {
       trivial[i] = Task.named(names[i]).semantics(Semantics.TRIVIAL);
     }
     threads = Runner.threads(2);
-    recorded = Runner.threads(2, RunnerOptions.defaults().flightRecorderChecks(Duration.ofMillis(20)));
+    recorded =
+        Runner.threads(2, RunnerOptions.defaults().flightRecorderChecks(Duration.ofMillis(20)));
     pool = new ForkJoinPool(2);
   }
 

@@ -15,17 +15,20 @@ final class VirtualPair {
     List<Thread> threads = new ArrayList<>(bodies.length);
     Throwable[] failure = new Throwable[1];
     for (Body b : bodies) {
-      threads.add(Thread.ofVirtual().start(() -> {
-        try {
-          b.run();
-        } catch (Throwable t) {
-          synchronized (failure) {
-            if (failure[0] == null) {
-              failure[0] = t;
-            }
-          }
-        }
-      }));
+      threads.add(
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    try {
+                      b.run();
+                    } catch (Throwable t) {
+                      synchronized (failure) {
+                        if (failure[0] == null) {
+                          failure[0] = t;
+                        }
+                      }
+                    }
+                  }));
     }
     for (Thread t : threads) {
       t.join();

@@ -137,20 +137,37 @@ final class CommandTask {
     private boolean prepareLog() {
       try {
         if (Files.exists(log, LinkOption.NOFOLLOW_LINKS)) {
-          try (FileChannel c = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-              LinkOption.NOFOLLOW_LINKS)) {
+          try (FileChannel c =
+              FileChannel.open(
+                  log,
+                  StandardOpenOption.WRITE,
+                  StandardOpenOption.TRUNCATE_EXISTING,
+                  LinkOption.NOFOLLOW_LINKS)) {
             // emptied
           }
         } else {
-          try (FileChannel c = FileChannel.open(log,
-              Set.<java.nio.file.OpenOption>of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+          try (FileChannel c =
+              FileChannel.open(
+                  log,
+                  Set.<java.nio.file.OpenOption>of(
+                      StandardOpenOption.CREATE_NEW,
+                      StandardOpenOption.WRITE,
+                      LinkOption.NOFOLLOW_LINKS),
+                  PosixFilePermissions.asFileAttribute(
+                      PosixFilePermissions.fromString("rw-------")))) {
             // created
           }
         }
         return true;
       } catch (IOException | UnsupportedOperationException e) {
-        problem(new IOException("could not create the log " + log + " (" + e + "); the command's output is not kept", e));
+        problem(
+            new IOException(
+                "could not create the log "
+                    + log
+                    + " ("
+                    + e
+                    + "); the command's output is not kept",
+                e));
         return false;
       }
     }
@@ -170,17 +187,23 @@ final class CommandTask {
    * @throws IOException if the command cannot be started (the message names it)
    * @throws InterruptedException if interrupted, or if the run is stopping before it starts
    */
-  static long run(TaskFile.Entry task, Path baseDir, Output output, @Nullable Echo echo, Containment containment)
+  static long run(
+      TaskFile.Entry task,
+      Path baseDir,
+      Output output,
+      @Nullable Echo echo,
+      Containment containment)
       throws IOException, InterruptedException, CommandFailedException {
     Path dir = task.dir() == null ? baseDir : baseDir.resolve(task.dir());
     if (task.command() instanceof TaskFile.Args args) {
       checkProgram(args.args().get(0), task.env(), dir, task);
     }
     String id = containment.newTaskId();
-    ProcessBuilder builder = new ProcessBuilder(Containment.inOwnSession(task.command().argv()))
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    ProcessBuilder builder =
+        new ProcessBuilder(Containment.inOwnSession(task.command().argv()))
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     builder.environment().putAll(task.env());
     builder.environment().put("HEDDLE_TASK", task.name());
     builder.environment().put(Containment.MARKER, id);
@@ -188,18 +211,31 @@ final class CommandTask {
     boolean logged;
     if (task.interactive()) {
       // It has the terminal: heddle's own standard input, output and error, and no log.
-      builder.redirectErrorStream(false).redirectInput(ProcessBuilder.Redirect.INHERIT)
-          .redirectOutput(ProcessBuilder.Redirect.INHERIT).redirectError(ProcessBuilder.Redirect.INHERIT);
+      builder
+          .redirectErrorStream(false)
+          .redirectInput(ProcessBuilder.Redirect.INHERIT)
+          .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+          .redirectError(ProcessBuilder.Redirect.INHERIT);
       logged = false;
     } else {
       logged = output.prepareLog();
-      builder.redirectOutput(logged ? ProcessBuilder.Redirect.to(output.log().toFile()) : ProcessBuilder.Redirect.DISCARD);
+      builder.redirectOutput(
+          logged
+              ? ProcessBuilder.Redirect.to(output.log().toFile())
+              : ProcessBuilder.Redirect.DISCARD);
     }
     Process process;
     try {
       process = containment.start(builder);
     } catch (IOException e) {
-      throw new IOException("could not start '" + Report.excerpt(task.command().display()) + "' in " + dir + ": " + e.getMessage(), e);
+      throw new IOException(
+          "could not start '"
+              + Report.excerpt(task.command().display())
+              + "' in "
+              + dir
+              + ": "
+              + e.getMessage(),
+          e);
     }
     output.pid = process.pid();
     ProcessTrees.Finder finder;
@@ -235,14 +271,21 @@ final class CommandTask {
     } finally {
       follower.finish(); // never leave the follower polling the log, whatever was thrown above
     }
-    if (status != 0 && ExitStatuses.byInterrupt(status) && containment.awaitStopping(Duration.ofSeconds(1))) {
+    if (status != 0
+        && ExitStatuses.byInterrupt(status)
+        && containment.awaitStopping(Duration.ofSeconds(1))) {
       // A terminal's Ctrl-C reached the command too (no sessions of its own here): heddle is
       // stopping because of the same key press, and the task is stopped, not failed.
       throw new InterruptedException("the command ended by SIGINT while heddle was stopping");
     }
     if (status != 0) {
       CommandFailedException failed =
-          new CommandFailedException(Report.excerpt(task.command().display()), status, process.pid(), output.tail(), output.log());
+          new CommandFailedException(
+              Report.excerpt(task.command().display()),
+              status,
+              process.pid(),
+              output.tail(),
+              output.log());
       attachProblem(failed, output);
       throw failed;
     }
@@ -285,12 +328,19 @@ final class CommandTask {
    * Fails as starting the program would, before starting it through {@code setsid}, which
    * would otherwise report a missing program as the exit status 127 of a command that ran.
    */
-  private static void checkProgram(String program, Map<String, String> env, Path dir, TaskFile.Entry task) throws IOException {
+  private static void checkProgram(
+      String program, Map<String, String> env, Path dir, TaskFile.Entry task) throws IOException {
     if (program.contains("/")) {
       Path p = dir.resolve(program);
       if (!Files.isExecutable(p) || Files.isDirectory(p)) {
-        throw new IOException("could not start '" + Report.excerpt(task.command().display()) + "' in " + dir + ": "
-            + p + (Files.exists(p) ? " is not an executable file" : ": no such file"));
+        throw new IOException(
+            "could not start '"
+                + Report.excerpt(task.command().display())
+                + "' in "
+                + dir
+                + ": "
+                + p
+                + (Files.exists(p) ? " is not an executable file" : ": no such file"));
       }
       return;
     }
@@ -301,8 +351,14 @@ final class CommandTask {
         return;
       }
     }
-    throw new IOException("could not start '" + Report.excerpt(task.command().display()) + "' in " + dir + ": program '"
-        + Report.excerpt(program) + "' is not on the PATH");
+    throw new IOException(
+        "could not start '"
+            + Report.excerpt(task.command().display())
+            + "' in "
+            + dir
+            + ": program '"
+            + Report.excerpt(program)
+            + "' is not on the PATH");
   }
 
   private static void attachProblem(Throwable t, Output output) {
@@ -330,7 +386,8 @@ final class CommandTask {
       this.task = task;
       this.output = output;
       this.echo = echo;
-      this.thread = logged ? Thread.ofVirtual().name("heddle-cli-output-" + task).start(this::follow) : null;
+      this.thread =
+          logged ? Thread.ofVirtual().name("heddle-cli-output-" + task).start(this::follow) : null;
     }
 
     /**
@@ -369,7 +426,8 @@ final class CommandTask {
     private void follow() {
       ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
       long read = 0;
-      try (FileChannel in = FileChannel.open(output.log(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      try (FileChannel in =
+          FileChannel.open(output.log(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
         while (true) {
           long limit = stopAt;
           if (limit >= 0 && read >= limit) {
@@ -391,7 +449,8 @@ final class CommandTask {
           }
         }
       } catch (IOException e) {
-        output.problem(new IOException("could not read the log " + output.log() + ": " + e.getMessage(), e));
+        output.problem(
+            new IOException("could not read the log " + output.log() + ": " + e.getMessage(), e));
       } catch (InterruptedException e) {
         // only finish() ends this thread, and it does not interrupt: nothing more to read
       }
@@ -415,7 +474,8 @@ final class CommandTask {
 
     private void emit() {
       byte[] bytes = line.toByteArray();
-      int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
+      int length =
+          bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
       String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
       if (cut) {
         text += " [... line cut at " + MAX_LINE_BYTES / 1024 + " KiB; the log has all of it]";

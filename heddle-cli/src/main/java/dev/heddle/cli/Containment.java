@@ -40,7 +40,8 @@ final class Containment implements AutoCloseable {
    * them to go, then SIGKILL until none is found. String removal uses only parameter
    * expansion, so a run of many tasks costs the keeper no process per task.
    */
-  private static final String KEEPER_SCRIPT = """
+  private static final String KEEPER_SCRIPT =
+      """
       trap '' INT HUP QUIT TERM
       token=$1; mode=$2; listed=' '
       while IFS= read -r line; do
@@ -94,15 +95,24 @@ final class Containment implements AutoCloseable {
     if (SETSID != null) {
       argv.add(SETSID);
     }
-    argv.addAll(List.of("/bin/sh", "-c", KEEPER_SCRIPT, "heddle-keeper", token, SETSID != null ? "group" : "pid"));
-    ProcessBuilder builder = new ProcessBuilder(argv)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
+    argv.addAll(
+        List.of(
+            "/bin/sh",
+            "-c",
+            KEEPER_SCRIPT,
+            "heddle-keeper",
+            token,
+            SETSID != null ? "group" : "pid"));
+    ProcessBuilder builder =
+        new ProcessBuilder(argv)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD);
     builder.environment().remove(MARKER); // never a target of its own scan
     try {
       return new Containment(token, builder.start(), null);
     } catch (IOException e) {
-      return new Containment(token, null, new IOException("could not start the keeper process: " + e.getMessage(), e));
+      return new Containment(
+          token, null, new IOException("could not start the keeper process: " + e.getMessage(), e));
     }
   }
 

@@ -7,7 +7,11 @@ final class GraphText {
   static String dot(TaskFile file) {
     StringBuilder s = new StringBuilder("digraph tasks {\n  rankdir=LR;\n  node [shape=box];\n");
     for (TaskFile.Entry e : file.tasks()) {
-      s.append("  ").append(quote(e.name())).append(" [tooltip=").append(quote(e.command().display())).append("];\n");
+      s.append("  ")
+          .append(quote(e.name()))
+          .append(" [tooltip=")
+          .append(quote(e.command().display()))
+          .append("];\n");
     }
     for (TaskFile.Entry e : file.tasks()) {
       for (String need : e.needs()) {
@@ -24,7 +28,11 @@ final class GraphText {
     for (TaskFile.Entry e : file.tasks()) {
       String id = "t" + i++;
       ids.put(e.name(), id);
-      s.append("  ").append(id).append("[\"").append(e.name().replace("\"", "#quot;")).append("\"]\n");
+      s.append("  ")
+          .append(id)
+          .append("[\"")
+          .append(e.name().replace("\"", "#quot;"))
+          .append("\"]\n");
     }
     for (TaskFile.Entry e : file.tasks()) {
       for (String need : e.needs()) {

@@ -42,8 +42,16 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Runs a task file: commands with dependencies, as many at once as they allow.",
-    subcommands = {Main.Run.class, Main.ListCommand.class, Main.Check.class, Main.GraphCommand.class,
-        Main.Completion.class, Performance.ReportCommand.class, Performance.PlanCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {
+      Main.Run.class,
+      Main.ListCommand.class,
+      Main.Check.class,
+      Main.GraphCommand.class,
+      Main.Completion.class,
+      Performance.ReportCommand.class,
+      Performance.PlanCommand.class,
+      CommandLine.HelpCommand.class
+    },
     footerHeading = "%nExit status:%n",
     footer = {
       "  0    every task succeeded (or, for check and graph, the file is valid)",
@@ -71,6 +79,7 @@ public final class Main implements Callable<Integer> {
 
   /** Where the command and its subcommands print: stdout and stderr, or a test's streams. */
   private final PrintStream out;
+
   private final PrintStream err;
 
   /** The arguments after the first {@code --} of the command line, for a task's command; null if there is no {@code --}. */
@@ -111,11 +120,12 @@ public final class Main implements Callable<Integer> {
     CommandLine cli = new CommandLine(new Main(out, err, passThrough));
     cli.setOut(new java.io.PrintWriter(out, true));
     cli.setErr(new java.io.PrintWriter(err, true));
-    cli.setExecutionExceptionHandler((e, line, parsed) -> {
-      err.println("heddle: internal error: " + e);
-      e.printStackTrace(err);
-      return INTERNAL;
-    });
+    cli.setExecutionExceptionHandler(
+        (e, line, parsed) -> {
+          err.println("heddle: internal error: " + e);
+          e.printStackTrace(err);
+          return INTERNAL;
+        });
     return cli.execute(own);
   }
 
@@ -130,12 +140,14 @@ public final class Main implements Callable<Integer> {
   }
 
   /** As {@link #load(Path, PrintStream, boolean)}, the file's variables also taken from {@code inputs}. */
-  static @Nullable TaskFile load(Path file, PrintStream err, boolean fullCycles, TaskFileParser.Inputs inputs) {
+  static @Nullable TaskFile load(
+      Path file, PrintStream err, boolean fullCycles, TaskFileParser.Inputs inputs) {
     try {
       return TaskFileParser.parse(file, fullCycles, inputs);
     } catch (TaskFileException e) {
       List<TaskFileException.Problem> problems = e.problems();
-      for (TaskFileException.Problem p : problems.subList(0, Math.min(MAX_PROBLEMS_SHOWN, problems.size()))) {
+      for (TaskFileException.Problem p :
+          problems.subList(0, Math.min(MAX_PROBLEMS_SHOWN, problems.size()))) {
         err.println(p);
       }
       if (problems.size() > MAX_PROBLEMS_SHOWN) {
@@ -188,8 +200,12 @@ public final class Main implements Callable<Integer> {
     @SuppressWarnings("NullAway.Init")
     Main parent;
 
-    @Option(names = "--set", paramLabel = "NAME=VALUE", description = "give the variable NAME the value VALUE, over the"
-        + " file's vars, the environment and dotenv files (repeatable)")
+    @Option(
+        names = "--set",
+        paramLabel = "NAME=VALUE",
+        description =
+            "give the variable NAME the value VALUE, over the"
+                + " file's vars, the environment and dotenv files (repeatable)")
     List<String> sets = new java.util.ArrayList<>();
 
     /**
@@ -202,13 +218,17 @@ public final class Main implements Callable<Integer> {
         int eq = set.indexOf('=');
         String name = eq < 0 ? set : set.substring(0, eq);
         if (eq < 0 || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-          parent.err.println("heddle: --set needs NAME=VALUE, where NAME is a letter or _ followed by letters, digits and _;"
-              + " got '" + Report.excerpt(set) + "'");
+          parent.err.println(
+              "heddle: --set needs NAME=VALUE, where NAME is a letter or _ followed by letters, digits and _;"
+                  + " got '"
+                  + Report.excerpt(set)
+                  + "'");
           return null;
         }
         values.put(name, set.substring(eq + 1));
       }
-      return Main.load(file, parent.err, fullCycles, new TaskFileParser.Inputs(values, System.getenv()));
+      return Main.load(
+          file, parent.err, fullCycles, new TaskFileParser.Inputs(values, System.getenv()));
     }
 
     /**
@@ -221,8 +241,12 @@ public final class Main implements Callable<Integer> {
       }
       Path found = find(Path.of(""));
       if (found == null) {
-        parent.err.println("heddle: no task file given, and no " + String.join(" or ", DEFAULT_NAMES)
-            + " in " + Path.of("").toAbsolutePath() + " or any directory above it");
+        parent.err.println(
+            "heddle: no task file given, and no "
+                + String.join(" or ", DEFAULT_NAMES)
+                + " in "
+                + Path.of("").toAbsolutePath()
+                + " or any directory above it");
         return null;
       }
       parent.err.println("heddle: using " + found);
@@ -232,14 +256,18 @@ public final class Main implements Callable<Integer> {
 
   /** A subcommand that takes at most one argument, the task file. */
   abstract static class OptionalFileCommand extends FileCommand {
-    @Parameters(paramLabel = "FILE", arity = "0..1",
-        description = "the task file (YAML); by default heddle.yaml or heddle.yml here or in the nearest directory above")
+    @Parameters(
+        paramLabel = "FILE",
+        arity = "0..1",
+        description =
+            "the task file (YAML); by default heddle.yaml or heddle.yml here or in the nearest directory above")
     @Nullable String file;
 
     /** The task file to read, or null after saying why; refuses arguments after {@code --}, which only {@code run} takes. */
     @Nullable Path taskFile() {
       if (parent.passThrough != null) {
-        parent.err.println("heddle: arguments after -- are for a task's command, and only 'heddle run' takes them");
+        parent.err.println(
+            "heddle: arguments after -- are for a task's command, and only 'heddle run' takes them");
         return null;
       }
       return resolveFile(file);
@@ -259,55 +287,94 @@ public final class Main implements Callable<Integer> {
     boolean ok = true;
     for (String name : wanted) {
       if (!known.contains(name)) {
-        err.println("heddle: " + taskFile.path() + " has no task " + TaskFileParser.quote(name)
-            + TaskFileParser.suggestion(name, known, Map.of()) + "; 'heddle list' shows the tasks");
+        err.println(
+            "heddle: "
+                + taskFile.path()
+                + " has no task "
+                + TaskFileParser.quote(name)
+                + TaskFileParser.suggestion(name, known, Map.of())
+                + "; 'heddle list' shows the tasks");
         ok = false;
       }
     }
     return ok ? taskFile.select(wanted) : null;
   }
 
-  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "run", description = {
-      "Runs the TASKs named and every task they need, each when the tasks it needs have succeeded;"
-          + " with no TASK, the file's default tasks, or every task.",
-      "The first argument is FILE if it ends in .yaml or .yml, or contains a / and names an existing file;"
-          + " otherwise heddle.yaml (or heddle.yml) is looked for here and in the directories above.",
-      "Words after -- go to the command of the one TASK named: a list 'run' gets them as more arguments,"
-          + " a command line as its positional parameters (write \"$@\" where they go)."})
+  @Command(
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      name = "run",
+      description = {
+        "Runs the TASKs named and every task they need, each when the tasks it needs have succeeded;"
+            + " with no TASK, the file's default tasks, or every task.",
+        "The first argument is FILE if it ends in .yaml or .yml, or contains a / and names an existing file;"
+            + " otherwise heddle.yaml (or heddle.yml) is looked for here and in the directories above.",
+        "Words after -- go to the command of the one TASK named: a list 'run' gets them as more arguments,"
+            + " a command line as its positional parameters (write \"$@\" where they go)."
+      })
   static final class Run extends FileCommand {
-    @Parameters(paramLabel = "[FILE] [TASK...]", arity = "0..*", description = "the task file, then the tasks to run")
+    @Parameters(
+        paramLabel = "[FILE] [TASK...]",
+        arity = "0..*",
+        description = "the task file, then the tasks to run")
     List<String> arguments = new java.util.ArrayList<>();
 
-    @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "run at most N commands at once (default: the number of cores)")
+    @Option(
+        names = {"-j", "--jobs"},
+        paramLabel = "N",
+        description = "run at most N commands at once (default: the number of cores)")
     int jobs = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = {"-k", "--keep-going"}, description = "after a failure, run everything that does not depend on it")
+    @Option(
+        names = {"-k", "--keep-going"},
+        description = "after a failure, run everything that does not depend on it")
     boolean keepGoing;
 
-    @Option(names = {"-n", "--dry-run"}, description = "print what would run, in order, and run nothing")
+    @Option(
+        names = {"-n", "--dry-run"},
+        description = "print what would run, in order, and run nothing")
     boolean dryRun;
 
-    @Option(names = {"-o", "--show-output"}, description = "print each command's output as it comes, prefixed with the task name")
+    @Option(
+        names = {"-o", "--show-output"},
+        description = "print each command's output as it comes, prefixed with the task name")
     boolean showOutput;
 
-    @Option(names = "--progress", paramLabel = "MODE", description = "auto (default), live or plain")
+    @Option(
+        names = "--progress",
+        paramLabel = "MODE",
+        description = "auto (default), live or plain")
     String progress = "auto";
 
-    @Option(names = "--summary", description = "after the run, name the slowest tasks (always done when the run took over "
-        + "5 s)")
+    @Option(
+        names = "--summary",
+        description =
+            "after the run, name the slowest tasks (always done when the run took over " + "5 s)")
     boolean summary;
 
-    @Option(names = {"-f", "--force"}, description = "run every task, even those whose sources and generated files are up to date")
+    @Option(
+        names = {"-f", "--force"},
+        description = "run every task, even those whose sources and generated files are up to date")
     boolean force;
 
-    @Option(names = "--output", paramLabel = "MODE", description = "interleaved (each line as it comes, as --show-output),"
-        + " grouped (each task's output together when it ends) or json (one JSON object per event on stdout)")
+    @Option(
+        names = "--output",
+        paramLabel = "MODE",
+        description =
+            "interleaved (each line as it comes, as --show-output),"
+                + " grouped (each task's output together when it ends) or json (one JSON object per event on stdout)")
     @Nullable String output;
 
-    @Option(names = "--trace", paramLabel = "FILE", description = "write the run as a Chrome trace (opens in Perfetto)")
+    @Option(
+        names = "--trace",
+        paramLabel = "FILE",
+        description = "write the run as a Chrome trace (opens in Perfetto)")
     @Nullable Path trace;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "write the run's HTML report (see also 'heddle report')")
+    @Option(
+        names = "--report",
+        paramLabel = "FILE",
+        description = "write the run's HTML report (see also 'heddle report')")
     @Nullable Path report;
 
     @Override
@@ -362,20 +429,31 @@ public final class Main implements Callable<Integer> {
      * The tasks, with the arguments after {@code --} given to the one task named; null, after
      * saying why, unless exactly one task is named and, for a command line, it reads them.
      */
-    private static @Nullable TaskFile withArguments(TaskFile taskFile, List<String> names, List<String> arguments,
-        PrintStream err) {
+    private static @Nullable TaskFile withArguments(
+        TaskFile taskFile, List<String> names, List<String> arguments, PrintStream err) {
       if (names.size() != 1) {
-        err.println("heddle: arguments after -- go to one task's command: name exactly one task before --, as in"
-            + " 'heddle run test -- -v'" + (names.isEmpty() ? "; no task was named" : "; " + names.size() + " were named"));
+        err.println(
+            "heddle: arguments after -- go to one task's command: name exactly one task before --, as in"
+                + " 'heddle run test -- -v'"
+                + (names.isEmpty() ? "; no task was named" : "; " + names.size() + " were named"));
         return null;
       }
       String name = names.get(0);
       for (TaskFile.Entry e : taskFile.tasks()) {
-        if (e.name().equals(name) && e.command() instanceof TaskFile.Shell shell && !arguments.isEmpty()
+        if (e.name().equals(name)
+            && e.command() instanceof TaskFile.Shell shell
+            && !arguments.isEmpty()
             && !shell.readsArguments()) {
-          err.println("heddle: task '" + name + "' was given arguments after --, but its command line never reads them:"
-              + " write \"$@\" in its 'run' where they belong (they are passed as the shell's positional parameters,"
-              + " never pasted into the line) (" + taskFile.path() + ":" + e.position() + ")");
+          err.println(
+              "heddle: task '"
+                  + name
+                  + "' was given arguments after --, but its command line never reads them:"
+                  + " write \"$@\" in its 'run' where they belong (they are passed as the shell's positional parameters,"
+                  + " never pasted into the line) ("
+                  + taskFile.path()
+                  + ":"
+                  + e.position()
+                  + ")");
           return null;
         }
       }
@@ -386,15 +464,21 @@ public final class Main implements Callable<Integer> {
       Graph graph = build(taskFile, Path.of("."), Map.of(), null, null);
       Map<String, TaskFile.Entry> byName = new java.util.HashMap<>();
       taskFile.tasks().forEach(e -> byName.put(e.name(), e));
-      out.println("would run " + graph.size() + " tasks, at most " + jobs + " at once, in this order:");
+      out.println(
+          "would run " + graph.size() + " tasks, at most " + jobs + " at once, in this order:");
       for (var node : graph.nodes()) {
         TaskFile.Entry e = byName.get(node.name());
         if (e == null) {
-          throw new IllegalStateException("the graph has a task '" + node.name() + "' that the file does not");
+          throw new IllegalStateException(
+              "the graph has a task '" + node.name() + "' that the file does not");
         }
         List<String> needs = e.needs();
-        out.println("  " + e.name() + (needs.isEmpty() ? "" : " (after " + String.join(", ", needs) + ")") + ": "
-            + Report.excerpt(e.command().display()));
+        out.println(
+            "  "
+                + e.name()
+                + (needs.isEmpty() ? "" : " (after " + String.join(", ", needs) + ")")
+                + ": "
+                + Report.excerpt(e.command().display()));
       }
       return OK;
     }
@@ -409,13 +493,17 @@ public final class Main implements Callable<Integer> {
       }
       Map<String, CommandTask.Output> outputs = new LinkedHashMap<>();
       for (TaskFile.Entry e : taskFile.tasks()) {
-        outputs.put(e.name(), new CommandTask.Output(logs.resolve(safeFileName(e.name()) + ".log")));
+        outputs.put(
+            e.name(), new CommandTask.Output(logs.resolve(safeFileName(e.name()) + ".log")));
       }
       boolean json = "json".equals(output);
       boolean grouped = "grouped".equals(output);
-      // With --output json, standard output holds the JSON lines only: the plain progress goes to stderr.
+      // With --output json, standard output holds the JSON lines only: the plain progress goes to
+      // stderr.
       PrintStream viewOut = json ? err : out;
-      boolean live = !json && (progress.equals("live") || (progress.equals("auto") && Terminal.isInteractive()));
+      boolean live =
+          !json
+              && (progress.equals("live") || (progress.equals("auto") && Terminal.isInteractive()));
       Map<String, TaskFile.Entry> byName = new LinkedHashMap<>();
       taskFile.tasks().forEach(e -> byName.put(e.name(), e));
       Path base = taskFile.path().toAbsolutePath().getParent();
@@ -431,26 +519,48 @@ public final class Main implements Callable<Integer> {
       try (Containment containment = Containment.open();
           Progress view = new Progress(viewOut, err, live, taskFile.tasks().size());
           Runner runner = Runner.threads(jobs, COMMAND_RUNNER);
-          Signals signals = Signals.interruptOn(Thread.currentThread(), signal, containment, view::note)) {
-        CommandTask.Echo echo = events != null ? events
-            : showOutput || "interleaved".equals(output) ? view : null;
-        Extras extras = new Extras(new UpToDate(taskFile.path()), force, new ReentrantReadWriteLock(true), view, events,
-            grouped);
-        Graph graph = build(taskFile, base == null ? Path.of(".") : base, outputs, echo, containment, extras);
+          Signals signals =
+              Signals.interruptOn(Thread.currentThread(), signal, containment, view::note)) {
+        CommandTask.Echo echo =
+            events != null ? events : showOutput || "interleaved".equals(output) ? view : null;
+        Extras extras =
+            new Extras(
+                new UpToDate(taskFile.path()),
+                force,
+                new ReentrantReadWriteLock(true),
+                view,
+                events,
+                grouped);
+        Graph graph =
+            build(taskFile, base == null ? Path.of(".") : base, outputs, echo, containment, extras);
         dev.heddle.TaskListener listener = view;
         if (events != null) {
           JsonEvents jsonEvents = events;
-          listener = e -> {
-            view.onEvent(e);
-            jsonEvents.onEvent(e);
-          };
+          listener =
+              e -> {
+                view.onEvent(e);
+                jsonEvents.onEvent(e);
+              };
         }
         try {
-          Results results = graph.run(runner, ScopeOptions.defaults().keepGoing(keepGoing).listener(listener).record(recorded::set));
+          Results results =
+              graph.run(
+                  runner,
+                  ScopeOptions.defaults()
+                      .keepGoing(keepGoing)
+                      .listener(listener)
+                      .record(recorded::set));
           view.close();
           reportProblems(outputs, err);
           Report.summary(viewOut, results, Duration.ofNanos(System.nanoTime() - start), summary);
-          Performance.afterRun(recorded.get(), base == null ? Path.of(".") : base, jobs, trace, report, viewOut, err);
+          Performance.afterRun(
+              recorded.get(),
+              base == null ? Path.of(".") : base,
+              jobs,
+              trace,
+              report,
+              viewOut,
+              err);
           status = OK;
           if (events != null) {
             events.runFinished(Report.counts(results), status);
@@ -459,8 +569,16 @@ public final class Main implements Callable<Integer> {
           view.close();
           Report.failures(err, e, byName, outputs);
           reportProblems(outputs, err);
-          Report.summary(viewOut, e.results(), Duration.ofNanos(System.nanoTime() - start), summary);
-          Performance.afterRun(recorded.get(), base == null ? Path.of(".") : base, jobs, trace, report, viewOut, err);
+          Report.summary(
+              viewOut, e.results(), Duration.ofNanos(System.nanoTime() - start), summary);
+          Performance.afterRun(
+              recorded.get(),
+              base == null ? Path.of(".") : base,
+              jobs,
+              trace,
+              report,
+              viewOut,
+              err);
           status = TASK_FAILED;
           if (events != null) {
             events.runFinished(Report.counts(e.results()), status);
@@ -473,7 +591,10 @@ public final class Main implements Callable<Integer> {
         keeperProblem = containment.keeperProblem();
       }
       if (keeperProblem != null) {
-        err.println("heddle: " + keeperProblem.getMessage() + "; had heddle been killed, its commands could have outlived it");
+        err.println(
+            "heddle: "
+                + keeperProblem.getMessage()
+                + "; had heddle been killed, its commands could have outlived it");
       }
       // The handlers are restored: a signal from here on ends heddle as the JVM does by default.
       // One that came after the run had ended still decides the exit status.
@@ -481,9 +602,16 @@ public final class Main implements Callable<Integer> {
       if (status == INTERRUPTED || name != null) {
         Thread.interrupted(); // the signal's interrupt has done its work
         boolean allGone = outputs.values().stream().allMatch(o -> o.unconfirmed().isEmpty());
-        err.println("heddle: stopped by " + (name == null ? "an interrupt" : name) + "; "
-            + (allGone ? "every command has ended" : "not every command could be confirmed ended (see above)")
-            + " (logs: " + logs + ")");
+        err.println(
+            "heddle: stopped by "
+                + (name == null ? "an interrupt" : name)
+                + "; "
+                + (allGone
+                    ? "every command has ended"
+                    : "not every command could be confirmed ended (see above)")
+                + " (logs: "
+                + logs
+                + ")");
         return "SIGTERM".equals(name) ? 143 : 130;
       }
       if (status == OK) {
@@ -497,31 +625,51 @@ public final class Main implements Callable<Integer> {
      * written, and processes that did not go away even after SIGKILL.
      */
     private static void reportProblems(Map<String, CommandTask.Output> outputs, PrintStream err) {
-      outputs.forEach((task, output) -> {
-        IOException problem = output.problem();
-        if (problem != null) {
-          err.println("heddle: task '" + task + "': " + problem.getMessage());
-        }
-        List<String> left = output.leftBehind();
-        if (!left.isEmpty()) {
-          err.println("heddle: task '" + task + "' left " + (left.size() == 1 ? "a process" : left.size() + " processes")
-              + " running after its command exited; heddle ended " + (left.size() == 1 ? "it" : "them") + ": "
-              + String.join(", ", left.subList(0, Math.min(10, left.size())))
-              + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
-        }
-        List<Long> pids = output.unconfirmed();
-        if (!pids.isEmpty()) {
-          err.println("heddle: task '" + task + "': could not confirm that " + (pids.size() == 1 ? "process " : "processes ")
-              + pids.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " ended within "
-              + ProcessTrees.AFTER_KILL.toSeconds() + " s of SIGKILL; they may outlive heddle");
-        }
-      });
+      outputs.forEach(
+          (task, output) -> {
+            IOException problem = output.problem();
+            if (problem != null) {
+              err.println("heddle: task '" + task + "': " + problem.getMessage());
+            }
+            List<String> left = output.leftBehind();
+            if (!left.isEmpty()) {
+              err.println(
+                  "heddle: task '"
+                      + task
+                      + "' left "
+                      + (left.size() == 1 ? "a process" : left.size() + " processes")
+                      + " running after its command exited; heddle ended "
+                      + (left.size() == 1 ? "it" : "them")
+                      + ": "
+                      + String.join(", ", left.subList(0, Math.min(10, left.size())))
+                      + (left.size() > 10 ? " and " + (left.size() - 10) + " more" : ""));
+            }
+            List<Long> pids = output.unconfirmed();
+            if (!pids.isEmpty()) {
+              err.println(
+                  "heddle: task '"
+                      + task
+                      + "': could not confirm that "
+                      + (pids.size() == 1 ? "process " : "processes ")
+                      + pids.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                      + " ended within "
+                      + ProcessTrees.AFTER_KILL.toSeconds()
+                      + " s of SIGKILL; they may outlive heddle");
+            }
+          });
     }
   }
 
-  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "list", description = "Lists the tasks of FILE: each with its description, the tasks it needs, and whether it is up to date.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      name = "list",
+      description =
+          "Lists the tasks of FILE: each with its description, the tasks it needs, and whether it is up to date.")
   static final class ListCommand extends OptionalFileCommand {
-    @Option(names = {"-a", "--all"}, description = "list hidden tasks too (those whose names start with _)")
+    @Option(
+        names = {"-a", "--all"},
+        description = "list hidden tasks too (those whose names start with _)")
     boolean all;
 
     @Override
@@ -534,7 +682,8 @@ public final class Main implements Callable<Integer> {
       if (taskFile == null) {
         return BAD_INPUT;
       }
-      List<TaskFile.Entry> shown = taskFile.tasks().stream().filter(e -> all || !e.hidden()).toList();
+      List<TaskFile.Entry> shown =
+          taskFile.tasks().stream().filter(e -> all || !e.hidden()).toList();
       java.util.Set<String> upToDate = upToDate(taskFile);
       int width = shown.stream().mapToInt(e -> e.name().length()).max().orElse(0);
       for (TaskFile.Entry e : shown) {
@@ -548,7 +697,10 @@ public final class Main implements Callable<Integer> {
           line.append(Report.excerpt(desc));
         }
         if (!needs.isEmpty()) {
-          line.append(desc != null ? " " : "").append("(needs ").append(String.join(", ", needs)).append(')');
+          line.append(desc != null ? " " : "")
+              .append("(needs ")
+              .append(String.join(", ", needs))
+              .append(')');
         }
         if (taskFile.defaults().contains(e.name())) {
           line.append(" [default]");
@@ -560,7 +712,11 @@ public final class Main implements Callable<Integer> {
       }
       int hidden = taskFile.tasks().size() - shown.size();
       if (hidden > 0) {
-        parent.err.println("heddle: " + hidden + (hidden == 1 ? " hidden task" : " hidden tasks") + " not shown (--all shows them)");
+        parent.err.println(
+            "heddle: "
+                + hidden
+                + (hidden == 1 ? " hidden task" : " hidden tasks")
+                + " not shown (--all shows them)");
       }
       return OK;
     }
@@ -588,13 +744,18 @@ public final class Main implements Callable<Integer> {
       if (e == null) {
         continue;
       }
-      String stamp = java.util.UUID.randomUUID().toString(); // would run: what needs it would run too
+      String stamp =
+          java.util.UUID.randomUUID().toString(); // would run: what needs it would run too
       if (e.checked()) {
         Map<String, String> needStamps = new LinkedHashMap<>();
         e.needs().forEach(n -> needStamps.put(n, stamps.getOrDefault(n, "")));
         try {
-          UpToDate.Check check = state.check(e, e.command().argv(), e.dir() == null ? root : root.resolve(e.dir()),
-              needStamps);
+          UpToDate.Check check =
+              state.check(
+                  e,
+                  e.command().argv(),
+                  e.dir() == null ? root : root.resolve(e.dir()),
+                  needStamps);
           String outputs = check.outputs();
           if (check.upToDate() && outputs != null) {
             found.add(e.name());
@@ -609,9 +770,16 @@ public final class Main implements Callable<Integer> {
     return found;
   }
 
-  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "check", description = "Validates FILE and runs nothing.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      name = "check",
+      description = "Validates FILE and runs nothing.")
   static final class Check extends OptionalFileCommand {
-    @Option(names = "--full-cycles", description = "name every task of a cycle, however long (by default a long cycle is abbreviated)")
+    @Option(
+        names = "--full-cycles",
+        description =
+            "name every task of a cycle, however long (by default a long cycle is abbreviated)")
     boolean fullCycles;
 
     @Override
@@ -629,9 +797,16 @@ public final class Main implements Callable<Integer> {
     }
   }
 
-  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "graph", description = "Prints the tasks of FILE and their dependencies as a DOT or Mermaid graph.")
+  @Command(
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      name = "graph",
+      description = "Prints the tasks of FILE and their dependencies as a DOT or Mermaid graph.")
   static final class GraphCommand extends OptionalFileCommand {
-    @Option(names = {"-f", "--format"}, paramLabel = "FORMAT", description = "dot (default) or mermaid")
+    @Option(
+        names = {"-f", "--format"},
+        paramLabel = "FORMAT",
+        description = "dot (default) or mermaid")
     String format = "dot";
 
     @Override
@@ -648,7 +823,8 @@ public final class Main implements Callable<Integer> {
       if (taskFile == null) {
         return BAD_INPUT;
       }
-      parent.out.print(format.equals("dot") ? GraphText.dot(taskFile) : GraphText.mermaid(taskFile));
+      parent.out.print(
+          format.equals("dot") ? GraphText.dot(taskFile) : GraphText.mermaid(taskFile));
       return OK;
     }
   }
@@ -662,7 +838,11 @@ public final class Main implements Callable<Integer> {
     public String[] getVersion() {
       return new String[] {
         "heddle " + version(),
-        "JDK " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ") at "
+        "JDK "
+            + System.getProperty("java.runtime.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ") at "
             + System.getProperty("java.home")
       };
     }
@@ -722,7 +902,8 @@ public final class Main implements Callable<Integer> {
    * {@code cpu} keeps its thread on the CPU does not apply to commands: its reports are
    * dropped here, on purpose, instead of being logged for every such command.
    */
-  static final RunnerOptions COMMAND_RUNNER = RunnerOptions.defaults().semanticsListener(violation -> {});
+  static final RunnerOptions COMMAND_RUNNER =
+      RunnerOptions.defaults().semanticsListener(violation -> {});
 
   /**
    * What a task's node returns: the process id of its command (-1 if it did not run), the
@@ -737,18 +918,32 @@ public final class Main implements Callable<Integer> {
    * every other command the read lock), the progress view, the JSON events, and whether each
    * task's output is printed grouped at its end.
    */
-  record Extras(UpToDate state, boolean force, ReadWriteLock terminal, Progress view, @Nullable JsonEvents events,
+  record Extras(
+      UpToDate state,
+      boolean force,
+      ReadWriteLock terminal,
+      Progress view,
+      @Nullable JsonEvents events,
       boolean grouped) {}
 
   /** The graph of a task file: one node per task, each running its command. */
-  static Graph build(TaskFile taskFile, Path base, Map<String, CommandTask.Output> outputs, CommandTask.@Nullable Echo echo,
+  static Graph build(
+      TaskFile taskFile,
+      Path base,
+      Map<String, CommandTask.Output> outputs,
+      CommandTask.@Nullable Echo echo,
       @Nullable Containment containment) {
     return build(taskFile, base, outputs, echo, containment, null);
   }
 
   /** The graph of a task file, each task checked for being up to date and run as {@code extras} say. */
-  static Graph build(TaskFile taskFile, Path base, Map<String, CommandTask.Output> outputs, CommandTask.@Nullable Echo echo,
-      @Nullable Containment containment, @Nullable Extras extras) {
+  static Graph build(
+      TaskFile taskFile,
+      Path base,
+      Map<String, CommandTask.Output> outputs,
+      CommandTask.@Nullable Echo echo,
+      @Nullable Containment containment,
+      @Nullable Extras extras) {
     Graph.Builder g = Graph.builder();
     for (TaskFile.Entry e : taskFile.tasks()) {
       Task task = Task.named(e.name()).retry(retry(e));
@@ -760,22 +955,27 @@ public final class Main implements Callable<Integer> {
       }
       CommandTask.Output output = outputs.get(e.name());
       AtomicInteger attempts = new AtomicInteger();
-      g.addNeeding(task, e.needs(), inputs -> {
-        if (output == null) {
-          throw new IllegalStateException("no output for task '" + e.name() + "'");
-        }
-        if (containment == null) {
-          throw new IllegalStateException("task '" + e.name() + "' run without a containment");
-        }
-        int attempt = attempts.incrementAndGet();
-        if (attempt > 1) {
-          Thread.sleep(jitter(e, attempt - 1).toMillis()); // interruptible: a stopping run starts no attempt
-        }
-        if (extras == null) {
-          return new Ran(CommandTask.run(e, base, output, echo, containment), "", false);
-        }
-        return runChecked(e, inputs, base, output, echo, containment, extras);
-      });
+      g.addNeeding(
+          task,
+          e.needs(),
+          inputs -> {
+            if (output == null) {
+              throw new IllegalStateException("no output for task '" + e.name() + "'");
+            }
+            if (containment == null) {
+              throw new IllegalStateException("task '" + e.name() + "' run without a containment");
+            }
+            int attempt = attempts.incrementAndGet();
+            if (attempt > 1) {
+              Thread.sleep(
+                  jitter(e, attempt - 1)
+                      .toMillis()); // interruptible: a stopping run starts no attempt
+            }
+            if (extras == null) {
+              return new Ran(CommandTask.run(e, base, output, echo, containment), "", false);
+            }
+            return runChecked(e, inputs, base, output, echo, containment, extras);
+          });
     }
     return g.build();
   }
@@ -785,8 +985,14 @@ public final class Main implements Callable<Integer> {
    * recording it after a successful run; an interactive task runs alone, with the live view
    * stepped aside.
    */
-  private static Ran runChecked(TaskFile.Entry e, List<Object> inputs, Path base, CommandTask.Output output,
-      CommandTask.@Nullable Echo echo, Containment containment, Extras extras)
+  private static Ran runChecked(
+      TaskFile.Entry e,
+      List<Object> inputs,
+      Path base,
+      CommandTask.Output output,
+      CommandTask.@Nullable Echo echo,
+      Containment containment,
+      Extras extras)
       throws CommandFailedException, IOException, InterruptedException {
     Path dir = e.dir() == null ? base : base.resolve(e.dir());
     UpToDate.Check check = null;
@@ -807,7 +1013,9 @@ public final class Main implements Callable<Integer> {
         }
         return new Ran(-1, outputs, true);
       }
-      extras.view().note("heddle: " + e.name() + " runs: " + (extras.force() ? "--force" : check.reason()));
+      extras
+          .view()
+          .note("heddle: " + e.name() + " runs: " + (extras.force() ? "--force" : check.reason()));
     }
     long pid;
     Lock lock = e.interactive() ? extras.terminal().writeLock() : extras.terminal().readLock();
@@ -834,12 +1042,18 @@ public final class Main implements Callable<Integer> {
     } finally {
       lock.unlock();
     }
-    String stamp = java.util.UUID.randomUUID().toString(); // ran, and generates nothing heddle can compare
+    String stamp =
+        java.util.UUID.randomUUID().toString(); // ran, and generates nothing heddle can compare
     if (check != null) {
       String outputs = extras.state().outputStamp(e, dir);
       if (outputs == null) {
-        extras.view().note("heddle: warning: task '" + e.name() + "' succeeded, but one of its 'generates' matches no file;"
-            + " it is not recorded as up to date");
+        extras
+            .view()
+            .note(
+                "heddle: warning: task '"
+                    + e.name()
+                    + "' succeeded, but one of its 'generates' matches no file;"
+                    + " it is not recorded as up to date");
         forget(extras, e.name());
       } else {
         stamp = e.generates().isEmpty() ? stamp : outputs;
@@ -847,8 +1061,14 @@ public final class Main implements Callable<Integer> {
           extras.state().record(e, check, stamp);
         } catch (IOException ex) {
           // The command succeeded; only the next run's skipping is lost, and the user is told.
-          extras.view().note("heddle: warning: could not record that task '" + e.name() + "' is up to date: " + ex
-              + "; it will run again next time");
+          extras
+              .view()
+              .note(
+                  "heddle: warning: could not record that task '"
+                      + e.name()
+                      + "' is up to date: "
+                      + ex
+                      + "; it will run again next time");
         }
       }
     }
@@ -860,8 +1080,14 @@ public final class Main implements Callable<Integer> {
     try {
       extras.state().forget(task);
     } catch (IOException ex) {
-      extras.view().note("heddle: warning: could not delete the up-to-date record of task '" + task + "': " + ex.getMessage()
-          + "; delete .heddle/state before the next run");
+      extras
+          .view()
+          .note(
+              "heddle: warning: could not delete the up-to-date record of task '"
+                  + task
+                  + "': "
+                  + ex.getMessage()
+                  + "; delete .heddle/state before the next run");
     }
   }
 
@@ -871,15 +1097,18 @@ public final class Main implements Callable<Integer> {
   /** A task's log, as lines for {@code --output grouped}: at most {@link #GROUPED_LINES}, each cut as the tail's are. */
   private static List<String> groupedLines(Path log) {
     List<String> lines = new java.util.ArrayList<>();
-    try (java.io.BufferedReader in = Files.newBufferedReader(log, java.nio.charset.StandardCharsets.UTF_8)) {
+    try (java.io.BufferedReader in =
+        Files.newBufferedReader(log, java.nio.charset.StandardCharsets.UTF_8)) {
       long more = 0;
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (lines.size() == GROUPED_LINES) {
           more++;
           continue;
         }
-        lines.add(line.length() > CommandTask.MAX_LINE_BYTES
-            ? line.substring(0, CommandTask.MAX_LINE_BYTES) + " [... line cut]" : line);
+        lines.add(
+            line.length() > CommandTask.MAX_LINE_BYTES
+                ? line.substring(0, CommandTask.MAX_LINE_BYTES) + " [... line cut]"
+                : line);
       }
       if (more > 0) {
         lines.add("[... " + more + " more lines in " + log + "]");
@@ -912,7 +1141,8 @@ public final class Main implements Callable<Integer> {
       return Duration.ZERO;
     }
     Duration half = retry(e).backoffAfter(failed);
-    return Duration.ofNanos(java.util.concurrent.ThreadLocalRandom.current().nextLong(half.toNanos() + 1));
+    return Duration.ofNanos(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong(half.toNanos() + 1));
   }
 
   static Semantics semantics(String hint) {

@@ -48,17 +48,25 @@ final class Performance {
   static final int KEPT = 10;
 
   private static final DateTimeFormatter STAMP =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSSSSSSSS'Z'", Locale.ROOT)
+          .withZone(ZoneOffset.UTC);
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /**
    * After a run: keeps its record, writes the trace and report asked for, and prints the line
    * with wall time, critical path, parallelism and the makespan predicted on twice the jobs.
    * A file that cannot be written is said on stderr; the run's status stays what it was.
    */
-  static void afterRun(@Nullable RunRecord record, Path base, int jobs, @Nullable Path trace, @Nullable Path report,
-      PrintStream out, PrintStream err) {
+  static void afterRun(
+      @Nullable RunRecord record,
+      Path base,
+      int jobs,
+      @Nullable Path trace,
+      @Nullable Path report,
+      PrintStream out,
+      PrintStream err) {
     if (record == null) {
       return;
     }
@@ -74,7 +82,12 @@ final class Performance {
       write(trace, ChromeTrace.write(analysis), "trace", out, err);
     }
     if (report != null) {
-      write(report, HtmlReport.write(analysis, jobs, Runtime.getRuntime().availableProcessors(), now), "report", out, err);
+      write(
+          report,
+          HtmlReport.write(analysis, jobs, Runtime.getRuntime().availableProcessors(), now),
+          "report",
+          out,
+          err);
     }
     out.println(endLine(analysis, jobs));
   }
@@ -83,9 +96,16 @@ final class Performance {
   static String endLine(RunAnalysis analysis, int jobs) {
     int tasks = analysis.criticalPath().size();
     Prediction twice = analysis.predict(2 * jobs);
-    return String.format(Locale.ROOT, "heddle: wall %s, critical path %s (%d %s), parallelism %.1f; on %d jobs: %s predicted",
-        time(analysis.wall()), time(analysis.span()), tasks, tasks == 1 ? "task" : "tasks",
-        analysis.parallelism(), 2 * jobs, time(twice.makespan()));
+    return String.format(
+        Locale.ROOT,
+        "heddle: wall %s, critical path %s (%d %s), parallelism %.1f; on %d jobs: %s predicted",
+        time(analysis.wall()),
+        time(analysis.span()),
+        tasks,
+        tasks == 1 ? "task" : "tasks",
+        analysis.parallelism(),
+        2 * jobs,
+        time(twice.makespan()));
   }
 
   private static void write(Path file, String text, String what, PrintStream out, PrintStream err) {
@@ -109,7 +129,11 @@ final class Performance {
     Path file = dir.resolve("run-" + STAMP.format(at) + ".json");
     Path partial = dir.resolve(file.getFileName() + ".partial");
     RecordJson.write(saved, partial);
-    Files.move(partial, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(
+        partial,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     List<Path> all = records(dir);
     for (int i = 0; i < all.size() - KEPT; i++) {
       Files.deleteIfExists(all.get(i));
@@ -123,10 +147,14 @@ final class Performance {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(p -> {
-        String n = p.getFileName().toString();
-        return n.startsWith("run-") && n.endsWith(".json");
-      }).sorted().toList();
+      return files
+          .filter(
+              p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith("run-") && n.endsWith(".json");
+              })
+          .sorted()
+          .toList();
     }
   }
 
@@ -149,22 +177,29 @@ final class Performance {
   }
 
   /** The record given, or the newest one of the task file found from here; null after saying why. */
-  static @Nullable Path recordOrLatest(@Nullable String given, @Nullable Path taskFile, PrintStream err) {
+  static @Nullable Path recordOrLatest(
+      @Nullable String given, @Nullable Path taskFile, PrintStream err) {
     if (given != null) {
       return Path.of(given);
     }
     Path file = taskFile != null ? taskFile : Main.find(Path.of(""));
     if (file == null) {
-      err.println("heddle: no record given, and no " + String.join(" or ", Main.DEFAULT_NAMES)
-          + " here or above whose runs to look at; name a record (a .json file under .heddle/runs/)");
+      err.println(
+          "heddle: no record given, and no "
+              + String.join(" or ", Main.DEFAULT_NAMES)
+              + " here or above whose runs to look at; name a record (a .json file under .heddle/runs/)");
       return null;
     }
     Path base = file.toAbsolutePath().getParent();
     try {
       Path last = base == null ? null : latest(base);
       if (last == null) {
-        err.println("heddle: " + file + " has no recorded run yet (none in " + (base == null ? "" : base.resolve(RUNS))
-            + "): run it once with 'heddle run'");
+        err.println(
+            "heddle: "
+                + file
+                + " has no recorded run yet (none in "
+                + (base == null ? "" : base.resolve(RUNS))
+                + "): run it once with 'heddle run'");
       }
       return last;
     } catch (IOException e) {
@@ -173,21 +208,35 @@ final class Performance {
     }
   }
 
-  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "report",
-      description = {"Writes the HTML report of a run: of RECORD, or of the last run of the task file found from here.",
-          "Records are kept in .heddle/runs/ beside the task file, the last " + KEPT + " runs."})
+  @Command(
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      name = "report",
+      description = {
+        "Writes the HTML report of a run: of RECORD, or of the last run of the task file found from here.",
+        "Records are kept in .heddle/runs/ beside the task file, the last " + KEPT + " runs."
+      })
   static final class ReportCommand implements Callable<Integer> {
     @ParentCommand
     @SuppressWarnings("NullAway.Init")
     Main parent;
 
-    @Parameters(paramLabel = "RECORD", arity = "0..1", description = "a run record (.heddle/runs/run-*.json); by default the last")
+    @Parameters(
+        paramLabel = "RECORD",
+        arity = "0..1",
+        description = "a run record (.heddle/runs/run-*.json); by default the last")
     @Nullable String record;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "where to write the report (default: heddle-report.html)")
+    @Option(
+        names = {"-o", "--output"},
+        paramLabel = "FILE",
+        description = "where to write the report (default: heddle-report.html)")
     String output = "heddle-report.html";
 
-    @Option(names = "--trace", paramLabel = "FILE", description = "also write the run as a Chrome trace (for Perfetto)")
+    @Option(
+        names = "--trace",
+        paramLabel = "FILE",
+        description = "also write the run as a Chrome trace (for Perfetto)")
     @Nullable String trace;
 
     @Override
@@ -203,8 +252,16 @@ final class Performance {
         return Main.BAD_INPUT;
       }
       RunAnalysis analysis = RunAnalysis.of(saved.record());
-      write(Path.of(output), HtmlReport.write(analysis, saved.workers(), Runtime.getRuntime().availableProcessors(),
-          saved.recordedAt()), "report of " + file, out, err);
+      write(
+          Path.of(output),
+          HtmlReport.write(
+              analysis,
+              saved.workers(),
+              Runtime.getRuntime().availableProcessors(),
+              saved.recordedAt()),
+          "report of " + file,
+          out,
+          err);
       if (trace != null) {
         write(Path.of(trace), ChromeTrace.write(analysis), "trace of " + file, out, err);
       }
@@ -212,20 +269,34 @@ final class Performance {
     }
   }
 
-  @Command(mixinStandardHelpOptions = true, versionProvider = Main.Version.class, name = "plan",
-      description = {"Predicts the wall time of FILE's tasks on each number of jobs, from the last run's record (or"
-          + " --from RECORD): each task's measured time and the runner's overhead per task, scheduled as heddle"
-          + " schedules them.",
-          "Prints the critical path with its length, the parallelism, advice, and the tasks it has no time for."})
+  @Command(
+      mixinStandardHelpOptions = true,
+      versionProvider = Main.Version.class,
+      name = "plan",
+      description = {
+        "Predicts the wall time of FILE's tasks on each number of jobs, from the last run's record (or"
+            + " --from RECORD): each task's measured time and the runner's overhead per task, scheduled as heddle"
+            + " schedules them.",
+        "Prints the critical path with its length, the parallelism, advice, and the tasks it has no time for."
+      })
   static final class PlanCommand extends Main.OptionalFileCommand {
-    @Option(names = {"-j", "--jobs"}, paramLabel = "N,N...", split = ",",
-        description = "the numbers of jobs to predict (default: 1,2,4,8,16 and this machine's cores)")
+    @Option(
+        names = {"-j", "--jobs"},
+        paramLabel = "N,N...",
+        split = ",",
+        description =
+            "the numbers of jobs to predict (default: 1,2,4,8,16 and this machine's cores)")
     @Nullable List<Integer> jobs;
 
-    @Option(names = "--from", paramLabel = "RECORD", description = "the run record to take the times from (default: the last run)")
+    @Option(
+        names = "--from",
+        paramLabel = "RECORD",
+        description = "the run record to take the times from (default: the last run)")
     @Nullable String from;
 
-    @Option(names = "--json", description = "print the plan as JSON (see docs/guide/performance.md)")
+    @Option(
+        names = "--json",
+        description = "print the plan as JSON (see docs/guide/performance.md)")
     boolean json;
 
     @Override
@@ -274,11 +345,19 @@ final class Performance {
         estimates.add(new Planner.Estimate(node.name(), graph.inputsOf(node), time));
       }
       Planner measured = analysis.planner();
-      Planner plan = Planner.of(estimates, measured.perTask(), measured.release(), measured.before(), measured.after());
+      Planner plan =
+          Planner.of(
+              estimates,
+              measured.perTask(),
+              measured.release(),
+              measured.before(),
+              measured.after());
       List<String> advice = new ArrayList<>();
       if (!plan.criticalPath().isEmpty()) {
-        advice.add("Only shortening the critical path (" + String.join(" -> ", plan.criticalPath())
-            + ") shortens the run on any number of jobs.");
+        advice.add(
+            "Only shortening the critical path ("
+                + String.join(" -> ", plan.criticalPath())
+                + ") shortens the run on any number of jobs.");
       }
       analysis.advice().stream().filter(a -> a.startsWith("Tasks too small")).forEach(advice::add);
       if (json) {
@@ -295,29 +374,71 @@ final class Performance {
       return List.copyOf(counts);
     }
 
-    private static void text(PrintStream out, Path file, Path recordFile, RecordJson.Saved saved, Planner plan,
-        List<Integer> counts, List<String> advice, List<String> missing, Duration median) {
-      out.println("plan for " + file + ", from " + recordFile + " (" + saved.record().runner()
-          + (saved.recordedAt() == null ? "" : ", " + saved.recordedAt()) + "):");
+    private static void text(
+        PrintStream out,
+        Path file,
+        Path recordFile,
+        RecordJson.Saved saved,
+        Planner plan,
+        List<Integer> counts,
+        List<String> advice,
+        List<String> missing,
+        Duration median) {
+      out.println(
+          "plan for "
+              + file
+              + ", from "
+              + recordFile
+              + " ("
+              + saved.record().runner()
+              + (saved.recordedAt() == null ? "" : ", " + saved.recordedAt())
+              + "):");
       out.println(String.format(Locale.ROOT, "  %6s  %10s  %10s", "jobs", "predicted", "bound"));
       for (int n : counts) {
         Prediction p = plan.predict(n);
-        out.println(String.format(Locale.ROOT, "  %6d  %10s  %10s", n, time(p.makespan()), time(p.bound())));
+        out.println(
+            String.format(
+                Locale.ROOT, "  %6d  %10s  %10s", n, time(p.makespan()), time(p.bound())));
       }
-      out.println("critical path: " + String.join(" -> ", plan.criticalPath()) + " (" + time(plan.span()) + ")");
-      out.println(String.format(Locale.ROOT, "work %s, span %s, parallelism %.2f, overhead per task %s",
-          time(plan.work()), time(plan.span()), plan.parallelism(), time(plan.perTask())));
+      out.println(
+          "critical path: "
+              + String.join(" -> ", plan.criticalPath())
+              + " ("
+              + time(plan.span())
+              + ")");
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "work %s, span %s, parallelism %.2f, overhead per task %s",
+              time(plan.work()),
+              time(plan.span()),
+              plan.parallelism(),
+              time(plan.perTask())));
       for (String a : advice) {
         out.println("advice: " + a);
       }
       if (!missing.isEmpty()) {
-        out.println("lacks estimates for " + missing.size() + (missing.size() == 1 ? " task" : " tasks") + " that did not"
-            + " succeed in that run, counted at the median task (" + time(median) + "): " + String.join(", ", missing));
+        out.println(
+            "lacks estimates for "
+                + missing.size()
+                + (missing.size() == 1 ? " task" : " tasks")
+                + " that did not"
+                + " succeed in that run, counted at the median task ("
+                + time(median)
+                + "): "
+                + String.join(", ", missing));
       }
     }
 
-    private static String json(Path file, Path recordFile, RecordJson.Saved saved, Planner plan, List<Integer> counts,
-        List<String> advice, List<String> missing, Duration median) {
+    private static String json(
+        Path file,
+        Path recordFile,
+        RecordJson.Saved saved,
+        Planner plan,
+        List<Integer> counts,
+        List<String> advice,
+        List<String> missing,
+        Duration median) {
       ObjectNode root = JSON.createObjectNode();
       root.put("file", file.toString());
       root.put("record", recordFile.toString());
@@ -331,8 +452,13 @@ final class Performance {
       ArrayNode predictions = root.putArray("predictions");
       for (int n : counts) {
         Prediction p = plan.predict(n);
-        predictions.addObject().put("workers", n).put("wallSeconds", seconds(p.makespan()))
-            .put("boundSeconds", seconds(p.bound())).put("spanSeconds", seconds(p.span())).put("workSeconds", seconds(p.work()));
+        predictions
+            .addObject()
+            .put("workers", n)
+            .put("wallSeconds", seconds(p.makespan()))
+            .put("boundSeconds", seconds(p.bound()))
+            .put("spanSeconds", seconds(p.span()))
+            .put("workSeconds", seconds(p.work()));
       }
       ArrayNode a = root.putArray("advice");
       advice.forEach(a::add);

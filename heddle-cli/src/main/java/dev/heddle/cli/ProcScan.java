@@ -74,7 +74,8 @@ final class ProcScan {
     }
     byte[] wanted = marker.getBytes(StandardCharsets.UTF_8);
     long self = ProcessHandle.current().pid();
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
+    try (DirectoryStream<Path> dirs =
+        Files.newDirectoryStream(PROC, p -> isNumber(p.getFileName().toString()))) {
       for (Path dir : dirs) {
         long pid = Long.parseLong(dir.getFileName().toString());
         if (pid == self) {

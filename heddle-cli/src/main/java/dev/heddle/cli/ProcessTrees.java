@@ -153,7 +153,8 @@ final class ProcessTrees {
    *
    * @return the processes still there
    */
-  private static List<ProcessHandle> awaitExit(Collection<ProcessHandle> processes, Duration max, boolean stopEarly) {
+  private static List<ProcessHandle> awaitExit(
+      Collection<ProcessHandle> processes, Duration max, boolean stopEarly) {
     List<ProcessHandle> left = new ArrayList<>(processes);
     long deadline = System.nanoTime() + max.toNanos();
     boolean interrupted = Thread.interrupted(); // else every sleep below would throw at once
@@ -182,6 +183,8 @@ final class ProcessTrees {
       return true;
     }
     ProcScan.Stat stat = ProcScan.stat(p.pid());
-    return stat == null ? !p.isAlive() : stat.state() == 'Z'; // null: no /proc here, or it has just gone
+    return stat == null
+        ? !p.isAlive()
+        : stat.state() == 'Z'; // null: no /proc here, or it has just gone
   }
 }

@@ -6,9 +6,9 @@ import dev.heddle.internal.support.Durations;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +29,12 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
   private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
   /** Something to show: a task event, or a line a command printed; {@code at} is when it came. */
-  private record Item(long at, @Nullable TaskEvent event, @Nullable String line, boolean note, @Nullable Boolean aside,
+  private record Item(
+      long at,
+      @Nullable TaskEvent event,
+      @Nullable String line,
+      boolean note,
+      @Nullable Boolean aside,
       @Nullable CountDownLatch seen) {
     Item(long at, @Nullable TaskEvent event, @Nullable String line, boolean note) {
       this(at, event, line, note, null, null);
@@ -73,7 +78,8 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
     this.err = err;
     this.live = live;
     this.total = total;
-    this.printer = Thread.ofPlatform().daemon(true).name("heddle-cli-progress").start(this::printLoop);
+    this.printer =
+        Thread.ofPlatform().daemon(true).name("heddle-cli-progress").start(this::printLoop);
   }
 
   /** Queues the event. Never blocks; any thread may call it. */
@@ -120,7 +126,12 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
    */
   void group(String task, List<String> lines) {
     if (!lines.isEmpty()) {
-      enqueue(new Item(System.nanoTime(), null, task + " | " + String.join("\n" + task + " | ", lines), false));
+      enqueue(
+          new Item(
+              System.nanoTime(),
+              null,
+              task + " | " + String.join("\n" + task + " | ", lines),
+              false));
     }
   }
 
@@ -159,7 +170,10 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
     while (true) {
       Item item;
       try {
-        item = live ? queue.poll(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS) : queue.take();
+        item =
+            live
+                ? queue.poll(Math.max(0, nextTick - System.nanoTime()), TimeUnit.NANOSECONDS)
+                : queue.take();
       } catch (InterruptedException e) {
         return; // nobody interrupts this thread but to end it; close() still returns
       }
@@ -224,20 +238,40 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
       case QUEUED -> null;
       case STARTED -> {
         running.put(e.task(), at);
-        yield live ? null : "start   " + e.task() + (e.attempt() > 1 ? " (attempt " + e.attempt() + " of " + e.maxAttempts() + ")" : "");
+        yield live
+            ? null
+            : "start   "
+                + e.task()
+                + (e.attempt() > 1
+                    ? " (attempt " + e.attempt() + " of " + e.maxAttempts() + ")"
+                    : "");
       }
       case RETRYING -> {
         running.remove(e.task());
-        yield "retry   " + e.task() + ": attempt " + e.attempt() + " of " + e.maxAttempts() + " failed: " + Report.shortReason(e.failure());
+        yield "retry   "
+            + e.task()
+            + ": attempt "
+            + e.attempt()
+            + " of "
+            + e.maxAttempts()
+            + " failed: "
+            + Report.shortReason(e.failure());
       }
       case SUCCEEDED -> {
         done++;
         String took = took(e.task(), at);
-        yield upToDate.contains(e.task()) ? "uptodate " + e.task() : "done    " + e.task() + " (" + took + ")";
+        yield upToDate.contains(e.task())
+            ? "uptodate " + e.task()
+            : "done    " + e.task() + " (" + took + ")";
       }
       case FAILED -> {
         failed++;
-        yield "FAILED  " + e.task() + " (" + took(e.task(), at) + "): " + Report.shortReason(e.failure());
+        yield "FAILED  "
+            + e.task()
+            + " ("
+            + took(e.task(), at)
+            + "): "
+            + Report.shortReason(e.failure());
       }
       case CANCELLED -> {
         stopped++;
@@ -282,12 +316,22 @@ final class Progress implements TaskListener, AutoCloseable, CommandTask.Echo {
         drawnLines++;
         break;
       }
-      out.printf(Locale.ROOT, "  \u001b[1mrunning\u001b[0m %-24s %7s%n", r.getKey(), Durations.format(Duration.ofNanos(now - r.getValue())));
+      out.printf(
+          Locale.ROOT,
+          "  \u001b[1mrunning\u001b[0m %-24s %7s%n",
+          r.getKey(),
+          Durations.format(Duration.ofNanos(now - r.getValue())));
       drawnLines++;
       shown++;
     }
     int pending = total - done - failed - stopped - running.size();
-    out.printf(Locale.ROOT, "  done %d  failed %d  running %d  pending %d%n", done, failed, running.size(), Math.max(0, pending));
+    out.printf(
+        Locale.ROOT,
+        "  done %d  failed %d  running %d  pending %d%n",
+        done,
+        failed,
+        running.size(),
+        Math.max(0, pending));
     drawnLines++;
   }
 

@@ -71,7 +71,9 @@ final class Report {
   /** The timeout that {@code t} is or was caused by, if any. */
   private static @Nullable TaskTimeoutException timeoutIn(Throwable t) {
     Throwable c = t;
-    for (int depth = 0; c != null && depth < 20; depth++, c = c.getCause()) { // bounded: causes may form a cycle
+    for (int depth = 0;
+        c != null && depth < 20;
+        depth++, c = c.getCause()) { // bounded: causes may form a cycle
       if (c instanceof TaskTimeoutException timeout) {
         return timeout;
       }
@@ -96,10 +98,15 @@ final class Report {
     List<Map.Entry<String, Duration>> times = new java.util.ArrayList<>();
     for (Results.TaskRecord record : results.tasks()) {
       List<Results.AttemptRecord> attempts = record.attempts();
-      boolean upToDate = record.outcome() instanceof Outcome.Succeeded<?> s && s.value() instanceof Main.Ran r
-          && r.upToDate();
+      boolean upToDate =
+          record.outcome() instanceof Outcome.Succeeded<?> s
+              && s.value() instanceof Main.Ran r
+              && r.upToDate();
       if (!attempts.isEmpty() && !upToDate) {
-        times.add(Map.entry(record.name(), attempts.get(attempts.size() - 1).finished().minus(attempts.get(0).started())));
+        times.add(
+            Map.entry(
+                record.name(),
+                attempts.get(attempts.size() - 1).finished().minus(attempts.get(0).started())));
       }
     }
     int succeeded = counts.succeeded();
@@ -107,13 +114,26 @@ final class Report {
     int skipped = counts.skipped();
     int cancelled = counts.cancelled();
     String upToDate = counts.upToDate() > 0 ? counts.upToDate() + " up to date, " : "";
-    out.println("heddle: " + succeeded + " succeeded, " + upToDate + failed + " failed, " + skipped + " skipped, " + cancelled
-        + " cancelled in " + Durations.format(wall));
+    out.println(
+        "heddle: "
+            + succeeded
+            + " succeeded, "
+            + upToDate
+            + failed
+            + " failed, "
+            + skipped
+            + " skipped, "
+            + cancelled
+            + " cancelled in "
+            + Durations.format(wall));
     if ((slowest || wall.compareTo(SLOW_RUN) > 0) && !times.isEmpty()) {
       times.sort(Map.Entry.<String, Duration>comparingByValue().reversed());
       StringBuilder line = new StringBuilder("heddle: slowest: ");
       for (int i = 0; i < Math.min(SLOWEST_SHOWN, times.size()); i++) {
-        line.append(i == 0 ? "" : ", ").append(times.get(i).getKey()).append(' ').append(Durations.format(times.get(i).getValue()));
+        line.append(i == 0 ? "" : ", ")
+            .append(times.get(i).getKey())
+            .append(' ')
+            .append(Durations.format(times.get(i).getValue()));
       }
       out.println(line);
     }
@@ -149,7 +169,10 @@ final class Report {
   }
 
   /** Prints, for each failed task, everything needed to act on it, then what was stopped. */
-  static void failures(PrintStream err, TaskFailedException e, Map<String, TaskFile.Entry> tasks,
+  static void failures(
+      PrintStream err,
+      TaskFailedException e,
+      Map<String, TaskFile.Entry> tasks,
       Map<String, CommandTask.Output> outputs) {
     Results results = e.results();
     for (Results.TaskRecord record : results.tasks()) {
@@ -161,11 +184,15 @@ final class Report {
       err.println();
       err.println("heddle: task '" + record.name() + "' failed: " + shortReason(failed.error()));
       if (task != null) {
-        err.println("  command: " + excerpt(task.command().display()).strip().replace("\n", "\n           "));
+        err.println(
+            "  command: "
+                + excerpt(task.command().display()).strip().replace("\n", "\n           "));
       }
       String pid = output != null && output.pid() > 0 ? "pid " + output.pid() + ", " : "";
-      err.println("  ran as:  " + pid + "attempt " + failed.attempt() + " of " + failed.maxAttempts());
-      if (failed.error() instanceof java.io.IOException io && !(failed.error() instanceof CommandFailedException)) {
+      err.println(
+          "  ran as:  " + pid + "attempt " + failed.attempt() + " of " + failed.maxAttempts());
+      if (failed.error() instanceof java.io.IOException io
+          && !(failed.error() instanceof CommandFailedException)) {
         err.println("  error:   " + io.getMessage());
       }
       if (output != null) {
@@ -173,8 +200,14 @@ final class Report {
         if (tail.isEmpty()) {
           err.println("  it printed nothing (log: " + output.log() + ")");
         } else {
-          err.println("  " + (tail.size() == 1 ? "its last line" : "last " + tail.size() + " lines of its output")
-              + " (full log: " + output.log() + "):");
+          err.println(
+              "  "
+                  + (tail.size() == 1
+                      ? "its last line"
+                      : "last " + tail.size() + " lines of its output")
+                  + " (full log: "
+                  + output.log()
+                  + "):");
           for (String line : tail) {
             err.println("    | " + line);
           }

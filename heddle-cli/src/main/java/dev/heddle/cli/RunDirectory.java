@@ -20,8 +20,11 @@ import java.util.Set;
 final class RunDirectory {
   private RunDirectory() {}
 
-  private static final Set<PosixFilePermission> OWNER_ONLY = EnumSet.of(
-      PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      EnumSet.of(
+          PosixFilePermission.OWNER_READ,
+          PosixFilePermission.OWNER_WRITE,
+          PosixFilePermission.OWNER_EXECUTE);
 
   /**
    * Creates the directory. Blocks (file system).
@@ -31,7 +34,9 @@ final class RunDirectory {
   static Path create() throws IOException {
     Path dir;
     try {
-      dir = Files.createTempDirectory("heddle-run-", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+      dir =
+          Files.createTempDirectory(
+              "heddle-run-", PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     } catch (UnsupportedOperationException e) {
       return Files.createTempDirectory("heddle-run-"); // not a POSIX file system: its own default
     }
@@ -41,17 +46,23 @@ final class RunDirectory {
 
   /** Checks that {@code dir} is a directory of this user's, not a link, closed to everyone else. */
   static void check(Path dir) throws IOException {
-    PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    PosixFileAttributes a =
+        Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (!a.isDirectory()) {
-      throw new IOException(dir + " is not a directory" + (a.isSymbolicLink() ? " but a symbolic link" : ""));
+      throw new IOException(
+          dir + " is not a directory" + (a.isSymbolicLink() ? " but a symbolic link" : ""));
     }
-    UserPrincipal me = dir.getFileSystem().getUserPrincipalLookupService()
-        .lookupPrincipalByName(System.getProperty("user.name"));
+    UserPrincipal me =
+        dir.getFileSystem()
+            .getUserPrincipalLookupService()
+            .lookupPrincipalByName(System.getProperty("user.name"));
     if (!a.owner().equals(me)) {
-      throw new IOException(dir + " belongs to " + a.owner().getName() + ", not to " + me.getName());
+      throw new IOException(
+          dir + " belongs to " + a.owner().getName() + ", not to " + me.getName());
     }
     if (!OWNER_ONLY.containsAll(a.permissions())) {
-      throw new IOException(dir + " is open to others (" + PosixFilePermissions.toString(a.permissions()) + ")");
+      throw new IOException(
+          dir + " is open to others (" + PosixFilePermissions.toString(a.permissions()) + ")");
     }
   }
 }

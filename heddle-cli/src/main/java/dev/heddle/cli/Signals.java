@@ -20,19 +20,30 @@ final class Signals implements AutoCloseable {
   private final @Nullable SignalHandler previousInt;
   private final @Nullable SignalHandler previousTerm;
 
-  private Signals(Thread target, AtomicReference<@Nullable String> received, Containment run, Consumer<String> notes) {
+  private Signals(
+      Thread target,
+      AtomicReference<@Nullable String> received,
+      Containment run,
+      Consumer<String> notes) {
     AtomicBoolean forced = new AtomicBoolean();
-    SignalHandler handler = signal -> {
-      String name = "SIG" + signal.getName();
-      if (received.compareAndSet(null, name)) {
-        run.stop(); // before the interrupt: no command starts from here on, not even a retry
-        target.interrupt();
-        notes.accept("heddle: " + name + ": stopping every command (send it again to kill them at once)");
-      } else if (forced.compareAndSet(false, true)) {
-        ProcessTrees.killAtOnce();
-        notes.accept("heddle: " + name + " again: sending SIGKILL to every command still running, without waiting");
-      }
-    };
+    SignalHandler handler =
+        signal -> {
+          String name = "SIG" + signal.getName();
+          if (received.compareAndSet(null, name)) {
+            run.stop(); // before the interrupt: no command starts from here on, not even a retry
+            target.interrupt();
+            notes.accept(
+                "heddle: "
+                    + name
+                    + ": stopping every command (send it again to kill them at once)");
+          } else if (forced.compareAndSet(false, true)) {
+            ProcessTrees.killAtOnce();
+            notes.accept(
+                "heddle: "
+                    + name
+                    + " again: sending SIGKILL to every command still running, without waiting");
+          }
+        };
     previousInt = install("INT", handler);
     previousTerm = install("TERM", handler);
   }
@@ -43,7 +54,10 @@ final class Signals implements AutoCloseable {
    * interrupts {@code target}, and is announced through {@code notes}; a second one is
    * announced too.
    */
-  static Signals interruptOn(Thread target, AtomicReference<@Nullable String> received, Containment run,
+  static Signals interruptOn(
+      Thread target,
+      AtomicReference<@Nullable String> received,
+      Containment run,
       Consumer<String> notes) {
     return new Signals(target, received, run, notes);
   }

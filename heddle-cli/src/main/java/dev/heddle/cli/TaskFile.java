@@ -33,12 +33,15 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks, List<String> defaults) {
         todo.addAll(e.needs());
       }
     }
-    return new TaskFile(path, tasks.stream().filter(e -> wanted.contains(e.name())).toList(), defaults);
+    return new TaskFile(
+        path, tasks.stream().filter(e -> wanted.contains(e.name())).toList(), defaults);
   }
 
   /** The same tasks, with {@code arguments} given to the command of the task named {@code task}. */
   TaskFile withArguments(String task, List<String> arguments) {
-    return new TaskFile(path, tasks.stream().map(e -> e.name().equals(task) ? e.withArguments(arguments) : e).toList(),
+    return new TaskFile(
+        path,
+        tasks.stream().map(e -> e.name().equals(task) ? e.withArguments(arguments) : e).toList(),
         defaults);
   }
 
@@ -78,7 +81,9 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks, List<String> defaults) {
 
     @Override
     public String display() {
-      return arguments.isEmpty() ? line : line + " [with arguments " + new Args(arguments).display() + "]";
+      return arguments.isEmpty()
+          ? line
+          : line + " [with arguments " + new Args(arguments).display() + "]";
     }
 
     @Override
@@ -113,8 +118,10 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks, List<String> defaults) {
         if (s.length() > 0) {
           s.append(' ');
         }
-        s.append(a.isEmpty() || a.chars().anyMatch(c -> " \t\"'$\\`*?;&|<>()".indexOf(c) >= 0)
-            ? "'" + a.replace("'", "'\\''") + "'" : a);
+        s.append(
+            a.isEmpty() || a.chars().anyMatch(c -> " \t\"'$\\`*?;&|<>()".indexOf(c) >= 0)
+                ? "'" + a.replace("'", "'\\''") + "'"
+                : a);
       }
       return s.toString();
     }
@@ -179,8 +186,22 @@ record TaskFile(Path path, List<TaskFile.Entry> tasks, List<String> defaults) {
     }
 
     Entry withArguments(List<String> arguments) {
-      return new Entry(name, command.withArguments(arguments), needs, timeout, retries, backoff, maxBackoff, env, dir,
-          semantics, desc, position, sources, generates, interactive);
+      return new Entry(
+          name,
+          command.withArguments(arguments),
+          needs,
+          timeout,
+          retries,
+          backoff,
+          maxBackoff,
+          env,
+          dir,
+          semantics,
+          desc,
+          position,
+          sources,
+          generates,
+          interactive);
     }
   }
 }

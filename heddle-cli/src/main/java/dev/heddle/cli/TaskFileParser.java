@@ -149,109 +149,172 @@ final class TaskFileParser {
    * #referenceTable()}, {@link #referencePage()}) and checked by a test, so that they cannot
    * drift from the parser. A new key is one entry here.
    */
-  record Key(String name, Where where, @Nullable TaskKeyReader reader, String noValueHint, String example,
-      String summary, String rules) {}
+  record Key(
+      String name,
+      Where where,
+      @Nullable TaskKeyReader reader,
+      String noValueHint,
+      String example,
+      String summary,
+      String rules) {}
 
   /** Every key, in the order messages and the documentation list them. */
-  static final List<Key> KEYS = List.of(
-      new Key("tasks", Where.TOP, null, "", "tasks: {hello: {run: echo hello}}",
-          "the tasks: a mapping from task name to task, not empty (required)",
-          """
+  static final List<Key> KEYS =
+      List.of(
+          new Key(
+              "tasks",
+              Where.TOP,
+              null,
+              "",
+              "tasks: {hello: {run: echo hello}}",
+              "the tasks: a mapping from task name to task, not empty (required)",
+              """
           A mapping, not empty, from task name to task. Tasks keep the order the file gives them.
           A task name is a scalar, taken as written (so `1` is the name "1"), that is not empty,
           contains no whitespace or control characters, does not start with `-`, and is at most
           200 characters long. Names are case-sensitive and unique in the file. A name that
           starts with `_` is a hidden task, left out of `heddle list` unless `--all`."""),
-      new Key("default", Where.TOP, null, "", "default: [build, test]",
-          "the tasks `heddle run` runs when none is named: a name or a list of names",
-          """
+          new Key(
+              "default",
+              Where.TOP,
+              null,
+              "",
+              "default: [build, test]",
+              "the tasks `heddle run` runs when none is named: a name or a list of names",
+              """
           A task name, or a non-empty list of them, each a task of the file and none twice (an
           unknown name gets a did-you-mean hint). Without the key, `heddle run` with no task
           named runs every task."""),
-      new Key("run", Where.TASK, (p, d, task, v) -> d.command = p.command(d, task, v), "",
-          "run: make all",
-          "the command: a command line for `/bin/sh -c`, or a list `[program, arg...]` run without a shell (required)",
-          """
+          new Key(
+              "run",
+              Where.TASK,
+              (p, d, task, v) -> d.command = p.command(d, task, v),
+              "",
+              "run: make all",
+              "the command: a command line for `/bin/sh -c`, or a list `[program, arg...]` run without a shell (required)",
+              """
           The command. A string is a command line, run by `/bin/sh -c`; it may span lines (a
           block scalar, `run: |`) and must not be blank. A list of strings is a program and its
           arguments, started as they are, without a shell; the list must not be empty and its
           first item, the program, must not be blank (later items may be empty strings). At most
           100,000 bytes of UTF-8, all arguments together. Every task needs it."""),
-      new Key("desc", Where.TASK, (p, d, task, v) -> d.desc = p.desc(task, v), "; leave the key out for the default",
-          "desc: Builds the app",
-          "what the task is for, one line for `heddle list`",
-          """
+          new Key(
+              "desc",
+              Where.TASK,
+              (p, d, task, v) -> d.desc = p.desc(task, v),
+              "; leave the key out for the default",
+              "desc: Builds the app",
+              "what the task is for, one line for `heddle list`",
+              """
           A scalar, at most 1,000 characters, without control characters other than line breaks;
           leading and trailing space is dropped and each line break (with the space around it)
           becomes one space."""),
-      new Key("needs", Where.TASK, (p, d, task, v) -> p.needs(d, task, v), "; write [] or leave the key out",
-          "needs: [fetch, generate]",
-          "the tasks this one waits for: a name or a list of names",
-          """
+          new Key(
+              "needs",
+              Where.TASK,
+              (p, d, task, v) -> p.needs(d, task, v),
+              "; write [] or leave the key out",
+              "needs: [fetch, generate]",
+              "the tasks this one waits for: a name or a list of names",
+              """
           A list of task names, or a single name as a string. Each must be another task in the
           file, listed at most once; `[]` is the same as leaving the key out. Tasks may not need
           themselves or form a cycle. A name written as a number (`needs: 1`) is accepted only if
           a task has that name."""),
-      new Key("timeout", Where.TASK, (p, d, task, v) -> d.timeout = p.timeout(task, v),
-          "; leave the key out for the default", "timeout: 1m30s",
-          "the time limit of each attempt: `500ms`, `30s`, `5m`, `2h`, `1m30s`",
-          """
+          new Key(
+              "timeout",
+              Where.TASK,
+              (p, d, task, v) -> d.timeout = p.timeout(task, v),
+              "; leave the key out for the default",
+              "timeout: 1m30s",
+              "the time limit of each attempt: `500ms`, `30s`, `5m`, `2h`, `1m30s`",
+              """
           A whole number and a unit, `ms`, `s`, `m` or `h`: `500ms`, `30s`, `5m`, `2h`; or several
           such parts from the largest unit to the smallest, each unit at most once: `1m30s`,
           `1h5m`, `2s500ms`. No spaces, signs or fractions, and units are lower case. It must be
           greater than zero. A bare number such as `30` is an error: it has no unit. Without the
           key there is no limit."""),
-      new Key("retries", Where.TASK, (p, d, task, v) -> d.retries = p.retries(task, v),
-          "; leave the key out for the default", "retries: 2",
-          "extra attempts after a failure, 0 to 100 (default 0)",
-          """
+          new Key(
+              "retries",
+              Where.TASK,
+              (p, d, task, v) -> d.retries = p.retries(task, v),
+              "; leave the key out for the default",
+              "retries: 2",
+              "extra attempts after a failure, 0 to 100 (default 0)",
+              """
           How many more attempts to make after a failed one: a whole number from 0 to 100,
           written as a plain decimal number (not quoted). Without the key, 0: the task runs once.
           No attempt starts once the run is stopping."""),
-      new Key("backoff", Where.TASK, (p, d, task, v) -> p.backoff(d, task, v), "; leave the key out for the default",
-          "backoff: {initial: 1s, max: 2m}",
-          "the wait before a retry, doubling after each failure (default 500ms, at most 30s)",
-          """
+          new Key(
+              "backoff",
+              Where.TASK,
+              (p, d, task, v) -> p.backoff(d, task, v),
+              "; leave the key out for the default",
+              "backoff: {initial: 1s, max: 2m}",
+              "the wait before a retry, doubling after each failure (default 500ms, at most 30s)",
+              """
           A duration (the first wait; it doubles after each failed attempt, up to 30 s, or up to
           the first wait if that is longer), or a mapping `{initial: 1s, max: 2m}` (either key may
           be left out; `max` must not be less than `initial`). Each wait is drawn at random
           between half and all of its value, so that tasks that failed together do not retry in
           step. `0s` means no wait; at most `1h`. Without the key, 500 ms doubling up to 30 s."""),
-      new Key("env", Where.TASK, (p, d, task, v) -> p.env(d, task, v), "; write {} or leave the key out",
-          "env: {LC_ALL: C}",
-          "environment variables for the command, added to heddle's own",
-          """
+          new Key(
+              "env",
+              Where.TASK,
+              (p, d, task, v) -> p.env(d, task, v),
+              "; write {} or leave the key out",
+              "env: {LC_ALL: C}",
+              "environment variables for the command, added to heddle's own",
+              """
           A mapping from name to value, added to heddle's environment (or replacing its
           variables). Names must not be empty or contain `=`, and may not repeat. Values are
           scalars, taken as written: `{PORT: 8080, DEBUG: true, V: 1.50}` gives the strings
           "8080", "true" and "1.50". A variable without a value (`A:` or `A: ~`) is an error;
           write `A: ''` for an empty string. At most 100,000 bytes of names and values."""),
-      new Key("dir", Where.TASK, (p, d, task, v) -> d.dir = p.dir(d, task, v), "; leave the key out for the default",
-          "dir: build",
-          "the working directory, relative to the task file's directory",
-          """
+          new Key(
+              "dir",
+              Where.TASK,
+              (p, d, task, v) -> d.dir = p.dir(d, task, v),
+              "; leave the key out for the default",
+              "dir: build",
+              "the working directory, relative to the task file's directory",
+              """
           Resolved against the directory that holds the task file (an absolute path stays as it
           is). It must not be blank. Whether it exists is not checked before the run: an earlier
           task may create it. Without the key, the task file's directory."""),
-      new Key("semantics", Where.TASK, (p, d, task, v) -> d.semantics = p.semantics(task, v),
-          "; leave the key out for the default", "semantics: cpu",
-          "what the work is like: `trivial`, `cpu`, `blocking` or `may-pin` (recorded; no effect on scheduling today)",
-          """
+          new Key(
+              "semantics",
+              Where.TASK,
+              (p, d, task, v) -> d.semantics = p.semantics(task, v),
+              "; leave the key out for the default",
+              "semantics: cpu",
+              "what the work is like: `trivial`, `cpu`, `blocking` or `may-pin` (recorded; no effect on scheduling today)",
+              """
           A hint for heddle's scheduler: `trivial`, `cpu`, `blocking` or `may-pin`. `heddle run`
           runs every command on its pool of `--jobs` threads, so it does not change scheduling
           today. Without the key, heddle's default."""),
-      new Key("vars", Where.TOP, null, "", "vars: {VERSION: 1.4.2, OUT: build/app-${VERSION}.jar}",
-          "variables for `${NAME}` in every task: a mapping from name to value",
-          """
+          new Key(
+              "vars",
+              Where.TOP,
+              null,
+              "",
+              "vars: {VERSION: 1.4.2, OUT: build/app-${VERSION}.jar}",
+              "variables for `${NAME}` in every task: a mapping from name to value",
+              """
           A mapping from variable name to value. A name is a letter or `_` followed by letters,
           digits and `_` (at most 200 characters), not repeated. Values are scalars taken as
           written, like `env`'s; a value may use the variables above it (`${VERSION}`), never
           one below it. The tasks refer to them as `${NAME}` in `run`, `dir`, `env`, `sources`
           and `generates`. See "Variables" below for where else a value may come from and which
           wins."""),
-      new Key("dotenv", Where.TOP, null, "", "dotenv: [.env, .env.local]",
-          "files of `NAME=value` lines: variables for `${NAME}` and for every command's environment",
-          """
+          new Key(
+              "dotenv",
+              Where.TOP,
+              null,
+              "",
+              "dotenv: [.env, .env.local]",
+              "files of `NAME=value` lines: variables for `${NAME}` and for every command's environment",
+              """
           A path or a list of paths, relative to the task file's directory. Each file holds lines
           `NAME=value` (or `export NAME=value`); blank lines and lines starting with `#` are
           ignored; a value in matching single or double quotes loses them. A file that does not
@@ -260,16 +323,24 @@ final class TaskFileParser {
           the file, line and column. A later file wins over an earlier one. Their variables are
           used for `${NAME}` and are added to every command's environment, where heddle's own
           environment and the task's `env` win over them."""),
-      new Key("vars", Where.TASK, (p, d, task, v) -> p.taskVars(d, task, v), "; write {} or leave the key out",
-          "vars: {TARGET: linux-amd64}",
-          "variables for `${NAME}` in this task only, over the file's",
-          """
+          new Key(
+              "vars",
+              Where.TASK,
+              (p, d, task, v) -> p.taskVars(d, task, v),
+              "; write {} or leave the key out",
+              "vars: {TARGET: linux-amd64}",
+              "variables for `${NAME}` in this task only, over the file's",
+              """
           As the top-level `vars`, for this task only: they win over the top-level ones, and may
           use them. Read before the task's other keys, wherever they are written."""),
-      new Key("sources", Where.TASK, (p, d, task, v) -> d.sources = p.globs(d, task, "sources", v),
-          "; write [] or leave the key out", "sources: ['src/**/*.c', Makefile]",
-          "the files the command reads (globs): unchanged sources make the task up to date",
-          """
+          new Key(
+              "sources",
+              Where.TASK,
+              (p, d, task, v) -> d.sources = p.globs(d, task, "sources", v),
+              "; write [] or leave the key out",
+              "sources: ['src/**/*.c', Makefile]",
+              "the files the command reads (globs): unchanged sources make the task up to date",
+              """
           A glob or a list of globs, relative to the task's directory (`dir`), as Java's
           `glob:` syntax reads them: `*` and `?` within one path element, `**` across elements,
           `{a,b}` and `[abc]`. Only regular files match; `.git` and `.heddle` directories are
@@ -277,18 +348,26 @@ final class TaskFileParser {
           checked before it runs: see "Up to date" below. A glob that matches no file is not
           an error; heddle says so when the task runs. At most 1,000 globs and 100,000 matched
           files a task."""),
-      new Key("generates", Where.TASK, (p, d, task, v) -> d.generates = p.globs(d, task, "generates", v),
-          "; write [] or leave the key out", "generates: [build/app.jar]",
-          "the files the command makes (paths or globs): they must still be there for the task to be up to date",
-          """
+          new Key(
+              "generates",
+              Where.TASK,
+              (p, d, task, v) -> d.generates = p.globs(d, task, "generates", v),
+              "; write [] or leave the key out",
+              "generates: [build/app.jar]",
+              "the files the command makes (paths or globs): they must still be there for the task to be up to date",
+              """
           A path or glob, or a list of them, relative to the task's directory, as for `sources`.
           Two tasks may not name the same path (as written, once resolved against their
           directories): a file has one task that makes it. After a successful run each must
           match at least one file, or the task is not recorded as up to date (heddle says so)."""),
-      new Key("interactive", Where.TASK, (p, d, task, v) -> d.interactive = p.flag(task, "interactive", v),
-          "; leave the key out for the default", "interactive: true",
-          "`true`: the command gets heddle's standard input and the terminal, and runs alone",
-          """
+          new Key(
+              "interactive",
+              Where.TASK,
+              (p, d, task, v) -> d.interactive = p.flag(task, "interactive", v),
+              "; leave the key out for the default",
+              "interactive: true",
+              "`true`: the command gets heddle's standard input and the terminal, and runs alone",
+              """
           `true` or `false` (the default). An interactive task's command reads heddle's own
           standard input and writes straight to heddle's standard output and error (so a
           prompt, a password question or a REPL works; its output is not in the log, nor in
@@ -325,8 +404,16 @@ final class TaskFileParser {
   static String referenceTable() {
     StringBuilder s = new StringBuilder("| key | where | what it is |\n|---|---|---|\n");
     for (Key k : KEYS) {
-      s.append("| [`").append(k.name()).append("`](docs/task-file.md#").append(k.where().name().toLowerCase(Locale.ROOT))
-          .append('-').append(k.name()).append(") | ").append(k.where().label).append(" | ").append(k.summary())
+      s.append("| [`")
+          .append(k.name())
+          .append("`](docs/task-file.md#")
+          .append(k.where().name().toLowerCase(Locale.ROOT))
+          .append('-')
+          .append(k.name())
+          .append(") | ")
+          .append(k.where().label)
+          .append(" | ")
+          .append(k.summary())
           .append(" |\n");
     }
     return s.toString();
@@ -336,10 +423,20 @@ final class TaskFileParser {
   static String referencePage() {
     StringBuilder s = new StringBuilder();
     for (Key k : KEYS) {
-      s.append("<a id=\"").append(k.where().name().toLowerCase(Locale.ROOT)).append('-').append(k.name())
-          .append("\"></a>\n### `").append(k.name()).append("` (").append(k.where().label).append(")\n\n")
-          .append("```yaml\n").append(k.example()).append("\n```\n\n")
-          .append(k.rules().strip()).append("\n\n");
+      s.append("<a id=\"")
+          .append(k.where().name().toLowerCase(Locale.ROOT))
+          .append('-')
+          .append(k.name())
+          .append("\"></a>\n### `")
+          .append(k.name())
+          .append("` (")
+          .append(k.where().label)
+          .append(")\n\n")
+          .append("```yaml\n")
+          .append(k.example())
+          .append("\n```\n\n")
+          .append(k.rules().strip())
+          .append("\n\n");
     }
     return s.toString();
   }
@@ -347,7 +444,8 @@ final class TaskFileParser {
   /** A list of names in quotes, as prose: 'a', 'b' and 'c'. */
   private static String quotedList(List<String> names) {
     List<String> q = names.stream().map(n -> "'" + n + "'").toList();
-    return q.size() == 1 ? q.get(0)
+    return q.size() == 1
+        ? q.get(0)
         : String.join(", ", q.subList(0, q.size() - 1)) + " and " + q.get(q.size() - 1);
   }
 
@@ -544,7 +642,9 @@ final class TaskFileParser {
     }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) {
-      bytes = in.readNBytes(MAX_FILE_BYTES + 1); // never more, whatever the file claims (a pipe, a device)
+      bytes =
+          in.readNBytes(
+              MAX_FILE_BYTES + 1); // never more, whatever the file claims (a pipe, a device)
     } catch (NoSuchFileException e) {
       throw fatal(0, 0, "cannot read the task file: there is no such file");
     } catch (AccessDeniedException e) {
@@ -558,20 +658,33 @@ final class TaskFileParser {
     }
     if (bytes.length > MAX_FILE_BYTES) {
       Position p = positionOfByte(bytes, MAX_FILE_BYTES);
-      throw fatal(p.line(), p.column(), "the task file is larger than the limit of " + MAX_FILE_BYTES / (1024 * 1024)
-          + " MiB (" + MAX_FILE_BYTES + " bytes); it goes past it here. Split it, or move long commands into scripts");
+      throw fatal(
+          p.line(),
+          p.column(),
+          "the task file is larger than the limit of "
+              + MAX_FILE_BYTES / (1024 * 1024)
+              + " MiB ("
+              + MAX_FILE_BYTES
+              + " bytes); it goes past it here. Split it, or move long commands into scripts");
     }
-    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
-        .onMalformedInput(CodingErrorAction.REPORT)
-        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
     ByteBuffer in = ByteBuffer.wrap(bytes);
     CharBuffer out = CharBuffer.allocate(bytes.length);
     CoderResult result = decoder.decode(in, out, true);
     if (result.isError()) {
       int bad = in.position();
       Position p = positionOfByte(bytes, bad);
-      throw fatal(p.line(), p.column(), String.format(Locale.ROOT,
-          "the task file is not UTF-8 text: the byte 0x%02X here does not belong to a UTF-8 character", bytes[bad] & 0xff));
+      throw fatal(
+          p.line(),
+          p.column(),
+          String.format(
+              Locale.ROOT,
+              "the task file is not UTF-8 text: the byte 0x%02X here does not belong to a UTF-8 character",
+              bytes[bad] & 0xff));
     }
     decoder.flush(out);
     out.flip();
@@ -607,14 +720,21 @@ final class TaskFileParser {
       for (Event e : new Parse(settings).parseString(text)) {
         if (e instanceof CollectionStartEvent) {
           if (++depth > MAX_NESTING) {
-            throw fatalAt(e.getStartMark(), "the file nests lists and mappings more than " + MAX_NESTING
-                + " deep; a task file needs 4 (tasks, a task, its env or needs)");
+            throw fatalAt(
+                e.getStartMark(),
+                "the file nests lists and mappings more than "
+                    + MAX_NESTING
+                    + " deep; a task file needs 4 (tasks, a task, its env or needs)");
           }
         } else if (e instanceof CollectionEndEvent) {
           depth--;
         } else if (e instanceof AliasEvent && ++aliases > MAX_ALIASES) {
-          throw fatalAt(e.getStartMark(), "the file has more than " + MAX_ALIASES + " aliases (*name); the limit keeps"
-              + " a small file from expanding into a huge one");
+          throw fatalAt(
+              e.getStartMark(),
+              "the file has more than "
+                  + MAX_ALIASES
+                  + " aliases (*name); the limit keeps"
+                  + " a small file from expanding into a huge one");
         }
       }
     } catch (MarkedYamlEngineException e) {
@@ -623,16 +743,20 @@ final class TaskFileParser {
   }
 
   private TaskFileException fatalAt(Optional<Mark> mark, String message) {
-    return fatal(mark.map(m -> m.getLine() + 1).orElse(0), mark.map(m -> m.getColumn() + 1).orElse(0), message);
+    return fatal(
+        mark.map(m -> m.getLine() + 1).orElse(0),
+        mark.map(m -> m.getColumn() + 1).orElse(0),
+        message);
   }
 
   private Node compose(String text) {
-    LoadSettings settings = LoadSettings.builder()
-        .setLabel(file.toString())
-        .setSchema(new CoreSchema())
-        .setCodePointLimit(MAX_FILE_BYTES + 1)
-        .setMaxAliasesForCollections(MAX_ALIASES + 1)
-        .build();
+    LoadSettings settings =
+        LoadSettings.builder()
+            .setLabel(file.toString())
+            .setSchema(new CoreSchema())
+            .setCodePointLimit(MAX_FILE_BYTES + 1)
+            .setMaxAliasesForCollections(MAX_ALIASES + 1)
+            .build();
     Optional<Node> root;
     try {
       checkLimits(settings, text);
@@ -652,7 +776,10 @@ final class TaskFileParser {
       throw fatal(0, 0, "invalid YAML: " + e.getMessage());
     }
     if (root.isEmpty()) {
-      throw fatal(1, 1, "the file is empty; it needs the top-level key 'tasks', with at least one task under it");
+      throw fatal(
+          1,
+          1,
+          "the file is empty; it needs the top-level key 'tasks', with at least one task under it");
     }
     return root.get();
   }
@@ -671,14 +798,21 @@ final class TaskFileParser {
       return fatal(line, column, message.toString());
     }
     if (problem != null && problem.contains("(TAB)")) {
-      message.append("found a tab character where YAML does not allow one; indent with spaces, not tabs");
+      message.append(
+          "found a tab character where YAML does not allow one; indent with spaces, not tabs");
       return fatal(line, column, message.toString());
     }
     message.append(problem != null ? problem : e.getMessage());
     if (context != null && !context.isBlank() && contextMark.isPresent()) {
       Mark c = contextMark.get();
-      message.append(" (").append(context).append(" that starts at ")
-          .append(c.getLine() + 1).append(':').append(c.getColumn() + 1).append(')');
+      message
+          .append(" (")
+          .append(context)
+          .append(" that starts at ")
+          .append(c.getLine() + 1)
+          .append(':')
+          .append(c.getColumn() + 1)
+          .append(')');
     }
     if (problem != null && problem.contains("mapping values are not allowed")) {
       message.append("; a string that contains ': ' must be quoted");
@@ -719,11 +853,31 @@ final class TaskFileParser {
       } else if (TOP_KEYS.contains(key)) {
         NodeTuple first = topEntries.putIfAbsent(key, t);
         if (first != null) {
-          add(k, "duplicate top-level key " + quote(key) + ": it is first at " + position(first.getKeyNode()));
+          add(
+              k,
+              "duplicate top-level key "
+                  + quote(key)
+                  + ": it is first at "
+                  + position(first.getKeyNode()));
         }
       } else {
-        String hint = suggestion(key, TOP_KEYS, Map.of("task", "tasks", "jobs", "tasks", "targets", "tasks",
-            "defaults", "default", "default_task", "default", "main", "default"));
+        String hint =
+            suggestion(
+                key,
+                TOP_KEYS,
+                Map.of(
+                    "task",
+                    "tasks",
+                    "jobs",
+                    "tasks",
+                    "targets",
+                    "tasks",
+                    "defaults",
+                    "default",
+                    "default_task",
+                    "default",
+                    "main",
+                    "default"));
         if (hint.isEmpty() && looksLikeTask(t.getValueNode())) {
           hint = " (tasks go under the top-level key 'tasks')";
         }
@@ -738,7 +892,12 @@ final class TaskFileParser {
     }
     NodeTuple varsEntry = topEntries.get("vars");
     if (varsEntry != null) {
-      vars(varsEntry.getKeyNode(), varsEntry.getValueNode(), "the top-level 'vars'", fileVars, List.of());
+      vars(
+          varsEntry.getKeyNode(),
+          varsEntry.getValueNode(),
+          "the top-level 'vars'",
+          fileVars,
+          List.of());
     }
     NodeTuple tasksEntry = topEntries.get("tasks");
     if (tasksEntry == null) {
@@ -750,15 +909,21 @@ final class TaskFileParser {
     }
     Node tasksNode = tasksEntry.getValueNode();
     if (isNull(tasksNode)) {
-      add(tasksEntry.getKeyNode(), "'tasks' is empty; it needs at least one task, such as 'hello: {run: echo hello}'");
+      add(
+          tasksEntry.getKeyNode(),
+          "'tasks' is empty; it needs at least one task, such as 'hello: {run: echo hello}'");
       return List.of();
     }
     if (!(tasksNode instanceof MappingNode tasksMap)) {
-      add(tasksNode, "'tasks' must be a mapping from task name to task, found " + describe(tasksNode));
+      add(
+          tasksNode,
+          "'tasks' must be a mapping from task name to task, found " + describe(tasksNode));
       return List.of();
     }
     if (tasksMap.getValue().isEmpty()) {
-      add(tasksNode, "'tasks' is empty; it needs at least one task, such as 'hello: {run: echo hello}'");
+      add(
+          tasksNode,
+          "'tasks' is empty; it needs at least one task, such as 'hello: {run: echo hello}'");
       return List.of();
     }
     List<Draft> drafts = new ArrayList<>();
@@ -797,14 +962,18 @@ final class TaskFileParser {
     Node v = entry.getValueNode();
     List<Node> items;
     if (isNull(v)) {
-      add(entry.getKeyNode(), "'default' has no value; give a task name or a list of them, or leave the key out to run every task");
+      add(
+          entry.getKeyNode(),
+          "'default' has no value; give a task name or a list of them, or leave the key out to run every task");
       return List.of();
     } else if (v instanceof ScalarNode) {
       items = List.of(v);
     } else if (v instanceof SequenceNode seq && !seq.getValue().isEmpty()) {
       items = seq.getValue();
     } else {
-      add(v, "'default' must be a task name or a non-empty list of task names, found " + describe(v));
+      add(
+          v,
+          "'default' must be a task name or a non-empty list of task names, found " + describe(v));
       return List.of();
     }
     Map<String, Position> known = new HashMap<>();
@@ -874,7 +1043,9 @@ final class TaskFileParser {
       if (body instanceof ScalarNode s) {
         hint = " (to run it as a command, write '" + name + ": {run: " + s.getValue() + "}')";
       }
-      add(body, task + " must be a mapping with at least the key 'run', found " + describe(body) + hint);
+      add(
+          body,
+          task + " must be a mapping with at least the key 'run', found " + describe(body) + hint);
       return d;
     }
     Map<String, Position> seenKeys = new HashMap<>();
@@ -886,7 +1057,14 @@ final class TaskFileParser {
       Node v = t.getValueNode();
       String key = text(k);
       if (key == null) {
-        add(k, "keys in " + task + " must be names, found " + describe(k) + "; known keys: " + String.join(", ", TASK_KEYS));
+        add(
+            k,
+            "keys in "
+                + task
+                + " must be names, found "
+                + describe(k)
+                + "; known keys: "
+                + String.join(", ", TASK_KEYS));
         continue;
       }
       Position firstAt = seenKeys.putIfAbsent(key, position(k));
@@ -895,8 +1073,15 @@ final class TaskFileParser {
         continue;
       }
       if (!TASK_KEYS.contains(key)) {
-        add(k, "unknown key " + quote(key) + " in " + task + suggestion(key, TASK_KEYS, KEY_SYNONYMS)
-            + "; known keys: " + String.join(", ", TASK_KEYS));
+        add(
+            k,
+            "unknown key "
+                + quote(key)
+                + " in "
+                + task
+                + suggestion(key, TASK_KEYS, KEY_SYNONYMS)
+                + "; known keys: "
+                + String.join(", ", TASK_KEYS));
         continue;
       }
       if (key.equals("run")) {
@@ -948,12 +1133,19 @@ final class TaskFileParser {
   private @Nullable Command command(Draft d, String task, Node v) {
     if (v instanceof ScalarNode s) {
       String written = s.getValue();
-      String line = written.isBlank() ? written : expand(v, "'run' in " + task, written, scopes(d, true), Map.of());
+      String line =
+          written.isBlank()
+              ? written
+              : expand(v, "'run' in " + task, written, scopes(d, true), Map.of());
       if (line == null) {
         return null;
       }
       if (line.isBlank()) {
-        add(v, "'run' in " + task + " is empty; give a command line, or a list of the program and its arguments");
+        add(
+            v,
+            "'run' in "
+                + task
+                + " is empty; give a command line, or a list of the program and its arguments");
         return null;
       }
       if (tooLong(v, "'run' in " + task, utf8Length(line))) {
@@ -964,7 +1156,11 @@ final class TaskFileParser {
     if (v instanceof SequenceNode seq) {
       List<Node> items = seq.getValue();
       if (items.isEmpty()) {
-        add(v, "'run' in " + task + " is an empty list; give the program and its arguments, such as [make, all]");
+        add(
+            v,
+            "'run' in "
+                + task
+                + " is an empty list; give the program and its arguments, such as [make, all]");
         return null;
       }
       List<String> args = new ArrayList<>(items.size());
@@ -996,9 +1192,14 @@ final class TaskFileParser {
       }
       return ok && !tooLong(v, "'run' in " + task, total) ? new Args(List.copyOf(args)) : null;
     }
-    add(v, "'run' in " + task + " must be a string (a command line for /bin/sh) or a list of strings"
-        + " (a program and its arguments), found " + describe(v)
-        + " (a command line that contains ': ' must be quoted)");
+    add(
+        v,
+        "'run' in "
+            + task
+            + " must be a string (a command line for /bin/sh) or a list of strings"
+            + " (a program and its arguments), found "
+            + describe(v)
+            + " (a command line that contains ': ' must be quoted)");
     return null;
   }
 
@@ -1009,7 +1210,12 @@ final class TaskFileParser {
     } else if (v instanceof SequenceNode seq) {
       items = seq.getValue();
     } else {
-      add(v, "'needs' in " + task + " must be a task name or a list of task names, found " + describe(v));
+      add(
+          v,
+          "'needs' in "
+              + task
+              + " must be a task name or a list of task names, found "
+              + describe(v));
       return;
     }
     Map<String, Position> listed = new HashMap<>();
@@ -1040,8 +1246,15 @@ final class TaskFileParser {
     }
     String text = s.getValue();
     if (Tag.INT.equals(s.getTag()) && DECIMAL.matcher(text).matches()) {
-      add(v, what + " is " + quote(text) + ", which has no unit; write, for example, "
-          + text.replaceFirst("^[-+]", "") + "s for seconds; accepted forms: " + Durations.ACCEPTED_FORMS);
+      add(
+          v,
+          what
+              + " is "
+              + quote(text)
+              + ", which has no unit; write, for example, "
+              + text.replaceFirst("^[-+]", "")
+              + "s for seconds; accepted forms: "
+              + Durations.ACCEPTED_FORMS);
       return null;
     }
     boolean negative = text.startsWith("-");
@@ -1052,12 +1265,23 @@ final class TaskFileParser {
       if ("too large".equals(e.getMessage())) {
         add(v, what + " is " + quote(text) + ", which is too large");
       } else {
-        add(v, what + " is " + quote(text) + ", which is not a duration; write " + Durations.ACCEPTED_FORMS);
+        add(
+            v,
+            what
+                + " is "
+                + quote(text)
+                + ", which is not a duration; write "
+                + Durations.ACCEPTED_FORMS);
       }
       return null;
     }
     if (negative || d.isZero()) {
-      add(v, what + " is " + quote(text) + ", but it must be greater than zero; leave the key out for no time limit");
+      add(
+          v,
+          what
+              + " is "
+              + quote(text)
+              + ", but it must be greater than zero; leave the key out for no time limit");
       return null;
     }
     return d;
@@ -1065,7 +1289,9 @@ final class TaskFileParser {
 
   private int retries(String task, Node v) {
     String what = "'retries' in " + task;
-    if (v instanceof ScalarNode s && Tag.INT.equals(s.getTag()) && DECIMAL.matcher(s.getValue()).matches()) {
+    if (v instanceof ScalarNode s
+        && Tag.INT.equals(s.getTag())
+        && DECIMAL.matcher(s.getValue()).matches()) {
       long n;
       try {
         n = Long.parseLong(s.getValue());
@@ -1073,7 +1299,12 @@ final class TaskFileParser {
         n = s.getValue().startsWith("-") ? Long.MIN_VALUE : Long.MAX_VALUE;
       }
       if (n < 0) {
-        add(v, what + " is " + s.getValue() + ", but it must be 0 or more: the number of extra attempts after a failure");
+        add(
+            v,
+            what
+                + " is "
+                + s.getValue()
+                + ", but it must be 0 or more: the number of extra attempts after a failure");
         return 0;
       }
       if (n > MAX_RETRIES) {
@@ -1098,7 +1329,11 @@ final class TaskFileParser {
       return;
     }
     if (!(v instanceof MappingNode map)) {
-      add(v, what + " must be a duration such as 1s, or a mapping such as {initial: 1s, max: 1m}, found " + describe(v));
+      add(
+          v,
+          what
+              + " must be a duration such as 1s, or a mapping such as {initial: 1s, max: 1m}, found "
+              + describe(v));
       return;
     }
     Duration initial = null;
@@ -1110,15 +1345,29 @@ final class TaskFileParser {
       } else if ("max".equals(key)) {
         max = waitDuration(what + ", 'max',", t.getValueNode());
       } else {
-        add(t.getKeyNode(), "unknown key " + (key == null ? describe(t.getKeyNode()) : quote(key)) + " in " + what
-            + "; known keys: initial, max");
+        add(
+            t.getKeyNode(),
+            "unknown key "
+                + (key == null ? describe(t.getKeyNode()) : quote(key))
+                + " in "
+                + what
+                + "; known keys: initial, max");
       }
     }
     Duration first = initial != null ? initial : DEFAULT_BACKOFF;
-    Duration last = max != null ? max : (first.compareTo(DEFAULT_MAX_BACKOFF) > 0 ? first : DEFAULT_MAX_BACKOFF);
+    Duration last =
+        max != null
+            ? max
+            : (first.compareTo(DEFAULT_MAX_BACKOFF) > 0 ? first : DEFAULT_MAX_BACKOFF);
     if (last.compareTo(first) < 0) {
-      add(v, what + ": 'max' (" + dev.heddle.internal.support.Durations.format(last) + ") is less than 'initial' ("
-          + dev.heddle.internal.support.Durations.format(first) + ")");
+      add(
+          v,
+          what
+              + ": 'max' ("
+              + dev.heddle.internal.support.Durations.format(last)
+              + ") is less than 'initial' ("
+              + dev.heddle.internal.support.Durations.format(first)
+              + ")");
       return;
     }
     d.backoff = first;
@@ -1140,14 +1389,26 @@ final class TaskFileParser {
       }
       return d;
     } catch (IllegalArgumentException e) {
-      add(v, what + " is " + quote(text) + ", which is not a duration; write " + Durations.ACCEPTED_FORMS + ", or 0s for no wait");
+      add(
+          v,
+          what
+              + " is "
+              + quote(text)
+              + ", which is not a duration; write "
+              + Durations.ACCEPTED_FORMS
+              + ", or 0s for no wait");
       return null;
     }
   }
 
   private void env(Draft d, String task, Node v) {
     if (!(v instanceof MappingNode map)) {
-      add(v, "'env' in " + task + " must be a mapping from variable name to value, such as {LANG: C}, found " + describe(v));
+      add(
+          v,
+          "'env' in "
+              + task
+              + " must be a mapping from variable name to value, such as {LANG: C}, found "
+              + describe(v));
       return;
     }
     Map<String, Position> seen = new HashMap<>();
@@ -1196,8 +1457,13 @@ final class TaskFileParser {
         envBytes += utf8Length(name) + utf8Length(text) + 2;
         if (envBytes > MAX_ENV_BYTES && !envTooLong) {
           envTooLong = true;
-          add(value, "'env' of " + task + " holds more than " + MAX_ENV_BYTES
-              + " bytes of names and values here; the system refuses much larger environments");
+          add(
+              value,
+              "'env' of "
+                  + task
+                  + " holds more than "
+                  + MAX_ENV_BYTES
+                  + " bytes of names and values here; the system refuses much larger environments");
         }
       }
     }
@@ -1238,9 +1504,18 @@ final class TaskFileParser {
       return null;
     }
     if (!SEMANTICS.contains(value)) {
-      add(v, "unknown " + what + ": " + quote(value)
-          + suggestion(value, SEMANTICS, Map.of("io", "blocking", "pin", "may-pin", "pinning", "may-pin"))
-          + "; known: " + String.join(", ", SEMANTICS));
+      add(
+          v,
+          "unknown "
+              + what
+              + ": "
+              + quote(value)
+              + suggestion(
+                  value,
+                  SEMANTICS,
+                  Map.of("io", "blocking", "pin", "may-pin", "pinning", "may-pin"))
+              + "; known: "
+              + String.join(", ", SEMANTICS));
       return null;
     }
     return value;
@@ -1248,8 +1523,14 @@ final class TaskFileParser {
 
   private boolean tooLong(Node at, String what, long bytes) {
     if (bytes > MAX_COMMAND_BYTES) {
-      add(at, what + " is " + bytes + " bytes long; the limit is " + MAX_COMMAND_BYTES
-          + " bytes (the system refuses much longer commands); put a command this long in a script");
+      add(
+          at,
+          what
+              + " is "
+              + bytes
+              + " bytes long; the limit is "
+              + MAX_COMMAND_BYTES
+              + " bytes (the system refuses much longer commands); put a command this long in a script");
       return true;
     }
     return false;
@@ -1259,7 +1540,12 @@ final class TaskFileParser {
     long n = 0;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3; // a surrogate pair: 4 bytes in all
+      n +=
+          c < 0x80
+              ? 1
+              : c < 0x800
+                  ? 2
+                  : Character.isSurrogate(c) ? 2 : 3; // a surrogate pair: 4 bytes in all
     }
     return n;
   }
@@ -1297,13 +1583,22 @@ final class TaskFileParser {
   static final int MAX_GLOBS = 1_000;
 
   /** {@code vars:} at the top level or in a task: read into {@code into}, each value expanded with what is known so far. */
-  private void vars(Node keyNode, Node v, String what, Map<String, String> into, List<Map<String, String>> outer) {
+  private void vars(
+      Node keyNode,
+      Node v,
+      String what,
+      Map<String, String> into,
+      List<Map<String, String>> outer) {
     if (isNull(v)) {
       add(keyNode, what + " has no value; write {} or leave the key out");
       return;
     }
     if (!(v instanceof MappingNode map)) {
-      add(v, what + " must be a mapping from variable name to value, such as {VERSION: 1.2.0}, found " + describe(v));
+      add(
+          v,
+          what
+              + " must be a mapping from variable name to value, such as {VERSION: 1.2.0}, found "
+              + describe(v));
       return;
     }
     Map<String, Position> below = new HashMap<>();
@@ -1325,8 +1620,14 @@ final class TaskFileParser {
       below.remove(name);
       String var = "variable " + quote(name) + " in " + what;
       if (!VAR_NAME.matcher(name).matches() || name.length() > MAX_NAME_CHARS) {
-        add(k, "invalid " + var + ": a name is a letter or '_' followed by letters, digits and '_'"
-            + (name.length() > MAX_NAME_CHARS ? ", at most " + MAX_NAME_CHARS + " characters" : ""));
+        add(
+            k,
+            "invalid "
+                + var
+                + ": a name is a letter or '_' followed by letters, digits and '_'"
+                + (name.length() > MAX_NAME_CHARS
+                    ? ", at most " + MAX_NAME_CHARS + " characters"
+                    : ""));
         continue;
       }
       Position firstAt = seen.putIfAbsent(name, position(k));
@@ -1353,7 +1654,8 @@ final class TaskFileParser {
       scopes.add(inputs.environment());
       scopes.add(dotenv);
       String expanded = expand(value, "the value of " + var, text, scopes, below);
-      // One that could not be expanded is reported; it is defined still, so what uses it is not reported too.
+      // One that could not be expanded is reported; it is defined still, so what uses it is not
+      // reported too.
       into.put(name, expanded != null ? expanded : "");
     }
   }
@@ -1385,7 +1687,11 @@ final class TaskFileParser {
    *
    * @param below names defined below the text in the same {@code vars}, for a better message
    */
-  private @Nullable String expand(Node at, String what, String text, List<Map<String, String>> scopes,
+  private @Nullable String expand(
+      Node at,
+      String what,
+      String text,
+      List<Map<String, String>> scopes,
       Map<String, Position> below) {
     if (text.indexOf("${") < 0) {
       return text;
@@ -1407,7 +1713,8 @@ final class TaskFileParser {
         continue;
       }
       int end = i + 2;
-      while (end < text.length() && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')
+      while (end < text.length()
+          && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')
           && text.charAt(end) < 0x80) {
         end++;
       }
@@ -1431,8 +1738,14 @@ final class TaskFileParser {
         Position where = referencePosition(at, ref, occurrence);
         Position later = below.get(name);
         if (later != null) {
-          add(where, what + " uses " + ref + ", which is defined below it, at " + later
-              + "; a variable can use only the variables above it");
+          add(
+              where,
+              what
+                  + " uses "
+                  + ref
+                  + ", which is defined below it, at "
+                  + later
+                  + "; a variable can use only the variables above it");
         } else {
           String hint = "";
           if (suggestionsLeft-- > 0) {
@@ -1442,15 +1755,32 @@ final class TaskFileParser {
             }
             hint = suggestion(name, known, Map.of());
           }
-          add(where, what + " uses the undefined variable " + quote(name) + hint + "; define it under 'vars', set it"
-              + " with --set " + name + "=VALUE, or write $" + ref + " to leave " + ref + " to the shell");
+          add(
+              where,
+              what
+                  + " uses the undefined variable "
+                  + quote(name)
+                  + hint
+                  + "; define it under 'vars', set it"
+                  + " with --set "
+                  + name
+                  + "=VALUE, or write $"
+                  + ref
+                  + " to leave "
+                  + ref
+                  + " to the shell");
         }
       } else {
         out.append(value);
       }
       i = end + 1;
       if (out.length() > MAX_VALUE_CHARS) {
-        add(at, what + " is longer than " + MAX_VALUE_CHARS + " characters once its variables are put in");
+        add(
+            at,
+            what
+                + " is longer than "
+                + MAX_VALUE_CHARS
+                + " characters once its variables are put in");
         return null;
       }
     }
@@ -1461,8 +1791,11 @@ final class TaskFileParser {
     if (expandedChars > MAX_EXPANDED_CHARS) {
       if (!expansionLimitReported) {
         expansionLimitReported = true;
-        add(at, "the file's variables expand to more than " + MAX_EXPANDED_CHARS / (1024 * 1024)
-            + " MiB of text in all, here; a task file this large once expanded is refused");
+        add(
+            at,
+            "the file's variables expand to more than "
+                + MAX_EXPANDED_CHARS / (1024 * 1024)
+                + " MiB of text in all, here; a task file this large once expanded is refused");
       }
       return null;
     }
@@ -1515,7 +1848,9 @@ final class TaskFileParser {
     Node v = entry.getValueNode();
     List<Node> items;
     if (isNull(v)) {
-      add(entry.getKeyNode(), "'dotenv' has no value; give a path or a list of paths, or leave the key out");
+      add(
+          entry.getKeyNode(),
+          "'dotenv' has no value; give a path or a list of paths, or leave the key out");
       return;
     } else if (v instanceof ScalarNode) {
       items = List.of(v);
@@ -1563,15 +1898,20 @@ final class TaskFileParser {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(bytes))
+              .toString();
     } catch (java.nio.charset.CharacterCodingException e) {
       add(item, "the dotenv file " + p + " is not UTF-8 text");
       return;
     }
     String[] lines = text.split("\n", -1);
     for (int n = 0; n < lines.length; n++) {
-      String line = lines[n].endsWith("\r") ? lines[n].substring(0, lines[n].length() - 1) : lines[n];
+      String line =
+          lines[n].endsWith("\r") ? lines[n].substring(0, lines[n].length() - 1) : lines[n];
       String trimmed = line.strip();
       if (trimmed.isEmpty() || trimmed.startsWith("#")) {
         continue;
@@ -1581,18 +1921,36 @@ final class TaskFileParser {
       int eq = body.indexOf('=');
       String name = eq < 0 ? body : body.substring(0, eq).strip();
       if (eq < 0 || !VAR_NAME.matcher(name).matches()) {
-        problems.add(new Problem(p, n + 1, indent + 1, (eq < 0 ? "a line of a dotenv file is NAME=value; this one has no '='"
-            : "invalid variable name " + quote(name) + "; a name is a letter or '_' followed by letters, digits and '_'")
-            + " (the file is named in 'dotenv' of " + file + " at " + position(item) + ")"));
+        problems.add(
+            new Problem(
+                p,
+                n + 1,
+                indent + 1,
+                (eq < 0
+                        ? "a line of a dotenv file is NAME=value; this one has no '='"
+                        : "invalid variable name "
+                            + quote(name)
+                            + "; a name is a letter or '_' followed by letters, digits and '_'")
+                    + " (the file is named in 'dotenv' of "
+                    + file
+                    + " at "
+                    + position(item)
+                    + ")"));
         continue;
       }
       String value = body.substring(eq + 1).strip();
-      if (value.length() >= 2 && (value.charAt(0) == '"' || value.charAt(0) == '\'')
+      if (value.length() >= 2
+          && (value.charAt(0) == '"' || value.charAt(0) == '\'')
           && value.charAt(value.length() - 1) == value.charAt(0)) {
         value = value.substring(1, value.length() - 1);
       }
       if (value.indexOf('\0') >= 0) {
-        problems.add(new Problem(p, n + 1, indent + 1, "the value of " + quote(name) + " contains the NUL character"));
+        problems.add(
+            new Problem(
+                p,
+                n + 1,
+                indent + 1,
+                "the value of " + quote(name) + " contains the NUL character"));
         continue;
       }
       dotenv.put(name, value);
@@ -1610,7 +1968,11 @@ final class TaskFileParser {
     } else if (v instanceof SequenceNode seq) {
       items = seq.getValue();
     } else {
-      add(v, what + " must be a glob or a list of globs, such as ['src/**/*.c'], found " + describe(v));
+      add(
+          v,
+          what
+              + " must be a glob or a list of globs, such as ['src/**/*.c'], found "
+              + describe(v));
       return List.of();
     }
     if (items.size() > MAX_GLOBS) {
@@ -1638,7 +2000,13 @@ final class TaskFileParser {
       try {
         java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + expanded);
       } catch (IllegalArgumentException e) { // a PatternSyntaxException among them
-        add(item, what + ": " + quote(expanded) + " is not a valid glob: " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        add(
+            item,
+            what
+                + ": "
+                + quote(expanded)
+                + " is not a valid glob: "
+                + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
         continue;
       }
       globs.add(expanded);
@@ -1673,8 +2041,17 @@ final class TaskFileParser {
         }
         String first = owner.putIfAbsent(resolved, d.name);
         if (first != null && !first.equals(d.name)) {
-          add(d.generatesAt.get(i), "task " + quote(d.name) + " generates " + quote(resolved) + ", as task "
-              + quote(first) + " does (at " + ownerAt.get(resolved) + "); a file has one task that makes it");
+          add(
+              d.generatesAt.get(i),
+              "task "
+                  + quote(d.name)
+                  + " generates "
+                  + quote(resolved)
+                  + ", as task "
+                  + quote(first)
+                  + " does (at "
+                  + ownerAt.get(resolved)
+                  + "); a file has one task that makes it");
         } else if (first == null) {
           ownerAt.put(resolved, d.generatesAt.get(i));
         }
@@ -1695,12 +2072,23 @@ final class TaskFileParser {
         if (ref.name.equals(d.name)) {
           add(ref.position, "task " + quote(d.name) + " needs itself");
         } else if (target == null && !ref.nonString.isEmpty()) {
-          add(ref.position, "'needs' in task " + quote(d.name) + " must be a task name or a list of task names, found "
-              + ref.nonString + ", and no task has that name");
+          add(
+              ref.position,
+              "'needs' in task "
+                  + quote(d.name)
+                  + " must be a task name or a list of task names, found "
+                  + ref.nonString
+                  + ", and no task has that name");
         } else if (target == null) {
           String hint = suggestionsLeft-- > 0 ? suggestion(ref.name, index.keySet(), Map.of()) : "";
-          add(ref.position, "task " + quote(d.name) + " needs " + quote(ref.name)
-              + ", which is not a task in this file" + hint);
+          add(
+              ref.position,
+              "task "
+                  + quote(d.name)
+                  + " needs "
+                  + quote(ref.name)
+                  + ", which is not a task in this file"
+                  + hint);
         } else {
           d.edges.add(target);
         }
@@ -1730,11 +2118,21 @@ final class TaskFileParser {
       if (abbreviated) {
         names.add(names.get(0));
         int head = CYCLE_NAMES_SHOWN / 2;
-        message.append(String.join(Cycles.ARROW, names.subList(0, head)))
-            .append(Cycles.ARROW).append("... (").append(names.size() - CYCLE_NAMES_SHOWN).append(" more)")
+        message
+            .append(String.join(Cycles.ARROW, names.subList(0, head)))
             .append(Cycles.ARROW)
-            .append(String.join(Cycles.ARROW, names.subList(names.size() - (CYCLE_NAMES_SHOWN - head), names.size())));
-        message.append(" (each task needs the one after it; ").append(cycle.size()).append(" tasks in all)");
+            .append("... (")
+            .append(names.size() - CYCLE_NAMES_SHOWN)
+            .append(" more)")
+            .append(Cycles.ARROW)
+            .append(
+                String.join(
+                    Cycles.ARROW,
+                    names.subList(names.size() - (CYCLE_NAMES_SHOWN - head), names.size())));
+        message
+            .append(" (each task needs the one after it; ")
+            .append(cycle.size())
+            .append(" tasks in all)");
       } else {
         message.append(Cycles.spell(names));
       }
@@ -1747,8 +2145,11 @@ final class TaskFileParser {
       if (!others.isEmpty()) {
         message.append("; also caught in cycles with these: ");
         if (!fullCycles && others.size() > CYCLE_NAMES_SHOWN) {
-          message.append(String.join(", ", others.subList(0, CYCLE_NAMES_SHOWN)))
-              .append(" and ").append(others.size() - CYCLE_NAMES_SHOWN).append(" more");
+          message
+              .append(String.join(", ", others.subList(0, CYCLE_NAMES_SHOWN)))
+              .append(" and ")
+              .append(others.size() - CYCLE_NAMES_SHOWN)
+              .append(" more");
           abbreviated = true;
         } else {
           message.append(String.join(", ", others));
@@ -1873,7 +2274,8 @@ final class TaskFileParser {
     Entry toEntry(Map<String, String> dotenv) {
       Command c = command;
       if (c == null) {
-        throw new IllegalStateException("task " + name + " has no command, yet no problem was reported");
+        throw new IllegalStateException(
+            "task " + name + " has no command, yet no problem was reported");
       }
       return new Entry(
           name,

@@ -63,7 +63,12 @@ final class UpToDate {
    * @param sources each source file (relative path) and its hash, to record
    * @param warnings globs that matched nothing
    */
-  record Check(boolean upToDate, String reason, String inputs, @Nullable String outputs, Map<String, String> sources,
+  record Check(
+      boolean upToDate,
+      String reason,
+      String inputs,
+      @Nullable String outputs,
+      Map<String, String> sources,
       List<String> warnings) {}
 
   /** A task's files could not be read or listed: the task fails with this, naming them. */
@@ -80,17 +85,21 @@ final class UpToDate {
    *
    * @param needStamps the output stamp of each task it needs, by name
    */
-  Check check(TaskFile.Entry task, List<String> argv, Path dir, Map<String, String> needStamps) throws IOException {
+  Check check(TaskFile.Entry task, List<String> argv, Path dir, Map<String, String> needStamps)
+      throws IOException {
     Map<String, String> sources = new TreeMap<>();
     List<String> warnings = new ArrayList<>();
     for (String glob : task.sources()) {
       Map<String, String> found = hash(dir, glob);
       if (found.isEmpty()) {
-        warnings.add("task '" + task.name() + "': 'sources' glob '" + glob + "' matches no file in " + dir);
+        warnings.add(
+            "task '" + task.name() + "': 'sources' glob '" + glob + "' matches no file in " + dir);
       }
       sources.putAll(found);
       if (sources.size() > MAX_FILES) {
-        throw new StateException("task '" + task.name() + "': its sources match more than " + MAX_FILES + " files", null);
+        throw new StateException(
+            "task '" + task.name() + "': its sources match more than " + MAX_FILES + " files",
+            null);
       }
     }
     MessageDigest d = sha256();
@@ -111,21 +120,35 @@ final class UpToDate {
       return new Check(false, "no record of a successful run", inputs, null, sources, warnings);
     }
     if (!last.inputs().equals(inputs)) {
-      return new Check(false, whatChanged(last, sources, needStamps), inputs, null, sources, warnings);
+      return new Check(
+          false, whatChanged(last, sources, needStamps), inputs, null, sources, warnings);
     }
     if (task.generates().isEmpty()) {
       String files = sources.size() == 1 ? "1 source file" : sources.size() + " source files";
-      return new Check(true, files + ", its command and what it needs unchanged", inputs, last.outputs(), sources, warnings);
+      return new Check(
+          true,
+          files + ", its command and what it needs unchanged",
+          inputs,
+          last.outputs(),
+          sources,
+          warnings);
     }
     String outputs = outputStamp(task, dir);
     if (outputs == null) {
       return new Check(false, "a file it generates is missing", inputs, null, sources, warnings);
     }
     if (!outputs.equals(last.outputs())) {
-      return new Check(false, "a file it generates changed since its last run", inputs, null, sources, warnings);
+      return new Check(
+          false, "a file it generates changed since its last run", inputs, null, sources, warnings);
     }
     String files = sources.size() == 1 ? "1 source file" : sources.size() + " source files";
-    return new Check(true, files + ", its command and what it needs unchanged", inputs, outputs, sources, warnings);
+    return new Check(
+        true,
+        files + ", its command and what it needs unchanged",
+        inputs,
+        outputs,
+        sources,
+        warnings);
   }
 
   /** The hash of the files its {@code generates} match, or null if one of its globs matches none; "" if it has none. */
@@ -151,7 +174,10 @@ final class UpToDate {
     StringBuilder s = new StringBuilder(VERSION).append('\n');
     s.append("inputs ").append(check.inputs()).append('\n');
     s.append("outputs ").append(outputs).append('\n');
-    check.sources().forEach((path, hash) -> s.append("source ").append(hash).append(' ').append(path).append('\n'));
+    check
+        .sources()
+        .forEach(
+            (path, hash) -> s.append("source ").append(hash).append(' ').append(path).append('\n'));
     Path target = file(task.name());
     Path temp = Files.createTempFile(stateDir, ".state", ".tmp");
     try {
@@ -180,7 +206,9 @@ final class UpToDate {
     } catch (IOException e) {
       return null; // no usable record: the task runs, and a new record replaces it
     }
-    if (lines.size() < 3 || !lines.get(0).equals(VERSION) || !lines.get(1).startsWith("inputs ")
+    if (lines.size() < 3
+        || !lines.get(0).equals(VERSION)
+        || !lines.get(1).startsWith("inputs ")
         || !lines.get(2).startsWith("outputs ")) {
       return null;
     }
@@ -195,7 +223,8 @@ final class UpToDate {
   }
 
   /** The first difference between the record and now, in words. */
-  private static String whatChanged(Record last, Map<String, String> now, Map<String, String> needStamps) {
+  private static String whatChanged(
+      Record last, Map<String, String> now, Map<String, String> needStamps) {
     for (Map.Entry<String, String> e : now.entrySet()) {
       String before = last.sources().get(e.getKey());
       if (before == null) {
@@ -211,7 +240,8 @@ final class UpToDate {
       }
     }
     if (!needStamps.isEmpty()) {
-      return "its command, environment or directory changed, or a task it needs (" + String.join(", ", needStamps.keySet())
+      return "its command, environment or directory changed, or a task it needs ("
+          + String.join(", ", needStamps.keySet())
           + ") ran and changed its output";
     }
     return "its command, environment or directory changed";
@@ -219,7 +249,10 @@ final class UpToDate {
 
   private Path file(String task) {
     String safe = task.replaceAll("[^A-Za-z0-9._-]", "_");
-    String hash = HexFormat.of().formatHex(sha256().digest(task.getBytes(StandardCharsets.UTF_8))).substring(0, 12);
+    String hash =
+        HexFormat.of()
+            .formatHex(sha256().digest(task.getBytes(StandardCharsets.UTF_8)))
+            .substring(0, 12);
     return stateDir.resolve(safe + "-" + hash + ".state");
   }
 
@@ -251,34 +284,42 @@ final class UpToDate {
     }
     boolean hidden = glob.contains(".git") || glob.contains(".heddle");
     Path root = start;
-    Files.walkFileTree(start, EnumSet.noneOf(FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
-        String name = d.getFileName() == null ? "" : d.getFileName().toString();
-        return !d.equals(root) && !hidden && (name.equals(".git") || name.equals(".heddle"))
-            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-        if (!attrs.isRegularFile()) {
-          return FileVisitResult.CONTINUE;
-        }
-        Path relative = glob.startsWith("/") ? f : dir.relativize(f);
-        if (matcher.matches(relative)) {
-          if (found.size() >= MAX_FILES) {
-            throw new StateException("the glob '" + glob + "' matches more than " + MAX_FILES + " files in " + dir, null);
+    Files.walkFileTree(
+        start,
+        EnumSet.noneOf(FileVisitOption.class),
+        Integer.MAX_VALUE,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+            String name = d.getFileName() == null ? "" : d.getFileName().toString();
+            return !d.equals(root) && !hidden && (name.equals(".git") || name.equals(".heddle"))
+                ? FileVisitResult.SKIP_SUBTREE
+                : FileVisitResult.CONTINUE;
           }
-          found.put(relative.toString(), hashFile(f));
-        }
-        return FileVisitResult.CONTINUE;
-      }
 
-      @Override
-      public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
-        throw new StateException("could not read " + f + " for the glob '" + glob + "': " + e.getMessage(), e);
-      }
-    });
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+            if (!attrs.isRegularFile()) {
+              return FileVisitResult.CONTINUE;
+            }
+            Path relative = glob.startsWith("/") ? f : dir.relativize(f);
+            if (matcher.matches(relative)) {
+              if (found.size() >= MAX_FILES) {
+                throw new StateException(
+                    "the glob '" + glob + "' matches more than " + MAX_FILES + " files in " + dir,
+                    null);
+              }
+              found.put(relative.toString(), hashFile(f));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path f, IOException e) throws IOException {
+            throw new StateException(
+                "could not read " + f + " for the glob '" + glob + "': " + e.getMessage(), e);
+          }
+        });
     return found;
   }
 

@@ -28,8 +28,13 @@ class CommandLineHelpTest {
   private static Result heddle(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int exit =
+        Main.execute(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -67,20 +72,27 @@ class CommandLineHelpTest {
 
   @Test
   @Timeout(60)
-  void completion_forBash_completesSubcommandsAndOptionsInARealBash() throws IOException, InterruptedException {
+  void completion_forBash_completesSubcommandsAndOptionsInARealBash()
+      throws IOException, InterruptedException {
     Result r = heddle("completion", "bash");
     assertEquals(0, r.exit(), r.err());
     Path script = temp.resolve("heddle-completion.bash");
     Files.writeString(script, r.out());
     // What bash does on TAB after "heddle ru" and after "heddle run --ke": call the function
     // registered for heddle with the words so far, then read COMPREPLY.
-    String probe = "source " + script + "\n"
-        + "f=$(complete -p heddle | sed -n 's/.*-F \\([^ ]*\\).*/\\1/p')\n"
-        + "COMP_WORDS=(heddle ru); COMP_CWORD=1; COMP_LINE='heddle ru'; COMP_POINT=${#COMP_LINE}; $f heddle ru heddle\n"
-        + "echo \"1:${COMPREPLY[*]}\"\n"
-        + "COMP_WORDS=(heddle run --ke); COMP_CWORD=2; COMP_LINE='heddle run --ke'; COMP_POINT=${#COMP_LINE}; $f heddle --ke run\n"
-        + "echo \"2:${COMPREPLY[*]}\"\n";
-    Process p = new ProcessBuilder("bash", "--norc", "--noprofile", "-c", probe).redirectErrorStream(true).start();
+    String probe =
+        "source "
+            + script
+            + "\n"
+            + "f=$(complete -p heddle | sed -n 's/.*-F \\([^ ]*\\).*/\\1/p')\n"
+            + "COMP_WORDS=(heddle ru); COMP_CWORD=1; COMP_LINE='heddle ru'; COMP_POINT=${#COMP_LINE}; $f heddle ru heddle\n"
+            + "echo \"1:${COMPREPLY[*]}\"\n"
+            + "COMP_WORDS=(heddle run --ke); COMP_CWORD=2; COMP_LINE='heddle run --ke'; COMP_POINT=${#COMP_LINE}; $f heddle --ke run\n"
+            + "echo \"2:${COMPREPLY[*]}\"\n";
+    Process p =
+        new ProcessBuilder("bash", "--norc", "--noprofile", "-c", probe)
+            .redirectErrorStream(true)
+            .start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(30, TimeUnit.SECONDS));
     assertTrue(out.contains("1:run"), out);
@@ -91,7 +103,11 @@ class CommandLineHelpTest {
   void completion_forZsh_loadsBashCompatibilityFirst() {
     Result r = heddle("completion", "zsh");
     assertEquals(0, r.exit(), r.err());
-    assertTrue(r.out().startsWith("autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n"), r.out());
+    assertTrue(
+        r.out()
+            .startsWith(
+                "autoload -U +X compinit && compinit\nautoload -U +X bashcompinit && bashcompinit\n"),
+        r.out());
     assertTrue(r.out().contains("complete -F"), r.out());
   }
 
@@ -99,14 +115,17 @@ class CommandLineHelpTest {
   // No such file or directory") instead of beside itself.
   @Test
   @Timeout(120)
-  void launcher_runThroughASymlinkFromAnotherDirectory_findsItsOwnFiles() throws IOException, InterruptedException {
+  void launcher_runThroughASymlinkFromAnotherDirectory_findsItsOwnFiles()
+      throws IOException, InterruptedException {
     Path root = Path.of("..").toAbsolutePath().normalize();
     Path bin = Files.createDirectories(temp.resolve("bin"));
     Files.createSymbolicLink(bin.resolve("heddle"), root.resolve("heddle"));
     Files.createSymbolicLink(bin.resolve("relative-heddle"), Path.of("heddle")); // a link to a link
     for (String link : new String[] {"heddle", "relative-heddle"}) {
-      ProcessBuilder builder = new ProcessBuilder(bin.resolve(link).toString(), "--version")
-          .directory(temp.toFile()).redirectErrorStream(true);
+      ProcessBuilder builder =
+          new ProcessBuilder(bin.resolve(link).toString(), "--version")
+              .directory(temp.toFile())
+              .redirectErrorStream(true);
       builder.environment().put("HEDDLE_CLASSPATH", System.getProperty("java.class.path"));
       Process p = builder.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

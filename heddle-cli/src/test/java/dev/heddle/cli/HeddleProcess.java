@@ -43,13 +43,16 @@ final class HeddleProcess {
   /** Reads both streams to their end, then waits up to {@code seconds} for the exit. */
   static Run finish(Process p, long seconds) throws IOException, InterruptedException {
     var err = new java.util.concurrent.atomic.AtomicReference<String>("");
-    Thread errReader = Thread.ofVirtual().start(() -> {
-      try {
-        err.set(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        err.set("could not read stderr: " + e);
-      }
-    });
+    Thread errReader =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    err.set(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                  } catch (IOException e) {
+                    err.set("could not read stderr: " + e);
+                  }
+                });
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     errReader.join();
     if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
@@ -92,17 +95,20 @@ final class HeddleProcess {
   /** Processes whose command line mentions {@code marker}: commands heddle must have ended. */
   static List<String> processesMentioning(String marker) {
     List<String> found = new ArrayList<>();
-    ProcessHandle.allProcesses().forEach(p -> {
-      Optional<String> line = p.info().commandLine();
-      if (line.isPresent() && line.get().contains(marker) && !isZombie(p.pid())) {
-        found.add(p.pid() + " " + line.get());
-      }
-    });
+    ProcessHandle.allProcesses()
+        .forEach(
+            p -> {
+              Optional<String> line = p.info().commandLine();
+              if (line.isPresent() && line.get().contains(marker) && !isZombie(p.pid())) {
+                found.add(p.pid() + " " + line.get());
+              }
+            });
     return found;
   }
 
   /** Waits up to {@code seconds} until no live process mentions any of the markers; returns those left. */
-  static List<String> awaitNoneMentioning(long seconds, String... markers) throws InterruptedException {
+  static List<String> awaitNoneMentioning(long seconds, String... markers)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (true) {
       List<String> left = new ArrayList<>();

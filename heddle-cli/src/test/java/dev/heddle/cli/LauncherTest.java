@@ -50,18 +50,22 @@ class LauncherTest {
   private static Run finish(Process p) throws IOException, InterruptedException {
     // Read both streams fully (on a second thread for stderr), then wait for the exit.
     var err = new java.util.concurrent.atomic.AtomicReference<String>("");
-    Thread errReader = Thread.ofVirtual().start(() -> {
-      try {
-        err.set(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        err.set("could not read stderr: " + e);
-      }
-    });
+    Thread errReader =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    err.set(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+                  } catch (IOException e) {
+                    err.set("could not read stderr: " + e);
+                  }
+                });
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     errReader.join();
     if (!p.waitFor(60, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError("heddle did not exit within 60 s:\n" + out + String.valueOf(err.get()));
+      throw new AssertionError(
+          "heddle did not exit within 60 s:\n" + out + String.valueOf(err.get()));
     }
     return new Run(p.exitValue(), out, String.valueOf(err.get()));
   }
@@ -79,30 +83,38 @@ class LauncherTest {
   /** Processes whose command line mentions {@code marker}: commands heddle must have ended. */
   private static List<String> processesMentioning(String marker) {
     List<String> found = new ArrayList<>();
-    ProcessHandle.allProcesses().forEach(p -> {
-      Optional<String> line = p.info().commandLine();
-      if (line.isPresent() && line.get().contains(marker)) {
-        found.add(p.pid() + " " + line.get());
-      }
-    });
+    ProcessHandle.allProcesses()
+        .forEach(
+            p -> {
+              Optional<String> line = p.info().commandLine();
+              if (line.isPresent() && line.get().contains(marker)) {
+                found.add(p.pid() + " " + line.get());
+              }
+            });
     return found;
   }
 
   @Test
-  void run_buildExample_runsEveryTask_withFanOutAndFanIn() throws IOException, InterruptedException {
+  void run_buildExample_runsEveryTask_withFanOutAndFanIn()
+      throws IOException, InterruptedException {
     Run run = heddle("run", "--progress", "plain", "--jobs", "4", "examples/build.yaml");
     assertEquals(0, run.exit(), run.all());
-    assertTrue(run.out().contains("heddle: 9 succeeded, 0 failed, 0 skipped, 0 cancelled in "), run.out());
+    assertTrue(
+        run.out().contains("heddle: 9 succeeded, 0 failed, 0 skipped, 0 cancelled in "), run.out());
     // Order only, from the event lines heddle prints: how much the compiles overlap in time
     // depends on how fast the machine starts shells.
     List<String> lines = run.out().lines().toList();
     int fetchDone = indexOf(lines, "done    fetch");
     for (String compile : List.of("compile-core", "compile-net", "compile-ui")) {
-      assertTrue(fetchDone < indexOf(lines, "start   " + compile), compile + " should start after fetch is done:\n" + run.out());
+      assertTrue(
+          fetchDone < indexOf(lines, "start   " + compile),
+          compile + " should start after fetch is done:\n" + run.out());
     }
     int packageStart = indexOf(lines, "start   package");
     for (String test : List.of("done    test-core", "done    test-net", "done    test-ui")) {
-      assertTrue(indexOf(lines, test) < packageStart, test + " should come before package starts:\n" + run.out());
+      assertTrue(
+          indexOf(lines, test) < packageStart,
+          test + " should come before package starts:\n" + run.out());
     }
     assertTrue(Files.exists(ROOT.resolve("examples/build-output/app.tar")));
   }
@@ -117,7 +129,8 @@ class LauncherTest {
   }
 
   @Test
-  void run_failingExample_exitsOne_andReportsCommandStatusOutputAndWhatWasStopped() throws IOException, InterruptedException {
+  void run_failingExample_exitsOne_andReportsCommandStatusOutputAndWhatWasStopped()
+      throws IOException, InterruptedException {
     Run run = heddle("run", "--progress", "plain", "examples/failing.yaml");
     assertEquals(1, run.exit(), run.all());
     String err = run.err();
@@ -130,7 +143,8 @@ class LauncherTest {
   }
 
   @Test
-  void run_withKeepGoing_finishesWhatDoesNotDependOnTheFailure() throws IOException, InterruptedException {
+  void run_withKeepGoing_finishesWhatDoesNotDependOnTheFailure()
+      throws IOException, InterruptedException {
     Run run = heddle("run", "--progress", "plain", "--keep-going", "examples/failing.yaml");
     assertEquals(1, run.exit(), run.all());
     assertTrue(run.out().contains("done    test-core"), run.out());
@@ -141,7 +155,10 @@ class LauncherTest {
   @Test
   void run_timeout_endsTheCommandAndItsChildren() throws IOException, InterruptedException {
     String marker = "6" + ProcessHandle.current().pid() % 1000 + "17";
-    Path f = file("hang.yaml", """
+    Path f =
+        file(
+            "hang.yaml",
+            """
         tasks:
           hang:
             run: |
@@ -152,10 +169,14 @@ class LauncherTest {
           after:
             needs: hang
             run: echo never
-        """.formatted(marker, marker));
+        """
+                .formatted(marker, marker));
     Run run = heddle("run", "--progress", "plain", f.toString());
     assertEquals(1, run.exit(), run.all());
-    assertTrue(run.err().contains("heddle: task 'hang' failed: timed out after 1s; its process tree was ended"), run.err());
+    assertTrue(
+        run.err()
+            .contains("heddle: task 'hang' failed: timed out after 1s; its process tree was ended"),
+        run.err());
     assertTrue(run.err().contains("    | about to hang"), run.err());
     assertTrue(run.err().contains("after: skipped, its input 'hang' failed"), run.err());
     assertEquals(List.of(), processesMentioning("sleep " + marker));
@@ -171,19 +192,28 @@ class LauncherTest {
     stopBySignal("INT", 130);
   }
 
-  private void stopBySignal(String signal, int expectedExit) throws IOException, InterruptedException {
-    org.junit.jupiter.api.Assumptions.assumeFalse(signal.equals("INT") && signalIgnored(2),
+  private void stopBySignal(String signal, int expectedExit)
+      throws IOException, InterruptedException {
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        signal.equals("INT") && signalIgnored(2),
         "SIGINT is ignored in this environment (inherited from a shell without job control), so heddle cannot see it");
-    String marker = (signal.equals("TERM") ? "7" : "8") + ProcessHandle.current().pid() % 1000 + "23";
-    Path f = file("long.yaml", """
+    String marker =
+        (signal.equals("TERM") ? "7" : "8") + ProcessHandle.current().pid() % 1000 + "23";
+    Path f =
+        file(
+            "long.yaml",
+            """
         tasks:
           server:
             run: sleep %s & sleep %s & echo ready; wait
           client:
             run: echo ready; sleep %s
-        """.formatted(marker, marker, marker));
+        """
+                .formatted(marker, marker, marker));
     Process p = start("run", "--progress", "plain", "--show-output", f.toString());
-    var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    var out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();
     boolean server = false;
     boolean client = false;
@@ -197,7 +227,8 @@ class LauncherTest {
       client |= line.contains("client | ready");
     }
     // The launcher execs the JVM, so its pid is heddle's.
-    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start();
     assertEquals(0, kill.waitFor(), "kill -" + signal + " failed");
     out.transferTo(java.io.Writer.nullWriter());
     String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -208,67 +239,96 @@ class LauncherTest {
   }
 
   @Test
-  void secondSigterm_killsCommandsAtOnce_insteadOfWaitingForTheGrace() throws IOException, InterruptedException {
+  void secondSigterm_killsCommandsAtOnce_insteadOfWaitingForTheGrace()
+      throws IOException, InterruptedException {
     String marker = "9" + ProcessHandle.current().pid() % 1000 + "31";
     // The shell and its sleep ignore SIGTERM: only SIGKILL ends them, 2 s after the first signal.
-    Path f = file("stubborn.yaml", """
+    Path f =
+        file(
+            "stubborn.yaml",
+            """
         tasks:
           stubborn:
             run: trap '' TERM; echo ready; sleep %s; echo done
-        """.formatted(marker));
+        """
+                .formatted(marker));
     Process p = start("run", "--progress", "plain", "--show-output", f.toString());
-    var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    var out =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     StringBuilder seen = new StringBuilder();
-    for (String line = out.readLine(); line == null || !line.contains("stubborn | ready"); line = out.readLine()) {
+    for (String line = out.readLine();
+        line == null || !line.contains("stubborn | ready");
+        line = out.readLine()) {
       if (line == null) {
         throw new AssertionError("heddle ended before the command was ready:\n" + seen);
       }
       seen.append(line).append('\n');
     }
-    assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start().waitFor());
+    assertEquals(
+        0,
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start().waitFor());
     // Two signals sent at once may arrive as one: send the second once heddle has taken the first.
-    var errLines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+    var errLines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
     java.io.StringWriter errText = new java.io.StringWriter();
-    for (String line = errLines.readLine(); line == null || !line.contains("SIGTERM: stopping every command"); line = errLines.readLine()) {
+    for (String line = errLines.readLine();
+        line == null || !line.contains("SIGTERM: stopping every command");
+        line = errLines.readLine()) {
       if (line == null) {
         throw new AssertionError("heddle ended without taking the first SIGTERM:\n" + errText);
       }
       errText.append(line).append('\n');
     }
     long second = System.nanoTime();
-    assertEquals(0, new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start().waitFor());
+    assertEquals(
+        0,
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).inheritIO().start().waitFor());
     out.transferTo(java.io.Writer.nullWriter());
     errLines.transferTo(errText);
     String err = errText.toString();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "heddle did not exit after two SIGTERMs");
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - second);
     assertEquals(143, p.exitValue(), seen + err);
-    assertTrue(err.contains("heddle: SIGTERM again: sending SIGKILL to every command still running"), err);
+    assertTrue(
+        err.contains("heddle: SIGTERM again: sending SIGKILL to every command still running"), err);
     assertTrue(err.contains("heddle: stopped by SIGTERM; every command has ended"), err);
-    assertTrue(millis < 1_500, "heddle took " + millis + " ms after the second SIGTERM, as if it waited for the grace");
+    assertTrue(
+        millis < 1_500,
+        "heddle took " + millis + " ms after the second SIGTERM, as if it waited for the grace");
     assertEquals(List.of(), processesMentioning("sleep " + marker));
   }
 
   @Test
-  void run_timeoutExample_failsTheHangingTask_andSkipsWhatNeedsIt() throws IOException, InterruptedException {
+  void run_timeoutExample_failsTheHangingTask_andSkipsWhatNeedsIt()
+      throws IOException, InterruptedException {
     Run run = heddle("run", "--progress", "plain", "examples/timeout.yaml");
     assertEquals(1, run.exit(), run.all());
-    assertTrue(run.err().contains("heddle: task 'hang' failed: timed out after 2s; its process tree was ended"), run.err());
+    assertTrue(
+        run.err()
+            .contains("heddle: task 'hang' failed: timed out after 2s; its process tree was ended"),
+        run.err());
     assertTrue(run.err().contains("report: skipped, its input 'hang' failed"), run.err());
     assertTrue(run.out().contains("done    warm-up"), run.out());
   }
 
   @Test
-  void run_badFile_exitsTwo_withFileLineAndColumn_andRunsNothing() throws IOException, InterruptedException {
+  void run_badFile_exitsTwo_withFileLineAndColumn_andRunsNothing()
+      throws IOException, InterruptedException {
     Path marker = temp.resolve("ran");
-    Path f = file("bad.yaml", """
+    Path f =
+        file(
+            "bad.yaml",
+            """
         tasks:
           a:
             run: touch %s
           b:
             run: echo b
             need: [a]
-        """.formatted(marker));
+        """
+                .formatted(marker));
     Run run = heddle("run", f.toString());
     assertEquals(2, run.exit(), run.all());
     assertTrue(run.err().contains(f + ":6:5: "), run.err());
@@ -297,24 +357,32 @@ class LauncherTest {
   @Test
   void dryRun_printsThePlan_andRunsNothing() throws IOException, InterruptedException {
     Path marker = temp.resolve("ran");
-    Path f = file("plan.yaml", """
+    Path f =
+        file(
+            "plan.yaml",
+            """
         tasks:
           first:
             run: touch %s
           second:
             needs: first
             run: [echo, "two words"]
-        """.formatted(marker));
+        """
+                .formatted(marker));
     Run run = heddle("run", "--dry-run", "--jobs", "2", f.toString());
     assertEquals(0, run.exit(), run.all());
-    assertTrue(run.out().contains("would run 2 tasks, at most 2 at once, in this order:"), run.out());
+    assertTrue(
+        run.out().contains("would run 2 tasks, at most 2 at once, in this order:"), run.out());
     assertTrue(run.out().contains("  second (after first): echo 'two words'"), run.out());
     assertFalse(Files.exists(marker));
   }
 
   @Test
   void showOutput_prefixesEachLineWithItsTask() throws IOException, InterruptedException {
-    Path f = file("echo.yaml", """
+    Path f =
+        file(
+            "echo.yaml",
+            """
         tasks:
           hello:
             run: echo hello from the task
@@ -326,7 +394,10 @@ class LauncherTest {
 
   @Test
   void liveProgress_drawsRunningTasksAndCounts() throws IOException, InterruptedException {
-    Path f = file("slow.yaml", """
+    Path f =
+        file(
+            "slow.yaml",
+            """
         tasks:
           slow:
             run: sleep 0.5
@@ -357,7 +428,8 @@ class LauncherTest {
    */
   static boolean signalIgnored(int number) {
     try {
-      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
         if (line.startsWith("SigIgn:")) {
           return (Long.parseUnsignedLong(line.substring(7).trim(), 16) & (1L << (number - 1))) != 0;
         }

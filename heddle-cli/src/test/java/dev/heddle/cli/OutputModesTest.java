@@ -30,7 +30,8 @@ class OutputModesTest {
    * Two tasks that print in turns, each waiting for the other's file: interleaved, their
    * lines alternate; grouped, each task's lines come together.
    */
-  private static final String PING_PONG = """
+  private static final String PING_PONG =
+      """
       tasks:
         ping:
           run: |
@@ -48,10 +49,15 @@ class OutputModesTest {
   @Test
   void grouped_printsEachTasksLinesTogether_whenItEnds() throws IOException, InterruptedException {
     Files.writeString(temp.resolve("heddle.yaml"), PING_PONG);
-    HeddleProcess.Run run = heddle("run", "--progress", "plain", "--jobs", "2", "--output", "grouped");
+    HeddleProcess.Run run =
+        heddle("run", "--progress", "plain", "--jobs", "2", "--output", "grouped");
     assertEquals(0, run.exit(), run.all());
-    List<String> lines = run.out().lines().filter(l -> l.contains(" | ")).map(l -> l.replaceFirst("^\\[[^]]*\\] ", ""))
-        .toList();
+    List<String> lines =
+        run.out()
+            .lines()
+            .filter(l -> l.contains(" | "))
+            .map(l -> l.replaceFirst("^\\[[^]]*\\] ", ""))
+            .toList();
     assertEquals(4, lines.size(), run.out());
     int ping = lines.indexOf("ping | ping 1");
     int pong = lines.indexOf("pong | pong 1");
@@ -62,7 +68,9 @@ class OutputModesTest {
   @Test
   void json_isOneObjectPerLine_fromRunStartedToRunFinished_withTheFailuresExitStatusAndLog()
       throws IOException, InterruptedException {
-    Files.writeString(temp.resolve("heddle.yaml"), """
+    Files.writeString(
+        temp.resolve("heddle.yaml"),
+        """
         tasks:
           ok: {run: echo "say \\"hi\\""}
           bad: {run: 'echo oops; exit 3', needs: ok}
@@ -71,18 +79,37 @@ class OutputModesTest {
     assertEquals(1, run.exit(), run.all());
     List<String> lines = run.out().lines().toList();
     for (String line : lines) {
-      assertTrue(line.startsWith("{\"v\":1,\"event\":\"") && line.endsWith("}"), "not a JSON event line: " + line);
+      assertTrue(
+          line.startsWith("{\"v\":1,\"event\":\"") && line.endsWith("}"),
+          "not a JSON event line: " + line);
     }
     assertTrue(lines.get(0).startsWith("{\"v\":1,\"event\":\"run-started\""), lines.get(0));
     assertTrue(lines.get(0).endsWith(",\"tasks\":[\"ok\",\"bad\"]}"), lines.get(0));
-    assertTrue(lines.stream().anyMatch(l -> l.contains("\"event\":\"output\"") && l.contains("\"task\":\"ok\"")
-        && l.endsWith("\"line\":\"say \\\"hi\\\"\"}")), run.out());
-    assertTrue(lines.stream().anyMatch(l -> l.contains("\"task\":\"bad\",\"kind\":\"failed\"")
-        && l.contains("\"exit_status\":3") && l.contains("\"log\":\"")), run.out());
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.contains("\"event\":\"output\"")
+                        && l.contains("\"task\":\"ok\"")
+                        && l.endsWith("\"line\":\"say \\\"hi\\\"\"}")),
+        run.out());
+    assertTrue(
+        lines.stream()
+            .anyMatch(
+                l ->
+                    l.contains("\"task\":\"bad\",\"kind\":\"failed\"")
+                        && l.contains("\"exit_status\":3")
+                        && l.contains("\"log\":\"")),
+        run.out());
     String last = lines.get(lines.size() - 1);
-    assertTrue(last.contains("\"event\":\"run-finished\"") && last.endsWith(
-        "\"succeeded\":1,\"up_to_date\":0,\"failed\":1,\"skipped\":0,\"cancelled\":0,\"exit\":1}"), last);
-    assertTrue(run.err().contains("heddle: 1 succeeded, 1 failed"), "the summary goes to stderr: " + run.err());
+    assertTrue(
+        last.contains("\"event\":\"run-finished\"")
+            && last.endsWith(
+                "\"succeeded\":1,\"up_to_date\":0,\"failed\":1,\"skipped\":0,\"cancelled\":0,\"exit\":1}"),
+        last);
+    assertTrue(
+        run.err().contains("heddle: 1 succeeded, 1 failed"),
+        "the summary goes to stderr: " + run.err());
   }
 
   @Test
@@ -90,12 +117,17 @@ class OutputModesTest {
     Files.writeString(temp.resolve("heddle.yaml"), "tasks: {a: {run: 'true'}}\n");
     HeddleProcess.Run run = heddle("run", "--output", "xml");
     assertEquals(2, run.exit(), run.all());
-    assertTrue(run.err().contains("heddle: --output must be interleaved, grouped or json, got 'xml'"), run.err());
+    assertTrue(
+        run.err().contains("heddle: --output must be interleaved, grouped or json, got 'xml'"),
+        run.err());
   }
 
   @Test
-  void interactive_readsHeddlesStandardInput_andRunsAlone() throws IOException, InterruptedException {
-    Files.writeString(temp.resolve("heddle.yaml"), """
+  void interactive_readsHeddlesStandardInput_andRunsAlone()
+      throws IOException, InterruptedException {
+    Files.writeString(
+        temp.resolve("heddle.yaml"),
+        """
         tasks:
           ask:
             interactive: true
@@ -104,8 +136,10 @@ class OutputModesTest {
           c: {run: 'test ! -e asking && touch c.ok'}
           d: {run: 'test ! -e asking && touch d.ok'}
         """);
-    ProcessBuilder builder = HeddleProcess.builder("run", "--progress", "plain", "--jobs", "4").directory(temp.toFile())
-        .redirectInput(ProcessBuilder.Redirect.PIPE);
+    ProcessBuilder builder =
+        HeddleProcess.builder("run", "--progress", "plain", "--jobs", "4")
+            .directory(temp.toFile())
+            .redirectInput(ProcessBuilder.Redirect.PIPE);
     Process p = builder.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (!Files.exists(temp.resolve("asking")) && p.isAlive() && System.nanoTime() < deadline) {
@@ -118,7 +152,9 @@ class OutputModesTest {
     assertEquals(0, run.exit(), run.all());
     assertEquals("got forty-two\n", Files.readString(temp.resolve("answer.txt")));
     for (String t : List.of("b", "c", "d")) {
-      assertTrue(Files.exists(temp.resolve(t + ".ok")), t + " ran while the interactive task was asking: " + run.all());
+      assertTrue(
+          Files.exists(temp.resolve(t + ".ok")),
+          t + " ran while the interactive task was asking: " + run.all());
     }
   }
 
@@ -127,6 +163,9 @@ class OutputModesTest {
     Files.writeString(temp.resolve("heddle.yaml"), "tasks: {a: {run: 'true', interactive: yes}}\n");
     HeddleProcess.Run run = heddle("check", "heddle.yaml");
     assertEquals(2, run.exit(), run.all());
-    assertTrue(run.err().contains("'interactive' in task 'a' must be true or false, found the string 'yes'"), run.err());
+    assertTrue(
+        run.err()
+            .contains("'interactive' in task 'a' must be true or false, found the string 'yes'"),
+        run.err());
   }
 }

@@ -29,7 +29,9 @@ class PerformanceCommandsTest {
 
   private Path project() throws IOException {
     Path file = temp.resolve("tasks.yaml");
-    Files.writeString(file, """
+    Files.writeString(
+        file,
+        """
         tasks:
           a: {run: 'sleep 0.2'}
           b: {run: 'sleep 2', needs: a}
@@ -40,24 +42,43 @@ class PerformanceCommandsTest {
   }
 
   @Test
-  void run_keepsItsRecord_writesTraceAndReport_andEndsWithTheCriticalPathLine() throws IOException, InterruptedException {
+  void run_keepsItsRecord_writesTraceAndReport_andEndsWithTheCriticalPathLine()
+      throws IOException, InterruptedException {
     Path file = project();
     Path trace = temp.resolve("out/run.trace.json");
     Path report = temp.resolve("out/run.html");
-    HeddleProcess.Run run = HeddleProcess.heddle("run", "--progress", "plain", "--jobs", "2", "--trace", trace.toString(),
-        "--report", report.toString(), file.toString());
+    HeddleProcess.Run run =
+        HeddleProcess.heddle(
+            "run",
+            "--progress",
+            "plain",
+            "--jobs",
+            "2",
+            "--trace",
+            trace.toString(),
+            "--report",
+            report.toString(),
+            file.toString());
     assertEquals(0, run.exit(), run.all());
     String last = run.out().lines().reduce((x, y) -> y).orElse("");
-    assertTrue(Pattern.matches("heddle: wall [0-9.]+m?s, critical path [0-9.]+m?s \\(3 tasks\\), parallelism [0-9.]+;"
-        + " on 4 jobs: [0-9.]+m?s predicted", last), run.all());
+    assertTrue(
+        Pattern.matches(
+            "heddle: wall [0-9.]+m?s, critical path [0-9.]+m?s \\(3 tasks\\), parallelism [0-9.]+;"
+                + " on 4 jobs: [0-9.]+m?s predicted",
+            last),
+        run.all());
 
     List<Path> records = Performance.records(temp.resolve(".heddle/runs"));
     assertEquals(1, records.size(), records.toString());
     RecordJson.Saved saved = RecordJson.read(records.get(0));
     assertEquals(2, saved.workers());
-    assertEquals(List.of("a", "b", "c", "d"), saved.record().tasks().stream().map(RunRecord.TaskRun::name).toList());
+    assertEquals(
+        List.of("a", "b", "c", "d"),
+        saved.record().tasks().stream().map(RunRecord.TaskRun::name).toList());
     RunRecord.AttemptRun b = saved.record().tasks().get(1).attempts().get(0);
-    assertTrue(b.body().compareTo(Duration.ofMillis(2000)) >= 0, "b slept 2 s but its body took " + b.body());
+    assertTrue(
+        b.body().compareTo(Duration.ofMillis(2000)) >= 0,
+        "b slept 2 s but its body took " + b.body());
 
     JsonNode events = new ObjectMapper().readTree(trace.toFile()).get("traceEvents");
     int slices = 0;
@@ -71,11 +92,13 @@ class PerformanceCommandsTest {
     assertTrue(html.contains("id=\"critical-path\"") && html.contains("<svg id=\"gantt\""), html);
 
     Path again = temp.resolve("again.html");
-    HeddleProcess.Run reported = HeddleProcess.heddle("report", "--output", again.toString(), records.get(0).toString());
+    HeddleProcess.Run reported =
+        HeddleProcess.heddle("report", "--output", again.toString(), records.get(0).toString());
     assertEquals(0, reported.exit(), reported.all());
     assertTrue(Files.readString(again).contains("id=\"predictions\""));
 
-    HeddleProcess.Run plan = HeddleProcess.heddle("plan", "--jobs", "1,2,8", "--json", file.toString());
+    HeddleProcess.Run plan =
+        HeddleProcess.heddle("plan", "--jobs", "1,2,8", "--json", file.toString());
     assertEquals(0, plan.exit(), plan.all());
     JsonNode json = new ObjectMapper().readTree(plan.out());
     assertEquals(List.of("a", "b", "d"), names(json.get("criticalPath")));
@@ -93,7 +116,10 @@ class PerformanceCommandsTest {
     HeddleProcess.Run text = HeddleProcess.heddle("plan", file.toString());
     assertEquals(0, text.exit(), text.all());
     assertTrue(text.out().contains("critical path: a -> b -> d"), text.out());
-    assertTrue(text.out().contains("lacks estimates for 1 task that did not succeed in that run, counted at the median task"),
+    assertTrue(
+        text.out()
+            .contains(
+                "lacks estimates for 1 task that did not succeed in that run, counted at the median task"),
         text.out());
     assertTrue(text.out().endsWith(": e\n"), text.out());
   }
@@ -102,7 +128,10 @@ class PerformanceCommandsTest {
   void plan_withoutAnyRecordedRun_saysToRunFirst() throws IOException, InterruptedException {
     HeddleProcess.Run plan = HeddleProcess.heddle("plan", project().toString());
     assertEquals(2, plan.exit(), plan.all());
-    assertTrue(plan.err().contains("has no recorded run yet") && plan.err().contains("run it once with 'heddle run'"), plan.err());
+    assertTrue(
+        plan.err().contains("has no recorded run yet")
+            && plan.err().contains("run it once with 'heddle run'"),
+        plan.err());
   }
 
   @Test
@@ -110,7 +139,11 @@ class PerformanceCommandsTest {
     RunRecord record = new RunRecord("threads(1)", Duration.ofMillis(1), List.of());
     List<Path> saved = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      saved.add(Performance.save(temp, new RecordJson.Saved(record, 1, Instant.parse("2026-12-06T14:00:00Z").plusSeconds(i))));
+      saved.add(
+          Performance.save(
+              temp,
+              new RecordJson.Saved(
+                  record, 1, Instant.parse("2026-12-06T14:00:00Z").plusSeconds(i))));
     }
     List<Path> kept = Performance.records(temp.resolve(".heddle/runs"));
     assertEquals(saved.subList(2, 12), kept);

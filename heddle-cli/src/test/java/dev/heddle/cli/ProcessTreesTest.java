@@ -90,7 +90,8 @@ class ProcessTreesTest {
     Unkillable stuck = new Unkillable();
     ProcessTrees.Finder finder = () -> new LinkedHashSet<>(Set.of(stuck));
     long start = System.nanoTime();
-    ProcessTrees.Ended ended = ProcessTrees.end(finder, Duration.ofMillis(200), Duration.ofSeconds(1));
+    ProcessTrees.Ended ended =
+        ProcessTrees.end(finder, Duration.ofMillis(200), Duration.ofSeconds(1));
     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
     assertEquals(List.of(stuck.pid()), ended.unconfirmed());
     assertEquals(1, stuck.terms.get());

@@ -25,7 +25,8 @@ class RunByNameTest {
   Path temp;
 
   /** Tasks that each touch a file named after themselves, so the directory shows what ran. */
-  private static final String PROJECT = """
+  private static final String PROJECT =
+      """
       tasks:
         fetch:
           desc: Downloads the sources
@@ -41,13 +42,18 @@ class RunByNameTest {
         _helper: {run: touch ran-_helper, desc: used by others}
       """;
 
-  private HeddleProcess.Run heddleIn(Path dir, String... args) throws IOException, InterruptedException {
+  private HeddleProcess.Run heddleIn(Path dir, String... args)
+      throws IOException, InterruptedException {
     return HeddleProcess.finish(HeddleProcess.builder(args).directory(dir.toFile()).start(), 60);
   }
 
   private List<String> ran(Path dir) throws IOException {
     try (var files = Files.list(dir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("ran-")).sorted().toList();
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("ran-"))
+          .sorted()
+          .toList();
     }
   }
 
@@ -60,13 +66,16 @@ class RunByNameTest {
   }
 
   @Test
-  void run_withoutFile_findsItInAParentDirectory_andSaysWhichItUsed() throws IOException, InterruptedException {
+  void run_withoutFile_findsItInAParentDirectory_andSaysWhichItUsed()
+      throws IOException, InterruptedException {
     Path file = temp.resolve("heddle.yml");
     Files.writeString(file, PROJECT);
     Path deep = Files.createDirectories(temp.resolve("src/main"));
     HeddleProcess.Run run = heddleIn(deep, "run", "--progress", "plain", "lint");
     assertEquals(0, run.exit(), run.all());
-    assertTrue(run.err().contains("heddle: using " + file.toRealPath()) || run.err().contains("heddle: using " + file),
+    assertTrue(
+        run.err().contains("heddle: using " + file.toRealPath())
+            || run.err().contains("heddle: using " + file),
         run.err());
     // Commands run in the task file's directory, not where heddle was started.
     assertEquals(List.of("ran-lint"), ran(temp));
@@ -74,7 +83,8 @@ class RunByNameTest {
   }
 
   @Test
-  void run_yamlPreferredOverYml_andTheNearestDirectoryWins() throws IOException, InterruptedException {
+  void run_yamlPreferredOverYml_andTheNearestDirectoryWins()
+      throws IOException, InterruptedException {
     Files.writeString(temp.resolve("heddle.yaml"), "tasks: {outer: {run: touch ran-outer}}\n");
     Path inner = Files.createDirectories(temp.resolve("inner"));
     Files.writeString(inner.resolve("heddle.yml"), "tasks: {yml: {run: touch ran-yml}}\n");
@@ -86,7 +96,8 @@ class RunByNameTest {
   }
 
   @Test
-  void run_noTaskNamed_runsTheDefault_whenTheFileNamesOne() throws IOException, InterruptedException {
+  void run_noTaskNamed_runsTheDefault_whenTheFileNamesOne()
+      throws IOException, InterruptedException {
     Files.writeString(temp.resolve("heddle.yaml"), "default: [compile, lint]\n" + PROJECT);
     HeddleProcess.Run run = heddleIn(temp, "run", "--progress", "plain");
     assertEquals(0, run.exit(), run.all());
@@ -99,7 +110,8 @@ class RunByNameTest {
     Files.writeString(file, PROJECT);
     HeddleProcess.Run run = HeddleProcess.heddle("run", "--progress", "plain", file.toString());
     assertEquals(0, run.exit(), run.all());
-    assertEquals(List.of("ran-_helper", "ran-compile", "ran-fetch", "ran-lint", "ran-test"), ran(temp));
+    assertEquals(
+        List.of("ran-_helper", "ran-compile", "ran-fetch", "ran-lint", "ran-test"), ran(temp));
     assertFalse(run.err().contains("heddle: using"), "a file given is not announced: " + run.err());
   }
 
@@ -108,13 +120,15 @@ class RunByNameTest {
     Path file = temp.resolve("tasks");
     Files.writeString(file, PROJECT);
     Path elsewhere = Files.createDirectories(temp.resolve("elsewhere"));
-    HeddleProcess.Run run = heddleIn(elsewhere, "run", "--progress", "plain", "../tasks", "lint", "fetch");
+    HeddleProcess.Run run =
+        heddleIn(elsewhere, "run", "--progress", "plain", "../tasks", "lint", "fetch");
     assertEquals(0, run.exit(), run.all());
     assertEquals(List.of("ran-fetch", "ran-lint"), ran(temp));
   }
 
   @Test
-  void run_unknownTask_exitsTwo_withDidYouMean_andRunsNothing() throws IOException, InterruptedException {
+  void run_unknownTask_exitsTwo_withDidYouMean_andRunsNothing()
+      throws IOException, InterruptedException {
     Files.writeString(temp.resolve("heddle.yaml"), PROJECT);
     HeddleProcess.Run run = heddleIn(temp, "run", "fetch", "complie");
     assertEquals(2, run.exit(), run.all());
@@ -126,21 +140,26 @@ class RunByNameTest {
   void run_noFileAnywhere_exitsTwo_sayingWhereItLooked() throws IOException, InterruptedException {
     HeddleProcess.Run run = heddleIn(temp, "run", "build");
     assertEquals(2, run.exit(), run.all());
-    assertTrue(run.err().contains("no heddle.yaml or heddle.yml in " + temp) || run.err().contains("no heddle.yaml or heddle.yml in"),
+    assertTrue(
+        run.err().contains("no heddle.yaml or heddle.yml in " + temp)
+            || run.err().contains("no heddle.yaml or heddle.yml in"),
         run.err());
   }
 
   @Test
-  void list_showsDescriptionsAndNeeds_hidesUnderscoreTasks_unlessAll() throws IOException, InterruptedException {
+  void list_showsDescriptionsAndNeeds_hidesUnderscoreTasks_unlessAll()
+      throws IOException, InterruptedException {
     Files.writeString(temp.resolve("heddle.yaml"), "default: test\n" + PROJECT);
     HeddleProcess.Run list = heddleIn(temp, "list");
     assertEquals(0, list.exit(), list.all());
-    assertEquals("""
+    assertEquals(
+        """
         fetch    Downloads the sources
         compile  Compiles them (needs fetch)
         lint
         test     (needs compile) [default]
-        """, list.out());
+        """,
+        list.out());
     assertTrue(list.err().contains("1 hidden task not shown (--all shows them)"), list.err());
     HeddleProcess.Run all = heddleIn(temp, "list", "--all");
     assertEquals(0, all.exit(), all.all());
@@ -160,41 +179,61 @@ class RunByNameTest {
   }
 
   @Test
-  void run_argumentsAfterDashDash_reachTheNamedTasksCommand_asWordsNeverAsShellSyntax() throws IOException, InterruptedException {
-    Files.writeString(temp.resolve("heddle.yaml"), """
+  void run_argumentsAfterDashDash_reachTheNamedTasksCommand_asWordsNeverAsShellSyntax()
+      throws IOException, InterruptedException {
+    Files.writeString(
+        temp.resolve("heddle.yaml"),
+        """
         tasks:
           prepare: {run: touch ran-prepare}
           greet: {run: 'printf "<%s>\\n" "$@" > ran-greet', needs: prepare}
           argv: {run: [sh, -c, 'printf "[%s]\\n" "$@" > ran-argv', sh, fixed]}
         """);
     String[] hostile = {"two words", "$(touch ran-pwned)", "*", "it's", "-x", ""};
-    List<String> args = new java.util.ArrayList<>(List.of("run", "--progress", "plain", "greet", "--"));
+    List<String> args =
+        new java.util.ArrayList<>(List.of("run", "--progress", "plain", "greet", "--"));
     args.addAll(List.of(hostile));
     HeddleProcess.Run greet = heddleIn(temp, args.toArray(String[]::new));
     assertEquals(0, greet.exit(), greet.all());
-    assertEquals("<two words>\n<$(touch ran-pwned)>\n<*>\n<it's>\n<-x>\n<>\n", Files.readString(temp.resolve("ran-greet")));
-    HeddleProcess.Run argv = heddleIn(temp, "run", "--progress", "plain", "argv", "--", "a b", "$HOME");
+    assertEquals(
+        "<two words>\n<$(touch ran-pwned)>\n<*>\n<it's>\n<-x>\n<>\n",
+        Files.readString(temp.resolve("ran-greet")));
+    HeddleProcess.Run argv =
+        heddleIn(temp, "run", "--progress", "plain", "argv", "--", "a b", "$HOME");
     assertEquals(0, argv.exit(), argv.all());
     assertEquals("[fixed]\n[a b]\n[$HOME]\n", Files.readString(temp.resolve("ran-argv")));
-    assertEquals(List.of("ran-argv", "ran-greet", "ran-prepare"), ran(temp), "only what the tasks named need ran");
+    assertEquals(
+        List.of("ran-argv", "ran-greet", "ran-prepare"),
+        ran(temp),
+        "only what the tasks named need ran");
   }
 
   @Test
-  void run_argumentsAfterDashDash_needExactlyOneTask_thatReadsThem() throws IOException, InterruptedException {
-    Files.writeString(temp.resolve("heddle.yaml"), """
+  void run_argumentsAfterDashDash_needExactlyOneTask_thatReadsThem()
+      throws IOException, InterruptedException {
+    Files.writeString(
+        temp.resolve("heddle.yaml"),
+        """
         tasks:
           a: {run: 'touch ran-a "$@"'}
           b: {run: touch ran-b}
         """);
     HeddleProcess.Run none = heddleIn(temp, "run", "--", "x");
     assertEquals(2, none.exit(), none.all());
-    assertTrue(none.err().contains("name exactly one task before --") && none.err().contains("no task was named"), none.err());
+    assertTrue(
+        none.err().contains("name exactly one task before --")
+            && none.err().contains("no task was named"),
+        none.err());
     HeddleProcess.Run two = heddleIn(temp, "run", "a", "b", "--", "x");
     assertEquals(2, two.exit(), two.all());
     assertTrue(two.err().contains("2 were named"), two.err());
     HeddleProcess.Run unread = heddleIn(temp, "run", "b", "--", "x");
     assertEquals(2, unread.exit(), unread.all());
-    assertTrue(unread.err().contains("task 'b' was given arguments after --, but its command line never reads them"),
+    assertTrue(
+        unread
+            .err()
+            .contains(
+                "task 'b' was given arguments after --, but its command line never reads them"),
         unread.err());
     HeddleProcess.Run list = heddleIn(temp, "list", "--", "x");
     assertEquals(2, list.exit(), list.all());

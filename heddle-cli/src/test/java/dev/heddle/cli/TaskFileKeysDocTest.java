@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 class TaskFileKeysDocTest {
 
-  static final String BEGIN = "<!-- BEGIN generated from TaskFileParser.KEYS: edit the table, not this -->\n";
+  static final String BEGIN =
+      "<!-- BEGIN generated from TaskFileParser.KEYS: edit the table, not this -->\n";
   static final String END = "<!-- END generated -->";
 
   private static void check(Path file, String generated) throws IOException {
@@ -31,11 +32,16 @@ class TaskFileKeysDocTest {
     assertTrue(a >= 0 && b > a, file + " has no generated block of the task file's keys");
     String block = text.substring(a + BEGIN.length(), b);
     if (Boolean.getBoolean("heddle.writeDocs")) {
-      Files.writeString(file, text.substring(0, a + BEGIN.length()) + generated + text.substring(b));
+      Files.writeString(
+          file, text.substring(0, a + BEGIN.length()) + generated + text.substring(b));
       return;
     }
-    assertEquals(generated, block, file + " does not list the task file's keys as TaskFileParser.KEYS does;"
-        + " run TaskFileKeysDocTest with -Dheddle.writeDocs=true to regenerate it");
+    assertEquals(
+        generated,
+        block,
+        file
+            + " does not list the task file's keys as TaskFileParser.KEYS does;"
+            + " run TaskFileKeysDocTest with -Dheddle.writeDocs=true to regenerate it");
   }
 
   @Test
@@ -53,8 +59,11 @@ class TaskFileKeysDocTest {
     Set<String> seen = new HashSet<>();
     for (TaskFileParser.Key k : TaskFileParser.KEYS) {
       assertTrue(seen.add(k.where() + " " + k.name()), "key listed twice: " + k.name());
-      assertTrue(!k.summary().isBlank() && !k.rules().isBlank() && !k.example().isBlank(), "undocumented key " + k.name());
-      assertEquals(k.where() == TaskFileParser.Where.TASK, k.reader() != null, "reader of " + k.name());
+      assertTrue(
+          !k.summary().isBlank() && !k.rules().isBlank() && !k.example().isBlank(),
+          "undocumented key " + k.name());
+      assertEquals(
+          k.where() == TaskFileParser.Where.TASK, k.reader() != null, "reader of " + k.name());
     }
   }
 
@@ -71,8 +80,11 @@ class TaskFileKeysDocTest {
     while (m.find()) {
       String key = m.group(1);
       int indent = m.group().indexOf(key);
-      if (indent == 0 || indent == 4) { // the top level's keys and a task's; indentation 2 holds task names
-        assertTrue(keys.contains(key), "the README's example uses the key '" + key + "', which is not in the table");
+      if (indent == 0
+          || indent == 4) { // the top level's keys and a task's; indentation 2 holds task names
+        assertTrue(
+            keys.contains(key),
+            "the README's example uses the key '" + key + "', which is not in the table");
         checked++;
       }
     }

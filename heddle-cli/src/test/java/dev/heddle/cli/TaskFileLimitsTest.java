@@ -42,8 +42,16 @@ class TaskFileLimitsTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     long start = System.nanoTime();
-    int exit = Main.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8), System.nanoTime() - start);
+    int exit =
+        Main.execute(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        exit,
+        out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8),
+        System.nanoTime() - start);
   }
 
   private Path write(String name, String text) throws IOException {
@@ -59,13 +67,19 @@ class TaskFileLimitsTest {
   }
 
   @Test
-  void flowNesting2000Deep_isAClearErrorWithAPosition_andExitTwo_neverAStackOverflow() throws IOException {
-    Path f = write("deep.yaml", "tasks:\n  a:\n    run: " + "[".repeat(2000) + "]".repeat(2000) + "\n");
+  void flowNesting2000Deep_isAClearErrorWithAPosition_andExitTwo_neverAStackOverflow()
+      throws IOException {
+    Path f =
+        write("deep.yaml", "tasks:\n  a:\n    run: " + "[".repeat(2000) + "]".repeat(2000) + "\n");
     Result check = heddle("check", f.toString());
     assertEquals(2, check.exit(), check.err());
     assertFalse(check.err().contains("StackOverflowError"), check.err());
     assertTrue(check.err().contains(f + ":3:"), check.err());
-    assertTrue(check.err().contains("nests lists and mappings more than " + TaskFileParser.MAX_NESTING + " deep"), check.err());
+    assertTrue(
+        check
+            .err()
+            .contains("nests lists and mappings more than " + TaskFileParser.MAX_NESTING + " deep"),
+        check.err());
     Result run = heddle("run", f.toString());
     assertEquals(2, run.exit(), run.err());
   }
@@ -78,7 +92,8 @@ class TaskFileLimitsTest {
     }
     yaml.append("  ".repeat(201)).append("x\n");
     Problem p = onlyProblem(write("block.yaml", yaml.toString()));
-    assertTrue(p.message().contains("more than " + TaskFileParser.MAX_NESTING + " deep"), p.toString());
+    assertTrue(
+        p.message().contains("more than " + TaskFileParser.MAX_NESTING + " deep"), p.toString());
     assertTrue(p.line() > TaskFileParser.MAX_NESTING - 2, p.toString());
   }
 
@@ -89,12 +104,14 @@ class TaskFileLimitsTest {
       yaml.append("  t").append(i).append(":\n    run: *cmd\n");
     }
     Problem p = onlyProblem(write("aliases.yaml", yaml.toString()));
-    assertTrue(p.message().contains("more than " + TaskFileParser.MAX_ALIASES + " aliases"), p.toString());
+    assertTrue(
+        p.message().contains("more than " + TaskFileParser.MAX_ALIASES + " aliases"), p.toString());
     assertEquals(4 + 2 * TaskFileParser.MAX_ALIASES + 1, p.line(), p.toString());
   }
 
   @Test
-  void fileLargerThanTheLimit_isRefusedBeforeParsing_withThePositionOfTheLimit() throws IOException {
+  void fileLargerThanTheLimit_isRefusedBeforeParsing_withThePositionOfTheLimit()
+      throws IOException {
     StringBuilder yaml = new StringBuilder("tasks:\n");
     int i = 0;
     while (yaml.length() < 10 * 1024 * 1024) {
@@ -104,7 +121,13 @@ class TaskFileLimitsTest {
     Path f = write("huge.yaml", yaml.toString());
     Result check = heddle("check", f.toString());
     assertEquals(2, check.exit(), check.err());
-    assertTrue(check.err().matches("(?s).*" + java.util.regex.Pattern.quote(f.toString()) + ":[0-9]+:[0-9]+: the task file is larger than the limit of 4 MiB.*"),
+    assertTrue(
+        check
+            .err()
+            .matches(
+                "(?s).*"
+                    + java.util.regex.Pattern.quote(f.toString())
+                    + ":[0-9]+:[0-9]+: the task file is larger than the limit of 4 MiB.*"),
         check.err());
     assertTrue(check.err().length() < 2_000, "the message is short: " + check.err().length());
   }
@@ -115,8 +138,16 @@ class TaskFileLimitsTest {
     Path f = write("longcmd.yaml", "tasks:\n  a:\n    run: " + huge + "\n");
     Result check = heddle("check", f.toString());
     assertEquals(2, check.exit(), check.err());
-    assertTrue(check.err().contains(f + ":3:10: 'run' in task 'a' is " + huge.length() + " bytes long; the limit is "
-        + TaskFileParser.MAX_COMMAND_BYTES), check.err());
+    assertTrue(
+        check
+            .err()
+            .contains(
+                f
+                    + ":3:10: 'run' in task 'a' is "
+                    + huge.length()
+                    + " bytes long; the limit is "
+                    + TaskFileParser.MAX_COMMAND_BYTES),
+        check.err());
     assertTrue(check.err().length() < 2_000, "the message is short: " + check.err().length());
   }
 
@@ -149,9 +180,15 @@ class TaskFileLimitsTest {
   @Test
   void retries_areBounded_andBackoffIsReadInBothForms() throws IOException {
     Problem p = onlyProblem(write("r.yaml", "tasks:\n  a:\n    run: x\n    retries: 1000000\n"));
-    assertTrue(p.message().contains("too large: the limit is " + TaskFileParser.MAX_RETRIES), p.toString());
+    assertTrue(
+        p.message().contains("too large: the limit is " + TaskFileParser.MAX_RETRIES),
+        p.toString());
 
-    TaskFile ok = TaskFileParser.parse(write("b.yaml", """
+    TaskFile ok =
+        TaskFileParser.parse(
+            write(
+                "b.yaml",
+                """
         tasks:
           a: {run: x, retries: 3}
           b: {run: x, retries: 3, backoff: 2s}
@@ -166,21 +203,30 @@ class TaskFileLimitsTest {
     assertEquals(Duration.ofSeconds(5), ok.tasks().get(2).maxBackoff());
     assertEquals(Duration.ZERO, ok.tasks().get(3).backoff());
 
-    Problem bad = onlyProblem(write("c.yaml", "tasks:\n  a: {run: x, backoff: {initial: 5s, max: 1s}}\n"));
+    Problem bad =
+        onlyProblem(write("c.yaml", "tasks:\n  a: {run: x, backoff: {initial: 5s, max: 1s}}\n"));
     assertTrue(bad.message().contains("'max' (1s) is less than 'initial' (5s)"), bad.toString());
   }
 
   @Test
   void backoff_growsExponentially_withJitter_andIsCapped() throws IOException {
-    TaskFile f = TaskFileParser.parse(write("j.yaml", "tasks:\n  a: {run: x, retries: 10, backoff: {initial: 1s, max: 4s}}\n"));
+    TaskFile f =
+        TaskFileParser.parse(
+            write(
+                "j.yaml", "tasks:\n  a: {run: x, retries: 10, backoff: {initial: 1s, max: 4s}}\n"));
     TaskFile.Entry e = f.tasks().get(0);
-    Duration[] expected = {Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(4)};
+    Duration[] expected = {
+      Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(4)
+    };
     for (int failed = 1; failed <= expected.length; failed++) {
       Duration fixed = Main.retry(e).backoffAfter(failed);
-      assertEquals(expected[failed - 1].dividedBy(2), fixed, "the fixed half after attempt " + failed);
+      assertEquals(
+          expected[failed - 1].dividedBy(2), fixed, "the fixed half after attempt " + failed);
       for (int i = 0; i < 50; i++) {
         Duration jitter = Main.jitter(e, failed);
-        assertFalse(jitter.isNegative() || jitter.compareTo(fixed) > 0, jitter + " after attempt " + failed);
+        assertFalse(
+            jitter.isNegative() || jitter.compareTo(fixed) > 0,
+            jitter + " after attempt " + failed);
       }
     }
   }
@@ -214,13 +260,19 @@ class TaskFileLimitsTest {
 
     Result dry = heddle("run", "--dry-run", big.toString());
     assertEquals(0, dry.exit(), dry.err());
-    assertTrue(dry.out().contains("  t49999 (after t49998): echo 49999"), "the plan lists every task");
-    assertTrue(dry.nanos() < bound, "dry-run took " + ms(dry.nanos()) + " ms; check took " + ms(check.nanos()) + " ms");
+    assertTrue(
+        dry.out().contains("  t49999 (after t49998): echo 49999"), "the plan lists every task");
+    assertTrue(
+        dry.nanos() < bound,
+        "dry-run took " + ms(dry.nanos()) + " ms; check took " + ms(check.nanos()) + " ms");
 
     Result cyc = heddle("check", cycle.toString());
     assertEquals(2, cyc.exit(), cyc.err());
-    assertTrue(cyc.nanos() < bound, "the cycle check took " + ms(cyc.nanos()) + " ms; check took " + ms(check.nanos()) + " ms");
-    String line = cyc.err().lines().filter(l -> l.contains("tasks form a cycle")).findFirst().orElseThrow();
+    assertTrue(
+        cyc.nanos() < bound,
+        "the cycle check took " + ms(cyc.nanos()) + " ms; check took " + ms(check.nanos()) + " ms");
+    String line =
+        cyc.err().lines().filter(l -> l.contains("tasks form a cycle")).findFirst().orElseThrow();
     assertTrue(line.length() < 1_000, "the cycle is abbreviated: " + line.length() + " characters");
     assertTrue(line.contains(cycle + ":2:3: tasks form a cycle: t0 -> t49999 -> "), line);
     assertTrue(line.contains("50000 tasks in all"), line);
@@ -243,7 +295,13 @@ class TaskFileLimitsTest {
     }
     Result check = heddle("check", write("many.yaml", yaml.toString()).toString());
     assertEquals(2, check.exit(), check.err());
-    assertEquals(Main.MAX_PROBLEMS_SHOWN, check.err().lines().filter(l -> l.contains("which is not a task")).count());
-    assertTrue(check.err().contains("heddle: ... and " + (500 - Main.MAX_PROBLEMS_SHOWN) + " more problems"), check.err());
+    assertEquals(
+        Main.MAX_PROBLEMS_SHOWN,
+        check.err().lines().filter(l -> l.contains("which is not a task")).count());
+    assertTrue(
+        check
+            .err()
+            .contains("heddle: ... and " + (500 - Main.MAX_PROBLEMS_SHOWN) + " more problems"),
+        check.err());
   }
 }

@@ -35,7 +35,9 @@ class TaskFileParserTest {
 
   @Test
   void validFile_withEveryKey_parsesIntoTheExpectedEntries() throws IOException {
-    Path file = write("""
+    Path file =
+        write(
+            """
         tasks:
           fetch:
             run: curl -fsS https://example.org -o page.html
@@ -59,7 +61,8 @@ class TaskFileParserTest {
     TaskFile tasks = TaskFileParser.parse(file);
 
     assertEquals(file, tasks.path());
-    assertEquals(List.of("fetch", "count", "report"), tasks.tasks().stream().map(Entry::name).toList());
+    assertEquals(
+        List.of("fetch", "count", "report"), tasks.tasks().stream().map(Entry::name).toList());
 
     Entry fetch = tasks.tasks().get(0);
     assertEquals(new Shell("curl -fsS https://example.org -o page.html"), fetch.command());
@@ -77,9 +80,12 @@ class TaskFileParserTest {
     assertNull(count.timeout());
     assertEquals(0, count.retries());
     assertEquals(
-        List.of("LANG", "PORT", "DEBUG", "RATIO", "EMPTY"), List.copyOf(count.env().keySet()), "file order");
+        List.of("LANG", "PORT", "DEBUG", "RATIO", "EMPTY"),
+        List.copyOf(count.env().keySet()),
+        "file order");
     assertEquals(
-        Map.of("LANG", "C", "PORT", "8080", "DEBUG", "true", "RATIO", "1.50", "EMPTY", ""), count.env());
+        Map.of("LANG", "C", "PORT", "8080", "DEBUG", "true", "RATIO", "1.50", "EMPTY", ""),
+        count.env());
     assertEquals("build", count.dir());
     assertEquals("cpu", count.semantics());
     assertEquals(new Position(6, 3), count.position());
@@ -118,7 +124,9 @@ class TaskFileParserTest {
 
   @Test
   void scalars_whereStringsAreExpected_areTakenAsWritten() throws IOException {
-    Path file = write("""
+    Path file =
+        write(
+            """
         tasks:
           1:
             run: true
@@ -146,7 +154,9 @@ class TaskFileParserTest {
 
   @Test
   void mergeKeys_copyKeysFromAnAnchor_andKeysInTheTaskWin() throws IOException {
-    Path file = write("""
+    Path file =
+        write(
+            """
         tasks:
           a: &defaults
             run: make a
@@ -175,7 +185,9 @@ class TaskFileParserTest {
 
   @Test
   void unknownKey_inTask_suggestsTheClosestKnownKey() throws IOException {
-    TaskFileException e = fails("""
+    TaskFileException e =
+        fails(
+            """
         tasks:
           lint:
             run: make lint
@@ -205,8 +217,8 @@ class TaskFileParserTest {
     "retry, retries",
     "time, timeout"
   })
-  void unknownKey_inTask_misspelledOrFromAnotherTool_suggestsTheKnownKey(String written, String meant)
-      throws IOException {
+  void unknownKey_inTask_misspelledOrFromAnotherTool_suggestsTheKnownKey(
+      String written, String meant) throws IOException {
     Problem p = only(fails("tasks:\n  a:\n    run: x\n    " + written + ": 1\n"));
 
     assertAt(p, 4, 5);
@@ -228,7 +240,9 @@ class TaskFileParserTest {
 
     assertAt(p, 1, 1);
     // The misspelled key also means there is no 'tasks': that is the same mistake, reported once.
-    assertEquals("unknown top-level key 'task' (did you mean 'tasks'?); the top-level keys are 'tasks', 'default', 'vars' and 'dotenv'", p.message());
+    assertEquals(
+        "unknown top-level key 'task' (did you mean 'tasks'?); the top-level keys are 'tasks', 'default', 'vars' and 'dotenv'",
+        p.message());
   }
 
   @Test
@@ -236,7 +250,10 @@ class TaskFileParserTest {
     Problem p = only(fails("description: my build\ntasks:\n  a:\n    run: x\n"));
 
     assertAt(p, 1, 1);
-    assertContains(p, "unknown top-level key 'description'", "the top-level keys are 'tasks', 'default', 'vars' and 'dotenv'");
+    assertContains(
+        p,
+        "unknown top-level key 'description'",
+        "the top-level keys are 'tasks', 'default', 'vars' and 'dotenv'");
   }
 
   @Test
@@ -245,11 +262,13 @@ class TaskFileParserTest {
 
     assertEquals(1, ps.size(), ps.toString());
     assertAt(ps.get(0), 4, 1);
-    assertContains(ps.get(0), "unknown top-level key 'build'", "tasks go under the top-level key 'tasks'");
+    assertContains(
+        ps.get(0), "unknown top-level key 'build'", "tasks go under the top-level key 'tasks'");
   }
 
   @Test
-  void tasksKey_missing_withATaskWrittenAtTheTopLevel_isOneProblem_sayingWhereTasksGo() throws IOException {
+  void tasksKey_missing_withATaskWrittenAtTheTopLevel_isOneProblem_sayingWhereTasksGo()
+      throws IOException {
     Problem p = only(fails("build:\n  run: make\n"));
 
     assertAt(p, 1, 1);
@@ -260,7 +279,9 @@ class TaskFileParserTest {
 
   @Test
   void unknownKeys_everywhere_areAllReportedInOnePass_inFileOrder() throws IOException {
-    TaskFileException e = fails("""
+    TaskFileException e =
+        fails(
+            """
         tasks:
           a:
             run: x
@@ -349,7 +370,10 @@ class TaskFileParserTest {
     Problem p = only(fails("tasks:\n  build: make all\n"));
 
     assertAt(p, 2, 10);
-    assertContains(p, "task 'build' must be a mapping with at least the key 'run'", "found the string 'make all'",
+    assertContains(
+        p,
+        "task 'build' must be a mapping with at least the key 'run'",
+        "found the string 'make all'",
         "build: {run: make all}");
   }
 
@@ -382,7 +406,11 @@ class TaskFileParserTest {
     Problem p = only(fails("tasks:\n  a:\n    run: {x: y}\n"));
 
     assertAt(p, 3, 10);
-    assertContains(p, "'run' in task 'a' must be a string", "or a list of strings", "found a mapping",
+    assertContains(
+        p,
+        "'run' in task 'a' must be a string",
+        "or a list of strings",
+        "found a mapping",
         "must be quoted");
   }
 
@@ -453,7 +481,8 @@ class TaskFileParserTest {
     Problem p = only(fails("tasks:\n  a:\n    run: x\n    needs: 5\n"));
 
     assertAt(p, 4, 12);
-    assertContains(p, "'needs' in task 'a' must be a task name or a list of task names", "found the number 5");
+    assertContains(
+        p, "'needs' in task 'a' must be a task name or a list of task names", "found the number 5");
   }
 
   @Test
@@ -461,7 +490,8 @@ class TaskFileParserTest {
     Problem p = only(fails("tasks:\n  a:\n    run: x\n    needs: {b: 1}\n"));
 
     assertAt(p, 4, 12);
-    assertContains(p, "'needs' in task 'a' must be a task name or a list of task names", "found a mapping");
+    assertContains(
+        p, "'needs' in task 'a' must be a task name or a list of task names", "found a mapping");
   }
 
   @Test
@@ -474,7 +504,10 @@ class TaskFileParserTest {
 
   @Test
   void needs_anUnknownTask_suggestsTheClosestTaskName() throws IOException {
-    Problem p = only(fails("""
+    Problem p =
+        only(
+            fails(
+                """
         tasks:
           compile:
             run: make
@@ -485,12 +518,15 @@ class TaskFileParserTest {
 
     assertAt(p, 6, 13);
     assertEquals(
-        "task 'test' needs 'complie', which is not a task in this file (did you mean 'compile'?)", p.message());
+        "task 'test' needs 'complie', which is not a task in this file (did you mean 'compile'?)",
+        p.message());
   }
 
   @Test
   void needs_unknownTasks_areAllReported() throws IOException {
-    TaskFileException e = fails("""
+    TaskFileException e =
+        fails(
+            """
         tasks:
           a:
             run: x
@@ -528,7 +564,9 @@ class TaskFileParserTest {
 
   @Test
   void cycle_ofThreeTasks_isSpelledOutInOrder_atItsFirstTask() throws IOException {
-    TaskFileException e = fails("""
+    TaskFileException e =
+        fails(
+            """
         tasks:
           setup:
             run: x
@@ -545,20 +583,25 @@ class TaskFileParserTest {
 
     Problem p = only(e);
     assertAt(p, 4, 3);
-    assertEquals("tasks form a cycle: a -> b -> c -> a (each task needs the one after it)", p.message());
+    assertEquals(
+        "tasks form a cycle: a -> b -> c -> a (each task needs the one after it)", p.message());
   }
 
   @Test
   void cycle_ofTwoTasks_isReported() throws IOException {
-    Problem p = only(fails("tasks:\n  x:\n    run: a\n    needs: y\n  y:\n    run: b\n    needs: x\n"));
+    Problem p =
+        only(fails("tasks:\n  x:\n    run: a\n    needs: y\n  y:\n    run: b\n    needs: x\n"));
 
     assertAt(p, 2, 3);
     assertContains(p, "tasks form a cycle: x -> y -> x");
   }
 
   @Test
-  void cycles_thatShareTasks_areOneProblem_namingTheShortestCycleAndTheOtherTasks() throws IOException {
-    TaskFileException e = fails("""
+  void cycles_thatShareTasks_areOneProblem_namingTheShortestCycleAndTheOtherTasks()
+      throws IOException {
+    TaskFileException e =
+        fails(
+            """
         tasks:
           a: {run: x, needs: [b]}
           b: {run: x, needs: [c, a]}
@@ -576,7 +619,9 @@ class TaskFileParserTest {
 
   @Test
   void cycles_thatAreSeparate_areEachReported() throws IOException {
-    TaskFileException e = fails("""
+    TaskFileException e =
+        fails(
+            """
         tasks:
           a: {run: x, needs: b}
           b: {run: x, needs: a}
@@ -594,7 +639,9 @@ class TaskFileParserTest {
 
   @Test
   void cycle_andOtherProblems_areReportedTogether() throws IOException {
-    TaskFileException e = fails("""
+    TaskFileException e =
+        fails(
+            """
         tasks:
           a:
             run: x
@@ -629,7 +676,10 @@ class TaskFileParserTest {
 
   @Test
   void duplicateTaskNames_areReportedAtTheSecond_sayingWhereTheFirstIs() throws IOException {
-    Problem p = only(fails("""
+    Problem p =
+        only(
+            fails(
+                """
         tasks:
           build:
             run: make
@@ -666,7 +716,9 @@ class TaskFileParserTest {
     Problem p = only(fails("tasks:\n  a:\n    run: x\n    retries: two\n"));
 
     assertAt(p, 4, 14);
-    assertEquals("'retries' in task 'a' must be a whole number, 0 or more, found the string 'two'", p.message());
+    assertEquals(
+        "'retries' in task 'a' must be a whole number, 0 or more, found the string 'two'",
+        p.message());
   }
 
   @ParameterizedTest
@@ -706,7 +758,8 @@ class TaskFileParserTest {
     Problem p = only(fails("tasks:\n  a:\n    run: x\n    env: [a]\n"));
 
     assertAt(p, 4, 10);
-    assertContains(p, "'env' in task 'a' must be a mapping from variable name to value", "found a list");
+    assertContains(
+        p, "'env' in task 'a' must be a mapping from variable name to value", "found a list");
   }
 
   @Test
@@ -714,7 +767,8 @@ class TaskFileParserTest {
     Problem p = only(fails("tasks:\n  a:\n    run: x\n    env:\n      PATHS: [a, b]\n"));
 
     assertAt(p, 5, 14);
-    assertContains(p, "the value of variable 'PATHS' in 'env' of task 'a' must be a string, found a list");
+    assertContains(
+        p, "the value of variable 'PATHS' in 'env' of task 'a' must be a string, found a list");
   }
 
   @Test
@@ -748,8 +802,8 @@ class TaskFileParserTest {
         "-1s       | is '-1s', but it must be greater than zero",
         "30        | is '30', which has no unit; write, for example, 30s",
       })
-  void timeout_unparsableOrNotPositive_isAnError_sayingTheAcceptedForms(String value, String expected)
-      throws IOException {
+  void timeout_unparsableOrNotPositive_isAnError_sayingTheAcceptedForms(
+      String value, String expected) throws IOException {
     Problem p = only(fails("tasks:\n  a:\n    run: x\n    timeout: " + value + "\n"));
 
     assertAt(p, 4, 14);
@@ -788,7 +842,8 @@ class TaskFileParserTest {
   void semantics_aList_isAWrongType() throws IOException {
     Problem p = only(fails("tasks:\n  a:\n    run: x\n    semantics: [cpu]\n"));
 
-    assertContains(p, "'semantics' in task 'a' must be one of trivial, cpu, blocking, may-pin, found a list");
+    assertContains(
+        p, "'semantics' in task 'a' must be one of trivial, cpu, blocking, may-pin, found a list");
   }
 
   @Test
@@ -856,7 +911,8 @@ class TaskFileParserTest {
     Problem p = only(fails("tasks:\n  a:\n    run: \"echo hi\n  b:\n    run: x\n"));
 
     assertAt(p, 6, 1);
-    assertContains(p, "invalid YAML", "found unexpected end of stream", "quoted scalar that starts at 3:10");
+    assertContains(
+        p, "invalid YAML", "found unexpected end of stream", "quoted scalar that starts at 3:10");
   }
 
   @Test
@@ -933,7 +989,8 @@ class TaskFileParserTest {
   void unreadableFile_namesThePath() throws IOException {
     Path file = write("tasks:\n  a:\n    run: x\n");
     boolean denied = file.toFile().setReadable(false, false);
-    org.junit.jupiter.api.Assumptions.assumeTrue(denied && !Files.isReadable(file), "cannot deny reading (root?)");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        denied && !Files.isReadable(file), "cannot deny reading (root?)");
 
     TaskFileException e = assertThrows(TaskFileException.class, () -> TaskFileParser.parse(file));
 
@@ -982,7 +1039,10 @@ class TaskFileParserTest {
 
   @Test
   void descAndDefault_areRead() throws IOException {
-    TaskFile f = TaskFileParser.parse(write("""
+    TaskFile f =
+        TaskFileParser.parse(
+            write(
+                """
         default: [b, a]
         tasks:
           a: {run: 'true', desc: "  Builds\n  everything  "}
@@ -991,34 +1051,50 @@ class TaskFileParserTest {
     assertEquals(List.of("b", "a"), f.defaults());
     assertEquals("Builds everything", f.tasks().get(0).desc());
     assertEquals(null, f.tasks().get(1).desc());
-    assertEquals(List.of("a"), TaskFileParser.parse(write("default: a\ntasks: {a: {run: 'true'}}\n")).defaults());
+    assertEquals(
+        List.of("a"),
+        TaskFileParser.parse(write("default: a\ntasks: {a: {run: 'true'}}\n")).defaults());
     assertEquals(List.of(), TaskFileParser.parse(write("tasks: {a: {run: 'true'}}\n")).defaults());
   }
 
   @Test
   void default_namingAnUnknownTask_isAnError_withDidYouMean() throws IOException {
-    Problem p = only(fails("""
+    Problem p =
+        only(
+            fails(
+                """
         default: [biuld]
         tasks:
           build: {run: make}
         """));
-    assertContains(p, "'default' names 'biuld', which is not a task in this file (did you mean 'build'?)");
+    assertContains(
+        p, "'default' names 'biuld', which is not a task in this file (did you mean 'build'?)");
     assertAt(p, 1, 11);
   }
 
   @Test
   void default_emptyOrNotNames_isAnError() throws IOException {
-    assertContains(only(fails("default: []\ntasks: {a: {run: 'true'}}\n")), "'default' must be a task name or a non-empty list");
+    assertContains(
+        only(fails("default: []\ntasks: {a: {run: 'true'}}\n")),
+        "'default' must be a task name or a non-empty list");
     assertContains(only(fails("default:\ntasks: {a: {run: 'true'}}\n")), "'default' has no value");
-    assertContains(only(fails("default: {a: 1}\ntasks: {a: {run: 'true'}}\n")), "'default' must be a task name");
-    assertContains(only(fails("default: [a, a]\ntasks: {a: {run: 'true'}}\n")), "'default' names 'a' twice");
+    assertContains(
+        only(fails("default: {a: 1}\ntasks: {a: {run: 'true'}}\n")),
+        "'default' must be a task name");
+    assertContains(
+        only(fails("default: [a, a]\ntasks: {a: {run: 'true'}}\n")), "'default' names 'a' twice");
   }
 
   @Test
   void desc_mustBeShortText() throws IOException {
-    assertContains(only(fails("tasks: {a: {run: 'true', desc: [x]}}\n")), "'desc' in task 'a' must be a string");
-    assertContains(only(fails("tasks: {a: {run: 'true', desc: " + "x".repeat(1001) + "}}\n")), "the limit is 1000");
-    assertContains(only(fails("tasks: {a: {run: 'true', description: x}}\n")), "(did you mean 'desc'?)");
+    assertContains(
+        only(fails("tasks: {a: {run: 'true', desc: [x]}}\n")),
+        "'desc' in task 'a' must be a string");
+    assertContains(
+        only(fails("tasks: {a: {run: 'true', desc: " + "x".repeat(1001) + "}}\n")),
+        "the limit is 1000");
+    assertContains(
+        only(fails("tasks: {a: {run: 'true', description: x}}\n")), "(did you mean 'desc'?)");
   }
 
   private Path write(String yaml) throws IOException {

@@ -53,49 +53,70 @@ class TerminalTest {
       throw new AssertionError("did not finish: " + String.join(" ", command));
     }
     if (p.exitValue() != 0) {
-      throw new AssertionError(String.join(" ", command) + " failed with " + p.exitValue() + ": " + out);
+      throw new AssertionError(
+          String.join(" ", command) + " failed with " + p.exitValue() + ": " + out);
     }
     return out;
   }
 
   @Test
-  void ctrlC_inATerminal_stopsTheRunLikeKillInt_reportsNoFailure_andClearsTheLiveView() throws IOException, InterruptedException {
+  void ctrlC_inATerminal_stopsTheRunLikeKillInt_reportsNoFailure_andClearsTheLiveView()
+      throws IOException, InterruptedException {
     String tmux = tmux();
     String first = uniqueSleep(121, 7);
     String second = uniqueSleep(122, 7);
     Path tasks = temp.resolve("tasks.yaml");
-    Files.writeString(tasks, """
+    Files.writeString(
+        tasks,
+        """
         tasks:
           server:
             run: sleep %s & sleep %s
           client:
             run: sleep %s
-        """.formatted(first, second, second));
+        """
+            .formatted(first, second, second));
     // An interactive shell with job control, as a user has: it puts heddle in a process group of
     // its own, in the foreground, and the terminal's Ctrl-C goes to that whole group.
     Path rc = temp.resolve("rc");
-    Files.writeString(rc, """
+    Files.writeString(
+        rc,
+        """
         cd '%s'
         export HEDDLE_CLASSPATH='%s'
         PS1='$ '
-        """.formatted(HeddleProcess.ROOT, System.getProperty("java.class.path")));
+        """
+            .formatted(HeddleProcess.ROOT, System.getProperty("java.class.path")));
     String socket = "heddle-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     List<String> base = List.of(tmux, "-L", socket);
     try {
-      run(with(base, "new-session", "-d", "-x", "150", "-y", "40", "bash --noprofile --rcfile '" + rc + "' -i"));
+      run(
+          with(
+              base,
+              "new-session",
+              "-d",
+              "-x",
+              "150",
+              "-y",
+              "40",
+              "bash --noprofile --rcfile '" + rc + "' -i"));
       run(with(base, "send-keys", "./heddle run '" + tasks + "'; echo EXIT=$?", "Enter"));
       awaitScreen(base, "  done 0  failed 0  running 2", 60);
       run(with(base, "send-keys", "C-c"));
       String screen = awaitScreen(base, "\nEXIT=", 60);
       assertTrue(screen.contains("EXIT=130"), screen);
       assertTrue(screen.contains("heddle: stopped by SIGINT; every command has ended"), screen);
-      assertFalse(screen.contains("FAILED"), "a task stopped by Ctrl-C is not a failure:\n" + screen);
+      assertFalse(
+          screen.contains("FAILED"), "a task stopped by Ctrl-C is not a failure:\n" + screen);
       assertFalse(screen.contains("exit status 130"), screen);
       assertFalse(screen.contains("pending"), "the live view was left on the screen:\n" + screen);
       assertTrue(screen.contains("stopped server"), screen);
       assertEquals(List.of(), awaitNoneMentioning(5, "sleep " + first, "sleep " + second));
     } finally {
-      new ProcessBuilder(with(base, "kill-server")).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
+      new ProcessBuilder(with(base, "kill-server"))
+          .redirectErrorStream(true)
+          .start()
+          .waitFor(30, TimeUnit.SECONDS);
     }
   }
 
@@ -106,7 +127,8 @@ class TerminalTest {
   }
 
   /** Polls the pane until it shows {@code text}; returns the screen. */
-  private static String awaitScreen(List<String> base, String text, long seconds) throws IOException, InterruptedException {
+  private static String awaitScreen(List<String> base, String text, long seconds)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     String screen = "";
     while (System.nanoTime() - deadline < 0) {
@@ -116,6 +138,7 @@ class TerminalTest {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("the terminal did not show '" + text + "' within " + seconds + " s:\n" + screen);
+    throw new AssertionError(
+        "the terminal did not show '" + text + "' within " + seconds + " s:\n" + screen);
   }
 }

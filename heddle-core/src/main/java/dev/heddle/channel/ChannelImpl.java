@@ -75,7 +75,8 @@ final class ChannelImpl<T> implements Channel<T> {
   static String checkName(@Nullable String name) {
     Objects.requireNonNull(name, "a channel's name may be omitted, but not null");
     if (name.isBlank()) {
-      throw new IllegalArgumentException("a channel's name must not be blank; got \"" + name + "\"");
+      throw new IllegalArgumentException(
+          "a channel's name must not be blank; got \"" + name + "\"");
     }
     return name;
   }
@@ -281,8 +282,10 @@ final class ChannelImpl<T> implements Channel<T> {
   }
 
   @Override
-  public <R> SelectClause<R> onReceiveOrDone(Function<? super T, ? extends R> onValue, Supplier<? extends R> onDone) {
-    return new Clauses.Receive<>(this, Objects.requireNonNull(onValue, "onValue"), Objects.requireNonNull(onDone, "onDone"));
+  public <R> SelectClause<R> onReceiveOrDone(
+      Function<? super T, ? extends R> onValue, Supplier<? extends R> onDone) {
+    return new Clauses.Receive<>(
+        this, Objects.requireNonNull(onValue, "onValue"), Objects.requireNonNull(onDone, "onDone"));
   }
 
   // ---------------------------------------------------------------------------------------
@@ -316,7 +319,8 @@ final class ChannelImpl<T> implements Channel<T> {
     Object o = w.await(false, 0);
     if (o == Outcomes.CANCELLED) {
       unlink(entry, true);
-      throw new InterruptedException("interrupted while waiting to send to " + describe() + "; the element was not sent");
+      throw new InterruptedException(
+          "interrupted while waiting to send to " + describe() + "; the element was not sent");
     }
     sent(o);
   }
@@ -324,7 +328,8 @@ final class ChannelImpl<T> implements Channel<T> {
   /** A blocking operation is a cancellation point: a thread interrupted on entry does nothing and throws. */
   private void checkInterrupt(String op) throws InterruptedException {
     if (Thread.interrupted()) {
-      throw new InterruptedException("interrupted before it could " + op + " " + describe() + "; nothing was done");
+      throw new InterruptedException(
+          "interrupted before it could " + op + " " + describe() + "; nothing was done");
     }
   }
 
@@ -367,12 +372,14 @@ final class ChannelImpl<T> implements Channel<T> {
 
   @Override
   public <R> SelectClause<R> onSend(T element, Supplier<? extends R> onSent) {
-    return new Clauses.Send<>(this, requireElement(element), Objects.requireNonNull(onSent, "onSent"));
+    return new Clauses.Send<>(
+        this, requireElement(element), Objects.requireNonNull(onSent, "onSent"));
   }
 
   private Object requireElement(@Nullable T element) {
     if (element == null) {
-      throw new NullPointerException("cannot send null to " + describe() + ": channels carry no nulls");
+      throw new NullPointerException(
+          "cannot send null to " + describe() + ": channels carry no nulls");
     }
     return element;
   }
@@ -399,8 +406,15 @@ final class ChannelImpl<T> implements Channel<T> {
       } finally {
         lock.unlock();
       }
-      throw new IllegalStateException("cannot fail " + describe() + " with " + error + ": it was already " + was
-          + ", so no one will receive this error (it is this exception's cause)", error);
+      throw new IllegalStateException(
+          "cannot fail "
+              + describe()
+              + " with "
+              + error
+              + ": it was already "
+              + was
+              + ", so no one will receive this error (it is this exception's cause)",
+          error);
     }
     Runnable r = onEnd;
     if (r != null) {
@@ -436,12 +450,16 @@ final class ChannelImpl<T> implements Channel<T> {
   // Errors and names
 
   ChannelClosedException closedForReceive() {
-    return new ChannelClosedException(name(),
-        "cannot receive from " + describe() + ": it was closed, and every element sent before has been received");
+    return new ChannelClosedException(
+        name(),
+        "cannot receive from "
+            + describe()
+            + ": it was closed, and every element sent before has been received");
   }
 
   ChannelFailedException failed(String op, Throwable error) {
-    return new ChannelFailedException(name(), "cannot " + op + " " + describe() + ": it failed: " + error, error);
+    return new ChannelFailedException(
+        name(), "cannot " + op + " " + describe() + ": it failed: " + error, error);
   }
 
   @Override
@@ -450,7 +468,9 @@ final class ChannelImpl<T> implements Channel<T> {
   }
 
   private String kind() {
-    return capacity == 0 ? "rendezvous" : capacity == UNLIMITED ? "unlimited" : "buffered(" + capacity + ")";
+    return capacity == 0
+        ? "rendezvous"
+        : capacity == UNLIMITED ? "unlimited" : "buffered(" + capacity + ")";
   }
 
   /** How messages speak of this channel. */
@@ -474,6 +494,10 @@ final class ChannelImpl<T> implements Channel<T> {
     } finally {
       lock.unlock();
     }
-    return (name != null ? "channel '" + name + "' (" + kind() + ")" : "unnamed " + kind() + " channel") + ": " + state;
+    return (name != null
+            ? "channel '" + name + "' (" + kind() + ")"
+            : "unnamed " + kind() + " channel")
+        + ": "
+        + state;
   }
 }

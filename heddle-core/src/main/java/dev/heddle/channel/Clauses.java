@@ -10,7 +10,10 @@ import org.jspecify.annotations.Nullable;
 final class Clauses {
   private Clauses() {}
 
-  record Receive<T, R>(ChannelImpl<T> channel, Function<? super T, ? extends R> onValue, @Nullable Supplier<? extends R> onDone)
+  record Receive<T, R>(
+      ChannelImpl<T> channel,
+      Function<? super T, ? extends R> onValue,
+      @Nullable Supplier<? extends R> onDone)
       implements SelectClause<R> {
 
     R finish(Object outcome) {
@@ -28,7 +31,8 @@ final class Clauses {
     }
   }
 
-  record Send<T, R>(ChannelImpl<T> channel, Object element, Supplier<? extends R> onSent) implements SelectClause<R> {
+  record Send<T, R>(ChannelImpl<T> channel, Object element, Supplier<? extends R> onSent)
+      implements SelectClause<R> {
     R finish(Object outcome) {
       channel.sent(outcome);
       return onSent.get();
@@ -37,5 +41,6 @@ final class Clauses {
 
   record Default<R>(Supplier<? extends R> action) implements SelectClause<R> {}
 
-  record Timeout<R>(Duration after, @Nullable TimeSource clock, Supplier<? extends R> action) implements SelectClause<R> {}
+  record Timeout<R>(Duration after, @Nullable TimeSource clock, Supplier<? extends R> action)
+      implements SelectClause<R> {}
 }

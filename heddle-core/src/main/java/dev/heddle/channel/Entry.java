@@ -9,8 +9,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class Entry {
   final Waiter waiter;
+
   /** The select clause this entry stands for; -1 for a plain send or receive. */
   final int clause;
+
   /** The element a waiting sender offers; null for a receiver. */
   final @Nullable Object item;
 

@@ -14,12 +14,16 @@ final class Outcomes {
 
   /** An immediate attempt could not complete without waiting. */
   static final Object NOT_READY = new Marker("not ready");
+
   /** A send completed. */
   static final Object SENT = new Marker("sent");
+
   /** The channel was closed (for a receive: and drained). */
   static final Object DONE = new Marker("done");
+
   /** The waiting thread was interrupted and abandoned the wait. */
   static final Object CANCELLED = new Marker("cancelled");
+
   /** A select's timeout came first. */
   static final Object TIMED_OUT = new Marker("timed out");
 

@@ -87,7 +87,8 @@ public final class Select {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.MIXED)
-  public static <R> R select(List<? extends SelectClause<? extends R>> clauses) throws InterruptedException {
+  public static <R> R select(List<? extends SelectClause<? extends R>> clauses)
+      throws InterruptedException {
     int n = clauses.size();
     SelectClause<?>[] ops = new SelectClause<?>[n];
     ChannelImpl<?>[] channels = new ChannelImpl<?>[n];
@@ -112,24 +113,32 @@ public final class Select {
         }
         case Clauses.Timeout<?> t -> {
           if (timeout != null) {
-            throw new IllegalArgumentException("a select may have one timeout clause; got two: " + timeout.after() + " and " + t.after());
+            throw new IllegalArgumentException(
+                "a select may have one timeout clause; got two: "
+                    + timeout.after()
+                    + " and "
+                    + t.after());
           }
           timeout = t;
         }
       }
     }
     if (m == 0) {
-      throw new IllegalArgumentException("a select needs at least one receive or send clause; got " + n + " other clause(s)");
+      throw new IllegalArgumentException(
+          "a select needs at least one receive or send clause; got " + n + " other clause(s)");
     }
     if (dflt != null && timeout != null) {
-      throw new IllegalArgumentException("a select may have a default clause or a timeout clause, not both: the default never waits");
+      throw new IllegalArgumentException(
+          "a select may have a default clause or a timeout clause, not both: the default never waits");
     }
     if (timeout != null && !timeout.after().isPositive()) {
-      dflt = new Clauses.Default<>(timeout.action()); // a timeout that has already passed: don't wait
+      dflt =
+          new Clauses.Default<>(timeout.action()); // a timeout that has already passed: don't wait
       timeout = null;
     }
     if (Thread.interrupted()) {
-      throw new InterruptedException("interrupted before a select over " + describe(channels, m) + "; no clause completed");
+      throw new InterruptedException(
+          "interrupted before a select over " + describe(channels, m) + "; no clause completed");
     }
     int start = m == 1 ? 0 : ThreadLocalRandom.current().nextInt(m);
     // First, each clause alone under its own channel's lock: when a clause is ready (the
@@ -152,7 +161,8 @@ public final class Select {
       }
     }
     if (dflt != null) {
-      return ChannelImpl.cast(dflt.action().get()); // nothing ready, and a select with a default never waits
+      return ChannelImpl.cast(
+          dflt.action().get()); // nothing ready, and a select with a default never waits
     }
     ChannelImpl<?>[] locks = lockOrder(channels, m);
     Waiter waiter = null;
@@ -177,7 +187,8 @@ public final class Select {
         waiter = new Waiter(Thread.currentThread(), true);
         entries = new Entry[m];
         for (int i = 0; i < m; i++) {
-          entries[i] = new Entry(waiter, i, ops[i] instanceof Clauses.Send<?, ?> s ? s.element() : null);
+          entries[i] =
+              new Entry(waiter, i, ops[i] instanceof Clauses.Send<?, ?> s ? s.element() : null);
           queueUnderAllLocks(channels[i], entries[i], ops[i] instanceof Clauses.Send<?, ?>);
         }
       }
@@ -189,11 +200,14 @@ public final class Select {
       return finish(ops[chosen], Objects.requireNonNull(outcome));
     }
     if (waiter == null || entries == null) {
-      throw new IllegalStateException("select: no clause chosen and no waiter registered"); // cannot happen: one of the two is set above
+      throw new IllegalStateException(
+          "select: no clause chosen and no waiter registered"); // cannot happen: one of the two is
+      // set above
     }
     Object s = awaitSelected(waiter, timeout, entries, channels, ops);
     if (s == Outcomes.CANCELLED) {
-      throw new InterruptedException("interrupted while waiting in a select over " + describe(channels, m));
+      throw new InterruptedException(
+          "interrupted while waiting in a select over " + describe(channels, m));
     }
     if (s == Outcomes.TIMED_OUT) {
       return ChannelImpl.cast(Objects.requireNonNull(timeout).action().get());
@@ -203,7 +217,11 @@ public final class Select {
   }
 
   private static Object awaitSelected(
-      Waiter waiter, Clauses.@Nullable Timeout<?> timeout, Entry[] entries, ChannelImpl<?>[] channels, SelectClause<?>[] ops) {
+      Waiter waiter,
+      Clauses.@Nullable Timeout<?> timeout,
+      Entry[] entries,
+      ChannelImpl<?>[] channels,
+      SelectClause<?>[] ops) {
     TimeSource.Scheduled timer = null;
     boolean timed = false;
     long deadline = 0;
@@ -214,11 +232,14 @@ public final class Select {
         deadline = System.nanoTime() + timeout.after().toNanos();
       } else {
         try {
-          timer = clock.schedule(timeout.after(), () -> {
-            if (waiter.abandon(Outcomes.TIMED_OUT)) {
-              java.util.concurrent.locks.LockSupport.unpark(waiter.thread);
-            }
-          });
+          timer =
+              clock.schedule(
+                  timeout.after(),
+                  () -> {
+                    if (waiter.abandon(Outcomes.TIMED_OUT)) {
+                      java.util.concurrent.locks.LockSupport.unpark(waiter.thread);
+                    }
+                  });
         } catch (RuntimeException e) {
           // The clock refused (it is closed). The entries are already queued: withdraw them
           // before throwing, or a later sender would hand its element to a waiter nobody
@@ -337,7 +358,8 @@ public final class Select {
    * waits.
    */
   public static <R> SelectClause<R> onTimeout(Duration after, Supplier<? extends R> action) {
-    return new Clauses.Timeout<>(Objects.requireNonNull(after, "after"), null, Objects.requireNonNull(action, "action"));
+    return new Clauses.Timeout<>(
+        Objects.requireNonNull(after, "after"), null, Objects.requireNonNull(action, "action"));
   }
 
   /**
@@ -348,8 +370,11 @@ public final class Select {
    * @throws java.util.concurrent.RejectedExecutionException from the select, if the clock
    *     is closed
    */
-  public static <R> SelectClause<R> onTimeout(Duration after, TimeSource clock, Supplier<? extends R> action) {
-    return new Clauses.Timeout<>(Objects.requireNonNull(after, "after"), Objects.requireNonNull(clock, "clock"),
+  public static <R> SelectClause<R> onTimeout(
+      Duration after, TimeSource clock, Supplier<? extends R> action) {
+    return new Clauses.Timeout<>(
+        Objects.requireNonNull(after, "after"),
+        Objects.requireNonNull(clock, "clock"),
         Objects.requireNonNull(action, "action"));
   }
 }

@@ -94,7 +94,8 @@ public sealed interface Source<T> permits Channel {
    * #onReceive(Function)}, but a done channel selects this clause and runs {@code onDone}
    * instead of throwing. A failed channel still throws {@link ChannelFailedException}.
    */
-  <R> SelectClause<R> onReceiveOrDone(Function<? super T, ? extends R> onValue, Supplier<? extends R> onDone);
+  <R> SelectClause<R> onReceiveOrDone(
+      Function<? super T, ? extends R> onValue, Supplier<? extends R> onDone);
 
   /** The channel's name for messages: the name it was made with, or its kind if it has none. Never blocks. */
   String name();

@@ -30,7 +30,8 @@ public final class Timers {
    */
   public static Source<Duration> after(String name, Duration delay, TimeSource clock) {
     if (Objects.requireNonNull(delay, "delay").isNegative()) {
-      throw new IllegalArgumentException("timer '" + name + "': a delay cannot be negative; got " + delay);
+      throw new IllegalArgumentException(
+          "timer '" + name + "': a delay cannot be negative; got " + delay);
     }
     return start(name, delay, null, clock);
   }
@@ -46,12 +47,14 @@ public final class Timers {
    */
   public static Source<Duration> ticker(String name, Duration period, TimeSource clock) {
     if (!Objects.requireNonNull(period, "period").isPositive()) {
-      throw new IllegalArgumentException("ticker '" + name + "': a period must be positive; got " + period);
+      throw new IllegalArgumentException(
+          "ticker '" + name + "': a period must be positive; got " + period);
     }
     return start(name, period, period, clock);
   }
 
-  private static Source<Duration> start(String name, Duration first, @Nullable Duration period, TimeSource clock) {
+  private static Source<Duration> start(
+      String name, Duration first, @Nullable Duration period, TimeSource clock) {
     Objects.requireNonNull(clock, "clock");
     ChannelImpl<Duration> channel = new ChannelImpl<>(ChannelImpl.checkName(name), 1);
     Feed feed = new Feed(channel, clock, period);
@@ -86,7 +89,8 @@ public final class Timers {
     @Override
     public void run() {
       long now = clock.nanoTime();
-      channel.trySend(Duration.ofNanos(now - start)); // Full: a tick dropped; Closed: stopped meanwhile
+      channel.trySend(
+          Duration.ofNanos(now - start)); // Full: a tick dropped; Closed: stopped meanwhile
       Duration p = period;
       if (p == null) {
         channel.close();
@@ -100,7 +104,8 @@ public final class Timers {
       try {
         schedule(Duration.ofNanos(delay));
       } catch (RuntimeException e) {
-        channel.end(new Outcomes.Failure(e)); // the clock is closed: receivers learn why no tick comes
+        channel.end(
+            new Outcomes.Failure(e)); // the clock is closed: receivers learn why no tick comes
         stop();
       }
     }

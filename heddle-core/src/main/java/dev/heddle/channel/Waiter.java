@@ -76,7 +76,8 @@ final class Waiter {
    * thread does not find the lock still held.
    */
   boolean offer(int clause, Object outcome) {
-    return STATE.compareAndSet(this, null, select ? new Outcomes.Selected(clause, outcome) : outcome);
+    return STATE.compareAndSet(
+        this, null, select ? new Outcomes.Selected(clause, outcome) : outcome);
   }
 
   /** Ends the wait without an operation ({@code CANCELLED}, {@code TIMED_OUT}); false if it already ended. */
@@ -119,7 +120,8 @@ final class Waiter {
         if (abandon(Outcomes.CANCELLED)) {
           return Outcomes.CANCELLED;
         }
-        Thread.currentThread().interrupt(); // the operation completed first: keep it, and the interrupt
+        Thread.currentThread()
+            .interrupt(); // the operation completed first: keep it, and the interrupt
       }
     }
   }

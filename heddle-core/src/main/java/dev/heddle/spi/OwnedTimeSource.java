@@ -54,7 +54,8 @@ public final class OwnedTimeSource implements TimeSource {
    * the refusal of an action scheduled after close: "{@code <owner>} is closed".
    */
   public static OwnedTimeSource of(String owner, ThreadFactory threads) {
-    return new OwnedTimeSource(Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(threads, "threads"));
+    return new OwnedTimeSource(
+        Objects.requireNonNull(owner, "owner"), Objects.requireNonNull(threads, "threads"));
   }
 
   /** {@link System#nanoTime()}. */

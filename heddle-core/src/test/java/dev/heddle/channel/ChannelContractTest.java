@@ -18,12 +18,14 @@ class ChannelContractTest {
 
   /** Sends {@code n} elements from another thread, so that a rendezvous channel can take them. */
   private static Parties.Party sendAll(Channel<Integer> ch, int n) {
-    return Parties.start("sender", () -> {
-      for (int i = 0; i < n; i++) {
-        ch.send(i);
-      }
-      return null;
-    });
+    return Parties.start(
+        "sender",
+        () -> {
+          for (int i = 0; i < n; i++) {
+            ch.send(i);
+          }
+          return null;
+        });
   }
 
   @WithCapacities
@@ -56,23 +58,33 @@ class ChannelContractTest {
     Parties.Party receiver = Parties.start("receiver", ch::receive).awaitParked();
     ch.close();
     ChannelClosedException e = assertInstanceOf(ChannelClosedException.class, receiver.result());
-    assertTrue(String.valueOf(e.getMessage()).contains("cannot receive from channel 'events': it was closed"), e.getMessage());
+    assertTrue(
+        String.valueOf(e.getMessage())
+            .contains("cannot receive from channel 'events': it was closed"),
+        e.getMessage());
   }
 
   @WithCapacities
-  void close_whileASenderWaits_failsItsSend_andTheElementIsNotDelivered(int capacity) throws InterruptedException {
+  void close_whileASenderWaits_failsItsSend_andTheElementIsNotDelivered(int capacity)
+      throws InterruptedException {
     assumeTrue(capacity != Capacities.UNLIMITED, "an unlimited channel never makes a sender wait");
     Channel<Integer> ch = channel("events", capacity);
     for (int i = 0; i < capacity; i++) {
       ch.send(i);
     }
-    Parties.Party sender = Parties.start("sender", () -> {
-      ch.send(99);
-      return null;
-    }).awaitParked();
+    Parties.Party sender =
+        Parties.start(
+                "sender",
+                () -> {
+                  ch.send(99);
+                  return null;
+                })
+            .awaitParked();
     ch.close();
     ChannelClosedException e = assertInstanceOf(ChannelClosedException.class, sender.result());
-    assertTrue(String.valueOf(e.getMessage()).contains("cannot send to channel 'events': it was closed"), e.getMessage());
+    assertTrue(
+        String.valueOf(e.getMessage()).contains("cannot send to channel 'events': it was closed"),
+        e.getMessage());
     List<Integer> rest = new ArrayList<>();
     ch.forEachUntilDone(rest::add);
     assertEquals(capacity, rest.size(), "only the buffered elements remain: " + rest);
@@ -88,7 +100,9 @@ class ChannelContractTest {
     ChannelFailedException e = assertInstanceOf(ChannelFailedException.class, receiver.result());
     assertSame(error, e.getCause());
     assertEquals("uploads", e.channel());
-    assertEquals("cannot receive from channel 'uploads': it failed: java.io.IOException: disk gone", e.getMessage());
+    assertEquals(
+        "cannot receive from channel 'uploads': it failed: java.io.IOException: disk gone",
+        e.getMessage());
   }
 
   @WithCapacities
@@ -114,13 +128,19 @@ class ChannelContractTest {
     for (int i = 0; i < capacity; i++) {
       ch.send(i);
     }
-    Parties.Party sender = Parties.start("sender", () -> {
-      ch.send(99);
-      return null;
-    }).awaitParked();
+    Parties.Party sender =
+        Parties.start(
+                "sender",
+                () -> {
+                  ch.send(99);
+                  return null;
+                })
+            .awaitParked();
     ch.fail(new IOException("peer reset"));
     ChannelFailedException e = assertInstanceOf(ChannelFailedException.class, sender.result());
-    assertTrue(String.valueOf(e.getMessage()).startsWith("cannot send to channel 'out': it failed"), e.getMessage());
+    assertTrue(
+        String.valueOf(e.getMessage()).startsWith("cannot send to channel 'out': it failed"),
+        e.getMessage());
   }
 
   @WithCapacities
@@ -135,14 +155,16 @@ class ChannelContractTest {
   }
 
   @WithCapacities
-  void receive_interrupted_whileWaiting_throwsAndTakesNothing(int capacity) throws InterruptedException {
+  void receive_interrupted_whileWaiting_throwsAndTakesNothing(int capacity)
+      throws InterruptedException {
     Channel<Integer> ch = channel("c", capacity);
     Parties.Party receiver = Parties.start("receiver", ch::receive).awaitParked();
     receiver.thread.interrupt();
     assertInstanceOf(InterruptedException.class, receiver.result());
     // The abandoned wait must not take the next element.
     if (capacity == 0) {
-      assertInstanceOf(SendResult.Full.class, ch.trySend(5), "an interrupted receiver still took an element");
+      assertInstanceOf(
+          SendResult.Full.class, ch.trySend(5), "an interrupted receiver still took an element");
     } else {
       ch.send(5);
       assertEquals(new ReceiveResult.Received<>(5), ch.tryReceive());
@@ -150,16 +172,21 @@ class ChannelContractTest {
   }
 
   @WithCapacities
-  void send_interrupted_whileWaiting_throws_andTheElementIsNotSent(int capacity) throws InterruptedException {
+  void send_interrupted_whileWaiting_throws_andTheElementIsNotSent(int capacity)
+      throws InterruptedException {
     assumeTrue(capacity != Capacities.UNLIMITED, "an unlimited channel never makes a sender wait");
     Channel<Integer> ch = channel("c", capacity);
     for (int i = 0; i < capacity; i++) {
       ch.send(i);
     }
-    Parties.Party sender = Parties.start("sender", () -> {
-      ch.send(99);
-      return null;
-    }).awaitParked();
+    Parties.Party sender =
+        Parties.start(
+                "sender",
+                () -> {
+                  ch.send(99);
+                  return null;
+                })
+            .awaitParked();
     sender.thread.interrupt();
     InterruptedException e = assertInstanceOf(InterruptedException.class, sender.result());
     assertTrue(String.valueOf(e.getMessage()).contains("the element was not sent"), e.getMessage());
@@ -187,15 +214,19 @@ class ChannelContractTest {
   }
 
   @WithCapacities
-  void forEachUntilDone_receivesEverything_thenReturnsAtClose(int capacity) throws InterruptedException {
+  void forEachUntilDone_receivesEverything_thenReturnsAtClose(int capacity)
+      throws InterruptedException {
     Channel<Integer> ch = channel("c", capacity);
-    Parties.Party sender = Parties.start("sender", () -> {
-      for (int i = 0; i < 50; i++) {
-        ch.send(i);
-      }
-      ch.close();
-      return null;
-    });
+    Parties.Party sender =
+        Parties.start(
+            "sender",
+            () -> {
+              for (int i = 0; i < 50; i++) {
+                ch.send(i);
+              }
+              ch.close();
+              return null;
+            });
     List<Integer> got = new ArrayList<>();
     ch.forEachUntilDone(got::add);
     assertEquals(50, got.size());
@@ -206,7 +237,8 @@ class ChannelContractTest {
   @Test
   void send_null_isRefused_namingTheChannel() {
     Channel<String> ch = Channel.rendezvous("lines");
-    NullPointerException e = assertThrows(NullPointerException.class, () -> ch.trySend(nullString()));
+    NullPointerException e =
+        assertThrows(NullPointerException.class, () -> ch.trySend(nullString()));
     assertEquals("cannot send null to channel 'lines': channels carry no nulls", e.getMessage());
   }
 
@@ -228,7 +260,8 @@ class ChannelContractTest {
 
   @Test
   void factories_refuseBadArguments_withTheValue() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Channel.buffered(-2));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Channel.buffered(-2));
     assertEquals("a channel's capacity must be 0 or more; got -2", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Channel.rendezvous(" "));
   }

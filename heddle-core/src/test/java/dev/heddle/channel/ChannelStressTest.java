@@ -35,7 +35,8 @@ class ChannelStressTest {
     try {
       return Math.max(1, Long.parseLong(s.trim()));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("HEDDLE_STRESS_SECONDS must be a whole number of seconds; got '" + s + "'", e);
+      throw new IllegalArgumentException(
+          "HEDDLE_STRESS_SECONDS must be a whole number of seconds; got '" + s + "'", e);
     }
   }
 
@@ -123,7 +124,8 @@ class ChannelStressTest {
   }
 
   /** Runs rounds for {@code length}; returns the violations found (empty if none). */
-  static List<String> stress(PipeFactory factory, Duration length, boolean stopAtFirst) throws InterruptedException {
+  static List<String> stress(PipeFactory factory, Duration length, boolean stopAtFirst)
+      throws InterruptedException {
     List<String> violations = new ArrayList<>();
     long end = System.nanoTime() + length.toNanos();
     int round = 0;
@@ -149,50 +151,59 @@ class ChannelStressTest {
     List<Thread> parties = new ArrayList<>();
     for (int p = 0; p < 3; p++) {
       int base = p * 10_000_000;
-      parties.add(Thread.ofVirtual().name("stress-producer-" + p).start(() -> {
-        for (int v = base; ; v++) {
-          try {
-            pipe.send(v);
-            sent.add(v);
-            sentCount.incrementAndGet();
-          } catch (InterruptedException e) {
-            notSent.add(v);
-          } catch (ChannelClosedException | ChannelFailedException e) {
-            notSent.add(v);
-            return;
-          } catch (RuntimeException e) {
-            synchronized (unexpected) {
-              unexpected.add(e);
-            }
-            return;
-          }
-        }
-      }));
+      parties.add(
+          Thread.ofVirtual()
+              .name("stress-producer-" + p)
+              .start(
+                  () -> {
+                    for (int v = base; ; v++) {
+                      try {
+                        pipe.send(v);
+                        sent.add(v);
+                        sentCount.incrementAndGet();
+                      } catch (InterruptedException e) {
+                        notSent.add(v);
+                      } catch (ChannelClosedException | ChannelFailedException e) {
+                        notSent.add(v);
+                        return;
+                      } catch (RuntimeException e) {
+                        synchronized (unexpected) {
+                          unexpected.add(e);
+                        }
+                        return;
+                      }
+                    }
+                  }));
     }
     for (int c = 0; c < 3; c++) {
-      parties.add(Thread.ofVirtual().name("stress-consumer-" + c).start(() -> {
-        while (true) {
-          try {
-            int v = pipe.receive();
-            if (!received.add(v)) {
-              duplicates.add(v);
-            }
-          } catch (InterruptedException e) {
-            // interrupted while waiting: nothing taken; go on
-          } catch (ChannelClosedException | ChannelFailedException e) {
-            return;
-          } catch (RuntimeException e) {
-            synchronized (unexpected) {
-              unexpected.add(e);
-            }
-            return;
-          }
-        }
-      }));
+      parties.add(
+          Thread.ofVirtual()
+              .name("stress-consumer-" + c)
+              .start(
+                  () -> {
+                    while (true) {
+                      try {
+                        int v = pipe.receive();
+                        if (!received.add(v)) {
+                          duplicates.add(v);
+                        }
+                      } catch (InterruptedException e) {
+                        // interrupted while waiting: nothing taken; go on
+                      } catch (ChannelClosedException | ChannelFailedException e) {
+                        return;
+                      } catch (RuntimeException e) {
+                        synchronized (unexpected) {
+                          unexpected.add(e);
+                        }
+                        return;
+                      }
+                    }
+                  }));
     }
     while (sentCount.get() < target) {
       parties.get(random.nextInt(parties.size())).interrupt();
-      LockSupport.parkNanos(random.nextInt(20_000, 200_000)); // pacing the interrupts, not synchronising
+      LockSupport.parkNanos(
+          random.nextInt(20_000, 200_000)); // pacing the interrupts, not synchronising
     }
     if (failIt) {
       pipe.fail(new IllegalStateException("stress failure, round " + round));
@@ -221,7 +232,13 @@ class ChannelStressTest {
       Set<Integer> lost = new java.util.HashSet<>(sent);
       lost.removeAll(received);
       if (!lost.isEmpty()) {
-        violations.add("round " + round + ": sent but never received (lost " + lost.size() + "): " + first(lost));
+        violations.add(
+            "round "
+                + round
+                + ": sent but never received (lost "
+                + lost.size()
+                + "): "
+                + first(lost));
       }
     }
     for (Throwable t : unexpected) {
@@ -235,8 +252,8 @@ class ChannelStressTest {
   }
 
   @WithCapacities
-  void stress_randomInterruptsClosesAndFailures_loseNothing_duplicateNothing_releaseEveryone(int capacity)
-      throws InterruptedException {
+  void stress_randomInterruptsClosesAndFailures_loseNothing_duplicateNothing_releaseEveryone(
+      int capacity) throws InterruptedException {
     List<String> violations = stress(() -> real(capacity), LENGTH, false);
     assertTrue(violations.isEmpty(), String.join("\n", violations));
   }

@@ -20,25 +20,30 @@ final class Parties {
     final AtomicReference<@Nullable Object> ended = new AtomicReference<>();
 
     Party(String name, Call call) {
-      thread = Thread.ofPlatform().name("test-party-" + name).start(() -> {
-        Object r;
-        try {
-          r = call.run();
-          if (r == null) {
-            r = "returned";
-          }
-        } catch (Throwable t) {
-          r = t;
-        }
-        ended.set(r);
-      });
+      thread =
+          Thread.ofPlatform()
+              .name("test-party-" + name)
+              .start(
+                  () -> {
+                    Object r;
+                    try {
+                      r = call.run();
+                      if (r == null) {
+                        r = "returned";
+                      }
+                    } catch (Throwable t) {
+                      r = t;
+                    }
+                    ended.set(r);
+                  });
     }
 
     /** Waits until the party is parked inside a channel operation. */
     Party awaitParked() {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
       while (true) {
-        if (thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING) {
+        if (thread.getState() == Thread.State.WAITING
+            || thread.getState() == Thread.State.TIMED_WAITING) {
           for (StackTraceElement f : thread.getStackTrace()) {
             if (f.getClassName().equals(Waiter.class.getName())) {
               return this;
@@ -59,7 +64,8 @@ final class Parties {
     Object result() throws InterruptedException {
       thread.join(TimeUnit.SECONDS.toMillis(SECONDS));
       if (thread.isAlive()) {
-        throw new AssertionError("the party is still waiting after " + SECONDS + "s: it was never released");
+        throw new AssertionError(
+            "the party is still waiting after " + SECONDS + "s: it was never released");
       }
       Object r = ended.get();
       if (r == null) {

@@ -19,13 +19,17 @@ import org.junit.jupiter.api.Test;
 class SelectTest {
 
   @WithCapacities
-  void select_withOneReadyReceive_choosesIt_andLeavesTheOtherChannelAlone(int capacity) throws InterruptedException {
+  void select_withOneReadyReceive_choosesIt_andLeavesTheOtherChannelAlone(int capacity)
+      throws InterruptedException {
     Channel<String> a = Capacities.channel("a", capacity);
     Channel<String> b = Capacities.channel("b", capacity);
-    Parties.Party sender = Parties.start("sender", () -> {
-      b.send("hello");
-      return null;
-    });
+    Parties.Party sender =
+        Parties.start(
+            "sender",
+            () -> {
+              b.send("hello");
+              return null;
+            });
     String got = Select.select(a.onReceive(x -> "a:" + x), b.onReceive(x -> "b:" + x));
     assertEquals("b:hello", got);
     assertEquals("returned", sender.result());
@@ -45,7 +49,11 @@ class SelectTest {
   @Test
   void select_withDefault_neverWaits_andCompletesNothing() throws InterruptedException {
     Channel<Integer> a = Channel.rendezvous("a");
-    String got = Select.select(a.onReceive(x -> "got"), a.onSend(1, () -> "sent"), Select.onDefault(() -> "nothing ready"));
+    String got =
+        Select.select(
+            a.onReceive(x -> "got"),
+            a.onSend(1, () -> "sent"),
+            Select.onDefault(() -> "nothing ready"));
     assertEquals("nothing ready", got);
     // Nothing registered: a later receiver finds no sender.
     assertInstanceOf(ReceiveResult.Empty.class, a.tryReceive());
@@ -55,40 +63,54 @@ class SelectTest {
   void select_whoseClockRefusesTheTimeout_throws_andLeavesNoWaiterToStealALaterElement()
       throws InterruptedException {
     Channel<Integer> a = Channel.rendezvous("a");
-    TimeSource closed = new TimeSource() {
-      @Override
-      public long nanoTime() {
-        return 0;
-      }
+    TimeSource closed =
+        new TimeSource() {
+          @Override
+          public long nanoTime() {
+            return 0;
+          }
 
-      @Override
-      public Scheduled schedule(Duration delay, Runnable action) {
-        throw new java.util.concurrent.RejectedExecutionException("clock closed");
-      }
-    };
-    assertThrows(java.util.concurrent.RejectedExecutionException.class,
-        () -> Select.select(a.onReceive(x -> "got " + x), Select.onTimeout(Duration.ofSeconds(1), closed, () -> "late")));
+          @Override
+          public Scheduled schedule(Duration delay, Runnable action) {
+            throw new java.util.concurrent.RejectedExecutionException("clock closed");
+          }
+        };
+    assertThrows(
+        java.util.concurrent.RejectedExecutionException.class,
+        () ->
+            Select.select(
+                a.onReceive(x -> "got " + x),
+                Select.onTimeout(Duration.ofSeconds(1), closed, () -> "late")));
     // Regression: the select's entry stayed queued, and took this element for nobody.
     assertInstanceOf(SendResult.Full.class, a.trySend(1));
   }
 
   @Test
-  void select_timeoutOnAClock_firesWhenTheClockSays_andLeavesNoWaiterBehind() throws InterruptedException {
+  void select_timeoutOnAClock_firesWhenTheClockSays_andLeavesNoWaiterBehind()
+      throws InterruptedException {
     Channel<Integer> a = Channel.rendezvous("a");
     FiringClock clock = new FiringClock();
-    Parties.Party selector = Parties.start("selector",
-        () -> Select.select(a.onReceive(x -> "got " + x), Select.onTimeout(Duration.ofMinutes(5), clock, () -> "timed out")));
+    Parties.Party selector =
+        Parties.start(
+            "selector",
+            () ->
+                Select.select(
+                    a.onReceive(x -> "got " + x),
+                    Select.onTimeout(Duration.ofMinutes(5), clock, () -> "timed out")));
     selector.awaitParked();
     clock.awaitScheduled();
     clock.fireAll();
     assertEquals("timed out", selector.result());
-    assertInstanceOf(SendResult.Full.class, a.trySend(1), "the timed-out select still took an element");
+    assertInstanceOf(
+        SendResult.Full.class, a.trySend(1), "the timed-out select still took an element");
   }
 
   @Test
   void select_timeoutOnTheSystemClock_returnsTheTimeoutsValue() throws InterruptedException {
     Channel<Integer> a = Channel.rendezvous("a");
-    String got = Select.select(a.onReceive(x -> "got"), Select.onTimeout(Duration.ofMillis(1), () -> "timed out"));
+    String got =
+        Select.select(
+            a.onReceive(x -> "got"), Select.onTimeout(Duration.ofMillis(1), () -> "timed out"));
     assertEquals("timed out", got);
     assertInstanceOf(SendResult.Full.class, a.trySend(1));
   }
@@ -97,7 +119,8 @@ class SelectTest {
   void select_interrupted_throws_andNoClauseCompletesLater() throws InterruptedException {
     Channel<Integer> a = Channel.rendezvous("a");
     Channel<Integer> b = Channel.rendezvous("b");
-    Parties.Party selector = Parties.start("selector", () -> Select.select(a.onReceive(x -> x), b.onSend(1, () -> -1)));
+    Parties.Party selector =
+        Parties.start("selector", () -> Select.select(a.onReceive(x -> x), b.onSend(1, () -> -1)));
     selector.awaitParked();
     selector.thread.interrupt();
     InterruptedException e = assertInstanceOf(InterruptedException.class, selector.result());
@@ -111,17 +134,23 @@ class SelectTest {
     Channel<Integer> a = Channel.rendezvous("a");
     Channel<Integer> b = Channel.rendezvous("b");
     a.close();
-    ChannelClosedException e = assertThrows(ChannelClosedException.class, () -> Select.select(a.onReceive(x -> x), b.onReceive(x -> x)));
+    ChannelClosedException e =
+        assertThrows(
+            ChannelClosedException.class,
+            () -> Select.select(a.onReceive(x -> x), b.onReceive(x -> x)));
     assertEquals("a", e.channel());
     assertEquals(-1, Select.select(a.onReceiveOrDone(x -> x, () -> -1), b.onReceive(x -> x)));
-    assertThrows(ChannelClosedException.class, () -> Select.select(a.onSend(1, () -> 0), b.onReceive(x -> x)));
+    assertThrows(
+        ChannelClosedException.class,
+        () -> Select.select(a.onSend(1, () -> 0), b.onReceive(x -> x)));
   }
 
   @Test
   void select_waiting_whenAChannelFails_throwsWithTheCause() throws InterruptedException {
     Channel<Integer> a = Channel.rendezvous("a");
     Channel<Integer> b = Channel.rendezvous("b");
-    Parties.Party selector = Parties.start("selector", () -> Select.select(a.onReceive(x -> x), b.onReceive(x -> x)));
+    Parties.Party selector =
+        Parties.start("selector", () -> Select.select(a.onReceive(x -> x), b.onReceive(x -> x)));
     selector.awaitParked();
     IOException error = new IOException("socket closed");
     b.fail(error);
@@ -134,7 +163,9 @@ class SelectTest {
   void select_waiting_isCompletedByALaterSender() throws InterruptedException {
     Channel<Integer> a = Channel.rendezvous("a");
     Channel<Integer> b = Channel.buffered("b", 4);
-    Parties.Party selector = Parties.start("selector", () -> Select.select(a.onReceive(x -> "a" + x), b.onReceive(x -> "b" + x)));
+    Parties.Party selector =
+        Parties.start(
+            "selector", () -> Select.select(a.onReceive(x -> "a" + x), b.onReceive(x -> "b" + x)));
     selector.awaitParked();
     a.send(3);
     assertEquals("a3", selector.result());
@@ -147,13 +178,16 @@ class SelectTest {
     Channel<Integer> a = Channel.rendezvous("a");
     Channel<Integer> b = Channel.rendezvous("b");
     int rounds = 20_000;
-    Parties.Party other = Parties.start("other", () -> {
-      int n = 0;
-      for (int i = 0; i < rounds; i++) {
-        n += Select.<Integer>select(a.onReceive(x -> 1), b.onSend(i, () -> 1));
-      }
-      return n;
-    });
+    Parties.Party other =
+        Parties.start(
+            "other",
+            () -> {
+              int n = 0;
+              for (int i = 0; i < rounds; i++) {
+                n += Select.<Integer>select(a.onReceive(x -> 1), b.onSend(i, () -> 1));
+              }
+              return n;
+            });
     int n = 0;
     for (int i = 0; i < rounds; i++) {
       n += Select.<Integer>select(a.onSend(i, () -> 1), b.onReceive(x -> 1));
@@ -183,12 +217,22 @@ class SelectTest {
   @Test
   void select_badClauseSets_areRefusedWithTheRule() {
     Channel<Integer> a = Channel.rendezvous("a");
-    assertEquals("a select needs at least one receive or send clause; got 1 other clause(s)",
-        assertThrows(IllegalArgumentException.class, () -> Select.select(Select.onDefault(() -> 1))).getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> Select.select(a.onReceive(x -> 1), Select.onDefault(() -> 1), Select.onTimeout(Duration.ofSeconds(1), () -> 2)));
-    assertThrows(IllegalArgumentException.class,
-        () -> Select.select(a.onReceive(x -> 1), Select.onDefault(() -> 1), Select.onDefault(() -> 2)));
+    assertEquals(
+        "a select needs at least one receive or send clause; got 1 other clause(s)",
+        assertThrows(IllegalArgumentException.class, () -> Select.select(Select.onDefault(() -> 1)))
+            .getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Select.select(
+                a.onReceive(x -> 1),
+                Select.onDefault(() -> 1),
+                Select.onTimeout(Duration.ofSeconds(1), () -> 2)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            Select.select(
+                a.onReceive(x -> 1), Select.onDefault(() -> 1), Select.onDefault(() -> 2)));
   }
 
   @Test
@@ -198,12 +242,15 @@ class SelectTest {
     for (int i = 0; i < 1_000; i++) {
       busy.send(i);
     }
-    Parties.Party loop = Parties.start("loop", () -> {
-      for (int i = 0; i < 1_000; i++) {
-        Select.select(busy.onReceive(x -> x), idle.onReceive(x -> x));
-      }
-      return null;
-    });
+    Parties.Party loop =
+        Parties.start(
+            "loop",
+            () -> {
+              for (int i = 0; i < 1_000; i++) {
+                Select.select(busy.onReceive(x -> x), idle.onReceive(x -> x));
+              }
+              return null;
+            });
     assertEquals("returned", loop.result());
     ChannelImpl<Integer> idleImpl = (ChannelImpl<Integer>) idle;
     idleImpl.lock.lock(); // the queue is read under the channel's lock, like every access to it

@@ -37,12 +37,16 @@ class SubmitSiteTest {
 
   @Test
   void failure_namesTheFileAndLineThatForkedTheTask() throws InterruptedException {
-    try (Runner runner = Runner.inline(SITES); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.inline(SITES);
+        Scope scope = Scope.open(runner)) {
       int line = callerLine() + 1;
       scope.fork("boom", SubmitSiteTest::fail);
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       String m = String.valueOf(e.getMessage());
-      assertTrue(m.contains("\n  forked at: " + site("failure_namesTheFileAndLineThatForkedTheTask", line)), m);
+      assertTrue(
+          m.contains(
+              "\n  forked at: " + site("failure_namesTheFileAndLineThatForkedTheTask", line)),
+          m);
       // The exception's stack trace points at the fork too.
       StackTraceElement top = e.getStackTrace()[0];
       assertEquals(SubmitSiteTest.class.getName(), top.getClassName());
@@ -53,13 +57,18 @@ class SubmitSiteTest {
 
   @Test
   void failure_onAThreadPool_namesTheLineThatForkedTheTask() throws InterruptedException {
-    try (Runner runner = Runner.threads(2, SITES); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.threads(2, SITES);
+        Scope scope = Scope.open(runner)) {
       scope.fork("ok", () -> 1);
       int line = callerLine() + 1;
       scope.fork("boom", SubmitSiteTest::fail);
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
-      assertTrue(String.valueOf(e.getMessage()).contains(
-          "forked at: " + site("failure_onAThreadPool_namesTheLineThatForkedTheTask", line)), e.getMessage());
+      assertTrue(
+          String.valueOf(e.getMessage())
+              .contains(
+                  "forked at: "
+                      + site("failure_onAThreadPool_namesTheLineThatForkedTheTask", line)),
+          e.getMessage());
     }
   }
 
@@ -72,13 +81,16 @@ class SubmitSiteTest {
     Graph graph = g.build();
     try (Runner runner = Runner.inline()) {
       TaskFailedException e = assertThrows(TaskFailedException.class, () -> graph.run(runner));
-      assertTrue(String.valueOf(e.getMessage()).contains(
-          "forked at: " + site("graphFailure_namesTheLineThatAddedTheNode", line)), e.getMessage());
+      assertTrue(
+          String.valueOf(e.getMessage())
+              .contains("forked at: " + site("graphFailure_namesTheLineThatAddedTheNode", line)),
+          e.getMessage());
     }
   }
 
   @Test
-  void graphFailure_namesTheLineThatAddedTheNode_evenWhenTheRunnerRecordsNoSites() throws InterruptedException {
+  void graphFailure_namesTheLineThatAddedTheNode_evenWhenTheRunnerRecordsNoSites()
+      throws InterruptedException {
     // Documented: graph nodes always record where they were added, once, at build time.
     Graph.Builder g = Graph.builder();
     int line = callerLine() + 1;
@@ -86,15 +98,21 @@ class SubmitSiteTest {
     Graph graph = g.build();
     try (Runner runner = Runner.inline(RunnerOptions.defaults().recordSubmitSites(false))) {
       TaskFailedException e = assertThrows(TaskFailedException.class, () -> graph.run(runner));
-      assertTrue(String.valueOf(e.getMessage()).contains(
-          "forked at: " + site("graphFailure_namesTheLineThatAddedTheNode_evenWhenTheRunnerRecordsNoSites", line)),
+      assertTrue(
+          String.valueOf(e.getMessage())
+              .contains(
+                  "forked at: "
+                      + site(
+                          "graphFailure_namesTheLineThatAddedTheNode_evenWhenTheRunnerRecordsNoSites",
+                          line)),
           e.getMessage());
     }
   }
 
   @Test
   void failure_withoutRecordedSubmitSites_hasNoForkedAt() throws InterruptedException {
-    try (Runner runner = Runner.inline(RunnerOptions.defaults().recordSubmitSites(false)); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.inline(RunnerOptions.defaults().recordSubmitSites(false));
+        Scope scope = Scope.open(runner)) {
       scope.fork("boom", SubmitSiteTest::fail);
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       String m = String.valueOf(e.getMessage());
@@ -105,12 +123,16 @@ class SubmitSiteTest {
 
   @Test
   void duplicateName_namesTheLineThatForkedTheFirstTask() throws InterruptedException {
-    try (Runner runner = Runner.inline(SITES); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.inline(SITES);
+        Scope scope = Scope.open(runner)) {
       int line = callerLine() + 1;
       scope.fork("fetch", () -> 1);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> scope.fork("fetch", () -> 2));
-      assertEquals("duplicate task name 'fetch': a task of that name was already forked in this scope at "
-          + site("duplicateName_namesTheLineThatForkedTheFirstTask", line) + "; names must be unique in a scope",
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> scope.fork("fetch", () -> 2));
+      assertEquals(
+          "duplicate task name 'fetch': a task of that name was already forked in this scope at "
+              + site("duplicateName_namesTheLineThatForkedTheFirstTask", line)
+              + "; names must be unique in a scope",
           String.valueOf(e.getMessage()));
       scope.join();
     }
@@ -118,11 +140,15 @@ class SubmitSiteTest {
 
   @Test
   void duplicateName_withoutRecordedSubmitSites_namesNoLine() throws InterruptedException {
-    try (Runner runner = Runner.inline(RunnerOptions.defaults().recordSubmitSites(false)); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.inline(RunnerOptions.defaults().recordSubmitSites(false));
+        Scope scope = Scope.open(runner)) {
       scope.fork("fetch", () -> 1);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> scope.fork("fetch", () -> 2));
-      assertEquals("duplicate task name 'fetch': a task of that name was already forked in this scope"
-          + "; names must be unique in a scope", String.valueOf(e.getMessage()));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> scope.fork("fetch", () -> 2));
+      assertEquals(
+          "duplicate task name 'fetch': a task of that name was already forked in this scope"
+              + "; names must be unique in a scope",
+          String.valueOf(e.getMessage()));
       scope.join();
     }
   }

@@ -128,20 +128,33 @@ public final class ClusterMember implements AutoCloseable {
     }
     ClusterMember m = b.secret(secret).start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      m.close();
-      stopped.countDown();
-    }, "heddle-cluster-member-shutdown"));
-    System.out.println("heddle cluster member " + m.address() + " pid " + ProcessHandle.current().pid() + " uuid "
-        + m.uuid() + " ready");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  m.close();
+                  stopped.countDown();
+                },
+                "heddle-cluster-member-shutdown"));
+    System.out.println(
+        "heddle cluster member "
+            + m.address()
+            + " pid "
+            + ProcessHandle.current().pid()
+            + " uuid "
+            + m.uuid()
+            + " ready");
     System.out.flush();
     stopped.await();
   }
 
   private static void usage(String problem) {
-    System.err.println("heddle cluster member: " + problem + "\nusage: java -cp ... dev.heddle.hazelcast.ClusterMember"
-        + " --cluster NAME --secret-file F|--secret-env VAR [--members HOST[:PORT],...] [--bind ADDRESS]"
-        + " [--port P] [--capacity N] [--allow PACKAGE,...]");
+    System.err.println(
+        "heddle cluster member: "
+            + problem
+            + "\nusage: java -cp ... dev.heddle.hazelcast.ClusterMember"
+            + " --cluster NAME --secret-file F|--secret-env VAR [--members HOST[:PORT],...] [--bind ADDRESS]"
+            + " [--port P] [--capacity N] [--allow PACKAGE,...]");
     System.exit(2);
   }
 
@@ -229,14 +242,19 @@ public final class ClusterMember implements AutoCloseable {
       String name = join.clusterName;
       ClusterSecret s = join.secret;
       if (name == null || s == null) {
-        throw new IllegalStateException("a cluster member needs a cluster name and a secret; missing: "
-            + (name == null ? "clusterName" : "secret"));
+        throw new IllegalStateException(
+            "a cluster member needs a cluster name and a secret; missing: "
+                + (name == null ? "clusterName" : "secret"));
       }
-      Config c = join.config(name, join.members.isEmpty() ? List.of(join.bindAddress + ":" + join.port) : join.members);
+      Config c =
+          join.config(
+              name,
+              join.members.isEmpty() ? List.of(join.bindAddress + ":" + join.port) : join.members);
       c.setInstanceName("hz-heddle-member-" + UUID.randomUUID());
       c.getExecutorConfig(Wire.TASKS_EXECUTOR).setPoolSize(capacity).setStatisticsEnabled(false);
       c.getMemberAttributeConfig().setAttribute(Configs.ATTR_CAPACITY, Integer.toString(capacity));
-      c.getMemberAttributeConfig().setAttribute(Configs.ATTR_PID, Long.toString(ProcessHandle.current().pid()));
+      c.getMemberAttributeConfig()
+          .setAttribute(Configs.ATTR_PID, Long.toString(ProcessHandle.current().pid()));
       MemberState state = new MemberState(s, join.allowPackages);
       c.getUserContext().put(Wire.STATE_KEY, state);
       c.addListenerConfig(new com.hazelcast.config.ListenerConfig(state));

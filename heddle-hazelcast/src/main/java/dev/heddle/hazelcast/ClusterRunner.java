@@ -123,7 +123,8 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
    * @param running the number of this runner's tasks running there now
    * @param silent whether it has not answered a ping within the member-silence limit
    */
-  public record MemberInfo(String address, UUID uuid, long pid, int capacity, int running, boolean silent) {}
+  public record MemberInfo(
+      String address, UUID uuid, long pid, int capacity, int running, boolean silent) {}
 
   /**
    * Settings for a {@link ClusterRunner}. Each method sets one setting and returns this
@@ -153,7 +154,8 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
     /** Members to join through, as {@code host} or {@code host:port}. Required. */
     public Builder members(List<String> members) {
       if (members.isEmpty()) {
-        throw new IllegalArgumentException("a cluster runner needs at least one member address to join through");
+        throw new IllegalArgumentException(
+            "a cluster runner needs at least one member address to join through");
       }
       join.members(members);
       return this;
@@ -234,7 +236,8 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
      */
     public Builder quarantineAfter(int losses) {
       if (losses < 1) {
-        throw new IllegalArgumentException("the quarantine limit must be at least 1, not " + losses);
+        throw new IllegalArgumentException(
+            "the quarantine limit must be at least 1, not " + losses);
       }
       this.quarantineAfter = losses;
       return this;
@@ -249,7 +252,8 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
      */
     public Builder memberSilence(Duration limit) {
       if (limit.isNegative() || limit.isZero()) {
-        throw new IllegalArgumentException("the member-silence limit must be positive, not " + limit);
+        throw new IllegalArgumentException(
+            "the member-silence limit must be positive, not " + limit);
       }
       this.memberSilence = limit;
       return this;
@@ -277,8 +281,10 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
     public ClusterRunner build() {
       String name = join.clusterName;
       if (name == null || join.secret == null || join.members.isEmpty()) {
-        throw new IllegalStateException("a cluster runner needs a cluster name, the members to join through and a"
-            + " secret; missing: " + (name == null ? "clusterName" : join.secret == null ? "secret" : "members"));
+        throw new IllegalStateException(
+            "a cluster runner needs a cluster name, the members to join through and a"
+                + " secret; missing: "
+                + (name == null ? "clusterName" : join.secret == null ? "secret" : "members"));
       }
       Config c = join.config(name, join.members);
       c.setLiteMember(true);

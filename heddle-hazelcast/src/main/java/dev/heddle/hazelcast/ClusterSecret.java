@@ -39,8 +39,13 @@ public final class ClusterSecret {
 
   private ClusterSecret(byte[] key, String origin) {
     if (key.length < MIN_BYTES) {
-      throw new IllegalArgumentException("a cluster secret needs at least " + MIN_BYTES + " bytes, but " + origin
-          + " holds " + key.length);
+      throw new IllegalArgumentException(
+          "a cluster secret needs at least "
+              + MIN_BYTES
+              + " bytes, but "
+              + origin
+              + " holds "
+              + key.length);
     }
     this.key = key.clone();
     this.origin = origin;
@@ -78,9 +83,11 @@ public final class ClusterSecret {
   public static ClusterSecret fromEnvironment(Map<String, String> environment, String variable) {
     String value = environment.get(Objects.requireNonNull(variable, "variable"));
     if (value == null) {
-      throw new IllegalArgumentException("the cluster secret's variable " + variable + " is not set");
+      throw new IllegalArgumentException(
+          "the cluster secret's variable " + variable + " is not set");
     }
-    return new ClusterSecret(value.getBytes(StandardCharsets.UTF_8), "environment variable " + variable);
+    return new ClusterSecret(
+        value.getBytes(StandardCharsets.UTF_8), "environment variable " + variable);
   }
 
   /**

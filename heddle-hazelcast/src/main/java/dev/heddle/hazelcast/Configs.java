@@ -68,7 +68,8 @@ final class Configs {
 
     /** @throws IllegalArgumentException if a name is not a package name */
     static void checkPackages(String... packages) {
-      dev.heddle.TransferRules.defaults().allowPackages(packages); // the one check of a package name
+      dev.heddle.TransferRules.defaults()
+          .allowPackages(packages); // the one check of a package name
     }
 
     /** The configuration to join {@code clusterName} through {@code join}, from this address and port. */
@@ -96,9 +97,20 @@ final class Configs {
     j.getMulticastConfig().setEnabled(false);
     j.getAutoDetectionConfig().setEnabled(false);
     j.getTcpIpConfig().setEnabled(true).setMembers(members);
-    JavaSerializationFilterConfig filter = new JavaSerializationFilterConfig().setDefaultsDisabled(false);
-    filter.getWhitelist().addPrefixes("java.lang.", "java.util.", "java.time.", "java.math.", "java.io.",
-        "java.net.", "com.hazelcast.", "dev.heddle.", "[");
+    JavaSerializationFilterConfig filter =
+        new JavaSerializationFilterConfig().setDefaultsDisabled(false);
+    filter
+        .getWhitelist()
+        .addPrefixes(
+            "java.lang.",
+            "java.util.",
+            "java.time.",
+            "java.math.",
+            "java.io.",
+            "java.net.",
+            "com.hazelcast.",
+            "dev.heddle.",
+            "[");
     c.getSerializationConfig().setJavaSerializationFilterConfig(filter);
     c.getSerializationConfig().addDataSerializableFactory(Wire.FACTORY_ID, Wire.FACTORY);
     c.getExecutorConfig(Wire.CONTROL_EXECUTOR).setPoolSize(2).setStatisticsEnabled(false);

@@ -1,16 +1,16 @@
 package dev.heddle.hazelcast;
 
-import com.hazelcast.cluster.Member;
-import com.hazelcast.cluster.MembershipEvent;
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.hazelcast.cluster.InitialMembershipEvent;
 import com.hazelcast.cluster.InitialMembershipListener;
+import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
-import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.heddle.RunnerOptions;
 import dev.heddle.TimeSource;
 import dev.heddle.hazelcast.Wire.ControlRequest;
@@ -92,11 +92,20 @@ final class Engine implements InitialMembershipListener {
   private final TimeSource timeSource = new WatchTimeSource();
   private final Set<Pending> pendingActions = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  @GuardedBy("this") private final Map<UUID, Node> nodes = new LinkedHashMap<>();
-  @GuardedBy("this") private final ArrayDeque<Run> waiting = new ArrayDeque<>();
-  @GuardedBy("this") private final Map<String, List<String>> losses = new HashMap<>();
-  @GuardedBy("this") private int inFlight;
-  @GuardedBy("this") private boolean closed;
+  @GuardedBy("this")
+  private final Map<UUID, Node> nodes = new LinkedHashMap<>();
+
+  @GuardedBy("this")
+  private final ArrayDeque<Run> waiting = new ArrayDeque<>();
+
+  @GuardedBy("this")
+  private final Map<String, List<String>> losses = new HashMap<>();
+
+  @GuardedBy("this")
+  private int inFlight;
+
+  @GuardedBy("this")
+  private boolean closed;
 
   /** A member as the engine sees it. */
   private static final class Node {
@@ -118,7 +127,12 @@ final class Engine implements InitialMembershipListener {
     }
 
     String describe() {
-      return "member " + address + (pid > 0 ? " pid " + pid : "") + " (uuid " + member.getUuid() + ")";
+      return "member "
+          + address
+          + (pid > 0 ? " pid " + pid : "")
+          + " (uuid "
+          + member.getUuid()
+          + ")";
     }
   }
 
@@ -162,16 +176,24 @@ final class Engine implements InitialMembershipListener {
       if (n == null) {
         return new StackTraceElement[0];
       }
-      Future<Reply> f = control.submitToMember(new ControlRequest(ControlRequest.STACK, caller, id, secret), n.member);
+      Future<Reply> f =
+          control.submitToMember(
+              new ControlRequest(ControlRequest.STACK, caller, id, secret), n.member);
       try {
         Reply r = f.get(2, TimeUnit.SECONDS);
-        if (r.kind == Reply.STACK && secret.verify(r.signature, r.signedFields())
-            && transfer.deserialize(r.body, "a stack", Transfer.Kind.RESULT) instanceof StackTraceElement[] frames) {
+        if (r.kind == Reply.STACK
+            && secret.verify(r.signature, r.signedFields())
+            && transfer.deserialize(r.body, "a stack", Transfer.Kind.RESULT)
+                instanceof StackTraceElement[] frames) {
           return frames;
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-      } catch (ExecutionException | TimeoutException | IOException | ClassNotFoundException | RuntimeException e) {
+      } catch (ExecutionException
+          | TimeoutException
+          | IOException
+          | ClassNotFoundException
+          | RuntimeException e) {
         // no stack to show: the member is gone or slow; the failure that follows says why
       }
       return new StackTraceElement[0];
@@ -184,9 +206,12 @@ final class Engine implements InitialMembershipListener {
     this.tasks = hz.getExecutorService(Wire.TASKS_EXECUTOR);
     this.control = hz.getExecutorService(Wire.CONTROL_EXECUTOR);
     this.secret = java.util.Objects.requireNonNull(b.join.secret);
-    dev.heddle.TransferRules rules = b.options.transferRules().allowPackages(b.join.allowPackages.toArray(String[]::new))
-        .allowResultPackages(b.allowResultPackages.toArray(String[]::new))
-        .allowResultClasses(b.allowResultClasses.toArray(Class<?>[]::new));
+    dev.heddle.TransferRules rules =
+        b.options
+            .transferRules()
+            .allowPackages(b.join.allowPackages.toArray(String[]::new))
+            .allowResultPackages(b.allowResultPackages.toArray(String[]::new))
+            .allowResultClasses(b.allowResultClasses.toArray(Class<?>[]::new));
     this.transfer = new Transfer(rules);
     this.caller = hz.getCluster().getLocalMember().getUuid().toString();
     this.idempotent = b.idempotent;
@@ -194,11 +219,23 @@ final class Engine implements InitialMembershipListener {
     this.silenceNanos = b.memberSilence.toNanos();
     this.options = b.options.strictTransfer(true).transferRules(rules);
     String prefix = "heddle-cluster-" + RUNNERS.incrementAndGet() + "-";
-    this.watch = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name(prefix + "watch").daemon().unstarted(r));
-    java.util.concurrent.atomic.AtomicInteger replyThreads = new java.util.concurrent.atomic.AtomicInteger();
-    this.replies = new java.util.concurrent.ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
-        new java.util.concurrent.LinkedBlockingQueue<>(),
-        r -> Thread.ofPlatform().name(prefix + "reply-" + replyThreads.incrementAndGet()).daemon().unstarted(r));
+    this.watch =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().name(prefix + "watch").daemon().unstarted(r));
+    java.util.concurrent.atomic.AtomicInteger replyThreads =
+        new java.util.concurrent.atomic.AtomicInteger();
+    this.replies =
+        new java.util.concurrent.ThreadPoolExecutor(
+            2,
+            2,
+            0,
+            TimeUnit.SECONDS,
+            new java.util.concurrent.LinkedBlockingQueue<>(),
+            r ->
+                Thread.ofPlatform()
+                    .name(prefix + "reply-" + replyThreads.incrementAndGet())
+                    .daemon()
+                    .unstarted(r));
     long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(20), silenceNanos / 4);
     try {
       hz.getCluster().addMembershipListener(this);
@@ -268,8 +305,9 @@ final class Engine implements InitialMembershipListener {
     synchronized (this) {
       List<ClusterRunner.MemberInfo> list = new ArrayList<>();
       for (Node n : nodes.values()) {
-        list.add(new ClusterRunner.MemberInfo(n.address, n.member.getUuid(), n.pid, n.capacity, n.running.size(),
-            n.silent));
+        list.add(
+            new ClusterRunner.MemberInfo(
+                n.address, n.member.getUuid(), n.pid, n.capacity, n.running.size(), n.silent));
       }
       return list;
     }
@@ -314,7 +352,9 @@ final class Engine implements InitialMembershipListener {
     synchronized (this) {
       List<String> history = losses.get(task);
       if (closed) {
-        refusal = new IllegalStateException("runner " + name + " was closed before task '" + task + "' could run");
+        refusal =
+            new IllegalStateException(
+                "runner " + name + " was closed before task '" + task + "' could run");
         toSend = List.of();
       } else if (history != null && history.size() >= quarantineAfter) {
         refusal = new TaskQuarantinedException(task, history);
@@ -366,23 +406,36 @@ final class Engine implements InitialMembershipListener {
       send(r);
     }
   }
+
   /** Submits {@code request} to {@code member} and hands the outcome to {@code callback} on a reply thread. */
-  private void submit(IExecutorService executor, java.util.concurrent.Callable<Reply> request, Member member,
+  private void submit(
+      IExecutorService executor,
+      java.util.concurrent.Callable<Reply> request,
+      Member member,
       ExecutionCallback<Reply> callback) {
     Future<Reply> f = executor.submitToMember(request, member);
     if (f instanceof java.util.concurrent.CompletionStage<?> stage) {
-      var unused = stage.whenCompleteAsync((value, failure) -> {
-        if (failure != null) {
-          callback.onFailure(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-              ? c.getCause() : failure);
-        } else {
-          callback.onResponse((Reply) value);
-        }
-      }, replies);
+      var unused =
+          stage.whenCompleteAsync(
+              (value, failure) -> {
+                if (failure != null) {
+                  callback.onFailure(
+                      failure instanceof java.util.concurrent.CompletionException c
+                              && c.getCause() != null
+                          ? c.getCause()
+                          : failure);
+                } else {
+                  callback.onResponse((Reply) value);
+                }
+              },
+              replies);
     } else {
       f.cancel(true);
-      throw new IllegalStateException("Hazelcast returned a " + f.getClass().getName() + " for submitToMember, not a"
-          + " CompletionStage; this runner needs Hazelcast 5");
+      throw new IllegalStateException(
+          "Hazelcast returned a "
+              + f.getClass().getName()
+              + " for submitToMember, not a"
+              + " CompletionStage; this runner needs Hazelcast 5");
     }
   }
 
@@ -406,23 +459,36 @@ final class Engine implements InitialMembershipListener {
       cancelled = r.cancelled && r.state == SENT;
     }
     if (cancelled) {
-      finish(r, null, new CancellationException("task '" + r.attempt.taskName() + "' was cancelled before it reached "
-          + n.describe()), false);
+      finish(
+          r,
+          null,
+          new CancellationException(
+              "task '"
+                  + r.attempt.taskName()
+                  + "' was cancelled before it reached "
+                  + n.describe()),
+          false);
       return;
     }
-    RunRequest req = new RunRequest(caller, r.id, r.attempt.taskName(), r.attempt.number(), r.invocation, secret);
+    RunRequest req =
+        new RunRequest(
+            caller, r.id, r.attempt.taskName(), r.attempt.number(), r.invocation, secret);
     try {
-      submit(tasks, req, n.member, new ExecutionCallback<Reply>() {
-        @Override
-        public void onResponse(Reply reply) {
-          replied(r, n, reply);
-        }
+      submit(
+          tasks,
+          req,
+          n.member,
+          new ExecutionCallback<Reply>() {
+            @Override
+            public void onResponse(Reply reply) {
+              replied(r, n, reply);
+            }
 
-        @Override
-        public void onFailure(Throwable t) {
-          submitFailed(r, n, t);
-        }
-      });
+            @Override
+            public void onFailure(Throwable t) {
+              submitFailed(r, n, t);
+            }
+          });
     } catch (RuntimeException e) {
       submitFailed(r, n, e);
     }
@@ -431,27 +497,44 @@ final class Engine implements InitialMembershipListener {
   private void replied(Run r, Node n, Reply reply) {
     heard(n);
     if (!secret.verify(reply.signature, reply.signedFields()) || reply.run != r.id) {
-      finish(r, null, new SecurityException("the reply to task '" + r.attempt.taskName() + "' from " + n.describe()
-          + " was not signed with this cluster's secret; it was not deserialized"), false);
+      finish(
+          r,
+          null,
+          new SecurityException(
+              "the reply to task '"
+                  + r.attempt.taskName()
+                  + "' from "
+                  + n.describe()
+                  + " was not signed with this cluster's secret; it was not deserialized"),
+          false);
       return;
     }
     String where = n.describe();
     String task = r.attempt.taskName();
     try {
       if (reply.kind == Reply.RESULT) {
-        Object value = transfer.deserialize(reply.body, "the result of task '" + task + "' from " + where,
-            Transfer.Kind.RESULT);
+        Object value =
+            transfer.deserialize(
+                reply.body,
+                "the result of task '" + task + "' from " + where,
+                Transfer.Kind.RESULT);
         finish(r, new Value(value), null, false);
       } else {
-        Protocol.Message m = Protocol.read(new DataInputStream(new ByteArrayInputStream(reply.body)));
+        Protocol.Message m =
+            Protocol.read(new DataInputStream(new ByteArrayInputStream(reply.body)));
         if (!(m instanceof Protocol.Failure f)) {
-          throw new IOException("the failure of task '" + task + "' from " + where + " could not be read");
+          throw new IOException(
+              "the failure of task '" + task + "' from " + where + " could not be read");
         }
         finish(r, null, rebuild(f, where), false);
       }
     } catch (IOException | ClassNotFoundException | RuntimeException e) {
-      finish(r, null, new IllegalStateException("the reply of task '" + task + "' from " + where
-          + " could not be read: " + e, e), false);
+      finish(
+          r,
+          null,
+          new IllegalStateException(
+              "the reply of task '" + task + "' from " + where + " could not be read: " + e, e),
+          false);
     }
   }
 
@@ -460,7 +543,8 @@ final class Engine implements InitialMembershipListener {
     RuntimeException unreadable = null;
     if (f.original().length > 0) {
       try {
-        if (transfer.deserialize(f.original(), "a failure from " + where, Transfer.Kind.RESULT) instanceof Throwable t) {
+        if (transfer.deserialize(f.original(), "a failure from " + where, Transfer.Kind.RESULT)
+            instanceof Throwable t) {
           return t;
         }
       } catch (IOException | ClassNotFoundException e) {
@@ -471,16 +555,19 @@ final class Engine implements InitialMembershipListener {
     }
     RemoteFailureException text = remote(f.error(), where);
     if (unreadable != null) {
-      text.addSuppressed(new IllegalStateException("the exception from " + where + " could not be rebuilt here: "
-          + unreadable, unreadable));
+      text.addSuppressed(
+          new IllegalStateException(
+              "the exception from " + where + " could not be rebuilt here: " + unreadable,
+              unreadable));
     }
     return text;
   }
 
   private static RemoteFailureException remote(RemoteError e, String where) {
     RemoteError c = e.cause();
-    RemoteFailureException r = RemoteFailureException.of(e.className(), e.message(), where, e.frames(),
-        c == null ? null : remote(c, where));
+    RemoteFailureException r =
+        RemoteFailureException.of(
+            e.className(), e.message(), where, e.frames(), c == null ? null : remote(c, where));
     for (RemoteError s : e.suppressed()) {
       r.addSuppressed(remote(s, where));
     }
@@ -489,8 +576,10 @@ final class Engine implements InitialMembershipListener {
 
   private void submitFailed(Run r, Node n, Throwable t) {
     Throwable cause = t instanceof ExecutionException && t.getCause() != null ? t.getCause() : t;
-    if (cause instanceof MemberLeftException || cause instanceof TargetNotMemberException
-        || cause instanceof HazelcastInstanceNotActiveException && hz.getLifecycleService().isRunning()) {
+    if (cause instanceof MemberLeftException
+        || cause instanceof TargetNotMemberException
+        || cause instanceof HazelcastInstanceNotActiveException
+            && hz.getLifecycleService().isRunning()) {
       lose(r, n, "left the cluster", cause);
     } else {
       finish(r, null, cause, false);
@@ -512,7 +601,8 @@ final class Engine implements InitialMembershipListener {
         return;
       }
       if (cause != null) {
-        nodes.remove(n.member.getUuid(), n); // gone, whether or not the membership event has come yet
+        nodes.remove(
+            n.member.getUuid(), n); // gone, whether or not the membership event has come yet
       }
       history = losses.computeIfAbsent(task, k -> new ArrayList<>());
       String who = n.member.getUuid().toString();
@@ -530,16 +620,30 @@ final class Engine implements InitialMembershipListener {
       }
     }
     if (retry) {
-      LOG.log(System.Logger.Level.INFO, "task '" + task + "' was running on " + event
-          + "; it is idempotent, so it is sent to another member");
+      LOG.log(
+          System.Logger.Level.INFO,
+          "task '"
+              + task
+              + "' was running on "
+              + event
+              + "; it is idempotent, so it is sent to another member");
       sendAll(toSend);
       return;
     }
-    RuntimeException failure = history.size() >= quarantineAfter
-        ? new TaskQuarantinedException(task, history)
-        : new MemberLostException("task '" + task + "' was running on " + event + "; whether it finished there is"
-            + " unknown, so it is not run again (declare it idempotent to have it sent to another member)",
-            n.address, n.member.getUuid(), n.pid, cause);
+    RuntimeException failure =
+        history.size() >= quarantineAfter
+            ? new TaskQuarantinedException(task, history)
+            : new MemberLostException(
+                "task '"
+                    + task
+                    + "' was running on "
+                    + event
+                    + "; whether it finished there is"
+                    + " unknown, so it is not run again (declare it idempotent to have it sent to another member)",
+                n.address,
+                n.member.getUuid(),
+                n.pid,
+                cause);
     finish(r, null, failure, true);
   }
 
@@ -547,7 +651,8 @@ final class Engine implements InitialMembershipListener {
   private record Value(@Nullable Object value) {}
 
   /** Ends a run once: the first caller reports it, frees its slot and places what waits. */
-  private void finish(Run r, @Nullable Value value, @Nullable Throwable failure, boolean sendCancel) {
+  private void finish(
+      Run r, @Nullable Value value, @Nullable Throwable failure, boolean sendCancel) {
     Node n;
     List<Run> toSend;
     synchronized (this) {
@@ -578,17 +683,21 @@ final class Engine implements InitialMembershipListener {
 
   private void sendControl(int kind, Run r, Node n) {
     try {
-      submit(control, new ControlRequest(kind, caller, r.id, secret), n.member, new ExecutionCallback<Reply>() {
-        @Override
-        public void onResponse(Reply reply) {
-          heard(n);
-        }
+      submit(
+          control,
+          new ControlRequest(kind, caller, r.id, secret),
+          n.member,
+          new ExecutionCallback<Reply>() {
+            @Override
+            public void onResponse(Reply reply) {
+              heard(n);
+            }
 
-        @Override
-        public void onFailure(Throwable t) {
-          // the member is gone: its runs fail by membership or silence, not here
-        }
-      });
+            @Override
+            public void onFailure(Throwable t) {
+              // the member is gone: its runs fail by membership or silence, not here
+            }
+          });
     } catch (RuntimeException e) {
       // the instance is shutting down or the member has left; nothing is left to cancel
     }
@@ -629,7 +738,10 @@ final class Engine implements InitialMembershipListener {
     }
     for (Node n : ping) {
       try {
-        submit(control, new ControlRequest(ControlRequest.PING, caller, 0, secret), n.member,
+        submit(
+            control,
+            new ControlRequest(ControlRequest.PING, caller, 0, secret),
+            n.member,
             new ExecutionCallback<Reply>() {
               @Override
               public void onResponse(Reply reply) {
@@ -653,8 +765,10 @@ final class Engine implements InitialMembershipListener {
     }
     for (Map.Entry<Node, List<Run>> e : silent.entrySet()) {
       Node n = e.getKey();
-      String how = "fell silent: no answer to a ping for more than " + Duration.ofNanos(silenceNanos).toMillis()
-          + " ms (the runner's member-silence limit); it may be frozen, overloaded or cut off";
+      String how =
+          "fell silent: no answer to a ping for more than "
+              + Duration.ofNanos(silenceNanos).toMillis()
+              + " ms (the runner's member-silence limit); it may be frozen, overloaded or cut off";
       LOG.log(System.Logger.Level.WARNING, n.describe() + " " + how);
       for (Run r : e.getValue()) {
         lose(r, n, how, null);
@@ -675,8 +789,16 @@ final class Engine implements InitialMembershipListener {
       refused = new ArrayList<>(waiting);
     }
     for (Run r : refused) {
-      finish(r, null, new IllegalStateException("runner " + name + " was closed before task '"
-          + r.attempt.taskName() + "' could run"), false);
+      finish(
+          r,
+          null,
+          new IllegalStateException(
+              "runner "
+                  + name
+                  + " was closed before task '"
+                  + r.attempt.taskName()
+                  + "' could run"),
+          false);
     }
     boolean interrupted = false;
     synchronized (this) {
@@ -694,7 +816,9 @@ final class Engine implements InitialMembershipListener {
     }
     try {
       while (!watch.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.log(System.Logger.Level.WARNING, "runner " + name + " is still waiting for its watch thread to end");
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "runner " + name + " is still waiting for its watch thread to end");
       }
     } catch (InterruptedException e) {
       interrupted = true;
@@ -703,7 +827,9 @@ final class Engine implements InitialMembershipListener {
     replies.shutdown();
     try {
       while (!replies.awaitTermination(10, TimeUnit.SECONDS)) {
-        LOG.log(System.Logger.Level.WARNING, "runner " + name + " is still waiting for its reply threads to end");
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "runner " + name + " is still waiting for its reply threads to end");
       }
     } catch (InterruptedException e) {
       interrupted = true;
@@ -719,7 +845,8 @@ final class Engine implements InitialMembershipListener {
   /** An engine action (a timeout or a retry's backoff) waiting on the watch thread. */
   private final class Pending implements Runnable, TimeSource.Scheduled {
     private final Runnable action;
-    private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean done =
+        new java.util.concurrent.atomic.AtomicBoolean();
     volatile java.util.concurrent.@Nullable ScheduledFuture<?> future;
 
     Pending(Runnable action) {

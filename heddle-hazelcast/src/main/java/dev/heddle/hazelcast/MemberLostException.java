@@ -24,7 +24,8 @@ public final class MemberLostException extends RuntimeException {
   private final String uuid;
   private final long pid;
 
-  MemberLostException(String message, String address, UUID uuid, long pid, @Nullable Throwable cause) {
+  MemberLostException(
+      String message, String address, UUID uuid, long pid, @Nullable Throwable cause) {
     super(message, cause);
     this.address = address;
     this.uuid = uuid.toString();

@@ -2,10 +2,10 @@ package dev.heddle.hazelcast;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
+import dev.heddle.hazelcast.Wire.Reply;
 import dev.heddle.process.internal.Protocol;
 import dev.heddle.process.internal.Protocol.RemoteError;
 import dev.heddle.process.internal.Transfer;
-import dev.heddle.hazelcast.Wire.Reply;
 import dev.heddle.spi.Attempt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +59,10 @@ final class MemberState implements MembershipListener {
 
   MemberState(ClusterSecret secret, List<String> allowPackages) {
     this.secret = secret;
-    this.transfer = new Transfer(dev.heddle.TransferRules.defaults().allowPackages(allowPackages.toArray(String[]::new)));
+    this.transfer =
+        new Transfer(
+            dev.heddle.TransferRules.defaults()
+                .allowPackages(allowPackages.toArray(String[]::new)));
   }
 
   void describeSelf(String self) {
@@ -72,24 +75,37 @@ final class MemberState implements MembershipListener {
 
   Reply run(Wire.RunRequest r) {
     if (!secret.verify(r.signature, r.signedFields())) {
-      String why = "refused task '" + r.task + "' (run " + r.run + " from caller " + r.caller + "): its signature"
-          + " does not match this cluster's secret (unsigned, tampered with, or signed with another secret);"
-          + " nothing of it was deserialized";
+      String why =
+          "refused task '"
+              + r.task
+              + "' (run "
+              + r.run
+              + " from caller "
+              + r.caller
+              + "): its signature"
+              + " does not match this cluster's secret (unsigned, tampered with, or signed with another secret);"
+              + " nothing of it was deserialized";
       LOG.log(Level.WARNING, self + " " + why);
       throw new SecurityException(self + " " + why);
     }
     RunKey key = new RunKey(r.caller, r.run);
     if (cancelledEarly.remove(key) != null) {
-      return failure(r.run, new java.util.concurrent.CancellationException(
-          "task '" + r.task + "' was cancelled before it started on " + self));
+      return failure(
+          r.run,
+          new java.util.concurrent.CancellationException(
+              "task '" + r.task + "' was cancelled before it started on " + self));
     }
     Slot me = new Slot();
     running.put(key, me);
     try {
-      Object invocation = transfer.deserialize(r.invocation, "task '" + r.task + "'", Transfer.Kind.BODY);
+      Object invocation =
+          transfer.deserialize(r.invocation, "task '" + r.task + "'", Transfer.Kind.BODY);
       if (!(invocation instanceof Attempt.Invocation inv)) {
-        throw new IllegalArgumentException("task '" + r.task + "' did not carry a task body but a "
-            + (invocation == null ? "null" : invocation.getClass().getName()));
+        throw new IllegalArgumentException(
+            "task '"
+                + r.task
+                + "' did not carry a task body but a "
+                + (invocation == null ? "null" : invocation.getClass().getName()));
       }
       Object result = inv.invoke();
       byte[] bytes;
@@ -100,7 +116,9 @@ final class MemberState implements MembershipListener {
       }
       return new Reply(Reply.RESULT, r.run, pid, bytes, secret);
     } catch (java.io.InvalidClassException e) {
-      LOG.log(Level.WARNING, self + " refused task '" + r.task + "' from caller " + r.caller + ": " + e.getMessage());
+      LOG.log(
+          Level.WARNING,
+          self + " refused task '" + r.task + "' from caller " + r.caller + ": " + e.getMessage());
       return failure(r.run, e);
     } catch (Throwable t) {
       if (t instanceof InterruptedException) {
@@ -110,7 +128,8 @@ final class MemberState implements MembershipListener {
     } finally {
       running.remove(key, me);
       me.finish();
-      // Whatever the body or a late cancel left, nothing of it may reach the next task on this thread.
+      // Whatever the body or a late cancel left, nothing of it may reach the next task on this
+      // thread.
       Thread.interrupted();
     }
   }
@@ -120,8 +139,13 @@ final class MemberState implements MembershipListener {
     try {
       error = RemoteError.of(t);
     } catch (RuntimeException | StackOverflowError e) {
-      error = new RemoteError(t.getClass().getName(), "(could not be described: " + e + ")", List.of(), null,
-          List.of());
+      error =
+          new RemoteError(
+              t.getClass().getName(),
+              "(could not be described: " + e + ")",
+              List.of(),
+              null,
+              List.of());
     }
     byte[] original;
     try {
@@ -140,8 +164,14 @@ final class MemberState implements MembershipListener {
 
   Reply control(Wire.ControlRequest c) {
     if (!secret.verify(c.signature, c.signedFields())) {
-      String why = "refused a control message (kind " + c.kind + ", run " + c.run + ", caller " + c.caller
-          + "): its signature does not match this cluster's secret";
+      String why =
+          "refused a control message (kind "
+              + c.kind
+              + ", run "
+              + c.run
+              + ", caller "
+              + c.caller
+              + "): its signature does not match this cluster's secret";
       LOG.log(Level.WARNING, self + " " + why);
       throw new SecurityException(self + " " + why);
     }
@@ -182,8 +212,15 @@ final class MemberState implements MembershipListener {
     }
     cancelledEarly.keySet().removeIf(k -> k.caller().equals(caller));
     if (n > 0) {
-      LOG.log(Level.INFO, self + ": caller " + caller + " left the cluster; interrupted its " + n + " running task"
-          + (n == 1 ? "" : "s"));
+      LOG.log(
+          Level.INFO,
+          self
+              + ": caller "
+              + caller
+              + " left the cluster; interrupted its "
+              + n
+              + " running task"
+              + (n == 1 ? "" : "s"));
     }
   }
 
@@ -194,5 +231,4 @@ final class MemberState implements MembershipListener {
   public void memberRemoved(MembershipEvent event) {
     callerLeft(event.getMember().getUuid().toString());
   }
-
 }

@@ -16,9 +16,16 @@ public final class TaskQuarantinedException extends RuntimeException {
   private final List<String> history;
 
   TaskQuarantinedException(String task, List<String> history) {
-    super("task '" + task + "' is quarantined: it was running when " + history.size() + " member"
-        + (history.size() == 1 ? "" : "s") + " were lost (" + String.join("; ", history)
-        + "), so it is not sent to another one");
+    super(
+        "task '"
+            + task
+            + "' is quarantined: it was running when "
+            + history.size()
+            + " member"
+            + (history.size() == 1 ? "" : "s")
+            + " were lost ("
+            + String.join("; ", history)
+            + "), so it is not sent to another one");
     this.history = List.copyOf(history);
   }
 

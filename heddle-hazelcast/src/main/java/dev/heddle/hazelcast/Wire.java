@@ -34,24 +34,29 @@ final class Wire {
   /** The executor that answers pings, cancels and stack requests, apart from the tasks. */
   static final String CONTROL_EXECUTOR = "heddle-control";
 
-  static final DataSerializableFactory FACTORY = type -> switch (type) {
-    case RUN -> new RunRequest();
-    case REPLY -> new Reply();
-    case CONTROL -> new ControlRequest();
-    default -> throw new IllegalArgumentException("not a Heddle cluster message type: " + type);
-  };
+  static final DataSerializableFactory FACTORY =
+      type ->
+          switch (type) {
+            case RUN -> new RunRequest();
+            case REPLY -> new Reply();
+            case CONTROL -> new ControlRequest();
+            default ->
+                throw new IllegalArgumentException("not a Heddle cluster message type: " + type);
+          };
 
   static MemberState stateOf(@Nullable HazelcastInstance hz) {
     Object s = hz == null ? null : hz.getUserContext().get(STATE_KEY);
     if (s instanceof MemberState st) {
       return st;
     }
-    throw new IllegalStateException("this Hazelcast member was not started as a Heddle cluster member"
-        + " (dev.heddle.hazelcast.ClusterMember), so it does not run Heddle tasks");
+    throw new IllegalStateException(
+        "this Hazelcast member was not started as a Heddle cluster member"
+            + " (dev.heddle.hazelcast.ClusterMember), so it does not run Heddle tasks");
   }
 
   /** Caller to member: run a task body. Answered with a {@link Reply}. */
-  static final class RunRequest implements IdentifiedDataSerializable, Callable<Reply>, HazelcastInstanceAware {
+  static final class RunRequest
+      implements IdentifiedDataSerializable, Callable<Reply>, HazelcastInstanceAware {
     String caller = "";
     long run;
     String task = "";
@@ -62,7 +67,13 @@ final class Wire {
 
     RunRequest() {}
 
-    RunRequest(String caller, long run, String task, int attempt, byte[] invocation, ClusterSecret secret) {
+    RunRequest(
+        String caller,
+        long run,
+        String task,
+        int attempt,
+        byte[] invocation,
+        ClusterSecret secret) {
       this.caller = caller;
       this.run = run;
       this.task = task;
@@ -117,7 +128,8 @@ final class Wire {
   }
 
   /** Caller to member: a ping, a cancel or a stack request about one run. Answered with a {@link Reply}. */
-  static final class ControlRequest implements IdentifiedDataSerializable, Callable<Reply>, HazelcastInstanceAware {
+  static final class ControlRequest
+      implements IdentifiedDataSerializable, Callable<Reply>, HazelcastInstanceAware {
     static final int PING = 1;
     static final int CANCEL = 2;
     static final int STACK = 3;
@@ -241,5 +253,4 @@ final class Wire {
   private static byte[] orEmpty(byte @Nullable [] b) {
     return b == null ? new byte[0] : b;
   }
-
 }

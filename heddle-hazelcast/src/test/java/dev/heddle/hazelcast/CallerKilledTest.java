@@ -37,23 +37,40 @@ class CallerKilledTest {
       Path secret = temp.resolve("secret");
       Files.write(secret, cluster.key);
       String marker = temp.resolve("orphan").toString();
-      List<String> cmd = new ArrayList<>(List.of(MemberProcess.java(), "-Xmx256m", "-XX:+UseSerialGC",
-          "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), CallerMain.class.getName(),
-          cluster.name, secret.toString(), marker));
+      List<String> cmd =
+          new ArrayList<>(
+              List.of(
+                  MemberProcess.java(),
+                  "-Xmx256m",
+                  "-XX:+UseSerialGC",
+                  "-XX:TieredStopAtLevel=1",
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  CallerMain.class.getName(),
+                  cluster.name,
+                  secret.toString(),
+                  marker));
       cmd.addAll(cluster.addresses);
-      Process caller = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(temp.resolve("caller.log").toFile()).start();
+      Process caller =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(temp.resolve("caller.log").toFile())
+              .start();
       try {
-        assertTrue(awaitFile(Path.of(marker + ".started"), Duration.ofSeconds(120)),
+        assertTrue(
+            awaitFile(Path.of(marker + ".started"), Duration.ofSeconds(120)),
             "the task never started: " + Files.readString(temp.resolve("caller.log")));
         assertEquals(1, cluster.members.get(0).running());
         long killedAt = System.nanoTime();
         caller.destroyForcibly(); // SIGKILL
         assertTrue(caller.waitFor(30, TimeUnit.SECONDS));
-        assertTrue(awaitFile(Path.of(marker + ".interrupted"), Duration.ofSeconds(60)),
+        assertTrue(
+            awaitFile(Path.of(marker + ".interrupted"), Duration.ofSeconds(60)),
             "the member did not interrupt the dead caller's task");
-        System.out.println("caller SIGKILL -> its task interrupted on the member in "
-            + Duration.ofNanos(System.nanoTime() - killedAt).toMillis() + " ms");
+        System.out.println(
+            "caller SIGKILL -> its task interrupted on the member in "
+                + Duration.ofNanos(System.nanoTime() - killedAt).toMillis()
+                + " ms");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (cluster.members.get(0).running() > 0 && System.nanoTime() < deadline) {
           Thread.sleep(5);

@@ -30,11 +30,16 @@ final class CallerMain {
 
   public static void main(String[] args) throws InterruptedException {
     String marker = args[2];
-    try (ClusterRunner runner = ClusterRunner.builder().clusterName(args[0])
-            .members(Arrays.asList(args).subList(3, args.length)).port(TestCluster.freePort())
-            .secret(ClusterSecret.fromFile(Path.of(args[1]))).build();
+    try (ClusterRunner runner =
+            ClusterRunner.builder()
+                .clusterName(args[0])
+                .members(Arrays.asList(args).subList(3, args.length))
+                .port(TestCluster.freePort())
+                .secret(ClusterSecret.fromFile(Path.of(args[1])))
+                .build();
         Scope scope = Scope.open(runner)) {
-      scope.fork(Task.named("orphan").semantics(Semantics.BLOCKING), () -> sleepUntilInterrupted(marker));
+      scope.fork(
+          Task.named("orphan").semantics(Semantics.BLOCKING), () -> sleepUntilInterrupted(marker));
       scope.join();
     }
   }

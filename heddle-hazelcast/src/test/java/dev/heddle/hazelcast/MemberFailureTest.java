@@ -74,7 +74,10 @@ class MemberFailureTest {
   }
 
   private ClusterRunner.Builder runner() {
-    return ClusterRunner.builder().clusterName(clusterName).members(addresses).port(TestCluster.freePort())
+    return ClusterRunner.builder()
+        .clusterName(clusterName)
+        .members(addresses)
+        .port(TestCluster.freePort())
         .secret(ClusterSecret.fromFile(secretFile));
   }
 
@@ -85,8 +88,13 @@ class MemberFailureTest {
   /** Logs "name pid" to the shared log, arrives at {@code started}, then waits for {@code release}. */
   static Integer logAndWait(String log, String name, Gate started, Gate release)
       throws IOException, InterruptedException {
-    Files.writeString(Path.of(log), name + " " + ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+    Files.writeString(
+        Path.of(log),
+        name + " " + ProcessHandle.current().pid() + "\n",
+        StandardCharsets.UTF_8,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.APPEND,
+        StandardOpenOption.WRITE);
     started.arrive();
     if (!release.awaitOpen(LONG)) {
       throw new IllegalStateException("never released");
@@ -96,12 +104,16 @@ class MemberFailureTest {
 
   /** The pids each task ran in, by task name, in order. */
   private static Map<String, List<Long>> runs(Path log) throws IOException {
-    return Files.readAllLines(log).stream().map(l -> l.split(" "))
-        .collect(Collectors.groupingBy(a -> a[0], Collectors.mapping(a -> Long.parseLong(a[1]), Collectors.toList())));
+    return Files.readAllLines(log).stream()
+        .map(l -> l.split(" "))
+        .collect(
+            Collectors.groupingBy(
+                a -> a[0], Collectors.mapping(a -> Long.parseLong(a[1]), Collectors.toList())));
   }
 
   @Test
-  void memberKilled_failsItsTasksNamingIt_retriesOnlyIdempotentOnes_andRunsNothingTwiceOtherwise() throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
+  void memberKilled_failsItsTasksNamingIt_retriesOnlyIdempotentOnes_andRunsNothingTwiceOtherwise()
+      throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
     startMembers(2, 2);
     Path log = temp.resolve("runs.log");
     Gate started = Gate.in(temp);
@@ -112,25 +124,34 @@ class MemberFailureTest {
     long[] failedAt = new long[1];
     String[] watched = new String[1];
     try (ClusterRunner runner = runner().idempotent(n -> n.startsWith("again")).build()) {
-      ScopeOptions opts = ScopeOptions.defaults().keepGoing(true).listener(e -> {
-        if (e.kind() == TaskEvent.Kind.FAILED && e.task().equals(watched[0])) {
-          failedAt[0] = System.nanoTime();
-          victimTaskFailed.countDown();
-        }
-      });
+      ScopeOptions opts =
+          ScopeOptions.defaults()
+              .keepGoing(true)
+              .listener(
+                  e -> {
+                    if (e.kind() == TaskEvent.Kind.FAILED && e.task().equals(watched[0])) {
+                      failedAt[0] = System.nanoTime();
+                      victimTaskFailed.countDown();
+                    }
+                  });
       Map<String, Handle<Integer>> handles;
       long killedAt;
       MemberProcess victim;
       try (Scope scope = Scope.open(runner, opts)) {
-        handles = names.stream().collect(Collectors.toMap(Function.identity(),
-            n -> scope.fork(task(n), () -> logAndWait(logPath, n, started, release))));
+        handles =
+            names.stream()
+                .collect(
+                    Collectors.toMap(
+                        Function.identity(),
+                        n -> scope.fork(task(n), () -> logAndWait(logPath, n, started, release))));
         started.awaitArrivals(4, LONG);
         long victimPid = java.util.Objects.requireNonNull(runs(log).get("plain-0")).get(0);
         victim = members.stream().filter(m -> m.pid() == victimPid).findFirst().orElseThrow();
         watched[0] = "plain-0";
         killedAt = System.nanoTime();
         victim.signal("KILL");
-        assertTrue(victimTaskFailed.await(LONG.toSeconds(), TimeUnit.SECONDS), "plain-0 never failed");
+        assertTrue(
+            victimTaskFailed.await(LONG.toSeconds(), TimeUnit.SECONDS), "plain-0 never failed");
         release.open();
         TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
         assertTrue(String.valueOf(e.getMessage()).contains("plain-0"), e.getMessage());
@@ -152,8 +173,11 @@ class MemberFailureTest {
             assertEquals(victim.pid(), lost.pid());
             assertEquals(victim.address, lost.address());
             String m = String.valueOf(lost.getMessage());
-            assertTrue(m.contains(victim.address) && m.contains("pid " + victim.pid())
-                && m.contains(lost.uuid().toString()), m);
+            assertTrue(
+                m.contains(victim.address)
+                    && m.contains("pid " + victim.pid())
+                    && m.contains(lost.uuid().toString()),
+                m);
             assertTrue(f.where().contains(victim.address), f.where());
           } else {
             assertEquals(new Outcome.Succeeded<>(1), o);
@@ -170,7 +194,8 @@ class MemberFailureTest {
   }
 
   @Test
-  void memberFrozen_failsItsTasksWithinTheSilenceLimit() throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
+  void memberFrozen_failsItsTasksWithinTheSilenceLimit()
+      throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
     startMembers(1, 2);
     Gate started = Gate.in(temp);
     Gate release = Gate.in(temp);
@@ -180,7 +205,8 @@ class MemberFailureTest {
       long frozenAt;
       long failedAt;
       try (Scope scope = Scope.open(runner)) {
-        Handle<Integer> h = scope.fork(task("frozen"), () -> logAndWait(logPath, "frozen", started, release));
+        Handle<Integer> h =
+            scope.fork(task("frozen"), () -> logAndWait(logPath, "frozen", started, release));
         started.awaitArrivals(1, LONG);
         frozenAt = System.nanoTime();
         members.get(0).signal("STOP");
@@ -195,8 +221,12 @@ class MemberFailureTest {
         release.open();
       }
       Duration detection = Duration.ofNanos(failedAt - frozenAt);
-      System.out.println("member SIGSTOP -> task failed in " + detection.toMillis() + " ms (limit " + silence.toMillis()
-          + " ms)");
+      System.out.println(
+          "member SIGSTOP -> task failed in "
+              + detection.toMillis()
+              + " ms (limit "
+              + silence.toMillis()
+              + " ms)");
       assertTrue(detection.compareTo(silence) >= 0, "failed before the limit: " + detection);
       assertTrue(detection.compareTo(silence.plusSeconds(10)) < 0, "detection took " + detection);
     }
@@ -208,7 +238,8 @@ class MemberFailureTest {
   }
 
   @Test
-  void poisonTask_takesDownAtMostItsQuarantineLimitOfMembers() throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
+  void poisonTask_takesDownAtMostItsQuarantineLimitOfMembers()
+      throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
     startMembers(3, 1);
     try (ClusterRunner runner = runner().build()) {
       try (Scope scope = Scope.open(runner)) {
@@ -223,36 +254,58 @@ class MemberFailureTest {
     assertEquals(1, alive, "members alive after the poison task");
     for (MemberProcess m : members) {
       if (!m.process.isAlive()) {
-        assertFalse(m.process.waitFor(0, TimeUnit.SECONDS) && m.process.exitValue() != 1,
+        assertFalse(
+            m.process.waitFor(0, TimeUnit.SECONDS) && m.process.exitValue() != 1,
             "member " + m.address + " ended with " + m.process.exitValue());
       }
     }
   }
 
   @Test
-  void unsignedTask_isRefusedByAMemberJvm_withALogLineThatNamesIt() throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
+  void unsignedTask_isRefusedByAMemberJvm_withALogLineThatNamesIt()
+      throws IOException, InterruptedException, java.util.concurrent.ExecutionException {
     startMembers(1, 1);
     Path tripwire = temp.resolve("tripped");
-    com.hazelcast.config.Config c = Configs.base(clusterName, addresses, "127.0.0.1", TestCluster.freePort());
+    com.hazelcast.config.Config c =
+        Configs.base(clusterName, addresses, "127.0.0.1", TestCluster.freePort());
     c.setLiteMember(true);
     c.setInstanceName("hz-test-sender-" + java.util.UUID.randomUUID());
-    com.hazelcast.core.HazelcastInstance sender = com.hazelcast.core.Hazelcast.newHazelcastInstance(c);
+    com.hazelcast.core.HazelcastInstance sender =
+        com.hazelcast.core.Hazelcast.newHazelcastInstance(c);
     try {
-      com.hazelcast.cluster.Member target = sender.getCluster().getMembers().stream()
-          .filter(m -> !m.isLiteMember()).findFirst().orElseThrow();
-      Wire.RunRequest unsigned = new Wire.RunRequest("intruder", 7, "evil", 1,
-          dev.heddle.process.internal.Transfer.serialize(new Tripwire(tripwire)),
-          ClusterSecret.of(TestCluster.randomKey()));
-      java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
-          () -> sender.getExecutorService(Wire.TASKS_EXECUTOR).submitToMember(unsigned, target)
-              .get(60, TimeUnit.SECONDS));
+      com.hazelcast.cluster.Member target =
+          sender.getCluster().getMembers().stream()
+              .filter(m -> !m.isLiteMember())
+              .findFirst()
+              .orElseThrow();
+      Wire.RunRequest unsigned =
+          new Wire.RunRequest(
+              "intruder",
+              7,
+              "evil",
+              1,
+              dev.heddle.process.internal.Transfer.serialize(new Tripwire(tripwire)),
+              ClusterSecret.of(TestCluster.randomKey()));
+      java.util.concurrent.ExecutionException e =
+          assertThrows(
+              java.util.concurrent.ExecutionException.class,
+              () ->
+                  sender
+                      .getExecutorService(Wire.TASKS_EXECUTOR)
+                      .submitToMember(unsigned, target)
+                      .get(60, TimeUnit.SECONDS));
       assertInstanceOf(SecurityException.class, e.getCause());
     } finally {
       sender.shutdown();
     }
     assertFalse(Files.exists(tripwire), "the unsigned task was deserialized");
     String log = Files.readString(members.get(0).log);
-    assertTrue(log.contains("refused task 'evil' (run 7 from caller intruder)") && log.contains("signature"), log);
-    assertFalse(log.contains(Files.readString(secretFile, StandardCharsets.ISO_8859_1)), "the secret was logged");
+    assertTrue(
+        log.contains("refused task 'evil' (run 7 from caller intruder)")
+            && log.contains("signature"),
+        log);
+    assertFalse(
+        log.contains(Files.readString(secretFile, StandardCharsets.ISO_8859_1)),
+        "the secret was logged");
   }
 }

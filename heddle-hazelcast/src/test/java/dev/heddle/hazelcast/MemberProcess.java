@@ -32,33 +32,62 @@ final class MemberProcess implements AutoCloseable {
   }
 
   /** Starts a member and waits for its "ready" line. */
-  static MemberProcess start(Path dir, String cluster, List<String> join, int port, Path secretFile, int capacity)
+  static MemberProcess start(
+      Path dir, String cluster, List<String> join, int port, Path secretFile, int capacity)
       throws IOException, InterruptedException {
     Path log = Files.createTempFile(dir, "member-" + port + "-", ".log");
-    List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-Xshare:auto", "-cp", System.getProperty("java.class.path"), ClusterMember.class.getName(),
-        "--cluster", cluster, "--members", String.join(",", join), "--port", Integer.toString(port),
-        "--secret-file", secretFile.toString(), "--capacity", Integer.toString(capacity)));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Xshare:auto",
+                "-cp",
+                System.getProperty("java.class.path"),
+                ClusterMember.class.getName(),
+                "--cluster",
+                cluster,
+                "--members",
+                String.join(",", join),
+                "--port",
+                Integer.toString(port),
+                "--secret-file",
+                secretFile.toString(),
+                "--capacity",
+                Integer.toString(capacity)));
     long t0 = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
     CompletableFuture<String> ready = new CompletableFuture<>();
-    Thread.ofPlatform().daemon().name("member-stdout-" + p.pid()).start(() -> ready.complete(readReady(p)));
+    Thread.ofPlatform()
+        .daemon()
+        .name("member-stdout-" + p.pid())
+        .start(() -> ready.complete(readReady(p)));
     try {
       String address = ready.get(120, TimeUnit.SECONDS);
       if (address.isEmpty()) {
-        throw new IllegalStateException("member on port " + port + " did not start: " + Files.readString(log));
+        throw new IllegalStateException(
+            "member on port " + port + " did not start: " + Files.readString(log));
       }
-      System.out.println("member JVM on port " + port + " ready in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      System.out.println(
+          "member JVM on port "
+              + port
+              + " ready in "
+              + (System.nanoTime() - t0) / 1_000_000
+              + " ms");
       return new MemberProcess(p, address, log);
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       p.destroyForcibly();
-      throw new IllegalStateException("member on port " + port + " did not start in time: " + Files.readString(log), e);
+      throw new IllegalStateException(
+          "member on port " + port + " did not start in time: " + Files.readString(log), e);
     }
   }
 
   /** Reads the member's stdout up to its "ready" line and returns its address, then keeps the pipe drained. */
   private static String readReady(Process p) {
-    BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     try {
       String line;
       while ((line = r.readLine()) != null) {

@@ -16,7 +16,6 @@ import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +34,7 @@ class MemberSecurityTest {
 
   @SuppressWarnings("NullAway.Init")
   private static TestCluster cluster;
+
   @SuppressWarnings("NullAway.Init")
   private static HazelcastInstance sender;
 
@@ -57,25 +57,44 @@ class MemberSecurityTest {
     cluster.close();
   }
 
-  private Wire.Reply send(Wire.RunRequest r) throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
-    Member target = sender.getCluster().getMembers().stream().filter(m -> !m.isLiteMember()).findFirst().orElseThrow();
-    return sender.getExecutorService(Wire.TASKS_EXECUTOR).submitToMember(r, target).get(60, TimeUnit.SECONDS);
+  private Wire.Reply send(Wire.RunRequest r)
+      throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+    Member target =
+        sender.getCluster().getMembers().stream()
+            .filter(m -> !m.isLiteMember())
+            .findFirst()
+            .orElseThrow();
+    return sender
+        .getExecutorService(Wire.TASKS_EXECUTOR)
+        .submitToMember(r, target)
+        .get(60, TimeUnit.SECONDS);
   }
 
   @Test
-  void unsignedTask_isRefusedBeforeDeserialization_withALogLine() throws java.io.IOException, InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+  void unsignedTask_isRefusedBeforeDeserialization_withALogLine()
+      throws java.io.IOException,
+          InterruptedException,
+          ExecutionException,
+          java.util.concurrent.TimeoutException {
     Path tripwire = temp.resolve("tripped");
     byte[] body = Transfer.serialize(new Tripwire(tripwire));
     ClusterSecret other = ClusterSecret.of(TestCluster.randomKey());
-    ExecutionException e = assertThrows(ExecutionException.class,
-        () -> send(new Wire.RunRequest("intruder", 1, "evil", 1, body, other)));
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> send(new Wire.RunRequest("intruder", 1, "evil", 1, body, other)));
     SecurityException refused = assertInstanceOf(SecurityException.class, e.getCause());
-    assertTrue(String.valueOf(refused.getMessage()).contains("refused task 'evil'"), refused.getMessage());
+    assertTrue(
+        String.valueOf(refused.getMessage()).contains("refused task 'evil'"), refused.getMessage());
     assertFalse(Files.exists(tripwire), "the task was deserialized");
   }
 
   @Test
-  void tamperedTask_isRefusedBeforeDeserialization() throws java.io.IOException, InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+  void tamperedTask_isRefusedBeforeDeserialization()
+      throws java.io.IOException,
+          InterruptedException,
+          ExecutionException,
+          java.util.concurrent.TimeoutException {
     Path tripwire = temp.resolve("tripped");
     byte[] body = Transfer.serialize(new Tripwire(tripwire));
     Wire.RunRequest r = new Wire.RunRequest("caller", 2, "tampered", 1, body, cluster.secret);
@@ -84,20 +103,31 @@ class MemberSecurityTest {
     ExecutionException e = assertThrows(ExecutionException.class, () -> send(r));
     assertInstanceOf(SecurityException.class, e.getCause());
     assertFalse(Files.exists(tripwire), "the task was deserialized");
-    assertFalse(Files.list(temp).findAny().isPresent(), "something was written: " + Files.list(temp).toList());
+    assertFalse(
+        Files.list(temp).findAny().isPresent(),
+        "something was written: " + Files.list(temp).toList());
   }
 
   @Test
-  void signedTaskWithAClassOutsideTheAllowList_isRefusedBeforeItsClassIsRead() throws java.io.IOException, InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+  void signedTaskWithAClassOutsideTheAllowList_isRefusedBeforeItsClassIsRead()
+      throws java.io.IOException,
+          InterruptedException,
+          ExecutionException,
+          java.util.concurrent.TimeoutException {
     Path tripwire = temp.resolve("tripped");
     byte[] body = Transfer.serialize(new Payload(tripwire));
     Wire.Reply reply = send(new Wire.RunRequest("caller", 3, "outsider", 1, body, cluster.secret));
     assertEquals(Wire.Reply.FAILURE, reply.kind);
-    assertTrue(cluster.secret.verify(reply.signature, reply.signedFields()), "the member's reply is not signed");
-    Protocol.Failure f = assertInstanceOf(Protocol.Failure.class,
-        Protocol.read(new DataInputStream(new ByteArrayInputStream(reply.body))));
+    assertTrue(
+        cluster.secret.verify(reply.signature, reply.signedFields()),
+        "the member's reply is not signed");
+    Protocol.Failure f =
+        assertInstanceOf(
+            Protocol.Failure.class,
+            Protocol.read(new DataInputStream(new ByteArrayInputStream(reply.body))));
     assertEquals("java.io.InvalidClassException", f.error().className());
-    assertTrue(f.error().message() != null && f.error().message().contains("org.example.outside.Payload"),
+    assertTrue(
+        f.error().message() != null && f.error().message().contains("org.example.outside.Payload"),
         f.error().message());
     assertFalse(Files.exists(tripwire), "the class outside the allow-list was deserialized");
   }
@@ -108,10 +138,17 @@ class MemberSecurityTest {
     Payload p = new Payload(tripwire);
     try (ClusterRunner runner = cluster.runner().build();
         dev.heddle.Scope scope = dev.heddle.Scope.open(runner)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> scope.fork(dev.heddle.Task.named("outsider").semantics(dev.heddle.Semantics.CPU), () -> p.hashCode()));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  scope.fork(
+                      dev.heddle.Task.named("outsider").semantics(dev.heddle.Semantics.CPU),
+                      () -> p.hashCode()));
       String message = String.valueOf(e.getMessage());
-      assertTrue(message.contains("task 'outsider'") && message.contains("org.example.outside.Payload"), message);
+      assertTrue(
+          message.contains("task 'outsider'") && message.contains("org.example.outside.Payload"),
+          message);
       scope.join();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

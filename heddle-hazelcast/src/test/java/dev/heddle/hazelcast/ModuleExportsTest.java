@@ -19,7 +19,8 @@ class ModuleExportsTest {
   private static final Path CLASSES = Path.of("target/classes");
 
   private static ModuleDescriptor descriptor() {
-    assertTrue(Files.isRegularFile(CLASSES.resolve("module-info.class")),
+    assertTrue(
+        Files.isRegularFile(CLASSES.resolve("module-info.class")),
         "no compiled module descriptor at " + CLASSES.toAbsolutePath());
     Set<ModuleReference> found = ModuleFinder.of(CLASSES).findAll();
     assertEquals(1, found.size(), "modules found in " + CLASSES.toAbsolutePath() + ": " + found);
@@ -30,15 +31,21 @@ class ModuleExportsTest {
   void module_exportsOnlyTheApiPackage_andRequiresHazelcastAndHeddle() {
     ModuleDescriptor d = descriptor();
     assertEquals("dev.heddle.hazelcast", d.name());
-    assertEquals(Set.of("dev.heddle.hazelcast"),
+    assertEquals(
+        Set.of("dev.heddle.hazelcast"),
         d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
-    assertTrue(d.exports().stream().noneMatch(ModuleDescriptor.Exports::isQualified), "exports: " + d.exports());
+    assertTrue(
+        d.exports().stream().noneMatch(ModuleDescriptor.Exports::isQualified),
+        "exports: " + d.exports());
     assertFalse(d.isOpen());
     assertTrue(d.opens().isEmpty(), "opens: " + d.opens());
-    Set<String> runtime = d.requires().stream()
-        .filter(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
-        .map(ModuleDescriptor.Requires::name)
-        .collect(Collectors.toSet());
-    assertEquals(Set.of("java.base", "dev.heddle.core", "dev.heddle.process", "com.hazelcast.core"), runtime);
+    Set<String> runtime =
+        d.requires().stream()
+            .filter(r -> !r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
+            .map(ModuleDescriptor.Requires::name)
+            .collect(Collectors.toSet());
+    assertEquals(
+        Set.of("java.base", "dev.heddle.core", "dev.heddle.process", "com.hazelcast.core"),
+        runtime);
   }
 }

@@ -47,10 +47,13 @@ class ScopeEndsNothingRunningTest {
         List<Handle<Boolean>> hs = new ArrayList<>();
         try (Scope scope = Scope.open(runner)) {
           for (int i = 0; i < tasks; i++) {
-            hs.add(scope.fork(Task.named("wait-" + i).semantics(Semantics.BLOCKING), () -> {
-              started.arrive();
-              return never.awaitOpen(LONG);
-            }));
+            hs.add(
+                scope.fork(
+                    Task.named("wait-" + i).semantics(Semantics.BLOCKING),
+                    () -> {
+                      started.arrive();
+                      return never.awaitOpen(LONG);
+                    }));
           }
           started.awaitArrivals(tasks, LONG);
         }

@@ -23,15 +23,26 @@ final class TestCluster implements AutoCloseable {
     List<String> join = List.of("127.0.0.1:" + first);
     for (int i = 0; i < size; i++) {
       int port = i == 0 ? first : freePort();
-      ClusterMember m = ClusterMember.builder().clusterName(name).members(join).port(port).capacity(16)
-          .allowPackages(allow).secret(secret).start();
+      ClusterMember m =
+          ClusterMember.builder()
+              .clusterName(name)
+              .members(join)
+              .port(port)
+              .capacity(16)
+              .allowPackages(allow)
+              .secret(secret)
+              .start();
       members.add(m);
       addresses.add(m.address());
     }
   }
 
   ClusterRunner.Builder runner() {
-    return ClusterRunner.builder().clusterName(name).members(addresses).port(freePort()).secret(secret);
+    return ClusterRunner.builder()
+        .clusterName(name)
+        .members(addresses)
+        .port(freePort())
+        .secret(secret);
   }
 
   static byte[] randomKey() {

@@ -70,8 +70,15 @@ final class ClassDataArchive {
    * per-runner log directory and logging options, so that runners (and a test that logs)
    * share it.
    */
-  static @Nullable ClassDataArchive forWorkers(Path cache, Path mine, List<String> jvm, List<String> cp) {
-    return of(cache, mine, jvm.stream().filter(o -> !o.startsWith("-XX:ErrorFile=") && !o.startsWith("-Xlog")).toList(), cp);
+  static @Nullable ClassDataArchive forWorkers(
+      Path cache, Path mine, List<String> jvm, List<String> cp) {
+    return of(
+        cache,
+        mine,
+        jvm.stream()
+            .filter(o -> !o.startsWith("-XX:ErrorFile=") && !o.startsWith("-Xlog"))
+            .toList(),
+        cp);
   }
 
   /**
@@ -90,7 +97,10 @@ final class ClassDataArchive {
     }
     try {
       return new ClassDataArchive(cache.toAbsolutePath(), PrivateFiles.uid(mine), key);
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+    } catch (IOException
+        | UnsupportedOperationException
+        | IllegalArgumentException
+        | SecurityException e) {
       return null; // no owner to check against (not a Unix file system): no sharing
     }
   }
@@ -155,9 +165,14 @@ final class ClassDataArchive {
       if (!privateDirectories()) {
         return Options.NONE;
       }
-      usable = Files.exists(archive, LinkOption.NOFOLLOW_LINKS)
-          && PrivateFiles.safe(archive, PrivateFiles.REGULAR, uid, PrivateFiles.WRITABLE_BY_OTHERS);
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      usable =
+          Files.exists(archive, LinkOption.NOFOLLOW_LINKS)
+              && PrivateFiles.safe(
+                  archive, PrivateFiles.REGULAR, uid, PrivateFiles.WRITABLE_BY_OTHERS);
+    } catch (IOException
+        | UnsupportedOperationException
+        | IllegalArgumentException
+        | SecurityException e) {
       return Options.NONE; // no way to check, so no sharing
     }
     synchronized (this) {
@@ -169,7 +184,8 @@ final class ClassDataArchive {
       }
       archiving = true;
     }
-    // An archive that fails the check is recorded anew: the move in save() replaces the entry itself.
+    // An archive that fails the check is recorded anew: the move in save() replaces the entry
+    // itself.
     Path recording = archive.resolveSibling(archive.getFileName() + "." + suffix + ".tmp");
     return new Options(List.of("-XX:ArchiveClassesAtExit=" + recording), recording);
   }
@@ -190,14 +206,19 @@ final class ClassDataArchive {
   /** Keeps what a worker recorded as the archive, after it has exited. */
   void save(Path rec) {
     try {
-      if (privateDirectories() && Files.exists(rec, LinkOption.NOFOLLOW_LINKS)
+      if (privateDirectories()
+          && Files.exists(rec, LinkOption.NOFOLLOW_LINKS)
           && PrivateFiles.safe(rec, PrivateFiles.REGULAR, uid, 0)
           && Files.size(rec) > 0) {
         Files.setPosixFilePermissions(rec, PosixFilePermissions.fromString("rw-------"));
-        Files.move(rec, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            rec, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         pruneArchives(archive);
       }
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+    } catch (IOException
+        | UnsupportedOperationException
+        | IllegalArgumentException
+        | SecurityException e) {
       // sharing is an optimisation: without the archive, workers start as they would anyway
     } finally {
       try {
@@ -236,9 +257,11 @@ final class ClassDataArchive {
       return;
     }
     try (var files = Files.list(dir)) {
-      List<Path> archives = files.filter(f -> f.getFileName().toString().matches("worker-[0-9a-f]+\\.jsa"))
-          .sorted((a, b) -> Long.compare(modified(b), modified(a)))
-          .toList();
+      List<Path> archives =
+          files
+              .filter(f -> f.getFileName().toString().matches("worker-[0-9a-f]+\\.jsa"))
+              .sorted((a, b) -> Long.compare(modified(b), modified(a)))
+              .toList();
       for (Path old : archives.subList(Math.min(KEPT_ARCHIVES, archives.size()), archives.size())) {
         if (!old.equals(kept)) {
           Files.deleteIfExists(old);
@@ -270,9 +293,12 @@ final class ClassDataArchive {
       for (String s : cp) {
         d.update(s.getBytes(StandardCharsets.UTF_8));
         d.update((byte) 0);
-        // A rebuilt jar makes the JVM refuse an archive recorded before; a new key records a new one.
+        // A rebuilt jar makes the JVM refuse an archive recorded before; a new key records a new
+        // one.
         Path jar = Path.of(s);
-        d.update((Files.size(jar) + ":" + Files.getLastModifiedTime(jar).toMillis()).getBytes(StandardCharsets.UTF_8));
+        d.update(
+            (Files.size(jar) + ":" + Files.getLastModifiedTime(jar).toMillis())
+                .getBytes(StandardCharsets.UTF_8));
       }
       return HexFormat.of().formatHex(d.digest(), 0, 12);
     } catch (NoSuchAlgorithmException | IOException e) {

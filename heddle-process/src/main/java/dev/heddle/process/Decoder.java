@@ -54,8 +54,14 @@ final class Decoder {
 
   Decoder(String threadName) {
     this.threadName = threadName;
-    this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-        r -> Thread.ofPlatform().name(threadName).daemon(true).unstarted(r));
+    this.executor =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> Thread.ofPlatform().name(threadName).daemon(true).unstarted(r));
   }
 
   /**
@@ -66,13 +72,17 @@ final class Decoder {
   Outcome read(Reading reading, Duration deadline, CompletableFuture<?> stop, Duration afterStop) {
     CompletableFuture<@Nullable Object> done = new CompletableFuture<>();
     try {
-      executor.execute(() -> {
-        try {
-          done.complete(reading.read());
-        } catch (Throwable t) { // whatever readObject throws is the reading's outcome, never this thread's end
-          done.completeExceptionally(t);
-        }
-      });
+      executor.execute(
+          () -> {
+            try {
+              done.complete(reading.read());
+            } catch (
+                Throwable
+                    t) { // whatever readObject throws is the reading's outcome, never this thread's
+              // end
+              done.completeExceptionally(t);
+            }
+          });
     } catch (RejectedExecutionException e) {
       return new Threw(e); // closed: the worker is gone
     }

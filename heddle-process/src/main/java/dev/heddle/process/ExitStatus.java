@@ -35,36 +35,63 @@ final class ExitStatus {
    *     a System.exit), so that a plain status means Runtime.halt
    * @param killedByRunner whether the runner itself sent the SIGKILL
    */
-  static String describe(int status, List<String> stderrTail, boolean crashLog, boolean halted,
+  static String describe(
+      int status,
+      List<String> stderrTail,
+      boolean crashLog,
+      boolean halted,
       boolean killedByRunner) {
     if (status == 137 && killedByRunner) {
-      return "it was " + ExitStatuses.ended(9) + " by the runner, since it was still alive after being asked to end"
+      return "it was "
+          + ExitStatuses.ended(9)
+          + " by the runner, since it was still alive after being asked to end"
           + " (exit status 137)";
     }
-    String oom = stderrTail.stream().filter(l -> l.contains("java.lang.OutOfMemoryError")).findFirst().orElse(null);
+    String oom =
+        stderrTail.stream()
+            .filter(l -> l.contains("java.lang.OutOfMemoryError"))
+            .findFirst()
+            .orElse(null);
     if (oom != null && status == 3) {
       String kind = oom.substring(oom.indexOf("java.lang.OutOfMemoryError")).trim();
-      return "it ran out of memory (" + kind + ") and the JVM exited with status 3, as -XX:+ExitOnOutOfMemoryError"
+      return "it ran out of memory ("
+          + kind
+          + ") and the JVM exited with status 3, as -XX:+ExitOnOutOfMemoryError"
           + " makes it; give workers more heap with maxHeap(...) or make the task need less";
     }
     if (status == dev.heddle.process.internal.WorkerMain.EXIT_CHANNEL_FAILED) {
-      return "it stopped because it could not read or write its control channel (exit status " + status
+      return "it stopped because it could not read or write its control channel (exit status "
+          + status
           + "; its stderr says why)";
     }
     if (bySignal(status)) {
-      return "it was " + signal(ExitStatuses.signal(status), crashLog) + " (exit status " + status + ")";
+      return "it was "
+          + signal(ExitStatuses.signal(status), crashLog)
+          + " (exit status "
+          + status
+          + ")";
     }
     if (crashLog) {
-      return "the JVM crashed (a fatal error in the JVM or in native code; exit status " + status + ")";
+      return "the JVM crashed (a fatal error in the JVM or in native code; exit status "
+          + status
+          + ")";
     }
     if (halted) {
-      return "it exited with status " + status + " without running its shutdown hooks: code in the worker called"
-          + " Runtime.halt(" + status + ")" + (status == 0 ? "" : ", or the JVM could not go on");
+      return "it exited with status "
+          + status
+          + " without running its shutdown hooks: code in the worker called"
+          + " Runtime.halt("
+          + status
+          + ")"
+          + (status == 0 ? "" : ", or the JVM could not go on");
     }
     if (status == 0) {
       return "it exited with status 0 without being asked to: code in the worker called System.exit(0)";
     }
-    return "it exited with status " + status + ": code in the worker called System.exit(" + status
+    return "it exited with status "
+        + status
+        + ": code in the worker called System.exit("
+        + status
         + "), or the JVM could not go on";
   }
 
@@ -72,9 +99,15 @@ final class ExitStatus {
   private static String signal(int n, boolean crashLog) {
     String ended = ExitStatuses.ended(n);
     return switch (n) {
-      case 6 -> ended + (crashLog ? ": the JVM crashed and wrote a crash log" : ": the JVM or native code called abort()");
-      case 9 -> ended + ": by a user, a supervisor, or the kernel's out-of-memory killer"
-          + " (or it called System.exit(137), which looks the same)";
+      case 6 ->
+          ended
+              + (crashLog
+                  ? ": the JVM crashed and wrote a crash log"
+                  : ": the JVM or native code called abort()");
+      case 9 ->
+          ended
+              + ": by a user, a supervisor, or the kernel's out-of-memory killer"
+              + " (or it called System.exit(137), which looks the same)";
       case 11 -> ended + " in native code";
       default -> ended;
     };

@@ -30,7 +30,8 @@ final class LogExcerpt {
         return List.of();
       }
       String text = tail(file, MAX_BYTES);
-      List<String> nonEmpty = Arrays.stream(text.split("\\R")).filter(l -> !l.isBlank()).map(LogExcerpt::clip).toList();
+      List<String> nonEmpty =
+          Arrays.stream(text.split("\\R")).filter(l -> !l.isBlank()).map(LogExcerpt::clip).toList();
       return List.copyOf(nonEmpty.subList(Math.max(0, nonEmpty.size() - lines), nonEmpty.size()));
     } catch (IOException e) {
       return List.of("(could not read " + file + ": " + e + ")");
@@ -46,7 +47,9 @@ final class LogExcerpt {
         String line = head.get(i);
         if (line.matches("#\\s+[A-Z]+ \\(0x.*") || line.startsWith("# Problematic frame")) {
           summary.add(clip(line.substring(1).trim()));
-          if (line.startsWith("# Problematic frame") && i + 1 < head.size() && !head.get(i + 1).isEmpty()) {
+          if (line.startsWith("# Problematic frame")
+              && i + 1 < head.size()
+              && !head.get(i + 1).isEmpty()) {
             summary.add(clip(head.get(i + 1).substring(1).trim()));
           }
         }
@@ -59,7 +62,9 @@ final class LogExcerpt {
 
   /** A line cut to a length that a message can carry. */
   private static String clip(String line) {
-    return line.length() <= MAX_LINE ? line : line.substring(0, MAX_LINE) + "... (" + line.length() + " characters)";
+    return line.length() <= MAX_LINE
+        ? line
+        : line.substring(0, MAX_LINE) + "... (" + line.length() + " characters)";
   }
 
   /** Up to {@code max} bytes from the start of {@code file}, as UTF-8; a link is not followed. */

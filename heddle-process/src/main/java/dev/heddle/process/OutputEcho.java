@@ -20,7 +20,8 @@ final class OutputEcho {
 
   private static final Duration POLL = Duration.ofMillis(50);
 
-  private final List<WorkerProcess> workers = new CopyOnWriteArrayList<>(); // every worker since the start
+  private final List<WorkerProcess> workers =
+      new CopyOnWriteArrayList<>(); // every worker since the start
   private final Thread thread;
 
   OutputEcho(String threadName) {

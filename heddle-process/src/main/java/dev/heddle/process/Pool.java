@@ -59,7 +59,8 @@ final class Pool {
 
   private static final AtomicInteger RUNNERS = new AtomicInteger();
   private static final int MAX_START_FAILURES = 3;
-  private static final int START_KILL_BUDGET = 30; // with the backoff, two minutes and more of kills
+  private static final int START_KILL_BUDGET =
+      30; // with the backoff, two minutes and more of kills
   private static final Duration START_BACKOFF = Duration.ofMillis(100);
   private static final Duration START_BACKOFF_MAX = Duration.ofSeconds(5);
 
@@ -79,7 +80,8 @@ final class Pool {
   final Path socketDir;
   final Path logDir;
   private final boolean ownLogDir;
-  private final int uid; // this process's user, as the file system reports it; -1 where it reports none
+  private final int
+      uid; // this process's user, as the file system reports it; -1 where it reports none
   final @Nullable ClassDataArchive cds;
   final Transfer transfer;
   private final OwnedTimeSource engineTime;
@@ -124,9 +126,12 @@ final class Pool {
     int id = RUNNERS.incrementAndGet();
     this.size = b.workers;
     this.name = "processes(" + size + ")";
-    TransferRules rules = b.options.transferRules().allowPackages(b.allowPackages.toArray(String[]::new))
-        .allowResultPackages(b.allowResultPackages.toArray(String[]::new))
-        .allowResultClasses(b.allowResultClasses.toArray(Class<?>[]::new));
+    TransferRules rules =
+        b.options
+            .transferRules()
+            .allowPackages(b.allowPackages.toArray(String[]::new))
+            .allowResultPackages(b.allowResultPackages.toArray(String[]::new))
+            .allowResultClasses(b.allowResultClasses.toArray(Class<?>[]::new));
     this.options = b.options.strictTransfer(true).transferRules(rules);
     this.prefix = "heddle-processes-" + id + "-";
     this.environment = Map.copyOf(b.environment);
@@ -147,11 +152,15 @@ final class Pool {
     this.ownLogDir = logs == null;
     try {
       this.uid = ownerOf(socketDir);
-      this.logDir = logs != null ? givenLogDirectory(logs, uid) : Files.createTempDirectory("heddle-workers-");
+      this.logDir =
+          logs != null
+              ? givenLogDirectory(logs, uid)
+              : Files.createTempDirectory("heddle-workers-");
     } catch (IOException | RuntimeException e) {
       deleteQuietly(socketDir);
       if (e instanceof IOException io) {
-        throw new UncheckedIOException("could not make the directories of process runner " + name, io);
+        throw new UncheckedIOException(
+            "could not make the directories of process runner " + name, io);
       }
       throw (RuntimeException) e;
     }
@@ -168,15 +177,21 @@ final class Pool {
     }
     jvm.addAll(b.jvmOptions);
     Path cache = b.cacheDirectory;
-    this.cds = b.classDataSharing
-        ? ClassDataArchive.forWorkers(cache != null ? cache : ClassDataArchive.defaultCache(), socketDir, jvm, cp)
-        : null;
+    this.cds =
+        b.classDataSharing
+            ? ClassDataArchive.forWorkers(
+                cache != null ? cache : ClassDataArchive.defaultCache(), socketDir, jvm, cp)
+            : null;
     jvm.add("-cp");
     jvm.add(String.join(File.pathSeparator, cp));
     jvm.add(WorkerMain.class.getName());
     this.command = List.copyOf(jvm);
-    this.engineTime = OwnedTimeSource.of("runner " + name, r -> Thread.ofPlatform().name(prefix + "timer").unstarted(r));
-    this.killer = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().name(prefix + "killer").unstarted(r));
+    this.engineTime =
+        OwnedTimeSource.of(
+            "runner " + name, r -> Thread.ofPlatform().name(prefix + "timer").unstarted(r));
+    this.killer =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().name(prefix + "killer").unstarted(r));
     this.killer.setRemoveOnCancelPolicy(true);
     TimeSource given = options.timeSource();
     this.time = given != null ? given : engineTime;
@@ -206,7 +221,8 @@ final class Pool {
   Dispatcher open() {
     synchronized (this) {
       if (closed) {
-        throw new IllegalStateException("runner " + name + " is closed; open scopes and run graphs before closing it");
+        throw new IllegalStateException(
+            "runner " + name + " is closed; open scopes and run graphs before closing it");
       }
     }
     return new Dispatcher() {
@@ -235,7 +251,8 @@ final class Pool {
     boolean reported; // Attempt.started has returned
     boolean sent; // its Run has been (or is being) sent
     boolean cancelled; // the engine asked to stop it
-    final CompletableFuture<@Nullable Void> stop = new CompletableFuture<>(); // completed when cancelled
+    final CompletableFuture<@Nullable Void> stop =
+        new CompletableFuture<>(); // completed when cancelled
     @Nullable WorkerDiedException death; // the worker died before `reported`
 
     Running(Pending pending, long id) {
@@ -248,15 +265,22 @@ final class Pool {
     }
   }
 
-  @SuppressWarnings("GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
+  @SuppressWarnings(
+      "GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
   private void dispatch(Attempt attempt) {
     byte[] invocation;
     try {
-      invocation = transfer.serializeChecked(attempt.invocation(), "task '" + attempt.taskName() + "'");
+      invocation =
+          transfer.serializeChecked(attempt.invocation(), "task '" + attempt.taskName() + "'");
       Protocol.checkSize(invocation.length, "task '" + attempt.taskName() + "' with its inputs");
     } catch (IOException | RuntimeException | StackOverflowError e) {
-      attempt.failed(new IllegalArgumentException("task '" + attempt.taskName()
-          + "' could not be sent to a worker process: " + reason(e), e));
+      attempt.failed(
+          new IllegalArgumentException(
+              "task '"
+                  + attempt.taskName()
+                  + "' could not be sent to a worker process: "
+                  + reason(e),
+              e));
       return;
     }
     Pending p = new Pending(attempt, invocation);
@@ -286,11 +310,12 @@ final class Pool {
   private @Nullable RuntimeException refusal(Attempt attempt) {
     WorkerStartException b = broken;
     if (b != null) {
-      return new WorkerStartException("task '" + attempt.taskName() + "' cannot run: " + b.getMessage(), b.log(), b);
+      return new WorkerStartException(
+          "task '" + attempt.taskName() + "' cannot run: " + b.getMessage(), b.log(), b);
     }
     if (closed) {
-      return new IllegalStateException("runner " + name + " was closed before task '" + attempt.taskName()
-          + "' could start");
+      return new IllegalStateException(
+          "runner " + name + " was closed before task '" + attempt.taskName() + "' could start");
     }
     return null;
   }
@@ -356,13 +381,23 @@ final class Pool {
         startKills++;
         breaks = startKills > START_KILL_BUDGET;
         if (breaks) {
-          reason = new WorkerStartException("runner " + name + " stopped replacing its workers: " + startKills
-              + " workers in a row were killed by a signal before they connected (something on this machine is"
-              + " killing them: the kernel's out-of-memory killer, a supervisor, or a user). The last:\n"
-              + e.getMessage(), e.log(), e);
+          reason =
+              new WorkerStartException(
+                  "runner "
+                      + name
+                      + " stopped replacing its workers: "
+                      + startKills
+                      + " workers in a row were killed by a signal before they connected (something on this machine is"
+                      + " killing them: the kernel's out-of-memory killer, a supervisor, or a user). The last:\n"
+                      + e.getMessage(),
+                  e.log(),
+                  e);
         } else {
           // Outside the lock: later() runs the action at once when the timer has stopped.
-          long ms = Math.min(START_BACKOFF_MAX.toMillis(), START_BACKOFF.toMillis() << Math.min(startKills - 1, 16));
+          long ms =
+              Math.min(
+                  START_BACKOFF_MAX.toMillis(),
+                  START_BACKOFF.toMillis() << Math.min(startKills - 1, 16));
           respawnAfter = Duration.ofMillis(ms);
         }
       } else {
@@ -386,8 +421,12 @@ final class Pool {
       later(this::respawn, wait);
     }
     for (Pending p : waiting) {
-      p.attempt().failed(new WorkerStartException("task '" + p.attempt().taskName() + "' cannot run: "
-          + reason.getMessage(), reason.log(), reason));
+      p.attempt()
+          .failed(
+              new WorkerStartException(
+                  "task '" + p.attempt().taskName() + "' cannot run: " + reason.getMessage(),
+                  reason.log(),
+                  reason));
     }
   }
 
@@ -410,8 +449,12 @@ final class Pool {
   void close() {
     String caller = Thread.currentThread().getName();
     if (caller.startsWith(prefix)) {
-      throw new IllegalStateException("runner " + name + " cannot be closed from its own thread '" + caller
-          + "': close would wait for that thread to end; close it from the thread that made it");
+      throw new IllegalStateException(
+          "runner "
+              + name
+              + " cannot be closed from its own thread '"
+              + caller
+              + "': close would wait for that thread to end; close it from the thread that made it");
     }
     List<Pending> waiting;
     boolean interrupted = false;
@@ -425,8 +468,14 @@ final class Pool {
       notifyAll();
     }
     for (Pending p : waiting) {
-      p.attempt().failed(new IllegalStateException("runner " + name + " was closed before task '"
-          + p.attempt().taskName() + "' could start"));
+      p.attempt()
+          .failed(
+              new IllegalStateException(
+                  "runner "
+                      + name
+                      + " was closed before task '"
+                      + p.attempt().taskName()
+                      + "' could start"));
     }
     List<WorkerProcess> workers;
     synchronized (this) {
@@ -436,18 +485,21 @@ final class Pool {
         long left = deadline - System.nanoTime();
         if (left <= 0 && !overdue) {
           overdue = true;
-          killAllRunning(); // the close grace is over: a task that ignores its interrupt cannot hold close longer
+          killAllRunning(); // the close grace is over: a task that ignores its interrupt cannot
+          // hold close longer
           continue;
         }
         try {
           if (overdue) {
-            wait(); // the workers are being killed: their threads report the deaths, bounded by the kill timers
+            wait(); // the workers are being killed: their threads report the deaths, bounded by the
+            // kill timers
           } else {
             TimeUnit.NANOSECONDS.timedWait(this, left);
           }
         } catch (InterruptedException e) {
           if (!interrupted && !overdue) {
-            cancelAllRunning(); // the caller wants out: running tasks get the grace period, then their workers go
+            cancelAllRunning(); // the caller wants out: running tasks get the grace period, then
+            // their workers go
           }
           interrupted = true;
         }
@@ -483,7 +535,8 @@ final class Pool {
   }
 
   @GuardedBy("this")
-  @SuppressWarnings("GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
+  @SuppressWarnings(
+      "GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
   private void cancelAllRunning() {
     for (WorkerProcess w : List.copyOf(live)) {
       Running r = w.current;
@@ -499,21 +552,29 @@ final class Pool {
    * says why.
    */
   @GuardedBy("this")
-  @SuppressWarnings("GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
+  @SuppressWarnings(
+      "GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
   private void killAllRunning() {
     for (WorkerProcess w : List.copyOf(live)) {
       Running r = w.current;
       if (r != null) {
         w.doomed = true;
         idle.remove(w);
-        w.kill("runner " + name + " was closed while task '" + r.task() + "' was running, and the task had not ended "
-            + seconds(closeGrace) + " later (the runner's close grace), so the runner terminated the worker");
+        w.kill(
+            "runner "
+                + name
+                + " was closed while task '"
+                + r.task()
+                + "' was running, and the task had not ended "
+                + seconds(closeGrace)
+                + " later (the runner's close grace), so the runner terminated the worker");
       }
     }
   }
 
   @GuardedBy("this")
-  @SuppressWarnings("GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
+  @SuppressWarnings(
+      "GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
   private boolean anyRunning() {
     for (WorkerProcess w : live) {
       if (w.current != null) {
@@ -595,7 +656,9 @@ final class Pool {
       int mode = PrivateFiles.mode(abs);
       int owner = PrivateFiles.uid(abs);
       if ((mode & PrivateFiles.TYPE_MASK) != PrivateFiles.DIRECTORY) {
-        problem = "it is not a directory but " + ((mode & PrivateFiles.TYPE_MASK) == 0120000 ? "a symbolic link" : "a file");
+        problem =
+            "it is not a directory but "
+                + ((mode & PrivateFiles.TYPE_MASK) == 0120000 ? "a symbolic link" : "a file");
       } else if (owner != uid) {
         problem = "it belongs to another user (uid " + owner + ")";
       } else if ((mode & PrivateFiles.WRITABLE_BY_OTHERS) != 0) {
@@ -603,8 +666,12 @@ final class Pool {
       }
     }
     if (problem != null) {
-      throw new IllegalArgumentException("log directory " + abs + " cannot hold the workers' logs: " + problem
-          + "; give a directory of your own that only you can write");
+      throw new IllegalArgumentException(
+          "log directory "
+              + abs
+              + " cannot hold the workers' logs: "
+              + problem
+              + "; give a directory of your own that only you can write");
     }
     return abs;
   }

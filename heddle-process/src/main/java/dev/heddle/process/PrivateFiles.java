@@ -68,7 +68,8 @@ final class PrivateFiles {
    * by no one else, unless sticky (as {@code /tmp} is, where nobody may rename another's
    * entries). Links above are resolved first, and the real directories checked.
    */
-  static @org.jspecify.annotations.Nullable String untrustedAncestor(Path dir, int uid) throws IOException {
+  static @org.jspecify.annotations.Nullable String untrustedAncestor(Path dir, int uid)
+      throws IOException {
     for (Path p = dir.toRealPath(); p != null; p = p.getParent()) {
       Map<String, Object> a = Files.readAttributes(p, "unix:uid,mode", LinkOption.NOFOLLOW_LINKS);
       int owner = number(a, "uid");
@@ -77,7 +78,10 @@ final class PrivateFiles {
         return p + " belongs to another user (uid " + owner + ")";
       }
       if ((mode & WRITABLE_BY_OTHERS) != 0 && (mode & STICKY) == 0) {
-        return p + " may be written by other users (mode " + Integer.toOctalString(mode & 07777) + ")";
+        return p
+            + " may be written by other users (mode "
+            + Integer.toOctalString(mode & 07777)
+            + ")";
       }
     }
     return null;
@@ -90,8 +94,15 @@ final class PrivateFiles {
    * @throws IOException if it is a link or anything but a regular file of {@code uid}'s
    */
   static void create(Path file, int uid) throws IOException {
-    try (SeekableByteChannel c = Files.newByteChannel(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS), OWNER_ONLY_FILE)) {
+    try (SeekableByteChannel c =
+        Files.newByteChannel(
+            file,
+            Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING,
+                LinkOption.NOFOLLOW_LINKS),
+            OWNER_ONLY_FILE)) {
       if (!safe(file, REGULAR, uid, 0)) {
         throw new IOException(file + " is not a regular file of this user's");
       }

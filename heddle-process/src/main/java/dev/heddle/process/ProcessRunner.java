@@ -1,9 +1,9 @@
 package dev.heddle.process;
 
 import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
+import dev.heddle.Semantics;
 import dev.heddle.spi.Dispatcher;
 import dev.heddle.spi.DispatcherFactory;
 import java.io.File;
@@ -236,7 +236,8 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
     Duration startTimeout = Duration.ofSeconds(60);
     Duration readTimeout = Duration.ofSeconds(60);
     boolean classDataSharing = true;
-    @Nullable Path cacheDirectory; // for tests: where class-data archives go instead of the user's cache
+    @Nullable Path
+        cacheDirectory; // for tests: where class-data archives go instead of the user's cache
     RunnerOptions options = RunnerOptions.defaults().recordSubmitSites(true);
 
     private Builder() {}
@@ -269,8 +270,8 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
      */
     public Builder maxHeap(String size) {
       if (!size.matches("[0-9]+[kKmMgG]?")) {
-        throw new IllegalArgumentException("max heap must be a number with an optional k, m or g, like 512m, not '"
-            + size + "'");
+        throw new IllegalArgumentException(
+            "max heap must be a number with an optional k, m or g, like 512m, not '" + size + "'");
       }
       this.maxHeap = size;
       return this;
@@ -322,7 +323,8 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
      */
     public Builder tasksPerWorker(int n) {
       if (n < 0) {
-        throw new IllegalArgumentException("tasks per worker must be 0 (no limit) or more, not " + n);
+        throw new IllegalArgumentException(
+            "tasks per worker must be 0 (no limit) or more, not " + n);
       }
       this.tasksPerWorker = n;
       return this;
@@ -516,7 +518,9 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
       Path own;
       try {
         own = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
-      } catch (java.net.URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+      } catch (java.net.URISyntaxException
+          | IllegalArgumentException
+          | java.nio.file.FileSystemNotFoundException e) {
         return;
       }
       java.util.Set<Path> reachable = new java.util.HashSet<>();
@@ -528,12 +532,17 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
       }
       while (!todo.isEmpty()) {
         Path entry = todo.poll();
-        if (!reachable.add(entry) || !entry.toString().endsWith(".jar") || !java.nio.file.Files.isRegularFile(entry)) {
+        if (!reachable.add(entry)
+            || !entry.toString().endsWith(".jar")
+            || !java.nio.file.Files.isRegularFile(entry)) {
           continue;
         }
         try (java.util.jar.JarFile jar = new java.util.jar.JarFile(entry.toFile())) {
           java.util.jar.Manifest manifest = jar.getManifest();
-          String more = manifest == null ? null : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+          String more =
+              manifest == null
+                  ? null
+                  : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
           Path dir = entry.getParent();
           if (more != null && dir != null) {
             for (String url : more.trim().split("\\s+")) {
@@ -549,12 +558,15 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
         }
       }
       if (!reachable.contains(own)) {
-        throw new IllegalStateException("process runner: its workers would start with this JVM's class path, "
-            + String.join(File.pathSeparator, entries) + ", which does not hold heddle-process (loaded from " + own
-            + "). The program was loaded by a class loader of its own, as `mvn exec:java` and some IDE runners do. "
-            + "Fix: give the workers the program's class path with ProcessRunner.builder().classpath(...), or start "
-            + "the program with its own class path: java -cp ..., or `mvn exec:exec -Dexec.executable=java "
-            + "-Dexec.args=\"-cp %classpath your.Main\"`.");
+        throw new IllegalStateException(
+            "process runner: its workers would start with this JVM's class path, "
+                + String.join(File.pathSeparator, entries)
+                + ", which does not hold heddle-process (loaded from "
+                + own
+                + "). The program was loaded by a class loader of its own, as `mvn exec:java` and some IDE runners do. "
+                + "Fix: give the workers the program's class path with ProcessRunner.builder().classpath(...), or start "
+                + "the program with its own class path: java -cp ..., or `mvn exec:exec -Dexec.executable=java "
+                + "-Dexec.args=\"-cp %classpath your.Main\"`.");
       }
     }
 

@@ -26,8 +26,12 @@ public final class RemoteFailureException extends RuntimeException {
   private final @Nullable String originalMessage;
   private final String where;
 
-  RemoteFailureException(String className, @Nullable String originalMessage, String where,
-      List<StackTraceElement> frames, @Nullable Throwable cause) {
+  RemoteFailureException(
+      String className,
+      @Nullable String originalMessage,
+      String where,
+      List<StackTraceElement> frames,
+      @Nullable Throwable cause) {
     super(compose(originalMessage, where), cause, true, true);
     this.className = className;
     this.originalMessage = originalMessage;
@@ -46,8 +50,12 @@ public final class RemoteFailureException extends RuntimeException {
    * @param frames the original's stack frames, innermost first
    * @param cause the original's cause, itself described remotely, if it had one
    */
-  public static RemoteFailureException of(String className, @Nullable String originalMessage, String where,
-      List<StackTraceElement> frames, @Nullable Throwable cause) {
+  public static RemoteFailureException of(
+      String className,
+      @Nullable String originalMessage,
+      String where,
+      List<StackTraceElement> frames,
+      @Nullable Throwable cause) {
     return new RemoteFailureException(className, originalMessage, where, frames, cause);
   }
 

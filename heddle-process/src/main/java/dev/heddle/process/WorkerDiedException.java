@@ -29,7 +29,12 @@ public final class WorkerDiedException extends RuntimeException {
   private final String stderrLog;
   private final List<String> stderrTail;
 
-  WorkerDiedException(String message, long pid, int exitStatus, @Nullable Path crashLog, Path stderrLog,
+  WorkerDiedException(
+      String message,
+      long pid,
+      int exitStatus,
+      @Nullable Path crashLog,
+      Path stderrLog,
       List<String> stderrTail) {
     super(message);
     this.pid = pid;

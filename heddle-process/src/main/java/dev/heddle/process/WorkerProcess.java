@@ -102,7 +102,8 @@ final class WorkerProcess {
   private volatile @Nullable String exitReason;
   private volatile @Nullable String killReason;
   private volatile boolean forced; // the runner sent SIGKILL to it while it was alive
-  private final ConcurrentHashMap<Long, CompletableFuture<List<StackTraceElement>>> stacks = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Long, CompletableFuture<List<StackTraceElement>>> stacks =
+      new ConcurrentHashMap<>();
   private final Decoder decoder;
   private final WorkerArchive archive;
 
@@ -171,12 +172,24 @@ final class WorkerProcess {
         p.destroyForcibly();
       }
       archive.discard();
-      pool.startFailed(this, new WorkerStartException("worker " + number + " of runner " + pool.name
-          + " could not be started: the runner failed: " + e, stderr, e), true, false);
+      pool.startFailed(
+          this,
+          new WorkerStartException(
+              "worker "
+                  + number
+                  + " of runner "
+                  + pool.name
+                  + " could not be started: the runner failed: "
+                  + e,
+              stderr,
+              e),
+          true,
+          false);
       throw e;
     }
     try (channel) {
-      DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+      DataInputStream in =
+          new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
       Running first;
       boolean stopNow;
       synchronized (pool) {
@@ -197,7 +210,9 @@ final class WorkerProcess {
     } catch (IOException e) {
       // closing the channel failed; the process is ending anyway
     } catch (RuntimeException | Error e) {
-      kill("the runner's thread for it failed: " + e); // a bug here must not leave a task waiting forever
+      kill(
+          "the runner's thread for it failed: "
+              + e); // a bug here must not leave a task waiting forever
       throw e;
     } finally {
       died();
@@ -255,8 +270,12 @@ final class WorkerProcess {
       synchronized (pool) {
         if (pool.closed) {
           s.close();
-          throw new StartFailure(new WorkerStartException("runner " + pool.name + " was closed while worker " + number
-              + " was starting", stderr, null), false);
+          throw new StartFailure(
+              new WorkerStartException(
+                  "runner " + pool.name + " was closed while worker " + number + " was starting",
+                  stderr,
+                  null),
+              false);
         }
         p = pb.start();
         process = p;
@@ -272,17 +291,29 @@ final class WorkerProcess {
           e.addSuppressed(notDeleted); // the directory goes at close
         }
       }
-      throw new StartFailure(new WorkerStartException("worker " + number + " of runner " + pool.name
-          + " could not be started: " + e + "; command: " + String.join(" ", pool.command), stderr, e), true);
+      throw new StartFailure(
+          new WorkerStartException(
+              "worker "
+                  + number
+                  + " of runner "
+                  + pool.name
+                  + " could not be started: "
+                  + e
+                  + "; command: "
+                  + String.join(" ", pool.command),
+              stderr,
+              e),
+          true);
     }
     ServerSocketChannel s = Objects.requireNonNull(server);
-    Runnable stopWaiting = () -> {
-      closeQuietly(s);
-      SocketChannel ch = accepted.get();
-      if (ch != null) {
-        closeQuietly(ch);
-      }
-    };
+    Runnable stopWaiting =
+        () -> {
+          closeQuietly(s);
+          SocketChannel ch = accepted.get();
+          if (ch != null) {
+            closeQuietly(ch);
+          }
+        };
     CompletableFuture<Void> exited = p.onExit().thenRun(stopWaiting);
     Runnable timeout = pool.later(stopWaiting, pool.startTimeout);
     try {
@@ -291,15 +322,22 @@ final class WorkerProcess {
       if (!p.isAlive() || waitExit(p, Duration.ofMillis(500))) {
         int status = p.exitValue();
         if (ExitStatus.bySignal(status)) {
-          // Killed from outside (the kernel's out-of-memory killer, a supervisor): a new worker may well start.
-          // A crash (SIGSEGV, SIGABRT) at start-up is likelier to repeat, and counts as a failed start.
-          throw startFailure(p, "it ended before it connected: " + ExitStatus.describe(status, List.of(), false),
-              false, ExitStatus.killed(status));
+          // Killed from outside (the kernel's out-of-memory killer, a supervisor): a new worker may
+          // well start.
+          // A crash (SIGSEGV, SIGABRT) at start-up is likelier to repeat, and counts as a failed
+          // start.
+          throw startFailure(
+              p,
+              "it ended before it connected: " + ExitStatus.describe(status, List.of(), false),
+              false,
+              ExitStatus.killed(status));
         }
-        throw startFailure(p, "its JVM exited with status " + status + " before it connected", true);
+        throw startFailure(
+            p, "its JVM exited with status " + status + " before it connected", true);
       }
       p.destroyForcibly();
-      throw startFailure(p, "it did not connect within " + pool.startTimeout.toSeconds() + "s", false);
+      throw startFailure(
+          p, "it did not connect within " + pool.startTimeout.toSeconds() + "s", false);
     } catch (IOException e) {
       p.destroyForcibly();
       throw startFailure(p, "its connection failed: " + e, false);
@@ -334,7 +372,8 @@ final class WorkerProcess {
         DataInputStream in = new DataInputStream(Channels.newInputStream(ch));
         Message m = Protocol.read(in);
         if (m instanceof Hello(String t, long helloPid)
-            && MessageDigest.isEqual(t.getBytes(StandardCharsets.UTF_8), expected) && helloPid == pid) {
+            && MessageDigest.isEqual(t.getBytes(StandardCharsets.UTF_8), expected)
+            && helloPid == pid) {
           return ch;
         }
       } catch (ClosedChannelException e) {
@@ -355,7 +394,9 @@ final class WorkerProcess {
    */
   private boolean sameUser(SocketChannel ch) {
     try {
-      return ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED).user().equals(Files.getOwner(pool.socketDir));
+      return ch.getOption(jdk.net.ExtendedSocketOptions.SO_PEERCRED)
+          .user()
+          .equals(Files.getOwner(pool.socketDir));
     } catch (UnsupportedOperationException e) {
       return true;
     } catch (IOException e) {
@@ -380,8 +421,17 @@ final class WorkerProcess {
     waitExit(p, EXIT_WAIT);
     List<String> err = LogExcerpt.lastLines(stderr, STDERR_LINES);
     List<String> out = LogExcerpt.lastLines(stdout, STDERR_LINES);
-    StringBuilder m = new StringBuilder("worker " + number + " (pid " + pid + ") of runner " + pool.name
-        + " could not start: " + why + ".");
+    StringBuilder m =
+        new StringBuilder(
+            "worker "
+                + number
+                + " (pid "
+                + pid
+                + ") of runner "
+                + pool.name
+                + " could not start: "
+                + why
+                + ".");
     if (err.isEmpty() && out.isEmpty()) {
       m.append(" It printed nothing.");
     } else {
@@ -394,7 +444,8 @@ final class WorkerProcess {
       }
     }
     m.append("\nCommand: ").append(String.join(" ", pool.command));
-    return new StartFailure(new WorkerStartException(m.toString(), stderr, null), configuration, killed);
+    return new StartFailure(
+        new WorkerStartException(m.toString(), stderr, null), configuration, killed);
   }
 
   private void readLoop(DataInputStream in) {
@@ -411,7 +462,9 @@ final class WorkerProcess {
             }
           }
           case Exiting e -> exitReason = e.reason();
-          default -> throw new Protocol.ProtocolException("a runner does not expect " + m.getClass().getSimpleName());
+          default ->
+              throw new Protocol.ProtocolException(
+                  "a runner does not expect " + m.getClass().getSimpleName());
         }
       }
     } catch (Protocol.ProtocolException e) {
@@ -426,17 +479,19 @@ final class WorkerProcess {
   /** Reports {@code r} started and sends it to the worker; called with {@code current == r}, outside the lock. */
   void start(Running r) {
     Attempt a = r.pending.attempt();
-    a.started(where(), new Attempt.Control() {
-      @Override
-      public void cancel() {
-        cancelRunning(r);
-      }
+    a.started(
+        where(),
+        new Attempt.Control() {
+          @Override
+          public void cancel() {
+            cancelRunning(r);
+          }
 
-      @Override
-      public StackTraceElement[] stack() {
-        return stackOf(r);
-      }
-    });
+          @Override
+          public StackTraceElement[] stack() {
+            return stackOf(r);
+          }
+        });
     WorkerDiedException died;
     boolean cancelled;
     synchronized (pool) {
@@ -449,8 +504,9 @@ final class WorkerProcess {
       a.failed(died); // the worker died while this attempt was being started
     } else if (cancelled) {
       // Stopped before it reached the worker (the scope is stopping): it never runs.
-      a.failed(new CancellationException("task '" + a.taskName() + "' was cancelled before it reached "
-          + where()));
+      a.failed(
+          new CancellationException(
+              "task '" + a.taskName() + "' was cancelled before it reached " + where()));
       Running next;
       synchronized (pool) {
         current = null;
@@ -478,17 +534,23 @@ final class WorkerProcess {
       return; // start() sees the flag and does not send it
     }
     // Arm the kill first, then interrupt; neither waits here, as Control.cancel promises.
-    pool.later(() -> {
-      synchronized (pool) {
-        if (current != r) {
-          return;
-        }
-        doomed = true;
-        pool.idle.remove(this);
-      }
-      kill("task '" + r.task() + "' was still running " + seconds(pool.grace)
-          + " after it was cancelled, so the runner terminated the worker");
-    }, pool.grace);
+    pool.later(
+        () -> {
+          synchronized (pool) {
+            if (current != r) {
+              return;
+            }
+            doomed = true;
+            pool.idle.remove(this);
+          }
+          kill(
+              "task '"
+                  + r.task()
+                  + "' was still running "
+                  + seconds(pool.grace)
+                  + " after it was cancelled, so the runner terminated the worker");
+        },
+        pool.grace);
     pool.later(() -> send(new Cancel(r.id)), Duration.ZERO);
   }
 
@@ -520,10 +582,12 @@ final class WorkerProcess {
     synchronized (pool) {
       r = current;
       if (r == null || r.id != id) {
-        return; // a reply for a task this worker no longer runs: cannot happen with one task at a time
+        return; // a reply for a task this worker no longer runs: cannot happen with one task at a
+        // time
       }
     }
-    // Read while the task still counts as running here: a cancel reaches it, and close waits for it.
+    // Read while the task still counts as running here: a cancel reaches it, and close waits for
+    // it.
     Decoder.Outcome read = decode(r, result, failure);
     if (read instanceof Decoder.Late late) {
       unreadable(r, result != null, late);
@@ -558,26 +622,44 @@ final class WorkerProcess {
     String task = r.task();
     if (result != null) {
       return decoder.read(
-          () -> pool.transfer.deserialize(result.value(), "the result of task '" + task + "'", Transfer.Kind.RESULT),
-          pool.readTimeout, r.stop, pool.grace);
+          () ->
+              pool.transfer.deserialize(
+                  result.value(), "the result of task '" + task + "'", Transfer.Kind.RESULT),
+          pool.readTimeout,
+          r.stop,
+          pool.grace);
     }
     byte[] original = Objects.requireNonNull(failure).original();
     if (original.length == 0) {
       return new Decoder.Read(null); // not serializable in the worker: it arrives as text
     }
     return decoder.read(
-        () -> pool.transfer.deserialize(original, "the exception of task '" + task + "'", Transfer.Kind.RESULT), pool.readTimeout,
-        r.stop, pool.grace);
+        () ->
+            pool.transfer.deserialize(
+                original, "the exception of task '" + task + "'", Transfer.Kind.RESULT),
+        pool.readTimeout,
+        r.stop,
+        pool.grace);
   }
 
-  private void deliver(Running r, @Nullable Result result, @Nullable Failure failure, Decoder.Outcome read) {
+  private void deliver(
+      Running r, @Nullable Result result, @Nullable Failure failure, Decoder.Outcome read) {
     Attempt a = r.pending.attempt();
     if (result != null) {
       switch (read) {
         case Decoder.Read v -> a.succeeded(v.value());
-        case Decoder.Threw t -> a.failed(new IllegalStateException("the result of task '" + a.taskName() + "' from "
-            + where() + " could not be read: " + reason(t.failure()), t.failure()));
-        case Decoder.Late l -> throw new IllegalStateException("a late reading is reported by unreadable()");
+        case Decoder.Threw t ->
+            a.failed(
+                new IllegalStateException(
+                    "the result of task '"
+                        + a.taskName()
+                        + "' from "
+                        + where()
+                        + " could not be read: "
+                        + reason(t.failure()),
+                    t.failure()));
+        case Decoder.Late l ->
+            throw new IllegalStateException("a late reading is reported by unreadable()");
       }
       return;
     }
@@ -586,11 +668,20 @@ final class WorkerProcess {
       return;
     }
     // Not safely rebuildable (refused, or not a Throwable): it arrives as text.
-    RemoteFailureException text = remote(Objects.requireNonNull(failure).error(), "worker " + number + ", pid " + pid);
-    if (read instanceof Decoder.Threw t && !(t.failure() instanceof IOException)
+    RemoteFailureException text =
+        remote(Objects.requireNonNull(failure).error(), "worker " + number + ", pid " + pid);
+    if (read instanceof Decoder.Threw t
+        && !(t.failure() instanceof IOException)
         && !(t.failure() instanceof ClassNotFoundException)) {
-      text.addSuppressed(new IllegalStateException("the exception of task '" + a.taskName() + "' from " + where()
-          + " could not be rebuilt here: " + reason(t.failure()), t.failure()));
+      text.addSuppressed(
+          new IllegalStateException(
+              "the exception of task '"
+                  + a.taskName()
+                  + "' from "
+                  + where()
+                  + " could not be rebuilt here: "
+                  + reason(t.failure()),
+              t.failure()));
     }
     a.failed(text);
   }
@@ -602,18 +693,27 @@ final class WorkerProcess {
   private void unreadable(Running r, boolean isResult, Decoder.Late late) {
     Attempt a = r.pending.attempt();
     String what = (isResult ? "the result" : "the exception") + " of task '" + a.taskName() + "'";
-    String within = late.stopped() ? "within " + seconds(pool.grace) + " (the grace period) of the task being cancelled"
-        : "within " + seconds(pool.readTimeout) + " (the runner's read timeout)";
+    String within =
+        late.stopped()
+            ? "within " + seconds(pool.grace) + " (the grace period) of the task being cancelled"
+            : "within " + seconds(pool.readTimeout) + " (the runner's read timeout)";
     synchronized (pool) {
       doomed = true;
       pool.idle.remove(this);
       current = null;
       pool.notifyAll();
     }
-    a.failed(new IllegalStateException(what + " from " + where() + " could not be read " + within
-        + ": a readObject method of its classes, or the hashCode or equals of an object put into a set or map"
-        + " while reading it, did not finish. The runner replaced the worker; its thread '" + late.thread()
-        + "' may still be running that code, since Java cannot stop it"));
+    a.failed(
+        new IllegalStateException(
+            what
+                + " from "
+                + where()
+                + " could not be read "
+                + within
+                + ": a readObject method of its classes, or the hashCode or equals of an object put into a set or map"
+                + " while reading it, did not finish. The runner replaced the worker; its thread '"
+                + late.thread()
+                + "' may still be running that code, since Java cannot stop it"));
     kill("the runner could not read " + what + " in time, so it replaced the worker");
   }
 
@@ -643,12 +743,14 @@ final class WorkerProcess {
     }
     killReason = reason;
     p.destroy();
-    pool.later(() -> {
-      if (p.isAlive()) {
-        forced = true;
-        p.destroyForcibly();
-      }
-    }, KILL_AFTER_TERM);
+    pool.later(
+        () -> {
+          if (p.isAlive()) {
+            forced = true;
+            p.destroyForcibly();
+          }
+        },
+        KILL_AFTER_TERM);
   }
 
   /** Asks an idle worker to exit, at close, and kills it if it has not after a while. */
@@ -660,13 +762,16 @@ final class WorkerProcess {
     send(new Shutdown());
     Process p = process;
     if (p != null) {
-      pool.later(() -> {
-        if (p.isAlive()) {
-          killReason = "it did not exit within " + seconds(EXIT_WAIT) + " of being asked to, at close";
-          forced = true;
-          p.destroyForcibly();
-        }
-      }, EXIT_WAIT);
+      pool.later(
+          () -> {
+            if (p.isAlive()) {
+              killReason =
+                  "it did not exit within " + seconds(EXIT_WAIT) + " of being asked to, at close";
+              forced = true;
+              p.destroyForcibly();
+            }
+          },
+          EXIT_WAIT);
     }
   }
 
@@ -680,7 +785,8 @@ final class WorkerProcess {
       return;
     }
     if (!waitExit(p, EXIT_WAIT)) {
-      killReason = "its control channel had closed, but it had not exited " + seconds(EXIT_WAIT) + " later";
+      killReason =
+          "its control channel had closed, but it had not exited " + seconds(EXIT_WAIT) + " later";
       forced = true;
       p.destroyForcibly();
       waitExit(p, EXIT_WAIT);
@@ -704,7 +810,8 @@ final class WorkerProcess {
       current = null;
       deliver = r != null && r.reported;
       if (r != null && !r.reported) {
-        r.death = e; // start() has not finished reporting it started: it delivers the failure itself
+        r.death =
+            e; // start() has not finished reporting it started: it delivers the failure itself
       }
       pool.notifyAll();
     }
@@ -717,11 +824,31 @@ final class WorkerProcess {
   private WorkerDiedException describeDeath(int status, Running r) {
     try {
       return death(status, r);
-    } catch (Throwable t) { // a log that cannot be read (or memory that runs out) must not leave the task waiting
+    } catch (
+        Throwable
+            t) { // a log that cannot be read (or memory that runs out) must not leave the task
+      // waiting
       Attempt a = r.pending.attempt();
-      WorkerDiedException died = new WorkerDiedException(where() + " died while running task '" + a.taskName()
-          + "' (attempt " + a.number() + " of " + a.maxAttempts() + ") with exit status " + status
-          + "; describing its death failed: " + t + ". Its stderr: " + stderr, pid, status, null, stderr, List.of());
+      WorkerDiedException died =
+          new WorkerDiedException(
+              where()
+                  + " died while running task '"
+                  + a.taskName()
+                  + "' (attempt "
+                  + a.number()
+                  + " of "
+                  + a.maxAttempts()
+                  + ") with exit status "
+                  + status
+                  + "; describing its death failed: "
+                  + t
+                  + ". Its stderr: "
+                  + stderr,
+              pid,
+              status,
+              null,
+              stderr,
+              List.of());
       died.addSuppressed(t);
       return died;
     }
@@ -735,9 +862,17 @@ final class WorkerProcess {
     Path crashLog = Files.isRegularFile(crash, LinkOption.NOFOLLOW_LINKS) ? crash : null;
     String killed = killReason;
     boolean halted = killed == null && exitReason == null;
-    StringBuilder m = new StringBuilder(where() + " died while running task '" + a.taskName() + "' (attempt "
-        + a.number() + " of " + a.maxAttempts() + "): "
-        + ExitStatus.describe(status, tail, crashLog != null, halted, forced));
+    StringBuilder m =
+        new StringBuilder(
+            where()
+                + " died while running task '"
+                + a.taskName()
+                + "' (attempt "
+                + a.number()
+                + " of "
+                + a.maxAttempts()
+                + "): "
+                + ExitStatus.describe(status, tail, crashLog != null, halted, forced));
     if (killed != null) {
       m.append("\n").append(killed).append(".");
     }
@@ -754,7 +889,11 @@ final class WorkerProcess {
     if (tail.isEmpty()) {
       m.append("\nIts stderr is empty (").append(stderr).append(").");
     } else {
-      m.append("\nLast ").append(tail.size()).append(" lines of its stderr (").append(stderr).append("):");
+      m.append("\nLast ")
+          .append(tail.size())
+          .append(" lines of its stderr (")
+          .append(stderr)
+          .append("):");
       for (String line : tail) {
         m.append("\n  ").append(line);
       }
@@ -765,7 +904,8 @@ final class WorkerProcess {
   private static RemoteFailureException remote(RemoteError e, String where) {
     RemoteError c = e.cause();
     RemoteFailureException cause = c == null ? null : remote(c, where);
-    RemoteFailureException r = new RemoteFailureException(e.className(), e.message(), where, e.frames(), cause);
+    RemoteFailureException r =
+        new RemoteFailureException(e.className(), e.message(), where, e.frames(), cause);
     for (RemoteError s : e.suppressed()) {
       r.addSuppressed(remote(s, where));
     }

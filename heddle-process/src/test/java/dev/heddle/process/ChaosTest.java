@@ -52,12 +52,14 @@ class ChaosTest {
     try {
       return Math.max(1, Long.parseLong(s.trim()));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("HEDDLE_STRESS_SECONDS must be a whole number of seconds; got '" + s + "'", e);
+      throw new IllegalArgumentException(
+          "HEDDLE_STRESS_SECONDS must be a whole number of seconds; got '" + s + "'", e);
     }
   }
 
   @Test
-  void randomSigkills_ofStartingAndRunningWorkers_everyTaskEndsOnceAndSucceeds() throws InterruptedException {
+  void randomSigkills_ofStartingAndRunningWorkers_everyTaskEndsOnceAndSucceeds()
+      throws InterruptedException {
     long seed = Long.getLong("heddle.chaos.seed", System.nanoTime());
     long until = System.nanoTime() + Duration.ofSeconds(stressSeconds()).toNanos();
     int rounds = 0;
@@ -67,22 +69,27 @@ class ChaosTest {
         long start = System.nanoTime();
         round(runner, new Random(seed + rounds), "seed " + (seed + rounds));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        assertTrue(took.compareTo(ROUND_BOUND) < 0, "a round took " + took + ", more than " + ROUND_BOUND);
+        assertTrue(
+            took.compareTo(ROUND_BOUND) < 0, "a round took " + took + ", more than " + ROUND_BOUND);
         rounds++;
       } while (System.nanoTime() < until);
     }
   }
 
-  private static void round(ProcessRunner runner, Random random, String seed) throws InterruptedException {
+  private static void round(ProcessRunner runner, Random random, String seed)
+      throws InterruptedException {
     Map<String, AtomicInteger> ends = new ConcurrentHashMap<>();
     LongAdder retries = new LongAdder();
-    ScopeOptions options = ScopeOptions.defaults().listener(event -> {
-      if (event.kind().isTerminal()) {
-        ends.computeIfAbsent(event.task(), k -> new AtomicInteger()).incrementAndGet();
-      } else if (event.kind() == TaskEvent.Kind.RETRYING) {
-        retries.increment();
-      }
-    });
+    ScopeOptions options =
+        ScopeOptions.defaults()
+            .listener(
+                event -> {
+                  if (event.kind().isTerminal()) {
+                    ends.computeIfAbsent(event.task(), k -> new AtomicInteger()).incrementAndGet();
+                  } else if (event.kind() == TaskEvent.Kind.RETRYING) {
+                    retries.increment();
+                  }
+                });
     AtomicBoolean done = new AtomicBoolean();
     Chaos chaos = new Chaos(random, done);
     Thread killer = Thread.ofPlatform().name("test-chaos").start(chaos);
@@ -90,10 +97,13 @@ class ChaosTest {
     try (Scope scope = Scope.open(runner, options)) {
       for (int i = 0; i < TASKS; i++) {
         int n = i;
-        handles.add(scope.fork(Task.named("t" + i).attempts(3), () -> {
-          Thread.sleep(1);
-          return n * 2;
-        }));
+        handles.add(
+            scope.fork(
+                Task.named("t" + i).attempts(3),
+                () -> {
+                  Thread.sleep(1);
+                  return n * 2;
+                }));
       }
       scope.join();
     } finally {
@@ -101,14 +111,24 @@ class ChaosTest {
       killer.interrupt();
       killer.join();
     }
-    String what = seed + ", " + chaos.kills + " kills (" + chaos.startingKills + " of starting workers), " + retries
-        + " retries";
+    String what =
+        seed
+            + ", "
+            + chaos.kills
+            + " kills ("
+            + chaos.startingKills
+            + " of starting workers), "
+            + retries
+            + " retries";
     for (int i = 0; i < TASKS; i++) {
       assertEquals(i * 2, handles.get(i).get(), what);
     }
     assertEquals(TASKS, ends.size(), what);
-    Set<String> notOnce = ends.entrySet().stream().filter(e -> e.getValue().get() != 1).map(Map.Entry::getKey)
-        .collect(Collectors.toSet());
+    Set<String> notOnce =
+        ends.entrySet().stream()
+            .filter(e -> e.getValue().get() != 1)
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet());
     assertTrue(notOnce.isEmpty(), "tasks that did not end exactly once: " + notOnce + "; " + what);
     assertTrue(chaos.kills > 0, "no worker was killed: " + what);
     System.err.println("ChaosTest round: " + what);
@@ -136,9 +156,10 @@ class ChaosTest {
             continue;
           }
           boolean youngest = random.nextBoolean();
-          ProcessHandle victim = youngest
-              ? workers.stream().max(Comparator.comparing(ChaosTest::started)).orElseThrow()
-              : workers.get(random.nextInt(workers.size()));
+          ProcessHandle victim =
+              youngest
+                  ? workers.stream().max(Comparator.comparing(ChaosTest::started)).orElseThrow()
+                  : workers.get(random.nextInt(workers.size()));
           if (started(victim).isAfter(Instant.now().minusMillis(200))) {
             startingKills++; // younger than any worker takes to connect
           }

@@ -53,14 +53,17 @@ class ClassDataArchiveTest {
   }
 
   private ClassDataArchive archive() {
-    return Objects.requireNonNull(ClassDataArchive.of(cache, temp, List.of("java"), List.of(jar.toString())));
+    return Objects.requireNonNull(
+        ClassDataArchive.of(cache, temp, List.of("java"), List.of(jar.toString())));
   }
 
   @Test
   void defaultCache_isTheUsersOwnNotTheSharedTemporaryDirectory() {
     Path def = ClassDataArchive.defaultCache();
     assertFalse(def.startsWith(Path.of(System.getProperty("java.io.tmpdir"))), def.toString());
-    assertTrue(def.startsWith(Path.of(System.getProperty("user.home"))) || System.getenv("XDG_CACHE_HOME") != null,
+    assertTrue(
+        def.startsWith(Path.of(System.getProperty("user.home")))
+            || System.getenv("XDG_CACHE_HOME") != null,
         def.toString());
     assertEquals("heddle", String.valueOf(def.getFileName()));
   }
@@ -72,16 +75,21 @@ class ClassDataArchiveTest {
     Path rec = Objects.requireNonNull(first.recording(), first.toString());
     assertEquals(List.of("-XX:ArchiveClassesAtExit=" + rec), first.jvmOptions());
     assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)));
-    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.resolve("cds"))));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(cache.resolve("cds"))));
     Files.writeString(rec, "an archive");
     a.save(rec);
-    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(a.path())));
-    assertEquals(List.of("-XX:SharedArchiveFile=" + a.path(), "-Xshare:auto"), a.options("w2").jvmOptions());
+    assertEquals(
+        "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(a.path())));
+    assertEquals(
+        List.of("-XX:SharedArchiveFile=" + a.path(), "-Xshare:auto"), a.options("w2").jvmOptions());
   }
 
   @Test
   void archiveDirectoryALink_isNotFollowed_andNothingIsWrittenThroughIt() throws IOException {
-    Files.createDirectories(cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    Files.createDirectories(
+        cache, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Files.createSymbolicLink(cache.resolve("cds"), attacker);
     ClassDataArchive a = archive();
     assertEquals(ClassDataArchive.Options.NONE, a.options("w1"));
@@ -99,7 +107,8 @@ class ClassDataArchiveTest {
   @Test
   void archiveDirectoryWritableByOthers_isRefused() throws IOException {
     Files.createDirectories(cache.resolve("cds"));
-    Files.setPosixFilePermissions(cache.resolve("cds"), PosixFilePermissions.fromString("rwxrwxrwx"));
+    Files.setPosixFilePermissions(
+        cache.resolve("cds"), PosixFilePermissions.fromString("rwxrwxrwx"));
     assertEquals(ClassDataArchive.Options.NONE, archive().options("w1"));
   }
 
@@ -114,7 +123,9 @@ class ClassDataArchiveTest {
   void archiveALink_isNeverUsed_andIsReplacedByARealFile() throws IOException {
     ClassDataArchive a = archive();
     a.options("setup"); // makes the directories
-    a.save(Files.writeString(cache.resolve("cds").resolve("setup.tmp"), "")); // releases the recording slot
+    a.save(
+        Files.writeString(
+            cache.resolve("cds").resolve("setup.tmp"), "")); // releases the recording slot
     Path patched = Files.writeString(attacker.resolve("patched.jsa"), "the attacker's archive");
     Files.createSymbolicLink(a.path(), patched);
     ClassDataArchive.Options o = a.options("w1");
@@ -133,13 +144,15 @@ class ClassDataArchiveTest {
     Files.writeString(rec, "an archive");
     a.save(rec);
     Files.setPosixFilePermissions(a.path(), PosixFilePermissions.fromString("rw-rw-rw-"));
-    assertFalse(a.options("w2").jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile")));
+    assertFalse(
+        a.options("w2").jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile")));
   }
 
   @Test
   void archiveDirectoryOfAnotherUser_isRefused() throws IOException {
     UserPrincipal other = otherUser();
-    Files.createDirectories(cache.resolve("cds"),
+    Files.createDirectories(
+        cache.resolve("cds"),
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     Files.setOwner(cache.resolve("cds"), other);
     assertEquals(ClassDataArchive.Options.NONE, archive().options("w1"));
@@ -153,12 +166,14 @@ class ClassDataArchiveTest {
     Files.writeString(rec, "an archive");
     a.save(rec);
     Files.setOwner(a.path(), other);
-    assertFalse(a.options("w2").jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile")));
+    assertFalse(
+        a.options("w2").jvmOptions().stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile")));
   }
 
   /** Another real account, for tests that need a file of someone else's: only root can make one. */
   private static UserPrincipal otherUser() throws IOException {
-    assumeTrue("root".equals(System.getProperty("user.name")),
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
         "only root can give a file to another user; the refusals that need no other user run anyway");
     return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
   }

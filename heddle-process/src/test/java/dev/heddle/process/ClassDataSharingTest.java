@@ -35,39 +35,55 @@ class ClassDataSharingTest {
   @Test
   void jarClassPath_firstWorkerRecordsTheArchive_laterWorkersUseIt()
       throws IOException, InterruptedException, URISyntaxException {
-    List<Path> cp = List.of(
-        jar(codeSource(dev.heddle.Scope.class), temp.resolve("core.jar"), ""),
-        jar(codeSource(ProcessRunner.class), temp.resolve("process.jar"), ""),
-        jar(codeSource(CdsProbe.class), temp.resolve("probe.jar"), "dev/heddle/process/CdsProbe"));
+    List<Path> cp =
+        List.of(
+            jar(codeSource(dev.heddle.Scope.class), temp.resolve("core.jar"), ""),
+            jar(codeSource(ProcessRunner.class), temp.resolve("process.jar"), ""),
+            jar(
+                codeSource(CdsProbe.class),
+                temp.resolve("probe.jar"),
+                "dev/heddle/process/CdsProbe"));
     try (ProcessRunner first = builder().workers(1).classpath(cp).build()) {
       run(first);
       assertFalse(commandLine(first).contains("-XX:SharedArchiveFile"), commandLine(first));
       assertTrue(commandLine(first).contains("-XX:ArchiveClassesAtExit"), commandLine(first));
     }
     Path logs = temp.resolve("logs");
-    try (ProcessRunner second = builder().workers(1).classpath(cp).logDirectory(logs)
-        .jvmOptions("-Xlog:class+load=info").build()) {
+    try (ProcessRunner second =
+        builder()
+            .workers(1)
+            .classpath(cp)
+            .logDirectory(logs)
+            .jvmOptions("-Xlog:class+load=info")
+            .build()) {
       run(second);
       String cmd = commandLine(second);
-      assertTrue(cmd.contains("-XX:SharedArchiveFile"), "the second runner's worker has no archive: " + cmd);
+      assertTrue(
+          cmd.contains("-XX:SharedArchiveFile"),
+          "the second runner's worker has no archive: " + cmd);
     }
     // A rebuilt jar gets an archive of its own: the old one would be refused by the JVM.
-    Files.setLastModifiedTime(cp.get(2), java.nio.file.attribute.FileTime.fromMillis(
-        Files.getLastModifiedTime(cp.get(2)).toMillis() + 60_000));
+    Files.setLastModifiedTime(
+        cp.get(2),
+        java.nio.file.attribute.FileTime.fromMillis(
+            Files.getLastModifiedTime(cp.get(2)).toMillis() + 60_000));
     try (ProcessRunner third = builder().workers(1).classpath(cp).build()) {
       run(third);
-      assertTrue(commandLine(third).contains("-XX:ArchiveClassesAtExit"), "a changed jar did not record anew: "
-          + commandLine(third));
+      assertTrue(
+          commandLine(third).contains("-XX:ArchiveClassesAtExit"),
+          "a changed jar did not record anew: " + commandLine(third));
     }
     // The JVM really loaded the probe from the archive, not merely accepted the option.
     String loads = Files.readString(logs.resolve("worker-1.stdout.log"));
-    assertTrue(loads.contains("dev.heddle.process.CdsProbe source: shared objects file"),
+    assertTrue(
+        loads.contains("dev.heddle.process.CdsProbe source: shared objects file"),
         loads.lines().filter(l -> l.contains("CdsProbe")).toList().toString());
   }
 
   @Test
   void classDataSharingOff_recordsNothing() throws InterruptedException {
-    try (ProcessRunner runner = ProcessRunner.builder().workers(1).classDataSharing(false).build()) {
+    try (ProcessRunner runner =
+        ProcessRunner.builder().workers(1).classDataSharing(false).build()) {
       run(runner);
       String cmd = commandLine(runner);
       assertFalse(cmd.contains("SharedArchiveFile") || cmd.contains("ArchiveClassesAtExit"), cmd);

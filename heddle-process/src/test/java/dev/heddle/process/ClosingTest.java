@@ -40,10 +40,13 @@ class ClosingTest {
   @Test
   void afterAFailure_aQueuedSibling_neverRunsInAWorker() throws InterruptedException {
     String marker = temp.resolve("ran").toString();
-    try (ProcessRunner runner = ProcessRunner.builder().workers(1).build(); Scope scope = Scope.open(runner)) {
-      scope.fork("fails", () -> {
-        throw new IOException("first");
-      });
+    try (ProcessRunner runner = ProcessRunner.builder().workers(1).build();
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          "fails",
+          () -> {
+            throw new IOException("first");
+          });
       scope.fork("waits", () -> Files.writeString(Path.of(marker), "ran").toString());
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertTrue(message(e).contains("task 'fails' failed"), message(e));
@@ -52,27 +55,36 @@ class ClosingTest {
   }
 
   @Test
-  void interruptingClose_whileATaskIgnoresInterrupts_endsItWithinTheGrace() throws InterruptedException {
+  void interruptingClose_whileATaskIgnoresInterrupts_endsItWithinTheGrace()
+      throws InterruptedException {
     Gate started = Gate.in(temp);
     Duration grace = Duration.ofMillis(500);
     ProcessRunner runner = ProcessRunner.builder().workers(1).grace(grace).build();
     AtomicReference<@Nullable Throwable> closer = new AtomicReference<>();
     try (Scope scope = Scope.open(runner)) {
-      scope.fork("stubborn", () -> {
-        started.arrive();
-        return spin();
-      });
+      scope.fork(
+          "stubborn",
+          () -> {
+            started.arrive();
+            return spin();
+          });
       started.awaitArrivals(1, Duration.ofSeconds(60));
       long start = System.nanoTime();
-      Thread t = Thread.ofPlatform().name("test-closer").start(() -> {
-        Thread.currentThread().interrupt(); // a caller that wants out of close at once
-        try {
-          runner.close();
-        } catch (RuntimeException x) {
-          closer.set(x);
-        }
-      });
-      Duration bound = grace.plusSeconds(20); // grace, then SIGTERM, SIGKILL 2s later; generous for a loaded machine
+      Thread t =
+          Thread.ofPlatform()
+              .name("test-closer")
+              .start(
+                  () -> {
+                    Thread.currentThread().interrupt(); // a caller that wants out of close at once
+                    try {
+                      runner.close();
+                    } catch (RuntimeException x) {
+                      closer.set(x);
+                    }
+                  });
+      Duration bound =
+          grace.plusSeconds(
+              20); // grace, then SIGTERM, SIGKILL 2s later; generous for a loaded machine
       assertTrue(t.join(bound), "close still waits " + bound + " after it was interrupted");
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertTrue(closer.get() == null, String.valueOf(closer.get()));
@@ -83,38 +95,52 @@ class ClosingTest {
   }
 
   @Test
-  void close_whileATaskIgnoresInterrupts_killsItsWorkerAfterTheCloseGrace() throws InterruptedException {
+  void close_whileATaskIgnoresInterrupts_killsItsWorkerAfterTheCloseGrace()
+      throws InterruptedException {
     Gate started = Gate.in(temp);
     Duration closeGrace = Duration.ofSeconds(1);
     List<String> before = LeakCheck.threadsNamed("heddle-processes-");
     ProcessRunner runner = ProcessRunner.builder().workers(1).closeGrace(closeGrace).build();
     Scope scope = Scope.open(runner);
     try {
-      scope.fork("stubborn", () -> {
-        started.arrive();
-        return ignoreInterruptsForever();
-      });
+      scope.fork(
+          "stubborn",
+          () -> {
+            started.arrive();
+            return ignoreInterruptsForever();
+          });
       started.awaitArrivals(1, Duration.ofSeconds(60));
       long pid = runner.workers().get(0).pid();
       AtomicReference<@Nullable Throwable> closer = new AtomicReference<>();
-      Thread t = Thread.ofPlatform().name("test-closer").start(() -> {
-        try {
-          runner.close();
-        } catch (RuntimeException x) {
-          closer.set(x);
-        }
-      });
+      Thread t =
+          Thread.ofPlatform()
+              .name("test-closer")
+              .start(
+                  () -> {
+                    try {
+                      runner.close();
+                    } catch (RuntimeException x) {
+                      closer.set(x);
+                    }
+                  });
       // The close grace, SIGTERM, SIGKILL 2 s later if need be: generous for a loaded machine.
       Duration bound = closeGrace.plusSeconds(20);
-      assertTrue(t.join(bound), "close still waits " + bound + " for a task that ignores interrupts");
+      assertTrue(
+          t.join(bound), "close still waits " + bound + " for a task that ignores interrupts");
       assertTrue(closer.get() == null, String.valueOf(closer.get()));
-      assertFalse(Files.exists(Path.of("/proc/" + pid)), "the stubborn task's worker, pid " + pid + ", is still alive");
+      assertFalse(
+          Files.exists(Path.of("/proc/" + pid)),
+          "the stubborn task's worker, pid " + pid + ", is still alive");
       List<String> left = new ArrayList<>(LeakCheck.threadsNamed("heddle-processes-"));
       left.removeAll(before);
       assertTrue(left.isEmpty(), "threads of the runner still alive after close: " + left);
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
-      assertTrue(message(e).contains("was closed while task 'stubborn' was running")
-          && message(e).contains("1s later (the runner's close grace), so the runner terminated the worker"), message(e));
+      assertTrue(
+          message(e).contains("was closed while task 'stubborn' was running")
+              && message(e)
+                  .contains(
+                      "1s later (the runner's close grace), so the runner terminated the worker"),
+          message(e));
     } finally {
       scope.close();
       runner.close();
@@ -148,25 +174,34 @@ class ClosingTest {
     CountDownLatch retrying = new CountDownLatch(1);
     AtomicReference<@Nullable Throwable> closer = new AtomicReference<>();
     ProcessRunner runner = ProcessRunner.builder().workers(1).build();
-    ScopeOptions options = ScopeOptions.defaults().listener(event -> {
-      if (event.kind() == TaskEvent.Kind.RETRYING) {
-        retrying.countDown();
-      }
-    });
-    Thread t = Thread.ofPlatform().name("test-closer").start(() -> {
-      try {
-        retrying.await();
-        runner.close();
-      } catch (InterruptedException x) {
-        closer.set(x);
-      } catch (RuntimeException x) {
-        closer.set(x);
-      }
-    });
+    ScopeOptions options =
+        ScopeOptions.defaults()
+            .listener(
+                event -> {
+                  if (event.kind() == TaskEvent.Kind.RETRYING) {
+                    retrying.countDown();
+                  }
+                });
+    Thread t =
+        Thread.ofPlatform()
+            .name("test-closer")
+            .start(
+                () -> {
+                  try {
+                    retrying.await();
+                    runner.close();
+                  } catch (InterruptedException x) {
+                    closer.set(x);
+                  } catch (RuntimeException x) {
+                    closer.set(x);
+                  }
+                });
     try (Scope scope = Scope.open(runner, options)) {
-      scope.fork(Task.named("flaky").retry(Retry.attempts(2).backoff(Duration.ofHours(1))), () -> {
-        throw new IOException("always");
-      });
+      scope.fork(
+          Task.named("flaky").retry(Retry.attempts(2).backoff(Duration.ofHours(1))),
+          () -> {
+            throw new IOException("always");
+          });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertTrue(message(e).contains("flaky"), message(e));
     }

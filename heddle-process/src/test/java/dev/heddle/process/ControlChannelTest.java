@@ -11,8 +11,8 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,10 +41,17 @@ class ControlChannelTest {
   void processConnectingFirstWithGarbage_isIgnored_andTheWorkerConnectsAfterIt()
       throws InterruptedException, IOException {
     Path pause = temp.resolve("paused");
-    // The worker's JVM waits at start-up until the pause file is removed, so the garbage comes first.
-    try (ProcessRunner runner = ProcessRunner.builder().workers(1).classDataSharing(false)
-        .jvmOptions("-XX:+UnlockDiagnosticVMOptions", "-XX:+PauseAtStartup", "-XX:PauseAtStartupFile=" + pause)
-        .build()) {
+    // The worker's JVM waits at start-up until the pause file is removed, so the garbage comes
+    // first.
+    try (ProcessRunner runner =
+        ProcessRunner.builder()
+            .workers(1)
+            .classDataSharing(false)
+            .jvmOptions(
+                "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:+PauseAtStartup",
+                "-XX:PauseAtStartupFile=" + pause)
+            .build()) {
       Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
       Optional<Path> found = workerSocket();
       while (found.isEmpty() || !Files.exists(pause)) {
@@ -56,13 +63,21 @@ class ControlChannelTest {
       try (SocketChannel garbage = SocketChannel.open(StandardProtocolFamily.UNIX);
           SocketChannel wrongToken = SocketChannel.open(StandardProtocolFamily.UNIX)) {
         garbage.connect(UnixDomainSocketAddress.of(socket));
-        garbage.write(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+        garbage.write(
+            ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
         wrongToken.connect(UnixDomainSocketAddress.of(socket));
         // a well-formed HELLO frame with a token that is not the worker's
         byte[] token = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
         ByteBuffer hello = ByteBuffer.allocate(8 + 4 + token.length + 8);
-        hello.putShort((short) 0x4844).put((byte) 1).put((byte) 1).putInt(4 + token.length + 8)
-            .putInt(token.length).put(token).putLong(ProcessHandle.current().pid()).flip();
+        hello
+            .putShort((short) 0x4844)
+            .put((byte) 1)
+            .put((byte) 1)
+            .putInt(4 + token.length + 8)
+            .putInt(token.length)
+            .put(token)
+            .putLong(ProcessHandle.current().pid())
+            .flip();
         wrongToken.write(hello);
         Files.delete(pause);
         runner.awaitWorkers();
@@ -73,7 +88,8 @@ class ControlChannelTest {
 
   /** The socket path on the command line of this JVM's worker, once it has one. */
   private static Optional<Path> workerSocket() {
-    return ProcessHandle.current().children()
+    return ProcessHandle.current()
+        .children()
         .map(p -> p.info().arguments().orElse(new String[0]))
         .map(List::of)
         .filter(args -> args.contains("dev.heddle.process.internal.WorkerMain"))
@@ -83,16 +99,23 @@ class ControlChannelTest {
 
   @Test
   void connectionToken_isNotInTheEnvironmentOfTasksOrTheirProcesses() throws InterruptedException {
-    try (ProcessRunner runner = ProcessRunner.builder().workers(1).build(); Scope scope = Scope.open(runner)) {
-      Handle<String> env = scope.fork("env", () -> {
-        ProcessBuilder pb = new ProcessBuilder("env").redirectErrorStream(true);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor();
-        String own = Files.exists(Path.of("/proc/self/environ"))
-            ? Files.readString(Path.of("/proc/self/environ"), StandardCharsets.ISO_8859_1) : "";
-        return System.getenv().keySet() + "\n" + own + "\n" + out;
-      });
+    try (ProcessRunner runner = ProcessRunner.builder().workers(1).build();
+        Scope scope = Scope.open(runner)) {
+      Handle<String> env =
+          scope.fork(
+              "env",
+              () -> {
+                ProcessBuilder pb = new ProcessBuilder("env").redirectErrorStream(true);
+                Process p = pb.start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                p.waitFor();
+                String own =
+                    Files.exists(Path.of("/proc/self/environ"))
+                        ? Files.readString(
+                            Path.of("/proc/self/environ"), StandardCharsets.ISO_8859_1)
+                        : "";
+                return System.getenv().keySet() + "\n" + own + "\n" + out;
+              });
       scope.join();
       assertFalse(env.get().contains("HEDDLE_WORKER_TOKEN"), env.get());
       assertFalse(env.get().contains("TOKEN="), env.get());
@@ -100,12 +123,19 @@ class ControlChannelTest {
   }
 
   @Test
-  void inheritEnvironmentOff_workersSeeOnlyTheVariablesGiven() throws InterruptedException, IOException {
+  void inheritEnvironmentOff_workersSeeOnlyTheVariablesGiven()
+      throws InterruptedException, IOException {
     assertTrue(System.getenv("PATH") != null, "this test needs PATH in the test JVM's environment");
-    try (ProcessRunner runner = ProcessRunner.builder().workers(1).inheritEnvironment(false)
-        .environment("HEDDLE_TEST_GIVEN", "yes").build(); Scope scope = Scope.open(runner)) {
+    try (ProcessRunner runner =
+            ProcessRunner.builder()
+                .workers(1)
+                .inheritEnvironment(false)
+                .environment("HEDDLE_TEST_GIVEN", "yes")
+                .build();
+        Scope scope = Scope.open(runner)) {
       Handle<String> path = scope.fork("path", () -> String.valueOf(System.getenv("PATH")));
-      Handle<String> given = scope.fork("given", () -> String.valueOf(System.getenv("HEDDLE_TEST_GIVEN")));
+      Handle<String> given =
+          scope.fork("given", () -> String.valueOf(System.getenv("HEDDLE_TEST_GIVEN")));
       scope.join();
       assertEquals("null", path.get());
       assertEquals("yes", given.get());

@@ -35,44 +35,62 @@ class DeathMessagesTest {
 
   @Test
   void haltZero_isReportedAsHalt_notAsSystemExit() throws InterruptedException {
-    WorkerDiedException died = diedRunning(ProcessRunner.builder().workers(1), "halts", () -> {
-      Runtime.getRuntime().halt(0);
-      return 1;
-    });
+    WorkerDiedException died =
+        diedRunning(
+            ProcessRunner.builder().workers(1),
+            "halts",
+            () -> {
+              Runtime.getRuntime().halt(0);
+              return 1;
+            });
     assertEquals(0, died.exitStatus());
-    assertTrue(message(died).contains("without running its shutdown hooks: code in the worker called"
-        + " Runtime.halt(0)"), message(died));
+    assertTrue(
+        message(died)
+            .contains(
+                "without running its shutdown hooks: code in the worker called"
+                    + " Runtime.halt(0)"),
+        message(died));
     assertFalse(message(died).contains("System.exit"), message(died));
   }
 
   @Test
-  void systemExit_fromAThreadAnEarlierTaskLeft_isNotBlamedOnTheTaskRunning() throws InterruptedException {
+  void systemExit_fromAThreadAnEarlierTaskLeft_isNotBlamedOnTheTaskRunning()
+      throws InterruptedException {
     Gate go = Gate.in(temp);
     Gate never = Gate.in(temp);
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).build()) {
       try (Scope scope = Scope.open(runner)) {
-        scope.fork("leaves", () -> {
-          Thread.ofPlatform().name("leftover").daemon(true).start(() -> {
-            try {
-              go.awaitOpen(LONG);
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            }
-            System.exit(5);
-          });
-          return "left a thread";
-        });
+        scope.fork(
+            "leaves",
+            () -> {
+              Thread.ofPlatform()
+                  .name("leftover")
+                  .daemon(true)
+                  .start(
+                      () -> {
+                        try {
+                          go.awaitOpen(LONG);
+                        } catch (InterruptedException e) {
+                          Thread.currentThread().interrupt();
+                        }
+                        System.exit(5);
+                      });
+              return "left a thread";
+            });
         scope.join();
       }
       TaskFailedException e;
       try (Scope scope = Scope.open(runner)) {
-        scope.fork("innocent", () -> {
-          go.open();
-          return never.awaitOpen(LONG);
-        });
+        scope.fork(
+            "innocent",
+            () -> {
+              go.open();
+              return never.awaitOpen(LONG);
+            });
         e = assertThrows(TaskFailedException.class, scope::join);
       }
-      WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, e.getCause(), message(e));
+      WorkerDiedException died =
+          assertInstanceOf(WorkerDiedException.class, e.getCause(), message(e));
       String m = message(died);
       assertTrue(m.contains("System.exit was called by thread 'leftover'"), m);
       assertTrue(m.contains("which is not the thread that runs tasks"), m);
@@ -83,13 +101,18 @@ class DeathMessagesTest {
 
   @Test
   void killAfterAnIgnoredSigterm_isReportedAsTheRunners() throws InterruptedException {
-    try (ProcessRunner runner = ProcessRunner.builder().workers(1).grace(Duration.ofMillis(200)).build()) {
-      // A shutdown hook that never ends makes the worker's JVM sit out SIGTERM; it stays for the next task.
+    try (ProcessRunner runner =
+        ProcessRunner.builder().workers(1).grace(Duration.ofMillis(200)).build()) {
+      // A shutdown hook that never ends makes the worker's JVM sit out SIGTERM; it stays for the
+      // next task.
       try (Scope scope = Scope.open(runner)) {
-        scope.fork("hooks", () -> {
-          Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().unstarted(DeathMessagesTest::spin));
-          return "hooked";
-        });
+        scope.fork(
+            "hooks",
+            () -> {
+              Runtime.getRuntime()
+                  .addShutdownHook(Thread.ofPlatform().unstarted(DeathMessagesTest::spin));
+              return "hooked";
+            });
         scope.join();
       }
       TaskFailedException e;
@@ -97,7 +120,9 @@ class DeathMessagesTest {
         scope.fork(Task.named("stubborn").timeout(Duration.ofMillis(500)), DeathMessagesTest::spin);
         e = assertThrows(TaskFailedException.class, scope::join);
       }
-      Throwable how = assertInstanceOf(dev.heddle.TaskTimeoutException.class, e.getCause(), message(e)).getCause();
+      Throwable how =
+          assertInstanceOf(dev.heddle.TaskTimeoutException.class, e.getCause(), message(e))
+              .getCause();
       WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, how, message(e));
       assertEquals(137, died.exitStatus(), message(died));
       assertTrue(message(died).contains("killed (SIGKILL, signal 9) by the runner"), message(died));
@@ -110,25 +135,32 @@ class DeathMessagesTest {
   void aHugeCrashLog_isQuotedFromItsHead_andTheTaskStillFails() throws InterruptedException {
     ProcessRunner.Builder b = ProcessRunner.builder().workers(1).logDirectory(temp.resolve("logs"));
     String logs = temp.resolve("logs").toString();
-    WorkerDiedException died = diedRunning(b, "leaves-a-log", () -> {
-      Path log = Path.of(logs, "hs_err_pid" + ProcessHandle.current().pid() + ".log");
-      try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
-        f.setLength(3L << 30); // 3 GiB of zeros and no newline, sparse on disk
-      }
-      Runtime.getRuntime().halt(1);
-      return 1;
-    });
+    WorkerDiedException died =
+        diedRunning(
+            b,
+            "leaves-a-log",
+            () -> {
+              Path log = Path.of(logs, "hs_err_pid" + ProcessHandle.current().pid() + ".log");
+              try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "rw")) {
+                f.setLength(3L << 30); // 3 GiB of zeros and no newline, sparse on disk
+              }
+              Runtime.getRuntime().halt(1);
+              return 1;
+            });
     assertEquals(1, died.exitStatus());
     assertTrue(died.crashLog().isPresent(), message(died));
-    assertTrue(message(died).length() < 100_000, "a message of " + message(died).length() + " characters");
+    assertTrue(
+        message(died).length() < 100_000, "a message of " + message(died).length() + " characters");
   }
 
-  private WorkerDiedException diedRunning(ProcessRunner.Builder b, String name, dev.heddle.Body0<Object> body)
+  private WorkerDiedException diedRunning(
+      ProcessRunner.Builder b, String name, dev.heddle.Body0<Object> body)
       throws InterruptedException {
     return diedRunning(b, Task.named(name), body);
   }
 
-  private WorkerDiedException diedRunning(ProcessRunner.Builder b, Task task, dev.heddle.Body0<Object> body)
+  private WorkerDiedException diedRunning(
+      ProcessRunner.Builder b, Task task, dev.heddle.Body0<Object> body)
       throws InterruptedException {
     try (ProcessRunner runner = b.build()) {
       TaskFailedException e;

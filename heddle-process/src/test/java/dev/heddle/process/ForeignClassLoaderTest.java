@@ -55,12 +55,18 @@ class ForeignClassLoaderTest {
     try (URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
       Class<?> runner = Class.forName(ProcessRunner.class.getName(), true, loader);
       Object builder = runner.getMethod("builder").invoke(null);
-      InvocationTargetException e = assertThrows(InvocationTargetException.class,
-          () -> builder.getClass().getMethod("build").invoke(builder));
+      InvocationTargetException e =
+          assertThrows(
+              InvocationTargetException.class,
+              () -> builder.getClass().getMethod("build").invoke(builder));
       IllegalStateException cause = assertInstanceOf(IllegalStateException.class, e.getCause());
       String message = String.valueOf(cause.getMessage());
-      assertTrue(message.contains("does not hold heddle-process (loaded from " + copy + ")"), message);
-      assertTrue(message.contains("class path, " + System.getProperty("java.class.path").split(File.pathSeparator)[0]), message);
+      assertTrue(
+          message.contains("does not hold heddle-process (loaded from " + copy + ")"), message);
+      assertTrue(
+          message.contains(
+              "class path, " + System.getProperty("java.class.path").split(File.pathSeparator)[0]),
+          message);
       assertTrue(message.contains("mvn exec:java"), message);
       assertTrue(message.contains("ProcessRunner.builder().classpath(...)"), message);
       assertTrue(message.contains("mvn exec:exec"), message);
@@ -74,21 +80,37 @@ class ForeignClassLoaderTest {
     Path booter = temp.resolve("booter.jar");
     var manifest = new java.util.jar.Manifest();
     manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-    manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, own.toUri().toString());
+    manifest
+        .getMainAttributes()
+        .put(java.util.jar.Attributes.Name.CLASS_PATH, own.toUri().toString());
     try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(booter), manifest)) {
       out.flush();
     }
-    assertDoesNotThrow(() -> ProcessRunner.Builder.requireOnClassPath(List.of(booter.toString()), ProcessRunner.class));
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> ProcessRunner.Builder.requireOnClassPath(List.of(temp.toString()), ProcessRunner.class));
+    assertDoesNotThrow(
+        () ->
+            ProcessRunner.Builder.requireOnClassPath(
+                List.of(booter.toString()), ProcessRunner.class));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                ProcessRunner.Builder.requireOnClassPath(
+                    List.of(temp.toString()), ProcessRunner.class));
     String message = String.valueOf(e.getMessage());
-    assertTrue(message.startsWith("process runner: its workers would start with this JVM's class path, "
-        + temp + ", which"), message);
+    assertTrue(
+        message.startsWith(
+            "process runner: its workers would start with this JVM's class path, "
+                + temp
+                + ", which"),
+        message);
   }
 
   @Test
   void build_withAnExplicitClassPath_isNotChecked() {
-    assertDoesNotThrow(() -> ProcessRunner.Builder.requireOnClassPath(
-        List.of(System.getProperty("java.class.path").split(File.pathSeparator)), ProcessRunner.class));
+    assertDoesNotThrow(
+        () ->
+            ProcessRunner.Builder.requireOnClassPath(
+                List.of(System.getProperty("java.class.path").split(File.pathSeparator)),
+                ProcessRunner.class));
   }
 }

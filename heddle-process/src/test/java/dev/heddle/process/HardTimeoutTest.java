@@ -30,13 +30,15 @@ class HardTimeoutTest {
   private static volatile long sink;
 
   @Test
-  void busyLoopIgnoringInterrupts_endsWithinTimeoutAndGrace_withItsStack() throws InterruptedException {
+  void busyLoopIgnoringInterrupts_endsWithinTimeoutAndGrace_withItsStack()
+      throws InterruptedException {
     Duration timeout = Duration.ofSeconds(1);
     Duration grace = Duration.ofMillis(500);
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).grace(grace).build()) {
       runner.awaitWorkers();
       long stuckPid = runner.workers().get(0).pid();
-      // Warm the worker first: on a loaded machine, reading its first lambda could outlast the timeout.
+      // Warm the worker first: on a loaded machine, reading its first lambda could outlast the
+      // timeout.
       assertEquals(0L, WorkerDeathTest.runOne(runner, "warm", 0L));
       long start = System.nanoTime();
       TaskFailedException e;
@@ -47,14 +49,25 @@ class HardTimeoutTest {
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       TaskTimeoutException t = assertInstanceOf(TaskTimeoutException.class, e.getCause());
       List<StackTraceElement> stack = t.running().get(0).stack();
-      assertTrue(stack.stream().anyMatch(f -> f.getMethodName().equals("spin")), "no spin() in " + stack);
+      assertTrue(
+          stack.stream().anyMatch(f -> f.getMethodName().equals("spin")), "no spin() in " + stack);
       // The join waits for the attempt to end: the worker was terminated, not left spinning.
-      assertFalse(ProcessHandle.of(stuckPid).map(ProcessHandle::isAlive).orElse(false), "worker " + stuckPid + " lives");
-      Duration bound = timeout.plus(grace).plusSeconds(3); // three seconds for the process to go, on a busy machine
+      assertFalse(
+          ProcessHandle.of(stuckPid).map(ProcessHandle::isAlive).orElse(false),
+          "worker " + stuckPid + " lives");
+      Duration bound =
+          timeout
+              .plus(grace)
+              .plusSeconds(3); // three seconds for the process to go, on a busy machine
       assertTrue(took.compareTo(bound) < 0, "took " + took + ", more than " + bound);
-      WorkerDiedException how = assertInstanceOf(WorkerDiedException.class, t.getCause(), "how the attempt ended");
-      assertTrue(message(how).contains("task 'spin' was still running 500ms after it was cancelled, so the runner"
-          + " terminated the worker"), message(how));
+      WorkerDiedException how =
+          assertInstanceOf(WorkerDiedException.class, t.getCause(), "how the attempt ended");
+      assertTrue(
+          message(how)
+              .contains(
+                  "task 'spin' was still running 500ms after it was cancelled, so the runner"
+                      + " terminated the worker"),
+          message(how));
       String where = t.running().get(0).where();
       assertTrue(where.contains("pid " + stuckPid), where);
 
@@ -64,19 +77,25 @@ class HardTimeoutTest {
 
   @Test
   void interruptibleTask_isInterrupted_andTheWorkerKept() throws InterruptedException {
-    try (ProcessRunner runner = ProcessRunner.builder().workers(1).grace(Duration.ofSeconds(30)).build()) {
+    try (ProcessRunner runner =
+        ProcessRunner.builder().workers(1).grace(Duration.ofSeconds(30)).build()) {
       runner.awaitWorkers();
       long pid = runner.workers().get(0).pid();
       try (Scope scope = Scope.open(runner)) {
-        scope.fork(Task.named("sleepy").timeout(Duration.ofMillis(200)), () -> {
-          Thread.sleep(60_000);
-          return "woke";
-        });
+        scope.fork(
+            Task.named("sleepy").timeout(Duration.ofMillis(200)),
+            () -> {
+              Thread.sleep(60_000);
+              return "woke";
+            });
         TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
         assertInstanceOf(TaskTimeoutException.class, e.getCause(), message(e));
       }
       assertEquals(1, WorkerDeathTest.runOne(runner, "after", 1));
-      assertEquals(pid, runner.workers().get(0).pid(), "the worker that honoured the interrupt was replaced");
+      assertEquals(
+          pid,
+          runner.workers().get(0).pid(),
+          "the worker that honoured the interrupt was replaced");
     }
   }
 

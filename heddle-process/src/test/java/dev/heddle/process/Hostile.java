@@ -18,8 +18,7 @@ final class Hostile {
 
   /** An Error of a kind the runner does not expect. */
   static final class CustomError extends Error {
-    @Serial
-    private static final long serialVersionUID = 1L;
+    @Serial private static final long serialVersionUID = 1L;
 
     CustomError(String message) {
       super(message);
@@ -43,8 +42,7 @@ final class Hostile {
 
   /** Whose readObject waits, ignoring interrupts, until {@link #RELEASE} opens. */
   static final class BlocksOnRead implements Serializable {
-    @Serial
-    private static final long serialVersionUID = 1L;
+    @Serial private static final long serialVersionUID = 1L;
 
     @Serial
     private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
@@ -63,8 +61,7 @@ final class Hostile {
 
   /** An exception carrying any payload. */
   static final class Carrying extends RuntimeException {
-    @Serial
-    private static final long serialVersionUID = 1L;
+    @Serial private static final long serialVersionUID = 1L;
 
     @SuppressWarnings("serial") // a payload chosen by each test, serializable in each
     final Object payload;

@@ -34,8 +34,10 @@ class LogDirectoryTest {
   void logDirectoryALink_isRefused_andNothingIsWrittenThroughIt() throws IOException {
     Path elsewhere = Files.createDirectory(temp.resolve("elsewhere"));
     Path link = Files.createSymbolicLink(temp.resolve("logs"), elsewhere);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ProcessRunner.builder().workers(1).logDirectory(link).build().close());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ProcessRunner.builder().workers(1).logDirectory(link).build().close());
     assertTrue(String.valueOf(e.getMessage()).contains("a symbolic link"), e.getMessage());
     assertEmpty(elsewhere);
   }
@@ -44,32 +46,44 @@ class LogDirectoryTest {
   void logDirectoryWritableByOthers_isRefused() throws IOException {
     Path logs = Files.createDirectory(temp.resolve("logs"));
     Files.setPosixFilePermissions(logs, PosixFilePermissions.fromString("rwxrwxrwx"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ProcessRunner.builder().workers(1).logDirectory(logs).build().close());
-    assertTrue(String.valueOf(e.getMessage()).contains("other users may write it (mode 777)"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ProcessRunner.builder().workers(1).logDirectory(logs).build().close());
+    assertTrue(
+        String.valueOf(e.getMessage()).contains("other users may write it (mode 777)"),
+        e.getMessage());
     assertEmpty(logs);
   }
 
   @Test
   void logDirectoryOfAnotherUser_isRefused() throws IOException {
-    assumeTrue("root".equals(System.getProperty("user.name")),
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
         "only root can give a directory to another user; the other refusals run anyway");
     Path logs = Files.createDirectory(temp.resolve("logs"));
-    Files.setOwner(logs, FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> ProcessRunner.builder().workers(1).logDirectory(logs).build().close());
+    Files.setOwner(
+        logs,
+        FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> ProcessRunner.builder().workers(1).logDirectory(logs).build().close());
     assertTrue(String.valueOf(e.getMessage()).contains("belongs to another user"), e.getMessage());
   }
 
   @Test
-  void logFiles_areOwnerOnly_inAGivenDirectoryMadeOwnerOnly() throws IOException, InterruptedException {
+  void logFiles_areOwnerOnly_inAGivenDirectoryMadeOwnerOnly()
+      throws IOException, InterruptedException {
     Path logs = temp.resolve("new").resolve("logs");
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).logDirectory(logs).build()) {
       runner.awaitWorkers();
       assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(logs)));
       ProcessRunner.Worker w = runner.workers().get(0);
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(w.stdout())));
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(w.stderr())));
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(w.stdout())));
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(w.stderr())));
     }
   }
 
@@ -78,7 +92,8 @@ class LogDirectoryTest {
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).build()) {
       runner.awaitWorkers();
       ProcessRunner.Worker w = runner.workers().get(0);
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(w.stderr())));
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(w.stderr())));
     }
   }
 

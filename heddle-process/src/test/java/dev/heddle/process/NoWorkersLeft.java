@@ -35,15 +35,26 @@ final class NoWorkersLeft implements AfterEachCallback {
     List<ProcessHandle> left = workers();
     if (!left.isEmpty()) {
       left.forEach(ProcessHandle::destroyForcibly);
-      fail("worker processes still alive " + GRACE.toSeconds() + "s after the test: "
-          + left.stream().map(p -> p.pid() + " " + p.info().commandLine().orElse("?")).toList());
+      fail(
+          "worker processes still alive "
+              + GRACE.toSeconds()
+              + "s after the test: "
+              + left.stream()
+                  .map(p -> p.pid() + " " + p.info().commandLine().orElse("?"))
+                  .toList());
     }
   }
 
   static List<ProcessHandle> workers() {
-    return ProcessHandle.current().descendants()
+    return ProcessHandle.current()
+        .descendants()
         .filter(ProcessHandle::isAlive)
-        .filter(p -> p.info().commandLine().orElse("").contains("dev.heddle.process.internal.WorkerMain"))
+        .filter(
+            p ->
+                p.info()
+                    .commandLine()
+                    .orElse("")
+                    .contains("dev.heddle.process.internal.WorkerMain"))
         .toList();
   }
 }

@@ -17,8 +17,11 @@ public final class OrphanParent {
     Gate never = Gate.in(Path.of(args[0]));
     ProcessRunner runner = ProcessRunner.builder().workers(2).build();
     runner.awaitWorkers();
-    System.out.println("workers " + runner.workers().stream().map(w -> Long.toString(w.pid()))
-        .collect(Collectors.joining(" ")));
+    System.out.println(
+        "workers "
+            + runner.workers().stream()
+                .map(w -> Long.toString(w.pid()))
+                .collect(Collectors.joining(" ")));
     System.out.flush();
     try (Scope scope = Scope.open(runner)) {
       scope.fork("forever", () -> never.awaitOpen(Duration.ofHours(1)));

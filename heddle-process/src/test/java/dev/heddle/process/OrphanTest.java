@@ -29,15 +29,23 @@ class OrphanTest {
   Path temp;
 
   @Test
-  void parentKilledWithSigkill_workersExitWithinFiveSeconds() throws IOException, InterruptedException {
+  void parentKilledWithSigkill_workersExitWithinFiveSeconds()
+      throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process parent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        OrphanParent.class.getName(), temp.toString())
-        .redirectError(temp.resolve("parent.stderr").toFile())
-        .start();
+    Process parent =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                OrphanParent.class.getName(),
+                temp.toString())
+            .redirectError(temp.resolve("parent.stderr").toFile())
+            .start();
     List<ProcessHandle> workers = new ArrayList<>();
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(
+              new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
       assertTrue(line != null && line.startsWith("workers "), "parent said: " + line);
       for (String pid : Arrays.copyOfRange(line.split(" "), 1, 3)) {
@@ -49,9 +57,14 @@ class OrphanTest {
       long killed = System.nanoTime();
       for (ProcessHandle w : workers) {
         Duration left = BOUND.minusNanos(System.nanoTime() - killed);
-        Optional<ProcessHandle> gone = w.onExit().completeOnTimeout(null, Math.max(0, left.toMillis()),
-            TimeUnit.MILLISECONDS).thenApply(Optional::ofNullable).join();
-        assertTrue(gone.isPresent(), "worker " + w.pid() + " still alive " + BOUND.toSeconds() + "s after its parent died");
+        Optional<ProcessHandle> gone =
+            w.onExit()
+                .completeOnTimeout(null, Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS)
+                .thenApply(Optional::ofNullable)
+                .join();
+        assertTrue(
+            gone.isPresent(),
+            "worker " + w.pid() + " still alive " + BOUND.toSeconds() + "s after its parent died");
       }
     } finally {
       parent.destroyForcibly();

@@ -44,12 +44,14 @@ class ProcessSoakTest {
     try {
       return Duration.ofSeconds(Math.max(1, Long.parseLong(s.trim())));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("HEDDLE_STRESS_SECONDS must be a whole number of seconds; got '" + s + "'", e);
+      throw new IllegalArgumentException(
+          "HEDDLE_STRESS_SECONDS must be a whole number of seconds; got '" + s + "'", e);
     }
   }
 
   @Test
-  void soak_processRunnerWithWorkerKills_staysFlatAndEveryTaskEndsOnce() throws InterruptedException {
+  void soak_processRunnerWithWorkerKills_staysFlatAndEveryTaskEndsOnce()
+      throws InterruptedException {
     Duration length = length();
     List<RunnerSoak<?>> soaks = new ArrayList<>();
     if ("all".equals(System.getenv("HEDDLE_SOAK_KINDS"))) {
@@ -63,19 +65,28 @@ class ProcessSoakTest {
     AtomicInteger kills = new AtomicInteger();
     List<String> threadsBefore = LeakCheck.threadsNamed("heddle-");
     // A kill about every 1.5 s (less often in a long soak, whose workers must also do work).
-    Duration every = length.compareTo(Duration.ofMinutes(1)) > 0 ? Duration.ofSeconds(5) : Duration.ofMillis(1500);
-    soaks.add(RunnerSoak.of("processes(" + WORKERS + ")", () -> ProcessRunner.builder().workers(WORKERS).build())
-        .length(length)
-        .gauge("worker processes", () -> NoWorkersLeft.workers().size(), 1)
-        .chaos(every, runner -> {
-          List<ProcessRunner.Worker> live = runner.workers();
-          if (!live.isEmpty()) {
-            long pid = live.get(victims.nextInt(live.size())).pid();
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL, as from outside
-            kills.incrementAndGet();
-          }
-        })
-        .progress(System.out::println));
+    Duration every =
+        length.compareTo(Duration.ofMinutes(1)) > 0
+            ? Duration.ofSeconds(5)
+            : Duration.ofMillis(1500);
+    soaks.add(
+        RunnerSoak.of(
+                "processes(" + WORKERS + ")",
+                () -> ProcessRunner.builder().workers(WORKERS).build())
+            .length(length)
+            .gauge("worker processes", () -> NoWorkersLeft.workers().size(), 1)
+            .chaos(
+                every,
+                runner -> {
+                  List<ProcessRunner.Worker> live = runner.workers();
+                  if (!live.isEmpty()) {
+                    long pid = live.get(victims.nextInt(live.size())).pid();
+                    ProcessHandle.of(pid)
+                        .ifPresent(ProcessHandle::destroyForcibly); // SIGKILL, as from outside
+                    kills.incrementAndGet();
+                  }
+                })
+            .progress(System.out::println));
     List<RunnerSoak.Report> reports = RunnerSoak.runConcurrently(soaks);
     for (RunnerSoak.Report r : reports) {
       System.out.println(r);
@@ -84,15 +95,21 @@ class ProcessSoakTest {
       r.assertFlat();
     }
     RunnerSoak.Report processes = reports.get(reports.size() - 1);
-    assertTrue(processes.chaosActions() > 0 && kills.get() > 0,
+    assertTrue(
+        processes.chaosActions() > 0 && kills.get() > 0,
         String.format(Locale.ROOT, "no worker was killed during the soak: %s", processes));
-    assertEquals(0L, processes.afterClose().gauges().get("worker processes"), "worker processes left after close");
+    assertEquals(
+        0L,
+        processes.afterClose().gauges().get("worker processes"),
+        "worker processes left after close");
     List<String> left = new ArrayList<>(LeakCheck.threadsNamed("heddle-"));
-    left.removeAll(threadsBefore); // a reader thread that an earlier test left on purpose is not this soak's
+    left.removeAll(
+        threadsBefore); // a reader thread that an earlier test left on purpose is not this soak's
     assertTrue(left.isEmpty(), "threads left after the soak's runners closed: " + left);
   }
 
-  private static RunnerSoak<Runner> inJvm(String kind, java.util.function.Supplier<Runner> make, Duration length) {
+  private static RunnerSoak<Runner> inJvm(
+      String kind, java.util.function.Supplier<Runner> make, Duration length) {
     return RunnerSoak.of(kind, make).length(length).progress(System.out::println);
   }
 }

@@ -49,11 +49,13 @@ class RecyclingTest {
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).echoOutput(true).build()) {
       pid = pidOfOneTask(runner);
       try (Scope scope = Scope.open(runner)) {
-        scope.fork("talk", () -> {
-          System.out.println("line one");
-          System.err.println("line two");
-          return 0;
-        });
+        scope.fork(
+            "talk",
+            () -> {
+              System.out.println("line one");
+              System.err.println("line two");
+              return 0;
+            });
         scope.join();
       }
     } finally {

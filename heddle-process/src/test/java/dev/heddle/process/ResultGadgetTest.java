@@ -35,28 +35,42 @@ class ResultGadgetTest {
 
   @Test
   void comparatorClassOfABodyPackage_isRefusedInAResult_andNeverRuns() throws InterruptedException {
-    ProcessRunner.Builder b = ProcessRunner.builder().workers(1).allowPackages("org.example.outside");
+    ProcessRunner.Builder b =
+        ProcessRunner.builder().workers(1).allowPackages("org.example.outside");
     String m = refusal(b, Gadgets.queueWithComparatorClass());
-    assertTrue(m.contains("class org.example.outside.Gadgets$Counting is not on the allow-list"), m);
+    assertTrue(
+        m.contains("class org.example.outside.Gadgets$Counting is not on the allow-list"), m);
     assertTrue(m.contains("in results and exceptions"), m);
     assertEquals(0, Gadgets.RAN.get(), "the worker's comparator ran in the runner");
   }
 
   @Test
-  void lambdaComparator_isRefusedInAResult_evenFromAnAllowedResultPackage() throws InterruptedException {
-    ProcessRunner.Builder b = ProcessRunner.builder().workers(1).allowPackages("org.example.outside")
-        .options(RunnerOptions.defaults().transferRules(TransferRules.defaults()
-            .allowResultPackages("org.example.outside")));
+  void lambdaComparator_isRefusedInAResult_evenFromAnAllowedResultPackage()
+      throws InterruptedException {
+    ProcessRunner.Builder b =
+        ProcessRunner.builder()
+            .workers(1)
+            .allowPackages("org.example.outside")
+            .options(
+                RunnerOptions.defaults()
+                    .transferRules(
+                        TransferRules.defaults().allowResultPackages("org.example.outside")));
     String m = refusal(b, Gadgets.queueWithLambdaComparator());
     assertTrue(m.contains("a serialized lambda is not on the allow-list"), m);
     assertEquals(0, Gadgets.RAN.get(), "the worker's lambda ran in the runner");
   }
 
   @Test
-  void proxyComparator_isRefusedInAResult_evenFromAnAllowedResultPackage() throws InterruptedException {
-    ProcessRunner.Builder b = ProcessRunner.builder().workers(1).allowPackages("org.example.outside")
-        .options(RunnerOptions.defaults().transferRules(TransferRules.defaults()
-            .allowResultPackages("org.example.outside")));
+  void proxyComparator_isRefusedInAResult_evenFromAnAllowedResultPackage()
+      throws InterruptedException {
+    ProcessRunner.Builder b =
+        ProcessRunner.builder()
+            .workers(1)
+            .allowPackages("org.example.outside")
+            .options(
+                RunnerOptions.defaults()
+                    .transferRules(
+                        TransferRules.defaults().allowResultPackages("org.example.outside")));
     String m = refusal(b, Gadgets.queueWithProxyComparator());
     assertTrue(m.contains("proxy class"), m);
     assertEquals(0, Gadgets.RAN.get(), "the worker's proxy ran in the runner");
@@ -64,9 +78,14 @@ class ResultGadgetTest {
 
   @Test
   void resultClassAllowedByName_crosses_whileItsPackageStaysClosed() throws InterruptedException {
-    ProcessRunner.Builder b = ProcessRunner.builder().workers(1)
-        .options(RunnerOptions.defaults().transferRules(TransferRules.defaults().allowResultClasses(Payload.class)));
-    try (ProcessRunner runner = b.build(); Scope scope = Scope.open(runner)) {
+    ProcessRunner.Builder b =
+        ProcessRunner.builder()
+            .workers(1)
+            .options(
+                RunnerOptions.defaults()
+                    .transferRules(TransferRules.defaults().allowResultClasses(Payload.class)));
+    try (ProcessRunner runner = b.build();
+        Scope scope = Scope.open(runner)) {
       Handle<Payload> h = scope.fork("payload", () -> new Payload("out"));
       scope.join();
       assertEquals(new Payload("out"), h.get());
@@ -75,8 +94,10 @@ class ResultGadgetTest {
     assertTrue(m.contains("class org.example.outside.Gadgets$Counting"), m);
   }
 
-  private static String refusal(ProcessRunner.Builder b, Body0<?> body) throws InterruptedException {
-    try (ProcessRunner runner = b.build(); Scope scope = Scope.open(runner)) {
+  private static String refusal(ProcessRunner.Builder b, Body0<?> body)
+      throws InterruptedException {
+    try (ProcessRunner runner = b.build();
+        Scope scope = Scope.open(runner)) {
       scope.fork("gadget", body);
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       Throwable cause = java.util.Objects.requireNonNull(e.getCause());

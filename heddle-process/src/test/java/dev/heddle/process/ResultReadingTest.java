@@ -36,15 +36,18 @@ class ResultReadingTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"assertion", "internal", "custom"})
-  void resultWhoseReadingThrowsAnyError_failsItsTask_andTheRunnerGoesOn(String kind) throws InterruptedException {
+  void resultWhoseReadingThrowsAnyError_failsItsTask_andTheRunnerGoesOn(String kind)
+      throws InterruptedException {
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).build()) {
       TaskFailedException e;
       try (Scope scope = Scope.open(runner)) {
         scope.fork("hostile", () -> new Hostile.ErrorOnRead(kind));
         e = assertThrows(TaskFailedException.class, scope::join);
       }
-      IllegalStateException cause = assertInstanceOf(IllegalStateException.class, e.getCause(), message(e));
-      assertTrue(message(cause).startsWith("the result of task 'hostile' from worker 1"), message(cause));
+      IllegalStateException cause =
+          assertInstanceOf(IllegalStateException.class, e.getCause(), message(e));
+      assertTrue(
+          message(cause).startsWith("the result of task 'hostile' from worker 1"), message(cause));
       assertTrue(message(cause).contains("could not be read: readObject"), message(cause));
       assertInstanceOf(Error.class, cause.getCause());
       assertEquals("after", WorkerDeathTest.runOne(runner, "after", "after"));
@@ -52,19 +55,28 @@ class ResultReadingTest {
   }
 
   @Test
-  void exceptionWhoseReadingThrowsAnError_arrivesAsText_withTheErrorAttached() throws InterruptedException {
+  void exceptionWhoseReadingThrowsAnError_arrivesAsText_withTheErrorAttached()
+      throws InterruptedException {
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).build()) {
       TaskFailedException e;
       try (Scope scope = Scope.open(runner)) {
-        scope.fork("throws", () -> {
-          throw new Hostile.Carrying("bad input", new Hostile.ErrorOnRead("assertion"));
-        });
+        scope.fork(
+            "throws",
+            () -> {
+              throw new Hostile.Carrying("bad input", new Hostile.ErrorOnRead("assertion"));
+            });
         e = assertThrows(TaskFailedException.class, scope::join);
       }
-      RemoteFailureException remote = assertInstanceOf(RemoteFailureException.class, e.getCause(), message(e));
+      RemoteFailureException remote =
+          assertInstanceOf(RemoteFailureException.class, e.getCause(), message(e));
       assertTrue(message(remote).contains("bad input"), message(remote));
-      assertTrue(Arrays.stream(remote.getSuppressed()).anyMatch(s -> message(s).contains("could not be rebuilt here")
-          && s.getCause() instanceof AssertionError), Arrays.toString(remote.getSuppressed()));
+      assertTrue(
+          Arrays.stream(remote.getSuppressed())
+              .anyMatch(
+                  s ->
+                      message(s).contains("could not be rebuilt here")
+                          && s.getCause() instanceof AssertionError),
+          Arrays.toString(remote.getSuppressed()));
       assertEquals(2, WorkerDeathTest.runOne(runner, "after", 2));
     }
   }
@@ -73,7 +85,8 @@ class ResultReadingTest {
   void resultWhoseReadingBlocks_withoutATimeout_failsAfterTheReadTimeout_andTheWorkerIsReplaced()
       throws InterruptedException {
     long start = System.nanoTime();
-    try (ProcessRunner runner = ProcessRunner.builder().workers(1).readTimeout(Duration.ofSeconds(2)).build()) {
+    try (ProcessRunner runner =
+        ProcessRunner.builder().workers(1).readTimeout(Duration.ofSeconds(2)).build()) {
       runner.awaitWorkers();
       long pid = runner.workers().get(0).pid();
       TaskFailedException e;
@@ -81,12 +94,19 @@ class ResultReadingTest {
         scope.fork("stuck", Hostile.BlocksOnRead::new);
         e = assertThrows(TaskFailedException.class, scope::join);
       }
-      IllegalStateException cause = assertInstanceOf(IllegalStateException.class, e.getCause(), message(e));
-      assertTrue(message(cause).contains("the result of task 'stuck' from worker 1 (pid " + pid
-          + ") could not be read within 2s (the runner's read timeout)"), message(cause));
+      IllegalStateException cause =
+          assertInstanceOf(IllegalStateException.class, e.getCause(), message(e));
+      assertTrue(
+          message(cause)
+              .contains(
+                  "the result of task 'stuck' from worker 1 (pid "
+                      + pid
+                      + ") could not be read within 2s (the runner's read timeout)"),
+          message(cause));
       assertTrue(message(cause).contains("The runner replaced the worker"), message(cause));
       assertEquals("next", WorkerDeathTest.runOne(runner, "next", "next"));
-      assertFalse(runner.workers().stream().anyMatch(w -> w.pid() == pid), runner.workers().toString());
+      assertFalse(
+          runner.workers().stream().anyMatch(w -> w.pid() == pid), runner.workers().toString());
     }
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertTrue(took.compareTo(Duration.ofSeconds(60)) < 0, "took " + took);
@@ -94,7 +114,8 @@ class ResultReadingTest {
 
   @Test
   void resultWhoseReadingBlocks_withATaskTimeout_failsByTheTimeout() throws InterruptedException {
-    try (ProcessRunner runner = ProcessRunner.builder().workers(1).grace(Duration.ofMillis(500)).build()) {
+    try (ProcessRunner runner =
+        ProcessRunner.builder().workers(1).grace(Duration.ofMillis(500)).build()) {
       TaskFailedException e;
       long start = System.nanoTime();
       try (Scope scope = Scope.open(runner)) {
@@ -102,10 +123,16 @@ class ResultReadingTest {
         e = assertThrows(TaskFailedException.class, scope::join);
       }
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      TaskTimeoutException t = assertInstanceOf(TaskTimeoutException.class, e.getCause(), message(e));
-      assertTrue(message(t.getCause()).contains("could not be read within 500ms (the grace period) of the task"
-          + " being cancelled"), message(t.getCause()));
-      assertTrue(took.compareTo(Duration.ofSeconds(30)) < 0, "took " + took + ", the read timeout is 60s");
+      TaskTimeoutException t =
+          assertInstanceOf(TaskTimeoutException.class, e.getCause(), message(e));
+      assertTrue(
+          message(t.getCause())
+              .contains(
+                  "could not be read within 500ms (the grace period) of the task"
+                      + " being cancelled"),
+          message(t.getCause()));
+      assertTrue(
+          took.compareTo(Duration.ofSeconds(30)) < 0, "took " + took + ", the read timeout is 60s");
       assertEquals(3, WorkerDeathTest.runOne(runner, "after", 3));
     }
   }
@@ -118,7 +145,8 @@ class ResultReadingTest {
         scope.fork("sets", () -> Hostile.serialDos(100));
         e = assertThrows(TaskFailedException.class, scope::join);
       }
-      IllegalStateException cause = assertInstanceOf(IllegalStateException.class, e.getCause(), message(e));
+      IllegalStateException cause =
+          assertInstanceOf(IllegalStateException.class, e.getCause(), message(e));
       assertTrue(message(cause).contains("nests sets or maps more than 16 deep"), message(cause));
       assertFalse(message(cause).contains("allowPackages"), message(cause));
       assertEquals(4, WorkerDeathTest.runOne(runner, "after", 4));
@@ -130,12 +158,15 @@ class ResultReadingTest {
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).build()) {
       TaskFailedException e;
       try (Scope scope = Scope.open(runner)) {
-        scope.fork("throws", () -> {
-          throw new Hostile.Carrying("with sets", Hostile.serialDos(100));
-        });
+        scope.fork(
+            "throws",
+            () -> {
+              throw new Hostile.Carrying("with sets", Hostile.serialDos(100));
+            });
         e = assertThrows(TaskFailedException.class, scope::join);
       }
-      RemoteFailureException remote = assertInstanceOf(RemoteFailureException.class, e.getCause(), message(e));
+      RemoteFailureException remote =
+          assertInstanceOf(RemoteFailureException.class, e.getCause(), message(e));
       assertTrue(message(remote).contains("with sets"), message(remote));
     }
   }
@@ -143,7 +174,9 @@ class ResultReadingTest {
   @Test
   void setsNestedWithinTheBound_areRead() throws InterruptedException {
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).build()) {
-      assertEquals(Hostile.serialDos(10).size(), WorkerDeathTest.runOne(runner, "sets", Hostile.serialDos(10)).size());
+      assertEquals(
+          Hostile.serialDos(10).size(),
+          WorkerDeathTest.runOne(runner, "sets", Hostile.serialDos(10)).size());
     }
   }
 }

@@ -25,14 +25,17 @@ class StartFailureTest {
 
   @Test
   void badJvmOption_failsAwaitWorkersAndTasks_withTheJvmsOwnWords() throws InterruptedException {
-    try (ProcessRunner runner = ProcessRunner.builder().workers(2).jvmOptions("-XX:+NoSuchHeddleOption").build()) {
+    try (ProcessRunner runner =
+        ProcessRunner.builder().workers(2).jvmOptions("-XX:+NoSuchHeddleOption").build()) {
       WorkerStartException e = assertThrows(WorkerStartException.class, runner::awaitWorkers);
       assertTrue(message(e).contains("Unrecognized VM option 'NoSuchHeddleOption'"), message(e));
-      assertTrue(message(e).contains("its JVM exited with status 1 before it connected"), message(e));
+      assertTrue(
+          message(e).contains("its JVM exited with status 1 before it connected"), message(e));
       try (Scope scope = Scope.open(runner)) {
         scope.fork("work", () -> 1);
         TaskFailedException failed = assertThrows(TaskFailedException.class, scope::join);
-        WorkerStartException cause = assertInstanceOf(WorkerStartException.class, failed.getCause());
+        WorkerStartException cause =
+            assertInstanceOf(WorkerStartException.class, failed.getCause());
         assertTrue(message(cause).startsWith("task 'work' cannot run: worker "), message(cause));
         assertTrue(message(cause).contains("Unrecognized VM option"), message(cause));
       }
@@ -41,9 +44,12 @@ class StartFailureTest {
 
   @Test
   void classPathWithoutHeddle_saysTheMainClassIsMissing() throws InterruptedException {
-    try (ProcessRunner runner = ProcessRunner.builder().workers(1).classpath(List.of(temp)).build()) {
+    try (ProcessRunner runner =
+        ProcessRunner.builder().workers(1).classpath(List.of(temp)).build()) {
       WorkerStartException e = assertThrows(WorkerStartException.class, runner::awaitWorkers);
-      assertTrue(message(e).contains("Could not find or load main class dev.heddle.process.internal.WorkerMain"),
+      assertTrue(
+          message(e)
+              .contains("Could not find or load main class dev.heddle.process.internal.WorkerMain"),
           message(e));
     }
   }

@@ -35,7 +35,9 @@ class WorkerChurnTest {
 
   /** Workers that stop at start-up until the test deletes their vm.paused.<pid> file. */
   private ProcessRunner.Builder pausing(int workers) {
-    return ProcessRunner.builder().workers(workers).directory(temp)
+    return ProcessRunner.builder()
+        .workers(workers)
+        .directory(temp)
         .jvmOptions("-XX:+UnlockDiagnosticVMOptions", "-XX:+PauseAtStartup");
   }
 
@@ -51,7 +53,8 @@ class WorkerChurnTest {
       long second = pausedWorker(Set.of(first));
       Files.delete(temp.resolve("vm.paused." + second));
       assertEquals("ok", WorkerDeathTest.runOne(runner, "after", "ok"));
-      assertEquals(List.of(second), runner.workers().stream().map(ProcessRunner.Worker::pid).toList());
+      assertEquals(
+          List.of(second), runner.workers().stream().map(ProcessRunner.Worker::pid).toList());
     }
   }
 
@@ -60,12 +63,15 @@ class WorkerChurnTest {
     Gate started = Gate.in(temp);
     Gate never = Gate.in(temp);
     String pidFile = temp.resolve("pid").toString();
-    try (ProcessRunner runner = ProcessRunner.builder().workers(1).build(); Scope scope = Scope.open(runner)) {
-      scope.fork("victim", () -> {
-        Files.writeString(Path.of(pidFile), Long.toString(ProcessHandle.current().pid()));
-        started.arrive();
-        return never.awaitOpen(LONG);
-      });
+    try (ProcessRunner runner = ProcessRunner.builder().workers(1).build();
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          "victim",
+          () -> {
+            Files.writeString(Path.of(pidFile), Long.toString(ProcessHandle.current().pid()));
+            started.arrive();
+            return never.awaitOpen(LONG);
+          });
       started.awaitArrivals(1, LONG);
       long pid = Long.parseLong(Files.readString(Path.of(pidFile)));
       assertTrue(listed(runner, pid), runner.workers().toString());
@@ -107,7 +113,8 @@ class WorkerChurnTest {
       }
       Thread.sleep(20); // polling a directory that a JVM writes: no event to wait on
     }
-    throw new AssertionError("no new worker paused at start-up within " + LONG + "; files: " + list(temp));
+    throw new AssertionError(
+        "no new worker paused at start-up within " + LONG + "; files: " + list(temp));
   }
 
   private static List<String> list(Path dir) throws IOException {

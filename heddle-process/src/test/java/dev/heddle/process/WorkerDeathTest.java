@@ -50,11 +50,13 @@ class WorkerDeathTest {
       Handle<String> fine;
       TaskFailedException e;
       try (Scope scope = Scope.open(runner, ScopeOptions.defaults().keepGoing(true))) {
-        scope.fork("exits", () -> {
-          System.err.println("about to leave");
-          System.exit(3);
-          return "unreachable";
-        });
+        scope.fork(
+            "exits",
+            () -> {
+              System.err.println("about to leave");
+              System.exit(3);
+              return "unreachable";
+            });
         fine = scope.fork("fine", () -> "ok");
         e = assertThrows(TaskFailedException.class, scope::join);
       }
@@ -64,10 +66,15 @@ class WorkerDeathTest {
       String m = message(died);
       assertTrue(m.contains("died while running task 'exits' (attempt 1 of 1)"), m);
       assertTrue(m.contains("System.exit(3)"), m);
-      assertTrue(m.contains("System.exit was called by thread 'heddle-worker-task' at dev.heddle.process.WorkerDeathTest"), m);
+      assertTrue(
+          m.contains(
+              "System.exit was called by thread 'heddle-worker-task' at dev.heddle.process.WorkerDeathTest"),
+          m);
       assertTrue(m.contains("about to leave"), "stderr tail missing: " + m);
       assertTrue(message(e).contains("pid " + died.pid()), e.getMessage());
-      assertEquals(List.of("about to leave"), died.stderrTail().stream().filter(l -> l.contains("about")).toList());
+      assertEquals(
+          List.of("about to leave"),
+          died.stderrTail().stream().filter(l -> l.contains("about")).toList());
 
       assertEquals("again", runOne(runner, "after", "again"));
       assertEquals(2, runner.workers().size(), runner.workers().toString());
@@ -75,23 +82,29 @@ class WorkerDeathTest {
   }
 
   @Test
-  void sigkill_failsTheTaskWithinOneSecond_sayingItWasKilled() throws InterruptedException, IOException {
+  void sigkill_failsTheTaskWithinOneSecond_sayingItWasKilled()
+      throws InterruptedException, IOException {
     Gate started = Gate.in(temp);
     Gate never = Gate.in(temp);
     String pidFile = temp.resolve("pid").toString();
     AtomicLong failedAt = new AtomicLong();
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).build()) {
-      ScopeOptions options = ScopeOptions.defaults().listener(event -> {
-        if (event.kind() == TaskEvent.Kind.FAILED) {
-          failedAt.set(System.nanoTime());
-        }
-      });
+      ScopeOptions options =
+          ScopeOptions.defaults()
+              .listener(
+                  event -> {
+                    if (event.kind() == TaskEvent.Kind.FAILED) {
+                      failedAt.set(System.nanoTime());
+                    }
+                  });
       try (Scope scope = Scope.open(runner, options)) {
-        scope.fork("victim", () -> {
-          Files.writeString(Path.of(pidFile), Long.toString(ProcessHandle.current().pid()));
-          started.arrive();
-          return never.awaitOpen(LONG);
-        });
+        scope.fork(
+            "victim",
+            () -> {
+              Files.writeString(Path.of(pidFile), Long.toString(ProcessHandle.current().pid()));
+              started.arrive();
+              return never.awaitOpen(LONG);
+            });
         started.awaitArrivals(1, LONG);
         long pid = Long.parseLong(Files.readString(Path.of(pidFile)));
         ProcessHandle worker = ProcessHandle.of(pid).orElseThrow();
@@ -104,7 +117,9 @@ class WorkerDeathTest {
         assertTrue(message(died).contains("killed (SIGKILL, signal 9)"), died.getMessage());
         assertTrue(message(died).contains("task 'victim'"), died.getMessage());
         Duration late = Duration.ofNanos(failedAt.get() - diedAt);
-        assertTrue(late.compareTo(Duration.ofSeconds(1)) < 0, "the task failed " + late + " after its worker died");
+        assertTrue(
+            late.compareTo(Duration.ofSeconds(1)) < 0,
+            "the task failed " + late + " after its worker died");
       }
       assertEquals(7, runOne(runner, "next", 7));
     }
@@ -115,17 +130,20 @@ class WorkerDeathTest {
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).maxHeap("32m").build()) {
       TaskFailedException e;
       try (Scope scope = Scope.open(runner)) {
-        scope.fork("hog", () -> {
-          List<long[]> hoard = new ArrayList<>();
-          while (true) {
-            hoard.add(new long[1 << 20]);
-          }
-        });
+        scope.fork(
+            "hog",
+            () -> {
+              List<long[]> hoard = new ArrayList<>();
+              while (true) {
+                hoard.add(new long[1 << 20]);
+              }
+            });
         e = assertThrows(TaskFailedException.class, scope::join);
       }
       WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, e.getCause());
       assertEquals(3, died.exitStatus());
-      assertTrue(message(died).contains("ran out of memory (java.lang.OutOfMemoryError: Java heap space)"),
+      assertTrue(
+          message(died).contains("ran out of memory (java.lang.OutOfMemoryError: Java heap space)"),
           died.getMessage());
       assertEquals(1, runOne(runner, "after", 1));
     }
@@ -136,17 +154,24 @@ class WorkerDeathTest {
     try (ProcessRunner runner = ProcessRunner.builder().workers(1).build()) {
       TaskFailedException e;
       try (Scope scope = Scope.open(runner)) {
-        scope.fork("segfault", () -> {
-          Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
-          f.setAccessible(true);
-          Object unsafe = f.get(null);
-          unsafe.getClass().getMethod("putAddress", long.class, long.class).invoke(unsafe, 0L, 0L);
-          return "survived";
-        });
+        scope.fork(
+            "segfault",
+            () -> {
+              Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
+              f.setAccessible(true);
+              Object unsafe = f.get(null);
+              unsafe
+                  .getClass()
+                  .getMethod("putAddress", long.class, long.class)
+                  .invoke(unsafe, 0L, 0L);
+              return "survived";
+            });
         e = assertThrows(TaskFailedException.class, scope::join);
       }
       WorkerDiedException died = assertInstanceOf(WorkerDiedException.class, e.getCause());
-      Path crashLog = died.crashLog().orElseThrow(() -> new AssertionError("no crash log in " + died.getMessage()));
+      Path crashLog =
+          died.crashLog()
+              .orElseThrow(() -> new AssertionError("no crash log in " + died.getMessage()));
       assertTrue(Files.isRegularFile(crashLog), crashLog.toString());
       assertEquals(runner.logDirectory(), crashLog.getParent());
       assertTrue(message(died).contains("JVM crash log: " + crashLog), died.getMessage());
@@ -163,26 +188,29 @@ class WorkerDeathTest {
       runner.awaitWorkers();
       long firstPid = runner.workers().get(0).pid();
       Graph.Builder g = Graph.builder();
-      Node<Long> flaky = g.add(Task.named("flaky").attempts(2), () -> {
-        if (attempts.arrivals() == 0) {
-          attempts.arrive();
-          Runtime.getRuntime().halt(9);
-        }
-        return ProcessHandle.current().pid();
-      });
+      Node<Long> flaky =
+          g.add(
+              Task.named("flaky").attempts(2),
+              () -> {
+                if (attempts.arrivals() == 0) {
+                  attempts.arrive();
+                  Runtime.getRuntime().halt(9);
+                }
+                return ProcessHandle.current().pid();
+              });
       Results results = g.build().run(runner);
       assertNotEquals(firstPid, results.get(flaky));
       List<Results.AttemptRecord> tries = results.task("flaky").attempts();
       assertEquals(2, tries.size());
       Throwable first = tries.get(0).failure();
-      assertTrue(first instanceof WorkerDiedException d && d.exitStatus() == 9, String.valueOf(first));
+      assertTrue(
+          first instanceof WorkerDiedException d && d.exitStatus() == 9, String.valueOf(first));
     }
   }
 
   static String message(@Nullable Throwable t) {
     return t == null ? "null" : String.valueOf(t.getMessage());
   }
-
 
   static <T> T runOne(ProcessRunner runner, String name, T value) throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {

@@ -38,7 +38,9 @@ public final class Gadgets {
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) {
       RAN.incrementAndGet();
-      return method.getName().equals("compare") ? Integer.compare((Integer) args[0], (Integer) args[1]) : 0;
+      return method.getName().equals("compare")
+          ? Integer.compare((Integer) args[0], (Integer) args[1])
+          : 0;
     }
   }
 
@@ -47,16 +49,24 @@ public final class Gadgets {
   }
 
   public static Body0<PriorityQueue<Integer>> queueWithLambdaComparator() {
-    return () -> queue((Comparator<Integer> & Serializable) (a, b) -> {
-      RAN.incrementAndGet();
-      return Integer.compare(a, b);
-    });
+    return () ->
+        queue(
+            (Comparator<Integer> & Serializable)
+                (a, b) -> {
+                  RAN.incrementAndGet();
+                  return Integer.compare(a, b);
+                });
   }
 
   @SuppressWarnings("unchecked")
   public static Body0<PriorityQueue<Integer>> queueWithProxyComparator() {
-    return () -> queue((Comparator<Integer>) Proxy.newProxyInstance(Gadgets.class.getClassLoader(),
-        new Class<?>[] {Comparator.class}, new Handler()));
+    return () ->
+        queue(
+            (Comparator<Integer>)
+                Proxy.newProxyInstance(
+                    Gadgets.class.getClassLoader(),
+                    new Class<?>[] {Comparator.class},
+                    new Handler()));
   }
 
   private static PriorityQueue<Integer> queue(Comparator<Integer> c) {

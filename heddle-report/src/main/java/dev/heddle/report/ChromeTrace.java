@@ -61,10 +61,11 @@ public final class ChromeTrace {
     }
     meta(events, "thread_name", CRITICAL_TID, "name", "critical path");
     meta(events, "thread_sort_index", CRITICAL_TID, "sort_index", "0");
-    tids.forEach((w, tid) -> {
-      meta(events, "thread_name", tid, "name", w);
-      meta(events, "thread_sort_index", tid, "sort_index", String.valueOf(tid));
-    });
+    tids.forEach(
+        (w, tid) -> {
+          meta(events, "thread_name", tid, "name", w);
+          meta(events, "thread_sort_index", tid, "sort_index", String.valueOf(tid));
+        });
 
     Set<String> critical = Set.copyOf(analysis.criticalPath());
     Map<String, RunRecord.TaskRun> byName = new HashMap<>();
@@ -97,12 +98,22 @@ public final class ChromeTrace {
         flow++;
         double end = micros(source.ended());
         ObjectNode s = events.addObject();
-        s.put("ph", "s").put("cat", "dependency").put("name", in + " -> " + t.name()).put("id", flow)
-            .put("pid", PID).put("tid", tids.getOrDefault(source.worker(), 1))
+        s.put("ph", "s")
+            .put("cat", "dependency")
+            .put("name", in + " -> " + t.name())
+            .put("id", flow)
+            .put("pid", PID)
+            .put("tid", tids.getOrDefault(source.worker(), 1))
             .put("ts", Math.max(micros(source.started()), end - 0.001));
         ObjectNode f = events.addObject();
-        f.put("ph", "f").put("bp", "e").put("cat", "dependency").put("name", in + " -> " + t.name()).put("id", flow)
-            .put("pid", PID).put("tid", tids.getOrDefault(first.worker(), 1)).put("ts", micros(first.started()));
+        f.put("ph", "f")
+            .put("bp", "e")
+            .put("cat", "dependency")
+            .put("name", in + " -> " + t.name())
+            .put("id", flow)
+            .put("pid", PID)
+            .put("tid", tids.getOrDefault(first.worker(), 1))
+            .put("ts", micros(first.started()));
       }
     }
     try {
@@ -112,10 +123,16 @@ public final class ChromeTrace {
     }
   }
 
-  private static ObjectNode slice(ArrayNode events, String task, int tid, RunRecord.AttemptRun a, boolean critical) {
+  private static ObjectNode slice(
+      ArrayNode events, String task, int tid, RunRecord.AttemptRun a, boolean critical) {
     ObjectNode e = events.addObject();
-    e.put("ph", "X").put("cat", critical ? "task,critical" : "task").put("name", task).put("pid", PID).put("tid", tid)
-        .put("ts", micros(a.started())).put("dur", Math.max(0.001, micros(a.ended()) - micros(a.started())));
+    e.put("ph", "X")
+        .put("cat", critical ? "task,critical" : "task")
+        .put("name", task)
+        .put("pid", PID)
+        .put("tid", tid)
+        .put("ts", micros(a.started()))
+        .put("dur", Math.max(0.001, micros(a.ended()) - micros(a.started())));
     if (critical) {
       e.put("cname", "terrible");
     } else if (a.ending() != RunRecord.Ending.SUCCEEDED) {

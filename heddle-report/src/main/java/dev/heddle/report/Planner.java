@@ -52,7 +52,8 @@ public final class Planner {
       Objects.requireNonNull(name, "name");
       inputs = List.copyOf(inputs);
       if (duration.isNegative()) {
-        throw new IllegalArgumentException("task '" + name + "': a duration cannot be negative, got " + duration);
+        throw new IllegalArgumentException(
+            "task '" + name + "': a duration cannot be negative, got " + duration);
       }
     }
   }
@@ -80,7 +81,8 @@ public final class Planner {
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < n; i++) {
       if (index.putIfAbsent(this.tasks.get(i).name(), i) != null) {
-        throw new IllegalArgumentException("two tasks are named '" + this.tasks.get(i).name() + "'; names must be unique");
+        throw new IllegalArgumentException(
+            "two tasks are named '" + this.tasks.get(i).name() + "'; names must be unique");
       }
     }
     inputs = new int[n][];
@@ -94,8 +96,15 @@ public final class Planner {
         String in = e.inputs().get(j);
         Integer k = index.get(in);
         if (k == null || k >= i) {
-          throw new IllegalArgumentException("task '" + e.name() + "' needs '" + in + "', which "
-              + (k == null ? "is not in the plan" : "comes after it; list every task after its inputs"));
+          throw new IllegalArgumentException(
+              "task '"
+                  + e.name()
+                  + "' needs '"
+                  + in
+                  + "', which "
+                  + (k == null
+                      ? "is not in the plan"
+                      : "comes after it; list every task after its inputs"));
         }
         inputs[i][j] = k;
         dependentCount[k]++;
@@ -172,13 +181,15 @@ public final class Planner {
    *
    * @throws IllegalArgumentException as {@link #of(List, Duration)}, or if a time is negative
    */
-  public static Planner of(List<Estimate> tasks, Duration perTask, Duration release, Duration before, Duration after) {
+  public static Planner of(
+      List<Estimate> tasks, Duration perTask, Duration release, Duration before, Duration after) {
     for (Duration t : List.of(perTask, release, before, after)) {
       if (t.isNegative()) {
         throw new IllegalArgumentException("an overhead cannot be negative, got " + t);
       }
     }
-    return new Planner(tasks, perTask.toNanos(), release.toNanos(), before.toNanos(), after.toNanos());
+    return new Planner(
+        tasks, perTask.toNanos(), release.toNanos(), before.toNanos(), after.toNanos());
   }
 
   /** The tasks, as given. */
@@ -249,10 +260,18 @@ public final class Planner {
     long[] readyAt = new long[n];
     int[] pending = new int[n];
     PriorityQueue<Integer> waiting =
-        new PriorityQueue<>((a, b) -> readyAt[a] != readyAt[b] ? Long.compare(readyAt[a], readyAt[b]) : Integer.compare(a, b));
+        new PriorityQueue<>(
+            (a, b) ->
+                readyAt[a] != readyAt[b]
+                    ? Long.compare(readyAt[a], readyAt[b])
+                    : Integer.compare(a, b));
     long[] finishAt = new long[n];
     PriorityQueue<Integer> running =
-        new PriorityQueue<>((a, b) -> finishAt[a] != finishAt[b] ? Long.compare(finishAt[a], finishAt[b]) : Integer.compare(a, b));
+        new PriorityQueue<>(
+            (a, b) ->
+                finishAt[a] != finishAt[b]
+                    ? Long.compare(finishAt[a], finishAt[b])
+                    : Integer.compare(a, b));
     for (int i = 0; i < n; i++) {
       pending[i] = inputs[i].length;
       if (pending[i] == 0) {
@@ -279,7 +298,8 @@ public final class Planner {
         next = Math.min(next, finishAt[running.peek()]);
       }
       if (next == Long.MAX_VALUE) {
-        throw new IllegalStateException("the plan's simulation stalled with " + (n - done) + " tasks left: a bug");
+        throw new IllegalStateException(
+            "the plan's simulation stalled with " + (n - done) + " tasks left: a bug");
       }
       now = Math.max(now, next);
       while (!running.isEmpty() && finishAt[running.peek()] <= now) {
@@ -296,7 +316,11 @@ public final class Planner {
       }
     }
     long bound = Math.max(span, (work + workers - 1) / workers);
-    return new Prediction(workers, Duration.ofNanos(end + after), Duration.ofNanos(work), Duration.ofNanos(span),
+    return new Prediction(
+        workers,
+        Duration.ofNanos(end + after),
+        Duration.ofNanos(work),
+        Duration.ofNanos(span),
         Duration.ofNanos(bound));
   }
 }

@@ -15,4 +15,5 @@ import java.time.Duration;
  * @param bound the larger of {@code work / workers} and {@code span}: no run on this many
  *     workers can be shorter
  */
-public record Prediction(int workers, Duration makespan, Duration work, Duration span, Duration bound) {}
+public record Prediction(
+    int workers, Duration makespan, Duration work, Duration span, Duration bound) {}

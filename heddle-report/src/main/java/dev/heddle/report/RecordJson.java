@@ -50,7 +50,8 @@ public final class RecordJson {
   /** The version this class writes, and the newest it reads. */
   public static final int VERSION = 1;
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private RecordJson() {}
 
@@ -124,19 +125,25 @@ public final class RecordJson {
     try {
       root = JSON.readTree(json);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not a run record: not JSON (" + e.getOriginalMessage() + ")", e);
+      throw new IllegalArgumentException(
+          "not a run record: not JSON (" + e.getOriginalMessage() + ")", e);
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("not a run record: the JSON is not an object");
     }
     String format = root.path("format").asText("");
     if (!format.equals(FORMAT)) {
-      throw new IllegalArgumentException("not a run record: its format is '" + format + "', not '" + FORMAT + "'");
+      throw new IllegalArgumentException(
+          "not a run record: its format is '" + format + "', not '" + FORMAT + "'");
     }
     int version = root.path("version").asInt(0);
     if (version < 1 || version > VERSION) {
       throw new IllegalArgumentException(
-          "a run record of version " + version + ", which this Heddle cannot read (it reads versions 1 to " + VERSION + ")");
+          "a run record of version "
+              + version
+              + ", which this Heddle cannot read (it reads versions 1 to "
+              + VERSION
+              + ")");
     }
     List<RunRecord.TaskRun> tasks = new ArrayList<>();
     for (JsonNode t : array(root, "tasks")) {
@@ -146,11 +153,21 @@ public final class RecordJson {
       }
       List<RunRecord.AttemptRun> attempts = new ArrayList<>();
       for (JsonNode a : array(t, "attempts")) {
-        attempts.add(new RunRecord.AttemptRun(a.path("number").asInt(1), text(a, "worker"), nanos(a, "readyNanos"),
-            nanos(a, "startedNanos"), nanos(a, "bodyStartedNanos"), nanos(a, "bodyEndedNanos"), nanos(a, "endedNanos"),
-            ending(a), optionalText(a, "message")));
+        attempts.add(
+            new RunRecord.AttemptRun(
+                a.path("number").asInt(1),
+                text(a, "worker"),
+                nanos(a, "readyNanos"),
+                nanos(a, "startedNanos"),
+                nanos(a, "bodyStartedNanos"),
+                nanos(a, "bodyEndedNanos"),
+                nanos(a, "endedNanos"),
+                ending(a),
+                optionalText(a, "message")));
       }
-      tasks.add(new RunRecord.TaskRun(text(t, "name"), inputs, ending(t), optionalText(t, "message"), attempts));
+      tasks.add(
+          new RunRecord.TaskRun(
+              text(t, "name"), inputs, ending(t), optionalText(t, "message"), attempts));
     }
     Instant at = null;
     String recordedAt = optionalText(root, "recordedAt");
@@ -158,11 +175,14 @@ public final class RecordJson {
       try {
         at = Instant.parse(recordedAt);
       } catch (DateTimeParseException e) {
-        throw new IllegalArgumentException("run record: recordedAt is not an instant: '" + recordedAt + "'", e);
+        throw new IllegalArgumentException(
+            "run record: recordedAt is not an instant: '" + recordedAt + "'", e);
       }
     }
-    return new Saved(new RunRecord(text(root, "runner"), nanos(root, "wallNanos"), tasks),
-        Math.max(0, root.path("workers").asInt(0)), at);
+    return new Saved(
+        new RunRecord(text(root, "runner"), nanos(root, "wallNanos"), tasks),
+        Math.max(0, root.path("workers").asInt(0)),
+        at);
   }
 
   /**
@@ -238,7 +258,8 @@ public final class RecordJson {
   private static Duration nanos(JsonNode node, String field) {
     JsonNode v = node.get(field);
     if (v == null || !v.canConvertToLong()) {
-      throw new IllegalArgumentException("run record: '" + field + "' is missing or not a whole number");
+      throw new IllegalArgumentException(
+          "run record: '" + field + "' is missing or not a whole number");
     }
     return Duration.ofNanos(v.asLong());
   }

@@ -149,7 +149,14 @@ public final class RunAnalysis {
     }
     long wall = record.wall().toNanos();
     List<WorkerStats> ws = new ArrayList<>();
-    busy.forEach((w, b) -> ws.add(new WorkerStats(w, Duration.ofNanos(b[0]), (int) b[1], wall == 0 ? 0 : Math.min(1, (double) b[0] / wall))));
+    busy.forEach(
+        (w, b) ->
+            ws.add(
+                new WorkerStats(
+                    w,
+                    Duration.ofNanos(b[0]),
+                    (int) b[1],
+                    wall == 0 ? 0 : Math.min(1, (double) b[0] / wall))));
     ws.sort(Comparator.comparing(WorkerStats::name));
     this.workers = List.copyOf(ws);
 
@@ -206,10 +213,17 @@ public final class RunAnalysis {
     this.dispatchPerTask = Duration.ofNanos(dispatched == 0 ? 0 : dispatchSum / dispatched);
     this.enginePerTask = Duration.ofNanos(ran == 0 ? 0 : engineSum / ran);
     this.releasePerTask = Duration.ofNanos(released == 0 ? 0 : releaseSum / released);
-    long before = (firstReady == Long.MAX_VALUE ? 0 : firstReady) + (startups == 0 ? 0 : startupSum / startups);
+    long before =
+        (firstReady == Long.MAX_VALUE ? 0 : firstReady)
+            + (startups == 0 ? 0 : startupSum / startups);
     long after = Math.max(0, wall - lastEnd);
-    this.planner = Planner.of(estimates, dispatchPerTask.plus(enginePerTask), releasePerTask, Duration.ofNanos(before),
-        Duration.ofNanos(after));
+    this.planner =
+        Planner.of(
+            estimates,
+            dispatchPerTask.plus(enginePerTask),
+            releasePerTask,
+            Duration.ofNanos(before),
+            Duration.ofNanos(after));
     Set<String> onPath = Set.copyOf(planner.criticalPath());
     List<TaskStats> stats = new ArrayList<>();
     long total = 0;
@@ -219,10 +233,23 @@ public final class RunAnalysis {
       List<RunRecord.AttemptRun> at = t.attempts();
       RunRecord.AttemptRun first = at.isEmpty() ? null : at.get(0);
       RunRecord.AttemptRun last = at.isEmpty() ? null : at.get(at.size() - 1);
-      TaskStats s = new TaskStats(t.name(), t.inputs(), t.ending(), t.message(), at.size(),
-          last == null ? null : last.worker(), first == null ? null : first.ready(), first == null ? null : first.started(),
-          last == null ? null : last.ended(), Duration.ofNanos(p[0]), Duration.ofNanos(p[1]), Duration.ofNanos(p[2]),
-          Duration.ofNanos(p[3]), planner.slack(t.name()), onPath.contains(t.name()) && !at.isEmpty());
+      TaskStats s =
+          new TaskStats(
+              t.name(),
+              t.inputs(),
+              t.ending(),
+              t.message(),
+              at.size(),
+              last == null ? null : last.worker(),
+              first == null ? null : first.ready(),
+              first == null ? null : first.started(),
+              last == null ? null : last.ended(),
+              Duration.ofNanos(p[0]),
+              Duration.ofNanos(p[1]),
+              Duration.ofNanos(p[2]),
+              Duration.ofNanos(p[3]),
+              planner.slack(t.name()),
+              onPath.contains(t.name()) && !at.isEmpty());
       total += p[1] + p[2] + p[3];
       stats.add(s);
     }
@@ -309,13 +336,18 @@ public final class RunAnalysis {
 
   /** The {@code n} tasks with the longest times, longest first. */
   public List<TaskStats> slowest(int n) {
-    return tasks.stream().filter(t -> t.attempts() > 0).sorted(Comparator.comparing(TaskStats::time).reversed()).limit(n).toList();
+    return tasks.stream()
+        .filter(t -> t.attempts() > 0)
+        .sorted(Comparator.comparing(TaskStats::time).reversed())
+        .limit(n)
+        .toList();
   }
 
   /** The tasks that failed or timed out, in the record's order. */
   public List<TaskStats> failures() {
     return tasks.stream()
-        .filter(t -> t.ending() == RunRecord.Ending.FAILED || t.ending() == RunRecord.Ending.TIMED_OUT)
+        .filter(
+            t -> t.ending() == RunRecord.Ending.FAILED || t.ending() == RunRecord.Ending.TIMED_OUT)
         .toList();
   }
 
@@ -339,22 +371,37 @@ public final class RunAnalysis {
     List<String> advice = new ArrayList<>();
     List<String> path = criticalPath();
     if (!path.isEmpty() && span().toNanos() > 0) {
-      advice.add("The critical path (" + Format.duration(span()) + " of " + Format.duration(wall()) + " wall) is "
-          + String.join(" -> ", path) + ": only shortening these tasks shortens the run on any number of workers.");
+      advice.add(
+          "The critical path ("
+              + Format.duration(span())
+              + " of "
+              + Format.duration(wall())
+              + " wall) is "
+              + String.join(" -> ", path)
+              + ": only shortening these tasks shortens the run on any number of workers.");
     }
     long median = medianTask.toNanos();
     long per = overheadPerTask().toNanos();
     if (median > 0 && per > SMALL_TASK_SHARE * median) {
-      advice.add(String.format(Locale.ROOT,
-          "Tasks too small for this runner (%s): its overhead per task is %s, %.0f%% of the median task (%s);"
-              + " give each task more work, or use a runner with less overhead per task.",
-          record.runner(), Format.duration(overheadPerTask()), 100.0 * per / median, Format.duration(medianTask)));
+      advice.add(
+          String.format(
+              Locale.ROOT,
+              "Tasks too small for this runner (%s): its overhead per task is %s, %.0f%% of the median task (%s);"
+                  + " give each task more work, or use a runner with less overhead per task.",
+              record.runner(),
+              Format.duration(overheadPerTask()),
+              100.0 * per / median,
+              Format.duration(medianTask)));
     }
     int used = workers.size();
     double p = parallelism();
     if (used > 1 && p > 0 && p < used) {
-      advice.add(String.format(Locale.ROOT,
-          "The graph's parallelism is %.1f: on average it cannot keep more than that many of the %d workers busy.", p, used));
+      advice.add(
+          String.format(
+              Locale.ROOT,
+              "The graph's parallelism is %.1f: on average it cannot keep more than that many of the %d workers busy.",
+              p,
+              used));
     }
     return advice;
   }

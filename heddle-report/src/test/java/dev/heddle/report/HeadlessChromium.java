@@ -66,20 +66,42 @@ final class HeadlessChromium {
   }
 
   /** Renders the page into a PNG file. */
-  void screenshot(Path page, Path png, Path workDir, int width, int height) throws IOException, InterruptedException {
-    run(workDir, workDir.resolve("screenshot.log"), "--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
+  void screenshot(Path page, Path png, Path workDir, int width, int height)
+      throws IOException, InterruptedException {
+    run(
+        workDir,
+        workDir.resolve("screenshot.log"),
+        "--screenshot=" + png.toAbsolutePath(),
+        "--window-size=" + width + "," + height,
         page.toUri().toString());
     if (!Files.isRegularFile(png) || Files.size(png) == 0) {
-      fail("chromium wrote no screenshot to " + png + "; its output: " + Files.readString(workDir.resolve("screenshot.log")));
+      fail(
+          "chromium wrote no screenshot to "
+              + png
+              + "; its output: "
+              + Files.readString(workDir.resolve("screenshot.log")));
     }
   }
 
-  private void run(Path workDir, Path stdout, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(executable.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--no-first-run", "--disable-extensions", "--user-data-dir=" + workDir.resolve("profile").toAbsolutePath()));
+  private void run(Path workDir, Path stdout, String... args)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                executable.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-extensions",
+                "--user-data-dir=" + workDir.resolve("profile").toAbsolutePath()));
     command.addAll(List.of(args));
     Path err = workDir.resolve("chromium.err");
-    Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(err.toFile()).start();
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(stdout.toFile())
+            .redirectError(err.toFile())
+            .start();
     try {
       if (!p.waitFor(DEADLINE_SECONDS, TimeUnit.SECONDS)) {
         fail("chromium did not finish within " + DEADLINE_SECONDS + " s: " + command);

@@ -42,9 +42,12 @@ class HtmlReportInBrowserTest {
     Node<Long> compile = g.add("compile", fetch, x -> spin(6_000_000) + x);
     Node<Long> docs = g.add("docs", fetch, x -> spin(1_000_000) + x);
     g.add("test", compile, x -> spin(3_000_000) + x);
-    g.add("lint <fails>", docs, x -> {
-      throw new IllegalStateException("style: 3 problems & more");
-    });
+    g.add(
+        "lint <fails>",
+        docs,
+        x -> {
+          throw new IllegalStateException("style: 3 problems & more");
+        });
     AtomicReference<@Nullable RunRecord> got = new AtomicReference<>();
     try (Runner runner = Runner.threads(2)) {
       try {
@@ -59,23 +62,30 @@ class HtmlReportInBrowserTest {
   }
 
   @Test
-  void report_rendersInChromium_withTheAnalysisNumbersInItsDom() throws IOException, InterruptedException {
+  void report_rendersInChromium_withTheAnalysisNumbersInItsDom()
+      throws IOException, InterruptedException {
     HeadlessChromium chromium = HeadlessChromium.find();
     RunAnalysis analysis = RunAnalysis.of(realRun());
     Files.createDirectories(OUT);
     Path page = OUT.resolve("report.html").toAbsolutePath();
     int cores = 3;
-    Files.writeString(page, HtmlReport.write(analysis, 2, cores, Instant.parse("2026-12-06T14:00:00Z")));
+    Files.writeString(
+        page, HtmlReport.write(analysis, 2, cores, Instant.parse("2026-12-06T14:00:00Z")));
 
     String dom = chromium.dumpDom(page, OUT);
     assertEquals(seconds(analysis.wall()), attribute(dom, "id=\"wall\"", "data-seconds"));
     assertEquals(seconds(analysis.work()), attribute(dom, "id=\"work\"", "data-seconds"));
     assertEquals(seconds(analysis.span()), attribute(dom, "id=\"span\"", "data-seconds"));
     assertEquals(seconds(analysis.overhead()), attribute(dom, "id=\"overhead\"", "data-seconds"));
-    assertEquals(String.format(Locale.ROOT, "%.3f", analysis.parallelism()), attribute(dom, "id=\"parallelism\"", "data-value"));
+    assertEquals(
+        String.format(Locale.ROOT, "%.3f", analysis.parallelism()),
+        attribute(dom, "id=\"parallelism\"", "data-value"));
     for (int n : new int[] {1, 2, 3, 4, 8, 16}) {
       String row = between(dom, "<tr data-workers=\"" + n + "\">", "</tr>");
-      assertEquals(seconds(analysis.predict(n).makespan()), attribute(row, "class=\"predicted\"", "data-seconds"), "row " + n);
+      assertEquals(
+          seconds(analysis.predict(n).makespan()),
+          attribute(row, "class=\"predicted\"", "data-seconds"),
+          "row " + n);
     }
     assertTrue(between(dom, "<tr data-workers=\"3\">", "</tr>").contains("this machine's cores"));
     assertEquals(List.of("fetch", "compile", "test"), analysis.criticalPath());
@@ -90,13 +100,17 @@ class HtmlReportInBrowserTest {
     assertTrue(failures.contains("lint &lt;fails&gt;"), failures);
     assertTrue(failures.contains("style: 3 problems &amp; more"), failures);
     assertTrue(dom.contains("<svg id=\"gantt\""), "no chart in " + dom);
-    assertTrue(!dom.contains("http://") || dom.replace("http://www.w3.org/2000/svg", "").indexOf("http://") < 0,
+    assertTrue(
+        !dom.contains("http://")
+            || dom.replace("http://www.w3.org/2000/svg", "").indexOf("http://") < 0,
         "the page refers to the network");
 
     Path png = OUT.resolve("report.png").toAbsolutePath();
     chromium.screenshot(page, png, OUT, 1300, 1800);
     byte[] head = Files.readAllBytes(png);
-    assertTrue(head.length > 10_000, "a screenshot of " + head.length + " bytes is too small to show the report");
+    assertTrue(
+        head.length > 10_000,
+        "a screenshot of " + head.length + " bytes is too small to show the report");
     assertEquals((byte) 0x89, head[0]);
     assertEquals('P', head[1]);
   }

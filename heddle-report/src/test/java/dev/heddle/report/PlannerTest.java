@@ -21,7 +21,8 @@ class PlannerTest {
   }
 
   /** a(2) -> b(3), and c(4) on its own. */
-  private final Planner chain = Planner.of(List.of(task("a", 2), task("b", 3, "a"), task("c", 4)), Duration.ZERO);
+  private final Planner chain =
+      Planner.of(List.of(task("a", 2), task("b", 3, "a"), task("c", 4)), Duration.ZERO);
 
   /** a(1) -> b(5), c(2) -> d(1). */
   private final List<Planner.Estimate> diamond =
@@ -64,15 +65,21 @@ class PlannerTest {
 
   @Test
   void predict_countsReleaseAndTheFixedTimes() {
-    Planner p = Planner.of(List.of(task("a", 1), task("b", 1, "a")), Duration.ZERO, Duration.ofSeconds(1),
-        Duration.ofSeconds(2), Duration.ofSeconds(3));
+    Planner p =
+        Planner.of(
+            List.of(task("a", 1), task("b", 1, "a")),
+            Duration.ZERO,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(3));
     // ready at 2; a 2-3; b ready at 4, 4-5; then 3 more
     assertEquals(8, seconds(p.predict(1).makespan()));
   }
 
   @Test
   void predict_aWideTaskWaitsForTheWorkerThatFreesFirst() {
-    Planner p = Planner.of(List.of(task("x", 4), task("y", 1), task("z", 1), task("w", 3)), Duration.ZERO);
+    Planner p =
+        Planner.of(List.of(task("x", 4), task("y", 1), task("z", 1), task("w", 3)), Duration.ZERO);
     // two workers: x 0-4, y 0-1; z 1-2; w 2-5
     assertEquals(5, seconds(p.predict(2).makespan()));
     assertEquals(9, seconds(p.predict(1).makespan()));
@@ -94,7 +101,9 @@ class PlannerTest {
 
   @Test
   void empty_planPredictsTheFixedTimesOnly() {
-    Planner p = Planner.of(List.of(), Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1));
+    Planner p =
+        Planner.of(
+            List.of(), Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1));
     assertEquals(2, seconds(p.predict(4).makespan()));
     assertEquals(List.of(), p.criticalPath());
     assertEquals(0, p.parallelism());
@@ -102,14 +111,21 @@ class PlannerTest {
 
   @Test
   void of_refusesDuplicatesUnknownOrLaterInputsAndNegativeTimes() {
-    IllegalArgumentException dup = assertThrows(IllegalArgumentException.class,
-        () -> Planner.of(List.of(task("a", 1), task("a", 1)), Duration.ZERO));
+    IllegalArgumentException dup =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Planner.of(List.of(task("a", 1), task("a", 1)), Duration.ZERO));
     assertTrue(String.valueOf(dup.getMessage()).contains("'a'"));
-    IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
-        () -> Planner.of(List.of(task("a", 1, "zz")), Duration.ZERO));
+    IllegalArgumentException unknown =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Planner.of(List.of(task("a", 1, "zz")), Duration.ZERO));
     assertEquals("task 'a' needs 'zz', which is not in the plan", unknown.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Planner.of(List.of(task("a", 1, "b"), task("b", 1)), Duration.ZERO));
-    assertThrows(IllegalArgumentException.class, () -> Planner.of(List.of(), Duration.ofSeconds(-1)));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> Planner.of(List.of(task("a", 1, "b"), task("b", 1)), Duration.ZERO));
+    assertThrows(
+        IllegalArgumentException.class, () -> Planner.of(List.of(), Duration.ofSeconds(-1)));
     assertThrows(IllegalArgumentException.class, () -> chain.predict(0));
   }
 }

@@ -16,16 +16,49 @@ class RunAnalysisTest {
     return Duration.ofMillis(ms);
   }
 
-  static RunRecord.AttemptRun attempt(String worker, long ready, long started, long bodyStart, long bodyEnd, long ended) {
-    return new RunRecord.AttemptRun(1, worker, ms(ready), ms(started), ms(bodyStart), ms(bodyEnd), ms(ended),
-        RunRecord.Ending.SUCCEEDED, null);
+  static RunRecord.AttemptRun attempt(
+      String worker, long ready, long started, long bodyStart, long bodyEnd, long ended) {
+    return new RunRecord.AttemptRun(
+        1,
+        worker,
+        ms(ready),
+        ms(started),
+        ms(bodyStart),
+        ms(bodyEnd),
+        ms(ended),
+        RunRecord.Ending.SUCCEEDED,
+        null);
   }
 
-  static final RunRecord RECORD = new RunRecord("threads(2)", ms(40), List.of(
-      new RunRecord.TaskRun("a", List.of(), RunRecord.Ending.SUCCEEDED, null, List.of(attempt("w1", 0, 1, 2, 12, 13))),
-      new RunRecord.TaskRun("b", List.of("a"), RunRecord.Ending.SUCCEEDED, null, List.of(attempt("w1", 14, 15, 16, 36, 37))),
-      new RunRecord.TaskRun("c", List.of("a"), RunRecord.Ending.SUCCEEDED, null, List.of(attempt("w2", 14, 16, 17, 22, 23))),
-      new RunRecord.TaskRun("d", List.of("c"), RunRecord.Ending.SKIPPED, "its input 'c' was skipped", List.of())));
+  static final RunRecord RECORD =
+      new RunRecord(
+          "threads(2)",
+          ms(40),
+          List.of(
+              new RunRecord.TaskRun(
+                  "a",
+                  List.of(),
+                  RunRecord.Ending.SUCCEEDED,
+                  null,
+                  List.of(attempt("w1", 0, 1, 2, 12, 13))),
+              new RunRecord.TaskRun(
+                  "b",
+                  List.of("a"),
+                  RunRecord.Ending.SUCCEEDED,
+                  null,
+                  List.of(attempt("w1", 14, 15, 16, 36, 37))),
+              new RunRecord.TaskRun(
+                  "c",
+                  List.of("a"),
+                  RunRecord.Ending.SUCCEEDED,
+                  null,
+                  List.of(attempt("w2", 14, 16, 17, 22, 23))),
+              new RunRecord.TaskRun(
+                  "d",
+                  List.of("c"),
+                  RunRecord.Ending.SKIPPED,
+                  "its input 'c' was skipped",
+                  List.of())));
 
   private final RunAnalysis analysis = RunAnalysis.of(RECORD);
 
@@ -53,7 +86,8 @@ class RunAnalysisTest {
     assertEquals(ms(2), c.queued());
     assertEquals(ms(5), c.overhead());
     assertEquals(ms(12), analysis.overhead()); // a 3, b 4, c 5
-    // dispatch: b 15 - max(14, 13) = 1 (a and c were their workers' first: startup); engine 2 ms; release 1 ms
+    // dispatch: b 15 - max(14, 13) = 1 (a and c were their workers' first: startup); engine 2 ms;
+    // release 1 ms
     assertEquals(ms(4), analysis.overheadPerTask());
     assertEquals(ms(10), analysis.medianTask());
   }
@@ -69,10 +103,12 @@ class RunAnalysisTest {
 
   @Test
   void predict_simulatesWithTheMeasuredOverheads() {
-    // per task 3 ms on a worker, 1 ms release, 1.5 ms before (the workers' mean startup), 3 ms after the last end:
+    // per task 3 ms on a worker, 1 ms release, 1.5 ms before (the workers' mean startup), 3 ms
+    // after the last end:
     // a 1.5-14.5; b from 15.5 to 38.5; plus 3
     assertEquals(Duration.ofNanos(41_500_000), analysis.predict(2).makespan());
-    // one worker: c waits for b: c from 38.5 to 46.5; d, which never ran, counts its overhead alone: ready at
+    // one worker: c waits for b: c from 38.5 to 46.5; d, which never ran, counts its overhead
+    // alone: ready at
     // 47.5, ends at 50.5; plus 3
     assertEquals(Duration.ofNanos(53_500_000), analysis.predict(1).makespan());
   }
@@ -81,13 +117,19 @@ class RunAnalysisTest {
   void advice_namesTheCriticalPathAndTasksTooSmall() {
     List<String> advice = analysis.advice();
     assertTrue(advice.get(0).contains("a -> b"), advice.get(0));
-    assertTrue(advice.get(1).startsWith("Tasks too small for this runner (threads(2)): its overhead per task is 4ms, 40%"
-        + " of the median task (10ms)"), advice.get(1));
+    assertTrue(
+        advice
+            .get(1)
+            .startsWith(
+                "Tasks too small for this runner (threads(2)): its overhead per task is 4ms, 40%"
+                    + " of the median task (10ms)"),
+        advice.get(1));
   }
 
   @Test
   void slowestAndFailures() {
-    assertEquals(List.of("b", "a"), analysis.slowest(2).stream().map(RunAnalysis.TaskStats::name).toList());
+    assertEquals(
+        List.of("b", "a"), analysis.slowest(2).stream().map(RunAnalysis.TaskStats::name).toList());
     assertEquals(List.of(), analysis.failures());
   }
 }

@@ -120,7 +120,15 @@ public final class Gate implements Serializable {
     long deadline = System.nanoTime() + max.toNanos();
     while (arrivals() < count) {
       if (System.nanoTime() - deadline >= 0) {
-        throw new AssertionError("expected " + count + " arrivals at " + this + " within " + max + ", saw " + arrivals());
+        throw new AssertionError(
+            "expected "
+                + count
+                + " arrivals at "
+                + this
+                + " within "
+                + max
+                + ", saw "
+                + arrivals());
       }
       Thread.sleep(POLL);
     }

@@ -68,10 +68,12 @@ public final class LeakCheck {
       long left = deadline - System.nanoTime();
       LockSupport.parkNanos(Math.min(BACKOFF.toNanos(), Math.max(0, left)));
       if (Thread.currentThread().isInterrupted()) {
-        throw new AssertionError("interrupted while checking for leaked threads; still alive: " + leaked);
+        throw new AssertionError(
+            "interrupted while checking for leaked threads; still alive: " + leaked);
       }
     }
-    StringBuilder s = new StringBuilder(leaked.size() + " thread(s) named " + prefix + "* still alive:");
+    StringBuilder s =
+        new StringBuilder(leaked.size() + " thread(s) named " + prefix + "* still alive:");
     for (String name : leaked) {
       s.append("\n  ").append(name);
       for (var e : Thread.getAllStackTraces().entrySet()) {

@@ -24,7 +24,9 @@ public final class ManualClock implements TimeSource {
   private record Entry(long due, long sequence, Runnable action, boolean[] cancelled) {}
 
   private final PriorityQueue<Entry> queue =
-      new PriorityQueue<>((a, b) -> a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.sequence, b.sequence));
+      new PriorityQueue<>(
+          (a, b) ->
+              a.due != b.due ? Long.compare(a.due, b.due) : Long.compare(a.sequence, b.sequence));
   private long now;
   private long sequence;
   private long scheduledEver;
@@ -118,12 +120,14 @@ public final class ManualClock implements TimeSource {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.MAY,
       workload = Semantics.Workload.MIXED)
-  public synchronized void awaitScheduled(long count, Duration max) throws InterruptedException, TimeoutException {
+  public synchronized void awaitScheduled(long count, Duration max)
+      throws InterruptedException, TimeoutException {
     long deadline = System.nanoTime() + max.toNanos();
     while (scheduledEver < count) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
-        throw new TimeoutException("expected " + count + " scheduled actions within " + max + ", saw " + scheduledEver);
+        throw new TimeoutException(
+            "expected " + count + " scheduled actions within " + max + ", saw " + scheduledEver);
       }
       wait(Math.max(1, left / 1_000_000));
     }

@@ -1,6 +1,5 @@
 package dev.heddle.testing;
 
-import dev.heddle.Concurrency;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.heddle.Completion;
+import dev.heddle.Concurrency;
 import dev.heddle.Graph;
 import dev.heddle.Handle;
 import dev.heddle.Node;
@@ -99,8 +99,13 @@ public abstract class RunnerConformance {
   @BeforeEach
   void openRunner() {
     clock = new ManualClock();
-    runner = newRunner(
-        RunnerOptions.defaults().strictTransfer(true).recordSubmitSites(true).strictSemantics(true).timeSource(clock));
+    runner =
+        newRunner(
+            RunnerOptions.defaults()
+                .strictTransfer(true)
+                .recordSubmitSites(true)
+                .strictSemantics(true)
+                .timeSource(clock));
   }
 
   /**
@@ -114,7 +119,8 @@ public abstract class RunnerConformance {
   @AfterEach
   void closeRunnerAndCheckLeaks() {
     runner.close();
-    LeakCheck.assertNoThreads("heddle-", Duration.ZERO); // close() waits until every thread has ended: no grace
+    LeakCheck.assertNoThreads(
+        "heddle-", Duration.ZERO); // close() waits until every thread has ended: no grace
   }
 
   // ---------------------------------------------------------------------------------------
@@ -127,8 +133,11 @@ public abstract class RunnerConformance {
       Handle<Integer> b = scope.fork(task("b"), a, x -> x * 10);
       Handle<String> c = scope.fork(task("c"), a, b, (x, y) -> x + "+" + y);
       Handle<String> d = scope.fork(task("d"), a, b, c, (x, y, z) -> z + "=" + (x + y));
-      Handle<Integer> sum = scope.fork(task("sum"), List.of(a, b), (List<Integer> xs) -> xs.stream().mapToInt(i -> i).sum());
-      Handle<List<Object>> none = scope.fork(task("none"), List.<Handle<Object>>of(), xs -> List.copyOf(xs));
+      Handle<Integer> sum =
+          scope.fork(
+              task("sum"), List.of(a, b), (List<Integer> xs) -> xs.stream().mapToInt(i -> i).sum());
+      Handle<List<Object>> none =
+          scope.fork(task("none"), List.<Handle<Object>>of(), xs -> List.copyOf(xs));
       scope.join();
       assertEquals(2, a.get());
       assertEquals(20, b.get());
@@ -149,13 +158,23 @@ public abstract class RunnerConformance {
     Node<String> bottom = g.add(task("bottom"), left, right, (l, r) -> l + r);
     Results results = g.build().run(runner);
     assertEquals("tltr", results.get(bottom));
-    for (String[] edge : new String[][] {{"top", "left"}, {"top", "right"}, {"left", "bottom"}, {"right", "bottom"}}) {
+    for (String[] edge :
+        new String[][] {
+          {"top", "left"}, {"top", "right"}, {"left", "bottom"}, {"right", "bottom"}
+        }) {
       Results.TaskRecord input = results.task(edge[0]);
       Results.TaskRecord dependent = results.task(edge[1]);
       Duration inputEnd = input.attempts().get(0).finished();
       Duration dependentStart = dependent.attempts().get(0).started();
-      assertFalse(dependentStart.compareTo(inputEnd) < 0,
-          edge[1] + " started at " + dependentStart + ", before its input " + edge[0] + " finished at " + inputEnd);
+      assertFalse(
+          dependentStart.compareTo(inputEnd) < 0,
+          edge[1]
+              + " started at "
+              + dependentStart
+              + ", before its input "
+              + edge[0]
+              + " finished at "
+              + inputEnd);
     }
   }
 
@@ -171,7 +190,9 @@ public abstract class RunnerConformance {
   }
 
   @Test
-  @Timeout(600) // a hang guard scaled to a remote runner, whose every task is a round trip (about 1 ms on a cluster)
+  @Timeout(
+      600) // a hang guard scaled to a remote runner, whose every task is a round trip (about 1 ms
+  // on a cluster)
   void graph_of100kNodes_runsToTheRightAnswer() throws InterruptedException {
     // 1,000 chains of 100 tasks (a source and 99 increments), gathered by a fan-in of fan-ins.
     Graph.Builder g = Graph.builder();
@@ -185,9 +206,14 @@ public abstract class RunnerConformance {
     }
     List<Node<Long>> groups = new ArrayList<>();
     for (int i = 0; i < 1_000; i += 100) {
-      groups.add(g.add(task("group" + i), ends.subList(i, i + 100), (List<Long> xs) -> xs.stream().mapToLong(x -> x).sum()));
+      groups.add(
+          g.add(
+              task("group" + i),
+              ends.subList(i, i + 100),
+              (List<Long> xs) -> xs.stream().mapToLong(x -> x).sum()));
     }
-    Node<Long> total = g.add(task("total"), groups, (List<Long> xs) -> xs.stream().mapToLong(x -> x).sum());
+    Node<Long> total =
+        g.add(task("total"), groups, (List<Long> xs) -> xs.stream().mapToLong(x -> x).sum());
     Graph graph = g.build();
     assertTrue(graph.size() > 100_000, "graph has " + graph.size() + " nodes");
     assertEquals(1_000L * 99, graph.run(runner).get(total));
@@ -202,9 +228,12 @@ public abstract class RunnerConformance {
     Handle<Integer> ok;
     try (Scope scope = Scope.open(runner)) {
       ok = scope.fork(task("ok"), () -> 1);
-      Handle<Integer> parse = scope.fork(task("parse"), () -> {
-        throw new IOException("bad header");
-      });
+      Handle<Integer> parse =
+          scope.fork(
+              task("parse"),
+              () -> {
+                throw new IOException("bad header");
+              });
       Handle<Integer> merge = scope.fork(task("merge"), ok, parse, (x, y) -> x + y);
       scope.fork(task("report"), merge, m -> "report " + m);
       e = assertThrows(TaskFailedException.class, scope::join);
@@ -212,8 +241,11 @@ public abstract class RunnerConformance {
     assertEquals("parse", e.task());
     assertInstanceOf(IOException.class, e.getCause());
     assertEquals("bad header", e.failure().getMessage());
-    assertTrue(e.stopped().contains("merge: skipped, its input 'parse' failed"), e.stopped().toString());
-    assertTrue(e.stopped().contains("report: skipped, its input 'merge' was skipped"), e.stopped().toString());
+    assertTrue(
+        e.stopped().contains("merge: skipped, its input 'parse' failed"), e.stopped().toString());
+    assertTrue(
+        e.stopped().contains("report: skipped, its input 'merge' was skipped"),
+        e.stopped().toString());
     assertTrue(message(e).contains("task 'parse' failed on " + runner.name()), e.getMessage());
     assertTrue(message(e).contains("(attempt 1 of 1)"), e.getMessage());
     assertTrue(message(e).contains("merge: skipped, its input 'parse' failed"), e.getMessage());
@@ -226,14 +258,18 @@ public abstract class RunnerConformance {
   }
 
   @Test
-  void skippedDependent_namesItsFailedInput_whenForkedBeforeTheFailure() throws InterruptedException {
+  void skippedDependent_namesItsFailedInput_whenForkedBeforeTheFailure()
+      throws InterruptedException {
     Gate go = Gate.in(temp);
     try (Scope scope = Scope.open(runner)) {
       Handle<Integer> ok = scope.fork(task("ok"), () -> 1);
-      Handle<Integer> parse = scope.fork(task("parse"), () -> {
-        go.awaitOpen(LONG);
-        throw new IOException("bad header");
-      });
+      Handle<Integer> parse =
+          scope.fork(
+              task("parse"),
+              () -> {
+                go.awaitOpen(LONG);
+                throw new IOException("bad header");
+              });
       Handle<Integer> merge = scope.fork(task("merge"), ok, parse, (x, y) -> x + y);
       scope.fork(task("report"), merge, m -> "report " + m);
       go.open();
@@ -242,20 +278,29 @@ public abstract class RunnerConformance {
   }
 
   @Test
-  void skippedDependent_namesItsFailedInput_whenForkedAfterTheFailure() throws InterruptedException {
+  void skippedDependent_namesItsFailedInput_whenForkedAfterTheFailure()
+      throws InterruptedException {
     assumeTrue(concurrent(), "on the owner's thread nothing runs before join");
     java.util.concurrent.CountDownLatch failed = new java.util.concurrent.CountDownLatch(1);
-    ScopeOptions options = ScopeOptions.defaults().listener(e -> {
-      if (e.task().equals("parse") && e.kind() == TaskEvent.Kind.FAILED) {
-        failed.countDown();
-      }
-    });
+    ScopeOptions options =
+        ScopeOptions.defaults()
+            .listener(
+                e -> {
+                  if (e.task().equals("parse") && e.kind() == TaskEvent.Kind.FAILED) {
+                    failed.countDown();
+                  }
+                });
     try (Scope scope = Scope.open(runner, options)) {
       Handle<Integer> ok = scope.fork(task("ok"), () -> 1);
-      Handle<Integer> parse = scope.fork(task("parse"), () -> {
-        throw new IOException("bad header");
-      });
-      assertTrue(failed.await(LONG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS), "'parse' did not fail in time");
+      Handle<Integer> parse =
+          scope.fork(
+              task("parse"),
+              () -> {
+                throw new IOException("bad header");
+              });
+      assertTrue(
+          failed.await(LONG.toSeconds(), java.util.concurrent.TimeUnit.SECONDS),
+          "'parse' did not fail in time");
       Handle<Integer> merge = scope.fork(task("merge"), ok, parse, (x, y) -> x + y);
       scope.fork(task("report"), merge, m -> "report " + m);
       assertSkippedForTheirInputs(assertThrows(TaskFailedException.class, scope::join));
@@ -265,8 +310,14 @@ public abstract class RunnerConformance {
   /** 'merge' (inputs 'ok' and 'parse') and 'report' (input 'merge') name the input that stopped them. */
   private static void assertSkippedForTheirInputs(TaskFailedException e) {
     assertEquals("parse", e.task());
-    List<String> dependents = e.stopped().stream().filter(s -> !s.startsWith("ok:")).toList(); // 'ok' may not have started
-    assertEquals(List.of("merge: skipped, its input 'parse' failed", "report: skipped, its input 'merge' was skipped"),
+    List<String> dependents =
+        e.stopped().stream()
+            .filter(s -> !s.startsWith("ok:"))
+            .toList(); // 'ok' may not have started
+    assertEquals(
+        List.of(
+            "merge: skipped, its input 'parse' failed",
+            "report: skipped, its input 'merge' was skipped"),
         dependents);
     assertEquals(new Outcome.Skipped<>("its input 'parse' failed"), e.results().outcome("merge"));
   }
@@ -276,9 +327,12 @@ public abstract class RunnerConformance {
     try (Scope scope = Scope.open(runner)) {
       Handle<String> fetch = scope.fork(task("fetch"), () -> "x");
       Handle<String> parse = scope.fork(task("parse"), fetch, s -> s + "y");
-      scope.fork(task("validate"), parse, s -> {
-        throw new IllegalStateException("invalid: " + s);
-      });
+      scope.fork(
+          task("validate"),
+          parse,
+          s -> {
+            throw new IllegalStateException("invalid: " + s);
+          });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals(List.of("fetch", "parse", "validate"), e.path());
       assertTrue(message(e).contains("path: fetch -> parse -> validate"), e.getMessage());
@@ -286,23 +340,31 @@ public abstract class RunnerConformance {
   }
 
   @Test
-  void firstFailure_interruptsRunningSiblings_andReportsThemCancelled() throws InterruptedException {
+  void firstFailure_interruptsRunningSiblings_andReportsThemCancelled()
+      throws InterruptedException {
     assumeTrue(concurrent(), "needs two bodies running at once");
     Gate started = Gate.in(temp);
     Gate never = Gate.in(temp);
     try (Scope scope = Scope.open(runner)) {
-      Handle<String> slow = scope.fork(task("slow"), () -> {
-        started.arrive();
-        return never.awaitOpen(LONG) ? "opened" : "ran to the end";
-      });
-      scope.fork(task("boom"), () -> {
-        started.awaitArrivals(1, LONG);
-        throw new IllegalStateException("boom");
-      });
+      Handle<String> slow =
+          scope.fork(
+              task("slow"),
+              () -> {
+                started.arrive();
+                return never.awaitOpen(LONG) ? "opened" : "ran to the end";
+              });
+      scope.fork(
+          task("boom"),
+          () -> {
+            started.awaitArrivals(1, LONG);
+            throw new IllegalStateException("boom");
+          });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals("boom", e.task());
       assertEquals(new Outcome.Cancelled<>("interrupted, 'boom' failed"), slow.outcome());
-      assertTrue(e.stopped().contains("slow: cancelled, interrupted, 'boom' failed"), e.stopped().toString());
+      assertTrue(
+          e.stopped().contains("slow: cancelled, interrupted, 'boom' failed"),
+          e.stopped().toString());
       assertEquals(0, e.getSuppressed().length, "a cancelled task is not a failure");
     }
   }
@@ -311,9 +373,11 @@ public abstract class RunnerConformance {
   void firstFailure_skipsTasksNotYetStarted() throws InterruptedException {
     assumeFalse(concurrent(), "on a concurrent runner, whether a sibling started is a race");
     try (Scope scope = Scope.open(runner)) {
-      scope.fork(task("boom"), () -> {
-        throw new IllegalStateException("boom");
-      });
+      scope.fork(
+          task("boom"),
+          () -> {
+            throw new IllegalStateException("boom");
+          });
       Handle<String> later = scope.fork(task("later"), () -> "ran");
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       // Inline runs in fork order, so 'later' cannot have started; another sequential runner
@@ -321,54 +385,69 @@ public abstract class RunnerConformance {
       boolean mustBeSkipped = runner.name().equals("inline");
       if (mustBeSkipped || !(later.outcome() instanceof Outcome.Succeeded)) {
         assertEquals(new Outcome.Skipped<>("not started, 'boom' failed"), later.outcome());
-        assertTrue(e.stopped().contains("later: skipped, not started, 'boom' failed"), e.stopped().toString());
+        assertTrue(
+            e.stopped().contains("later: skipped, not started, 'boom' failed"),
+            e.stopped().toString());
       }
     }
   }
 
   @Test
-  void taskThatIgnoresTheInterrupt_isReportedCancelled_withHowLongJoinWaitedForIt() throws InterruptedException {
+  void taskThatIgnoresTheInterrupt_isReportedCancelled_withHowLongJoinWaitedForIt()
+      throws InterruptedException {
     assumeTrue(concurrent(), "needs two bodies running at once");
     Gate started = Gate.in(temp);
     Gate interrupted = Gate.in(temp);
     Gate release = Gate.in(temp);
     Gate never = Gate.in(temp);
     AtomicReference<@Nullable Throwable> advancer = new AtomicReference<>();
-    Thread clockHand = Thread.ofPlatform().name("test-clock").daemon(true).start(() -> {
-      try {
-        interrupted.awaitArrivals(1, LONG);
-        clock.advance(Duration.ofSeconds(5)); // the time join waits for the stubborn task
-        release.open();
-      } catch (InterruptedException e) {
-        advancer.set(e);
-      } catch (Throwable t) {
-        advancer.set(t);
-      }
-    });
+    Thread clockHand =
+        Thread.ofPlatform()
+            .name("test-clock")
+            .daemon(true)
+            .start(
+                () -> {
+                  try {
+                    interrupted.awaitArrivals(1, LONG);
+                    clock.advance(
+                        Duration.ofSeconds(5)); // the time join waits for the stubborn task
+                    release.open();
+                  } catch (InterruptedException e) {
+                    advancer.set(e);
+                  } catch (Throwable t) {
+                    advancer.set(t);
+                  }
+                });
     Handle<String> stubborn;
     TaskFailedException e;
     try (Scope scope = Scope.open(runner)) {
-      stubborn = scope.fork(task("stubborn"), () -> {
-        started.arrive();
-        try {
-          never.awaitOpen(LONG);
-          return "not interrupted";
-        } catch (InterruptedException ignored) {
-          interrupted.arrive();
-          release.awaitOpen(LONG); // ignores the interrupt: runs on, then returns normally
-          return "done anyway";
-        }
-      });
-      scope.fork(task("boom"), () -> {
-        started.awaitArrivals(1, LONG);
-        throw new IllegalStateException("boom");
-      });
+      stubborn =
+          scope.fork(
+              task("stubborn"),
+              () -> {
+                started.arrive();
+                try {
+                  never.awaitOpen(LONG);
+                  return "not interrupted";
+                } catch (InterruptedException ignored) {
+                  interrupted.arrive();
+                  release.awaitOpen(LONG); // ignores the interrupt: runs on, then returns normally
+                  return "done anyway";
+                }
+              });
+      scope.fork(
+          task("boom"),
+          () -> {
+            started.awaitArrivals(1, LONG);
+            throw new IllegalStateException("boom");
+          });
       e = assertThrows(TaskFailedException.class, scope::join);
     }
     clockHand.join();
     assertEquals(null, advancer.get());
-    String reason = "interrupted, 'boom' failed; it ignored the interrupt and returned normally 5s later, and join waited"
-        + " for it (its result was dropped)";
+    String reason =
+        "interrupted, 'boom' failed; it ignored the interrupt and returned normally 5s later, and join waited"
+            + " for it (its result was dropped)";
     assertEquals(new Outcome.Cancelled<>(reason), stubborn.outcome());
     assertTrue(e.stopped().contains("stubborn: cancelled, " + reason), e.stopped().toString());
     assertTrue(message(e).contains("stubborn: cancelled, " + reason), e.getMessage());
@@ -381,11 +460,13 @@ public abstract class RunnerConformance {
     Gate both = Gate.in(temp);
     try (Scope scope = Scope.open(runner)) {
       for (String name : List.of("first", "second")) {
-        scope.fork(task(name), () -> {
-          both.arrive();
-          both.awaitArrivals(2, LONG);
-          throw new IllegalStateException(name + " failed");
-        });
+        scope.fork(
+            task(name),
+            () -> {
+              both.arrive();
+              both.awaitArrivals(2, LONG);
+              throw new IllegalStateException(name + " failed");
+            });
       }
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       List<String> messages = new ArrayList<>();
@@ -406,19 +487,23 @@ public abstract class RunnerConformance {
     Gate interrupted = Gate.in(temp);
     Gate never = Gate.in(temp);
     Scope scope = Scope.open(runner);
-    scope.fork(task("watcher"), () -> {
-      started.arrive();
-      try {
-        return never.awaitOpen(LONG);
-      } catch (InterruptedException e) {
-        interrupted.arrive(); // the failure below has stopped the scope
-        throw e;
-      }
-    });
-    scope.fork(task("boom"), () -> {
-      started.awaitArrivals(1, LONG);
-      throw new IllegalStateException("boom");
-    });
+    scope.fork(
+        task("watcher"),
+        () -> {
+          started.arrive();
+          try {
+            return never.awaitOpen(LONG);
+          } catch (InterruptedException e) {
+            interrupted.arrive(); // the failure below has stopped the scope
+            throw e;
+          }
+        });
+    scope.fork(
+        task("boom"),
+        () -> {
+          started.awaitArrivals(1, LONG);
+          throw new IllegalStateException("boom");
+        });
     interrupted.awaitArrivals(1, LONG);
     TaskFailedException e = assertThrows(TaskFailedException.class, scope::close);
     assertEquals("boom", e.task());
@@ -431,21 +516,28 @@ public abstract class RunnerConformance {
     Gate never = Gate.in(temp);
     Handle<Boolean> slow;
     try (Scope scope = Scope.open(runner)) {
-      slow = scope.fork(task("slow"), () -> {
-        started.arrive();
-        return never.awaitOpen(LONG);
-      });
+      slow =
+          scope.fork(
+              task("slow"),
+              () -> {
+                started.arrive();
+                return never.awaitOpen(LONG);
+              });
       started.awaitArrivals(1, LONG);
     }
-    assertEquals(new Outcome.Cancelled<>("interrupted, the scope was closed before join"), slow.outcome());
+    assertEquals(
+        new Outcome.Cancelled<>("interrupted, the scope was closed before join"), slow.outcome());
   }
 
   @Test
   void keepGoing_runsEverythingThatDoesNotDependOnAFailure() throws InterruptedException {
     try (Scope scope = Scope.open(runner, ScopeOptions.defaults().keepGoing(true))) {
-      Handle<Integer> bad = scope.fork(task("bad"), () -> {
-        throw new IOException("bad");
-      });
+      Handle<Integer> bad =
+          scope.fork(
+              task("bad"),
+              () -> {
+                throw new IOException("bad");
+              });
       Handle<Integer> after = scope.fork(task("after"), bad, x -> x + 1);
       Handle<Integer> first = scope.fork(task("independent"), () -> 1);
       Handle<Integer> second = scope.fork(task("also-independent"), first, x -> x + 1);
@@ -462,9 +554,13 @@ public abstract class RunnerConformance {
     List<TaskEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
     try (Scope scope = Scope.open(runner, ScopeOptions.defaults().listener(events::add))) {
       Handle<Integer> a = scope.fork(task("a").attempts(2), () -> 1);
-      Handle<Integer> b = scope.fork(task("b"), a, x -> {
-        throw new IOException("no");
-      });
+      Handle<Integer> b =
+          scope.fork(
+              task("b"),
+              a,
+              x -> {
+                throw new IOException("no");
+              });
       scope.fork(task("c"), b, x -> x);
       assertThrows(TaskFailedException.class, scope::join);
     }
@@ -472,13 +568,19 @@ public abstract class RunnerConformance {
     synchronized (events) {
       seen = events.stream().map(e -> e.task() + ":" + e.kind()).toList();
     }
-    assertEquals(List.of("a:QUEUED", "a:STARTED", "a:SUCCEEDED"), seen.stream().filter(s -> s.startsWith("a:")).toList());
-    assertEquals(List.of("b:QUEUED", "b:STARTED", "b:FAILED"), seen.stream().filter(s -> s.startsWith("b:")).toList());
+    assertEquals(
+        List.of("a:QUEUED", "a:STARTED", "a:SUCCEEDED"),
+        seen.stream().filter(s -> s.startsWith("a:")).toList());
+    assertEquals(
+        List.of("b:QUEUED", "b:STARTED", "b:FAILED"),
+        seen.stream().filter(s -> s.startsWith("b:")).toList());
     assertEquals(List.of("c:SKIPPED"), seen.stream().filter(s -> s.startsWith("c:")).toList());
-    TaskEvent failed = events.stream().filter(e -> e.kind() == TaskEvent.Kind.FAILED).findFirst().orElseThrow();
+    TaskEvent failed =
+        events.stream().filter(e -> e.kind() == TaskEvent.Kind.FAILED).findFirst().orElseThrow();
     assertEquals("no", message(failed.failure()));
     assertTrue(failed.where().startsWith(runner.name()), failed.where());
-    TaskEvent skipped = events.stream().filter(e -> e.kind() == TaskEvent.Kind.SKIPPED).findFirst().orElseThrow();
+    TaskEvent skipped =
+        events.stream().filter(e -> e.kind() == TaskEvent.Kind.SKIPPED).findFirst().orElseThrow();
     assertEquals("its input 'b' failed", skipped.reason());
   }
 
@@ -491,21 +593,30 @@ public abstract class RunnerConformance {
     Gate started = Gate.in(temp);
     Gate never = Gate.in(temp);
     try (Scope scope = Scope.open(runner)) {
-      Handle<Boolean> slow = scope.fork(task("slow"), () -> {
-        started.arrive();
-        return never.awaitOpen(LONG);
-      });
-      Thread canceller = Thread.ofPlatform().name("test-canceller").start(() -> {
-        try {
-          started.awaitArrivals(1, LONG);
-          scope.cancel();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      Handle<Boolean> slow =
+          scope.fork(
+              task("slow"),
+              () -> {
+                started.arrive();
+                return never.awaitOpen(LONG);
+              });
+      Thread canceller =
+          Thread.ofPlatform()
+              .name("test-canceller")
+              .start(
+                  () -> {
+                    try {
+                      started.awaitArrivals(1, LONG);
+                      scope.cancel();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
       CancellationException e = assertThrows(CancellationException.class, scope::join);
       canceller.join();
-      assertTrue(message(e).contains("slow: cancelled, interrupted, the scope was cancelled"), e.getMessage());
+      assertTrue(
+          message(e).contains("slow: cancelled, interrupted, the scope was cancelled"),
+          e.getMessage());
       assertEquals(new Outcome.Cancelled<>("interrupted, the scope was cancelled"), slow.outcome());
     }
   }
@@ -520,7 +631,8 @@ public abstract class RunnerConformance {
       CancellationException e = assertThrows(CancellationException.class, scope::join);
       assertEquals(new Outcome.Skipped<>("not started, the scope was cancelled"), a.outcome());
       assertInstanceOf(Outcome.Skipped.class, b.outcome());
-      assertTrue(message(e).contains("a: skipped, not started, the scope was cancelled"), e.getMessage());
+      assertTrue(
+          message(e).contains("a: skipped, not started, the scope was cancelled"), e.getMessage());
     }
   }
 
@@ -537,31 +649,40 @@ public abstract class RunnerConformance {
         startAdvancing(Duration.ofSeconds(2), 1, waiting, concurrent ? 2 : 1);
     try (Scope scope = Scope.open(runner)) {
       if (concurrent) {
-        scope.fork(task("bystander"), () -> {
-          started.arrive();
-          waiting.arrive();
-          return never.awaitOpen(LONG);
-        });
+        scope.fork(
+            task("bystander"),
+            () -> {
+              started.arrive();
+              waiting.arrive();
+              return never.awaitOpen(LONG);
+            });
       }
-      scope.fork(task("stuck").timeout(Duration.ofSeconds(1)), () -> {
-        if (concurrent) {
-          started.awaitArrivals(1, LONG);
-        }
-        waiting.arrive();
-        return never.awaitOpen(LONG);
-      });
+      scope.fork(
+          task("stuck").timeout(Duration.ofSeconds(1)),
+          () -> {
+            if (concurrent) {
+              started.awaitArrivals(1, LONG);
+            }
+            waiting.arrive();
+            return never.awaitOpen(LONG);
+          });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals("stuck", e.task());
       TaskTimeoutException timeout = assertInstanceOf(TaskTimeoutException.class, e.getCause());
       assertEquals(Duration.ofSeconds(1), timeout.timeout());
-      assertTrue(message(timeout).startsWith("task 'stuck' timed out after 1s (attempt 1 of 1) on " + runner.name()),
+      assertTrue(
+          message(timeout)
+              .startsWith("task 'stuck' timed out after 1s (attempt 1 of 1) on " + runner.name()),
           timeout.getMessage());
-      List<String> running = timeout.running().stream().map(TaskTimeoutException.RunningTask::task).toList();
+      List<String> running =
+          timeout.running().stream().map(TaskTimeoutException.RunningTask::task).toList();
       assertEquals(concurrent ? List.of("stuck", "bystander") : List.of("stuck"), running);
       // Each stack shows the task's own body (a lambda of this method). Not necessarily the
       // Gate it waits in: a stack may be taken while the body is between two calls.
       for (TaskTimeoutException.RunningTask r : timeout.running()) {
-        assertTrue(r.stack().stream().anyMatch(f -> f.getMethodName().contains("lambda$timeout_failsTheTask")),
+        assertTrue(
+            r.stack().stream()
+                .anyMatch(f -> f.getMethodName().contains("lambda$timeout_failsTheTask")),
             r.task() + "'s stack does not show its body: " + r.stack());
       }
     }
@@ -574,21 +695,26 @@ public abstract class RunnerConformance {
   }
 
   /** As above, and waits first for {@code arrivals} at {@code gate}. */
-  private AtomicReference<@Nullable Throwable> startAdvancing(Duration by, int count, @Nullable Gate gate, int arrivals) {
+  private AtomicReference<@Nullable Throwable> startAdvancing(
+      Duration by, int count, @Nullable Gate gate, int arrivals) {
     AtomicReference<@Nullable Throwable> failure = new AtomicReference<>();
-    Thread.ofPlatform().name("test-clock").daemon(true).start(() -> {
-      try {
-        if (gate != null) {
-          gate.awaitArrivals(arrivals, LONG);
-        }
-        clock.awaitScheduled(count, LONG);
-        clock.advance(by);
-      } catch (InterruptedException e) {
-        failure.set(e);
-      } catch (Throwable t) {
-        failure.set(t);
-      }
-    });
+    Thread.ofPlatform()
+        .name("test-clock")
+        .daemon(true)
+        .start(
+            () -> {
+              try {
+                if (gate != null) {
+                  gate.awaitArrivals(arrivals, LONG);
+                }
+                clock.awaitScheduled(count, LONG);
+                clock.advance(by);
+              } catch (InterruptedException e) {
+                failure.set(e);
+              } catch (Throwable t) {
+                failure.set(t);
+              }
+            });
     return failure;
   }
 
@@ -599,13 +725,16 @@ public abstract class RunnerConformance {
   void retry_untilSuccess_keepsEveryFailedAttempt() throws InterruptedException {
     Gate attempts = Gate.in(temp);
     Graph.Builder g = Graph.builder();
-    Node<String> flaky = g.add(task("flaky").retry(Retry.attempts(3)), () -> {
-      attempts.arrive();
-      if (attempts.arrivals() < 3) {
-        throw new IOException("attempt " + attempts.arrivals() + " failed");
-      }
-      return "third time";
-    });
+    Node<String> flaky =
+        g.add(
+            task("flaky").retry(Retry.attempts(3)),
+            () -> {
+              attempts.arrive();
+              if (attempts.arrivals() < 3) {
+                throw new IOException("attempt " + attempts.arrivals() + " failed");
+              }
+              return "third time";
+            });
     Results results = g.build().run(runner);
     assertEquals("third time", results.get(flaky));
     List<Results.AttemptRecord> records = results.task("flaky").attempts();
@@ -616,11 +745,14 @@ public abstract class RunnerConformance {
   }
 
   @Test
-  void retry_exhausted_reportsTheLastAttempt_andSuppressesTheEarlierOnes() throws InterruptedException {
+  void retry_exhausted_reportsTheLastAttempt_andSuppressesTheEarlierOnes()
+      throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      scope.fork(task("hopeless").attempts(2), () -> {
-        throw new IOException("no");
-      });
+      scope.fork(
+          task("hopeless").attempts(2),
+          () -> {
+            throw new IOException("no");
+          });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals(2, e.attempt());
       assertEquals(2, e.maxAttempts());
@@ -636,18 +768,22 @@ public abstract class RunnerConformance {
     Gate attempts = Gate.in(temp);
     AtomicReference<@Nullable Throwable> advancer = startAdvancing(Duration.ofSeconds(10), 1);
     Graph.Builder g = Graph.builder();
-    g.add(task("flaky").retry(Retry.attempts(2).backoff(Duration.ofSeconds(10))), () -> {
-      attempts.arrive();
-      if (attempts.arrivals() == 1) {
-        throw new IOException("first");
-      }
-      return "second";
-    });
+    g.add(
+        task("flaky").retry(Retry.attempts(2).backoff(Duration.ofSeconds(10))),
+        () -> {
+          attempts.arrive();
+          if (attempts.arrivals() == 1) {
+            throw new IOException("first");
+          }
+          return "second";
+        });
     Results results = g.build().run(runner);
     List<Results.AttemptRecord> records = results.task("flaky").attempts();
     assertEquals(2, records.size());
     Duration gap = records.get(1).started().minus(records.get(0).finished());
-    assertFalse(gap.compareTo(Duration.ofSeconds(10)) < 0, "second attempt started " + gap + " after the first");
+    assertFalse(
+        gap.compareTo(Duration.ofSeconds(10)) < 0,
+        "second attempt started " + gap + " after the first");
     assertEquals(null, advancer.get());
   }
 
@@ -657,14 +793,18 @@ public abstract class RunnerConformance {
   @Test
   void scopes_nest_insideTaskBodies() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      Handle<Integer> outer = scope.fork(task("outer"), () -> {
-        try (Runner inner = Runner.inline(); Scope nested = Scope.open(inner)) {
-          Handle<Integer> x = nested.fork(task("x"), () -> 20);
-          Handle<Integer> y = nested.fork(task("y"), x, v -> v + 1);
-          nested.join();
-          return y.get() * 2;
-        }
-      });
+      Handle<Integer> outer =
+          scope.fork(
+              task("outer"),
+              () -> {
+                try (Runner inner = Runner.inline();
+                    Scope nested = Scope.open(inner)) {
+                  Handle<Integer> x = nested.fork(task("x"), () -> 20);
+                  Handle<Integer> y = nested.fork(task("y"), x, v -> v + 1);
+                  nested.join();
+                  return y.get() * 2;
+                }
+              });
       scope.join();
       assertEquals(42, outer.get());
     }
@@ -673,15 +813,20 @@ public abstract class RunnerConformance {
   @Test
   void nestedFailure_bubblesUp_throughTheOuterScope() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      scope.fork(task("outer"), () -> {
-        try (Runner inner = Runner.inline(); Scope nested = Scope.open(inner)) {
-          nested.fork(task("deep"), () -> {
-            throw new IllegalArgumentException("deep problem");
+      scope.fork(
+          task("outer"),
+          () -> {
+            try (Runner inner = Runner.inline();
+                Scope nested = Scope.open(inner)) {
+              nested.fork(
+                  task("deep"),
+                  () -> {
+                    throw new IllegalArgumentException("deep problem");
+                  });
+              nested.join();
+              return "unreachable";
+            }
           });
-          nested.join();
-          return "unreachable";
-        }
-      });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals("outer", e.task());
       TaskFailedException inner = assertInstanceOf(TaskFailedException.class, e.getCause());
@@ -694,13 +839,17 @@ public abstract class RunnerConformance {
   void fork_fromAnotherThread_isRefused() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
       AtomicReference<@Nullable Throwable> thrown = new AtomicReference<>();
-      Thread other = Thread.ofPlatform().name("intruder").start(() -> {
-        try {
-          scope.fork(task("x"), () -> 1);
-        } catch (Throwable t) {
-          thrown.set(t);
-        }
-      });
+      Thread other =
+          Thread.ofPlatform()
+              .name("intruder")
+              .start(
+                  () -> {
+                    try {
+                      scope.fork(task("x"), () -> 1);
+                    } catch (Throwable t) {
+                      thrown.set(t);
+                    }
+                  });
       other.join();
       WrongThreadException e = assertInstanceOf(WrongThreadException.class, thrown.get());
       assertTrue(message(e).contains("called from thread 'intruder'"), e.getMessage());
@@ -743,11 +892,15 @@ public abstract class RunnerConformance {
       String key = java.util.UUID.randomUUID().toString();
       try (Scope scope = Scope.open(runner)) {
         SCOPES.put(key, scope);
-        Handle<String> body = scope.fork(Task.named("misuse").semantics(semantics), () -> misuse(key, op));
+        Handle<String> body =
+            scope.fork(Task.named("misuse").semantics(semantics), () -> misuse(key, op));
         scope.join();
         String seen = body.get();
         if (!seen.equals(ELSEWHERE)) {
-          assertTrue(seen.startsWith("WrongThreadException: only the thread that opened a scope may " + op), seen);
+          assertTrue(
+              seen.startsWith(
+                  "WrongThreadException: only the thread that opened a scope may " + op),
+              seen);
           assertTrue(seen.contains("task 'misuse'") || seen.contains("called from"), seen);
         }
       } finally {
@@ -786,9 +939,14 @@ public abstract class RunnerConformance {
   void strictTransfer_refusesABodyThatCannotCrossAProcessBoundary() {
     Object notSerializable = new Object();
     try (Scope scope = Scope.open(runner)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> scope.fork(task("parse"), () -> notSerializable.hashCode()));
-      assertTrue(message(e).startsWith("task 'parse' captures field 'arg$1' of type java.lang.Object, which is not serializable"),
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> scope.fork(task("parse"), () -> notSerializable.hashCode()));
+      assertTrue(
+          message(e)
+              .startsWith(
+                  "task 'parse' captures field 'arg$1' of type java.lang.Object, which is not serializable"),
           message(e));
     }
   }
@@ -796,19 +954,23 @@ public abstract class RunnerConformance {
   @Test
   void strictSemantics_refusesATaskThatDeclaresNoSemantics() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> scope.fork("vague", () -> 1));
-      assertTrue(message(e).startsWith("task 'vague' declares no concurrency semantics"), message(e));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> scope.fork("vague", () -> 1));
+      assertTrue(
+          message(e).startsWith("task 'vague' declares no concurrency semantics"), message(e));
       scope.join();
     }
   }
 
   @Test
-  void strictTransfer_failsATaskWhoseResultCannotCrossAProcessBoundary() throws InterruptedException {
+  void strictTransfer_failsATaskWhoseResultCannotCrossAProcessBoundary()
+      throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
       scope.fork(task("make"), () -> new Object());
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals("make", e.task());
-      // In-JVM runners fail it through the strict check; runners that really serialize, on the way back.
+      // In-JVM runners fail it through the strict check; runners that really serialize, on the way
+      // back.
       assertTrue(message(e.failure()).contains("java.lang.Object"), message(e.failure()));
     }
   }
@@ -817,37 +979,53 @@ public abstract class RunnerConformance {
   // A deadline for the whole scope
 
   @Test
-  void scopeTimeout_stopsWhatRuns_andJoinThrowsWithTheStackOfEachRunningTask() throws InterruptedException {
+  void scopeTimeout_stopsWhatRuns_andJoinThrowsWithTheStackOfEachRunningTask()
+      throws InterruptedException {
     Gate never = Gate.in(temp);
     Gate waiting = Gate.in(temp);
     boolean concurrent = concurrent();
     List<String> names = concurrent ? List.of("east", "west") : List.of("east");
-    AtomicReference<@Nullable Throwable> advancer = startAdvancing(Duration.ofSeconds(2), 1, waiting, names.size());
+    AtomicReference<@Nullable Throwable> advancer =
+        startAdvancing(Duration.ofSeconds(2), 1, waiting, names.size());
     ScopeOptions options = ScopeOptions.defaults().name("quotes").timeout(Duration.ofSeconds(1));
     List<Handle<Boolean>> handles = new ArrayList<>();
     try (Scope scope = Scope.open(runner, options)) {
       for (String name : names) {
-        handles.add(scope.fork(task(name), () -> {
-          waiting.arrive();
-          return never.awaitOpen(LONG);
-        }));
+        handles.add(
+            scope.fork(
+                task(name),
+                () -> {
+                  waiting.arrive();
+                  return never.awaitOpen(LONG);
+                }));
       }
       ScopeTimeoutException e = assertThrows(ScopeTimeoutException.class, scope::join);
       assertTrue(scope.isCancelled());
       assertEquals(Duration.ofSeconds(1), e.timeout());
       assertEquals("quotes", e.scope());
-      assertTrue(message(e).startsWith("scope 'quotes' timed out: the scope's timeout of 1s passed; running at that moment: "),
+      assertTrue(
+          message(e)
+              .startsWith(
+                  "scope 'quotes' timed out: the scope's timeout of 1s passed; running at that moment: "),
           message(e));
-      assertEquals(names, e.running().stream().map(TaskTimeoutException.RunningTask::task).sorted().toList());
+      assertEquals(
+          names,
+          e.running().stream().map(TaskTimeoutException.RunningTask::task).sorted().toList());
       for (TaskTimeoutException.RunningTask r : e.running()) {
         assertTrue(r.where().startsWith(runner.name()), r.where());
-        assertTrue(r.stack().stream().anyMatch(f -> f.getMethodName().contains("lambda$scopeTimeout_stopsWhatRuns")),
+        assertTrue(
+            r.stack().stream()
+                .anyMatch(f -> f.getMethodName().contains("lambda$scopeTimeout_stopsWhatRuns")),
             r.task() + "'s stack does not show its body: " + r.stack());
       }
       assertEquals(names.size(), e.getSuppressed().length, "each running task's stack is attached");
       for (Handle<Boolean> h : handles) {
-        assertEquals(new Outcome.Cancelled<>("interrupted, the scope's timeout of 1s passed"), h.outcome());
-        assertTrue(e.stopped().contains(h.name() + ": cancelled, interrupted, the scope's timeout of 1s passed"), e.stopped().toString());
+        assertEquals(
+            new Outcome.Cancelled<>("interrupted, the scope's timeout of 1s passed"), h.outcome());
+        assertTrue(
+            e.stopped()
+                .contains(h.name() + ": cancelled, interrupted, the scope's timeout of 1s passed"),
+            e.stopped().toString());
       }
     }
     assertEquals(null, advancer.get());
@@ -857,21 +1035,32 @@ public abstract class RunnerConformance {
   void scopeTimeout_movingOn_joinReturnsWithWhatFinished() throws InterruptedException {
     Gate never = Gate.in(temp);
     Gate waiting = Gate.in(temp);
-    AtomicReference<@Nullable Throwable> advancer = startAdvancing(Duration.ofSeconds(5), 1, waiting, 1);
-    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().moveOnAfter(Duration.ofSeconds(5)))) {
+    AtomicReference<@Nullable Throwable> advancer =
+        startAdvancing(Duration.ofSeconds(5), 1, waiting, 1);
+    try (Scope scope =
+        Scope.open(runner, ScopeOptions.defaults().moveOnAfter(Duration.ofSeconds(5)))) {
       Handle<Integer> quick = scope.fork(task("quick"), () -> 1);
-      Handle<Boolean> slow = scope.fork(task("slow"), quick, q -> {
-        waiting.arrive(); // runs only once 'quick' has succeeded
-        return never.awaitOpen(LONG);
-      });
+      Handle<Boolean> slow =
+          scope.fork(
+              task("slow"),
+              quick,
+              q -> {
+                waiting.arrive(); // runs only once 'quick' has succeeded
+                return never.awaitOpen(LONG);
+              });
       Handle<String> after = scope.fork(task("after"), slow, s -> "never");
       scope.join();
       assertTrue(scope.isCancelled(), "the deadline cut the work short");
       assertEquals(1, quick.get());
-      assertEquals(new Outcome.Cancelled<>("interrupted, the scope's timeout of 5s passed"), slow.outcome());
+      assertEquals(
+          new Outcome.Cancelled<>("interrupted, the scope's timeout of 5s passed"), slow.outcome());
       // Swept by the deadline, or skipped by its input's cancellation if that came first.
-      assertTrue(after.outcome().equals(new Outcome.Skipped<>("not started, the scope's timeout of 5s passed"))
-          || after.outcome().equals(new Outcome.Skipped<>("its input 'slow' was cancelled")), after.outcome().toString());
+      assertTrue(
+          after
+                  .outcome()
+                  .equals(new Outcome.Skipped<>("not started, the scope's timeout of 5s passed"))
+              || after.outcome().equals(new Outcome.Skipped<>("its input 'slow' was cancelled")),
+          after.outcome().toString());
     }
     assertEquals(null, advancer.get());
   }
@@ -886,7 +1075,10 @@ public abstract class RunnerConformance {
         ScopeTimeoutException e = assertThrows(ScopeTimeoutException.class, scope::join);
         assertEquals(List.of(), e.running());
         assertInstanceOf(Outcome.Skipped.class, a.outcome());
-        assertTrue(((Outcome.Skipped<?>) a.outcome()).reason().startsWith("not started, the scope's timeout of "),
+        assertTrue(
+            ((Outcome.Skipped<?>) a.outcome())
+                .reason()
+                .startsWith("not started, the scope's timeout of "),
             a.outcome().toString());
         assertEquals(0, ran.arrivals(), "a body ran after the deadline had passed");
       }
@@ -914,13 +1106,19 @@ public abstract class RunnerConformance {
   void nestedScope_getsTheEarlierDeadline_ofTheScopeThatEnclosesIt() throws InterruptedException {
     Gate never = Gate.in(temp);
     Gate waiting = Gate.in(temp);
-    AtomicReference<@Nullable Throwable> advancer = startAdvancing(Duration.ofSeconds(2), 2, waiting, 1);
-    try (Scope outer = Scope.open(runner, ScopeOptions.defaults().name("outer").timeout(Duration.ofSeconds(1)))) {
-      try (Scope inner = Scope.open(runner, ScopeOptions.defaults().name("inner").timeout(Duration.ofHours(1)))) {
-        Handle<Boolean> stuck = inner.fork(task("stuck"), () -> {
-          waiting.arrive();
-          return never.awaitOpen(LONG);
-        });
+    AtomicReference<@Nullable Throwable> advancer =
+        startAdvancing(Duration.ofSeconds(2), 2, waiting, 1);
+    try (Scope outer =
+        Scope.open(runner, ScopeOptions.defaults().name("outer").timeout(Duration.ofSeconds(1)))) {
+      try (Scope inner =
+          Scope.open(runner, ScopeOptions.defaults().name("inner").timeout(Duration.ofHours(1)))) {
+        Handle<Boolean> stuck =
+            inner.fork(
+                task("stuck"),
+                () -> {
+                  waiting.arrive();
+                  return never.awaitOpen(LONG);
+                });
         ScopeTimeoutException e = assertThrows(ScopeTimeoutException.class, inner::join);
         assertEquals(Duration.ofSeconds(1), e.timeout());
         assertEquals("inner", e.scope());
@@ -943,43 +1141,62 @@ public abstract class RunnerConformance {
       Gate started = Gate.in(temp);
       boolean concurrent = concurrent();
       try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(policy))) {
-        Handle<String> slow = scope.fork(task("slow"), () -> {
-          if (!concurrent) {
-            return "slow";
-          }
-          started.arrive();
-          return never.awaitOpen(LONG) ? "opened" : "ran to the end";
-        });
-        Handle<String> fast = scope.fork(task("fast"), () -> {
-          if (concurrent) {
-            started.awaitArrivals(1, LONG);
-          }
-          return "fast";
-        });
+        Handle<String> slow =
+            scope.fork(
+                task("slow"),
+                () -> {
+                  if (!concurrent) {
+                    return "slow";
+                  }
+                  started.arrive();
+                  return never.awaitOpen(LONG) ? "opened" : "ran to the end";
+                });
+        Handle<String> fast =
+            scope.fork(
+                task("fast"),
+                () -> {
+                  if (concurrent) {
+                    started.awaitArrivals(1, LONG);
+                  }
+                  return "fast";
+                });
         Handle<String> after = scope.fork(task("after"), fast, f -> f + " and after");
         scope.join();
         assertTrue(scope.isCancelled(), policy + ": the win stops the scope");
         String won = scope.firstResult(List.of(slow, fast));
         Handle<String> loser = won.equals("fast") ? slow : fast;
         String winner = won.equals("fast") ? "fast" : "slow";
-        assertTrue(concurrent ? won.equals("fast") : won.equals("slow") || runner.name().startsWith("seeded"), policy + ": " + won);
-        String why = "'" + winner + "' " + (policy == Completion.race() ? "ended first" : "succeeded first");
+        assertTrue(
+            concurrent
+                ? won.equals("fast")
+                : won.equals("slow") || runner.name().startsWith("seeded"),
+            policy + ": " + won);
+        String why =
+            "'" + winner + "' " + (policy == Completion.race() ? "ended first" : "succeeded first");
         Outcome<String> lost = loser.outcome();
-        assertTrue(lost.equals(new Outcome.Cancelled<>("interrupted, " + why)) || lost.equals(new Outcome.Skipped<>("not started, " + why)),
+        assertTrue(
+            lost.equals(new Outcome.Cancelled<>("interrupted, " + why))
+                || lost.equals(new Outcome.Skipped<>("not started, " + why)),
             policy + ": " + lost);
-        assertInstanceOf(Outcome.Skipped.class, after.outcome(), "the scope stopped before 'after' could start");
+        assertInstanceOf(
+            Outcome.Skipped.class, after.outcome(), "the scope stopped before 'after' could start");
       }
     }
   }
 
   @Test
-  void firstSuccess_whenEveryTaskFails_throwsWithEveryFailureAttached() throws InterruptedException {
-    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(Completion.firstSuccess()))) {
+  void firstSuccess_whenEveryTaskFails_throwsWithEveryFailureAttached()
+      throws InterruptedException {
+    try (Scope scope =
+        Scope.open(runner, ScopeOptions.defaults().completion(Completion.firstSuccess()))) {
       List<Handle<String>> replicas = new ArrayList<>();
       for (String name : List.of("r1", "r2", "r3")) {
-        replicas.add(scope.fork(task(name), () -> {
-          throw new IOException(name + " is down");
-        }));
+        replicas.add(
+            scope.fork(
+                task(name),
+                () -> {
+                  throw new IOException(name + " is down");
+                }));
       }
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       List<String> messages = new ArrayList<>();
@@ -987,19 +1204,25 @@ public abstract class RunnerConformance {
       for (Throwable s : e.getSuppressed()) {
         messages.add(s.getMessage());
       }
-      assertEquals(List.of("r1 is down", "r2 is down", "r3 is down"), messages.stream().sorted().toList());
+      assertEquals(
+          List.of("r1 is down", "r2 is down", "r3 is down"), messages.stream().sorted().toList());
       assertFalse(scope.isCancelled(), "a failure alone does not stop a first-success scope");
-      IllegalStateException none = assertThrows(IllegalStateException.class, () -> scope.firstResult(replicas));
+      IllegalStateException none =
+          assertThrows(IllegalStateException.class, () -> scope.firstResult(replicas));
       assertTrue(message(none).startsWith("no task of 3 succeeded"), message(none));
     }
   }
 
   @Test
   void firstSuccess_aFailureBeforeTheWinner_doesNotFailTheScope() throws InterruptedException {
-    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(Completion.firstSuccess()))) {
-      Handle<String> bad = scope.fork(task("bad"), () -> {
-        throw new IOException("down");
-      });
+    try (Scope scope =
+        Scope.open(runner, ScopeOptions.defaults().completion(Completion.firstSuccess()))) {
+      Handle<String> bad =
+          scope.fork(
+              task("bad"),
+              () -> {
+                throw new IOException("down");
+              });
       Handle<String> good = scope.fork(task("good"), () -> "up");
       scope.join();
       assertEquals("up", scope.firstResult(List.of(bad, good)));
@@ -1015,14 +1238,19 @@ public abstract class RunnerConformance {
     Gate never = Gate.in(temp);
     Gate started = Gate.in(temp);
     try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(Completion.race()))) {
-      Handle<Boolean> slow = scope.fork(task("slow"), () -> {
-        started.arrive();
-        return never.awaitOpen(LONG);
-      });
-      scope.fork(task("boom"), () -> {
-        started.awaitArrivals(1, LONG);
-        throw new IllegalStateException("boom");
-      });
+      Handle<Boolean> slow =
+          scope.fork(
+              task("slow"),
+              () -> {
+                started.arrive();
+                return never.awaitOpen(LONG);
+              });
+      scope.fork(
+          task("boom"),
+          () -> {
+            started.awaitArrivals(1, LONG);
+            throw new IllegalStateException("boom");
+          });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals("boom", e.task());
       assertEquals(new Outcome.Cancelled<>("interrupted, 'boom' failed"), slow.outcome());
@@ -1031,24 +1259,32 @@ public abstract class RunnerConformance {
 
   @Test
   void until_stopsTheScope_whenTheRuleSaysSo() throws InterruptedException {
-    Completion enough = Completion.until((task, outcome) -> task.name().equals("enough") && outcome instanceof Outcome.Succeeded);
+    Completion enough =
+        Completion.until(
+            (task, outcome) ->
+                task.name().equals("enough") && outcome instanceof Outcome.Succeeded);
     try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(enough))) {
       Handle<Integer> first = scope.fork(task("enough"), () -> 1);
       Handle<Integer> more = scope.fork(task("more"), first, x -> x + 1);
       scope.join();
       assertTrue(scope.isCancelled());
       assertEquals(1, first.get());
-      assertEquals(new Outcome.Skipped<>("not started, the completion rule stopped the scope after 'enough' succeeded"),
+      assertEquals(
+          new Outcome.Skipped<>(
+              "not started, the completion rule stopped the scope after 'enough' succeeded"),
           more.outcome());
     }
   }
 
   @Test
   void keepGoing_asAPolicy_isTheSameAsTheOption() throws InterruptedException {
-    try (Scope scope = Scope.open(runner, ScopeOptions.defaults().completion(Completion.keepGoing()))) {
-      scope.fork(task("bad"), () -> {
-        throw new IOException("bad");
-      });
+    try (Scope scope =
+        Scope.open(runner, ScopeOptions.defaults().completion(Completion.keepGoing()))) {
+      scope.fork(
+          task("bad"),
+          () -> {
+            throw new IOException("bad");
+          });
       Handle<Integer> other = scope.fork(task("other"), () -> 2);
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals("bad", e.task());
@@ -1064,10 +1300,13 @@ public abstract class RunnerConformance {
   void scopeName_isInItsMessages() throws InterruptedException {
     try (Scope scope = Scope.open(runner, ScopeOptions.defaults().name("checkout"))) {
       assertEquals("checkout", scope.name());
-      assertTrue(scope.toString().startsWith("scope 'checkout' on " + runner.name()), scope.toString());
-      scope.fork(task("charge"), () -> {
-        throw new IOException("card declined");
-      });
+      assertTrue(
+          scope.toString().startsWith("scope 'checkout' on " + runner.name()), scope.toString());
+      scope.fork(
+          task("charge"),
+          () -> {
+            throw new IOException("card declined");
+          });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertTrue(message(e).contains("\n  scope: checkout"), message(e));
       assertTrue(scope.toString().contains("joined, stopped: 'charge' failed"), scope.toString());
@@ -1083,9 +1322,13 @@ public abstract class RunnerConformance {
   void handle_toString_namesTheTaskAndItsState() throws InterruptedException {
     try (Scope scope = Scope.open(runner)) {
       Handle<Integer> ok = scope.fork(task("ok"), () -> 1);
-      Handle<Integer> bad = scope.fork(task("bad"), ok, x -> {
-        throw new IOException("bad");
-      });
+      Handle<Integer> bad =
+          scope.fork(
+              task("bad"),
+              ok,
+              x -> {
+                throw new IOException("bad");
+              });
       Handle<Integer> after = scope.fork(task("after"), bad, x -> x);
       assertThrows(TaskFailedException.class, scope::join);
       assertEquals("task 'ok' (succeeded)", ok.toString());
@@ -1099,9 +1342,12 @@ public abstract class RunnerConformance {
     Gate ran = Gate.in(temp);
     try (Scope scope = Scope.open(runner, ScopeOptions.defaults().keepGoing(true))) {
       Handle<Void> flush = scope.fork(task("flush"), () -> ran.arrive());
-      Handle<Void> broken = scope.fork(task("broken"), () -> {
-        throw new IOException("disk full");
-      });
+      Handle<Void> broken =
+          scope.fork(
+              task("broken"),
+              () -> {
+                throw new IOException("disk full");
+              });
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals(new Outcome.Succeeded<@Nullable Void>(null), flush.outcome());
       assertEquals("broken", e.task());
@@ -1115,24 +1361,35 @@ public abstract class RunnerConformance {
   // Structure
 
   @Test
-  void closingAnEnclosingScope_whileAnInnerOneIsOpen_closesTheInnerFirst_andIsReported() throws InterruptedException {
+  void closingAnEnclosingScope_whileAnInnerOneIsOpen_closesTheInnerFirst_andIsReported()
+      throws InterruptedException {
     Gate started = Gate.in(temp);
     Gate never = Gate.in(temp);
     boolean concurrent = concurrent();
     Scope outer = Scope.open(runner, ScopeOptions.defaults().name("outer"));
     Scope inner = Scope.open(runner, ScopeOptions.defaults().name("inner"));
-    Handle<Boolean> stuck = inner.fork(task("stuck"), () -> {
-      started.arrive();
-      return never.awaitOpen(LONG);
-    });
+    Handle<Boolean> stuck =
+        inner.fork(
+            task("stuck"),
+            () -> {
+              started.arrive();
+              return never.awaitOpen(LONG);
+            });
     if (concurrent) {
       started.awaitArrivals(1, LONG);
     }
     IllegalStateException e = assertThrows(IllegalStateException.class, outer::close);
-    assertTrue(message(e).startsWith("structure violation: scope 'outer' was closed while scope 'inner', opened inside it"
-        + " on the same thread, was still open"), message(e));
-    assertEquals(concurrent ? new Outcome.Cancelled<>("interrupted, the scope was closed before join")
-        : new Outcome.Skipped<>("not started, the scope was closed before join"), stuck.outcome());
+    assertTrue(
+        message(e)
+            .startsWith(
+                "structure violation: scope 'outer' was closed while scope 'inner', opened inside it"
+                    + " on the same thread, was still open"),
+        message(e));
+    assertEquals(
+        concurrent
+            ? new Outcome.Cancelled<>("interrupted, the scope was closed before join")
+            : new Outcome.Skipped<>("not started, the scope was closed before join"),
+        stuck.outcome());
     inner.close(); // already closed: nothing to do
     outer.close();
   }

@@ -133,7 +133,9 @@ public final class RunnerSoak<R extends Runner> {
     if (slack < 0) {
       throw new IllegalArgumentException("a gauge's slack must not be negative, not " + slack);
     }
-    gauges.put(Objects.requireNonNull(name, "name"), new Gauge(Objects.requireNonNull(value, "value"), slack));
+    gauges.put(
+        Objects.requireNonNull(name, "name"),
+        new Gauge(Objects.requireNonNull(value, "value"), slack));
     return this;
   }
 
@@ -194,8 +196,14 @@ public final class RunnerSoak<R extends Runner> {
             nextSample = System.nanoTime() + step;
             Consumer<String> p = progress;
             if (p != null) {
-              p.accept(String.format(Locale.ROOT, "soak %s at %ds: %d tasks; %s", kind,
-                  Duration.ofNanos(System.nanoTime() - start).toSeconds(), counts.tasks.get(), s));
+              p.accept(
+                  String.format(
+                      Locale.ROOT,
+                      "soak %s at %ds: %d tasks; %s",
+                      kind,
+                      Duration.ofNanos(System.nanoTime() - start).toSeconds(),
+                      counts.tasks.get(),
+                      s));
             }
           }
         }
@@ -214,9 +222,23 @@ public final class RunnerSoak<R extends Runner> {
     Sample after = sample();
     Sample first = samples.get(0);
     Sample last = samples.get(samples.size() - 1);
-    return new Report(kind, length, counts.graphs.get(), counts.tasks.get(), counts.succeeded.get(),
-        counts.failed.get(), counts.cancelled.get(), counts.skipped.get(), counts.cancelledScopes.get(),
-        chaosActions.get(), before, first, last, after, peak(samples), slacks());
+    return new Report(
+        kind,
+        length,
+        counts.graphs.get(),
+        counts.tasks.get(),
+        counts.succeeded.get(),
+        counts.failed.get(),
+        counts.cancelled.get(),
+        counts.skipped.get(),
+        counts.cancelledScopes.get(),
+        chaosActions.get(),
+        before,
+        first,
+        last,
+        after,
+        peak(samples),
+        slacks());
   }
 
   /**
@@ -232,7 +254,8 @@ public final class RunnerSoak<R extends Runner> {
       callers = Semantics.Callers.ANY_THREAD,
       pinning = Semantics.Pinning.NEVER,
       workload = Semantics.Workload.MIXED)
-  public static List<Report> runConcurrently(List<? extends RunnerSoak<?>> soaks) throws InterruptedException {
+  public static List<Report> runConcurrently(List<? extends RunnerSoak<?>> soaks)
+      throws InterruptedException {
     int n = soaks.size();
     List<@Nullable Report> reports = new ArrayList<>(java.util.Collections.nCopies(n, null));
     List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -240,18 +263,22 @@ public final class RunnerSoak<R extends Runner> {
     for (int i = 0; i < n; i++) {
       int k = i;
       RunnerSoak<?> soak = soaks.get(i);
-      threads.add(Thread.ofPlatform().name("soak-" + soak.kind).start(() -> {
-        try {
-          Report r = soak.run();
-          synchronized (reports) {
-            reports.set(k, r);
-          }
-        } catch (InterruptedException e) {
-          failures.add(new AssertionError("soak " + soak.kind + " was interrupted", e));
-        } catch (RuntimeException | Error e) {
-          failures.add(e);
-        }
-      }));
+      threads.add(
+          Thread.ofPlatform()
+              .name("soak-" + soak.kind)
+              .start(
+                  () -> {
+                    try {
+                      Report r = soak.run();
+                      synchronized (reports) {
+                        reports.set(k, r);
+                      }
+                    } catch (InterruptedException e) {
+                      failures.add(new AssertionError("soak " + soak.kind + " was interrupted", e));
+                    } catch (RuntimeException | Error e) {
+                      failures.add(e);
+                    }
+                  }));
     }
     try {
       for (Thread t : threads) {
@@ -264,8 +291,10 @@ public final class RunnerSoak<R extends Runner> {
       throw e;
     }
     if (!failures.isEmpty()) {
-      AssertionError first = failures.get(0) instanceof AssertionError a ? a
-          : new AssertionError("a soak failed: " + failures.get(0), failures.get(0));
+      AssertionError first =
+          failures.get(0) instanceof AssertionError a
+              ? a
+              : new AssertionError("a soak failed: " + failures.get(0), failures.get(0));
       for (Throwable t : failures.subList(1, failures.size())) {
         first.addSuppressed(t);
       }
@@ -280,28 +309,35 @@ public final class RunnerSoak<R extends Runner> {
     return List.copyOf(done);
   }
 
-  private @Nullable Thread startChaos(R runner, SplittableRandom random, long end, AtomicLong actions,
+  private @Nullable Thread startChaos(
+      R runner,
+      SplittableRandom random,
+      long end,
+      AtomicLong actions,
       AtomicReference<@Nullable Throwable> failure) {
     Consumer<? super R> action = chaos;
     if (action == null) {
       return null;
     }
     long every = chaosEvery.toNanos();
-    return Thread.ofPlatform().name("soak-" + kind + "-chaos").start(() -> {
-      while (System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
-        LockSupport.parkNanos(every / 2 + random.nextLong(every + 1));
-        if (Thread.currentThread().isInterrupted()) {
-          return; // the soak is over
-        }
-        try {
-          action.accept(runner);
-          actions.incrementAndGet();
-        } catch (RuntimeException | Error e) {
-          failure.compareAndSet(null, e);
-          return;
-        }
-      }
-    });
+    return Thread.ofPlatform()
+        .name("soak-" + kind + "-chaos")
+        .start(
+            () -> {
+              while (System.nanoTime() - end < 0 && !Thread.currentThread().isInterrupted()) {
+                LockSupport.parkNanos(every / 2 + random.nextLong(every + 1));
+                if (Thread.currentThread().isInterrupted()) {
+                  return; // the soak is over
+                }
+                try {
+                  action.accept(runner);
+                  actions.incrementAndGet();
+                } catch (RuntimeException | Error e) {
+                  failure.compareAndSet(null, e);
+                  return;
+                }
+              }
+            });
   }
 
   private Map<String, Long> slacks() {
@@ -332,8 +368,10 @@ public final class RunnerSoak<R extends Runner> {
     for (Sample s : samples) {
       s.gauges().forEach((k, v) -> gauges.merge(k, v, Math::max));
     }
-    return new Sample(samples.stream().mapToLong(Sample::heapAfterGc).max().orElse(0),
-        samples.stream().mapToInt(Sample::threads).max().orElse(0), samples.stream().mapToInt(Sample::fds).max().orElse(0),
+    return new Sample(
+        samples.stream().mapToLong(Sample::heapAfterGc).max().orElse(0),
+        samples.stream().mapToInt(Sample::threads).max().orElse(0),
+        samples.stream().mapToInt(Sample::fds).max().orElse(0),
         gauges);
   }
 
@@ -354,9 +392,16 @@ public final class RunnerSoak<R extends Runner> {
 
     @Override
     public String toString() {
-      StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "heap %.1f MB, %d threads, %d fds",
-          heapAfterGc / 1048576.0, threads, fds));
-      new java.util.TreeMap<>(gauges).forEach((k, v) -> s.append(", ").append(v).append(' ').append(k));
+      StringBuilder s =
+          new StringBuilder(
+              String.format(
+                  Locale.ROOT,
+                  "heap %.1f MB, %d threads, %d fds",
+                  heapAfterGc / 1048576.0,
+                  threads,
+                  fds));
+      new java.util.TreeMap<>(gauges)
+          .forEach((k, v) -> s.append(", ").append(v).append(' ').append(k));
       return s.toString();
     }
   }
@@ -382,9 +427,23 @@ public final class RunnerSoak<R extends Runner> {
    * @param peak the largest value of each figure over the samples taken while it was open
    * @param slacks each gauge's allowed growth
    */
-  public record Report(String kind, Duration length, long graphs, long tasks, long succeeded, long failed,
-      long cancelled, long skipped, long cancelledScopes, long chaosActions, Sample before, Sample first,
-      Sample last, Sample afterClose, Sample peak, Map<String, Long> slacks) {
+  public record Report(
+      String kind,
+      Duration length,
+      long graphs,
+      long tasks,
+      long succeeded,
+      long failed,
+      long cancelled,
+      long skipped,
+      long cancelledScopes,
+      long chaosActions,
+      Sample before,
+      Sample first,
+      Sample last,
+      Sample afterClose,
+      Sample peak,
+      Map<String, Long> slacks) {
 
     /** Copies the slacks. */
     public Report {
@@ -402,23 +461,42 @@ public final class RunnerSoak<R extends Runner> {
       check(last.threads() <= first.threads() + THREAD_SLACK, "threads");
       check(last.fds() <= first.fds() + FD_SLACK, "file descriptors");
       check(last.heapAfterGc() <= first.heapAfterGc() + HEAP_SLACK, "heap after GC");
-      slacks.forEach((name, slack) -> check(
-          last.gauges().getOrDefault(name, 0L) <= first.gauges().getOrDefault(name, 0L) + slack, name));
+      slacks.forEach(
+          (name, slack) ->
+              check(
+                  last.gauges().getOrDefault(name, 0L)
+                      <= first.gauges().getOrDefault(name, 0L) + slack,
+                  name));
     }
 
     private void check(boolean flat, String what) {
       if (!flat) {
-        throw new AssertionError("soak " + kind + ": " + what + " grew from (" + first + ") to (" + last + ")");
+        throw new AssertionError(
+            "soak " + kind + ": " + what + " grew from (" + first + ") to (" + last + ")");
       }
     }
 
     @Override
     public String toString() {
-      return String.format(Locale.ROOT,
+      return String.format(
+          Locale.ROOT,
           "soak %s for %ds: %d graphs, %d tasks (%d succeeded, %d failed, %d cancelled, %d skipped), %d scopes"
               + " cancelled, %d chaos actions; before open (%s); start (%s); end (%s); after close (%s); peak (%s)",
-          kind, length.toSeconds(), graphs, tasks, succeeded, failed, cancelled, skipped, cancelledScopes,
-          chaosActions, before, first, last, afterClose, peak);
+          kind,
+          length.toSeconds(),
+          graphs,
+          tasks,
+          succeeded,
+          failed,
+          cancelled,
+          skipped,
+          cancelledScopes,
+          chaosActions,
+          before,
+          first,
+          last,
+          afterClose,
+          peak);
     }
   }
 
@@ -432,26 +510,34 @@ public final class RunnerSoak<R extends Runner> {
     final AtomicLong skipped = new AtomicLong();
 
     void add(Outcome<?> o) {
-      AtomicLong n = switch (o) {
-        case Outcome.Succeeded<?> x -> succeeded;
-        case Outcome.Failed<?> x -> failed;
-        case Outcome.Cancelled<?> x -> cancelled;
-        case Outcome.Skipped<?> x -> skipped;
-      };
+      AtomicLong n =
+          switch (o) {
+            case Outcome.Succeeded<?> x -> succeeded;
+            case Outcome.Failed<?> x -> failed;
+            case Outcome.Cancelled<?> x -> cancelled;
+            case Outcome.Skipped<?> x -> skipped;
+          };
       n.incrementAndGet();
     }
   }
 
   /** One random graph in one scope: up to 40 tasks, each with up to 3 earlier inputs. */
-  private static void runOneGraph(Runner runner, SplittableRandom random, Counts counts) throws InterruptedException {
+  private static void runOneGraph(Runner runner, SplittableRandom random, Counts counts)
+      throws InterruptedException {
     int size = 1 + random.nextInt(40);
     Map<String, AtomicInteger> ends = new ConcurrentHashMap<>();
-    ScopeOptions options = ScopeOptions.defaults().keepGoing(random.nextInt(8) == 0).listener(e -> {
-      if (e.kind() == TaskEvent.Kind.SUCCEEDED || e.kind() == TaskEvent.Kind.FAILED || e.kind() == TaskEvent.Kind.CANCELLED
-          || e.kind() == TaskEvent.Kind.SKIPPED) {
-        ends.computeIfAbsent(e.task(), n -> new AtomicInteger()).incrementAndGet();
-      }
-    });
+    ScopeOptions options =
+        ScopeOptions.defaults()
+            .keepGoing(random.nextInt(8) == 0)
+            .listener(
+                e -> {
+                  if (e.kind() == TaskEvent.Kind.SUCCEEDED
+                      || e.kind() == TaskEvent.Kind.FAILED
+                      || e.kind() == TaskEvent.Kind.CANCELLED
+                      || e.kind() == TaskEvent.Kind.SKIPPED) {
+                    ends.computeIfAbsent(e.task(), n -> new AtomicInteger()).incrementAndGet();
+                  }
+                });
     List<Handle<Integer>> handles = new ArrayList<>();
     boolean cancel = random.nextInt(10) == 0;
     Scope scope = Scope.open(runner, options);
@@ -465,7 +551,8 @@ public final class RunnerSoak<R extends Runner> {
           task = task.timeout(Duration.ofMillis(1)); // parks longer: times out
         }
         boolean fails = random.nextInt(50) == 0;
-        boolean parks = task.semantics().blocking() == Semantics.Blocking.MAY && random.nextInt(4) == 0;
+        boolean parks =
+            task.semantics().blocking() == Semantics.Blocking.MAY && random.nextInt(4) == 0;
         Body body = new Body(fails, parks, random.nextLong());
         int inputs = handles.isEmpty() ? 0 : random.nextInt(Math.min(3, handles.size()) + 1);
         List<Handle<Integer>> from = new ArrayList<>();
@@ -499,8 +586,16 @@ public final class RunnerSoak<R extends Runner> {
       }
     }
     if (!wrong.isEmpty() || ends.size() != size) {
-      throw new AssertionError("on " + runner.name() + ", tasks did not end exactly once (task=times): " + wrong
-          + "; " + ends.size() + " of " + size + " tasks ended");
+      throw new AssertionError(
+          "on "
+              + runner.name()
+              + ", tasks did not end exactly once (task=times): "
+              + wrong
+              + "; "
+              + ends.size()
+              + " of "
+              + size
+              + " tasks ended");
     }
   }
 

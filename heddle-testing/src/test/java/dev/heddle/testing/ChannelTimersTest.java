@@ -37,7 +37,8 @@ class ChannelTimersTest {
 
   @AfterEach
   void noThreadLeft() {
-    LeakCheck.assertNoThreads("heddle-", Duration.ofSeconds(5)); // handlers' and runners' threads included
+    LeakCheck.assertNoThreads(
+        "heddle-", Duration.ofSeconds(5)); // handlers' and runners' threads included
   }
 
   private static Duration s(long seconds) {
@@ -84,8 +85,10 @@ class ChannelTimersTest {
     RefusingClock clock = new RefusingClock();
     Source<Duration> ticks = Timers.ticker("heartbeat", s(1), clock);
     clock.refuse = true;
-    clock.fire(); // the tick is buffered, then the next cannot be scheduled: the failure discards the tick
-    ReceiveResult.Failed<Duration> f = assertInstanceOf(ReceiveResult.Failed.class, ticks.tryReceive());
+    clock.fire(); // the tick is buffered, then the next cannot be scheduled: the failure discards
+    // the tick
+    ReceiveResult.Failed<Duration> f =
+        assertInstanceOf(ReceiveResult.Failed.class, ticks.tryReceive());
     assertInstanceOf(RejectedExecutionException.class, f.exception().getCause());
     assertEquals("heartbeat", f.exception().channel());
   }
@@ -93,8 +96,10 @@ class ChannelTimersTest {
   @Test
   void timers_refuseBadDurations_withTheValue() {
     ManualClock clock = new ManualClock();
-    assertEquals("ticker 't': a period must be positive; got PT0S",
-        assertThrows(IllegalArgumentException.class, () -> Timers.ticker("t", Duration.ZERO, clock)).getMessage());
+    assertEquals(
+        "ticker 't': a period must be positive; got PT0S",
+        assertThrows(IllegalArgumentException.class, () -> Timers.ticker("t", Duration.ZERO, clock))
+            .getMessage());
     assertThrows(IllegalArgumentException.class, () -> Timers.after("t", s(-1), clock));
   }
 
@@ -104,10 +109,15 @@ class ChannelTimersTest {
     ManualClock clock = new ManualClock();
     Channel<String> requests = Channel.rendezvous("requests");
     Handle<String> waited;
-    try (Runner runner = Runner.virtual(RunnerOptions.defaults().timeSource(clock)); Scope scope = Scope.open(runner)) {
-      waited = scope.fork("wait", () -> Select.select(
-          requests.onReceive(r -> "request " + r),
-          Select.onTimeout(s(30), scope.timeSource(), () -> "idle for 30s")));
+    try (Runner runner = Runner.virtual(RunnerOptions.defaults().timeSource(clock));
+        Scope scope = Scope.open(runner)) {
+      waited =
+          scope.fork(
+              "wait",
+              () ->
+                  Select.select(
+                      requests.onReceive(r -> "request " + r),
+                      Select.onTimeout(s(30), scope.timeSource(), () -> "idle for 30s")));
       clock.awaitScheduled(1, WAIT);
       clock.advance(s(29));
       assertEquals(1, clock.pending(), "the timeout fired early");
@@ -118,30 +128,42 @@ class ChannelTimersTest {
   }
 
   @Test
-  void scopeTicker_drivesAHandler_andIsStoppedWhenTheWorkEnds() throws InterruptedException, TimeoutException {
+  void scopeTicker_drivesAHandler_andIsStoppedWhenTheWorkEnds()
+      throws InterruptedException, TimeoutException {
     ManualClock clock = new ManualClock();
     List<Duration> seen = new CopyOnWriteArrayList<>();
     Semaphore handled = new Semaphore(0);
     Handle<Void> status;
-    try (Runner runner = Runner.virtual(RunnerOptions.defaults().timeSource(clock)); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.virtual(RunnerOptions.defaults().timeSource(clock));
+        Scope scope = Scope.open(runner)) {
       Channel<String> done = Channel.rendezvous("done");
       Source<Duration> ticks = scope.ticker("status", s(1));
-      status = scope.forkHandler("status", () -> ticks.forEachUntilDone(t -> {
-        seen.add(t);
-        handled.release();
-      }));
+      status =
+          scope.forkHandler(
+              "status",
+              () ->
+                  ticks.forEachUntilDone(
+                      t -> {
+                        seen.add(t);
+                        handled.release();
+                      }));
       scope.fork("work", done::receive);
       for (int i = 1; i <= 3; i++) {
         clock.advance(s(1));
-        assertTrue(handled.tryAcquire(WAIT.toSeconds(), TimeUnit.SECONDS), "tick " + i + " was not handled");
+        assertTrue(
+            handled.tryAcquire(WAIT.toSeconds(), TimeUnit.SECONDS),
+            "tick " + i + " was not handled");
       }
       done.send("finished");
       scope.join();
     }
     assertEquals(List.of(s(1), s(2), s(3)), seen);
-    assertEquals(0, clock.pending(), "the scope's ticker was not stopped: " + clock.pendingDelays());
-    Outcome<Void> o = status.outcome(); // interrupted, or ended by the ticker's close: both are a normal end
-    assertTrue(o instanceof Outcome.Cancelled<Void> || o instanceof Outcome.Succeeded<Void>, o.toString());
+    assertEquals(
+        0, clock.pending(), "the scope's ticker was not stopped: " + clock.pendingDelays());
+    Outcome<Void> o =
+        status.outcome(); // interrupted, or ended by the ticker's close: both are a normal end
+    assertTrue(
+        o instanceof Outcome.Cancelled<Void> || o instanceof Outcome.Succeeded<Void>, o.toString());
   }
 
   @Test
@@ -149,11 +171,14 @@ class ChannelTimersTest {
       throws InterruptedException, TimeoutException {
     ManualClock clock = new ManualClock();
     AtomicInteger runs = new AtomicInteger();
-    try (Runner runner = Runner.virtual(RunnerOptions.defaults().timeSource(clock)); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.virtual(RunnerOptions.defaults().timeSource(clock));
+        Scope scope = Scope.open(runner)) {
       Channel<String> never = Channel.rendezvous("never");
-      scope.forkHandler(Task.named("listener").retry(Retry.attempts(3).backoff(s(10))), () -> {
-        throw new IllegalStateException("connection refused, run " + runs.incrementAndGet());
-      });
+      scope.forkHandler(
+          Task.named("listener").retry(Retry.attempts(3).backoff(s(10))),
+          () -> {
+            throw new IllegalStateException("connection refused, run " + runs.incrementAndGet());
+          });
       scope.fork("work", never::receive);
       clock.awaitScheduled(1, WAIT); // the first backoff
       assertEquals(1, runs.get());
@@ -166,15 +191,20 @@ class ChannelTimersTest {
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertEquals("listener", e.task());
       assertEquals(3, e.attempt());
-      assertEquals(2, java.util.Arrays.stream(e.getSuppressed())
-          .filter(x -> String.valueOf(x.getMessage()).startsWith("connection refused, run ")).count());
+      assertEquals(
+          2,
+          java.util.Arrays.stream(e.getSuppressed())
+              .filter(x -> String.valueOf(x.getMessage()).startsWith("connection refused, run "))
+              .count());
     }
     assertEquals(3, runs.get());
   }
 
   @Test
-  void handler_receivingFromAFailedChannel_failsTheScope_namingTheChannel() throws InterruptedException {
-    try (Runner runner = Runner.virtual(); Scope scope = Scope.open(runner)) {
+  void handler_receivingFromAFailedChannel_failsTheScope_namingTheChannel()
+      throws InterruptedException {
+    try (Runner runner = Runner.virtual();
+        Scope scope = Scope.open(runner)) {
       Channel<String> events = Channel.unlimited("events");
       scope.forkHandler("consumer", () -> events.forEachUntilDone(e -> {}));
       Channel<String> never = Channel.rendezvous("never");
@@ -182,21 +212,27 @@ class ChannelTimersTest {
       events.fail(new IllegalStateException("producer crashed"));
       TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
       assertInstanceOf(ChannelFailedException.class, e.getCause());
-      assertTrue(String.valueOf(e.getMessage()).contains("channel 'events': it failed: java.lang.IllegalStateException: producer crashed"),
+      assertTrue(
+          String.valueOf(e.getMessage())
+              .contains(
+                  "channel 'events': it failed: java.lang.IllegalStateException: producer crashed"),
           e.getMessage());
     }
   }
 
   @Test
-  void scopeAfter_thatHasNotFired_isCancelledWhenTheWorkEnds() throws InterruptedException, TimeoutException {
+  void scopeAfter_thatHasNotFired_isCancelledWhenTheWorkEnds()
+      throws InterruptedException, TimeoutException {
     ManualClock clock = new ManualClock();
     Source<Duration> deadline;
-    try (Runner runner = Runner.virtual(RunnerOptions.defaults().timeSource(clock)); Scope scope = Scope.open(runner)) {
+    try (Runner runner = Runner.virtual(RunnerOptions.defaults().timeSource(clock));
+        Scope scope = Scope.open(runner)) {
       deadline = scope.after("deadline", Duration.ofHours(1));
       scope.fork("work", () -> "quick");
       scope.join();
     }
-    assertEquals(0, clock.pending(), "the scope's timer outlived its work: " + clock.pendingDelays());
+    assertEquals(
+        0, clock.pending(), "the scope's timer outlived its work: " + clock.pendingDelays());
     assertInstanceOf(ReceiveResult.Done.class, deadline.tryReceive());
   }
 

@@ -31,28 +31,41 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
  */
 class ConformanceUnderLoadTest {
 
-  private static final List<Class<?>> SUITES = List.of(
-      InlineRunnerConformanceTest.class, SeededRunnerConformanceTest.class, ThreadsRunnerConformanceTest.class,
-      VirtualRunnerConformanceTest.class, AutoRunnerConformanceTest.class, SerializingRunnerConformanceTest.class);
+  private static final List<Class<?>> SUITES =
+      List.of(
+          InlineRunnerConformanceTest.class,
+          SeededRunnerConformanceTest.class,
+          ThreadsRunnerConformanceTest.class,
+          VirtualRunnerConformanceTest.class,
+          AutoRunnerConformanceTest.class,
+          SerializingRunnerConformanceTest.class);
 
   @Test
   void conformanceSuites_underLoad_passEveryTime() {
     String knob = System.getenv("HEDDLE_STRESS_SECONDS");
-    assumeTrue(knob != null && !knob.isBlank(), "runs only when HEDDLE_STRESS_SECONDS is set (seconds to keep going)");
+    assumeTrue(
+        knob != null && !knob.isBlank(),
+        "runs only when HEDDLE_STRESS_SECONDS is set (seconds to keep going)");
     long seconds = Long.parseLong(knob.trim());
     AtomicBoolean stop = new AtomicBoolean();
     List<Thread> busy = new ArrayList<>();
     for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
-      busy.add(Thread.ofPlatform().name("test-busy-" + i).daemon(true).start(() -> {
-        while (!stop.get()) {
-          Thread.onSpinWait(); // keeps a core busy
-        }
-      }));
+      busy.add(
+          Thread.ofPlatform()
+              .name("test-busy-" + i)
+              .daemon(true)
+              .start(
+                  () -> {
+                    while (!stop.get()) {
+                      Thread.onSpinWait(); // keeps a core busy
+                    }
+                  }));
     }
     Launcher launcher = LauncherFactory.create();
-    LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-        .selectors(SUITES.stream().map(c -> selectClass(c)).toList())
-        .build();
+    LauncherDiscoveryRequest request =
+        LauncherDiscoveryRequestBuilder.request()
+            .selectors(SUITES.stream().map(c -> selectClass(c)).toList())
+            .build();
     List<String> failures = new ArrayList<>();
     long deadline = System.nanoTime() + seconds * 1_000_000_000L;
     int passes = 0;
@@ -67,14 +80,21 @@ class ConformanceUnderLoadTest {
         for (TestExecutionSummary.Failure f : s.getFailures()) {
           StringWriter trace = new StringWriter();
           f.getException().printStackTrace(new PrintWriter(trace));
-          failures.add("pass " + passes + ": " + f.getTestIdentifier().getUniqueId() + "\n" + trace);
+          failures.add(
+              "pass " + passes + ": " + f.getTestIdentifier().getUniqueId() + "\n" + trace);
         }
       } while (System.nanoTime() - deadline < 0);
     } finally {
       stop.set(true);
     }
-    System.out.printf(Locale.ROOT, "conformance under load: %d passes, %d tests, %d failures%n", passes, tests, failures.size());
+    System.out.printf(
+        Locale.ROOT,
+        "conformance under load: %d passes, %d tests, %d failures%n",
+        passes,
+        tests,
+        failures.size());
     assertTrue(tests > 0, "the suites ran no test");
-    assertEquals(List.of(), failures, failures.size() + " failures in " + passes + " passes under load");
+    assertEquals(
+        List.of(), failures, failures.size() + " failures in " + passes + " passes under load");
   }
 }

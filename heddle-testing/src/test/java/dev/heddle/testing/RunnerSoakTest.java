@@ -31,7 +31,8 @@ class RunnerSoakTest {
     try {
       return Math.max(1, Long.parseLong(s.trim()));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("HEDDLE_STRESS_SECONDS must be a whole number of seconds; got '" + s + "'", e);
+      throw new IllegalArgumentException(
+          "HEDDLE_STRESS_SECONDS must be a whole number of seconds; got '" + s + "'", e);
     }
   }
 
@@ -43,11 +44,17 @@ class RunnerSoakTest {
     kinds.put("threads(4)", () -> Runner.threads(4));
     kinds.put("virtual", Runner::virtual);
     kinds.put("auto", Runner::auto);
-    return kinds.entrySet().stream().map(k -> DynamicTest.dynamicTest(k.getKey(), () -> {
-      RunnerSoak.Report report = RunnerSoak.of(k.getKey(), k.getValue()).length(LENGTH).run();
-      LeakCheck.assertNoThreads("heddle-", Duration.ZERO);
-      System.out.println(report);
-      report.assertFlat();
-    }));
+    return kinds.entrySet().stream()
+        .map(
+            k ->
+                DynamicTest.dynamicTest(
+                    k.getKey(),
+                    () -> {
+                      RunnerSoak.Report report =
+                          RunnerSoak.of(k.getKey(), k.getValue()).length(LENGTH).run();
+                      LeakCheck.assertNoThreads("heddle-", Duration.ZERO);
+                      System.out.println(report);
+                      report.assertFlat();
+                    }));
   }
 }

@@ -40,19 +40,23 @@ class SerializingRunnerConformanceTest extends RunnerConformance {
 
     private final RunnerOptions options;
     private final ExecutorService pool;
+
     /** Every thread the pool made: close waits until each has ended, as the suite's strict leak check expects. */
     private final Set<Thread> made = ConcurrentHashMap.newKeySet();
+
     private volatile boolean closed;
 
     SerializingRunner(RunnerOptions options) {
       this.options = options;
       String prefix = "heddle-serializing-" + RUNNERS.incrementAndGet() + "-";
       AtomicInteger n = new AtomicInteger();
-      this.pool = Executors.newCachedThreadPool(r -> {
-        Thread t = Thread.ofPlatform().name(prefix + n.incrementAndGet()).unstarted(r);
-        made.add(t);
-        return t;
-      });
+      this.pool =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = Thread.ofPlatform().name(prefix + n.incrementAndGet()).unstarted(r);
+                made.add(t);
+                return t;
+              });
     }
 
     @Override
@@ -70,7 +74,8 @@ class SerializingRunnerConformanceTest extends RunnerConformance {
       if (closed) {
         throw new IllegalStateException("runner serializing is closed");
       }
-      TimeSource time = Objects.requireNonNull(options.timeSource(), "this test runner needs a time source");
+      TimeSource time =
+          Objects.requireNonNull(options.timeSource(), "this test runner needs a time source");
       return new Dispatcher() {
         @Override
         public void dispatch(Attempt attempt) {
@@ -94,24 +99,27 @@ class SerializingRunnerConformanceTest extends RunnerConformance {
     private static void runCopy(Attempt attempt, byte[] call) {
       Thread worker = Thread.currentThread();
       AtomicReference<@Nullable Thread> running = new AtomicReference<>(worker);
-      attempt.started("worker thread '" + worker.getName() + "'", new Attempt.Control() {
-        @Override
-        public void cancel() {
-          Thread t = running.get();
-          if (t != null) {
-            t.interrupt();
-          }
-        }
+      attempt.started(
+          "worker thread '" + worker.getName() + "'",
+          new Attempt.Control() {
+            @Override
+            public void cancel() {
+              Thread t = running.get();
+              if (t != null) {
+                t.interrupt();
+              }
+            }
 
-        @Override
-        public StackTraceElement[] stack() {
-          Thread t = running.get();
-          return t == null ? new StackTraceElement[0] : t.getStackTrace();
-        }
-      });
+            @Override
+            public StackTraceElement[] stack() {
+              Thread t = running.get();
+              return t == null ? new StackTraceElement[0] : t.getStackTrace();
+            }
+          });
       Object result;
       try {
-        Attempt.Invocation invocation = (Attempt.Invocation) Objects.requireNonNull(deserialize(call));
+        Attempt.Invocation invocation =
+            (Attempt.Invocation) Objects.requireNonNull(deserialize(call));
         result = deserialize(serialize(invocation.invoke()));
       } catch (Throwable t) {
         running.set(null);

@@ -33,7 +33,11 @@ public final class Mismatched {
   public void inconsistent() {}
 
   /** May block, but leaves out what an interrupt does (only blocking = NEVER implies it). */
-  @Concurrency(blocking = Blocking.MAY, pinning = Pinning.NEVER, callers = Callers.ANY_THREAD, workload = Workload.IO)
+  @Concurrency(
+      blocking = Blocking.MAY,
+      pinning = Pinning.NEVER,
+      callers = Callers.ANY_THREAD,
+      workload = Workload.IO)
   public void blocksWithoutCancellation() {}
 
   /** May block, but leaves out whether it may pin. */

@@ -34,7 +34,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class ClusterRoundTrip {
 
@@ -61,7 +63,10 @@ public class ClusterRoundTrip {
 
   @Benchmark
   public int raw() throws InterruptedException, ExecutionException {
-    return cluster.raw.getExecutorService("bench-raw")
-        .submitToMember(new LocalCluster.Identity(1), cluster.rawTargets.get(0)).get();
+    return cluster
+        .raw
+        .getExecutorService("bench-raw")
+        .submitToMember(new LocalCluster.Identity(1), cluster.rawTargets.get(0))
+        .get();
   }
 }

@@ -37,7 +37,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @State(org.openjdk.jmh.annotations.Scope.Benchmark)
 public class ClusterThroughput {
 
@@ -88,7 +90,9 @@ public class ClusterThroughput {
       if (window[slot] != null) {
         sum += (Integer) window[slot].get();
       }
-      window[slot] = ex.submitToMember(new LocalCluster.Identity(i), cluster.rawTargets.get(i % cluster.rawTargets.size()));
+      window[slot] =
+          ex.submitToMember(
+              new LocalCluster.Identity(i), cluster.rawTargets.get(i % cluster.rawTargets.size()));
     }
     for (Future<?> f : window) {
       if (f != null) {

@@ -42,10 +42,22 @@ final class LocalCluster implements AutoCloseable {
       addresses.add("127.0.0.1:" + p);
     }
     for (int p : ports) {
-      members.add(ClusterMember.builder().clusterName(name).members(addresses).port(p).capacity(capacity)
-          .secret(secret).start());
+      members.add(
+          ClusterMember.builder()
+              .clusterName(name)
+              .members(addresses)
+              .port(p)
+              .capacity(capacity)
+              .secret(secret)
+              .start());
     }
-    runner = ClusterRunner.builder().clusterName(name).members(addresses).port(freePort()).secret(secret).build();
+    runner =
+        ClusterRunner.builder()
+            .clusterName(name)
+            .members(addresses)
+            .port(freePort())
+            .secret(secret)
+            .build();
     Config c = new Config();
     c.setClusterName(name);
     c.setLiteMember(true);

@@ -65,7 +65,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 5)
 @Measurement(iterations = 20)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 public class PoolStartup {
 
   @State(org.openjdk.jmh.annotations.Scope.Thread)
@@ -105,7 +107,8 @@ public class PoolStartup {
       switch (sharing) {
         case "off" -> b.classDataSharing(false);
         case "record", "reuse" -> b.classDataSharing(true);
-        case "aot" -> b.classDataSharing(false).jvmOptions("-XX:AOTMode=on", "-XX:AOTCache=" + aotCache);
+        case "aot" ->
+            b.classDataSharing(false).jvmOptions("-XX:AOTMode=on", "-XX:AOTCache=" + aotCache);
         default -> throw new IllegalArgumentException("sharing: " + sharing);
       }
       return b;
@@ -152,7 +155,9 @@ public class PoolStartup {
       if (jvm.equals("aot")) {
         Path conf = dir.resolve("exit.aotconf");
         Path cache = dir.resolve("exit.aot");
-        run(Children.javaMain(ExitMain.class, "-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf));
+        run(
+            Children.javaMain(
+                ExitMain.class, "-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf));
         createCache(conf, cache);
         command = Children.javaMain(ExitMain.class, "-XX:AOTMode=on", "-XX:AOTCache=" + cache);
       } else {
@@ -185,10 +190,13 @@ public class PoolStartup {
   static Path trainPool(Path dir) throws Exception {
     Path conf = dir.resolve("worker.aotconf");
     Path cache = dir.resolve("worker.aot");
-    ProcessRunner training = ProcessRunner.builder().workers(1).classDataSharing(false)
-        .logDirectory(dir.resolve("training-logs"))
-        .jvmOptions("-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf)
-        .build();
+    ProcessRunner training =
+        ProcessRunner.builder()
+            .workers(1)
+            .classDataSharing(false)
+            .logDirectory(dir.resolve("training-logs"))
+            .jvmOptions("-XX:AOTMode=record", "-XX:AOTConfiguration=" + conf)
+            .build();
     try {
       training.awaitWorkers();
       for (int i = 0; i < 20; i++) {
@@ -209,8 +217,15 @@ public class PoolStartup {
     if (!Files.isRegularFile(conf)) {
       throw new IllegalStateException("the training run wrote no AOT configuration at " + conf);
     }
-    List<String> cmd = new ArrayList<>(List.of(Children.java(), "-XX:AOTMode=create",
-        "-XX:AOTConfiguration=" + conf, "-XX:AOTCache=" + cache, "-cp", System.getProperty("java.class.path")));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Children.java(),
+                "-XX:AOTMode=create",
+                "-XX:AOTConfiguration=" + conf,
+                "-XX:AOTCache=" + cache,
+                "-cp",
+                System.getProperty("java.class.path")));
     run(cmd);
     if (!Files.isRegularFile(cache)) {
       throw new IllegalStateException("no AOT cache was made at " + cache);

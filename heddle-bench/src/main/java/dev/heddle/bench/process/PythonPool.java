@@ -26,11 +26,14 @@ final class PythonPool implements AutoCloseable {
     try {
       dir = Files.createTempDirectory("heddle-bench-ppe-");
       Path script = Children.pythonDriver(dir);
-      process = new ProcessBuilder(List.of("python3", script.toString(), Integer.toString(workers)))
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
+      process =
+          new ProcessBuilder(List.of("python3", script.toString(), Integer.toString(workers)))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
       to = process.getOutputStream();
-      from = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
+      from =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII));
       String ready = from.readLine();
       if (ready == null || !ready.startsWith("ready ")) {
         throw new IllegalStateException("ppe_driver.py did not start: " + ready);

@@ -53,7 +53,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 public class RoundTrip {
 
   /** The task body of the Heddle side; its serialized size is the echo's frame size. */
@@ -96,9 +98,10 @@ public class RoundTrip {
       }
       frame = bytes.toByteArray();
       reply = new byte[frame.length];
-      process = new ProcessBuilder(Children.javaMain(EchoMain.class))
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
+      process =
+          new ProcessBuilder(Children.javaMain(EchoMain.class))
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
       to = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
       from = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
       System.out.println("echo frame: " + frame.length + " bytes");

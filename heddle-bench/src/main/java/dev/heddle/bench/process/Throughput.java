@@ -50,7 +50,9 @@ import org.openjdk.jmh.runner.IterationType;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms4g", "-Xmx4g"})
 public class Throughput {
 
   static final int TASKS = 100_000;
@@ -107,7 +109,8 @@ public class Throughput {
       pool.close();
       List<Long> sorted = selfTimed.stream().sorted().toList();
       if (!sorted.isEmpty()) {
-        System.out.printf("ppe_driver.py's own time of the loop, median of %d: %.1f ms%n",
+        System.out.printf(
+            "ppe_driver.py's own time of the loop, median of %d: %.1f ms%n",
             sorted.size(), sorted.get(sorted.size() / 2) / 1e6);
       }
     }

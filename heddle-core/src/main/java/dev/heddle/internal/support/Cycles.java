@@ -51,7 +51,9 @@ public final class Cycles {
       for (int i : group) {
         inGroup[i] = true;
       }
-      found.add(new Cycle(Arrays.stream(group).boxed().toList(), shortest(needs, group, inGroup, parent)));
+      found.add(
+          new Cycle(
+              Arrays.stream(group).boxed().toList(), shortest(needs, group, inGroup, parent)));
       for (int i : group) {
         inGroup[i] = false;
       }
@@ -126,7 +128,8 @@ public final class Cycles {
   }
 
   /** Breadth-first from the group's first task, visiting only the group: linear in the group. */
-  private static List<Integer> shortest(int[][] needs, int[] group, boolean[] inGroup, int[] parent) {
+  private static List<Integer> shortest(
+      int[][] needs, int[] group, boolean[] inGroup, int[] parent) {
     int start = group[0];
     for (int i : group) {
       parent[i] = -1;

@@ -15,8 +15,8 @@ public final class ExitStatuses {
    */
 
   private static final String[] NAMES = {
-    "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGKILL",
-    "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"
+    "", "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE",
+    "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"
   };
 
   /** Whether the status is that of a process ended by a signal (128 + its number). */
@@ -45,17 +45,18 @@ public final class ExitStatuses {
    * ended by a signal (SIGUSR1, signal 10)}.
    */
   public static String ended(int signal) {
-    String verb = switch (signal) {
-      case 1 -> "hung up";
-      case 2 -> "interrupted";
-      case 3 -> "quit";
-      case 6 -> "aborted";
-      case 9 -> "killed";
-      case 11 -> "stopped by a segmentation fault";
-      case 13 -> "stopped by a broken pipe";
-      case 15 -> "terminated";
-      default -> "ended by a signal";
-    };
+    String verb =
+        switch (signal) {
+          case 1 -> "hung up";
+          case 2 -> "interrupted";
+          case 3 -> "quit";
+          case 6 -> "aborted";
+          case 9 -> "killed";
+          case 11 -> "stopped by a segmentation fault";
+          case 13 -> "stopped by a broken pipe";
+          case 15 -> "terminated";
+          default -> "ended by a signal";
+        };
     String name = name(signal);
     return verb + " (" + (name.startsWith("SIG") ? name + ", " : "") + "signal " + signal + ")";
   }

@@ -47,15 +47,19 @@ class CyclesTest {
       chain[i] = new int[] {(i + 1) % n}; // one cycle through all
     }
     // A hang guard for a quadratic or recursive search, not a speed measurement.
-    assertTimeoutPreemptively(Duration.ofMinutes(2), () -> {
-      assertEquals(n / 2, Cycles.find(needs).size());
-      assertEquals(n, Cycles.find(chain).get(0).shortest().size());
-    });
+    assertTimeoutPreemptively(
+        Duration.ofMinutes(2),
+        () -> {
+          assertEquals(n / 2, Cycles.find(needs).size());
+          assertEquals(n, Cycles.find(chain).get(0).shortest().size());
+        });
   }
 
   @Test
   void spell_readsInTheDirectionOfNeeds() {
-    assertEquals("a -> b -> c -> a (each task needs the one after it)", Cycles.spell(List.of("a", "b", "c")));
+    assertEquals(
+        "a -> b -> c -> a (each task needs the one after it)",
+        Cycles.spell(List.of("a", "b", "c")));
     assertEquals("a -> a (each task needs the one after it)", Cycles.spell(List.of("a")));
   }
 }

@@ -27,7 +27,8 @@ class DurationsTest {
     "PT26H2M3S, 26h2m3s",
     "PT-1.5S, -1.5s",
   })
-  void format_readsOneWay_belowAMinuteWithADecimal_aboveAsATaskFileWrites(String iso, String expected) {
+  void format_readsOneWay_belowAMinuteWithADecimal_aboveAsATaskFileWrites(
+      String iso, String expected) {
     assertEquals(expected, Durations.format(Duration.parse(iso)));
   }
 }

@@ -13,7 +13,8 @@ class ExitStatusesTest {
     assertEquals("exit status 137, killed (SIGKILL, signal 9)", ExitStatuses.describe(137));
     assertEquals("exit status 143, terminated (SIGTERM, signal 15)", ExitStatuses.describe(143));
     assertEquals("exit status 130, interrupted (SIGINT, signal 2)", ExitStatuses.describe(130));
-    assertEquals("exit status 138, ended by a signal (SIGUSR1, signal 10)", ExitStatuses.describe(138));
+    assertEquals(
+        "exit status 138, ended by a signal (SIGUSR1, signal 10)", ExitStatuses.describe(138));
     assertEquals("exit status 168, ended by a signal (signal 40)", ExitStatuses.describe(168));
   }
 

@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class NamesTest {
 
-  private static final List<String> KEYS = List.of("run", "needs", "timeout", "retries", "backoff", "env", "dir");
+  private static final List<String> KEYS =
+      List.of("run", "needs", "timeout", "retries", "backoff", "env", "dir");
 
   @ParameterizedTest
   @CsvSource({

@@ -58,7 +58,15 @@ public final class Protocol {
   }
 
   public enum Type {
-    HELLO, RUN, CANCEL, STACK_REQUEST, STACK, RESULT, FAILURE, SHUTDOWN, EXITING;
+    HELLO,
+    RUN,
+    CANCEL,
+    STACK_REQUEST,
+    STACK,
+    RESULT,
+    FAILURE,
+    SHUTDOWN,
+    EXITING;
 
     private static final Type[] VALUES = values();
 
@@ -108,8 +116,12 @@ public final class Protocol {
   public record Exiting(String reason) implements Message {}
 
   /** An exception described as text: class name, message, frames, cause and suppressed. */
-  public record RemoteError(String className, @Nullable String message, List<StackTraceElement> frames,
-      @Nullable RemoteError cause, List<RemoteError> suppressed) {
+  public record RemoteError(
+      String className,
+      @Nullable String message,
+      List<StackTraceElement> frames,
+      @Nullable RemoteError cause,
+      List<RemoteError> suppressed) {
 
     /** Describes {@code t} and its causes and suppressed exceptions, cycles and depth bounded. */
     public static RemoteError of(Throwable t) {
@@ -119,14 +131,19 @@ public final class Protocol {
     private static RemoteError of(Throwable t, Set<Throwable> seen, int depth) {
       seen.add(t);
       Throwable c = t.getCause();
-      RemoteError cause = c != null && !seen.contains(c) && depth < MAX_DEPTH ? of(c, seen, depth + 1) : null;
+      RemoteError cause =
+          c != null && !seen.contains(c) && depth < MAX_DEPTH ? of(c, seen, depth + 1) : null;
       List<RemoteError> suppressed = new ArrayList<>();
       for (Throwable s : t.getSuppressed()) {
         if (!seen.contains(s) && depth < MAX_DEPTH) {
           suppressed.add(of(s, seen, depth + 1));
         }
       }
-      return new RemoteError(t.getClass().getName(), messageOf(t), List.of(t.getStackTrace()), cause,
+      return new RemoteError(
+          t.getClass().getName(),
+          messageOf(t),
+          List.of(t.getStackTrace()),
+          cause,
           List.copyOf(suppressed));
     }
 
@@ -157,17 +174,23 @@ public final class Protocol {
     try {
       int magic = (first << 8) | in.readUnsignedByte();
       if (magic != MAGIC) {
-        throw new ProtocolException("not a Heddle frame: bad magic 0x" + Integer.toHexString(magic));
+        throw new ProtocolException(
+            "not a Heddle frame: bad magic 0x" + Integer.toHexString(magic));
       }
       int version = in.readUnsignedByte();
       if (version != VERSION) {
-        throw new ProtocolException("peer speaks protocol version " + version + ", this side " + VERSION
-            + "; the runner and its workers must come from the same Heddle version");
+        throw new ProtocolException(
+            "peer speaks protocol version "
+                + version
+                + ", this side "
+                + VERSION
+                + "; the runner and its workers must come from the same Heddle version");
       }
       Type type = Type.of(in.readUnsignedByte());
       int length = in.readInt();
       if (length < 0 || length > MAX_PAYLOAD) {
-        throw new ProtocolException("frame length " + length + " is out of range 0.." + MAX_PAYLOAD);
+        throw new ProtocolException(
+            "frame length " + length + " is out of range 0.." + MAX_PAYLOAD);
       }
       // readNBytes grows its buffer as bytes arrive, so a header that promises much and a
       // stream that delivers little costs little.
@@ -189,8 +212,13 @@ public final class Protocol {
    */
   public static void checkSize(long bytes, String what) throws ProtocolException {
     if (bytes > MAX_PAYLOAD - 1024) {
-      throw new ProtocolException(what + " serialized to " + bytes + " bytes, more than the " + (MAX_PAYLOAD >> 20)
-          + " MiB a message between the runner and a worker may hold");
+      throw new ProtocolException(
+          what
+              + " serialized to "
+              + bytes
+              + " bytes, more than the "
+              + (MAX_PAYLOAD >> 20)
+              + " MiB a message between the runner and a worker may hold");
     }
   }
 
@@ -204,8 +232,13 @@ public final class Protocol {
     Type type = encode(message, p);
     byte[] body = p.bytes();
     if (body.length > MAX_PAYLOAD) {
-      throw new ProtocolException(type + " message of " + body.length + " bytes exceeds the frame limit of "
-          + MAX_PAYLOAD + " bytes");
+      throw new ProtocolException(
+          type
+              + " message of "
+              + body.length
+              + " bytes exceeds the frame limit of "
+              + MAX_PAYLOAD
+              + " bytes");
     }
     DataOutputStream data = new DataOutputStream(out);
     data.writeShort(MAGIC);
@@ -264,17 +297,18 @@ public final class Protocol {
 
   private static Message decode(Type type, ByteBuffer b) throws ProtocolException {
     try {
-      Message m = switch (type) {
-        case HELLO -> new Hello(string(b), b.getLong());
-        case RUN -> new Run(b.getLong(), string(b), b.getInt(), bytes(b));
-        case CANCEL -> new Cancel(b.getLong());
-        case STACK_REQUEST -> new StackRequest(b.getLong(), b.getLong());
-        case STACK -> new Stack(b.getLong(), frames(b));
-        case RESULT -> new Result(b.getLong(), bytes(b));
-        case FAILURE -> new Failure(b.getLong(), error(b, 0), bytes(b));
-        case SHUTDOWN -> new Shutdown();
-        case EXITING -> new Exiting(string(b));
-      };
+      Message m =
+          switch (type) {
+            case HELLO -> new Hello(string(b), b.getLong());
+            case RUN -> new Run(b.getLong(), string(b), b.getInt(), bytes(b));
+            case CANCEL -> new Cancel(b.getLong());
+            case STACK_REQUEST -> new StackRequest(b.getLong(), b.getLong());
+            case STACK -> new Stack(b.getLong(), frames(b));
+            case RESULT -> new Result(b.getLong(), bytes(b));
+            case FAILURE -> new Failure(b.getLong(), error(b, 0), bytes(b));
+            case SHUTDOWN -> new Shutdown();
+            case EXITING -> new Exiting(string(b));
+          };
       if (b.hasRemaining()) {
         throw new ProtocolException(type + " frame has " + b.remaining() + " bytes left over");
       }
@@ -287,7 +321,8 @@ public final class Protocol {
   private static int length(ByteBuffer b, String what) throws ProtocolException {
     int n = b.getInt();
     if (n < 0 || n > b.remaining()) {
-      throw new ProtocolException(what + " length " + n + " does not fit the " + b.remaining() + " bytes left");
+      throw new ProtocolException(
+          what + " length " + n + " does not fit the " + b.remaining() + " bytes left");
     }
     return n;
   }
@@ -333,14 +368,16 @@ public final class Protocol {
       String method = string(b);
       String file = nullableString(b);
       int line = b.getInt();
-      // As the JVM prints its own frames: no name for the built-in loaders, no version for the JDK's modules.
+      // As the JVM prints its own frames: no name for the built-in loaders, no version for the
+      // JDK's modules.
       if ("app".equals(loader) || "platform".equals(loader)) {
         loader = null;
       }
       if (module != null && (module.startsWith("java.") || module.startsWith("jdk."))) {
         moduleVersion = null;
       }
-      frames.add(new StackTraceElement(loader, module, moduleVersion, declaringClass, method, file, line));
+      frames.add(
+          new StackTraceElement(loader, module, moduleVersion, declaringClass, method, file, line));
     }
     return List.copyOf(frames);
   }

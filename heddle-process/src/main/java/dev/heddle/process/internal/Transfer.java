@@ -32,7 +32,8 @@ public final class Transfer {
    */
 
   private static final long MAX_REFERENCES = 10_000_000;
-  private static final int READ_AHEAD = 1024; // what ObjectInputStream may have buffered beyond the position
+  private static final int READ_AHEAD =
+      1024; // what ObjectInputStream may have buffered beyond the position
 
   /** What is being read: it decides which list applies. */
   public enum Kind {
@@ -84,49 +85,69 @@ public final class Transfer {
    * @throws InvalidClassException naming the refused class, or the limit exceeded
    * @throws IOException or ClassNotFoundException if the bytes cannot be read
    */
-  public @Nullable Object deserialize(byte[] bytes, String what, Kind kind) throws IOException, ClassNotFoundException {
+  public @Nullable Object deserialize(byte[] bytes, String what, Kind kind)
+      throws IOException, ClassNotFoundException {
     AtomicReference<@Nullable String> refused = new AtomicReference<>();
     Position stream = new Position(bytes);
     HashNesting hashes = new HashNesting();
     try (ObjectInputStream in = new ObjectInputStream(stream)) {
-      in.setObjectInputFilter(info -> {
-        if (!hashes.admit(info)) {
-          return ObjectInputFilter.Status.REJECTED;
-        }
-        if (info.depth() > TransferRules.MAX_DEPTH) {
-          refused.compareAndSet(null, what + " was refused: it nests objects more than " + TransferRules.MAX_DEPTH
-              + " levels deep, the limit on the depth of what crosses the process boundary");
-          return ObjectInputFilter.Status.REJECTED;
-        }
-        if (info.references() > MAX_REFERENCES) {
-          refused.compareAndSet(null, what + " was refused: it holds more than " + MAX_REFERENCES + " references");
-          return ObjectInputFilter.Status.REJECTED;
-        }
-        Class<?> c = info.serialClass();
-        if (info.arrayLength() >= 0) {
-          long size = info.arrayLength() * elementSize(c);
-          long left = stream.left() + READ_AHEAD;
-          if (size > left) {
-            refused.compareAndSet(null, what + " was refused: it declares an array of " + info.arrayLength()
-                + " elements (" + size + " bytes) where only " + left + " bytes are left to read");
+      in.setObjectInputFilter(
+          info -> {
+            if (!hashes.admit(info)) {
+              return ObjectInputFilter.Status.REJECTED;
+            }
+            if (info.depth() > TransferRules.MAX_DEPTH) {
+              refused.compareAndSet(
+                  null,
+                  what
+                      + " was refused: it nests objects more than "
+                      + TransferRules.MAX_DEPTH
+                      + " levels deep, the limit on the depth of what crosses the process boundary");
+              return ObjectInputFilter.Status.REJECTED;
+            }
+            if (info.references() > MAX_REFERENCES) {
+              refused.compareAndSet(
+                  null,
+                  what + " was refused: it holds more than " + MAX_REFERENCES + " references");
+              return ObjectInputFilter.Status.REJECTED;
+            }
+            Class<?> c = info.serialClass();
+            if (info.arrayLength() >= 0) {
+              long size = info.arrayLength() * elementSize(c);
+              long left = stream.left() + READ_AHEAD;
+              if (size > left) {
+                refused.compareAndSet(
+                    null,
+                    what
+                        + " was refused: it declares an array of "
+                        + info.arrayLength()
+                        + " elements ("
+                        + size
+                        + " bytes) where only "
+                        + left
+                        + " bytes are left to read");
+                return ObjectInputFilter.Status.REJECTED;
+              }
+            }
+            if (c == null) {
+              return ObjectInputFilter.Status.UNDECIDED;
+            }
+            if (kind == Kind.RESULT ? rules.allowsInResult(c) : rules.allowsInBody(c)) {
+              return ObjectInputFilter.Status.ALLOWED;
+            }
+            refused.compareAndSet(null, refusalText(what + " was refused: " + describe(c), kind));
             return ObjectInputFilter.Status.REJECTED;
-          }
-        }
-        if (c == null) {
-          return ObjectInputFilter.Status.UNDECIDED;
-        }
-        if (kind == Kind.RESULT ? rules.allowsInResult(c) : rules.allowsInBody(c)) {
-          return ObjectInputFilter.Status.ALLOWED;
-        }
-        refused.compareAndSet(null, refusalText(what + " was refused: " + describe(c), kind));
-        return ObjectInputFilter.Status.REJECTED;
-      });
+          });
       return in.readObject();
     } catch (InvalidClassException e) {
       if (hashes.refused()) {
-        InvalidClassException nested = new InvalidClassException(what + " was refused: it nests sets or maps more than "
-            + HashNesting.MAX + " deep inside one another, and reading such a graph can take exponential time (each"
-            + " element's hashCode walks every level below it)");
+        InvalidClassException nested =
+            new InvalidClassException(
+                what
+                    + " was refused: it nests sets or maps more than "
+                    + HashNesting.MAX
+                    + " deep inside one another, and reading such a graph can take exponential time (each"
+                    + " element's hashCode walks every level below it)");
         nested.initCause(e);
         throw nested;
       }
@@ -168,9 +189,13 @@ public final class Transfer {
   }
 
   private String refusalText(String start, Kind kind) {
-    return start + " is not on the allow-list of classes that may cross the process boundary in "
-        + (kind == Kind.RESULT ? "results and exceptions" : "bodies, captures and inputs") + " (" + rules.describe()
-        + "); to allow it, add it with " + (kind == Kind.RESULT
+    return start
+        + " is not on the allow-list of classes that may cross the process boundary in "
+        + (kind == Kind.RESULT ? "results and exceptions" : "bodies, captures and inputs")
+        + " ("
+        + rules.describe()
+        + "); to allow it, add it with "
+        + (kind == Kind.RESULT
             ? "ProcessRunner.builder().allowResultPackages(...) or .allowResultClasses(...)"
             : "ProcessRunner.builder().allowPackages(...)");
   }
@@ -219,8 +244,11 @@ public final class Transfer {
       if (obj instanceof SerializedLambda lambda) {
         String declaring = lambda.getCapturingClass().replace('/', '.');
         if (!rules.allowsLambdaDeclaredIn(declaring)) {
-          throw refusal(what + " cannot be sent to a worker: its body is a lambda declared in class " + declaring
-              + ", which");
+          throw refusal(
+              what
+                  + " cannot be sent to a worker: its body is a lambda declared in class "
+                  + declaring
+                  + ", which");
         }
       }
       return obj;

@@ -1,6 +1,7 @@
 package dev.heddle.process.internal;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.heddle.TransferRules;
 import dev.heddle.process.internal.Protocol.Cancel;
 import dev.heddle.process.internal.Protocol.Exiting;
 import dev.heddle.process.internal.Protocol.Failure;
@@ -12,7 +13,6 @@ import dev.heddle.process.internal.Protocol.Run;
 import dev.heddle.process.internal.Protocol.Shutdown;
 import dev.heddle.process.internal.Protocol.Stack;
 import dev.heddle.process.internal.Protocol.StackRequest;
-import dev.heddle.TransferRules;
 import dev.heddle.spi.Attempt;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -61,6 +61,7 @@ public final class WorkerMain {
   private final LinkedBlockingQueue<Run> runs = new LinkedBlockingQueue<>();
   private final Object lock = new Object();
   private final Thread taskThread;
+
   @GuardedBy("lock")
   private long current;
 
@@ -69,6 +70,7 @@ public final class WorkerMain {
 
   @GuardedBy("lock")
   private long cancelled; // a cancel that came before its task started
+
   private volatile boolean shuttingDown;
 
   private WorkerMain(DataInputStream in, OutputStream out, Transfer transfer) {
@@ -80,9 +82,10 @@ public final class WorkerMain {
 
   public static void main(String[] args) throws IOException {
     if (args.length != 6) {
-      System.err.println("usage: WorkerMain <socket> <runner pid> <worker number> <body packages> <result packages>"
-          + " <result classes>;"
-          + " Heddle's process runner starts this class, not users");
+      System.err.println(
+          "usage: WorkerMain <socket> <runner pid> <worker number> <body packages> <result packages>"
+              + " <result classes>;"
+              + " Heddle's process runner starts this class, not users");
       System.exit(2);
     }
     String token = readToken();
@@ -91,21 +94,26 @@ public final class WorkerMain {
       System.exit(2);
       return;
     }
-    TransferRules rules = TransferRules.defaults().allowPackages(list(args[3])).allowResultPackages(list(args[4]));
+    TransferRules rules =
+        TransferRules.defaults().allowPackages(list(args[3])).allowResultPackages(list(args[4]));
     for (String name : list(args[5])) {
       try {
-        rules = rules.allowResultClasses(Class.forName(name, false, WorkerMain.class.getClassLoader()));
+        rules =
+            rules.allowResultClasses(Class.forName(name, false, WorkerMain.class.getClassLoader()));
       } catch (ClassNotFoundException | LinkageError e) {
         // not on this class path: nothing of that class can be read here anyway
       }
     }
     SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(Path.of(args[0])));
-    DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+    DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
     OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
     WorkerMain worker = new WorkerMain(in, out, new Transfer(rules));
     worker.send(new Hello(token, ProcessHandle.current().pid()));
     watchRunner(Long.parseLong(args[1]));
-    Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("heddle-worker-exit").unstarted(worker::reportExit));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            Thread.ofPlatform().name("heddle-worker-exit").unstarted(worker::reportExit));
     worker.taskThread.start();
     worker.readLoop();
   }
@@ -132,22 +140,28 @@ public final class WorkerMain {
   }
 
   private static void watchRunner(long pid) {
-    Thread.ofPlatform().name("heddle-worker-watch").daemon(true).start(() -> {
-      ProcessHandle runner = ProcessHandle.of(pid).orElse(null);
-      while (runner != null && runner.isAlive()) {
-        try {
-          runner.onExit().get(1, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
-          // look again: onExit of a non-child may miss nothing, but polling costs nothing either
-        } catch (InterruptedException e) {
-          return;
-        } catch (java.util.concurrent.ExecutionException e) {
-          break;
-        }
-      }
-      System.err.println("heddle worker: the runner's process " + pid + " has ended; exiting");
-      Runtime.getRuntime().halt(0);
-    });
+    Thread.ofPlatform()
+        .name("heddle-worker-watch")
+        .daemon(true)
+        .start(
+            () -> {
+              ProcessHandle runner = ProcessHandle.of(pid).orElse(null);
+              while (runner != null && runner.isAlive()) {
+                try {
+                  runner.onExit().get(1, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                  // look again: onExit of a non-child may miss nothing, but polling costs nothing
+                  // either
+                } catch (InterruptedException e) {
+                  return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                  break;
+                }
+              }
+              System.err.println(
+                  "heddle worker: the runner's process " + pid + " has ended; exiting");
+              Runtime.getRuntime().halt(0);
+            });
   }
 
   private void readLoop() {
@@ -165,7 +179,9 @@ public final class WorkerMain {
             shuttingDown = true;
             System.exit(0);
           }
-          default -> throw new Protocol.ProtocolException("a worker does not expect " + m.getClass().getSimpleName());
+          default ->
+              throw new Protocol.ProtocolException(
+                  "a worker does not expect " + m.getClass().getSimpleName());
         }
       }
       System.err.println("heddle worker: the runner closed the control channel; exiting");
@@ -213,7 +229,9 @@ public final class WorkerMain {
       Message reply;
       try {
         reply = execute(run);
-      } catch (Throwable t) { // an Error while serializing a result or an exception: still the task's failure
+      } catch (
+          Throwable
+              t) { // an Error while serializing a result or an exception: still the task's failure
         reply = failure(run.id(), t);
       }
       synchronized (lock) {
@@ -225,7 +243,11 @@ public final class WorkerMain {
         send(reply);
       } catch (Protocol.ProtocolException e) { // too large for a frame: the task's failure, said so
         try {
-          send(failure(run.id(), new IllegalArgumentException("task '" + run.task() + "' produced " + e.getMessage())));
+          send(
+              failure(
+                  run.id(),
+                  new IllegalArgumentException(
+                      "task '" + run.task() + "' produced " + e.getMessage())));
         } catch (IOException | RuntimeException | Error again) {
           exitAfter(run, again);
         }
@@ -243,7 +265,9 @@ public final class WorkerMain {
   private Message execute(Run run) {
     Object result;
     try {
-      Object invocation = transfer.deserialize(run.invocation(), "the body of task '" + run.task() + "'", Transfer.Kind.BODY);
+      Object invocation =
+          transfer.deserialize(
+              run.invocation(), "the body of task '" + run.task() + "'", Transfer.Kind.BODY);
       result = ((Attempt.Invocation) java.util.Objects.requireNonNull(invocation)).invoke();
     } catch (Throwable t) {
       return failure(run.id(), t);
@@ -254,8 +278,16 @@ public final class WorkerMain {
       return new Result(run.id(), bytes);
     } catch (IOException | RuntimeException | StackOverflowError e) {
       String type = result == null ? "null" : result.getClass().getName();
-      return failure(run.id(), new IllegalArgumentException("task '" + run.task() + "' returned a value of type " + type
-          + ", which could not be serialized to return it from the worker process: " + e, e));
+      return failure(
+          run.id(),
+          new IllegalArgumentException(
+              "task '"
+                  + run.task()
+                  + "' returned a value of type "
+                  + type
+                  + ", which could not be serialized to return it from the worker process: "
+                  + e,
+              e));
     }
   }
 
@@ -264,7 +296,13 @@ public final class WorkerMain {
     try {
       error = RemoteError.of(t);
     } catch (RuntimeException | StackOverflowError e) {
-      error = new RemoteError(t.getClass().getName(), "(could not be described: " + e + ")", List.of(), null, List.of());
+      error =
+          new RemoteError(
+              t.getClass().getName(),
+              "(could not be described: " + e + ")",
+              List.of(),
+              null,
+              List.of());
     }
     byte[] original;
     try {
@@ -299,19 +337,27 @@ public final class WorkerMain {
     for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
       String site = exitSite(e.getValue());
       if (site != null) {
-        reason.append("System.exit was called by thread '").append(e.getKey().getName()).append("' at ").append(site);
+        reason
+            .append("System.exit was called by thread '")
+            .append(e.getKey().getName())
+            .append("' at ")
+            .append(site);
         byTask = e.getKey() == taskThread;
         if (!byTask) {
-          reason.append(", which is not the thread that runs tasks (an earlier task or a library may have started it)");
+          reason.append(
+              ", which is not the thread that runs tasks (an earlier task or a library may have started it)");
         }
         break;
       }
     }
     if (reason.isEmpty()) {
-      reason.append("the JVM is shutting down (a signal such as SIGTERM or SIGINT, or the last thread ended)");
+      reason.append(
+          "the JVM is shutting down (a signal such as SIGTERM or SIGINT, or the last thread ended)");
     }
     if (task != null) {
-      reason.append(byTask ? ", while running task '" : "; task '").append(task)
+      reason
+          .append(byTask ? ", while running task '" : "; task '")
+          .append(task)
           .append(byTask ? "'" : "' was running at the time");
     }
     try {
@@ -325,15 +371,23 @@ public final class WorkerMain {
   private static @Nullable String exitSite(StackTraceElement[] stack) {
     for (int i = 0; i < stack.length - 1; i++) {
       StackTraceElement f = stack[i];
-      if ((f.getClassName().equals("java.lang.Runtime") || f.getClassName().equals("java.lang.System"))
+      if ((f.getClassName().equals("java.lang.Runtime")
+              || f.getClassName().equals("java.lang.System"))
           && f.getMethodName().equals("exit")) {
         int j = i + 1;
-        while (j < stack.length - 1 && stack[j].getClassName().startsWith("java.lang.")
+        while (j < stack.length - 1
+            && stack[j].getClassName().startsWith("java.lang.")
             && stack[j].getMethodName().equals("exit")) {
           j++;
         }
         StackTraceElement site = stack[j];
-        return site.getClassName() + "." + site.getMethodName() + "(" + site.getFileName() + ":" + site.getLineNumber()
+        return site.getClassName()
+            + "."
+            + site.getMethodName()
+            + "("
+            + site.getFileName()
+            + ":"
+            + site.getLineNumber()
             + ")";
       }
     }

@@ -45,8 +45,10 @@ class ProtocolFuzzTest {
       byte[] frame = encode(m);
       for (int cut = 1; cut < frame.length; cut++) {
         byte[] part = Arrays.copyOf(frame, cut);
-        assertThrows(Protocol.ProtocolException.class,
-            () -> Protocol.read(new DataInputStream(new ByteArrayInputStream(part))), "cut at " + cut + " of " + m);
+        assertThrows(
+            Protocol.ProtocolException.class,
+            () -> Protocol.read(new DataInputStream(new ByteArrayInputStream(part))),
+            "cut at " + cut + " of " + m);
       }
     }
   }
@@ -59,16 +61,20 @@ class ProtocolFuzzTest {
   @Test
   void hugeLength_isRefusedBeforeAllocating() {
     byte[] header = {0x48, 0x44, Protocol.VERSION, 6, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
-    Protocol.ProtocolException e = assertThrows(Protocol.ProtocolException.class,
-        () -> Protocol.read(new DataInputStream(new ByteArrayInputStream(header))));
+    Protocol.ProtocolException e =
+        assertThrows(
+            Protocol.ProtocolException.class,
+            () -> Protocol.read(new DataInputStream(new ByteArrayInputStream(header))));
     assertTrue(String.valueOf(e.getMessage()).contains("out of range"), e.getMessage());
   }
 
   @Test
   void otherVersion_isRefusedByName() {
     byte[] header = {0x48, 0x44, 9, 8, 0, 0, 0, 0};
-    Protocol.ProtocolException e = assertThrows(Protocol.ProtocolException.class,
-        () -> Protocol.read(new DataInputStream(new ByteArrayInputStream(header))));
+    Protocol.ProtocolException e =
+        assertThrows(
+            Protocol.ProtocolException.class,
+            () -> Protocol.read(new DataInputStream(new ByteArrayInputStream(header))));
     assertTrue(String.valueOf(e.getMessage()).contains("protocol version 9"), e.getMessage());
   }
 
@@ -113,8 +119,16 @@ class ProtocolFuzzTest {
       } catch (Protocol.ProtocolException e) {
         // the clean error this test expects
       } catch (Throwable t) {
-        throw new AssertionError("case " + i + " (seed " + SEED + ") threw " + t + " for input "
-            + Arrays.toString(bytes), t);
+        throw new AssertionError(
+            "case "
+                + i
+                + " (seed "
+                + SEED
+                + ") threw "
+                + t
+                + " for input "
+                + Arrays.toString(bytes),
+            t);
       }
     }
   }
@@ -122,7 +136,8 @@ class ProtocolFuzzTest {
   @Test
   void writer_andReader_agreeOnTheHeader() {
     byte[] frame = encode(new Protocol.Cancel(42));
-    assertArrayEquals(new byte[] {0x48, 0x44, Protocol.VERSION, 3, 0, 0, 0, 8}, Arrays.copyOf(frame, 8));
+    assertArrayEquals(
+        new byte[] {0x48, 0x44, Protocol.VERSION, 3, 0, 0, 0, 8}, Arrays.copyOf(frame, 8));
   }
 
   @Test
@@ -130,17 +145,21 @@ class ProtocolFuzzTest {
     IllegalStateException top = new IllegalStateException("top", new EOFException("bottom"));
     top.addSuppressed(new IllegalArgumentException("aside"));
     Protocol.Failure f = new Protocol.Failure(7, Protocol.RemoteError.of(top), new byte[0]);
-    Protocol.Failure back = assertInstanceOf(Protocol.Failure.class,
-        Protocol.read(new DataInputStream(new ByteArrayInputStream(encode(f)))));
+    Protocol.Failure back =
+        assertInstanceOf(
+            Protocol.Failure.class,
+            Protocol.read(new DataInputStream(new ByteArrayInputStream(encode(f)))));
     assertEquals("top", back.error().message());
-    assertEquals("java.io.EOFException", java.util.Objects.requireNonNull(back.error().cause()).className());
+    assertEquals(
+        "java.io.EOFException", java.util.Objects.requireNonNull(back.error().cause()).className());
     assertEquals("aside", back.error().suppressed().get(0).message());
     assertEquals(top.getStackTrace()[0].toString(), back.error().frames().get(0).toString());
   }
 
   private static List<Message> samples() {
     Exception e = new IllegalStateException("boom", new java.io.IOException("under"));
-    e.setStackTrace(Arrays.copyOf(e.getStackTrace(), 3)); // short frames keep the every-cut test quick
+    e.setStackTrace(
+        Arrays.copyOf(e.getStackTrace(), 3)); // short frames keep the every-cut test quick
     return List.of(
         new Protocol.Hello("token-1", 4121),
         new Protocol.Run(1, "parse", 2, new byte[] {1, 2, 3}),
@@ -166,7 +185,8 @@ class ProtocolFuzzTest {
   /** Records hold arrays, whose equals is identity; compare by content instead. */
   private static String describe(Message m) {
     return switch (m) {
-      case Protocol.Run r -> "Run" + r.id() + r.task() + r.attempt() + Arrays.toString(r.invocation());
+      case Protocol.Run r ->
+          "Run" + r.id() + r.task() + r.attempt() + Arrays.toString(r.invocation());
       case Protocol.Result r -> "Result" + r.id() + Arrays.toString(r.value());
       case Protocol.Failure f -> "Failure" + f.id() + f.error() + Arrays.toString(f.original());
       default -> m.toString();

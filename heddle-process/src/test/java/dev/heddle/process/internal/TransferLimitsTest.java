@@ -24,33 +24,45 @@ class TransferLimitsTest {
     int lengthAt = bytes.length - 1000 * Long.BYTES - Integer.BYTES;
     assertEquals(1000, ByteBuffer.wrap(bytes, lengthAt, 4).getInt());
     ByteBuffer.wrap(bytes, lengthAt, 4).putInt(64 << 20);
-    InvalidClassException e = assertThrows(InvalidClassException.class,
-        () -> transfer.deserialize(bytes, "the result of task 'big'", Transfer.Kind.RESULT));
-    assertTrue(String.valueOf(e.getMessage()).contains("declares an array of 67108864 elements (536870912 bytes)"),
+    InvalidClassException e =
+        assertThrows(
+            InvalidClassException.class,
+            () -> transfer.deserialize(bytes, "the result of task 'big'", Transfer.Kind.RESULT));
+    assertTrue(
+        String.valueOf(e.getMessage())
+            .contains("declares an array of 67108864 elements (536870912 bytes)"),
         e.getMessage());
   }
 
   @Test
   void arrayThatFitsItsStream_isRead() throws IOException, ClassNotFoundException {
-    long[] read = (long[]) java.util.Objects.requireNonNull(
-        transfer.deserialize(Transfer.serialize(new long[1000]), "x", Transfer.Kind.RESULT));
+    long[] read =
+        (long[])
+            java.util.Objects.requireNonNull(
+                transfer.deserialize(
+                    Transfer.serialize(new long[1000]), "x", Transfer.Kind.RESULT));
     assertEquals(1000, read.length);
   }
 
   @Test
   void graphDeeperThanTheLimit_isRefusedNamingDepth_notTheAllowList() throws IOException {
     byte[] bytes = Transfer.serialize(nested(TransferRules.MAX_DEPTH + 10));
-    InvalidClassException e = assertThrows(InvalidClassException.class,
-        () -> transfer.deserialize(bytes, "the result of task 'deep'", Transfer.Kind.RESULT));
+    InvalidClassException e =
+        assertThrows(
+            InvalidClassException.class,
+            () -> transfer.deserialize(bytes, "the result of task 'deep'", Transfer.Kind.RESULT));
     String m = String.valueOf(e.getMessage());
-    assertTrue(m.contains("nests objects more than " + TransferRules.MAX_DEPTH + " levels deep"), m);
+    assertTrue(
+        m.contains("nests objects more than " + TransferRules.MAX_DEPTH + " levels deep"), m);
     assertFalse(m.contains("allow-list"), m);
   }
 
   @Test
   void graphWithinTheLimit_isRead() throws IOException, ClassNotFoundException {
-    assertEquals(nested(TransferRules.MAX_DEPTH / 4),
-        transfer.deserialize(Transfer.serialize(nested(TransferRules.MAX_DEPTH / 4)), "x", Transfer.Kind.RESULT));
+    assertEquals(
+        nested(TransferRules.MAX_DEPTH / 4),
+        transfer.deserialize(
+            Transfer.serialize(nested(TransferRules.MAX_DEPTH / 4)), "x", Transfer.Kind.RESULT));
   }
 
   /*
@@ -61,13 +73,18 @@ class TransferLimitsTest {
    */
   @Test
   void classesOfJdkPackagesBeyondTheValueTypes_areRefused_inResultsAndBodies() throws IOException {
-    for (Object value : List.of(java.util.regex.Pattern.compile("a+"), new java.text.SimpleDateFormat("yyyy"))) {
+    for (Object value :
+        List.of(java.util.regex.Pattern.compile("a+"), new java.text.SimpleDateFormat("yyyy"))) {
       byte[] bytes = Transfer.serialize(value);
       for (Transfer.Kind kind : Transfer.Kind.values()) {
-        InvalidClassException e = assertThrows(InvalidClassException.class,
-            () -> transfer.deserialize(bytes, "the result of task 'jdk'", kind));
-        assertTrue(String.valueOf(e.getMessage()).contains("class " + value.getClass().getName()
-            + " is not on the allow-list"), e.getMessage());
+        InvalidClassException e =
+            assertThrows(
+                InvalidClassException.class,
+                () -> transfer.deserialize(bytes, "the result of task 'jdk'", kind));
+        assertTrue(
+            String.valueOf(e.getMessage())
+                .contains("class " + value.getClass().getName() + " is not on the allow-list"),
+            e.getMessage());
       }
     }
   }
@@ -75,14 +92,30 @@ class TransferLimitsTest {
   @Test
   void builtInList_holdsValueTypes_notTheRestOfTheJdk() {
     TransferRules rules = TransferRules.defaults();
-    for (Class<?> c : List.of(String.class, Integer.class, ArrayList.class, java.util.HashMap.class,
-        java.time.Instant.class, java.math.BigDecimal.class, java.net.URI.class, IOException.class,
-        java.util.concurrent.ConcurrentHashMap.class, java.nio.file.NoSuchFileException.class, int[].class)) {
+    for (Class<?> c :
+        List.of(
+            String.class,
+            Integer.class,
+            ArrayList.class,
+            java.util.HashMap.class,
+            java.time.Instant.class,
+            java.math.BigDecimal.class,
+            java.net.URI.class,
+            IOException.class,
+            java.util.concurrent.ConcurrentHashMap.class,
+            java.nio.file.NoSuchFileException.class,
+            int[].class)) {
       assertTrue(rules.allowsInResult(c), c.getName());
     }
-    for (Class<?> c : List.of(java.util.regex.Pattern.class, java.util.zip.ZipEntry.class,
-        java.util.jar.Attributes.class, java.net.URL.class, java.text.SimpleDateFormat.class,
-        java.lang.invoke.SerializedLambda.class, java.lang.reflect.Proxy.class)) {
+    for (Class<?> c :
+        List.of(
+            java.util.regex.Pattern.class,
+            java.util.zip.ZipEntry.class,
+            java.util.jar.Attributes.class,
+            java.net.URL.class,
+            java.text.SimpleDateFormat.class,
+            java.lang.invoke.SerializedLambda.class,
+            java.lang.reflect.Proxy.class)) {
       assertFalse(rules.allowsInResult(c), c.getName());
     }
   }
