@@ -45,10 +45,8 @@ class ChannelIdiomsTest {
       scope.fork(
           "square",
           () -> {
-            numbers.forEachUntilDone(
-                n ->
-                    squares.send(
-                        n * n)); // send may block: the action may throw InterruptedException
+            // send may block: the action may throw InterruptedException
+            numbers.forEachUntilDone(n -> squares.send(n * n));
             squares.close(); // the end of the input is the end of the output
             return null;
           });
