@@ -1434,37 +1434,25 @@ final class TaskFileParser {
       if (!noNul(k, var, name)) {
         continue;
       }
-      Position first = seen.putIfAbsent(name, position(k));
-      if (first != null) {
-        add(k, "duplicate " + var + ": it is first at " + first);
-        continue;
-      }
-      if (isNull(value)) {
-        add(k, var + " has no value; write '' for an empty string");
-        continue;
-      }
-      String text = text(value);
+      String text = variableValue(k, value, name, var, seen);
       if (text == null) {
-        add(value, "the value of " + var + " must be a string, found " + describe(value));
         continue;
       }
-      if (noNul(value, "the value of " + var, text)) {
-        text = expand(value, "the value of " + var, text, scopes(d, false), Map.of());
-        if (text == null) {
-          continue;
-        }
-        d.env.put(name, text);
-        envBytes += utf8Length(name) + utf8Length(text) + 2;
-        if (envBytes > MAX_ENV_BYTES && !envTooLong) {
-          envTooLong = true;
-          add(
-              value,
-              "'env' of "
-                  + task
-                  + " holds more than "
-                  + MAX_ENV_BYTES
-                  + " bytes of names and values here; the system refuses much larger environments");
-        }
+      text = expand(value, "the value of " + var, text, scopes(d, false), Map.of());
+      if (text == null) {
+        continue;
+      }
+      d.env.put(name, text);
+      envBytes += utf8Length(name) + utf8Length(text) + 2;
+      if (envBytes > MAX_ENV_BYTES && !envTooLong) {
+        envTooLong = true;
+        add(
+            value,
+            "'env' of "
+                + task
+                + " holds more than "
+                + MAX_ENV_BYTES
+                + " bytes of names and values here; the system refuses much larger environments");
       }
     }
   }
@@ -1550,6 +1538,30 @@ final class TaskFileParser {
     return n;
   }
 
+  /**
+   * The value of the variable {@code name} (key {@code k}, described as {@code var}) in a
+   * mapping of variables ({@code env} or {@code vars}), checked the same way in both: defined
+   * once, with a value, a string, without NUL. Null, with the error added, when it is not.
+   */
+  private @Nullable String variableValue(
+      Node k, Node value, String name, String var, Map<String, Position> seen) {
+    Position first = seen.putIfAbsent(name, position(k));
+    if (first != null) {
+      add(k, "duplicate " + var + ": it is first at " + first);
+      return null;
+    }
+    if (isNull(value)) {
+      add(k, var + " has no value; write '' for an empty string");
+      return null;
+    }
+    String text = text(value);
+    if (text == null) {
+      add(value, "the value of " + var + " must be a string, found " + describe(value));
+      return null;
+    }
+    return noNul(value, "the value of " + var, text) ? text : null;
+  }
+
   private boolean noNul(Node at, String what, String text) {
     if (text.indexOf('\0') >= 0) {
       add(at, what + " contains the NUL character, which commands and environments cannot hold");
@@ -1630,21 +1642,8 @@ final class TaskFileParser {
                     : ""));
         continue;
       }
-      Position firstAt = seen.putIfAbsent(name, position(k));
-      if (firstAt != null) {
-        add(k, "duplicate " + var + ": it is first at " + firstAt);
-        continue;
-      }
-      if (isNull(value)) {
-        add(k, var + " has no value; write '' for an empty string");
-        continue;
-      }
-      String text = text(value);
+      String text = variableValue(k, value, name, var, seen);
       if (text == null) {
-        add(value, "the value of " + var + " must be a string, found " + describe(value));
-        continue;
-      }
-      if (!noNul(value, "the value of " + var, text)) {
         continue;
       }
       List<Map<String, String>> scopes = new ArrayList<>();
