@@ -267,13 +267,17 @@ class ScopeHandlerTest {
     try (Runner runner = kind.make();
         Scope scope = Scope.open(runner)) {
       Channel<String> go = Channel.rendezvous("go");
-      quick = scope.forkHandler("quick", () -> {});
+      Handle<Void> handler = scope.forkHandler("quick", () -> {});
+      quick = handler;
       work = scope.fork("work", go::receive);
       Thread owner = Thread.currentThread();
       Thread releaser =
           Thread.ofPlatform()
               .start(
                   () -> {
+                    // The handler's virtual thread may not have run yet on a loaded machine:
+                    // wait for it to end, or the work could end first and skip it.
+                    Waits.awaitDescribedAs(handler, "task 'quick' (succeeded)");
                     Waits.awaitParkedIn(owner, Execution.class.getName(), "parkOnce");
                     try {
                       go.send("released");

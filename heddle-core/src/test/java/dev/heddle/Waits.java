@@ -37,4 +37,15 @@ final class Waits {
       Thread.onSpinWait();
     }
   }
+
+  /** Waits until {@code handle}'s {@code toString} reads {@code description}. */
+  static void awaitDescribedAs(Handle<?> handle, String description) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
+    while (!handle.toString().equals(description)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("gave up waiting for " + description + "; it is " + handle);
+      }
+      Thread.onSpinWait();
+    }
+  }
 }
