@@ -44,36 +44,23 @@ final class SemanticsChecks {
    * Virtual threads are not measured: the JDK gives no CPU time for them.
    *
    * What it costs. Reading the three counters costs about 2 us (CPU time 0.6, schedstat 1.1,
-   * collections 0.1), more than a tiny task itself, and on a loaded machine each of those
-   * system calls is also a point where the thread may lose its core. Almost every attempt
-   * ends before MIN_WALL and is never judged. So an attempt's start reads only the wall
-   * clock, and the counters are read at its end only if it ran for MIN_WALL or more (that
-   * reading then also serves as the thread's next Sample). The counters an attempt is judged
-   * against are the thread's last Sample, renewed at an attempt's start only when the thread
-   * has done WORK_BUDGET of work since it, or the Sample is older than MAX_AGE. The judged
-   * window then starts before the attempt, and the slice before it may add CPU time and core
-   * wait but never wall time (the blocked time is the attempt's own wall time less the CPU
-   * time and core wait of the whole window), so no attempt is reported that the exact
-   * reading would not report, whatever the Sample's age.
-   *
-   * What the slice can hide is its own CPU time and core wait: an attempt blocked for more
-   * than half its time plus that is always reported. Work since the Sample is counted as
-   * the wall time of the thread's CPU-bound attempts plus ATTEMPT_ALLOWANCE each (the
-   * engine's own work around an attempt), which is what a worker running a stream of tiny
-   * CPU-bound tasks accrues; a thread parked between tasks accrues neither CPU time nor
-   * core wait, so its Sample need not be renewed, and the age at which it once was (0.1 ms)
-   * made a worker that parks between tiny tasks read the counters for nearly every one.
-   * What the count does not see (the thread's other tasks, a pool's own scanning, a wait for
-   * a core between tasks) is bounded by MAX_AGE. So the slack is at most WORK_BUDGET of
-   * counted work (2% of MIN_WALL) plus what the thread did outside CPU-bound attempts, at
-   * most MAX_AGE (20% of MIN_WALL). A collection during the slice before the attempt makes
-   * it abstain, as one during the attempt does.
+   * collections 0.1), more than a tiny task itself, and almost every attempt ends before
+   * MIN_WALL and is never judged. So an attempt's start reads only the wall clock, and the
+   * counters are read at its end only if it ran for MIN_WALL or more. The counters it is
+   * judged against are the thread's last Sample, read afresh at an attempt's start only
+   * when the last one is older than SAMPLE_AGE: for a stream of tiny tasks that is one read
+   * per SAMPLE_AGE, not one per task. The judged window then starts up to SAMPLE_AGE before
+   * the attempt. The check stays on the safe side of that slack: the blocked time is the
+   * attempt's own wall time less the CPU time and core wait of the whole window, which is at
+   * most the attempt's true blocked time (the slice before it adds CPU and wait, never wall),
+   * so no attempt is reported that the exact reading would not report; an attempt blocked
+   * for more than half its time plus SAMPLE_AGE is always reported (SAMPLE_AGE is 2% of
+   * MIN_WALL). A collection during the slice before the attempt makes it abstain, as one
+   * during the attempt does.
    */
 
   static final long MIN_WALL_NANOS = 5_000_000;
-  static final long WORK_BUDGET_NANOS = 100_000;
-  static final long ATTEMPT_ALLOWANCE_NANOS = 1_000;
-  static final long MAX_AGE_NANOS = 1_000_000;
+  static final long SAMPLE_AGE_NANOS = 100_000;
 
   private final SemanticsListener listener;
   private final long runnerId;
@@ -138,16 +125,14 @@ final class SemanticsChecks {
     long now = System.nanoTime();
     Cpu.Mine mine = Cpu.MINE.get();
     Sample last = mine.last;
-    if (last == null || mine.worked > WORK_BUDGET_NANOS || now - last.wall() > MAX_AGE_NANOS) {
+    if (last == null || now - last.wall() > SAMPLE_AGE_NANOS) {
       RunQueue queue = mine.runQueue;
       last =
           new Sample(
               clock.getCurrentThreadCpuTime(), queue == null ? -1 : queue.waited(), now, gcCount());
       mine.last = last;
-      mine.worked = 0;
     }
-    mine.worked += ATTEMPT_ALLOWANCE_NANOS;
-    return new CpuStart(last, now, mine);
+    return new CpuStart(last, now);
   }
 
   /**
@@ -157,11 +142,10 @@ final class SemanticsChecks {
   record Sample(long cpu, long waiting, long wall, long gc) {}
 
   /**
-   * When an attempt started ({@code wall}, {@link System#nanoTime}), the thread's last sample
-   * of its clocks (see "What it costs" above for how old it may be), and the thread's own
-   * record of its samples and work, which the attempt's end adds to.
+   * When an attempt started ({@code wall}, {@link System#nanoTime}), and the thread's last
+   * sample of its clocks, taken at most 0.1 ms before.
    */
-  public record CpuStart(Sample since, long wall, Cpu.Mine mine) {}
+  public record CpuStart(Sample since, long wall) {}
 
   /** The number of garbage collections so far, all collectors together; -1 if unknown. */
   static long gcCount() {
@@ -213,40 +197,31 @@ final class SemanticsChecks {
       int attempt,
       Semantics declared,
       StackWalker.@Nullable StackFrame forkedAt) {
-    long end = System.nanoTime();
-    long wall = end - start.wall();
-    Cpu.Mine mine = start.mine();
+    long wall = System.nanoTime() - start.wall();
     ThreadMXBean clock = Cpu.CLOCK;
     if (wall < MIN_WALL_NANOS || clock == null) {
-      mine.worked += wall;
       return null;
     }
-    // A long attempt reads every counter, once: the reading judges it and becomes the
-    // thread's next sample, so the next attempt starts with a fresh one at no cost.
-    RunQueue queue = mine.runQueue;
-    long cpuNow = clock.getCurrentThreadCpuTime();
-    long waitedNow = queue == null ? -1 : queue.waited();
-    long gcNow = gcCount();
-    mine.last = new Sample(cpuNow, waitedNow, end, gcNow);
-    mine.worked = 0;
     Sample since = start.since();
     // The CPU time and the core wait are those of the window from the sample on, which may
-    // begin before the attempt: see "What it costs" above.
-    long cpu = cpuNow - since.cpu();
+    // begin a little before the attempt: see "What it costs" above.
+    long cpu = clock.getCurrentThreadCpuTime() - since.cpu();
     if (cpu < 0 || (cpu * 4 >= wall && since.waiting() < 0)) {
       return null;
     }
     long waiting = 0;
     if (since.waiting() >= 0) {
-      if (waitedNow < 0) {
+      RunQueue queue = Cpu.MINE.get().runQueue;
+      long now = queue == null ? -1 : queue.waited();
+      if (now < 0) {
         return null;
       }
-      waiting = waitedNow - since.waiting();
+      waiting = now - since.waiting();
       if (2 * (wall - cpu - waiting) <= wall) {
         return null;
       }
     }
-    if (since.gc() < 0 || gcNow != since.gc()) {
+    if (since.gc() < 0 || gcCount() != since.gc()) {
       return null; // a collection paused every thread meanwhile: the clocks cannot tell
     }
     long blocked = wall - cpu - waiting;
@@ -358,7 +333,7 @@ final class SemanticsChecks {
   }
 
   /** The thread's CPU clock and the collectors, looked up once, on first use (loading them costs milliseconds). */
-  static final class Cpu {
+  private static final class Cpu {
     static final @Nullable ThreadMXBean CLOCK = lookUp();
     static final List<GarbageCollectorMXBean> COLLECTORS =
         List.copyOf(ManagementFactory.getGarbageCollectorMXBeans());
@@ -376,9 +351,6 @@ final class SemanticsChecks {
     static final class Mine {
       final @Nullable RunQueue runQueue = RunQueue.open();
       @Nullable Sample last;
-
-      /** The work done since {@link #last}, in nanoseconds (see "What it costs" above). */
-      long worked;
     }
 
     private static @Nullable ThreadMXBean lookUp() {
