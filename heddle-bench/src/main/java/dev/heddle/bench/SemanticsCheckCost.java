@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -39,6 +40,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * baseline). The cost of a check per task is the difference from {@code trivial} (or
  * {@code blocking}), divided by {@value #TASKS}; declaring the truth should cost little, so the
  * ratio {@code cpu / trivial} is the one to watch.
+ *
+ * <p>{@code interleaved} runs the {@code trivial} and the {@code cpu} scope one after the other
+ * in every operation, and reports the time of each as its own counter ({@code trivialMs} and
+ * {@code cpuMs}, milliseconds per operation): on a machine whose load drifts, the two sides
+ * of the ratio are then measured over the same seconds rather than in two forks minutes
+ * apart. The order alternates from one operation to the next.
  *
  * <p>Run it with:
  * <pre>./build bench SemanticsCheckCost -f 1 -wi 3 -i 5 -w 1s -r 1s</pre>
@@ -118,6 +125,37 @@ public class SemanticsCheckCost {
     long sum = 0;
     for (ForkJoinTask<Integer> t : tasks) {
       sum += t.join();
+    }
+    return sum;
+  }
+
+  /** The time of each side of {@link #interleaved}, summed over an iteration. */
+  @AuxCounters(AuxCounters.Type.EVENTS)
+  @State(org.openjdk.jmh.annotations.Scope.Thread)
+  public static class Sides {
+    /** Milliseconds spent in the {@code TRIVIAL}-declared scopes. */
+    public double trivialMs;
+
+    /** Milliseconds spent in the {@code CPU}-declared scopes. */
+    public double cpuMs;
+
+    boolean cpuFirst;
+  }
+
+  @Benchmark
+  public long interleaved(Sides sides) throws InterruptedException {
+    sides.cpuFirst = !sides.cpuFirst;
+    long sum = 0;
+    for (int i = 0; i < 2; i++) {
+      boolean cpuNow = (i == 0) == sides.cpuFirst;
+      long start = System.nanoTime();
+      sum += forkAndJoin(threads, cpuNow ? cpu : trivial);
+      double ms = (System.nanoTime() - start) / 1e6;
+      if (cpuNow) {
+        sides.cpuMs += ms;
+      } else {
+        sides.trivialMs += ms;
+      }
     }
     return sum;
   }
