@@ -84,11 +84,20 @@ final class StallWatch implements Runnable {
     if (stopped) {
       return;
     }
+    StallReport report;
     try {
-      StallReport report =
-          WaitGraph.report(exec, Duration.ofNanos(Math.max(0, exec.now() - startedAt)));
+      report = WaitGraph.report(exec, Duration.ofNanos(Math.max(0, exec.now() - startedAt)));
+    } catch (RuntimeException e) {
+      exec.callbackFailed(new IllegalStateException("Heddle failed to build a stall report", e));
+      return; // no more tries: the same failure would repeat
+    }
+    try {
+      if (report.tasks().isEmpty()) {
+        stopped = true; // every task has ended: join is about to return, or left without stop()
+        return;
+      }
       String picture = picture(report);
-      if (!report.tasks().isEmpty() && !picture.equals(lastPicture)) {
+      if (!picture.equals(lastPicture)) {
         lastPicture = picture;
         listener.accept(report);
       }

@@ -302,6 +302,7 @@ class StallReportTest {
     CountDownLatch release = new CountDownLatch(1);
     List<StallReport> reports = new CopyOnWriteArrayList<>();
     Thread test = Thread.currentThread();
+    AtomicReference<@Nullable Thread> slowThread = new AtomicReference<>();
     try (Runner runner = Runner.threads(2, RunnerOptions.defaults().timeSource(clock))) {
       Thread joiner =
           Thread.ofPlatform()
@@ -313,6 +314,7 @@ class StallReportTest {
                       scope.fork(
                           Task.named("slow").semantics(Semantics.BLOCKING),
                           () -> {
+                            slowThread.set(Thread.currentThread());
                             started.countDown();
                             release.await();
                           });
@@ -323,6 +325,11 @@ class StallReportTest {
                   });
       try {
         Waits.await(started, "the task to start");
+        // Parked, so that both looks see the same wait (a thread on its way there is runnable).
+        Waits.awaitParkedIn(
+            java.util.Objects.requireNonNull(slowThread.get()),
+            "java.util.concurrent.CountDownLatch",
+            "await");
         clock.awaitScheduled();
         assertEquals(1, clock.fireAll());
         assertEquals(1, reports.size());
