@@ -1,10 +1,12 @@
 package dev.heddle.testing;
 
+import dev.heddle.Concurrency;
 import dev.heddle.Graph;
 import dev.heddle.Results;
 import dev.heddle.Runner;
 import dev.heddle.Scope;
 import dev.heddle.ScopeOptions;
+import dev.heddle.Semantics;
 import dev.heddle.StallReport;
 import java.time.Duration;
 import java.util.Objects;
@@ -104,6 +106,12 @@ public final class StallCheck {
    *     threshold; what join threw is its cause
    * @throws InterruptedException if the calling thread was interrupted (by someone else)
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.OWNER_ONLY,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
   public void join(Scope scope) throws InterruptedException {
     Objects.requireNonNull(scope, "scope");
     run(
@@ -121,6 +129,12 @@ public final class StallCheck {
    *     threshold; what the run threw is its cause
    * @throws InterruptedException if the calling thread was interrupted (by someone else)
    */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.OWNER_ONLY,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
   public Results run(Graph graph, Runner runner, ScopeOptions options) throws InterruptedException {
     Objects.requireNonNull(graph, "graph");
     ScopeOptions o = options(options);
@@ -128,6 +142,12 @@ public final class StallCheck {
   }
 
   /** As {@link #run(Graph, Runner, ScopeOptions)} with default options. */
+  @Concurrency(
+      blocking = Semantics.Blocking.MAY,
+      cancellation = Semantics.Cancellation.INTERRUPTIBLE,
+      callers = Semantics.Callers.OWNER_ONLY,
+      pinning = Semantics.Pinning.NEVER,
+      workload = Semantics.Workload.IO)
   public Results run(Graph graph, Runner runner) throws InterruptedException {
     return run(graph, runner, ScopeOptions.defaults());
   }
