@@ -118,6 +118,11 @@ final class Execution implements NodeContext {
   /** Where the run record goes; null when none is asked for (then the engine keeps none). */
   private final java.util.function.@Nullable Consumer<? super RunRecord> recorder;
 
+  /** The stall threshold and listener (ScopeOptions.stallReport); the threshold null when off. */
+  private final @Nullable Duration stallThreshold;
+
+  private final java.util.function.Consumer<? super StallReport> stallListener;
+
   /** Exceptions thrown by the listener, reported by join. */
   private final ConcurrentLinkedQueue<Throwable> listenerErrors = new ConcurrentLinkedQueue<>();
 
@@ -190,6 +195,8 @@ final class Execution implements NodeContext {
     this.name = scopeOptions.name();
     this.moveOn = scopeOptions.movesOnAtTimeout();
     this.recorder = scopeOptions.recorder();
+    this.stallThreshold = scopeOptions.stallThreshold();
+    this.stallListener = scopeOptions.stallListener();
     this.owner = Thread.currentThread();
     this.dispatcher = Dispatchers.open(runner, this::wakeOwner);
     this.runnerName = runner.name();
@@ -506,11 +513,16 @@ final class Execution implements NodeContext {
       throw new IllegalStateException("cannot join: the scope is closed");
     }
     joinAttempted = true;
+    Duration stall = stallThreshold;
+    StallWatch watch = stall == null ? null : StallWatch.start(this, stall, stallListener);
     try {
       awaitAll(true);
     } catch (InterruptedException e) {
       ownerInterrupted();
       awaitUninterruptibly();
+      if (watch != null) {
+        watch.stop();
+      }
       cancelDeadline();
       phase = JOINED;
       dispatcher.close();
@@ -522,6 +534,9 @@ final class Execution implements NodeContext {
       }
       listenerErrors.forEach(e::addSuppressed);
       throw e;
+    }
+    if (watch != null) {
+      watch.stop();
     }
     cancelDeadline();
     phase = JOINED;
@@ -544,6 +559,21 @@ final class Execution implements NodeContext {
       throw c;
     }
     throwIfListenerFailed();
+  }
+
+  @Override
+  public boolean watchesStalls() {
+    return stallThreshold != null;
+  }
+
+  /** Every task forked so far, in fork order; any thread (the stall watchdog). */
+  void forEachTask(java.util.function.Consumer<TaskNode<?>> action) {
+    nodes.forEach(action);
+  }
+
+  /** A callback outside the task listener threw; join reports it as it reports a listener's. */
+  void callbackFailed(Throwable e) {
+    listenerErrors.add(e);
   }
 
   /** Whether a run record was asked for: the tasks then keep the times it needs. */

@@ -34,6 +34,9 @@ interface NodeContext {
   /** Whether a run record was asked for: a task then keeps the times it needs. */
   boolean recording();
 
+  /** Whether this scope watches for stalls: its task bodies then tell channels who they are. */
+  boolean watchesStalls();
+
   /** The run's clock now. */
   long now();
 

@@ -21,7 +21,7 @@ import org.jspecify.annotations.Nullable;
 public final class ScopeOptions {
 
   private static final ScopeOptions DEFAULTS =
-      new ScopeOptions(Completion.allSuccessful(), null, null, null, false, null);
+      new ScopeOptions(Completion.allSuccessful(), null, null, null, false, null, null, null);
 
   private final Completion completion;
   private final @Nullable TaskListener listener;
@@ -29,6 +29,8 @@ public final class ScopeOptions {
   private final @Nullable Duration timeout;
   private final boolean moveOn;
   private final @Nullable Consumer<? super RunRecord> recorder;
+  private final @Nullable Duration stallThreshold;
+  private final @Nullable Consumer<? super StallReport> stallListener;
 
   private ScopeOptions(
       Completion completion,
@@ -36,13 +38,17 @@ public final class ScopeOptions {
       @Nullable String name,
       @Nullable Duration timeout,
       boolean moveOn,
-      @Nullable Consumer<? super RunRecord> recorder) {
+      @Nullable Consumer<? super RunRecord> recorder,
+      @Nullable Duration stallThreshold,
+      @Nullable Consumer<? super StallReport> stallListener) {
     this.completion = completion;
     this.listener = listener;
     this.name = name;
     this.timeout = timeout;
     this.moveOn = moveOn;
     this.recorder = recorder;
+    this.stallThreshold = stallThreshold;
+    this.stallListener = stallListener;
   }
 
   /** Fail fast, no deadline, no name, no listener. */
@@ -70,13 +76,22 @@ public final class ScopeOptions {
         name,
         timeout,
         moveOn,
-        recorder);
+        recorder,
+        stallThreshold,
+        stallListener);
   }
 
   /** These options with a listener for every task event (see {@link TaskListener}). */
   public ScopeOptions listener(TaskListener listener) {
     return new ScopeOptions(
-        completion, Objects.requireNonNull(listener, "listener"), name, timeout, moveOn, recorder);
+        completion,
+        Objects.requireNonNull(listener, "listener"),
+        name,
+        timeout,
+        moveOn,
+        recorder,
+        stallThreshold,
+        stallListener);
   }
 
   /**
@@ -91,7 +106,8 @@ public final class ScopeOptions {
     if (name.isBlank()) {
       throw new IllegalArgumentException("a scope's name must not be blank");
     }
-    return new ScopeOptions(completion, listener, name, timeout, moveOn, recorder);
+    return new ScopeOptions(
+        completion, listener, name, timeout, moveOn, recorder, stallThreshold, stallListener);
   }
 
   /**
@@ -108,7 +124,14 @@ public final class ScopeOptions {
    */
   public ScopeOptions timeout(Duration timeout) {
     return new ScopeOptions(
-        completion, listener, name, Objects.requireNonNull(timeout, "timeout"), false, recorder);
+        completion,
+        listener,
+        name,
+        Objects.requireNonNull(timeout, "timeout"),
+        false,
+        recorder,
+        stallThreshold,
+        stallListener);
   }
 
   /**
@@ -119,7 +142,14 @@ public final class ScopeOptions {
    */
   public ScopeOptions moveOnAfter(Duration timeout) {
     return new ScopeOptions(
-        completion, listener, name, Objects.requireNonNull(timeout, "timeout"), true, recorder);
+        completion,
+        listener,
+        name,
+        Objects.requireNonNull(timeout, "timeout"),
+        true,
+        recorder,
+        stallThreshold,
+        stallListener);
   }
 
   /**
@@ -131,7 +161,67 @@ public final class ScopeOptions {
    */
   public ScopeOptions record(Consumer<? super RunRecord> sink) {
     return new ScopeOptions(
-        completion, listener, name, timeout, moveOn, Objects.requireNonNull(sink, "sink"));
+        completion,
+        listener,
+        name,
+        timeout,
+        moveOn,
+        Objects.requireNonNull(sink, "sink"),
+        stallThreshold,
+        stallListener);
+  }
+
+  /**
+   * These options with a stall report, logged: as {@link #stallReport(Duration, Consumer)}
+   * with a listener that logs each report to the {@code System.Logger} named {@code
+   * dev.heddle.stall} at {@code WARNING}.
+   *
+   * @throws IllegalArgumentException if {@code threshold} is not positive
+   */
+  public ScopeOptions stallReport(Duration threshold) {
+    return stallReport(threshold, StallWatch.LOGGING);
+  }
+
+  /**
+   * These options with a stall report: once the scope's {@code join} (or {@link Graph#run})
+   * has waited longer than {@code threshold} on the runner's {@link TimeSource}, a {@link
+   * StallReport} of every unfinished task, what each waits for, the channels no live task
+   * can complete, and the deadlock cycle when there is one, goes to {@code listener}. While
+   * {@code join} still waits, the watchdog looks again every {@code threshold} and hands over
+   * a new report only when what the tasks wait for has changed, so a deadlock is reported
+   * once. The listener runs on the time source's thread, never on the owner's; what it throws
+   * is reported by {@code join} as a task listener's exception would be, and {@code join}
+   * waits for a call in progress before it returns. It may {@linkplain Scope#cancel() cancel}
+   * the scope (the test kit's {@code StallCheck} does, to fail a test with the report). Off by default: without it, {@code join} pays one field
+   * check, and tasks and channels note nothing.
+   *
+   * <p>While it is on, a channel operation made in the body of one of this scope's tasks
+   * notes that task as the channel's sender or receiver, so that the report can say when
+   * every sender of a channel has ended without {@code close()}.
+   *
+   * {@snippet class=dev.heddle.StallReportTest region=stallReport}
+   *
+   * @throws IllegalArgumentException if {@code threshold} is not positive
+   */
+  public ScopeOptions stallReport(Duration threshold, Consumer<? super StallReport> listener) {
+    Objects.requireNonNull(threshold, "threshold");
+    Objects.requireNonNull(listener, "listener");
+    if (threshold.isNegative() || threshold.isZero()) {
+      throw new IllegalArgumentException("a stall threshold must be positive; got " + threshold);
+    }
+    return new ScopeOptions(
+        completion, this.listener, name, timeout, moveOn, recorder, threshold, listener);
+  }
+
+  /** The stall threshold, or {@code null} if stalls are not reported. */
+  public @Nullable Duration stallThreshold() {
+    return stallThreshold;
+  }
+
+  /** Where stall reports go; the logging listener when none was given. */
+  public Consumer<? super StallReport> stallListener() {
+    Consumer<? super StallReport> l = stallListener;
+    return l != null ? l : StallWatch.LOGGING;
   }
 
   /** Whether failures only skip their dependents (the {@link Completion#keepGoing()} policy). */
@@ -181,6 +271,7 @@ public final class ScopeOptions {
         + ", listener="
         + listener
         + (recorder == null ? "" : ", recorded")
+        + (stallThreshold == null ? "" : ", stall report after " + stallThreshold)
         + "]";
   }
 }

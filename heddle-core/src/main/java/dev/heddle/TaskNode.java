@@ -2,6 +2,7 @@ package dev.heddle;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.heddle.internal.support.Durations;
+import dev.heddle.internal.support.Parties;
 import dev.heddle.spi.Attempt;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -15,7 +16,7 @@ import org.jspecify.annotations.Nullable;
  * the user's {@link Handle} and the runner's {@link Attempt} (one object per task, to keep
  * per-task allocation low; a task has at most one attempt in flight at a time).
  */
-final class TaskNode<T> implements Handle<T>, Attempt {
+final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
 
   /*
    * State machine. Transitions are CASes on `state`; whoever wins a transition into a
@@ -429,6 +430,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
     boolean onOwner = current == exec.owner();
     TaskNode<?> outer = onOwner ? exec.bodyStarts(this) : null;
     NodeContext enclosing = exec.bodyEnters();
+    boolean watched = exec.watchesStalls();
+    Parties.@Nullable Party outerParty = watched ? Parties.enter(this) : null;
     try {
       startTimer();
       // The CPU check's clocks outside the event: the event's window holds the body alone,
@@ -443,6 +446,9 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       error = t;
     }
     exec.bodyExits(enclosing);
+    if (watched) {
+      Parties.exit(outerParty);
+    }
     if (exec.recording()) {
       bodyEndedAt = exec.now();
     }
@@ -1143,6 +1149,21 @@ final class TaskNode<T> implements Handle<T>, Attempt {
 
   int state() {
     return state;
+  }
+
+  @Override
+  public String partyName() {
+    return name;
+  }
+
+  @Override
+  public boolean partyEnded() {
+    return state >= SUCCEEDED;
+  }
+
+  /** The thread running this task's attempt in this JVM, or null. */
+  synchronized @Nullable Thread runningThread() {
+    return state == RUNNING ? thread : null;
   }
 
   @Nullable Throwable failure() {

@@ -2,7 +2,10 @@ package dev.heddle.channel;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.google.errorprone.annotations.concurrent.LockMethod;
+import dev.heddle.internal.support.Parties;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -12,7 +15,7 @@ import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /** The one implementation of {@link Channel}: rendezvous, buffered and unlimited. */
-final class ChannelImpl<T> implements Channel<T> {
+final class ChannelImpl<T> implements Channel<T>, Parties.Watched {
 
   /*
    * One lock per channel guards the buffer, the two queues of waiting parties and the end
@@ -30,6 +33,13 @@ final class ChannelImpl<T> implements Channel<T> {
    *
    * A select takes the locks of all its channels at once, in the order of their ids, so two
    * selects (or a select and a plain operation) cannot deadlock; see Select.
+   *
+   * Parties, for a stall report (ScopeOptions.stallReport). An operation made from the body
+   * of a task in a watched scope notes that task as a sender or receiver, under the lock it
+   * takes anyway; it compares with the last party noted first, so a task that sends in a loop
+   * is noted once. Elsewhere Parties.current() is null and nothing is noted. Ended parties
+   * are dropped (and counted) when a list reaches PARTIES_KEPT, so that a long-lived channel
+   * does not keep every task that ever used it.
    *
    * Ending: close() sets `end` to DONE and completes every waiting party with DONE (receivers
    * wait only when nothing is buffered, so no element is stranded); fail() sets a Failure,
@@ -62,6 +72,26 @@ final class ChannelImpl<T> implements Channel<T> {
   /** The thread of the waiter that the last immediate attempt completed, to unpark after unlocking. */
   @GuardedBy("lock")
   private @Nullable Thread wake;
+
+  private static final int PARTIES_KEPT = 64;
+
+  @GuardedBy("lock")
+  private Parties.@Nullable Party lastSender;
+
+  @GuardedBy("lock")
+  private Parties.@Nullable Party lastReceiver;
+
+  @GuardedBy("lock")
+  private @Nullable ArrayList<Parties.Party> senderParties;
+
+  @GuardedBy("lock")
+  private @Nullable ArrayList<Parties.Party> receiverParties;
+
+  @GuardedBy("lock")
+  private int sendersForgotten;
+
+  @GuardedBy("lock")
+  private int receiversForgotten;
 
   /** Run once when the channel ends (closed or failed), outside the lock; set before the channel is shared. */
   private @Nullable Runnable onEnd;
@@ -211,10 +241,11 @@ final class ChannelImpl<T> implements Channel<T> {
     Entry entry = null;
     acquire();
     try {
+      noteReceiver();
       now = receiveNow();
       woken = takeWake();
       if (now == Outcomes.NOT_READY) {
-        w = new Waiter(Thread.currentThread(), false, capacity == 0);
+        w = new Waiter(Thread.currentThread(), capacity == 0, this, false);
         entry = new Entry(w, -1, null);
         receivers.add(entry);
       }
@@ -246,6 +277,7 @@ final class ChannelImpl<T> implements Channel<T> {
     Thread woken;
     acquire();
     try {
+      noteReceiver();
       o = receiveNow();
       woken = takeWake();
     } finally {
@@ -301,10 +333,11 @@ final class ChannelImpl<T> implements Channel<T> {
     Entry entry = null;
     acquire();
     try {
+      noteSender();
       now = sendNow(item);
       woken = takeWake();
       if (now == Outcomes.NOT_READY) {
-        w = new Waiter(Thread.currentThread(), false, capacity == 0);
+        w = new Waiter(Thread.currentThread(), capacity == 0, this, true);
         entry = new Entry(w, -1, item);
         senders.add(entry);
       }
@@ -355,6 +388,7 @@ final class ChannelImpl<T> implements Channel<T> {
     Thread woken;
     acquire();
     try {
+      noteSender();
       o = sendNow(item);
       woken = takeWake();
     } finally {
@@ -447,6 +481,114 @@ final class ChannelImpl<T> implements Channel<T> {
   }
 
   // ---------------------------------------------------------------------------------------
+  // Parties, for stall reports
+
+  /** Notes the calling task, if its scope watches for stalls, as a sender. Lock held. */
+  @GuardedBy("lock")
+  void noteSender() {
+    Parties.Party p = Parties.current();
+    if (p != null && p != lastSender) {
+      lastSender = p;
+      ArrayList<Parties.Party> list = senderParties;
+      if (list == null) {
+        senderParties = list = new ArrayList<>(2);
+      }
+      sendersForgotten += note(list, p);
+    }
+  }
+
+  /** Notes the calling task, if its scope watches for stalls, as a receiver. Lock held. */
+  @GuardedBy("lock")
+  void noteReceiver() {
+    Parties.Party p = Parties.current();
+    if (p != null && p != lastReceiver) {
+      lastReceiver = p;
+      ArrayList<Parties.Party> list = receiverParties;
+      if (list == null) {
+        receiverParties = list = new ArrayList<>(2);
+      }
+      receiversForgotten += note(list, p);
+    }
+  }
+
+  /** Adds {@code p} to {@code list} unless there; returns how many ended parties it dropped to make room. */
+  private static int note(ArrayList<Parties.Party> list, Parties.Party p) {
+    for (Parties.Party q : list) {
+      if (q == p) {
+        return 0;
+      }
+    }
+    int dropped = 0;
+    if (list.size() >= PARTIES_KEPT) {
+      int before = list.size();
+      list.removeIf(Parties.Party::partyEnded);
+      dropped = before - list.size();
+    }
+    list.add(p);
+    return dropped;
+  }
+
+  @Override
+  public boolean ended() {
+    acquire();
+    try {
+      return end != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public boolean hasBuffered() {
+    acquire();
+    try {
+      return !buffer.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<Parties.Party> senders() {
+    acquire();
+    try {
+      return senderParties == null ? List.of() : List.copyOf(senderParties);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public List<Parties.Party> receivers() {
+    acquire();
+    try {
+      return receiverParties == null ? List.of() : List.copyOf(receiverParties);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int forgottenSenders() {
+    acquire();
+    try {
+      return sendersForgotten;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public int forgottenReceivers() {
+    acquire();
+    try {
+      return receiversForgotten;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
   // Errors and names
 
   ChannelClosedException closedForReceive() {
@@ -474,7 +616,8 @@ final class ChannelImpl<T> implements Channel<T> {
   }
 
   /** How messages speak of this channel. */
-  String describe() {
+  @Override
+  public String describe() {
     return name != null ? "channel '" + name + "'" : "an unnamed " + kind() + " channel";
   }
 

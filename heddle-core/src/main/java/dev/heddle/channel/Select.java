@@ -150,6 +150,11 @@ public final class Select {
       Thread woken;
       ch.acquire();
       try {
+        if (ops[i] instanceof Clauses.Send<?, ?>) {
+          ch.noteSender();
+        } else {
+          ch.noteReceiver();
+        }
         o = ops[i] instanceof Clauses.Send<?, ?> s ? ch.sendNow(s.element()) : ch.receiveNow();
         woken = ch.takeWake();
       } finally {

@@ -1,5 +1,6 @@
 package dev.heddle.channel;
 
+import dev.heddle.internal.support.Parties;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
@@ -11,7 +12,7 @@ import org.jspecify.annotations.Nullable;
  * a counterpart that completes it, a close or failure, the waiting thread itself when it is
  * interrupted or times out.
  */
-final class Waiter {
+final class Waiter implements Parties.Blocked {
 
   /*
    * The state is null while waiting, then one of: an element (a receive completed), SENT (a
@@ -45,6 +46,11 @@ final class Waiter {
   private final int spins;
   private volatile @Nullable Object state;
 
+  /** For a stall report: the channel of a plain send or receive (null in a select), and which. */
+  private final @Nullable ChannelImpl<?> channel;
+
+  private final boolean sending;
+
   /** A waiter that spins briefly before it parks. */
   Waiter(Thread thread, boolean select) {
     this(thread, select, true);
@@ -59,6 +65,27 @@ final class Waiter {
     this.thread = thread;
     this.select = select;
     this.spins = spin ? SPINS : 0;
+    this.channel = null;
+    this.sending = false;
+  }
+
+  /** A waiter for a plain send ({@code sending}) or receive on {@code channel}; parks at once unless {@code spin}. */
+  Waiter(Thread thread, boolean spin, ChannelImpl<?> channel, boolean sending) {
+    this.thread = thread;
+    this.select = false;
+    this.spins = spin ? SPINS : 0;
+    this.channel = channel;
+    this.sending = sending;
+  }
+
+  @Override
+  public Parties.@Nullable Watched channel() {
+    return channel;
+  }
+
+  @Override
+  public boolean sending() {
+    return sending;
   }
 
   /** Completes the wait with {@code outcome} for clause {@code clause}, and wakes the thread; false if it already ended. */
