@@ -147,7 +147,14 @@ final class Engine implements InitialMembershipListener {
     final byte[] invocation;
     int state = WAITING;
     @Nullable Node node;
+    /* Counts placements, so that a send meant for an earlier one does nothing. */
+    int placement;
     boolean reported;
+    /* A thread is reporting the start; a send meanwhile is left to it (see send). */
+    boolean starting;
+    boolean sendLeftToStarter;
+    /* The request for the current placement went out: only then may a cancel go to the member. */
+    boolean submitted;
     boolean cancelled;
 
     Run(Attempt attempt, byte[] invocation) {
@@ -160,7 +167,9 @@ final class Engine implements InitialMembershipListener {
       Node n;
       synchronized (Engine.this) {
         cancelled = true;
-        n = state == SENT ? node : null;
+        // Not yet submitted: send() sees the flag and finishes the run without sending it, so
+        // a cancel sent now would wait on the member for a run that never comes.
+        n = state == SENT && submitted ? node : null;
       }
       if (n != null) {
         sendControl(ControlRequest.CANCEL, this, n);
@@ -395,6 +404,8 @@ final class Engine implements InitialMembershipListener {
       Run r = waiting.poll();
       r.state = SENT;
       r.node = best;
+      r.placement++;
+      r.submitted = false;
       best.running.add(r);
       out.add(r);
     }
@@ -439,24 +450,52 @@ final class Engine implements InitialMembershipListener {
     }
   }
 
-  /** Reports the run started (the first time), then sends it to its member. Outside the lock. */
+  /**
+   * Sends a run to the member it was placed on, reporting its start first (the first time).
+   * Outside the lock. Each placement is sent once: a call for a placement that has since been
+   * undone (the member left or fell silent meanwhile, the run was moved or finished) does
+   * nothing, and a call while another thread is still reporting the run's start is left to that
+   * thread, which sends the run where it is placed once the report has returned (the attempt's
+   * outcome may only be reported after its start).
+   */
   private void send(Run r) {
-    Node n;
+    Node first;
+    int placement;
     boolean report;
     synchronized (this) {
-      n = r.node;
+      if (r.state != SENT || r.node == null) {
+        return;
+      }
+      if (r.starting) {
+        r.sendLeftToStarter = true;
+        return;
+      }
+      first = r.node;
+      placement = r.placement;
       report = !r.reported;
       r.reported = true;
-    }
-    if (n == null) {
-      return;
+      r.starting = report;
     }
     if (report) {
-      r.attempt.started(n.describe(), r); // may call r.cancel() at once
+      try {
+        r.attempt.started(first.describe(), r); // may call r.cancel() at once
+      } finally {
+        synchronized (this) {
+          r.starting = false;
+        }
+      }
     }
+    Node n;
     boolean cancelled;
     synchronized (this) {
-      cancelled = r.cancelled && r.state == SENT;
+      boolean current = r.placement == placement || r.sendLeftToStarter && report;
+      r.sendLeftToStarter = false;
+      if (r.state != SENT || r.node == null || !current || r.submitted) {
+        return; // finished, moved or sent by another thread meanwhile
+      }
+      n = r.node;
+      cancelled = r.cancelled;
+      r.submitted = !cancelled;
     }
     if (cancelled) {
       finish(
@@ -596,13 +635,16 @@ final class Engine implements InitialMembershipListener {
     boolean retry;
     List<String> history;
     List<Run> toSend = List.of();
+    List<Run> others = List.of();
     synchronized (this) {
       if (r.state != SENT || r.node != n) {
         return;
       }
-      if (cause != null) {
-        nodes.remove(
-            n.member.getUuid(), n); // gone, whether or not the membership event has come yet
+      if (cause != null && nodes.remove(n.member.getUuid(), n)) {
+        // Gone, whether or not the membership event has come yet; that event will find the
+        // member no longer here, so its other runs are lost now.
+        others = new ArrayList<>(n.running);
+        others.remove(r);
       }
       history = losses.computeIfAbsent(task, k -> new ArrayList<>());
       String who = n.member.getUuid().toString();
@@ -615,9 +657,13 @@ final class Engine implements InitialMembershipListener {
         n.running.remove(r);
         r.state = WAITING;
         r.node = null;
+        r.submitted = false;
         waiting.addFirst(r);
         toSend = placeWaiting();
       }
+    }
+    for (Run o : others) {
+      lose(o, n, how, cause);
     }
     if (retry) {
       LOG.log(
