@@ -56,8 +56,10 @@ final class Engine implements InitialMembershipListener {
    * dropped, so a late reply after a silence verdict, or a Hazelcast MemberLeftException after
    * the membership listener already failed the run, cannot report twice.
    *
-   * Placement: the member with the lowest running/capacity among the members that answer and
-   * have a free slot; a run that finds none waits, and is placed when a slot frees or a member
+   * Placement: a run with an affinity key goes to its key's member (rendezvous hashing over
+   * the members present) when that member answers and has a free slot; otherwise, and for
+   * runs without a key, the member with the lowest running/capacity among the members that
+   * answer and have a free slot; a run that finds none waits, and is placed when a slot frees or a member
    * joins. Only data members that declare a capacity (Heddle members) are used.
    *
    * Silence: every quarter of the limit, a member with runs gets a ping on the control
@@ -78,6 +80,7 @@ final class Engine implements InitialMembershipListener {
   private final Transfer transfer;
   private final String caller;
   private final Predicate<String> idempotent;
+  private final java.util.function.Function<String, ? extends @Nullable Object> affinity;
   private final int quarantineAfter;
   private final long silenceNanos;
   private final RunnerOptions options;
@@ -111,6 +114,8 @@ final class Engine implements InitialMembershipListener {
   private static final class Node {
     final Member member;
     final String address;
+    /* The member's share in rendezvous hashing of affinity keys. */
+    final long seed;
     final int capacity;
     final long pid;
     final Set<Run> running = new LinkedHashSet<>();
@@ -124,6 +129,9 @@ final class Engine implements InitialMembershipListener {
       this.address = a.getHostString() + ":" + a.getPort();
       this.capacity = capacity;
       this.pid = pid;
+      this.seed =
+          member.getUuid().getMostSignificantBits() * 31
+              + member.getUuid().getLeastSignificantBits();
     }
 
     String describe() {
@@ -145,6 +153,9 @@ final class Engine implements InitialMembershipListener {
     final Attempt attempt;
     final long id = runIds.incrementAndGet();
     final byte[] invocation;
+    /* The affinity key's hash, when the task has a key. */
+    final boolean keyed;
+    final int keyHash;
     int state = WAITING;
     @Nullable Node node;
     /* Counts placements, so that a send meant for an earlier one does nothing. */
@@ -157,9 +168,11 @@ final class Engine implements InitialMembershipListener {
     boolean submitted;
     boolean cancelled;
 
-    Run(Attempt attempt, byte[] invocation) {
+    Run(Attempt attempt, byte[] invocation, @Nullable Object key) {
       this.attempt = attempt;
       this.invocation = invocation;
+      this.keyed = key != null;
+      this.keyHash = key == null ? 0 : key.hashCode();
     }
 
     @Override
@@ -224,6 +237,7 @@ final class Engine implements InitialMembershipListener {
     this.transfer = new Transfer(rules);
     this.caller = hz.getCluster().getLocalMember().getUuid().toString();
     this.idempotent = b.idempotent;
+    this.affinity = b.affinity;
     this.quarantineAfter = b.quarantineAfter;
     this.silenceNanos = b.memberSilence.toNanos();
     this.options = b.options.strictTransfer(true).transferRules(rules);
@@ -349,13 +363,15 @@ final class Engine implements InitialMembershipListener {
   private void dispatch(Attempt a) {
     String task = a.taskName();
     byte[] bytes;
+    Object key;
     try {
       bytes = transfer.serializeChecked(a.invocation(), "task '" + task + "'");
+      key = affinity.apply(task);
     } catch (IOException | RuntimeException e) {
       a.failed(e);
       return;
     }
-    Run r = new Run(a, bytes);
+    Run r = new Run(a, bytes, key);
     List<Run> toSend;
     RuntimeException refusal;
     synchronized (this) {
@@ -402,6 +418,12 @@ final class Engine implements InitialMembershipListener {
         break;
       }
       Run r = waiting.poll();
+      if (r.keyed) {
+        Node owner = ownerOf(r.keyHash);
+        if (owner != null && !owner.silent && owner.running.size() < owner.capacity) {
+          best = owner;
+        }
+      }
       r.state = SENT;
       r.node = best;
       r.placement++;
@@ -410,6 +432,32 @@ final class Engine implements InitialMembershipListener {
       out.add(r);
     }
     return out;
+  }
+
+  /**
+   * The member a key belongs to: the highest score of the key's hash mixed with each member's
+   * seed (rendezvous hashing), among the members present, silent or not, so that a member's
+   * silence does not move its keys.
+   */
+  @GuardedBy("this")
+  private @Nullable Node ownerOf(int keyHash) {
+    Node owner = null;
+    long top = Long.MIN_VALUE;
+    for (Node n : nodes.values()) {
+      long score = mix(n.seed ^ (keyHash * 0x9E3779B97F4A7C15L));
+      if (owner == null || score > top) {
+        owner = n;
+        top = score;
+      }
+    }
+    return owner;
+  }
+
+  /** A 64-bit finalizer (the one of SplitMix64): every input bit moves every output bit. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   private void sendAll(List<Run> runs) {
