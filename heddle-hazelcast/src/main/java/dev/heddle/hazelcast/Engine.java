@@ -59,8 +59,8 @@ final class Engine implements InitialMembershipListener {
    * Placement: a run with an affinity key goes to its key's member (rendezvous hashing over
    * the members present) when that member answers and has a free slot; otherwise, and for
    * runs without a key, the member with the lowest running/capacity among the members that
-   * answer and have a free slot; a run that finds none waits, and is placed when a slot frees or a member
-   * joins. Only data members that declare a capacity (Heddle members) are used.
+   * answer and have a free slot; a run that finds none waits, and is placed when a slot frees
+   * or a member joins. Only data members that declare a capacity (Heddle members) are used.
    *
    * Silence: every quarter of the limit, a member with runs gets a ping on the control
    * executor if none is outstanding; a ping unanswered for the whole limit makes the member
