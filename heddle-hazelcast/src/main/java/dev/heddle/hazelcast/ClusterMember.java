@@ -60,6 +60,11 @@ public final class ClusterMember implements AutoCloseable {
     return state.running();
   }
 
+  /** Cancels waiting on this member for runs that have not arrived (for tests). */
+  int earlyCancels() {
+    return state.earlyCancels();
+  }
+
   /**
    * Leaves the cluster and stops the member: Hazelcast stops its executor threads, and the
    * callers of tasks still running here see them fail with a {@link MemberLostException}

@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A runner whose task bodies run on the members of a Hazelcast cluster ({@link
@@ -139,6 +141,7 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
     final List<String> allowResultPackages = new ArrayList<>();
     final List<Class<?>> allowResultClasses = new ArrayList<>();
     Predicate<String> idempotent = name -> false;
+    Function<String, ? extends @Nullable Object> affinity = name -> null;
     int quarantineAfter = 2;
     Duration memberSilence = Duration.ofSeconds(5);
     RunnerOptions options = RunnerOptions.defaults().recordSubmitSites(true);
@@ -216,6 +219,26 @@ public final class ClusterRunner implements Runner, DispatcherFactory {
       for (Class<?> c : classes) {
         allowResultClasses.add(Objects.requireNonNull(c, "class"));
       }
+      return this;
+    }
+
+    /**
+     * Which member each task prefers, by task name: tasks whose function gives equal keys
+     * ({@code equals}) go to the same member while it is in the cluster, answers and has a free
+     * slot, so that what one task leaves in that member's memory (a cache, a loaded model, a
+     * Hazelcast structure local to it) is there for the next. A {@code null} key, the default
+     * for every task, means placement by load alone.
+     *
+     * <p>The key's member is chosen among the Heddle members present by a hash of the key and
+     * each member's UUID (rendezvous hashing): the choice does not depend on load or order of
+     * arrival, and when a member joins or leaves, only the keys it gains or had move. Affinity
+     * is a preference, never a wait: when the key's member is full or silent the task goes to
+     * the least loaded member with a free slot, as without a key. The function runs on the
+     * caller's thread at each attempt's dispatch, so it must be fast and must not throw; a
+     * key's {@code hashCode} must be stable within the runner's life.
+     */
+    public Builder affinity(Function<String, ? extends @Nullable Object> byTaskName) {
+      this.affinity = Objects.requireNonNull(byTaskName, "byTaskName");
       return this;
     }
 

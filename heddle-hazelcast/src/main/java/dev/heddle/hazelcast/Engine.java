@@ -56,9 +56,11 @@ final class Engine implements InitialMembershipListener {
    * dropped, so a late reply after a silence verdict, or a Hazelcast MemberLeftException after
    * the membership listener already failed the run, cannot report twice.
    *
-   * Placement: the member with the lowest running/capacity among the members that answer and
-   * have a free slot; a run that finds none waits, and is placed when a slot frees or a member
-   * joins. Only data members that declare a capacity (Heddle members) are used.
+   * Placement: a run with an affinity key goes to its key's member (rendezvous hashing over
+   * the members present) when that member answers and has a free slot; otherwise, and for
+   * runs without a key, the member with the lowest running/capacity among the members that
+   * answer and have a free slot; a run that finds none waits, and is placed when a slot frees
+   * or a member joins. Only data members that declare a capacity (Heddle members) are used.
    *
    * Silence: every quarter of the limit, a member with runs gets a ping on the control
    * executor if none is outstanding; a ping unanswered for the whole limit makes the member
@@ -78,6 +80,7 @@ final class Engine implements InitialMembershipListener {
   private final Transfer transfer;
   private final String caller;
   private final Predicate<String> idempotent;
+  private final java.util.function.Function<String, ? extends @Nullable Object> affinity;
   private final int quarantineAfter;
   private final long silenceNanos;
   private final RunnerOptions options;
@@ -111,6 +114,8 @@ final class Engine implements InitialMembershipListener {
   private static final class Node {
     final Member member;
     final String address;
+    /* The member's share in rendezvous hashing of affinity keys. */
+    final long seed;
     final int capacity;
     final long pid;
     final Set<Run> running = new LinkedHashSet<>();
@@ -124,6 +129,9 @@ final class Engine implements InitialMembershipListener {
       this.address = a.getHostString() + ":" + a.getPort();
       this.capacity = capacity;
       this.pid = pid;
+      this.seed =
+          member.getUuid().getMostSignificantBits() * 31
+              + member.getUuid().getLeastSignificantBits();
     }
 
     String describe() {
@@ -145,14 +153,26 @@ final class Engine implements InitialMembershipListener {
     final Attempt attempt;
     final long id = runIds.incrementAndGet();
     final byte[] invocation;
+    /* The affinity key's hash, when the task has a key. */
+    final boolean keyed;
+    final int keyHash;
     int state = WAITING;
     @Nullable Node node;
+    /* Counts placements, so that a send meant for an earlier one does nothing. */
+    int placement;
     boolean reported;
+    /* A thread is reporting the start; a send meanwhile is left to it (see send). */
+    boolean starting;
+    boolean sendLeftToStarter;
+    /* The request for the current placement went out: only then may a cancel go to the member. */
+    boolean submitted;
     boolean cancelled;
 
-    Run(Attempt attempt, byte[] invocation) {
+    Run(Attempt attempt, byte[] invocation, @Nullable Object key) {
       this.attempt = attempt;
       this.invocation = invocation;
+      this.keyed = key != null;
+      this.keyHash = key == null ? 0 : key.hashCode();
     }
 
     @Override
@@ -160,7 +180,9 @@ final class Engine implements InitialMembershipListener {
       Node n;
       synchronized (Engine.this) {
         cancelled = true;
-        n = state == SENT ? node : null;
+        // Not yet submitted: send() sees the flag and finishes the run without sending it, so
+        // a cancel sent now would wait on the member for a run that never comes.
+        n = state == SENT && submitted ? node : null;
       }
       if (n != null) {
         sendControl(ControlRequest.CANCEL, this, n);
@@ -215,6 +237,7 @@ final class Engine implements InitialMembershipListener {
     this.transfer = new Transfer(rules);
     this.caller = hz.getCluster().getLocalMember().getUuid().toString();
     this.idempotent = b.idempotent;
+    this.affinity = b.affinity;
     this.quarantineAfter = b.quarantineAfter;
     this.silenceNanos = b.memberSilence.toNanos();
     this.options = b.options.strictTransfer(true).transferRules(rules);
@@ -340,13 +363,15 @@ final class Engine implements InitialMembershipListener {
   private void dispatch(Attempt a) {
     String task = a.taskName();
     byte[] bytes;
+    Object key;
     try {
       bytes = transfer.serializeChecked(a.invocation(), "task '" + task + "'");
+      key = affinity.apply(task);
     } catch (IOException | RuntimeException e) {
       a.failed(e);
       return;
     }
-    Run r = new Run(a, bytes);
+    Run r = new Run(a, bytes, key);
     List<Run> toSend;
     RuntimeException refusal;
     synchronized (this) {
@@ -393,12 +418,46 @@ final class Engine implements InitialMembershipListener {
         break;
       }
       Run r = waiting.poll();
+      if (r.keyed) {
+        Node owner = ownerOf(r.keyHash);
+        if (owner != null && !owner.silent && owner.running.size() < owner.capacity) {
+          best = owner;
+        }
+      }
       r.state = SENT;
       r.node = best;
+      r.placement++;
+      r.submitted = false;
       best.running.add(r);
       out.add(r);
     }
     return out;
+  }
+
+  /**
+   * The member a key belongs to: the highest score of the key's hash mixed with each member's
+   * seed (rendezvous hashing), among the members present, silent or not, so that a member's
+   * silence does not move its keys.
+   */
+  @GuardedBy("this")
+  private @Nullable Node ownerOf(int keyHash) {
+    Node owner = null;
+    long top = Long.MIN_VALUE;
+    for (Node n : nodes.values()) {
+      long score = mix(n.seed ^ (keyHash * 0x9E3779B97F4A7C15L));
+      if (owner == null || score > top) {
+        owner = n;
+        top = score;
+      }
+    }
+    return owner;
+  }
+
+  /** A 64-bit finalizer (the one of SplitMix64): every input bit moves every output bit. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   private void sendAll(List<Run> runs) {
@@ -415,20 +474,32 @@ final class Engine implements InitialMembershipListener {
       ExecutionCallback<Reply> callback) {
     Future<Reply> f = executor.submitToMember(request, member);
     if (f instanceof java.util.concurrent.CompletionStage<?> stage) {
+      // Hazelcast runs a future's dependents on its default executor unless given one, and
+      // that executor starts a thread per completion on one or two processors (JFR counted
+      // one more thread start per round trip than raw submitToMember). Given a direct
+      // executor, the action runs on the thread that completes the future and only hands the
+      // reply to a reply thread, so that reading and verifying it never holds Hazelcast up.
       var unused =
           stage.whenCompleteAsync(
               (value, failure) -> {
-                if (failure != null) {
-                  callback.onFailure(
-                      failure instanceof java.util.concurrent.CompletionException c
-                              && c.getCause() != null
-                          ? c.getCause()
-                          : failure);
-                } else {
-                  callback.onResponse((Reply) value);
+                try {
+                  replies.execute(
+                      () -> {
+                        if (failure != null) {
+                          callback.onFailure(
+                              failure instanceof java.util.concurrent.CompletionException c
+                                      && c.getCause() != null
+                                  ? c.getCause()
+                                  : failure);
+                        } else {
+                          callback.onResponse((Reply) value);
+                        }
+                      });
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                  // the runner has closed: every run had finished, nothing waits for this
                 }
               },
-              replies);
+              Runnable::run);
     } else {
       f.cancel(true);
       throw new IllegalStateException(
@@ -439,24 +510,52 @@ final class Engine implements InitialMembershipListener {
     }
   }
 
-  /** Reports the run started (the first time), then sends it to its member. Outside the lock. */
+  /**
+   * Sends a run to the member it was placed on, reporting its start first (the first time).
+   * Outside the lock. Each placement is sent once: a call for a placement that has since been
+   * undone (the member left or fell silent meanwhile, the run was moved or finished) does
+   * nothing, and a call while another thread is still reporting the run's start is left to that
+   * thread, which sends the run where it is placed once the report has returned (the attempt's
+   * outcome may only be reported after its start).
+   */
   private void send(Run r) {
-    Node n;
+    Node first;
+    int placement;
     boolean report;
     synchronized (this) {
-      n = r.node;
+      if (r.state != SENT || r.node == null) {
+        return;
+      }
+      if (r.starting) {
+        r.sendLeftToStarter = true;
+        return;
+      }
+      first = r.node;
+      placement = r.placement;
       report = !r.reported;
       r.reported = true;
-    }
-    if (n == null) {
-      return;
+      r.starting = report;
     }
     if (report) {
-      r.attempt.started(n.describe(), r); // may call r.cancel() at once
+      try {
+        r.attempt.started(first.describe(), r); // may call r.cancel() at once
+      } finally {
+        synchronized (this) {
+          r.starting = false;
+        }
+      }
     }
+    Node n;
     boolean cancelled;
     synchronized (this) {
-      cancelled = r.cancelled && r.state == SENT;
+      boolean current = r.placement == placement || r.sendLeftToStarter && report;
+      r.sendLeftToStarter = false;
+      if (r.state != SENT || r.node == null || !current || r.submitted) {
+        return; // finished, moved or sent by another thread meanwhile
+      }
+      n = r.node;
+      cancelled = r.cancelled;
+      r.submitted = !cancelled;
     }
     if (cancelled) {
       finish(
@@ -596,13 +695,16 @@ final class Engine implements InitialMembershipListener {
     boolean retry;
     List<String> history;
     List<Run> toSend = List.of();
+    List<Run> others = List.of();
     synchronized (this) {
       if (r.state != SENT || r.node != n) {
         return;
       }
-      if (cause != null) {
-        nodes.remove(
-            n.member.getUuid(), n); // gone, whether or not the membership event has come yet
+      if (cause != null && nodes.remove(n.member.getUuid(), n)) {
+        // Gone, whether or not the membership event has come yet; that event will find the
+        // member no longer here, so its other runs are lost now.
+        others = new ArrayList<>(n.running);
+        others.remove(r);
       }
       history = losses.computeIfAbsent(task, k -> new ArrayList<>());
       String who = n.member.getUuid().toString();
@@ -615,9 +717,13 @@ final class Engine implements InitialMembershipListener {
         n.running.remove(r);
         r.state = WAITING;
         r.node = null;
+        r.submitted = false;
         waiting.addFirst(r);
         toSend = placeWaiting();
       }
+    }
+    for (Run o : others) {
+      lose(o, n, how, cause);
     }
     if (retry) {
       LOG.log(

@@ -1,5 +1,6 @@
 package dev.heddle.hazelcast;
 
+import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import dev.heddle.hazelcast.Wire.Reply;
@@ -11,9 +12,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a member knows about the runs it executes: which thread runs which caller's task, so
@@ -32,8 +37,21 @@ final class MemberState implements MembershipListener {
   /** Runs in progress, by caller and run number. */
   private final Map<RunKey, Slot> running = new ConcurrentHashMap<>();
 
-  /** Cancels that arrived before their run; consumed by the run, or dropped when the caller leaves. */
-  private final Map<RunKey, Boolean> cancelledEarly = new ConcurrentHashMap<>();
+  /**
+   * Cancels that arrived before their run (the control executor can overtake the task
+   * executor), by arrival time, oldest first. Consumed by the run, dropped when the caller
+   * leaves, and bounded, so that cancels for runs that never come cannot pile up: one older
+   * than {@link #EARLY_CANCEL_AGE_NANOS} is dropped, and beyond {@link #EARLY_CANCEL_LIMIT} the
+   * oldest goes. A run whose cancel was dropped starts after all and is interrupted by
+   * nothing; its caller, which stopped waiting for it, drops its reply.
+   */
+  @GuardedBy("cancelledEarly")
+  private final LinkedHashMap<RunKey, Long> cancelledEarly = new LinkedHashMap<>();
+
+  static final long EARLY_CANCEL_AGE_NANOS = TimeUnit.SECONDS.toNanos(60);
+  static final int EARLY_CANCEL_LIMIT = 10_000;
+
+  private final LongSupplier clock;
 
   private record RunKey(String caller, long run) {}
 
@@ -58,7 +76,12 @@ final class MemberState implements MembershipListener {
   }
 
   MemberState(ClusterSecret secret, List<String> allowPackages) {
+    this(secret, allowPackages, System::nanoTime);
+  }
+
+  MemberState(ClusterSecret secret, List<String> allowPackages, LongSupplier clock) {
     this.secret = secret;
+    this.clock = clock;
     this.transfer =
         new Transfer(
             dev.heddle.TransferRules.defaults()
@@ -71,6 +94,48 @@ final class MemberState implements MembershipListener {
 
   int running() {
     return running.size();
+  }
+
+  int earlyCancels() {
+    synchronized (cancelledEarly) {
+      return cancelledEarly.size();
+    }
+  }
+
+  /**
+   * Takes the run's early cancel if there is one, else records the run as running; one step
+   * with {@link #slotOrRemember}, so that a cancel is never lost between the two.
+   */
+  private boolean takeEarlyCancelOrStart(RunKey key, Slot slot) {
+    synchronized (cancelledEarly) {
+      if (cancelledEarly.remove(key) != null) {
+        return true;
+      }
+      running.put(key, slot);
+      return false;
+    }
+  }
+
+  /** The run's slot, or, when it has not started, its cancel remembered for it. */
+  private @Nullable Slot slotOrRemember(RunKey key) {
+    long now = clock.getAsLong();
+    synchronized (cancelledEarly) {
+      Slot slot = running.get(key);
+      if (slot != null) {
+        return slot;
+      }
+      var oldest = cancelledEarly.values().iterator();
+      while (oldest.hasNext()) {
+        long at = oldest.next();
+        if (now - at <= EARLY_CANCEL_AGE_NANOS && cancelledEarly.size() < EARLY_CANCEL_LIMIT) {
+          break;
+        }
+        oldest.remove();
+      }
+      cancelledEarly.remove(key); // a repeated cancel counts from its latest arrival
+      cancelledEarly.put(key, now);
+      return null;
+    }
   }
 
   Reply run(Wire.RunRequest r) {
@@ -89,14 +154,13 @@ final class MemberState implements MembershipListener {
       throw new SecurityException(self + " " + why);
     }
     RunKey key = new RunKey(r.caller, r.run);
-    if (cancelledEarly.remove(key) != null) {
+    Slot me = new Slot();
+    if (takeEarlyCancelOrStart(key, me)) {
       return failure(
           r.run,
           new java.util.concurrent.CancellationException(
               "task '" + r.task + "' was cancelled before it started on " + self));
     }
-    Slot me = new Slot();
-    running.put(key, me);
     try {
       Object invocation =
           transfer.deserialize(r.invocation, "task '" + r.task + "'", Transfer.Kind.BODY);
@@ -178,11 +242,9 @@ final class MemberState implements MembershipListener {
     RunKey key = new RunKey(c.caller, c.run);
     switch (c.kind) {
       case Wire.ControlRequest.CANCEL -> {
-        Slot t = running.get(key);
+        Slot t = slotOrRemember(key);
         if (t != null) {
           t.interrupt();
-        } else {
-          cancelledEarly.put(key, Boolean.TRUE);
         }
         return new Reply(Reply.PONG, c.run, pid, new byte[0], secret);
       }
@@ -210,7 +272,9 @@ final class MemberState implements MembershipListener {
         n++;
       }
     }
-    cancelledEarly.keySet().removeIf(k -> k.caller().equals(caller));
+    synchronized (cancelledEarly) {
+      cancelledEarly.keySet().removeIf(k -> k.caller().equals(caller));
+    }
     if (n > 0) {
       LOG.log(
           Level.INFO,

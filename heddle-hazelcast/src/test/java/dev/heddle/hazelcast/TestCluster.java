@@ -17,6 +17,10 @@ final class TestCluster implements AutoCloseable {
   final List<String> addresses = new ArrayList<>();
 
   TestCluster(int size, String... allow) {
+    this(size, 16, allow);
+  }
+
+  TestCluster(int size, int capacity, String... allow) {
     this.name = "test-" + Long.toHexString(new SecureRandom().nextLong());
     this.secret = ClusterSecret.of(key);
     int first = freePort();
@@ -28,7 +32,7 @@ final class TestCluster implements AutoCloseable {
               .clusterName(name)
               .members(join)
               .port(port)
-              .capacity(16)
+              .capacity(capacity)
               .allowPackages(allow)
               .secret(secret)
               .start();
