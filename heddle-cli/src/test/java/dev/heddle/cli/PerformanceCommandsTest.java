@@ -125,6 +125,63 @@ class PerformanceCommandsTest {
   }
 
   @Test
+  void flightRecording_ofARun_givesTheReportAndThePlan_asItsSavedRecordDoes()
+      throws IOException, InterruptedException {
+    Path file = project();
+    Path jfr = temp.resolve("production.jfr");
+    ProcessBuilder recorded =
+        HeddleProcess.builder("run", "--progress", "plain", "--jobs", "2", file.toString());
+    recorded
+        .environment()
+        .put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+    HeddleProcess.Run run = HeddleProcess.finish(recorded.start(), 120);
+    assertEquals(0, run.exit(), run.all());
+    assertTrue(Files.size(jfr) > 0, run.all());
+
+    Path html = temp.resolve("from-jfr.html");
+    HeddleProcess.Run report =
+        HeddleProcess.heddle("report", "--output", html.toString(), jfr.toString());
+    assertEquals(0, report.exit(), report.all());
+    String page = Files.readString(html);
+    assertTrue(page.contains("id=\"critical-path\"") && page.contains("<svg id=\"gantt\""), page);
+    Path again = temp.resolve("from-jfr-option.html");
+    HeddleProcess.Run option =
+        HeddleProcess.heddle("report", "--jfr", jfr.toString(), "-o", again.toString());
+    assertEquals(0, option.exit(), option.all());
+    assertTrue(Files.readString(again).contains("id=\"predictions\""));
+
+    HeddleProcess.Run fromJfr =
+        HeddleProcess.heddle(
+            "plan", "--jobs", "1,2,8", "--json", "--from", jfr.toString(), file.toString());
+    assertEquals(0, fromJfr.exit(), fromJfr.all());
+    HeddleProcess.Run fromRecord =
+        HeddleProcess.heddle("plan", "--jobs", "1,2,8", "--json", file.toString());
+    assertEquals(0, fromRecord.exit(), fromRecord.all());
+    JsonNode a = new ObjectMapper().readTree(fromJfr.out());
+    JsonNode b = new ObjectMapper().readTree(fromRecord.out());
+    assertEquals(List.of("a", "b", "d"), names(a.get("criticalPath")), fromJfr.out());
+    assertEquals(names(b.get("criticalPath")), names(a.get("criticalPath")));
+    assertEquals(List.of(), names(a.get("missingEstimates")));
+    assertEquals(
+        b.get("workSeconds").asDouble(),
+        a.get("workSeconds").asDouble(),
+        1e-9,
+        "the same bodies' times in both: " + fromJfr.out() + fromRecord.out());
+    for (int i = 0; i < 3; i++) {
+      double want = b.get("predictions").get(i).get("wallSeconds").asDouble();
+      double got = a.get("predictions").get(i).get("wallSeconds").asDouble();
+      assertTrue(
+          Math.abs(got - want) <= 0.1 * want,
+          "predicted " + got + " s from the recording, " + want + " s from the record");
+    }
+
+    HeddleProcess.Run noSuchRun =
+        HeddleProcess.heddle("report", "--run", "999", "--jfr", jfr.toString());
+    assertEquals(2, noSuchRun.exit(), noSuchRun.all());
+    assertTrue(noSuchRun.err().contains("has no run 999; it has 1 run: "), noSuchRun.err());
+  }
+
+  @Test
   void plan_withoutAnyRecordedRun_saysToRunFirst() throws IOException, InterruptedException {
     HeddleProcess.Run plan = HeddleProcess.heddle("plan", project().toString());
     assertEquals(2, plan.exit(), plan.all());
