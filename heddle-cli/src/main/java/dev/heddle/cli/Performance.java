@@ -93,14 +93,25 @@ final class Performance {
     out.println(endLine(analysis, jobs));
   }
 
-  /** "heddle: wall 2.1s, critical path 1.5s (3 tasks), parallelism 1.9; on 8 jobs: 1.6s predicted". */
+  /**
+   * The time the summary line gives a run: the record's wall time (from the run's opening to
+   * its last task's end), the clock that {@code heddle plan} and the end line predict on; the
+   * time since {@code start} (a {@link System#nanoTime()}) only if no record was made.
+   */
+  static Duration runTime(@Nullable RunRecord record, long start) {
+    return record != null ? record.wall() : Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /**
+   * "heddle: critical path 1.5s (3 tasks), parallelism 1.9; on 8 jobs: 1.6s predicted": the
+   * run's wall time is the summary line's, printed just before.
+   */
   static String endLine(RunAnalysis analysis, int jobs) {
     int tasks = analysis.criticalPath().size();
     Prediction twice = analysis.predict(2 * jobs);
     return String.format(
         Locale.ROOT,
-        "heddle: wall %s, critical path %s (%d %s), parallelism %.1f; on %d jobs: %s predicted",
-        time(analysis.wall()),
+        "heddle: critical path %s (%d %s), parallelism %.1f; on %d jobs: %s predicted",
         time(analysis.span()),
         tasks,
         tasks == 1 ? "task" : "tasks",

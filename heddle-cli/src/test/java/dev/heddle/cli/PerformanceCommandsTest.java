@@ -63,7 +63,7 @@ class PerformanceCommandsTest {
     String last = run.out().lines().reduce((x, y) -> y).orElse("");
     assertTrue(
         Pattern.matches(
-            "heddle: wall [0-9.]+m?s, critical path [0-9.]+m?s \\(3 tasks\\), parallelism [0-9.]+;"
+            "heddle: critical path [0-9.]+m?s \\(3 tasks\\), parallelism [0-9.]+;"
                 + " on 4 jobs: [0-9.]+m?s predicted",
             last),
         run.all());
@@ -75,6 +75,13 @@ class PerformanceCommandsTest {
     assertEquals(
         List.of("a", "b", "c", "d"),
         saved.record().tasks().stream().map(RunRecord.TaskRun::name).toList());
+    java.util.regex.Matcher in = Pattern.compile("cancelled in (\\S+)\n").matcher(run.out());
+    assertTrue(in.find(), run.all());
+    assertEquals(
+        dev.heddle.internal.support.Durations.format(saved.record().wall()),
+        in.group(1),
+        "the summary line times the run on the record's clock, which the prediction uses: "
+            + run.out());
     RunRecord.AttemptRun b = saved.record().tasks().get(1).attempts().get(0);
     assertTrue(
         b.body().compareTo(Duration.ofMillis(2000)) >= 0,
