@@ -6,6 +6,7 @@
 module dev.heddle.report {
   requires transitive dev.heddle.core;
   requires com.fasterxml.jackson.databind;
+  requires jdk.jfr;
   requires static org.jspecify;
 
   exports dev.heddle.report;

@@ -576,6 +576,36 @@ final class Execution implements NodeContext {
     listenerErrors.add(e);
   }
 
+  /*
+   * Run ids are handed out on first use, by the first task event committed: a run that no
+   * recording sees never touches the shared counter.
+   */
+  private static final java.util.concurrent.atomic.AtomicLong RUN_IDS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  private static final VarHandle RUN_ID;
+
+  static {
+    try {
+      RUN_ID = MethodHandles.lookup().findVarHandle(Execution.class, "runId", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private volatile long runId;
+
+  @Override
+  public long runId() {
+    long id = runId;
+    if (id != 0) {
+      return id;
+    }
+    long fresh = RUN_IDS.incrementAndGet();
+    long witness = (long) RUN_ID.compareAndExchange(this, 0L, fresh);
+    return witness == 0 ? fresh : witness;
+  }
+
   /** Whether a run record was asked for: the tasks then keep the times it needs. */
   @Override
   public boolean recording() {

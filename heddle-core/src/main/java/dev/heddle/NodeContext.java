@@ -19,6 +19,9 @@ interface NodeContext {
   /** The name of the runner the tasks run on, for the place a task ran. */
   String runnerName();
 
+  /** A number unique in this JVM for this run, for its tasks' flight recorder events. */
+  long runId();
+
   /** The rules to check a result or an exception with, or null if the runner does not check transfers strictly. */
   @Nullable TransferRules transferCheck();
 

@@ -121,7 +121,10 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
   private @Nullable String whereName;
   private byte whereKind;
 
-  /* For the run record (ScopeOptions.record): kept only when one is asked for, except readyAt. */
+  /*
+   * For the run record (ScopeOptions.record) and the flight recorder event: the body's times are
+   * kept only when one of them is asked for; readyAt always.
+   */
   /** When the attempt in flight became ready. */
   private long readyAt;
 
@@ -298,6 +301,21 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
     return new RunRecord.TaskRun(name, in, ending, message, attempts);
   }
 
+  /** The names of the tasks this one takes results from, one a line, for its flight recorder event. */
+  String inputNames() {
+    if (inputs.length == 0) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    for (TaskNode<?> i : inputs) {
+      if (b.length() > 0) {
+        b.append('\n');
+      }
+      b.append(i.name);
+    }
+    return b.toString();
+  }
+
   /** The attempt that ran last, as the run record has it. */
   private RunRecord.AttemptRun attemptRun(
       long origin, RunRecord.Ending ending, @Nullable Throwable error) {
@@ -438,7 +456,7 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
       // and the flight recorder checks attribute everything in it to the task.
       cpuStart = exec.checks().startCpu(semantics, current);
       event = TaskRunEvent.beginIfEnabled();
-      if (exec.recording()) {
+      if (event != null || exec.recording()) {
         bodyStartedAt = exec.now();
       }
       result = invokeBody();
@@ -449,7 +467,7 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
     if (watched) {
       Parties.exit(outerParty);
     }
-    if (exec.recording()) {
+    if (event != null || exec.recording()) {
       bodyEndedAt = exec.now();
     }
     if (onOwner) {
@@ -464,16 +482,18 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
         cpuStart == null
             ? null
             : exec.checks().endCpu(cpuStart, name, attempt, semantics, submitSite);
-    if (event != null) {
+    if (event != null && event.shouldCommit()) {
       event.commit(
-          name,
-          exec.name(),
-          attempt,
-          exec.runnerName(),
-          exec.checks().runnerId(),
+          this,
           current,
           semantics,
-          outcomeOf(error));
+          outcomeOf(error),
+          error,
+          exec.origin(),
+          Math.min(readyAt, startedAt),
+          startedAt,
+          bodyStartedAt,
+          bodyEndedAt);
     }
     if (offCpu != null) {
       exec.checks().report(offCpu);
@@ -812,9 +832,7 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
       endWithoutRunning(QUEUED);
       return;
     }
-    if (exec.recording()) {
-      readyAt = exec.now();
-    }
+    readyAt = exec.now(); // for the run record and the flight recorder event alike
     exec.dispatch(this);
   }
 

@@ -6,6 +6,7 @@ import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
+import jdk.jfr.Timespan;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,9 +15,15 @@ import org.jspecify.annotations.Nullable;
  * shows Heddle's tasks on the threads' timeline. Recorded for the runners that run bodies in
  * this JVM.
  *
- * <p>The engine calls {@link #beginIfEnabled()} before a body and {@link #end()} and {@link #commit(String, int, String, long, Thread, Semantics, String)} after it, on
- * the thread that runs it. When no recording has the event enabled, {@code beginIfEnabled}
- * returns null without allocating, which is the whole cost.
+ * <p>The engine calls {@link #beginIfEnabled()} before a body and {@link #end()}, {@link
+ * #shouldCommit()} and {@link #commit(TaskNode, Thread, Semantics, String, Throwable, long,
+ * long, long, long)} after it, on the thread that runs it. When no recording has the event
+ * enabled, {@code beginIfEnabled} returns null without allocating, which is the whole cost.
+ *
+ * <p>Besides what JDK Mission Control shows, an event carries what a run record needs (the run
+ * it belongs to, the task's inputs, and the attempt's times on the run's clock), so that {@code
+ * heddle-report}'s {@code JfrRecords} rebuilds a run's record from a recording made without
+ * {@link ScopeOptions#record}. Those fields are filled only when the event is committed.
  */
 @Name(TaskRunEvent.NAME)
 @Label("Heddle Task")
@@ -79,6 +86,40 @@ final class TaskRunEvent extends Event {
   @Description("Whether the task declared it may pin a carrier: NEVER or MAY")
   String pinning = "";
 
+  @Label("Run Id")
+  @Description(
+      "The scope or graph run the task belongs to: a number unique in this JVM, the same for every task of one run")
+  long runId;
+
+  @Label("Inputs")
+  @Description("The names of the tasks whose results it took, one a line, in order")
+  String inputs = "";
+
+  @Label("Message")
+  @Description("What the attempt threw (Class: message); empty if it returned")
+  String message = "";
+
+  @Label("Ready")
+  @Description(
+      "When the attempt was ready to run (its inputs had succeeded, or its backoff was over), from the opening of its run, on the run's clock")
+  @Timespan(Timespan.NANOSECONDS)
+  long ready;
+
+  @Label("Started")
+  @Description("When a worker took the attempt, from the opening of its run, on the run's clock")
+  @Timespan(Timespan.NANOSECONDS)
+  long started;
+
+  @Label("Body Started")
+  @Description("When the body was called, from the opening of its run, on the run's clock")
+  @Timespan(Timespan.NANOSECONDS)
+  long bodyStarted;
+
+  @Label("Body Ended")
+  @Description("When the body returned or threw, from the opening of its run, on the run's clock")
+  @Timespan(Timespan.NANOSECONDS)
+  long bodyEnded;
+
   /**
    * Whether a recording has this event enabled now. Also loads the class, so that the first
    * task does not pay for it. Never blocks.
@@ -98,31 +139,40 @@ final class TaskRunEvent extends Event {
   }
 
   /**
-   * Commits the event, if it lasted long enough for the recordings: call {@link #end()} first,
-   * when the body has returned. Never blocks for long (the recorder may flush its buffer).
+   * Commits the event: call {@link #end()} and then {@link #shouldCommit()} first, and this
+   * only if that said yes. Times are on the run's clock, and the origin is the run's opening.
+   * Never blocks for long (the recorder may flush its buffer).
    */
-  public void commit(
-      String task,
-      @Nullable String scope,
-      int attempt,
-      String runner,
-      long runnerId,
+  void commit(
+      TaskNode<?> node,
       Thread thread,
       Semantics semantics,
-      String outcome) {
-    if (!shouldCommit()) {
-      return;
-    }
-    this.task = task;
+      String outcome,
+      @Nullable Throwable error,
+      long origin,
+      long ready,
+      long started,
+      long bodyStarted,
+      long bodyEnded) {
+    NodeContext run = node.exec;
+    String scope = run.name();
+    this.task = node.name();
     this.scope = scope == null ? "" : scope;
-    this.attempt = attempt;
-    this.runner = runner;
-    this.runnerId = runnerId;
+    this.attempt = node.number();
+    this.runner = run.runnerName();
+    this.runnerId = run.checks().runnerId();
     this.where = thread.getName();
     this.outcome = outcome;
     this.workload = semantics.workload().name();
     this.blocking = semantics.blocking().name();
     this.pinning = semantics.pinning().name();
+    this.runId = run.runId();
+    this.inputs = node.inputNames();
+    this.message = error == null ? "" : error.toString();
+    this.ready = Math.max(0, ready - origin);
+    this.started = Math.max(this.ready, started - origin);
+    this.bodyStarted = Math.max(this.started, bodyStarted - origin);
+    this.bodyEnded = Math.max(this.bodyStarted, bodyEnded - origin);
     commit();
   }
 }

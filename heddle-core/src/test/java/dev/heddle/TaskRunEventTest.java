@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -95,6 +97,69 @@ class TaskRunEventTest {
     assertEquals("inline", boom.getString("runner"));
     assertEquals("failed: java.lang.IllegalArgumentException", boom.getString("outcome"));
     assertEquals(Thread.currentThread().getName(), boom.getString("where"));
+  }
+
+  @Test
+  void event_carriesTheRunItsInputsAndTheAttemptsTimes_asTheRunRecordHasThem()
+      throws IOException, InterruptedException {
+    Path file = dir.resolve("times.jfr");
+    AtomicReference<RunRecord> first = new AtomicReference<>();
+    AtomicReference<RunRecord> second = new AtomicReference<>();
+    try (Recording recording = new Recording()) {
+      recording.enable("dev.heddle.TaskRun");
+      recording.start();
+      try (Runner runner = Runner.threads(2)) {
+        for (AtomicReference<RunRecord> sink : List.of(first, second)) {
+          try (Scope scope = Scope.open(runner, ScopeOptions.defaults().record(sink::set))) {
+            Handle<Integer> a = scope.fork("a", () -> 1);
+            Handle<Integer> b = scope.fork("b", () -> 2);
+            scope.fork(
+                Task.named("sum").attempts(2),
+                a,
+                b,
+                (x, y) -> {
+                  throw new IllegalStateException("planted " + (x + y));
+                });
+            assertThrows(TaskFailedException.class, scope::join);
+          }
+        }
+      }
+      recording.stop();
+      recording.dump(file);
+    }
+    List<RecordedEvent> events = heddleEvents(file);
+    assertEquals(8, events.size(), "a, b and two attempts of sum, in each of two runs");
+    Map<Long, List<RecordedEvent>> byRun =
+        events.stream().collect(Collectors.groupingBy(e -> e.getLong("runId")));
+    assertEquals(2, byRun.size(), "two runs, two ids: " + byRun.keySet());
+    for (List<RecordedEvent> run : byRun.values()) {
+      assertEquals(4, run.size());
+    }
+    long firstRun = events.get(0).getLong("runId");
+    for (RecordedEvent e : events) {
+      RunRecord record =
+          java.util.Objects.requireNonNull(
+              e.getLong("runId") == firstRun ? first.get() : second.get());
+      RunRecord.TaskRun task =
+          record.tasks().stream()
+              .filter(t -> t.name().equals(e.getString("task")))
+              .findFirst()
+              .orElseThrow();
+      assertEquals(String.join("\n", task.inputs()), e.getString("inputs"));
+      RunRecord.AttemptRun attempt = task.attempts().get(e.getInt("attempt") - 1);
+      assertEquals(attempt.ready(), e.getDuration("ready"), e.toString());
+      assertEquals(attempt.started(), e.getDuration("started"), e.toString());
+      assertEquals(attempt.bodyStarted(), e.getDuration("bodyStarted"), e.toString());
+      assertEquals(attempt.bodyEnded(), e.getDuration("bodyEnded"), e.toString());
+      assertEquals(attempt.message() == null ? "" : attempt.message(), e.getString("message"));
+    }
+    assertEquals(
+        "java.lang.IllegalStateException: planted 3",
+        events.stream()
+            .filter(e -> e.getString("task").equals("sum"))
+            .findFirst()
+            .orElseThrow()
+            .getString("message"));
   }
 
   @Test

@@ -552,7 +552,7 @@ public final class Main implements Callable<Integer> {
                       .record(recorded::set));
           view.close();
           reportProblems(outputs, err);
-          Report.summary(viewOut, results, Duration.ofNanos(System.nanoTime() - start), summary);
+          Report.summary(viewOut, results, Performance.runTime(recorded.get(), start), summary);
           Performance.afterRun(
               recorded.get(),
               base == null ? Path.of(".") : base,
@@ -569,8 +569,7 @@ public final class Main implements Callable<Integer> {
           view.close();
           Report.failures(err, e, byName, outputs);
           reportProblems(outputs, err);
-          Report.summary(
-              viewOut, e.results(), Duration.ofNanos(System.nanoTime() - start), summary);
+          Report.summary(viewOut, e.results(), Performance.runTime(recorded.get(), start), summary);
           Performance.afterRun(
               recorded.get(),
               base == null ? Path.of(".") : base,

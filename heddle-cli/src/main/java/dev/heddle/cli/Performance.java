@@ -9,6 +9,7 @@ import dev.heddle.Node;
 import dev.heddle.RunRecord;
 import dev.heddle.report.ChromeTrace;
 import dev.heddle.report.HtmlReport;
+import dev.heddle.report.JfrRecords;
 import dev.heddle.report.Planner;
 import dev.heddle.report.Prediction;
 import dev.heddle.report.RecordJson;
@@ -92,14 +93,25 @@ final class Performance {
     out.println(endLine(analysis, jobs));
   }
 
-  /** "heddle: wall 2.1s, critical path 1.5s (3 tasks), parallelism 1.9; on 8 jobs: 1.6s predicted". */
+  /**
+   * The time the summary line gives a run: the record's wall time (from the run's opening to
+   * its last task's end), the clock that {@code heddle plan} and the end line predict on; the
+   * time since {@code start} (a {@link System#nanoTime()}) only if no record was made.
+   */
+  static Duration runTime(@Nullable RunRecord record, long start) {
+    return record != null ? record.wall() : Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /**
+   * "heddle: critical path 1.5s (3 tasks), parallelism 1.9; on 8 jobs: 1.6s predicted": the
+   * run's wall time is the summary line's, printed just before.
+   */
   static String endLine(RunAnalysis analysis, int jobs) {
     int tasks = analysis.criticalPath().size();
     Prediction twice = analysis.predict(2 * jobs);
     return String.format(
         Locale.ROOT,
-        "heddle: wall %s, critical path %s (%d %s), parallelism %.1f; on %d jobs: %s predicted",
-        time(analysis.wall()),
+        "heddle: critical path %s (%d %s), parallelism %.1f; on %d jobs: %s predicted",
         time(analysis.span()),
         tasks,
         tasks == 1 ? "task" : "tasks",
@@ -176,6 +188,88 @@ final class Performance {
     return null;
   }
 
+  /** Whether {@code file} is a flight recording (by its name), rather than a saved record. */
+  static boolean isRecording(Path file) {
+    return file.getFileName() != null && file.getFileName().toString().endsWith(".jfr");
+  }
+
+  /**
+   * Reads a saved record, or rebuilds one from a flight recording (a {@code .jfr} file): the run
+   * {@code run} names, or else the last run in it, saying so on stderr when it holds more than
+   * one. Null after saying why it cannot.
+   */
+  static RecordJson.@Nullable Saved readAny(Path file, @Nullable Long run, PrintStream err) {
+    if (!isRecording(file)) {
+      if (run != null) {
+        err.println(
+            "heddle: --run chooses a run in a flight recording (.jfr); " + file + " is one run");
+        return null;
+      }
+      return read(file, err);
+    }
+    List<JfrRecords.Run> runs;
+    try {
+      runs = JfrRecords.read(file);
+    } catch (IOException e) {
+      err.println("heddle: could not read the flight recording " + file + ": " + e);
+      return null;
+    } catch (IllegalArgumentException e) {
+      err.println("heddle: " + e.getMessage());
+      return null;
+    }
+    if (runs.isEmpty()) {
+      err.println(
+          "heddle: "
+              + file
+              + " holds no Heddle task event (dev.heddle.TaskRun): was the recording made while a"
+              + " Heddle run ran in that JVM, with the event enabled?");
+      return null;
+    }
+    JfrRecords.Run chosen = runs.get(runs.size() - 1);
+    if (run != null) {
+      chosen = null;
+      for (JfrRecords.Run r : runs) {
+        if (r.id() == run) {
+          chosen = r;
+        }
+      }
+      if (chosen == null) {
+        err.println("heddle: " + file + " has no run " + run + "; it has " + describe(runs));
+        return null;
+      }
+    } else if (runs.size() > 1) {
+      err.println(
+          "heddle: "
+              + file
+              + " has "
+              + describe(runs)
+              + "; taking the last, "
+              + chosen.id()
+              + " (choose another with --run ID)");
+    }
+    return chosen.saved();
+  }
+
+  /** "2 runs: 1 (scope 'x', 3 tasks, opened 2026-...), 2 (...)". */
+  private static String describe(List<JfrRecords.Run> runs) {
+    List<String> each = new ArrayList<>();
+    for (JfrRecords.Run r : runs) {
+      int n = r.record().tasks().size();
+      each.add(
+          r.id()
+              + " ("
+              + (r.scope() == null ? "" : "scope '" + r.scope() + "', ")
+              + r.record().runner()
+              + ", "
+              + n
+              + (n == 1 ? " task" : " tasks")
+              + ", opened "
+              + r.opened()
+              + ")");
+    }
+    return runs.size() + (runs.size() == 1 ? " run: " : " runs: ") + String.join(", ", each);
+  }
+
   /** The record given, or the newest one of the task file found from here; null after saying why. */
   static @Nullable Path recordOrLatest(
       @Nullable String given, @Nullable Path taskFile, PrintStream err) {
@@ -214,7 +308,9 @@ final class Performance {
       name = "report",
       description = {
         "Writes the HTML report of a run: of RECORD, or of the last run of the task file found from here.",
-        "Records are kept in .heddle/runs/ beside the task file, the last " + KEPT + " runs."
+        "Records are kept in .heddle/runs/ beside the task file, the last " + KEPT + " runs.",
+        "RECORD may also be a JDK Flight Recorder recording (a .jfr file) of any program that ran Heddle:"
+            + " the record is rebuilt from its dev.heddle.TaskRun events."
       })
   static final class ReportCommand implements Callable<Integer> {
     @ParentCommand
@@ -224,8 +320,21 @@ final class Performance {
     @Parameters(
         paramLabel = "RECORD",
         arity = "0..1",
-        description = "a run record (.heddle/runs/run-*.json); by default the last")
+        description =
+            "a run record (.heddle/runs/run-*.json) or a flight recording (.jfr); by default the last record")
     @Nullable String record;
+
+    @Option(
+        names = "--jfr",
+        paramLabel = "FILE",
+        description = "rebuild the run from this flight recording (as RECORD ending in .jfr does)")
+    @Nullable String jfr;
+
+    @Option(
+        names = "--run",
+        paramLabel = "ID",
+        description = "in a flight recording, the run to report (default: the last one in it)")
+    @Nullable Long run;
 
     @Option(
         names = {"-o", "--output"},
@@ -243,11 +352,15 @@ final class Performance {
     public Integer call() {
       PrintStream err = parent.err();
       PrintStream out = parent.out();
-      Path file = recordOrLatest(record, null, err);
+      if (jfr != null && record != null) {
+        err.println("heddle: give a RECORD or --jfr FILE, not both");
+        return Main.BAD_INPUT;
+      }
+      Path file = jfr != null ? Path.of(jfr) : recordOrLatest(record, null, err);
       if (file == null) {
         return Main.BAD_INPUT;
       }
-      RecordJson.Saved saved = read(file, err);
+      RecordJson.Saved saved = readAny(file, run, err);
       if (saved == null) {
         return Main.BAD_INPUT;
       }
@@ -291,8 +404,16 @@ final class Performance {
     @Option(
         names = "--from",
         paramLabel = "RECORD",
-        description = "the run record to take the times from (default: the last run)")
+        description =
+            "the run record to take the times from, or a flight recording (.jfr) to rebuild it from"
+                + " (default: the last run)")
     @Nullable String from;
+
+    @Option(
+        names = "--run",
+        paramLabel = "ID",
+        description = "in a flight recording, the run to take (default: the last one in it)")
+    @Nullable Long run;
 
     @Option(
         names = "--json",
@@ -322,7 +443,7 @@ final class Performance {
       if (recordFile == null) {
         return Main.BAD_INPUT;
       }
-      RecordJson.Saved saved = read(recordFile, err);
+      RecordJson.Saved saved = readAny(recordFile, run, err);
       if (saved == null) {
         return Main.BAD_INPUT;
       }

@@ -63,7 +63,7 @@ class PerformanceCommandsTest {
     String last = run.out().lines().reduce((x, y) -> y).orElse("");
     assertTrue(
         Pattern.matches(
-            "heddle: wall [0-9.]+m?s, critical path [0-9.]+m?s \\(3 tasks\\), parallelism [0-9.]+;"
+            "heddle: critical path [0-9.]+m?s \\(3 tasks\\), parallelism [0-9.]+;"
                 + " on 4 jobs: [0-9.]+m?s predicted",
             last),
         run.all());
@@ -75,6 +75,13 @@ class PerformanceCommandsTest {
     assertEquals(
         List.of("a", "b", "c", "d"),
         saved.record().tasks().stream().map(RunRecord.TaskRun::name).toList());
+    java.util.regex.Matcher in = Pattern.compile("cancelled in (\\S+)\n").matcher(run.out());
+    assertTrue(in.find(), run.all());
+    assertEquals(
+        dev.heddle.internal.support.Durations.format(saved.record().wall()),
+        in.group(1),
+        "the summary line times the run on the record's clock, which the prediction uses: "
+            + run.out());
     RunRecord.AttemptRun b = saved.record().tasks().get(1).attempts().get(0);
     assertTrue(
         b.body().compareTo(Duration.ofMillis(2000)) >= 0,
@@ -122,6 +129,63 @@ class PerformanceCommandsTest {
                 "lacks estimates for 1 task that did not succeed in that run, counted at the median task"),
         text.out());
     assertTrue(text.out().endsWith(": e\n"), text.out());
+  }
+
+  @Test
+  void flightRecording_ofARun_givesTheReportAndThePlan_asItsSavedRecordDoes()
+      throws IOException, InterruptedException {
+    Path file = project();
+    Path jfr = temp.resolve("production.jfr");
+    ProcessBuilder recorded =
+        HeddleProcess.builder("run", "--progress", "plain", "--jobs", "2", file.toString());
+    recorded
+        .environment()
+        .put("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=" + jfr + ",settings=profile");
+    HeddleProcess.Run run = HeddleProcess.finish(recorded.start(), 120);
+    assertEquals(0, run.exit(), run.all());
+    assertTrue(Files.size(jfr) > 0, run.all());
+
+    Path html = temp.resolve("from-jfr.html");
+    HeddleProcess.Run report =
+        HeddleProcess.heddle("report", "--output", html.toString(), jfr.toString());
+    assertEquals(0, report.exit(), report.all());
+    String page = Files.readString(html);
+    assertTrue(page.contains("id=\"critical-path\"") && page.contains("<svg id=\"gantt\""), page);
+    Path again = temp.resolve("from-jfr-option.html");
+    HeddleProcess.Run option =
+        HeddleProcess.heddle("report", "--jfr", jfr.toString(), "-o", again.toString());
+    assertEquals(0, option.exit(), option.all());
+    assertTrue(Files.readString(again).contains("id=\"predictions\""));
+
+    HeddleProcess.Run fromJfr =
+        HeddleProcess.heddle(
+            "plan", "--jobs", "1,2,8", "--json", "--from", jfr.toString(), file.toString());
+    assertEquals(0, fromJfr.exit(), fromJfr.all());
+    HeddleProcess.Run fromRecord =
+        HeddleProcess.heddle("plan", "--jobs", "1,2,8", "--json", file.toString());
+    assertEquals(0, fromRecord.exit(), fromRecord.all());
+    JsonNode a = new ObjectMapper().readTree(fromJfr.out());
+    JsonNode b = new ObjectMapper().readTree(fromRecord.out());
+    assertEquals(List.of("a", "b", "d"), names(a.get("criticalPath")), fromJfr.out());
+    assertEquals(names(b.get("criticalPath")), names(a.get("criticalPath")));
+    assertEquals(List.of(), names(a.get("missingEstimates")));
+    assertEquals(
+        b.get("workSeconds").asDouble(),
+        a.get("workSeconds").asDouble(),
+        1e-9,
+        "the same bodies' times in both: " + fromJfr.out() + fromRecord.out());
+    for (int i = 0; i < 3; i++) {
+      double want = b.get("predictions").get(i).get("wallSeconds").asDouble();
+      double got = a.get("predictions").get(i).get("wallSeconds").asDouble();
+      assertTrue(
+          Math.abs(got - want) <= 0.1 * want,
+          "predicted " + got + " s from the recording, " + want + " s from the record");
+    }
+
+    HeddleProcess.Run noSuchRun =
+        HeddleProcess.heddle("report", "--run", "999", "--jfr", jfr.toString());
+    assertEquals(2, noSuchRun.exit(), noSuchRun.all());
+    assertTrue(noSuchRun.err().contains("has no run 999; it has 1 run: "), noSuchRun.err());
   }
 
   @Test
