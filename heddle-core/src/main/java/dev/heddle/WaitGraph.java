@@ -207,6 +207,9 @@ final class WaitGraph {
     if (ch.ended() || (!sending && ch.hasBuffered())) {
       return w.append(" (it has just been completed)").toString();
     }
+    if (!sending && ch.fedByClock()) {
+      return w.append(", a timer: the clock puts its next element in").toString();
+    }
     String why;
     if (!ended.isEmpty() || forgotten > 0) {
       String who =

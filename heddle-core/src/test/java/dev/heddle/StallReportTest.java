@@ -3,11 +3,13 @@ package dev.heddle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heddle.channel.Channel;
+import dev.heddle.channel.Source;
 import java.time.Duration;
 import java.util.List;
 import java.util.ResourceBundle;
@@ -156,6 +158,23 @@ class StallReportTest {
             + " to send on channel 'fromB', whose only receiver is 'a'",
         c.taken().deadlock());
     assertTrue(c.taken().toString().contains("\ndeadlock: 'a' waits"), c.taken().toString());
+  }
+
+  @Test
+  void aTaskWaitingForATimer_isNotReportedAsAStuckChannel() throws InterruptedException {
+    Catch c = new Catch(r -> r.toString().contains("a timer"));
+    try (Runner runner = Runner.threads(2);
+        Scope scope = c.open(runner, "patient")) {
+      Source<Duration> wakeUp = scope.after("wake-up", Duration.ofHours(1));
+      scope.fork(Task.named("sleeper").semantics(Semantics.BLOCKING), () -> wakeUp.receive());
+      assertThrows(CancellationException.class, scope::join);
+    }
+    StallReport r = c.taken();
+    assertEquals(
+        "waits to receive from channel 'wake-up', a timer: the clock puts its next element in",
+        task(r, "sleeper").waitsFor());
+    assertTrue(r.stuckChannels().isEmpty(), r.toString());
+    assertNull(r.deadlock(), r.toString());
   }
 
   @Test

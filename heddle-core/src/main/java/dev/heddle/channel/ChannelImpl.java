@@ -615,6 +615,18 @@ final class ChannelImpl<T> implements Channel<T>, Parties.Watched {
         : capacity == UNLIMITED ? "unlimited" : "buffered(" + capacity + ")";
   }
 
+  /** Set once, before the channel is handed out, by {@link Timers}. */
+  private volatile boolean fedByClock;
+
+  void markFedByClock() {
+    fedByClock = true;
+  }
+
+  @Override
+  public boolean fedByClock() {
+    return fedByClock;
+  }
+
   /** How messages speak of this channel. */
   @Override
   public String describe() {

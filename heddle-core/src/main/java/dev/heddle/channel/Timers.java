@@ -57,6 +57,7 @@ public final class Timers {
       String name, Duration first, @Nullable Duration period, TimeSource clock) {
     Objects.requireNonNull(clock, "clock");
     ChannelImpl<Duration> channel = new ChannelImpl<>(ChannelImpl.checkName(name), 1);
+    channel.markFedByClock();
     Feed feed = new Feed(channel, clock, period);
     channel.onEnd(feed::stop);
     feed.schedule(first);

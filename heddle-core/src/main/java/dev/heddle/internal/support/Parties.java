@@ -73,6 +73,9 @@ public final class Parties {
 
     /** How many receivers ended and were forgotten to keep the lists short. */
     int forgottenReceivers();
+
+    /** Whether a clock puts its elements in (a scope's or {@code Timers}' timer), not a task. */
+    boolean fedByClock();
   }
 
   /** What a parked thread waits for, as its {@code LockSupport} blocker tells. */
