@@ -178,10 +178,15 @@ final class Execution implements NodeContext {
   /** Task failures, in the order they happened. */
   private final ConcurrentLinkedQueue<TaskNode<?>> failed = new ConcurrentLinkedQueue<>();
 
+  /** What bodies inherit from the thread that opened the scope, or null. */
+  private final @Nullable Inherited inherited;
+
   /** Every failure to report as suppressed: failed attempts that were retried, then task failures. */
   private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
   Execution(Runner runner, ScopeOptions scopeOptions, @Nullable Map<String, Integer> graphIndex) {
+    this.inherited =
+        Inherited.capture(scopeOptions.inherited()); // on the opener, before anything opens
     this.graphIndex = graphIndex;
     this.byName = graphIndex == null ? new HashMap<>() : null;
     this.completion = scopeOptions.completion().kind;
@@ -1027,6 +1032,11 @@ final class Execution implements NodeContext {
   @Override
   public String runnerName() {
     return runnerName;
+  }
+
+  @Override
+  public @Nullable Inherited inherited() {
+    return inherited;
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.heddle;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 public final class ScopeOptions {
 
   private static final ScopeOptions DEFAULTS =
-      new ScopeOptions(Completion.allSuccessful(), null, null, null, false, null);
+      new ScopeOptions(Completion.allSuccessful(), null, null, null, false, null, List.of());
 
   private final Completion completion;
   private final @Nullable TaskListener listener;
@@ -29,6 +31,7 @@ public final class ScopeOptions {
   private final @Nullable Duration timeout;
   private final boolean moveOn;
   private final @Nullable Consumer<? super RunRecord> recorder;
+  private final List<Inheritance> inherited;
 
   private ScopeOptions(
       Completion completion,
@@ -36,13 +39,15 @@ public final class ScopeOptions {
       @Nullable String name,
       @Nullable Duration timeout,
       boolean moveOn,
-      @Nullable Consumer<? super RunRecord> recorder) {
+      @Nullable Consumer<? super RunRecord> recorder,
+      List<Inheritance> inherited) {
     this.completion = completion;
     this.listener = listener;
     this.name = name;
     this.timeout = timeout;
     this.moveOn = moveOn;
     this.recorder = recorder;
+    this.inherited = inherited;
   }
 
   /** Fail fast, no deadline, no name, no listener. */
@@ -70,13 +75,20 @@ public final class ScopeOptions {
         name,
         timeout,
         moveOn,
-        recorder);
+        recorder,
+        inherited);
   }
 
   /** These options with a listener for every task event (see {@link TaskListener}). */
   public ScopeOptions listener(TaskListener listener) {
     return new ScopeOptions(
-        completion, Objects.requireNonNull(listener, "listener"), name, timeout, moveOn, recorder);
+        completion,
+        Objects.requireNonNull(listener, "listener"),
+        name,
+        timeout,
+        moveOn,
+        recorder,
+        inherited);
   }
 
   /**
@@ -91,7 +103,7 @@ public final class ScopeOptions {
     if (name.isBlank()) {
       throw new IllegalArgumentException("a scope's name must not be blank");
     }
-    return new ScopeOptions(completion, listener, name, timeout, moveOn, recorder);
+    return new ScopeOptions(completion, listener, name, timeout, moveOn, recorder, inherited);
   }
 
   /**
@@ -108,7 +120,13 @@ public final class ScopeOptions {
    */
   public ScopeOptions timeout(Duration timeout) {
     return new ScopeOptions(
-        completion, listener, name, Objects.requireNonNull(timeout, "timeout"), false, recorder);
+        completion,
+        listener,
+        name,
+        Objects.requireNonNull(timeout, "timeout"),
+        false,
+        recorder,
+        inherited);
   }
 
   /**
@@ -119,7 +137,13 @@ public final class ScopeOptions {
    */
   public ScopeOptions moveOnAfter(Duration timeout) {
     return new ScopeOptions(
-        completion, listener, name, Objects.requireNonNull(timeout, "timeout"), true, recorder);
+        completion,
+        listener,
+        name,
+        Objects.requireNonNull(timeout, "timeout"),
+        true,
+        recorder,
+        inherited);
   }
 
   /**
@@ -131,7 +155,41 @@ public final class ScopeOptions {
    */
   public ScopeOptions record(Consumer<? super RunRecord> sink) {
     return new ScopeOptions(
-        completion, listener, name, timeout, moveOn, Objects.requireNonNull(sink, "sink"));
+        completion,
+        listener,
+        name,
+        timeout,
+        moveOn,
+        Objects.requireNonNull(sink, "sink"),
+        inherited);
+  }
+
+  /**
+   * These options with {@code inheritance} added: what the task bodies inherit from the
+   * thread that opens the scope, on every in-JVM runner. Its {@link Inheritance#capture()}
+   * runs on that thread when the scope opens (or the graph starts to run), and the {@link
+   * Inheritance.Around} it returns runs around every attempt of every body, on whichever
+   * thread runs it: the opener's own (on {@code inline} and {@code seeded}, in {@code join}) or
+   * a runner's thread. On JDK 25 and later, this carries {@code ScopedValue} bindings, which a
+   * body on {@code threads}, {@code virtual} or {@code auto} does not otherwise see:
+   *
+   * {@snippet class=dev.heddle.ScopedValueExamplesTest region=inherit}
+   *
+   * <p>Called several times, the inheritances nest in the order given (the first outermost).
+   * Bodies that run in another JVM (worker processes, cluster members) run without them; a
+   * body that then reads an unbound {@code ScopedValue} fails, and the report says why.
+   */
+  public ScopeOptions inherit(Inheritance inheritance) {
+    Objects.requireNonNull(inheritance, "inheritance");
+    List<Inheritance> more = new ArrayList<>(inherited);
+    more.add(inheritance);
+    return new ScopeOptions(
+        completion, listener, name, timeout, moveOn, recorder, List.copyOf(more));
+  }
+
+  /** What the bodies inherit from the thread that opens the scope, outermost first; empty for nothing. */
+  public List<Inheritance> inherited() {
+    return inherited;
   }
 
   /** Whether failures only skip their dependents (the {@link Completion#keepGoing()} policy). */
@@ -181,6 +239,7 @@ public final class ScopeOptions {
         + ", listener="
         + listener
         + (recorder == null ? "" : ", recorded")
+        + (inherited.isEmpty() ? "" : ", inherit " + inherited.size())
         + "]";
   }
 }

@@ -119,6 +119,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   private long finishedAt;
   private @Nullable String whereName;
   private byte whereKind;
+  private boolean ranOnOwner;
 
   /* For the run record (ScopeOptions.record): kept only when one is asked for, except readyAt. */
   /** When the attempt in flight became ready. */
@@ -414,6 +415,7 @@ final class TaskNode<T> implements Handle<T>, Attempt {
         started = true;
         whereName = current.getName();
         whereKind = current.isVirtual() ? WHERE_VIRTUAL : WHERE_THREAD;
+        ranOnOwner = current == exec.owner();
       }
     }
     if (stopping) {
@@ -438,7 +440,8 @@ final class TaskNode<T> implements Handle<T>, Attempt {
       if (exec.recording()) {
         bodyStartedAt = exec.now();
       }
-      result = invokeBody();
+      Inherited inherited = exec.inherited();
+      result = inherited == null ? invokeBody() : inherited.call(this::invokeBody);
     } catch (Throwable t) {
       error = t;
     }
@@ -1168,6 +1171,16 @@ final class TaskNode<T> implements Handle<T>, Attempt {
   /** The task's first input, or null if it has none. */
   @Nullable TaskNode<?> firstInput() {
     return inputs.length == 0 ? null : inputs[0];
+  }
+
+  /** Whether the last attempt ran outside this JVM's runner threads (a runner that reports from elsewhere). */
+  boolean ranElsewhere() {
+    return whereKind == WHERE_TEXT;
+  }
+
+  /** Whether the last attempt ran on the thread that opened the scope. */
+  boolean ranOnOwner() {
+    return ranOnOwner && whereKind != WHERE_TEXT;
   }
 
   String where() {
