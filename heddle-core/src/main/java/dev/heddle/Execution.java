@@ -183,10 +183,18 @@ final class Execution implements NodeContext {
   /** Task failures, in the order they happened. */
   private final ConcurrentLinkedQueue<TaskNode<?>> failed = new ConcurrentLinkedQueue<>();
 
+  /** What bodies inherit from the thread that opened the scope, or null. */
+  private final @Nullable Inherited inherited;
+
+  /** The ScopedValue.where blocks the owner opened this scope in (checked when submit sites are recorded), or null. */
+  private final @Nullable WhereBlocks whereBlocks;
+
   /** Every failure to report as suppressed: failed attempts that were retried, then task failures. */
   private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
   Execution(Runner runner, ScopeOptions scopeOptions, @Nullable Map<String, Integer> graphIndex) {
+    this.inherited =
+        Inherited.capture(scopeOptions.inherited()); // on the opener, before anything opens
     this.graphIndex = graphIndex;
     this.byName = graphIndex == null ? new HashMap<>() : null;
     this.completion = scopeOptions.completion().kind;
@@ -206,6 +214,7 @@ final class Execution implements NodeContext {
     this.transferRules = options.transferRules();
     this.strictSemantics = options.strictSemantics();
     this.recordSubmitSites = options.recordSubmitSites();
+    this.whereBlocks = recordSubmitSites ? WhereBlocks.ofCaller() : null;
     this.time = dispatcher.timeSource();
     this.origin = time.nanoTime();
     this.enclosing = CURRENT.get();
@@ -505,6 +514,9 @@ final class Execution implements NodeContext {
    */
   void join() throws InterruptedException {
     checkOwner("join");
+    if (whereBlockEnded() != null) {
+      close(); // closes, then throws the violation (with any failure of the scope attached)
+    }
     if (joinAttempted) {
       throw new IllegalStateException(
           "join was already called on this scope; join once, then read the handles");
@@ -647,6 +659,13 @@ final class Execution implements NodeContext {
       return;
     }
     IllegalStateException violation = closeScopesOpenedInside();
+    IllegalStateException leftBlock = whereBlockEnded();
+    if (leftBlock != null) {
+      if (violation != null) {
+        leftBlock.addSuppressed(violation);
+      }
+      violation = leftBlock;
+    }
     exitOwner();
     cancelDeadline();
     if (phase == OPEN) {
@@ -723,6 +742,28 @@ final class Execution implements NodeContext {
       }
     }
     return violation;
+  }
+
+  /**
+   * The owner joins or closes this scope after leaving a {@code ScopedValue.where} block it was
+   * opened in: a structure violation (the JDK's {@code StructureViolationException}, which the
+   * JDK throws as the block ends). The report to throw once this scope is closed; null if every
+   * such block is still running, or none was recorded.
+   */
+  private @Nullable IllegalStateException whereBlockEnded() {
+    WhereBlocks blocks = whereBlocks;
+    String site = blocks == null ? null : blocks.ended();
+    if (site == null) {
+      return null;
+    }
+    return new IllegalStateException(
+        "structure violation: "
+            + label()
+            + " was opened inside a ScopedValue.where(...) block (entered at "
+            + site
+            + ") that ended while the scope was still open; the scope was closed (what still ran"
+            + " in it was cancelled). Close a scope inside the block it was opened in, with"
+            + " try-with-resources");
   }
 
   /** Cancels from any thread. */
@@ -1087,6 +1128,11 @@ final class Execution implements NodeContext {
   @Override
   public String runnerName() {
     return runnerName;
+  }
+
+  @Override
+  public @Nullable Inherited inherited() {
+    return inherited;
   }
 
   @Override

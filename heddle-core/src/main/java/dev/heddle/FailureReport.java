@@ -59,6 +59,10 @@ final class FailureReport {
             .append(first.maxAttempts())
             .append("): ")
             .append(cause);
+    String unbound = cause == null ? null : UnboundScopedValue.hint(cause, first);
+    if (unbound != null) {
+      m.append("\n  ").append(unbound);
+    }
     if (scopeName != null) {
       m.append("\n  scope: ").append(scopeName);
     }

@@ -28,6 +28,9 @@ interface NodeContext {
   /** The runner's run-time checks of the declared semantics. */
   SemanticsChecks checks();
 
+  /** What bodies inherit from the thread that opened the scope (ScopeOptions.inherit), or null. */
+  @Nullable Inherited inherited();
+
   // ---------------------------------------------------------------------------------------
   // Time
 

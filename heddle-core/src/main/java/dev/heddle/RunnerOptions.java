@@ -95,7 +95,9 @@ public final class RunnerOptions {
    * failed task ("forked at"). It is off by default because it is the largest single cost of
    * a fork (1.8 to 3.8 µs measured, see BENCHMARKS.md); the {@code heddle-testing} kit turns
    * it on. Graph nodes always record where they were added: that happens once, when the
-   * graph is built, not on every run.
+   * graph is built, not on every run. When on, a scope also records, at open, the {@code
+   * ScopedValue.where} blocks it was opened in, and its {@code join} or {@code close} after
+   * one of them ended reports a structure violation (see {@link Scope#close()}).
    */
   public RunnerOptions recordSubmitSites(boolean on) {
     return new RunnerOptions(

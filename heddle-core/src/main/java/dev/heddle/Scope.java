@@ -410,7 +410,10 @@ public final class Scope implements AutoCloseable {
    * @throws java.util.concurrent.CancellationException if the scope was {@linkplain #cancel()
    *     cancelled} and no task failed; its message lists what was stopped
    * @throws InterruptedException if the owner was interrupted while waiting
-   * @throws IllegalStateException if {@code join} was already called, or the scope is closed
+   * @throws IllegalStateException if {@code join} was already called, or the scope is closed;
+   *     or if the scope was opened inside a {@code ScopedValue.where(...)} block that has
+   *     ended: a structure violation, checked when the runner records submit sites (see {@link
+   *     RunnerOptions#recordSubmitSites}). The scope is then closed, as by {@link #close()}
    * @throws WrongThreadException if the caller is not the owner, or is one of the scope's task bodies
    */
   @Concurrency(
@@ -447,7 +450,9 @@ public final class Scope implements AutoCloseable {
    * @throws IllegalStateException if a scope opened later on this thread, inside this one,
    *     is still open: a structure violation (the JDK's {@code StructureViolationException}).
    *     That inner scope is closed first (its tasks cancelled, and any failure of it attached
-   *     as suppressed), then this one; nothing is left running
+   *     as suppressed), then this one; nothing is left running. Also if the scope was opened
+   *     inside a {@code ScopedValue.where(...)} block that has ended (checked when the runner
+   *     records submit sites): the scope is closed, and any failure of it attached as suppressed
    * @throws WrongThreadException if the caller is not the owner, or is one of the scope's task bodies
    */
   @Concurrency(

@@ -1,6 +1,8 @@
 package dev.heddle;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -21,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 public final class ScopeOptions {
 
   private static final ScopeOptions DEFAULTS =
-      new ScopeOptions(Completion.allSuccessful(), null, null, null, false, null, null, null);
+      new ScopeOptions(Completion.allSuccessful(), null, null, null, false, null, null, null, List.of());
 
   private final Completion completion;
   private final @Nullable TaskListener listener;
@@ -31,6 +33,7 @@ public final class ScopeOptions {
   private final @Nullable Consumer<? super RunRecord> recorder;
   private final @Nullable Duration stallThreshold;
   private final @Nullable Consumer<? super StallReport> stallListener;
+  private final List<Inheritance> inherited;
 
   private ScopeOptions(
       Completion completion,
@@ -40,7 +43,8 @@ public final class ScopeOptions {
       boolean moveOn,
       @Nullable Consumer<? super RunRecord> recorder,
       @Nullable Duration stallThreshold,
-      @Nullable Consumer<? super StallReport> stallListener) {
+      @Nullable Consumer<? super StallReport> stallListener,
+      List<Inheritance> inherited) {
     this.completion = completion;
     this.listener = listener;
     this.name = name;
@@ -49,6 +53,7 @@ public final class ScopeOptions {
     this.recorder = recorder;
     this.stallThreshold = stallThreshold;
     this.stallListener = stallListener;
+    this.inherited = inherited;
   }
 
   /** Fail fast, no deadline, no name, no listener. */
@@ -78,7 +83,8 @@ public final class ScopeOptions {
         moveOn,
         recorder,
         stallThreshold,
-        stallListener);
+        stallListener,
+        inherited);
   }
 
   /** These options with a listener for every task event (see {@link TaskListener}). */
@@ -91,7 +97,8 @@ public final class ScopeOptions {
         moveOn,
         recorder,
         stallThreshold,
-        stallListener);
+        stallListener,
+        inherited);
   }
 
   /**
@@ -107,7 +114,7 @@ public final class ScopeOptions {
       throw new IllegalArgumentException("a scope's name must not be blank");
     }
     return new ScopeOptions(
-        completion, listener, name, timeout, moveOn, recorder, stallThreshold, stallListener);
+        completion, listener, name, timeout, moveOn, recorder, stallThreshold, stallListener, inherited);
   }
 
   /**
@@ -131,7 +138,8 @@ public final class ScopeOptions {
         false,
         recorder,
         stallThreshold,
-        stallListener);
+        stallListener,
+        inherited);
   }
 
   /**
@@ -149,7 +157,8 @@ public final class ScopeOptions {
         true,
         recorder,
         stallThreshold,
-        stallListener);
+        stallListener,
+        inherited);
   }
 
   /**
@@ -168,7 +177,8 @@ public final class ScopeOptions {
         moveOn,
         Objects.requireNonNull(sink, "sink"),
         stallThreshold,
-        stallListener);
+        stallListener,
+        inherited);
   }
 
   /**
@@ -210,7 +220,7 @@ public final class ScopeOptions {
       throw new IllegalArgumentException("a stall threshold must be positive; got " + threshold);
     }
     return new ScopeOptions(
-        completion, this.listener, name, timeout, moveOn, recorder, threshold, listener);
+        completion, this.listener, name, timeout, moveOn, recorder, threshold, listener, inherited);
   }
 
   /** The stall threshold, or {@code null} if stalls are not reported. */
@@ -222,6 +232,34 @@ public final class ScopeOptions {
   public Consumer<? super StallReport> stallListener() {
     Consumer<? super StallReport> l = stallListener;
     return l != null ? l : StallWatch.LOGGING;
+  }
+
+  /**
+   * These options with {@code inheritance} added: what the task bodies inherit from the
+   * thread that opens the scope, on every in-JVM runner. Its {@link Inheritance#capture()}
+   * runs on that thread when the scope opens (or the graph starts to run), and the {@link
+   * Inheritance.Around} it returns runs around every attempt of every body, on whichever
+   * thread runs it: the opener's own (on {@code inline} and {@code seeded}, in {@code join}) or
+   * a runner's thread. On JDK 25 and later, this carries {@code ScopedValue} bindings, which a
+   * body on {@code threads}, {@code virtual} or {@code auto} does not otherwise see:
+   *
+   * {@snippet class=dev.heddle.ScopedValueExamplesTest region=inherit}
+   *
+   * <p>Called several times, the inheritances nest in the order given (the first outermost).
+   * Bodies that run in another JVM (worker processes, cluster members) run without them; a
+   * body that then reads an unbound {@code ScopedValue} fails, and the report says why.
+   */
+  public ScopeOptions inherit(Inheritance inheritance) {
+    Objects.requireNonNull(inheritance, "inheritance");
+    List<Inheritance> more = new ArrayList<>(inherited);
+    more.add(inheritance);
+    return new ScopeOptions(
+        completion, listener, name, timeout, moveOn, recorder, stallThreshold, stallListener, List.copyOf(more));
+  }
+
+  /** What the bodies inherit from the thread that opens the scope, outermost first; empty for nothing. */
+  public List<Inheritance> inherited() {
+    return inherited;
   }
 
   /** Whether failures only skip their dependents (the {@link Completion#keepGoing()} policy). */
@@ -272,6 +310,7 @@ public final class ScopeOptions {
         + listener
         + (recorder == null ? "" : ", recorded")
         + (stallThreshold == null ? "" : ", stall report after " + stallThreshold)
+        + (inherited.isEmpty() ? "" : ", inherit " + inherited.size())
         + "]";
   }
 }

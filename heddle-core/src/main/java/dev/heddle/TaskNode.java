@@ -120,6 +120,7 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
   private long finishedAt;
   private @Nullable String whereName;
   private byte whereKind;
+  private boolean ranOnOwner;
 
   /*
    * For the run record (ScopeOptions.record) and the flight recorder event: the body's times are
@@ -433,6 +434,7 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
         started = true;
         whereName = current.getName();
         whereKind = current.isVirtual() ? WHERE_VIRTUAL : WHERE_THREAD;
+        ranOnOwner = current == exec.owner();
       }
     }
     if (stopping) {
@@ -459,7 +461,8 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
       if (event != null || exec.recording()) {
         bodyStartedAt = exec.now();
       }
-      result = invokeBody();
+      Inherited inherited = exec.inherited();
+      result = inherited == null ? invokeBody() : inherited.call(this::invokeBody);
     } catch (Throwable t) {
       error = t;
     }
@@ -1207,6 +1210,16 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
   /** The task's first input, or null if it has none. */
   @Nullable TaskNode<?> firstInput() {
     return inputs.length == 0 ? null : inputs[0];
+  }
+
+  /** Whether the last attempt ran outside this JVM's runner threads (a runner that reports from elsewhere). */
+  boolean ranElsewhere() {
+    return whereKind == WHERE_TEXT;
+  }
+
+  /** Whether the last attempt ran on the thread that opened the scope. */
+  boolean ranOnOwner() {
+    return ranOnOwner && whereKind != WHERE_TEXT;
   }
 
   String where() {

@@ -26,6 +26,11 @@ class ClusterRunnerConformanceTest extends RunnerConformance {
   }
 
   @Override
+  protected boolean bodiesSeeInheritedValues() {
+    return false; // bodies run on cluster members
+  }
+
+  @Override
   protected Runner newRunner(RunnerOptions options) {
     return cluster.runner().options(options).build();
   }

@@ -9,6 +9,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(NoWorkersLeft.class)
 class ProcessRunnerConformanceTest extends RunnerConformance {
   @Override
+  protected boolean bodiesSeeInheritedValues() {
+    return false; // bodies run in worker processes
+  }
+
+  @Override
   protected Runner newRunner(RunnerOptions options) {
     return ProcessRunner.builder().workers(2).options(options).build();
   }

@@ -83,6 +83,17 @@ public abstract class RunnerConformance {
     return true;
   }
 
+  /**
+   * Whether task bodies run on this JVM's threads inside the engine, and so see what {@link
+   * ScopeOptions#inherit} carries (on JDK 25 and later, {@code ScopedValue} bindings). A runner
+   * that runs a serialized copy of each body elsewhere (a worker process, a cluster member)
+   * returns {@code false}: there, a body that reads such a value must fail with a report
+   * saying why.
+   */
+  protected boolean bodiesSeeInheritedValues() {
+    return true;
+  }
+
   /** The runner under test; fresh for each test. */
   protected Runner runner;
 
@@ -1392,6 +1403,154 @@ public abstract class RunnerConformance {
         stuck.outcome());
     inner.close(); // already closed: nothing to do
     outer.close();
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Scoped values (JDK 25 and later; used by reflection, since this suite is compiled for 21)
+
+  /**
+   * A {@code ScopedValue} bound around the scope reaches the bodies through {@link
+   * ScopeOptions#inherit} on every runner that runs them in this JVM, for a blocking task and
+   * for a trivial one (which {@code auto} may run on the forking thread); where the runner
+   * runs them elsewhere, the body's failure says that no binding reaches there.
+   */
+  @Test
+  void scopedValue_boundAroundTheScope_isSeenThroughInherit_orTheFailureSaysWhyNot()
+      throws Exception {
+    requireScopedValues();
+    ScopeOptions inherit =
+        ScopeOptions.defaults()
+            .inherit(
+                () -> {
+                  Object value = ScopedValues.get(ScopedValues.KEY); // on the opening thread
+                  return body -> ScopedValues.callWhere(ScopedValues.KEY, value, body);
+                });
+    for (Semantics semantics : List.of(Semantics.BLOCKING, Semantics.TRIVIAL)) {
+      Task reader = Task.named("reader").semantics(semantics);
+      Object outcome =
+          ScopedValues.callWhere(
+              ScopedValues.KEY,
+              "the opener's",
+              () -> {
+                try (Scope scope = Scope.open(runner, inherit)) {
+                  Handle<Object> read = scope.fork(reader, () -> ScopedValues.readKey());
+                  scope.join();
+                  return read.get();
+                } catch (TaskFailedException e) {
+                  return e;
+                }
+              });
+      if (bodiesSeeInheritedValues()) {
+        assertEquals("the opener's", outcome, semantics.toString());
+      } else {
+        TaskFailedException e = assertInstanceOf(TaskFailedException.class, outcome);
+        assertTrue(
+            message(e)
+                .contains(
+                    "the body read a ScopedValue that is not bound where it ran: runner "
+                        + runner.name()
+                        + " runs bodies outside this JVM's threads"),
+            message(e));
+      }
+    }
+  }
+
+  /** A body that reads an unbound {@code ScopedValue} fails, and the report says so, on every runner. */
+  @Test
+  void scopedValue_readUnbound_failsTheTask_andTheReportSaysWhy() throws InterruptedException {
+    requireScopedValues();
+    try (Scope scope = Scope.open(runner)) {
+      scope.fork(task("reader"), () -> ScopedValues.readKey());
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals("reader", e.task());
+      assertTrue(message(e).contains("the body read a ScopedValue that is not bound "), message(e));
+    }
+  }
+
+  private static void requireScopedValues() {
+    boolean available = Runtime.version().feature() >= 25;
+    if (!available && "true".equals(System.getenv("CI"))) {
+      throw new AssertionError(
+          "the scoped-value tests need JDK 25 or later (ScopedValue is final from 25); this is "
+              + Runtime.version());
+    }
+    assumeTrue(available, "ScopedValue is final from JDK 25; this is " + Runtime.version());
+  }
+
+  /**
+   * {@code java.lang.ScopedValue} through reflection, so that this suite (compiled for release
+   * 21, where it is a preview API) can use it on JDK 25 and later. Reading an unbound key
+   * throws the JDK's own {@code NoSuchElementException}, thrown inside {@code ScopedValue}.
+   */
+  private static final class ScopedValues {
+    private static final Class<?> TYPE = type();
+    static final Object KEY = invoke(method(TYPE, "newInstance"), null);
+
+    private ScopedValues() {}
+
+    private static Class<?> type() {
+      try {
+        return Class.forName("java.lang.ScopedValue");
+      } catch (ClassNotFoundException e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    private static java.lang.reflect.Method method(Class<?> c, String name, Class<?>... params) {
+      try {
+        return c.getMethod(name, params);
+      } catch (NoSuchMethodException e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    /** Calls {@code m}, throwing what it threw as it was thrown (the same object, its frames kept). */
+    private static Object invoke(
+        java.lang.reflect.Method m, @Nullable Object target, Object... args) {
+      try {
+        return m.invoke(target, args);
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new AssertionError(e.getCause());
+      } catch (IllegalAccessException e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    /** {@code key.get()}. */
+    static Object get(Object key) {
+      return invoke(method(TYPE, "get"), key);
+    }
+
+    /** A body's read of {@link #KEY}; in a worker process it is that JVM's own, unbound key. */
+    static Object readKey() {
+      return get(KEY);
+    }
+
+    /** {@code ScopedValue.where(key, value).run(...)} around {@code body}, returning what it returns. */
+    static @Nullable Object callWhere(
+        Object key, Object value, java.util.concurrent.Callable<? extends @Nullable Object> body)
+        throws Exception {
+      Object carrier = invoke(method(TYPE, "where", TYPE, Object.class), null, key, value);
+      AtomicReference<@Nullable Object> result = new AtomicReference<>();
+      AtomicReference<@Nullable Exception> failure = new AtomicReference<>();
+      Runnable run =
+          () -> {
+            try {
+              result.set(body.call());
+            } catch (Exception e) {
+              failure.set(e);
+            }
+          };
+      invoke(method(carrier.getClass(), "run", Runnable.class), carrier, run);
+      Exception e = failure.get();
+      if (e != null) {
+        throw e;
+      }
+      return result.get();
+    }
   }
 
   private static String message(@Nullable Throwable t) {
