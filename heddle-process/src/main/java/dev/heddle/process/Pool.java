@@ -84,6 +84,7 @@ final class Pool {
       uid; // this process's user, as the file system reports it; -1 where it reports none
   final @Nullable ClassDataArchive cds;
   final Transfer transfer;
+  final Transfer.Descriptors descriptors = new Transfer.Descriptors();
   private final OwnedTimeSource engineTime;
   private final ScheduledThreadPoolExecutor killer;
   private final @Nullable OutputEcho echo;
@@ -241,8 +242,11 @@ final class Pool {
   // ---------------------------------------------------------------------------------------
   // Scheduling
 
-  /** A task waiting for a worker. */
-  record Pending(Attempt attempt, byte[] invocation) {}
+  /**
+   * A task waiting for a worker: its invocation, serialized with the pool's numbered class
+   * descriptors, all of them numbered below {@code descriptors}.
+   */
+  record Pending(Attempt attempt, byte[] invocation, int descriptors) {}
 
   /** A task given to a worker. Its flags are guarded by the pool. */
   static final class Running {
@@ -269,9 +273,12 @@ final class Pool {
       "GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
   private void dispatch(Attempt attempt) {
     byte[] invocation;
+    int known;
     try {
       invocation =
-          transfer.serializeChecked(attempt.invocation(), "task '" + attempt.taskName() + "'");
+          transfer.serializeChecked(
+              attempt.invocation(), "task '" + attempt.taskName() + "'", descriptors);
+      known = descriptors.size();
       Protocol.checkSize(invocation.length, "task '" + attempt.taskName() + "' with its inputs");
     } catch (IOException | RuntimeException | StackOverflowError e) {
       attempt.failed(
@@ -283,7 +290,7 @@ final class Pool {
               e));
       return;
     }
-    Pending p = new Pending(attempt, invocation);
+    Pending p = new Pending(attempt, invocation, known);
     WorkerProcess w = null;
     Running r = null;
     RuntimeException refusal;

@@ -72,6 +72,7 @@ final class WorkerProcess {
   static final Duration EXIT_WAIT = Duration.ofSeconds(10);
   private static final int STDERR_LINES = 20;
   private static final SecureRandom TOKENS = new SecureRandom();
+  private static final byte[] NOTHING = new byte[0];
 
   private final Pool pool;
   final int number;
@@ -95,6 +96,8 @@ final class WorkerProcess {
 
   @GuardedBy("pool")
   private @Nullable OutputStream out;
+
+  private int descriptorsSent; // how many of the pool's class descriptors it has; under out's lock
 
   private volatile @Nullable Process process;
   private volatile @Nullable ServerSocketChannel server;
@@ -516,7 +519,42 @@ final class WorkerProcess {
         start(next);
       }
     } else {
-      send(new Run(r.id, a.taskName(), a.number(), r.pending.invocation()));
+      sendRun(r, a);
+    }
+  }
+
+  /** Sends a task, with the class descriptors its invocation may use that this worker lacks. */
+  private void sendRun(Running r, Attempt a) {
+    OutputStream o;
+    synchronized (pool) {
+      o = out;
+    }
+    if (o == null) {
+      return;
+    }
+    synchronized (o) {
+      int from = descriptorsSent;
+      int to = r.pending.descriptors();
+      byte[] definitions;
+      try {
+        definitions = to > from ? pool.descriptors.definitions(from, to) : NOTHING;
+      } catch (IOException | RuntimeException e) {
+        // A bug, not the task's doing: the task must still end, and does, with the worker.
+        kill(
+            "the runner could not write the class descriptors of task '"
+                + a.taskName()
+                + "': "
+                + e);
+        return;
+      }
+      try {
+        Protocol.write(
+            o, new Run(r.id, a.taskName(), a.number(), definitions, r.pending.invocation()));
+        o.flush();
+        descriptorsSent = Math.max(from, to);
+      } catch (IOException e) {
+        // the worker has died or is dying: its thread reports that and fails its task
+      }
     }
   }
 
