@@ -248,18 +248,29 @@ final class Pool {
    */
   record Pending(Attempt attempt, byte[] invocation, int descriptors) {}
 
-  /** A task given to a worker. Its flags are guarded by the pool. */
+  /** A task given to a worker. */
   static final class Running {
+    final Pool pool; // the lock of its flags
     final Pending pending;
     final long id;
+
+    @GuardedBy("pool")
     boolean reported; // Attempt.started has returned
+
+    @GuardedBy("pool")
     boolean sent; // its Run has been (or is being) sent
+
+    @GuardedBy("pool")
     boolean cancelled; // the engine asked to stop it
+
     final CompletableFuture<@Nullable Void> stop =
         new CompletableFuture<>(); // completed when cancelled
+
+    @GuardedBy("pool")
     @Nullable WorkerDiedException death; // the worker died before `reported`
 
-    Running(Pending pending, long id) {
+    Running(Pool pool, Pending pending, long id) {
+      this.pool = pool;
       this.pending = pending;
       this.id = id;
     }

@@ -140,7 +140,7 @@ final class WorkerProcess {
   /** Gives this idle worker a task. */
   @GuardedBy("pool")
   Running assign(Pending p) {
-    Running r = new Running(p, pool.ids.incrementAndGet());
+    Running r = new Running(pool, p, pool.ids.incrementAndGet());
     current = r;
     return r;
   }
@@ -497,7 +497,7 @@ final class WorkerProcess {
         });
     WorkerDiedException died;
     boolean cancelled;
-    synchronized (pool) {
+    synchronized (r.pool) { // this worker's pool: a worker runs only its own pool's tasks
       r.reported = true;
       died = r.death;
       cancelled = r.cancelled;
@@ -558,6 +558,7 @@ final class WorkerProcess {
     }
   }
 
+  @SuppressWarnings("GuardedBy") // r.pool is this worker's pool: assign() gives it
   void cancelRunning(Running r) {
     boolean sent;
     synchronized (pool) {
@@ -813,6 +814,7 @@ final class WorkerProcess {
     }
   }
 
+  @SuppressWarnings("GuardedBy") // current.pool is this worker's pool: assign() gives it
   private void died() {
     synchronized (pool) {
       doomed = true;
