@@ -552,6 +552,9 @@ final class WorkerProcess {
             o, new Run(r.id, a.taskName(), a.number(), definitions, r.pending.invocation()));
         o.flush();
         descriptorsSent = Math.max(from, to);
+      } catch (Protocol.ProtocolException e) {
+        // Nothing was written: the body fit a frame at dispatch, with its descriptors it does not.
+        kill("task '" + a.taskName() + "' could not be sent to it: " + e.getMessage());
       } catch (IOException e) {
         // the worker has died or is dying: its thread reports that and fails its task
       }
