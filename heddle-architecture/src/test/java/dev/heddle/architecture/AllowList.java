@@ -93,15 +93,19 @@ final class AllowList {
                 "the send is in the action handed to the runner's own timer (later()), which runs it on that timer's"
                     + " thread; cancel only schedules it"),
             new Entry(
-                "dev.heddle.process.WorkerProcess.send",
+                "dev.heddle.process.WorkerProcess.sendRun",
                 "dev.heddle.process.internal.Protocol.write",
                 "a frame to a worker's Unix-domain socket, which the worker's reader thread drains into memory"
                     + " continuously, whatever its task does; it could wait only for a worker that stops reading altogether"
                     + " (a stopped JVM), a limit the process guide states"),
             new Entry(
-                "dev.heddle.process.WorkerProcess.send",
+                "dev.heddle.process.WorkerProcess.sendRun",
                 "java.io.OutputStream.flush",
-                "as the write above: the flush of a frame to a socket the worker drains continuously")));
+                "as the write above: the flush of a frame to a socket the worker drains continuously"),
+            new Entry(
+                "dev.heddle.process.internal.Transfer$Descriptors.definitions",
+                "java.io.ObjectOutputStream.writeObject",
+                "writes class descriptors into a ByteArrayOutputStream, in memory")));
   }
 
   private final List<Entry> entries;

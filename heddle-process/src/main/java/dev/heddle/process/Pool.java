@@ -84,6 +84,7 @@ final class Pool {
       uid; // this process's user, as the file system reports it; -1 where it reports none
   final @Nullable ClassDataArchive cds;
   final Transfer transfer;
+  final Transfer.Descriptors descriptors = new Transfer.Descriptors();
   private final OwnedTimeSource engineTime;
   private final ScheduledThreadPoolExecutor killer;
   private final @Nullable OutputEcho echo;
@@ -241,21 +242,35 @@ final class Pool {
   // ---------------------------------------------------------------------------------------
   // Scheduling
 
-  /** A task waiting for a worker. */
-  record Pending(Attempt attempt, byte[] invocation) {}
+  /**
+   * A task waiting for a worker: its invocation, serialized with the pool's numbered class
+   * descriptors, all of them numbered below {@code descriptors}.
+   */
+  record Pending(Attempt attempt, byte[] invocation, int descriptors) {}
 
-  /** A task given to a worker. Its flags are guarded by the pool. */
+  /** A task given to a worker. */
   static final class Running {
+    final Pool pool; // the lock of its flags
     final Pending pending;
     final long id;
+
+    @GuardedBy("pool")
     boolean reported; // Attempt.started has returned
+
+    @GuardedBy("pool")
     boolean sent; // its Run has been (or is being) sent
+
+    @GuardedBy("pool")
     boolean cancelled; // the engine asked to stop it
+
     final CompletableFuture<@Nullable Void> stop =
         new CompletableFuture<>(); // completed when cancelled
+
+    @GuardedBy("pool")
     @Nullable WorkerDiedException death; // the worker died before `reported`
 
-    Running(Pending pending, long id) {
+    Running(Pool pool, Pending pending, long id) {
+      this.pool = pool;
       this.pending = pending;
       this.id = id;
     }
@@ -269,9 +284,12 @@ final class Pool {
       "GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
   private void dispatch(Attempt attempt) {
     byte[] invocation;
+    int known;
     try {
       invocation =
-          transfer.serializeChecked(attempt.invocation(), "task '" + attempt.taskName() + "'");
+          transfer.serializeChecked(
+              attempt.invocation(), "task '" + attempt.taskName() + "'", descriptors);
+      known = descriptors.size();
       Protocol.checkSize(invocation.length, "task '" + attempt.taskName() + "' with its inputs");
     } catch (IOException | RuntimeException | StackOverflowError e) {
       attempt.failed(
@@ -283,7 +301,7 @@ final class Pool {
               e));
       return;
     }
-    Pending p = new Pending(attempt, invocation);
+    Pending p = new Pending(attempt, invocation, known);
     WorkerProcess w = null;
     Running r = null;
     RuntimeException refusal;

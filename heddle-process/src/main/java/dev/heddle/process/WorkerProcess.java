@@ -72,6 +72,7 @@ final class WorkerProcess {
   static final Duration EXIT_WAIT = Duration.ofSeconds(10);
   private static final int STDERR_LINES = 20;
   private static final SecureRandom TOKENS = new SecureRandom();
+  private static final byte[] NOTHING = new byte[0];
 
   private final Pool pool;
   final int number;
@@ -95,6 +96,8 @@ final class WorkerProcess {
 
   @GuardedBy("pool")
   private @Nullable OutputStream out;
+
+  private int descriptorsSent; // how many of the pool's class descriptors it has; under out's lock
 
   private volatile @Nullable Process process;
   private volatile @Nullable ServerSocketChannel server;
@@ -137,7 +140,7 @@ final class WorkerProcess {
   /** Gives this idle worker a task. */
   @GuardedBy("pool")
   Running assign(Pending p) {
-    Running r = new Running(p, pool.ids.incrementAndGet());
+    Running r = new Running(pool, p, pool.ids.incrementAndGet());
     current = r;
     return r;
   }
@@ -494,7 +497,7 @@ final class WorkerProcess {
         });
     WorkerDiedException died;
     boolean cancelled;
-    synchronized (pool) {
+    synchronized (r.pool) { // this worker's pool: a worker runs only its own pool's tasks
       r.reported = true;
       died = r.death;
       cancelled = r.cancelled;
@@ -516,10 +519,49 @@ final class WorkerProcess {
         start(next);
       }
     } else {
-      send(new Run(r.id, a.taskName(), a.number(), r.pending.invocation()));
+      sendRun(r, a);
     }
   }
 
+  /** Sends a task, with the class descriptors its invocation may use that this worker lacks. */
+  private void sendRun(Running r, Attempt a) {
+    OutputStream o;
+    synchronized (pool) {
+      o = out;
+    }
+    if (o == null) {
+      return;
+    }
+    synchronized (o) {
+      int from = descriptorsSent;
+      int to = r.pending.descriptors();
+      byte[] definitions;
+      try {
+        definitions = to > from ? pool.descriptors.definitions(from, to) : NOTHING;
+      } catch (IOException | RuntimeException e) {
+        // A bug, not the task's doing: the task must still end, and does, with the worker.
+        kill(
+            "the runner could not write the class descriptors of task '"
+                + a.taskName()
+                + "': "
+                + e);
+        return;
+      }
+      try {
+        Protocol.write(
+            o, new Run(r.id, a.taskName(), a.number(), definitions, r.pending.invocation()));
+        o.flush();
+        descriptorsSent = Math.max(from, to);
+      } catch (Protocol.ProtocolException e) {
+        // Nothing was written: the body fit a frame at dispatch, with its descriptors it does not.
+        kill("task '" + a.taskName() + "' could not be sent to it: " + e.getMessage());
+      } catch (IOException e) {
+        // the worker has died or is dying: its thread reports that and fails its task
+      }
+    }
+  }
+
+  @SuppressWarnings("GuardedBy") // r.pool is this worker's pool: assign() gives it
   void cancelRunning(Running r) {
     boolean sent;
     synchronized (pool) {
@@ -775,6 +817,7 @@ final class WorkerProcess {
     }
   }
 
+  @SuppressWarnings("GuardedBy") // current.pool is this worker's pool: assign() gives it
   private void died() {
     synchronized (pool) {
       doomed = true;

@@ -43,7 +43,7 @@ public final class Protocol {
    */
 
   public static final int MAGIC = 0x4844;
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
   static final int MAX_PAYLOAD = 512 << 20;
   private static final int MAX_DEPTH = 64;
   private static final int MAX_FRAMES = 4096;
@@ -88,8 +88,12 @@ public final class Protocol {
   /** Worker to runner, first: proves who it is. */
   public record Hello(String token, long pid) implements Message {}
 
-  /** Runner to worker: run this invocation. */
-  public record Run(long id, String task, int attempt, byte[] invocation) implements Message {}
+  /**
+   * Runner to worker: run this invocation. {@code descriptors} are the class descriptors,
+   * new to this worker, that the invocation may use by number (Transfer.Known), often none.
+   */
+  public record Run(long id, String task, int attempt, byte[] descriptors, byte[] invocation)
+      implements Message {}
 
   /** Runner to worker: interrupt task {@code id} if it still runs. */
   public record Cancel(long id) implements Message {}
@@ -259,6 +263,7 @@ public final class Protocol {
         p.out.writeLong(r.id());
         p.string(r.task());
         p.out.writeInt(r.attempt());
+        p.bytes(r.descriptors());
         p.bytes(r.invocation());
         yield Type.RUN;
       }
@@ -300,7 +305,7 @@ public final class Protocol {
       Message m =
           switch (type) {
             case HELLO -> new Hello(string(b), b.getLong());
-            case RUN -> new Run(b.getLong(), string(b), b.getInt(), bytes(b));
+            case RUN -> new Run(b.getLong(), string(b), b.getInt(), bytes(b), bytes(b));
             case CANCEL -> new Cancel(b.getLong());
             case STACK_REQUEST -> new StackRequest(b.getLong(), b.getLong());
             case STACK -> new Stack(b.getLong(), frames(b));

@@ -8,8 +8,14 @@ import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
 import java.io.OutputStream;
+import java.io.StreamCorruptedException;
 import java.lang.invoke.SerializedLambda;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -71,8 +77,18 @@ public final class Transfer {
    * @throws IOException if the value cannot be serialized
    */
   public byte[] serializeChecked(@Nullable Object value, String what) throws IOException {
+    return serializeChecked(value, what, null);
+  }
+
+  /**
+   * Serializes a body as {@link #serializeChecked(Object, String)} does, writing each class
+   * descriptor as its number in {@code descriptors}; only a reader that has been given
+   * those descriptors ({@link Known#define}) can read the bytes.
+   */
+  public byte[] serializeChecked(
+      @Nullable Object value, String what, @Nullable Descriptors descriptors) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (Checking out = new Checking(bytes, what)) {
+    try (Checking out = new Checking(bytes, what, descriptors)) {
       out.writeObject(value);
     }
     return bytes.toByteArray();
@@ -87,10 +103,22 @@ public final class Transfer {
    */
   public @Nullable Object deserialize(byte[] bytes, String what, Kind kind)
       throws IOException, ClassNotFoundException {
+    return deserialize(bytes, what, kind, null);
+  }
+
+  /**
+   * Reads a value through the list for its kind, as {@link #deserialize(byte[], String, Kind)}
+   * does, from bytes whose class descriptors are numbers in {@code known}. The descriptors
+   * come from the table, but every class they name is resolved and put to the filter as it
+   * would be from a descriptor in the stream: the table saves bytes, never a check.
+   */
+  public @Nullable Object deserialize(byte[] bytes, String what, Kind kind, @Nullable Known known)
+      throws IOException, ClassNotFoundException {
     AtomicReference<@Nullable String> refused = new AtomicReference<>();
     Position stream = new Position(bytes);
     HashNesting hashes = new HashNesting();
-    try (ObjectInputStream in = new ObjectInputStream(stream)) {
+    try (ObjectInputStream in =
+        known == null ? new ObjectInputStream(stream) : known.reader(stream)) {
       in.setObjectInputFilter(
           info -> {
             if (!hashes.admit(info)) {
@@ -221,10 +249,27 @@ public final class Transfer {
   private final class Checking extends ObjectOutputStream {
     private final String what;
 
-    Checking(OutputStream out, String what) throws IOException {
+    private final @Nullable Descriptors descriptors;
+
+    Checking(OutputStream out, String what, @Nullable Descriptors descriptors) throws IOException {
       super(out);
       this.what = what;
+      this.descriptors = descriptors;
       enableReplaceObject(true);
+    }
+
+    @Override
+    protected void writeClassDescriptor(ObjectStreamClass desc) throws IOException {
+      Descriptors d = descriptors;
+      if (d == null) {
+        super.writeClassDescriptor(desc);
+        return;
+      }
+      int id = d.idOf(desc);
+      writeInt(id);
+      if (id == INLINE) {
+        super.writeClassDescriptor(desc);
+      }
     }
 
     @Override
@@ -252,6 +297,151 @@ public final class Transfer {
         }
       }
       return obj;
+    }
+  }
+
+  /*
+   * Class descriptors by number. Java serialization writes every class's descriptor (its name,
+   * serialVersionUID and fields, with their names and types) in full in every stream, and a
+   * stream per body is what keeps each body's limits and filter its own; for a small body the
+   * descriptors are most of its bytes and most of a worker's work to read. So a pool numbers
+   * the descriptors its bodies write (Descriptors), a body carries the numbers, and each
+   * worker connection is sent each descriptor in full once, just before the first body that
+   * may use it (Known.define). A descriptor is data only: reading one from the table loads
+   * no class. The class it names is resolved, and put to the filter, in the body's own
+   * stream, exactly as for a descriptor read from that stream.
+   */
+
+  /** A descriptor written in full in the body, for a table that is full. */
+  static final int INLINE = -1;
+
+  /** How many descriptors a table holds at most; more are written in full in each body. */
+  static final int MAX_DESCRIPTORS = 1 << 14;
+
+  /** The runner's numbering of the class descriptors its bodies write; safe for concurrent use. */
+  public static final class Descriptors {
+    private final List<ObjectStreamClass> byId = new ArrayList<>();
+    private final IdentityHashMap<ObjectStreamClass, Integer> ids = new IdentityHashMap<>();
+
+    synchronized int idOf(ObjectStreamClass desc) {
+      Integer id = ids.get(desc);
+      if (id != null) {
+        return id;
+      }
+      if (byId.size() >= MAX_DESCRIPTORS) {
+        return INLINE;
+      }
+      int next = byId.size();
+      byId.add(desc);
+      ids.put(desc, next);
+      return next;
+    }
+
+    /** How many descriptors are numbered: every body serialized so far uses numbers below it. */
+    public synchronized int size() {
+      return byId.size();
+    }
+
+    /**
+     * The descriptors numbered {@code from} (inclusive) to {@code to} (exclusive), each in full
+     * with its number, for {@link Known#define}.
+     */
+    public byte[] definitions(int from, int to) throws IOException {
+      List<ObjectStreamClass> range;
+      synchronized (this) {
+        range = List.copyOf(byId.subList(from, to));
+      }
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(256 * range.size());
+      try (ObjectOutputStream out =
+          new ObjectOutputStream(bytes) {
+            @Override
+            protected void writeClassDescriptor(ObjectStreamClass desc) throws IOException {
+              writeInt(idOf(desc)); // a superclass's descriptor comes along, with its own number
+              super.writeClassDescriptor(desc);
+            }
+          }) {
+        out.writeInt(range.size());
+        for (ObjectStreamClass desc : range) {
+          out.writeObject(desc);
+        }
+      }
+      return bytes.toByteArray();
+    }
+  }
+
+  /** A worker connection's table of the descriptors the runner has sent it; for one thread. */
+  public static final class Known {
+    private ObjectStreamClass[] byId = new ObjectStreamClass[64];
+
+    /**
+     * Adds the descriptors of {@link Descriptors#definitions}. Loads no class.
+     *
+     * @throws StreamCorruptedException if the bytes are not such descriptors
+     */
+    public void define(byte[] definitions) throws IOException {
+      if (definitions.length == 0) {
+        return;
+      }
+      try (ObjectInputStream in =
+          new ObjectInputStream(new ByteArrayInputStream(definitions)) {
+            @Override
+            protected ObjectStreamClass readClassDescriptor()
+                throws IOException, ClassNotFoundException {
+              int id = readInt();
+              if (id < INLINE || id >= MAX_DESCRIPTORS) {
+                throw new StreamCorruptedException(
+                    "class descriptor number " + id + " is out of range");
+              }
+              ObjectStreamClass desc = super.readClassDescriptor();
+              if (id == INLINE) {
+                return desc; // a superclass's, left out of a full table: the bodies carry it
+              }
+              if (id >= byId.length) {
+                byId =
+                    Arrays.copyOf(
+                        byId, Math.min(MAX_DESCRIPTORS, Math.max(id + 1, byId.length * 2)));
+              }
+              byId[id] = desc;
+              return desc;
+            }
+
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc) throws ClassNotFoundException {
+              throw new ClassNotFoundException(
+                  desc.getName() + " (not loaded: a definition is data only)");
+            }
+          }) {
+        int n = in.readInt();
+        if (n < 0 || n > MAX_DESCRIPTORS) {
+          throw new StreamCorruptedException(n + " class descriptors are out of range");
+        }
+        for (int i = 0; i < n; i++) {
+          try {
+            in.readObject();
+          } catch (ClassNotFoundException expected) {
+            // each definition ends so: its class is resolved only in a body's own stream
+          }
+        }
+      }
+    }
+
+    ObjectInputStream reader(ByteArrayInputStream stream) throws IOException {
+      return new ObjectInputStream(stream) {
+        @Override
+        protected ObjectStreamClass readClassDescriptor()
+            throws IOException, ClassNotFoundException {
+          int id = readInt();
+          if (id == INLINE) {
+            return super.readClassDescriptor();
+          }
+          ObjectStreamClass desc = id >= 0 && id < byId.length ? byId[id] : null;
+          if (desc == null) {
+            throw new StreamCorruptedException(
+                "class descriptor number " + id + " was never sent to this worker");
+          }
+          return desc;
+        }
+      };
     }
   }
 }

@@ -58,6 +58,7 @@ public final class WorkerMain {
   private final DataInputStream in;
   private final OutputStream out;
   private final Transfer transfer;
+  private final Transfer.Known known = new Transfer.Known(); // the task thread's only
   private final LinkedBlockingQueue<Run> runs = new LinkedBlockingQueue<>();
   private final Object lock = new Object();
   private final Thread taskThread;
@@ -265,9 +266,10 @@ public final class WorkerMain {
   private Message execute(Run run) {
     Object result;
     try {
+      known.define(run.descriptors());
       Object invocation =
           transfer.deserialize(
-              run.invocation(), "the body of task '" + run.task() + "'", Transfer.Kind.BODY);
+              run.invocation(), "the body of task '" + run.task() + "'", Transfer.Kind.BODY, known);
       result = ((Attempt.Invocation) java.util.Objects.requireNonNull(invocation)).invoke();
     } catch (Throwable t) {
       return failure(run.id(), t);
