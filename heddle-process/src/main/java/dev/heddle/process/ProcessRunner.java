@@ -1,9 +1,9 @@
 package dev.heddle.process;
 
-import dev.heddle.Concurrency;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
-import dev.heddle.Semantics;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import dev.heddle.spi.Dispatcher;
 import dev.heddle.spi.DispatcherFactory;
 import java.io.File;
