@@ -1,6 +1,5 @@
 package dev.heddle;
 
-import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -41,14 +40,7 @@ final class ThreadsRunner extends AbstractRunner {
 
   @Override
   Dispatcher newDispatcher(Runnable wakeOwner) {
-    return new BaseDispatcher() {
-      @Override
-      public void dispatch(Attempt attempt) {
-        if (!rejectIfClosed(attempt)) {
-          pool.execute(attempt);
-        }
-      }
-    };
+    return startingEachOn(pool::execute);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.heddle;
 
-import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 
 /** Runs each attempt on a new virtual thread. */
@@ -15,14 +14,7 @@ final class VirtualRunner extends AbstractRunner {
 
   @Override
   Dispatcher newDispatcher(Runnable wakeOwner) {
-    return new BaseDispatcher() {
-      @Override
-      public void dispatch(Attempt attempt) {
-        if (!rejectIfClosed(attempt)) {
-          virtual.start(attempt);
-        }
-      }
-    };
+    return startingEachOn(virtual::start);
   }
 
   @Override

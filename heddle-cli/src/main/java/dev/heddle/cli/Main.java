@@ -272,6 +272,12 @@ public final class Main implements Callable<Integer> {
       }
       return resolveFile(file);
     }
+
+    /** The task file, found and read, or null after saying why. */
+    @Nullable TaskFile loadTaskFile(boolean fullCycles) {
+      Path path = taskFile();
+      return path == null ? null : load(path, fullCycles);
+    }
   }
 
   /**
@@ -674,11 +680,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Path path = taskFile();
-      if (path == null) {
-        return BAD_INPUT;
-      }
-      TaskFile taskFile = load(path, false);
+      TaskFile taskFile = loadTaskFile(false);
       if (taskFile == null) {
         return BAD_INPUT;
       }
@@ -784,15 +786,11 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Path path = taskFile();
-      if (path == null) {
-        return BAD_INPUT;
-      }
-      TaskFile taskFile = load(path, fullCycles);
+      TaskFile taskFile = loadTaskFile(fullCycles);
       if (taskFile == null) {
         return BAD_INPUT;
       }
-      parent.out.println(path + ": " + taskFile.tasks().size() + " tasks, valid");
+      parent.out.println(taskFile.path() + ": " + taskFile.tasks().size() + " tasks, valid");
       return OK;
     }
   }
@@ -815,11 +813,7 @@ public final class Main implements Callable<Integer> {
         parent.err.println("heddle: --format must be dot or mermaid, got '" + format + "'");
         return BAD_INPUT;
       }
-      Path path = taskFile();
-      if (path == null) {
-        return BAD_INPUT;
-      }
-      TaskFile taskFile = load(path, false);
+      TaskFile taskFile = loadTaskFile(false);
       if (taskFile == null) {
         return BAD_INPUT;
       }

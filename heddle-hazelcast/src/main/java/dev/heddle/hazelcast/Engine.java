@@ -16,8 +16,8 @@ import dev.heddle.hazelcast.Wire.ControlRequest;
 import dev.heddle.hazelcast.Wire.Reply;
 import dev.heddle.hazelcast.Wire.RunRequest;
 import dev.heddle.process.RemoteFailureException;
+import dev.heddle.process.internal.Failures;
 import dev.heddle.process.internal.Protocol;
-import dev.heddle.process.internal.Protocol.RemoteError;
 import dev.heddle.process.internal.Transfer;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
@@ -324,17 +324,7 @@ final class Engine implements InitialMembershipListener {
     }
     TimeSource given = options.timeSource();
     TimeSource ts = given == null ? timeSource : given;
-    return new Dispatcher() {
-      @Override
-      public void dispatch(Attempt attempt) {
-        Engine.this.dispatch(attempt);
-      }
-
-      @Override
-      public TimeSource timeSource() {
-        return ts;
-      }
-    };
+    return Dispatcher.of(ts, this::dispatch);
   }
 
   private void dispatch(Attempt a) {
@@ -553,7 +543,9 @@ final class Engine implements InitialMembershipListener {
         unreadable = e; // the class's own reading failed: kept beside the text
       }
     }
-    RemoteFailureException text = remote(f.error(), where);
+    RemoteFailureException text =
+        Failures.rebuild(
+            f.error(), (c, m, at, cause) -> RemoteFailureException.of(c, m, where, at, cause));
     if (unreadable != null) {
       text.addSuppressed(
           new IllegalStateException(
@@ -561,17 +553,6 @@ final class Engine implements InitialMembershipListener {
               unreadable));
     }
     return text;
-  }
-
-  private static RemoteFailureException remote(RemoteError e, String where) {
-    RemoteError c = e.cause();
-    RemoteFailureException r =
-        RemoteFailureException.of(
-            e.className(), e.message(), where, e.frames(), c == null ? null : remote(c, where));
-    for (RemoteError s : e.suppressed()) {
-      r.addSuppressed(remote(s, where));
-    }
-    return r;
   }
 
   private void submitFailed(Run r, Node n, Throwable t) {
