@@ -217,7 +217,7 @@ public final class Main implements Callable<Integer> {
       for (String set : sets) {
         int eq = set.indexOf('=');
         String name = eq < 0 ? set : set.substring(0, eq);
-        if (eq < 0 || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        if (eq < 0 || !Substitution.VAR_NAME.matcher(name).matches()) {
           parent.err.println(
               "heddle: --set needs NAME=VALUE, where NAME is a letter or _ followed by letters, digits and _;"
                   + " got '"
