@@ -6,7 +6,6 @@ import dev.heddle.spi.DispatcherFactory;
 import dev.heddle.time.TimeSource;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * What the in-JVM runners share: a name, options, a time source, named threads, and a close
@@ -72,20 +71,6 @@ abstract class AbstractRunner implements Runner, DispatcherFactory {
       return true;
     }
     return false;
-  }
-
-  /**
-   * A dispatcher that hands each attempt to {@code start}, or fails it if the runner has been
-   * closed: what a runner that starts every attempt on its own thread dispatches with.
-   */
-  final Dispatcher startingEachOn(Consumer<? super Attempt> start) {
-    return Dispatcher.of(
-        time,
-        attempt -> {
-          if (!rejectIfClosed(attempt)) {
-            start.accept(attempt);
-          }
-        });
   }
 
   final TimeSource time() {

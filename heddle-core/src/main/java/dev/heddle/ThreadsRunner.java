@@ -1,5 +1,6 @@
 package dev.heddle;
 
+import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +41,14 @@ final class ThreadsRunner extends AbstractRunner {
 
   @Override
   Dispatcher newDispatcher(Runnable wakeOwner) {
-    return startingEachOn(pool::execute);
+    return new BaseDispatcher() {
+      @Override
+      public void dispatch(Attempt attempt) {
+        if (!rejectIfClosed(attempt)) {
+          pool.execute(attempt);
+        }
+      }
+    };
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.heddle;
 
+import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 
 /** Runs each attempt on a new virtual thread. */
@@ -14,7 +15,14 @@ final class VirtualRunner extends AbstractRunner {
 
   @Override
   Dispatcher newDispatcher(Runnable wakeOwner) {
-    return startingEachOn(virtual::start);
+    return new BaseDispatcher() {
+      @Override
+      public void dispatch(Attempt attempt) {
+        if (!rejectIfClosed(attempt)) {
+          virtual.start(attempt);
+        }
+      }
+    };
   }
 
   @Override

@@ -3,8 +3,6 @@ package dev.heddle.spi;
 import dev.heddle.contract.Concurrency;
 import dev.heddle.contract.Semantics;
 import dev.heddle.time.TimeSource;
-import java.util.Objects;
-import java.util.function.Consumer;
 
 /**
  * One scope's connection to a runner: where the engine sends each attempt that is ready to
@@ -53,26 +51,4 @@ public interface Dispatcher {
    * finished. Never blocks: it may release resources, but must not wait for them.
    */
   default void close() {}
-
-  /**
-   * A dispatcher that hands each attempt to {@code dispatch} and reports {@code timeSource},
-   * with nothing to run on the owner's thread and nothing to close: what a runner that keeps
-   * all of a scope's state itself needs. {@code dispatch} is called as {@link #dispatch} would
-   * be, and must keep its rules.
-   */
-  static Dispatcher of(TimeSource timeSource, Consumer<? super Attempt> dispatch) {
-    Objects.requireNonNull(timeSource, "timeSource");
-    Objects.requireNonNull(dispatch, "dispatch");
-    return new Dispatcher() {
-      @Override
-      public void dispatch(Attempt attempt) {
-        dispatch.accept(attempt);
-      }
-
-      @Override
-      public TimeSource timeSource() {
-        return timeSource;
-      }
-    };
-  }
 }

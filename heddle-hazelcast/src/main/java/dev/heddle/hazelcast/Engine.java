@@ -324,7 +324,17 @@ final class Engine implements InitialMembershipListener {
     }
     TimeSource given = options.timeSource();
     TimeSource ts = given == null ? timeSource : given;
-    return Dispatcher.of(ts, this::dispatch);
+    return new Dispatcher() {
+      @Override
+      public void dispatch(Attempt attempt) {
+        Engine.this.dispatch(attempt);
+      }
+
+      @Override
+      public TimeSource timeSource() {
+        return ts;
+      }
+    };
   }
 
   private void dispatch(Attempt a) {

@@ -225,7 +225,17 @@ final class Pool {
             "runner " + name + " is closed; open scopes and run graphs before closing it");
       }
     }
-    return Dispatcher.of(time, this::dispatch);
+    return new Dispatcher() {
+      @Override
+      public void dispatch(Attempt attempt) {
+        Pool.this.dispatch(attempt);
+      }
+
+      @Override
+      public TimeSource timeSource() {
+        return time;
+      }
+    };
   }
 
   // ---------------------------------------------------------------------------------------
