@@ -3,6 +3,7 @@ package dev.heddle;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 import dev.heddle.spi.DispatcherFactory;
+import dev.heddle.time.TimeSource;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 

@@ -1,5 +1,6 @@
 package dev.heddle;
 
+import dev.heddle.contract.Semantics;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 import java.util.ArrayDeque;

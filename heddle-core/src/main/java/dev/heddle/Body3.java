@@ -1,5 +1,7 @@
 package dev.heddle;
 
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import java.io.Serializable;
 
 /**

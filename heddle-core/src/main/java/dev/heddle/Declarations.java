@@ -1,5 +1,7 @@
 package dev.heddle;
 
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import java.util.List;
 
 /** Finds the concurrency semantics a task declares, and refuses an undeclared one when asked to. */

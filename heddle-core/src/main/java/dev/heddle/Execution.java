@@ -3,6 +3,7 @@ package dev.heddle;
 import dev.heddle.channel.Source;
 import dev.heddle.internal.support.Durations;
 import dev.heddle.spi.Dispatcher;
+import dev.heddle.time.TimeSource;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;

@@ -1,5 +1,7 @@
 package dev.heddle;
 
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import dev.heddle.internal.support.Cycles;
 import dev.heddle.internal.support.Names;
 import java.util.ArrayDeque;

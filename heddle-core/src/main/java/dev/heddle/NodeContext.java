@@ -1,5 +1,6 @@
 package dev.heddle;
 
+import dev.heddle.time.TimeSource;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 

@@ -3,6 +3,7 @@ package dev.heddle;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
+import dev.heddle.time.TimeSource;
 import java.util.ArrayList;
 import java.util.SplittableRandom;
 import org.jspecify.annotations.Nullable;

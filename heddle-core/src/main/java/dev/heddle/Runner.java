@@ -1,5 +1,8 @@
 package dev.heddle;
 
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
+
 /**
  * Decides where task bodies execute. The same scope or graph code runs unchanged on every
  * runner; choosing one is a setting, not a rewrite.

@@ -1,5 +1,8 @@
 package dev.heddle;
 
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
+import dev.heddle.time.TimeSource;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

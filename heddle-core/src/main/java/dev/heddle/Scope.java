@@ -2,6 +2,9 @@ package dev.heddle;
 
 import dev.heddle.channel.Source;
 import dev.heddle.channel.Timers;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
+import dev.heddle.time.TimeSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package dev.heddle;
 
+import dev.heddle.contract.Semantics;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.management.GarbageCollectorMXBean;

@@ -1,5 +1,7 @@
 package dev.heddle;
 
+import dev.heddle.contract.Semantics;
+
 /**
  * Hears every {@link SemanticsViolation} that a runner's checks find: a task that did not do
  * what its declared {@link Semantics} promise. Give one to a runner with {@link

@@ -1,6 +1,7 @@
 package dev.heddle;
 
 import dev.heddle.spi.OwnedTimeSource;
+import dev.heddle.time.TimeSource;
 import java.time.Duration;
 
 /**

@@ -1,5 +1,6 @@
 package dev.heddle;
 
+import dev.heddle.contract.Semantics;
 import java.time.Duration;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

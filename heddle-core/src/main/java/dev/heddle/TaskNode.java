@@ -1,9 +1,11 @@
 package dev.heddle;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
+import dev.heddle.contract.Semantics;
 import dev.heddle.internal.support.Durations;
 import dev.heddle.internal.support.Parties;
 import dev.heddle.spi.Attempt;
+import dev.heddle.time.TimeSource;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;

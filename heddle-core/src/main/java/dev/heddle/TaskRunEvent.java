@@ -1,5 +1,6 @@
 package dev.heddle;
 
+import dev.heddle.contract.Semantics;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;

@@ -27,4 +27,6 @@
     workload = Semantics.Workload.TRIVIAL)
 package dev.heddle;
 
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package dev.heddle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.heddle.contract.Semantics;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 import dev.heddle.spi.DispatcherFactory;
+import dev.heddle.time.TimeSource;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;

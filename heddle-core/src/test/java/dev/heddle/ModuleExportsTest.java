@@ -44,7 +44,14 @@ class ModuleExportsTest {
             .filter(e -> !e.isQualified())
             .map(ModuleDescriptor.Exports::source)
             .collect(Collectors.toSet());
-    assertEquals(Set.of("dev.heddle", "dev.heddle.spi", "dev.heddle.channel"), exported);
+    assertEquals(
+        Set.of(
+            "dev.heddle",
+            "dev.heddle.contract",
+            "dev.heddle.time",
+            "dev.heddle.spi",
+            "dev.heddle.channel"),
+        exported);
   }
 
   @Test
@@ -66,7 +73,13 @@ class ModuleExportsTest {
     // The engine and the in-JVM runners are package-private beside the API they serve; the
     // helpers other Heddle modules share are in a package exported only to them (ADR 9).
     assertEquals(
-        Set.of("dev.heddle", "dev.heddle.spi", "dev.heddle.channel", "dev.heddle.internal.support"),
+        Set.of(
+            "dev.heddle",
+            "dev.heddle.contract",
+            "dev.heddle.time",
+            "dev.heddle.spi",
+            "dev.heddle.channel",
+            "dev.heddle.internal.support"),
         d.packages(),
         "packages");
     for (String engine :

@@ -2,6 +2,7 @@ package dev.heddle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.heddle.contract.Semantics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

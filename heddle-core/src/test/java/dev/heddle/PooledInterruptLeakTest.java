@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.heddle.contract.Semantics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.heddle;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.heddle.contract.Semantics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -177,7 +177,7 @@ class UserProjectTest {
               javadoc.getInputStream(scope).readAllBytes(),
               java.nio.charset.StandardCharsets.UTF_8);
       assertTrue(
-          html.contains("Concurrency</a>(<a href=\"Concurrency.html#blocking()\">blocking</a>="),
+          html.contains("contract/Concurrency.html#blocking()\">blocking</a>="),
           "the Javadoc does not show @Concurrency contracts");
     }
   }

@@ -13,7 +13,7 @@ import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
-import dev.heddle.Semantics;
+import dev.heddle.contract.Semantics;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,10 +32,10 @@ import org.jspecify.annotations.Nullable;
 final class ContractRules {
 
   private static final String HOW_TO_DECLARE =
-      "annotate it with @dev.heddle.Concurrency(blocking = ..., callers = ..., workload = ...) (with cancellation = ..."
+      "annotate it with @dev.heddle.contract.Concurrency(blocking = ..., callers = ..., workload = ...) (with cancellation = ..."
           + " and pinning = ... when blocking = MAY), or give its package a default by annotating package-info.java"
           + " (a package's default covers its public types, a type's covers its members; state a contract only where it"
-          + " differs); see the values' meanings in dev.heddle.Semantics";
+          + " differs); see the values' meanings in dev.heddle.contract.Semantics";
 
   /** The code this rule follows calls into: Heddle's own. */
   private static final String HEDDLE = "dev.heddle.";

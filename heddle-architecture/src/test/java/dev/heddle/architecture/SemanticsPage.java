@@ -42,7 +42,7 @@ final class SemanticsPage {
         .append(
             "carrier while it blocks, and its **workload** (`TRIVIAL`, `CPU`, `IO`, `MIXED`). The exact meaning of\n")
         .append(
-            "every value is in the Javadoc of `dev.heddle.Semantics`. A member marked *(type)* has no annotation of\n")
+            "every value is in the Javadoc of `dev.heddle.contract.Semantics`. A member marked *(type)* has no annotation of\n")
         .append("its own: its type's contract covers it.\n");
     for (PublishedModules.Module module : modules.modules()) {
       b.append("\n## Module `").append(module.name()).append("`\n");

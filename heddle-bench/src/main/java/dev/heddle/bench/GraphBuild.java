@@ -48,7 +48,7 @@ public class GraphBuild {
     inputs = GraphShapes.random(new Random(42));
     tasks = new Task[inputs.length];
     for (int i = 0; i < tasks.length; i++) {
-      tasks[i] = Task.named("n" + i).semantics(dev.heddle.Semantics.TRIVIAL);
+      tasks[i] = Task.named("n" + i).semantics(dev.heddle.contract.Semantics.TRIVIAL);
     }
   }
 

@@ -6,9 +6,9 @@ import dev.heddle.Retry;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.ScopeOptions;
-import dev.heddle.Semantics;
 import dev.heddle.Task;
 import dev.heddle.TaskFailedException;
+import dev.heddle.contract.Semantics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -217,7 +217,7 @@ public final class Main implements Callable<Integer> {
       for (String set : sets) {
         int eq = set.indexOf('=');
         String name = eq < 0 ? set : set.substring(0, eq);
-        if (eq < 0 || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        if (eq < 0 || !Substitution.VAR_NAME.matcher(name).matches()) {
           parent.err.println(
               "heddle: --set needs NAME=VALUE, where NAME is a letter or _ followed by letters, digits and _;"
                   + " got '"
@@ -271,6 +271,12 @@ public final class Main implements Callable<Integer> {
         return null;
       }
       return resolveFile(file);
+    }
+
+    /** The task file, found and read, or null after saying why. */
+    @Nullable TaskFile loadTaskFile(boolean fullCycles) {
+      Path path = taskFile();
+      return path == null ? null : load(path, fullCycles);
     }
   }
 
@@ -673,11 +679,7 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Path path = taskFile();
-      if (path == null) {
-        return BAD_INPUT;
-      }
-      TaskFile taskFile = load(path, false);
+      TaskFile taskFile = loadTaskFile(false);
       if (taskFile == null) {
         return BAD_INPUT;
       }
@@ -783,15 +785,11 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      Path path = taskFile();
-      if (path == null) {
-        return BAD_INPUT;
-      }
-      TaskFile taskFile = load(path, fullCycles);
+      TaskFile taskFile = loadTaskFile(fullCycles);
       if (taskFile == null) {
         return BAD_INPUT;
       }
-      parent.out.println(path + ": " + taskFile.tasks().size() + " tasks, valid");
+      parent.out.println(taskFile.path() + ": " + taskFile.tasks().size() + " tasks, valid");
       return OK;
     }
   }
@@ -814,11 +812,7 @@ public final class Main implements Callable<Integer> {
         parent.err.println("heddle: --format must be dot or mermaid, got '" + format + "'");
         return BAD_INPUT;
       }
-      Path path = taskFile();
-      if (path == null) {
-        return BAD_INPUT;
-      }
-      TaskFile taskFile = load(path, false);
+      TaskFile taskFile = loadTaskFile(false);
       if (taskFile == null) {
         return BAD_INPUT;
       }

@@ -545,10 +545,8 @@ final class TaskFileParser {
   /** The variables of the file's {@code dotenv} files, in order. */
   private final Map<String, String> dotenv = new LinkedHashMap<>();
 
-  /** The characters every substitution of the file has produced so far: bounded by {@link #MAX_EXPANDED_CHARS}. */
-  private long expandedChars;
-
-  private boolean expansionLimitReported;
+  /** {@code ${NAME}} in the file's values, with the file's budget of expanded text. */
+  private final Substitution substitution;
 
   /**
    * What a task file's variables may come from besides the file: {@code --set NAME=VALUE} on
@@ -573,6 +571,7 @@ final class TaskFileParser {
     this.file = file;
     this.fullCycles = fullCycles;
     this.inputs = inputs;
+    this.substitution = new Substitution(() -> source, this::add, () -> suggestionsLeft-- > 0);
   }
 
   /**
@@ -1573,23 +1572,16 @@ final class TaskFileParser {
   // ---- Variables ----
 
   /** A variable's name: a letter or _, then letters, digits and _. */
-  private static final Pattern VAR_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  private static final Pattern VAR_NAME = Substitution.VAR_NAME;
 
-  /**
-   * The most characters one substituted value may have (a command, a path, a variable's
-   * value); the same as the longest command.
-   */
-  static final int MAX_VALUE_CHARS = MAX_COMMAND_BYTES;
+  /** The most characters one substituted value may have: see {@link Substitution}. */
+  static final int MAX_VALUE_CHARS = Substitution.MAX_VALUE_CHARS;
 
-  /**
-   * The most characters all substitutions of a file may produce together: with {@link
-   * #MAX_VALUE_CHARS}, a file of variables that double one another ({@code B: ${A}${A}}, {@code
-   * C: ${B}${B}}...) is refused at a bounded cost instead of expanding into gigabytes.
-   */
-  static final long MAX_EXPANDED_CHARS = 16L * 1024 * 1024;
+  /** The most characters all substitutions of a file may produce together: see {@link Substitution}. */
+  static final long MAX_EXPANDED_CHARS = Substitution.MAX_EXPANDED_CHARS;
 
   /** The largest {@code dotenv} file read, in bytes. */
-  static final int MAX_DOTENV_BYTES = 1024 * 1024;
+  static final int MAX_DOTENV_BYTES = Dotenv.MAX_BYTES;
 
   /** The most globs in a task's {@code sources} or {@code generates}. */
   static final int MAX_GLOBS = 1_000;
@@ -1677,169 +1669,14 @@ final class TaskFileParser {
     return scopes;
   }
 
-  /**
-   * The text with each {@code ${NAME}} replaced by the first of {@code scopes} that has NAME,
-   * and each <code>$${</code> by a literal <code>${</code>; any other {@code $} is left as it is (so the
-   * shell's {@code $1}, {@code $(cmd)}, {@code ${1}} and {@code ${NAME:-x}} reach the shell).
-   * Values put in are never read again for references, so expansion is one pass, linear in
-   * its result. Null, after reporting where, if a name is unknown or the result too long.
-   *
-   * @param below names defined below the text in the same {@code vars}, for a better message
-   */
+  /** The text with each {@code ${NAME}} replaced: see {@link Substitution#expand}. */
   private @Nullable String expand(
       Node at,
       String what,
       String text,
       List<Map<String, String>> scopes,
       Map<String, Position> below) {
-    if (text.indexOf("${") < 0) {
-      return text;
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    boolean ok = true;
-    Map<String, Integer> occurrences = new HashMap<>();
-    int i = 0;
-    while (i < text.length()) {
-      char c = text.charAt(i);
-      if (c == '$' && text.startsWith("$${", i)) {
-        out.append("${");
-        i += 3;
-        continue;
-      }
-      if (c != '$' || !text.startsWith("${", i)) {
-        out.append(c);
-        i++;
-        continue;
-      }
-      int end = i + 2;
-      while (end < text.length()
-          && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')
-          && text.charAt(end) < 0x80) {
-        end++;
-      }
-      String name = text.substring(i + 2, end);
-      if (end >= text.length() || text.charAt(end) != '}' || !VAR_NAME.matcher(name).matches()) {
-        out.append("${"); // the shell's own syntax: ${1}, ${#X}, ${X:-default}
-        i += 2;
-        continue;
-      }
-      String ref = "${" + name + "}";
-      int occurrence = occurrences.merge(ref, 1, Integer::sum) - 1;
-      String value = null;
-      for (Map<String, String> scope : scopes) {
-        value = scope.get(name);
-        if (value != null) {
-          break;
-        }
-      }
-      if (value == null) {
-        ok = false;
-        Position where = referencePosition(at, ref, occurrence);
-        Position later = below.get(name);
-        if (later != null) {
-          add(
-              where,
-              what
-                  + " uses "
-                  + ref
-                  + ", which is defined below it, at "
-                  + later
-                  + "; a variable can use only the variables above it");
-        } else {
-          String hint = "";
-          if (suggestionsLeft-- > 0) {
-            List<String> known = new ArrayList<>();
-            for (Map<String, String> scope : scopes) {
-              known.addAll(scope.keySet());
-            }
-            hint = suggestion(name, known, Map.of());
-          }
-          add(
-              where,
-              what
-                  + " uses the undefined variable "
-                  + quote(name)
-                  + hint
-                  + "; define it under 'vars', set it"
-                  + " with --set "
-                  + name
-                  + "=VALUE, or write $"
-                  + ref
-                  + " to leave "
-                  + ref
-                  + " to the shell");
-        }
-      } else {
-        out.append(value);
-      }
-      i = end + 1;
-      if (out.length() > MAX_VALUE_CHARS) {
-        add(
-            at,
-            what
-                + " is longer than "
-                + MAX_VALUE_CHARS
-                + " characters once its variables are put in");
-        return null;
-      }
-    }
-    if (!ok) {
-      return null;
-    }
-    expandedChars += out.length();
-    if (expandedChars > MAX_EXPANDED_CHARS) {
-      if (!expansionLimitReported) {
-        expansionLimitReported = true;
-        add(
-            at,
-            "the file's variables expand to more than "
-                + MAX_EXPANDED_CHARS / (1024 * 1024)
-                + " MiB of text in all, here; a task file this large once expanded is refused");
-      }
-      return null;
-    }
-    return out.toString();
-  }
-
-  /**
-   * Where the {@code occurrence}-th {@code ref} of a scalar is in the file: found in the
-   * scalar's source text, so that a reference in a block scalar or a quoted string gets its
-   * own line and column; the scalar's start if it is not written as is there.
-   */
-  private Position referencePosition(Node at, String ref, int occurrence) {
-    Position start = position(at);
-    Optional<Mark> from = at.getStartMark();
-    Optional<Mark> to = at.getEndMark();
-    if (from.isEmpty() || to.isEmpty()) {
-      return start;
-    }
-    int a = charIndex(from.get().getIndex());
-    int b = Math.min(source.length(), charIndex(to.get().getIndex()));
-    int found = a - 1;
-    for (int n = 0; n <= occurrence; n++) {
-      found = source.indexOf(ref, found + 1);
-      if (found < 0 || found >= b) {
-        return start;
-      }
-    }
-    int line = 1;
-    int lineStart = 0;
-    for (int i = 0; i < found; i++) {
-      if (source.charAt(i) == '\n') {
-        line++;
-        lineStart = i + 1;
-      }
-    }
-    return new Position(line, source.codePointCount(lineStart, found) + 1);
-  }
-
-  /** The index in {@link #source} of the code point at {@code codePoint}. */
-  private int charIndex(int codePoint) {
-    try {
-      return source.offsetByCodePoints(0, Math.max(0, codePoint));
-    } catch (IndexOutOfBoundsException e) {
-      return source.length();
-    }
+    return substitution.expand(at, what, text, scopes, below);
   }
 
   /** {@code dotenv:}: a path or a list of them, each read now. */
@@ -1881,79 +1718,12 @@ final class TaskFileParser {
   }
 
   private void readDotenv(Node item, Path p) {
-    if (!Files.exists(p)) {
-      return; // documented: a missing file is skipped
-    }
-    byte[] bytes;
-    try (InputStream in = Files.newInputStream(p)) {
-      bytes = in.readNBytes(MAX_DOTENV_BYTES + 1);
-    } catch (IOException e) {
-      add(item, "cannot read the dotenv file " + p + ": " + e.getMessage());
-      return;
-    }
-    if (bytes.length > MAX_DOTENV_BYTES) {
-      add(item, "the dotenv file " + p + " is larger than " + MAX_DOTENV_BYTES + " bytes");
-      return;
-    }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(bytes))
-              .toString();
-    } catch (java.nio.charset.CharacterCodingException e) {
-      add(item, "the dotenv file " + p + " is not UTF-8 text");
-      return;
-    }
-    String[] lines = text.split("\n", -1);
-    for (int n = 0; n < lines.length; n++) {
-      String line =
-          lines[n].endsWith("\r") ? lines[n].substring(0, lines[n].length() - 1) : lines[n];
-      String trimmed = line.strip();
-      if (trimmed.isEmpty() || trimmed.startsWith("#")) {
-        continue;
-      }
-      int indent = line.indexOf(trimmed);
-      String body = trimmed.startsWith("export ") ? trimmed.substring(7).stripLeading() : trimmed;
-      int eq = body.indexOf('=');
-      String name = eq < 0 ? body : body.substring(0, eq).strip();
-      if (eq < 0 || !VAR_NAME.matcher(name).matches()) {
-        problems.add(
-            new Problem(
-                p,
-                n + 1,
-                indent + 1,
-                (eq < 0
-                        ? "a line of a dotenv file is NAME=value; this one has no '='"
-                        : "invalid variable name "
-                            + quote(name)
-                            + "; a name is a letter or '_' followed by letters, digits and '_'")
-                    + " (the file is named in 'dotenv' of "
-                    + file
-                    + " at "
-                    + position(item)
-                    + ")"));
-        continue;
-      }
-      String value = body.substring(eq + 1).strip();
-      if (value.length() >= 2
-          && (value.charAt(0) == '"' || value.charAt(0) == '\'')
-          && value.charAt(value.length() - 1) == value.charAt(0)) {
-        value = value.substring(1, value.length() - 1);
-      }
-      if (value.indexOf('\0') >= 0) {
-        problems.add(
-            new Problem(
-                p,
-                n + 1,
-                indent + 1,
-                "the value of " + quote(name) + " contains the NUL character"));
-        continue;
-      }
-      dotenv.put(name, value);
-    }
+    Dotenv.read(
+        p,
+        "'dotenv' of " + file + " at " + position(item),
+        message -> add(item, message),
+        problems::add,
+        dotenv);
   }
 
   // ---- Up-to-date checks and interaction ----
@@ -2217,7 +1987,7 @@ final class TaskFileParser {
     return best == null ? "" : Names.didYouMean(best);
   }
 
-  private static Position position(Node node) {
+  static Position position(Node node) {
     return node.getStartMark()
         .map(m -> new Position(m.getLine() + 1, m.getColumn() + 1))
         .orElse(new Position(1, 1));

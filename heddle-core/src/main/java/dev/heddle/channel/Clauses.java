@@ -1,6 +1,6 @@
 package dev.heddle.channel;
 
-import dev.heddle.TimeSource;
+import dev.heddle.time.TimeSource;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Supplier;

@@ -1,7 +1,7 @@
 package dev.heddle.channel;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 
 /**
  * What {@link Source#forEachUntilDone} does with each element. Unlike a {@link

@@ -1,7 +1,7 @@
 package dev.heddle.channel;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import java.util.function.Supplier;
 
 /**

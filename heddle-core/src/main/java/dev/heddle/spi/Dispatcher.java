@@ -1,8 +1,8 @@
 package dev.heddle.spi;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import dev.heddle.TimeSource;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
+import dev.heddle.time.TimeSource;
 
 /**
  * One scope's connection to a runner: where the engine sends each attempt that is ready to

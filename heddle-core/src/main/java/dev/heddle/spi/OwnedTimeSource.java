@@ -1,8 +1,8 @@
 package dev.heddle.spi;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
-import dev.heddle.TimeSource;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
+import dev.heddle.time.TimeSource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

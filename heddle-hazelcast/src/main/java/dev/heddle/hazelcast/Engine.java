@@ -12,16 +12,16 @@ import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.heddle.RunnerOptions;
-import dev.heddle.TimeSource;
 import dev.heddle.hazelcast.Wire.ControlRequest;
 import dev.heddle.hazelcast.Wire.Reply;
 import dev.heddle.hazelcast.Wire.RunRequest;
 import dev.heddle.process.RemoteFailureException;
+import dev.heddle.process.internal.Failures;
 import dev.heddle.process.internal.Protocol;
-import dev.heddle.process.internal.Protocol.RemoteError;
 import dev.heddle.process.internal.Transfer;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
+import dev.heddle.time.TimeSource;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -652,7 +652,9 @@ final class Engine implements InitialMembershipListener {
         unreadable = e; // the class's own reading failed: kept beside the text
       }
     }
-    RemoteFailureException text = remote(f.error(), where);
+    RemoteFailureException text =
+        Failures.rebuild(
+            f.error(), (c, m, at, cause) -> RemoteFailureException.of(c, m, where, at, cause));
     if (unreadable != null) {
       text.addSuppressed(
           new IllegalStateException(
@@ -660,17 +662,6 @@ final class Engine implements InitialMembershipListener {
               unreadable));
     }
     return text;
-  }
-
-  private static RemoteFailureException remote(RemoteError e, String where) {
-    RemoteError c = e.cause();
-    RemoteFailureException r =
-        RemoteFailureException.of(
-            e.className(), e.message(), where, e.frames(), c == null ? null : remote(c, where));
-    for (RemoteError s : e.suppressed()) {
-      r.addSuppressed(remote(s, where));
-    }
-    return r;
   }
 
   private void submitFailed(Run r, Node n, Throwable t) {

@@ -4,8 +4,8 @@ import com.google.errorprone.annotations.concurrent.GuardedBy;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import dev.heddle.hazelcast.Wire.Reply;
+import dev.heddle.process.internal.Failures;
 import dev.heddle.process.internal.Protocol;
-import dev.heddle.process.internal.Protocol.RemoteError;
 import dev.heddle.process.internal.Transfer;
 import dev.heddle.spi.Attempt;
 import java.io.ByteArrayOutputStream;
@@ -199,27 +199,11 @@ final class MemberState implements MembershipListener {
   }
 
   private Reply failure(long run, Throwable t) {
-    RemoteError error;
-    try {
-      error = RemoteError.of(t);
-    } catch (RuntimeException | StackOverflowError e) {
-      error =
-          new RemoteError(
-              t.getClass().getName(),
-              "(could not be described: " + e + ")",
-              List.of(),
-              null,
-              List.of());
-    }
-    byte[] original;
-    try {
-      original = transfer.serializeChecked(t, "a failure");
-    } catch (IOException | RuntimeException e) {
-      original = new byte[0];
-    }
+    Protocol.Failure failure =
+        Failures.failure(run, t, e -> transfer.serializeChecked(e, "a failure"));
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
     try {
-      Protocol.write(out, new Protocol.Failure(run, error, original));
+      Protocol.write(out, failure);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

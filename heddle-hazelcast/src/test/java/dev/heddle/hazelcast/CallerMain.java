@@ -1,8 +1,8 @@
 package dev.heddle.hazelcast;
 
 import dev.heddle.Scope;
-import dev.heddle.Semantics;
 import dev.heddle.Task;
+import dev.heddle.contract.Semantics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -143,7 +143,8 @@ class MemberSecurityTest {
               IllegalArgumentException.class,
               () ->
                   scope.fork(
-                      dev.heddle.Task.named("outsider").semantics(dev.heddle.Semantics.CPU),
+                      dev.heddle.Task.named("outsider")
+                          .semantics(dev.heddle.contract.Semantics.CPU),
                       () -> p.hashCode()));
       String message = String.valueOf(e.getMessage());
       assertTrue(

@@ -2,7 +2,6 @@ package dev.heddle.process;
 
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.heddle.RunnerOptions;
-import dev.heddle.TimeSource;
 import dev.heddle.TransferRules;
 import dev.heddle.process.internal.Protocol;
 import dev.heddle.process.internal.Transfer;
@@ -10,6 +9,7 @@ import dev.heddle.process.internal.WorkerMain;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 import dev.heddle.spi.OwnedTimeSource;
+import dev.heddle.time.TimeSource;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package dev.heddle.process;
 
-import dev.heddle.Concurrency;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
-import dev.heddle.Semantics;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import dev.heddle.spi.Dispatcher;
 import dev.heddle.spi.DispatcherFactory;
 import java.io.File;
@@ -398,10 +398,7 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
      * @throws IllegalArgumentException if negative
      */
     public Builder grace(Duration grace) {
-      if (grace.isNegative()) {
-        throw new IllegalArgumentException("grace must not be negative, not " + grace);
-      }
-      this.grace = grace;
+      this.grace = notNegative("grace", grace);
       return this;
     }
 
@@ -415,10 +412,7 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
      * @throws IllegalArgumentException if negative
      */
     public Builder closeGrace(Duration grace) {
-      if (grace.isNegative()) {
-        throw new IllegalArgumentException("close grace must not be negative, not " + grace);
-      }
-      this.closeGrace = grace;
+      this.closeGrace = notNegative("close grace", grace);
       return this;
     }
 
@@ -429,10 +423,7 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
      * @throws IllegalArgumentException if not positive
      */
     public Builder startTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("start timeout must be positive, not " + timeout);
-      }
-      this.startTimeout = timeout;
+      this.startTimeout = positive("start timeout", timeout);
       return this;
     }
 
@@ -446,10 +437,7 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
      * @throws IllegalArgumentException if not positive
      */
     public Builder readTimeout(Duration timeout) {
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("read timeout must be positive, not " + timeout);
-      }
-      this.readTimeout = timeout;
+      this.readTimeout = positive("read timeout", timeout);
       return this;
     }
 
@@ -478,6 +466,20 @@ public final class ProcessRunner implements Runner, DispatcherFactory {
     public Builder options(RunnerOptions options) {
       this.options = Objects.requireNonNull(options, "options");
       return this;
+    }
+
+    private static Duration notNegative(String what, Duration d) {
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(what + " must not be negative, not " + d);
+      }
+      return d;
+    }
+
+    private static Duration positive(String what, Duration d) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, not " + d);
+      }
+      return d;
     }
 
     /**

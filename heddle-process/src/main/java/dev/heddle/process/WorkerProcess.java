@@ -6,13 +6,13 @@ import static dev.heddle.process.Pool.seconds;
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.heddle.process.Pool.Pending;
 import dev.heddle.process.Pool.Running;
+import dev.heddle.process.internal.Failures;
 import dev.heddle.process.internal.Protocol;
 import dev.heddle.process.internal.Protocol.Cancel;
 import dev.heddle.process.internal.Protocol.Exiting;
 import dev.heddle.process.internal.Protocol.Failure;
 import dev.heddle.process.internal.Protocol.Hello;
 import dev.heddle.process.internal.Protocol.Message;
-import dev.heddle.process.internal.Protocol.RemoteError;
 import dev.heddle.process.internal.Protocol.Result;
 import dev.heddle.process.internal.Protocol.Run;
 import dev.heddle.process.internal.Protocol.Shutdown;
@@ -711,7 +711,10 @@ final class WorkerProcess {
     }
     // Not safely rebuildable (refused, or not a Throwable): it arrives as text.
     RemoteFailureException text =
-        remote(Objects.requireNonNull(failure).error(), "worker " + number + ", pid " + pid);
+        Failures.rebuild(
+            Objects.requireNonNull(failure).error(),
+            (c, m, at, cause) ->
+                new RemoteFailureException(c, m, "worker " + number + ", pid " + pid, at, cause));
     if (read instanceof Decoder.Threw t
         && !(t.failure() instanceof IOException)
         && !(t.failure() instanceof ClassNotFoundException)) {
@@ -942,17 +945,6 @@ final class WorkerProcess {
       }
     }
     return new WorkerDiedException(m.toString(), pid, status, crashLog, stderr, tail);
-  }
-
-  private static RemoteFailureException remote(RemoteError e, String where) {
-    RemoteError c = e.cause();
-    RemoteFailureException cause = c == null ? null : remote(c, where);
-    RemoteFailureException r =
-        new RemoteFailureException(e.className(), e.message(), where, e.frames(), cause);
-    for (RemoteError s : e.suppressed()) {
-      r.addSuppressed(remote(s, where));
-    }
-    return r;
   }
 
   private static boolean waitExit(Process p, Duration d) {

@@ -1,7 +1,7 @@
 package dev.heddle.report;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,7 +1,7 @@
 package dev.heddle.testing;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;

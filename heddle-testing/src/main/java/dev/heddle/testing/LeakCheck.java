@@ -1,8 +1,8 @@
 package dev.heddle.testing;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;

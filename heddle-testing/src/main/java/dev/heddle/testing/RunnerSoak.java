@@ -1,16 +1,16 @@
 package dev.heddle.testing;
 
-import dev.heddle.Concurrency;
 import dev.heddle.Handle;
 import dev.heddle.Outcome;
 import dev.heddle.Retry;
 import dev.heddle.Runner;
 import dev.heddle.Scope;
 import dev.heddle.ScopeOptions;
-import dev.heddle.Semantics;
 import dev.heddle.Task;
 import dev.heddle.TaskEvent;
 import dev.heddle.TaskFailedException;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;

@@ -12,6 +12,6 @@
     workload = Semantics.Workload.TRIVIAL)
 package dev.heddle.testing;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import org.jspecify.annotations.NullMarked;

@@ -237,7 +237,7 @@ class ChannelTimersTest {
   }
 
   /** A clock whose one scheduled action runs on {@link #fire()}, and that refuses to schedule once told to. */
-  private static final class RefusingClock implements dev.heddle.TimeSource {
+  private static final class RefusingClock implements dev.heddle.time.TimeSource {
     volatile boolean refuse;
     private Runnable action = () -> {};
 

@@ -2,10 +2,10 @@ package dev.heddle.testing;
 
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
-import dev.heddle.TimeSource;
 import dev.heddle.spi.Attempt;
 import dev.heddle.spi.Dispatcher;
 import dev.heddle.spi.DispatcherFactory;
+import dev.heddle.time.TimeSource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

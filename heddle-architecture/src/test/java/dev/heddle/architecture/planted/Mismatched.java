@@ -1,11 +1,11 @@
 package dev.heddle.architecture.planted;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics.Blocking;
-import dev.heddle.Semantics.Callers;
-import dev.heddle.Semantics.Cancellation;
-import dev.heddle.Semantics.Pinning;
-import dev.heddle.Semantics.Workload;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics.Blocking;
+import dev.heddle.contract.Semantics.Callers;
+import dev.heddle.contract.Semantics.Cancellation;
+import dev.heddle.contract.Semantics.Pinning;
+import dev.heddle.contract.Semantics.Workload;
 
 /**
  * Contracts that are inconsistent, or that leave out an element their {@code blocking} does

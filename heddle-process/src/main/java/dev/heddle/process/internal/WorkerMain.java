@@ -1,13 +1,13 @@
 package dev.heddle.process.internal;
 
+import static dev.heddle.process.internal.Failures.failure;
+
 import com.google.errorprone.annotations.concurrent.GuardedBy;
 import dev.heddle.TransferRules;
 import dev.heddle.process.internal.Protocol.Cancel;
 import dev.heddle.process.internal.Protocol.Exiting;
-import dev.heddle.process.internal.Protocol.Failure;
 import dev.heddle.process.internal.Protocol.Hello;
 import dev.heddle.process.internal.Protocol.Message;
-import dev.heddle.process.internal.Protocol.RemoteError;
 import dev.heddle.process.internal.Protocol.Result;
 import dev.heddle.process.internal.Protocol.Run;
 import dev.heddle.process.internal.Protocol.Shutdown;
@@ -291,31 +291,6 @@ public final class WorkerMain {
                   + e,
               e));
     }
-  }
-
-  private static Message failure(long id, Throwable t) {
-    RemoteError error;
-    try {
-      error = RemoteError.of(t);
-    } catch (RuntimeException | StackOverflowError e) {
-      error =
-          new RemoteError(
-              t.getClass().getName(),
-              "(could not be described: " + e + ")",
-              List.of(),
-              null,
-              List.of());
-    }
-    byte[] original;
-    try {
-      original = Transfer.serialize(t);
-    } catch (IOException | RuntimeException | StackOverflowError | OutOfMemoryError e) {
-      original = new byte[0];
-    }
-    if (original.length > Protocol.MAX_PAYLOAD / 2) {
-      original = new byte[0];
-    }
-    return new Failure(id, error, original);
   }
 
   private void send(Message m) throws IOException {

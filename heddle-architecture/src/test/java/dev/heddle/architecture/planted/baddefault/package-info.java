@@ -6,8 +6,8 @@
     workload = Workload.IO)
 package dev.heddle.architecture.planted.baddefault;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics.Blocking;
-import dev.heddle.Semantics.Callers;
-import dev.heddle.Semantics.Pinning;
-import dev.heddle.Semantics.Workload;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics.Blocking;
+import dev.heddle.contract.Semantics.Callers;
+import dev.heddle.contract.Semantics.Pinning;
+import dev.heddle.contract.Semantics.Workload;

@@ -5,7 +5,7 @@
 @Concurrency(blocking = Blocking.NEVER, callers = Callers.ANY_THREAD, workload = Workload.TRIVIAL)
 package dev.heddle.architecture.planted.defaulted;
 
-import dev.heddle.Concurrency;
-import dev.heddle.Semantics.Blocking;
-import dev.heddle.Semantics.Callers;
-import dev.heddle.Semantics.Workload;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics.Blocking;
+import dev.heddle.contract.Semantics.Callers;
+import dev.heddle.contract.Semantics.Workload;

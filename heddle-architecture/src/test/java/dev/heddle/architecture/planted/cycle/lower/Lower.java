@@ -1,8 +1,8 @@
 package dev.heddle.architecture.planted.cycle.lower;
 
-import dev.heddle.architecture.planted.cycle.Word;
+import dev.heddle.architecture.planted.cycle.words.Word;
 
-/** Uses only the vocabulary of the package above it. */
+/** Uses only the leaf package below it: no cycle. */
 public final class Lower {
 
   private Lower() {}

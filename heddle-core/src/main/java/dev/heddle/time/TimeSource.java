@@ -1,4 +1,4 @@
-package dev.heddle;
+package dev.heddle.time;
 
 import java.time.Duration;
 
@@ -6,7 +6,7 @@ import java.time.Duration;
  * Where a runner reads the time and schedules timeouts and retry backoffs.
  *
  * <p>Runners use the system's monotonic clock unless given another time source in their
- * {@link RunnerOptions}. Tests pass a manual clock (the {@code heddle-testing} kit has one)
+ * {@link dev.heddle.RunnerOptions}. Tests pass a manual clock (the {@code heddle-testing} kit has one)
  * so that timeouts and backoffs fire when the test says, without sleeping.
  *
  * <p>Implementations must be safe for use by any thread.

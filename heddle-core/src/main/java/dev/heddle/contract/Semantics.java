@@ -1,4 +1,4 @@
-package dev.heddle;
+package dev.heddle.contract;
 
 import java.util.Objects;
 
@@ -6,18 +6,18 @@ import java.util.Objects;
  * What kind of work a task body does, declared by the task's author: how much CPU it uses,
  * whether it may block, and whether it may pin the carrier of a virtual thread.
  *
- * <p>The {@linkplain Runner#auto() auto runner} routes each task by this value: trivial
+ * <p>The {@linkplain dev.heddle.Runner#auto() auto runner} routes each task by this value: trivial
  * work runs where it became ready, CPU-bound work on a pool sized to the cores, blocking
  * work on virtual threads, and work that may pin a carrier on an elastic pool of platform
  * threads. Other runners record it and otherwise ignore it.
  *
  * <p>A task body written as a class may declare the same thing with a {@link Concurrency}
- * annotation on its class; it is used when the task's {@link Task} declares no semantics.
+ * annotation on its class; it is used when the task's {@link dev.heddle.Task} declares no semantics.
  *
  * <p>A task that declares nothing either way is treated as {@link #BLOCKING}: the safe
  * assumption, since blocking work on a CPU pool starves it, while CPU work on virtual
  * threads is merely less efficient. A runner whose options ask for {@linkplain
- * RunnerOptions#strictSemantics(boolean) strict semantics} (the {@code heddle-testing} kit's
+ * dev.heddle.RunnerOptions#strictSemantics(boolean) strict semantics} (the {@code heddle-testing} kit's
  * do) refuses such a task instead, when it is forked or its graph is run.
  *
  * <p>Instances are immutable and may be shared between threads.
@@ -109,7 +109,7 @@ public record Semantics(Workload workload, Blocking blocking, Pinning pinning) {
     /**
      * It may wait, and an interrupt does not end the wait: it finishes what it is doing,
      * keeps the interrupt status set, and returns. Its documentation says why (such as
-     * {@link Scope#close()}: no task may outlive its scope).
+     * {@link dev.heddle.Scope#close()}: no task may outlive its scope).
      */
     NOT_INTERRUPTIBLE,
     /**

@@ -1,4 +1,4 @@
-package dev.heddle;
+package dev.heddle.contract;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
@@ -19,9 +19,9 @@ import java.lang.annotation.Target;
  *
  * <ul>
  *   <li>A task written as a lambda declares it as a value: {@link
- *       Task#semantics(Semantics)}.
+ *       dev.heddle.Task#semantics(Semantics)}.
  *   <li>A task body written as a class may carry this annotation instead; it is used when
- *       the task's {@link Task} declares no semantics. For a task body, {@link #workload},
+ *       the task's {@link dev.heddle.Task} declares no semantics. For a task body, {@link #workload},
  *       {@link #blocking} and {@link #pinning} are what the runner schedules by (exactly as
  *       {@code new Semantics(workload, blocking, pinning)}); {@link #cancellation} and
  *       {@link #callers} document the body. Only the body class's own annotation counts
