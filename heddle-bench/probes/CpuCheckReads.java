@@ -1,6 +1,6 @@
 import dev.heddle.Runner;
 import dev.heddle.Scope;
-import dev.heddle.Semantics;
+import dev.heddle.contract.Semantics;
 import dev.heddle.Task;
 
 /**

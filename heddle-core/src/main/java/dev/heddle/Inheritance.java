@@ -1,5 +1,7 @@
 package dev.heddle;
 
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 

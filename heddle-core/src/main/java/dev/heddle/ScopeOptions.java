@@ -24,7 +24,8 @@ import org.jspecify.annotations.Nullable;
 public final class ScopeOptions {
 
   private static final ScopeOptions DEFAULTS =
-      new ScopeOptions(Completion.allSuccessful(), null, null, null, false, null, null, null, List.of());
+      new ScopeOptions(
+          Completion.allSuccessful(), null, null, null, false, null, null, null, List.of());
 
   private final Completion completion;
   private final @Nullable TaskListener listener;
@@ -115,7 +116,15 @@ public final class ScopeOptions {
       throw new IllegalArgumentException("a scope's name must not be blank");
     }
     return new ScopeOptions(
-        completion, listener, name, timeout, moveOn, recorder, stallThreshold, stallListener, inherited);
+        completion,
+        listener,
+        name,
+        timeout,
+        moveOn,
+        recorder,
+        stallThreshold,
+        stallListener,
+        inherited);
   }
 
   /**
@@ -255,7 +264,15 @@ public final class ScopeOptions {
     List<Inheritance> more = new ArrayList<>(inherited);
     more.add(inheritance);
     return new ScopeOptions(
-        completion, listener, name, timeout, moveOn, recorder, stallThreshold, stallListener, List.copyOf(more));
+        completion,
+        listener,
+        name,
+        timeout,
+        moveOn,
+        recorder,
+        stallThreshold,
+        stallListener,
+        List.copyOf(more));
   }
 
   /** What the bodies inherit from the thread that opens the scope, outermost first; empty for nothing. */

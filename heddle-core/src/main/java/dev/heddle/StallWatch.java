@@ -1,5 +1,6 @@
 package dev.heddle;
 
+import dev.heddle.time.TimeSource;
 import java.time.Duration;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;

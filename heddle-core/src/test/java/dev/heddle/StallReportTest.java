@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heddle.channel.Channel;
 import dev.heddle.channel.Source;
+import dev.heddle.contract.Semantics;
 import java.time.Duration;
 import java.util.List;
 import java.util.ResourceBundle;

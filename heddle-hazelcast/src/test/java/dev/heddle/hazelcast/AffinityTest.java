@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heddle.Handle;
 import dev.heddle.Scope;
-import dev.heddle.Semantics;
 import dev.heddle.Task;
+import dev.heddle.contract.Semantics;
 import dev.heddle.testing.Gate;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package dev.heddle.report;
 
-import dev.heddle.Concurrency;
 import dev.heddle.RunRecord;
-import dev.heddle.Semantics;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

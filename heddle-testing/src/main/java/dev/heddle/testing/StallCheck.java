@@ -1,13 +1,13 @@
 package dev.heddle.testing;
 
-import dev.heddle.Concurrency;
 import dev.heddle.Graph;
 import dev.heddle.Results;
 import dev.heddle.Runner;
 import dev.heddle.Scope;
 import dev.heddle.ScopeOptions;
-import dev.heddle.Semantics;
 import dev.heddle.StallReport;
+import dev.heddle.contract.Concurrency;
+import dev.heddle.contract.Semantics;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>On by default ({@link #defaults()}); {@link #off()} opts out, and then {@link #join} and
  * {@link #run} are plain {@code join} and {@code Graph.run}. The threshold is measured on the
- * runner's {@link dev.heddle.TimeSource}: on a runner driven by a {@link ManualClock} it fires
+ * runner's {@link dev.heddle.time.TimeSource}: on a runner driven by a {@link ManualClock} it fires
  * only when the clock is advanced past it.
  *
  * <p>How it fails the test: the stall listener keeps the report and interrupts the thread in
