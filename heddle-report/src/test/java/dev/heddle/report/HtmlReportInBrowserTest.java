@@ -36,12 +36,19 @@ class HtmlReportInBrowserTest {
     return x;
   }
 
+  private static long waitThenSpin(long millis, long iterations) throws InterruptedException {
+    Thread.sleep(millis);
+    return spin(iterations);
+  }
+
   private static RunRecord realRun() throws InterruptedException {
     Graph.Builder g = Graph.builder();
     Node<Long> fetch = g.add("fetch", () -> spin(2_000_000));
-    Node<Long> compile = g.add("compile", fetch, x -> spin(6_000_000) + x);
+    // compile and test wait as well as spin, so that they are the critical path however the
+    // JIT and a cold JVM's first failure (lint's) stretch the short side's times
+    Node<Long> compile = g.add("compile", fetch, x -> waitThenSpin(300, 6_000_000) + x);
     Node<Long> docs = g.add("docs", fetch, x -> spin(1_000_000) + x);
-    g.add("test", compile, x -> spin(3_000_000) + x);
+    g.add("test", compile, x -> waitThenSpin(150, 3_000_000) + x);
     g.add(
         "lint <fails>",
         docs,
