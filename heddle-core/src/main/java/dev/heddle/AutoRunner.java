@@ -41,7 +41,7 @@ final class AutoRunner extends AbstractRunner {
             true,
             0,
             32_767,
-            1,
+            0, // no thread added for a task blocking in the JDK: see Threads.widen
             pool -> true,
             30,
             TimeUnit.SECONDS);

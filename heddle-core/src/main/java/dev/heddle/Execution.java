@@ -889,8 +889,18 @@ final class Execution implements NodeContext {
       if (allFinished()) {
         return;
       }
-      if (owner instanceof java.util.concurrent.ForkJoinWorkerThread) {
-        // A task of a pool-based runner waiting on a nested scope: let the pool compensate.
+      if (owner instanceof Threads.Worker worker) {
+        // A task of a runner's pool waiting on a nested scope: the pool gets a thread more
+        // while it waits (the pools add none for other blocking; see Threads.widen).
+        ForkJoinPool pool = worker.getPool();
+        Threads.widen(pool, 1);
+        try {
+          ForkJoinPool.managedBlock(new Waiter());
+        } finally {
+          Threads.widen(pool, -1);
+        }
+      } else if (owner instanceof java.util.concurrent.ForkJoinWorkerThread) {
+        // A task of someone else's pool waiting on a nested scope: let that pool compensate.
         ForkJoinPool.managedBlock(new Waiter());
       } else {
         parkOnce();

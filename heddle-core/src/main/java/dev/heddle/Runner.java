@@ -79,8 +79,10 @@ public interface Runner extends AutoCloseable {
   }
 
   /**
-   * A runner with a pool of {@code n} platform threads. A task that waits in a nested
-   * scope's {@code join} lets the pool add a thread meanwhile, so nesting cannot deadlock it.
+   * A runner with a pool of {@code n} platform threads: at most {@code n} tasks run at once,
+   * and a task that blocks (on a lock, a queue, a process) keeps its thread meanwhile. Only a
+   * task that waits in a nested scope's {@code join} lets the pool add a thread while it
+   * waits, so nesting cannot deadlock it.
    *
    * @throws IllegalArgumentException if {@code n} is less than 1
    */

@@ -50,12 +50,37 @@ final class Threads {
 
   ForkJoinPool.ForkJoinWorkerThreadFactory forkJoinFactory(String role) {
     return pool -> {
-      ForkJoinWorkerThread t = new ForkJoinWorkerThread(null, pool, true) {};
+      ForkJoinWorkerThread t = new Worker(pool);
       t.setName(prefix + role + "-" + count.incrementAndGet());
       t.setDaemon(true);
       started.add(t);
       return t;
     };
+  }
+
+  /*
+   * The runners' pools are made with a minimum of 0 runnable threads, so that a task blocking
+   * in the JDK (a lock's condition, a blocking queue, Process.waitFor, all of which ask a
+   * ForkJoinPool to compensate) never makes the pool grow past its size: threads(n) runs at
+   * most n tasks at once, and the heddle command's --jobs holds. The one wait that must not
+   * hold a thread of the pool is a task's own nested join (else nesting could starve the
+   * pool): it widens the pool by one while it waits, through widen(), and only on these threads.
+   */
+
+  /** A worker of one of the runners' pools: only these widen the pool in a nested join. */
+  static final class Worker extends ForkJoinWorkerThread {
+    Worker(ForkJoinPool pool) {
+      super(null, pool, true);
+    }
+  }
+
+  private static final Object WIDENING = new Object();
+
+  /** Adds {@code delta} to the pool's parallelism: +1 before a nested join blocks, -1 after. */
+  static void widen(ForkJoinPool pool, int delta) {
+    synchronized (WIDENING) {
+      pool.setParallelism(pool.getParallelism() + delta);
+    }
   }
 
   /** Waits until every thread this factory created has ended. Returns whether it was interrupted. */

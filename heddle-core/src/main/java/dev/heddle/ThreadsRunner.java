@@ -7,8 +7,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs attempts on a pool of platform threads. The pool is a work-stealing {@link
- * ForkJoinPool} in FIFO mode; a task that waits in a nested scope's join lets it add a
- * compensating thread, so nesting cannot starve it.
+ * ForkJoinPool} in FIFO mode, never more than {@code n} tasks at once: a task that blocks
+ * in the JDK (a lock's condition, a queue, a process) keeps its thread, and only a task
+ * that waits in a nested scope's join widens the pool by one meanwhile, so nesting cannot
+ * starve it (see {@link Threads#widen}).
  */
 final class ThreadsRunner extends AbstractRunner {
 
@@ -26,7 +28,7 @@ final class ThreadsRunner extends AbstractRunner {
             true,
             0,
             32_767,
-            1,
+            0, // no thread added for a task blocking in the JDK: see Threads.widen
             pool -> true,
             30,
             TimeUnit.SECONDS);
