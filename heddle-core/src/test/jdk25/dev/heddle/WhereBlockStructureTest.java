@@ -79,21 +79,27 @@ class WhereBlockStructureTest {
   @Test
   void aFailureOfTheScope_isAttachedToTheViolation() {
     try (Runner runner = Runner.virtual(CHECKED)) {
-      CountDownLatch failed = new CountDownLatch(1);
+      java.util.concurrent.atomic.AtomicReference<Handle<Object>> fails =
+          new java.util.concurrent.atomic.AtomicReference<>();
       Scope scope =
           ScopedValue.where(KEY, "inside")
               .call(
                   () -> {
                     Scope s = Scope.open(runner, ScopeOptions.defaults().name("leaky"));
-                    s.fork(
-                        Task.named("fails").semantics(Semantics.BLOCKING),
-                        () -> {
-                          failed.countDown();
-                          throw new IllegalArgumentException("boom");
-                        });
+                    fails.set(
+                        s.fork(
+                            Task.named("fails").semantics(Semantics.BLOCKING),
+                            () -> {
+                              throw new IllegalArgumentException("boom");
+                            }));
                     return s;
                   });
-      assertTrue(awaitQuietly(failed));
+      // the failure must be the scope's before close: wait until the handle says so
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+      while (!String.valueOf(fails.get()).equals("task 'fails' (failed)")) {
+        assertTrue(System.nanoTime() < deadline, () -> "it is " + fails.get());
+        Thread.onSpinWait();
+      }
       IllegalStateException e = assertThrows(IllegalStateException.class, scope::close);
       assertTrue(String.valueOf(e.getMessage()).startsWith(VIOLATION), e.getMessage());
       assertEquals(1, e.getSuppressed().length, () -> java.util.Arrays.toString(e.getSuppressed()));
