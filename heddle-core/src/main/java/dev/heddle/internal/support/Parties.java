@@ -1,6 +1,7 @@
 package dev.heddle.internal.support;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,22 +13,30 @@ public final class Parties {
 
   /*
    * The current task is set only around the bodies of tasks whose scope watches for stalls
-   * (ScopeOptions.stallReport): elsewhere it stays null, and a channel operation pays one
-   * thread-local read that finds nothing. A channel notes a party once per change of the
+   * (ScopeOptions.stallReport): elsewhere it stays null, and while no scope in the JVM is
+   * watched a channel operation pays one read of a shared counter, not a thread-local read. A channel notes a party once per change of the
    * party using it, under the lock it already holds.
    */
 
   private static final ThreadLocal<@Nullable Party> CURRENT = new ThreadLocal<>();
 
+  /*
+   * How many watched bodies are running, on any thread. While it is 0 (no scope of the JVM
+   * watches for stalls) current() answers without the thread-local read. A body's own enter
+   * comes before its channel operations on its own thread, so it always sees itself counted.
+   */
+  private static final AtomicInteger WATCHED = new AtomicInteger();
+
   private Parties() {}
 
   /** The task whose body this thread runs in a watched scope, or null. */
   public static @Nullable Party current() {
-    return CURRENT.get();
+    return WATCHED.get() == 0 ? null : CURRENT.get();
   }
 
   /** A watched task's body starts on this thread; returns what {@link #exit} restores. */
   public static @Nullable Party enter(Party task) {
+    WATCHED.incrementAndGet();
     Party previous = CURRENT.get();
     CURRENT.set(task);
     return previous;
@@ -40,6 +49,7 @@ public final class Parties {
     } else {
       CURRENT.set(previous);
     }
+    WATCHED.decrementAndGet();
   }
 
   /** A task as a channel's party. */
