@@ -119,6 +119,8 @@ public final class ScopeOptions {
    * of what its {@code join} throws, and in the names of its handlers' threads ({@code
    * heddle-handler-<scope>/<task>}).
    *
+   * {@snippet class=dev.heddle.ScopeExamplesTest region=allSuccessful}
+   *
    * @throws IllegalArgumentException if the name is blank
    */
   public ScopeOptions name(String name) {
