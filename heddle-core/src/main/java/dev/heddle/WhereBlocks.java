@@ -31,8 +31,7 @@ final class WhereBlocks {
    * are the only Carrier methods that call back into user code). Only when a Carrier frame is
    * found, that is inside a where block, is the stack walked again with method information, to
    * name the line that entered each block; join and close walk (the same way, so that depths
-   * compare) only then. On JDK 21 the
-   * option does not exist and the plain walker is used.
+   * compare) only then. On JDK 21 the option does not exist and the plain walker is used.
    */
   private static final String CARRIER = "java.lang.ScopedValue$Carrier";
 
