@@ -76,6 +76,8 @@ public final class Completion {
   /**
    * Every task must succeed: the first failure stops the scope, and {@code join} throws it.
    * The default.
+   *
+   * {@snippet class=dev.heddle.ScopeExamplesTest region=allSuccessful}
    */
   public static Completion allSuccessful() {
     return ALL_SUCCESSFUL;
@@ -85,6 +87,8 @@ public final class Completion {
    * Every task runs unless an input of it failed: a failure skips only its dependents, and
    * {@code join} throws once everything has ended, with the first failure as cause and the
    * others suppressed. The same as {@link ScopeOptions#keepGoing(boolean) keepGoing(true)}.
+   *
+   * {@snippet class=dev.heddle.ScopeExamplesTest region=keepGoing}
    */
   public static Completion keepGoing() {
     return KEEP_GOING;
@@ -104,6 +108,8 @@ public final class Completion {
   /**
    * The first task to end decides, however it ends: its end stops the scope and the others
    * are cancelled; if it failed, {@code join} throws that failure.
+   *
+   * {@snippet class=dev.heddle.ScopeExamplesTest region=race}
    */
   public static Completion race() {
     return RACE;
@@ -113,6 +119,8 @@ public final class Completion {
    * Stops the scope when {@code rule} says so, after a task succeeds or fails. Failures do not
    * stop the scope by themselves (as with {@link #keepGoing()}); {@code join} throws if any task
    * failed. The JDK's {@code allUntil}.
+   *
+   * {@snippet class=dev.heddle.ScopeExamplesTest region=until}
    */
   public static Completion until(Rule rule) {
     return new Completion(Kind.UNTIL, Objects.requireNonNull(rule, "rule"));

@@ -187,7 +187,7 @@ final class Execution implements NodeContext {
   /** What bodies inherit from the thread that opened the scope, or null. */
   private final @Nullable Inherited inherited;
 
-  /** The ScopedValue.where blocks the owner opened this scope in (checked when submit sites are recorded), or null. */
+  /** The ScopedValue.where blocks the owner opened this scope in (when the runner checks them), or null. */
   private final @Nullable WhereBlocks whereBlocks;
 
   /** Every failure to report as suppressed: failed attempts that were retried, then task failures. */
@@ -215,7 +215,8 @@ final class Execution implements NodeContext {
     this.transferRules = options.transferRules();
     this.strictSemantics = options.strictSemantics();
     this.recordSubmitSites = options.recordSubmitSites();
-    this.whereBlocks = recordSubmitSites ? WhereBlocks.ofCaller() : null;
+    this.whereBlocks =
+        graphIndex == null && options.checkWhereBlocks() ? WhereBlocks.ofCaller() : null;
     this.time = dispatcher.timeSource();
     this.origin = time.nanoTime();
     this.enclosing = CURRENT.get();

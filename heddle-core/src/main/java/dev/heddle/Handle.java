@@ -8,6 +8,8 @@ package dev.heddle;
  * says where it is, for example {@code task 'fetch' (running, attempt 2)} or {@code task
  * 'parse' (skipped)}.
  *
+ * {@snippet class=dev.heddle.ScopeExamplesTest region=allSuccessful}
+ *
  * @param <T> the task's result type
  */
 public sealed interface Handle<T> permits TaskNode {

@@ -29,11 +29,12 @@ import org.jspecify.annotations.Nullable;
 public final class RunnerOptions {
 
   private static final RunnerOptions DEFAULTS =
-      new RunnerOptions(null, false, false, false, null, null, TransferRules.defaults());
+      new RunnerOptions(null, false, false, true, false, null, null, TransferRules.defaults());
 
   private final @Nullable TimeSource timeSource;
   private final boolean strictTransfer;
   private final boolean recordSubmitSites;
+  private final boolean checkWhereBlocks;
   private final boolean strictSemantics;
   private final @Nullable SemanticsListener semanticsListener;
   private final @Nullable Duration flightRecorderChecks;
@@ -43,6 +44,7 @@ public final class RunnerOptions {
       @Nullable TimeSource timeSource,
       boolean strictTransfer,
       boolean recordSubmitSites,
+      boolean checkWhereBlocks,
       boolean strictSemantics,
       @Nullable SemanticsListener semanticsListener,
       @Nullable Duration flightRecorderChecks,
@@ -51,6 +53,7 @@ public final class RunnerOptions {
     this.timeSource = timeSource;
     this.strictTransfer = strictTransfer;
     this.recordSubmitSites = recordSubmitSites;
+    this.checkWhereBlocks = checkWhereBlocks;
     this.strictSemantics = strictSemantics;
     this.semanticsListener = semanticsListener;
     this.flightRecorderChecks = flightRecorderChecks;
@@ -58,7 +61,7 @@ public final class RunnerOptions {
 
   /**
    * The system clock, no strict transfer check, no submit sites recorded for scope forks,
-   * undeclared semantics treated as blocking, semantics violations logged, flight recorder
+   * {@code ScopedValue.where} blocks checked, undeclared semantics treated as blocking, semantics violations logged, flight recorder
    * checks off.
    */
   public static RunnerOptions defaults() {
@@ -74,6 +77,7 @@ public final class RunnerOptions {
         Objects.requireNonNull(timeSource, "timeSource"),
         strictTransfer,
         recordSubmitSites,
+        checkWhereBlocks,
         strictSemantics,
         semanticsListener,
         flightRecorderChecks,
@@ -86,6 +90,7 @@ public final class RunnerOptions {
         timeSource,
         on,
         recordSubmitSites,
+        checkWhereBlocks,
         strictSemantics,
         semanticsListener,
         flightRecorderChecks,
@@ -98,14 +103,37 @@ public final class RunnerOptions {
    * failed task ("forked at"). It is off by default because it is the largest single cost of
    * a fork (1.8 to 3.8 µs measured, see BENCHMARKS.md); the {@code heddle-testing} kit turns
    * it on. Graph nodes always record where they were added: that happens once, when the
-   * graph is built, not on every run. When on, a scope also records, at open, the {@code
-   * ScopedValue.where} blocks it was opened in, and its {@code join} or {@code close} after
-   * one of them ended reports a structure violation (see {@link Scope#close()}).
+   * graph is built, not on every run.
    */
   public RunnerOptions recordSubmitSites(boolean on) {
     return new RunnerOptions(
         timeSource,
         strictTransfer,
+        on,
+        checkWhereBlocks,
+        strictSemantics,
+        semanticsListener,
+        flightRecorderChecks,
+        transferRules);
+  }
+
+  /**
+   * These options with the check of {@code ScopedValue.where} blocks on or off. When on (the
+   * default), a scope records, as it opens, the {@code ScopedValue.where(...).run} or {@code
+   * .call} blocks its owner is in, and its {@code join} or {@code close} after one of them
+   * ended reports a structure violation and closes the scope (see {@link Scope#close()}), as
+   * the JDK's {@code StructuredTaskScope} does. It costs a walk of the owner's stack, without
+   * method information on JDK 22 and later, as each scope opens; a second walk with method
+   * information as it opens, joins and closes only inside a where block (see BENCHMARKS.md).
+   * Graph runs never pay it: they open and join in one call.
+   *
+   * {@snippet class=dev.heddle.WhereBlockStructureTest region=whereBlock}
+   */
+  public RunnerOptions checkWhereBlocks(boolean on) {
+    return new RunnerOptions(
+        timeSource,
+        strictTransfer,
+        recordSubmitSites,
         on,
         strictSemantics,
         semanticsListener,
@@ -127,6 +155,7 @@ public final class RunnerOptions {
         timeSource,
         strictTransfer,
         recordSubmitSites,
+        checkWhereBlocks,
         on,
         semanticsListener,
         flightRecorderChecks,
@@ -144,6 +173,7 @@ public final class RunnerOptions {
         timeSource,
         strictTransfer,
         recordSubmitSites,
+        checkWhereBlocks,
         strictSemantics,
         Objects.requireNonNull(listener, "listener"),
         flightRecorderChecks,
@@ -182,6 +212,7 @@ public final class RunnerOptions {
         timeSource,
         strictTransfer,
         recordSubmitSites,
+        checkWhereBlocks,
         strictSemantics,
         semanticsListener,
         threshold,
@@ -198,6 +229,7 @@ public final class RunnerOptions {
         timeSource,
         strictTransfer,
         recordSubmitSites,
+        checkWhereBlocks,
         strictSemantics,
         semanticsListener,
         flightRecorderChecks,
@@ -224,6 +256,11 @@ public final class RunnerOptions {
     return recordSubmitSites;
   }
 
+  /** Whether scopes check that the {@code ScopedValue.where} blocks they were opened in are still running. */
+  public boolean checkWhereBlocks() {
+    return checkWhereBlocks;
+  }
+
   /** Whether a task that declares no semantics is refused. */
   public boolean strictSemantics() {
     return strictSemantics;
@@ -247,6 +284,8 @@ public final class RunnerOptions {
         + strictTransfer
         + ", recordSubmitSites="
         + recordSubmitSites
+        + ", checkWhereBlocks="
+        + checkWhereBlocks
         + ", strictSemantics="
         + strictSemantics
         + ", semanticsListener="

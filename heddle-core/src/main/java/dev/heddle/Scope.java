@@ -415,8 +415,8 @@ public final class Scope implements AutoCloseable {
    * @throws InterruptedException if the owner was interrupted while waiting
    * @throws IllegalStateException if {@code join} was already called, or the scope is closed;
    *     or if the scope was opened inside a {@code ScopedValue.where(...)} block that has
-   *     ended: a structure violation, checked when the runner records submit sites (see {@link
-   *     RunnerOptions#recordSubmitSites}). The scope is then closed, as by {@link #close()}
+   *     ended: a structure violation (checked unless the runner's options turn it off, see
+   *     {@link RunnerOptions#checkWhereBlocks}). The scope is then closed, as by {@link #close()}
    * @throws WrongThreadException if the caller is not the owner, or is one of the scope's task bodies
    */
   @Concurrency(
@@ -448,14 +448,20 @@ public final class Scope implements AutoCloseable {
    * waiting, and waits for them to end; the wait cannot be interrupted (an interrupt is kept
    * and restored afterwards), since no task may outlive its scope. Idempotent.
    *
+   * <p>Scopes opened on one thread close in the reverse order (try-with-resources does it);
+   * closing one while a scope opened inside it is still open is reported:
+   *
+   * {@snippet class=dev.heddle.ScopeExamplesTest region=structure}
+   *
    * @throws TaskFailedException if {@code join} was not called and a task had failed before
    *     the scope was closed: a failure is never dropped
    * @throws IllegalStateException if a scope opened later on this thread, inside this one,
    *     is still open: a structure violation (the JDK's {@code StructureViolationException}).
    *     That inner scope is closed first (its tasks cancelled, and any failure of it attached
    *     as suppressed), then this one; nothing is left running. Also if the scope was opened
-   *     inside a {@code ScopedValue.where(...)} block that has ended (checked when the runner
-   *     records submit sites): the scope is closed, and any failure of it attached as suppressed
+   *     inside a {@code ScopedValue.where(...)} block that has ended (checked unless {@link
+   *     RunnerOptions#checkWhereBlocks} turns it off): the scope is closed, and any failure of it
+   *     attached as suppressed
    * @throws WrongThreadException if the caller is not the owner, or is one of the scope's task bodies
    */
   @Concurrency(
@@ -476,6 +482,8 @@ public final class Scope implements AutoCloseable {
    * true it stays true. After a {@link ScopeOptions#moveOnAfter move-on} join it says whether
    * the deadline cut the work short. Never blocks; any thread may call it, but a {@code false}
    * may be stale by the time it is read.
+   *
+   * {@snippet class=dev.heddle.ScopeExamplesTest region=allSuccessful}
    */
   @Concurrency(
       blocking = Semantics.Blocking.NEVER,

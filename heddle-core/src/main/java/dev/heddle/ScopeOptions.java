@@ -23,9 +23,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ScopeOptions {
 
-  private static final ScopeOptions DEFAULTS =
-      new ScopeOptions(
-          Completion.allSuccessful(), null, null, null, false, null, null, null, List.of());
+  private static final ScopeOptions DEFAULTS = new ScopeOptions(new Fields());
 
   private final Completion completion;
   private final @Nullable TaskListener listener;
@@ -37,25 +35,54 @@ public final class ScopeOptions {
   private final @Nullable Consumer<? super StallReport> stallListener;
   private final List<Inheritance> inherited;
 
-  private ScopeOptions(
-      Completion completion,
-      @Nullable TaskListener listener,
-      @Nullable String name,
-      @Nullable Duration timeout,
-      boolean moveOn,
-      @Nullable Consumer<? super RunRecord> recorder,
-      @Nullable Duration stallThreshold,
-      @Nullable Consumer<? super StallReport> stallListener,
-      List<Inheritance> inherited) {
-    this.completion = completion;
-    this.listener = listener;
-    this.name = name;
-    this.timeout = timeout;
-    this.moveOn = moveOn;
-    this.recorder = recorder;
-    this.stallThreshold = stallThreshold;
-    this.stallListener = stallListener;
-    this.inherited = inherited;
+  /*
+   * Every "with" method copies all fields through Fields and changes what it sets, so a new
+   * field is copied in one place (Fields(ScopeOptions)) and kept by every one of them.
+   */
+  private ScopeOptions(Fields f) {
+    this.completion = f.completion;
+    this.listener = f.listener;
+    this.name = f.name;
+    this.timeout = f.timeout;
+    this.moveOn = f.moveOn;
+    this.recorder = f.recorder;
+    this.stallThreshold = f.stallThreshold;
+    this.stallListener = f.stallListener;
+    this.inherited = f.inherited;
+  }
+
+  /** The fields of options being made: the defaults, or a copy of other options to change. */
+  private static final class Fields {
+    Completion completion = Completion.allSuccessful();
+    @Nullable TaskListener listener;
+    @Nullable String name;
+    @Nullable Duration timeout;
+    boolean moveOn;
+    @Nullable Consumer<? super RunRecord> recorder;
+    @Nullable Duration stallThreshold;
+    @Nullable Consumer<? super StallReport> stallListener;
+    List<Inheritance> inherited = List.of();
+
+    Fields() {}
+
+    Fields(ScopeOptions o) {
+      completion = o.completion;
+      listener = o.listener;
+      name = o.name;
+      timeout = o.timeout;
+      moveOn = o.moveOn;
+      recorder = o.recorder;
+      stallThreshold = o.stallThreshold;
+      stallListener = o.stallListener;
+      inherited = o.inherited;
+    }
+  }
+
+  /** A copy of these options with what {@code change} sets changed. */
+  private ScopeOptions with(Consumer<Fields> change) {
+    Fields f = new Fields(this);
+    change.accept(f);
+    return new ScopeOptions(f);
   }
 
   /** Fail fast, no deadline, no name, no listener. */
@@ -77,36 +104,22 @@ public final class ScopeOptions {
 
   /** These options with a completion policy: when the scope stops, and what {@code join} reports. */
   public ScopeOptions completion(Completion completion) {
-    return new ScopeOptions(
-        Objects.requireNonNull(completion, "completion"),
-        listener,
-        name,
-        timeout,
-        moveOn,
-        recorder,
-        stallThreshold,
-        stallListener,
-        inherited);
+    Objects.requireNonNull(completion, "completion");
+    return with(f -> f.completion = completion);
   }
 
   /** These options with a listener for every task event (see {@link TaskListener}). */
   public ScopeOptions listener(TaskListener listener) {
-    return new ScopeOptions(
-        completion,
-        Objects.requireNonNull(listener, "listener"),
-        name,
-        timeout,
-        moveOn,
-        recorder,
-        stallThreshold,
-        stallListener,
-        inherited);
+    Objects.requireNonNull(listener, "listener");
+    return with(f -> f.listener = listener);
   }
 
   /**
    * These options with a name for the scope, shown by its {@code toString}, in the messages
    * of what its {@code join} throws, and in the names of its handlers' threads ({@code
    * heddle-handler-<scope>/<task>}).
+   *
+   * {@snippet class=dev.heddle.ScopeExamplesTest region=allSuccessful}
    *
    * @throws IllegalArgumentException if the name is blank
    */
@@ -115,16 +128,7 @@ public final class ScopeOptions {
     if (name.isBlank()) {
       throw new IllegalArgumentException("a scope's name must not be blank");
     }
-    return new ScopeOptions(
-        completion,
-        listener,
-        name,
-        timeout,
-        moveOn,
-        recorder,
-        stallThreshold,
-        stallListener,
-        inherited);
+    return with(f -> f.name = name);
   }
 
   /**
@@ -140,16 +144,12 @@ public final class ScopeOptions {
    * fail_after}, Kotlin's {@code withTimeout}.
    */
   public ScopeOptions timeout(Duration timeout) {
-    return new ScopeOptions(
-        completion,
-        listener,
-        name,
-        Objects.requireNonNull(timeout, "timeout"),
-        false,
-        recorder,
-        stallThreshold,
-        stallListener,
-        inherited);
+    Objects.requireNonNull(timeout, "timeout");
+    return with(
+        f -> {
+          f.timeout = timeout;
+          f.moveOn = false;
+        });
   }
 
   /**
@@ -159,16 +159,12 @@ public final class ScopeOptions {
    * {@code move_on_after}, Kotlin's {@code withTimeoutOrNull}.
    */
   public ScopeOptions moveOnAfter(Duration timeout) {
-    return new ScopeOptions(
-        completion,
-        listener,
-        name,
-        Objects.requireNonNull(timeout, "timeout"),
-        true,
-        recorder,
-        stallThreshold,
-        stallListener,
-        inherited);
+    Objects.requireNonNull(timeout, "timeout");
+    return with(
+        f -> {
+          f.timeout = timeout;
+          f.moveOn = true;
+        });
   }
 
   /**
@@ -179,16 +175,8 @@ public final class ScopeOptions {
    * sink is reported by {@code join} as a listener's would be.
    */
   public ScopeOptions record(Consumer<? super RunRecord> sink) {
-    return new ScopeOptions(
-        completion,
-        listener,
-        name,
-        timeout,
-        moveOn,
-        Objects.requireNonNull(sink, "sink"),
-        stallThreshold,
-        stallListener,
-        inherited);
+    Objects.requireNonNull(sink, "sink");
+    return with(f -> f.recorder = sink);
   }
 
   /**
@@ -229,8 +217,11 @@ public final class ScopeOptions {
     if (threshold.isNegative() || threshold.isZero()) {
       throw new IllegalArgumentException("a stall threshold must be positive; got " + threshold);
     }
-    return new ScopeOptions(
-        completion, this.listener, name, timeout, moveOn, recorder, threshold, listener, inherited);
+    return with(
+        f -> {
+          f.stallThreshold = threshold;
+          f.stallListener = listener;
+        });
   }
 
   /** The stall threshold, or {@code null} if stalls are not reported. */
@@ -263,16 +254,8 @@ public final class ScopeOptions {
     Objects.requireNonNull(inheritance, "inheritance");
     List<Inheritance> more = new ArrayList<>(inherited);
     more.add(inheritance);
-    return new ScopeOptions(
-        completion,
-        listener,
-        name,
-        timeout,
-        moveOn,
-        recorder,
-        stallThreshold,
-        stallListener,
-        List.copyOf(more));
+    List<Inheritance> all = List.copyOf(more);
+    return with(f -> f.inherited = all);
   }
 
   /** What the bodies inherit from the thread that opens the scope, outermost first; empty for nothing. */

@@ -2,6 +2,7 @@ package dev.heddle;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,11 +22,23 @@ final class WhereBlocks {
    * on the same thread, a recorded depth that no longer holds a Carrier frame proves that the
    * block ended. Never a false report. Missed: a block that ended and a new one that started
    * at the same depth before the join or close (a loop around where(...).run), and a scope
-   * that is never joined or closed. Costs a stack walk at open, so it is done only when the
-   * runner records submit sites (the heddle-testing kit turns that on).
+   * that is never joined or closed.
+   *
+   * Cost: the walk at open is done for every scope, so it asks for as little as it can. On
+   * JDK 22 and later it drops method information (StackWalker.Option.DROP_METHOD_INFO): the VM
+   * then hands over each frame's class only, without resolving its method, which is what
+   * makes a plain walk expensive, and a Carrier frame is recognised by its class (run and call
+   * are the only Carrier methods that call back into user code). Only when a Carrier frame is
+   * found, that is inside a where block, is the stack walked again with method information, to
+   * name the line that entered each block; join and close walk (the same way, so that depths
+   * compare) only then. On JDK 21 the option does not exist and the plain walker is used.
    */
   private static final String CARRIER = "java.lang.ScopedValue$Carrier";
 
+  /** Classes only where the JDK allows it (22 and later); the plain walker otherwise. */
+  private static final StackWalker CLASSES = classesOnly();
+
+  /** With method information: for the lines that entered the blocks. */
   private static final StackWalker WALKER = StackWalker.getInstance();
 
   /** Depth from the bottom of the stack of each block's Carrier frame, innermost first. */
@@ -39,8 +52,23 @@ final class WhereBlocks {
     this.sites = sites;
   }
 
+  private static StackWalker classesOnly() {
+    for (StackWalker.Option o : StackWalker.Option.values()) {
+      if (o.name().equals("DROP_METHOD_INFO")) {
+        return StackWalker.getInstance(Set.of(o, StackWalker.Option.RETAIN_CLASS_REFERENCE));
+      }
+    }
+    return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+  }
+
   /** The where blocks the calling thread is in; null if none. */
   static @Nullable WhereBlocks ofCaller() {
+    boolean inside = CLASSES.walk(frames -> frames.anyMatch(WhereBlocks::isCarrier));
+    return inside ? locate() : null;
+  }
+
+  /** Walks again with method information: where each block's Carrier frame is, and who entered it. */
+  private static @Nullable WhereBlocks locate() {
     return WALKER.walk(
         frames -> {
           List<Integer> at = new ArrayList<>();
@@ -90,7 +118,6 @@ final class WhereBlocks {
   }
 
   private static boolean isCarrier(StackWalker.StackFrame f) {
-    return f.getClassName().equals(CARRIER)
-        && (f.getMethodName().equals("run") || f.getMethodName().equals("call"));
+    return f.getClassName().equals(CARRIER);
   }
 }

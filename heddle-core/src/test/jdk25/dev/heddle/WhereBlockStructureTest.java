@@ -15,15 +15,14 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * Leaving a {@code ScopedValue.where} block while a scope opened inside it is still open is a
  * structure violation, reported by the scope's next join or close (the JDK throws {@code
- * StructureViolationException} as the block ends). Checked when the runner records submit
- * sites.
+ * StructureViolationException} as the block ends). Checked by default.
  */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class WhereBlockStructureTest {
 
   static final ScopedValue<String> KEY = ScopedValue.newInstance();
 
-  private static final RunnerOptions CHECKED = RunnerOptions.defaults().recordSubmitSites(true);
+  private static final RunnerOptions CHECKED = RunnerOptions.defaults();
 
   private static final String VIOLATION =
       "structure violation: scope 'leaky' was opened inside a ScopedValue.where(...) block"
@@ -73,6 +72,18 @@ class WhereBlockStructureTest {
           assertThrows(IllegalStateException.class, scope::join); // the scope is closed
       assertTrue(String.valueOf(closed.getMessage()).contains("closed"), closed.getMessage());
       scope.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(RunnerKind.class)
+  void checkWhereBlocksOff_leavingTheBlock_isNotReported(RunnerKind kind) {
+    CountDownLatch release = new CountDownLatch(1);
+    try (Runner runner = kind.make(RunnerOptions.defaults().checkWhereBlocks(false))) {
+      Scope scope = openInsideAWhereBlock(runner, release);
+      release.countDown();
+      scope.close(); // the check is off: an ordinary close
+      assertTrue(RunnerOptions.defaults().checkWhereBlocks(), "on by default");
     }
   }
 
@@ -137,6 +148,25 @@ class WhereBlockStructureTest {
         scope.join();
         assertEquals(2, h.get());
       }
+    }
+  }
+
+  @Test
+  void whereBlock_example() throws InterruptedException {
+    try (Runner runner = Runner.virtual()) {
+      String reported = "";
+      // @start region="whereBlock"
+      Scope scope = ScopedValue.where(KEY, "inside").call(() -> Scope.open(runner)); // leaks it
+      try {
+        scope.join(); // after the block ended: closes the scope and reports it
+      } catch (IllegalStateException e) {
+        // "structure violation: scope on virtual was opened inside a ScopedValue.where(...) block
+        // (entered at ...) that ended while the scope was still open; the scope was closed ..."
+        reported = String.valueOf(e.getMessage());
+      }
+      // @end
+      assertTrue(reported.startsWith("structure violation: "), reported);
+      assertTrue(reported.contains("ScopedValue.where(...) block (entered at "), reported);
     }
   }
 

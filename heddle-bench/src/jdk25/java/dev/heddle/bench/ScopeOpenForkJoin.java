@@ -25,7 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * StructuredTaskScope} (a preview API; its default joiner, {@code
  * awaitAllSuccessfulOrThrow}). Both start one virtual thread per task. Heddle's task
  * names are made once, in setup. {@code submitSites} is Heddle's {@code
- * recordSubmitSites} option ({@code false} is the default).
+ * recordSubmitSites} option ({@code false} is the default), {@code whereBlocks} its {@code
+ * checkWhereBlocks} option ({@code true} is the default; {@code false} shows what the check of
+ * {@code ScopedValue.where} blocks costs).
  *
  * <p>Built only on JDK 25 (it lives in {@code src/jdk25/java}), and its fork runs with
  * {@code --enable-preview}, Heddle's side included. Run it with:
@@ -50,13 +52,20 @@ public class ScopeOpenForkJoin {
     @Param({"true", "false"})
     public boolean submitSites;
 
+    @Param({"true", "false"})
+    public boolean whereBlocks;
+
     String[] names;
     Runner virtual;
 
     @Setup
     public void setUp(ScopeOpenForkJoin b) {
       names = Owners.names(b.k);
-      virtual = Runner.virtual(RunnerOptions.defaults().recordSubmitSites(submitSites));
+      virtual =
+          Runner.virtual(
+              RunnerOptions.defaults()
+                  .recordSubmitSites(submitSites)
+                  .checkWhereBlocks(whereBlocks));
     }
 
     @TearDown

@@ -625,6 +625,7 @@ public abstract class RunnerConformance {
                   });
       CancellationException e = assertThrows(CancellationException.class, scope::join);
       canceller.join();
+      assertTrue(scope.isCancelled(), "cancelled from another thread");
       assertTrue(
           message(e).contains("slow: cancelled, interrupted, the scope was cancelled"),
           e.getMessage());
@@ -638,7 +639,9 @@ public abstract class RunnerConformance {
     try (Scope scope = Scope.open(runner)) {
       Handle<Integer> a = scope.fork(task("a"), () -> 1);
       Handle<Integer> b = scope.fork(task("b"), a, x -> x + 1);
+      assertFalse(scope.isCancelled(), "nothing has stopped the scope yet");
       scope.cancel();
+      assertTrue(scope.isCancelled(), "cancel() stops it at once");
       CancellationException e = assertThrows(CancellationException.class, scope::join);
       assertEquals(new Outcome.Skipped<>("not started, the scope was cancelled"), a.outcome());
       assertInstanceOf(Outcome.Skipped.class, b.outcome());
@@ -1301,6 +1304,32 @@ public abstract class RunnerConformance {
       assertEquals("bad", e.task());
       assertEquals(2, other.get());
       assertFalse(scope.isCancelled());
+    }
+  }
+
+  @Test
+  void allSuccessful_asAPolicy_isTheDefault_andTheFirstFailureStopsTheScope()
+      throws InterruptedException {
+    ScopeOptions allSuccessful = ScopeOptions.defaults().completion(Completion.allSuccessful());
+    try (Scope scope = Scope.open(runner, allSuccessful)) {
+      Handle<Integer> one = scope.fork(task("one"), () -> 1);
+      Handle<Integer> two = scope.fork(task("two"), one, x -> x + 1);
+      scope.join();
+      assertEquals(2, two.get());
+      assertFalse(scope.isCancelled(), "every task succeeded: nothing stopped the scope");
+    }
+    try (Scope scope = Scope.open(runner, allSuccessful)) {
+      Handle<Integer> bad =
+          scope.fork(
+              task("bad"),
+              () -> {
+                throw new IOException("bad");
+              });
+      Handle<Integer> after = scope.fork(task("after"), bad, x -> x + 1);
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      assertEquals("bad", e.task());
+      assertTrue(scope.isCancelled(), "the first failure stops the scope");
+      assertInstanceOf(Outcome.Skipped.class, after.outcome());
     }
   }
 
