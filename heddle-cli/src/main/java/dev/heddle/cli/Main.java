@@ -557,7 +557,16 @@ public final class Main implements Callable<Integer> {
           Stalls stalls =
               stallAfter == null
                   ? null
-                  : new Stalls(stallAfter, outputs, needs(taskFile), jobs, view::note);
+                  : new Stalls(
+                      stallAfter,
+                      outputs,
+                      needs(taskFile),
+                      taskFile.tasks().stream()
+                          .filter(TaskFile.Entry::interactive)
+                          .map(TaskFile.Entry::name)
+                          .collect(Collectors.toSet()),
+                      jobs,
+                      view::note);
           Runner runner = Runner.threads(jobs, COMMAND_RUNNER);
           Signals signals =
               Signals.interruptOn(Thread.currentThread(), signal, containment, view::note)) {

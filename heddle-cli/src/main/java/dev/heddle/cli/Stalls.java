@@ -38,6 +38,7 @@ final class Stalls implements TaskListener, Consumer<StallReport>, AutoCloseable
   private final Duration threshold;
   private final Map<String, CommandTask.Output> outputs;
   private final Map<String, List<String>> needs;
+  private final java.util.Set<String> interactive;
   private final int jobs;
   private final Consumer<String> print;
   private final ScheduledExecutorService timer;
@@ -50,6 +51,8 @@ final class Stalls implements TaskListener, Consumer<StallReport>, AutoCloseable
    * Starts watching a run; {@link #close()} stops.
    *
    * @param needs each task's needs, by name
+   * @param interactive the tasks that own the terminal while they run: nothing is printed over
+   *     them
    * @param print where a report goes, as one message (the progress view's notes: standard
    *     error, above the live block)
    */
@@ -57,11 +60,13 @@ final class Stalls implements TaskListener, Consumer<StallReport>, AutoCloseable
       Duration threshold,
       Map<String, CommandTask.Output> outputs,
       Map<String, List<String>> needs,
+      java.util.Set<String> interactive,
       int jobs,
       Consumer<String> print) {
     this.threshold = threshold;
     this.outputs = outputs;
     this.needs = needs;
+    this.interactive = interactive;
     this.jobs = jobs;
     this.print = print;
     this.timer =
@@ -97,7 +102,13 @@ final class Stalls implements TaskListener, Consumer<StallReport>, AutoCloseable
     synchronized (this) {
       long quiet = System.nanoTime() - lastChange;
       StallReport r = latest;
-      if (reported || quiet < threshold.toNanos() || r == null || r.tasks().isEmpty()) {
+      if (reported
+          || quiet < threshold.toNanos()
+          || r == null
+          || r.tasks().isEmpty()
+          || r.tasks().stream()
+              .anyMatch(
+                  t -> t.state() == StallReport.State.RUNNING && interactive.contains(t.name()))) {
         return;
       }
       reported = true;
