@@ -6,15 +6,39 @@
 # table and the load average before and after; the measured time is the summary line's,
 # the clock the prediction uses.
 #
-#   heddle-bench/command-accuracy.sh [BASE]      (BASE defaults to 4)
+# With MODE cpu, each command computes instead of sleeping (an awk loop of a fixed number of
+# steps, about its length in milliseconds on one core of this machine, calibrated first), and
+# only 1 and 2 jobs are measured: CPU-bound work on a 2-core machine.
+#
+#   heddle-bench/command-accuracy.sh [BASE] [MODE]   (BASE defaults to 4, MODE to sleep)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd -P)
 base=${1:-4}
+mode=${2:-sleep}
 dir=$(mktemp -d "${TMPDIR:-/tmp}/heddle-accuracy.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
+counts="1 2 4 8 16"
+steps_per_ms=0
+if [ "$mode" = cpu ]; then
+  counts="1 2"
+  # Steps of the awk loop per millisecond: the fastest of three timed runs of 3 million steps.
+  best=0
+  for _ in 1 2 3; do
+    t0=$(date +%s%N)
+    awk 'BEGIN { for (i = 0; i < 3000000; i++) s += i * i % 7 }'
+    t1=$(date +%s%N)
+    if [ "$best" -eq 0 ] || [ $((t1 - t0)) -lt "$best" ]; then best=$((t1 - t0)); fi
+  done
+  steps_per_ms=$((3000000 * 1000000 / best))
+  echo "cpu commands: $steps_per_ms awk steps per ms, calibrated"
+elif [ "$mode" != sleep ]; then
+  echo "MODE must be sleep or cpu, not $mode" >&2
+  exit 2
+fi
+
 # The graph: the same seed always gives the same file.
-awk 'BEGIN {
+awk -v cpu="$steps_per_ms" 'BEGIN {
   srand(7); print "tasks:";
   for (i = 0; i < 24; i++) {
     ms = 100 + int(rand() * 5) * 100;
@@ -28,7 +52,10 @@ awk 'BEGIN {
       sub(/,$/, "", needs);
       needs = ", needs: [" needs "]";
     }
-    printf "  t%d: {run: \"sleep %d.%d\"%s}\n", i, ms / 1000, (ms % 1000) / 100, needs;
+    if (cpu > 0)
+      printf "  t%d: {run: \"awk \x27BEGIN { for (i = 0; i < %d; i++) s += i * i %% 7 }\x27\"%s}\n", i, ms * cpu, needs;
+    else
+      printf "  t%d: {run: \"sleep %d.%d\"%s}\n", i, ms / 1000, (ms % 1000) / 100, needs;
   }
 }' > "$dir/tasks.yaml"
 
@@ -47,12 +74,12 @@ measure() { # jobs -> seconds, from the summary line
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 recorded=$(measure "$base")
-plan=$("$root/heddle" plan --jobs 1,2,4,8,16 --json "$dir/tasks.yaml")
+plan=$("$root/heddle" plan --jobs "$(echo $counts | tr ' ' ,)" --json "$dir/tasks.yaml")
 echo "recorded at --jobs $base: ${recorded}s"
 echo
 echo "| jobs | predicted (s) | measured (s) | error |"
 echo "|---:|---:|---:|---:|"
-for n in 1 2 4 8 16; do
+for n in $counts; do
   predicted=$(printf '%s' "$plan" | tr -d ' \n' | grep -o "\"workers\":$n,\"wallSeconds\":[0-9.eE-]*" |
     sed 's/.*://')
   measured=$(measure "$n")

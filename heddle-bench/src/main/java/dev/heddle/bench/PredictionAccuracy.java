@@ -20,7 +20,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * and 16 workers, and the graph is then run on each of those and measured (the record's wall).
  * Not a JMH benchmark: each run takes seconds, and the question is accuracy, not speed.
  *
- * <pre>java -cp heddle-bench/target/benchmarks.jar dev.heddle.bench.PredictionAccuracy [base]</pre>
+ * <p>With {@code cpu}, the same graph's tasks compute instead of sleeping: each spins for a
+ * fixed number of iterations, about its duration in milliseconds on one core of this machine
+ * (calibrated once, before the runs), so that what a task costs no longer depends on the
+ * worker count, and only worker counts up to the machine's cores (given after {@code cpu},
+ * default 1 and 2) mean something. A first run, not counted, warms the JIT up.
+ *
+ * <pre>
+ * java -cp heddle-bench/target/benchmarks.jar dev.heddle.bench.PredictionAccuracy [base]
+ * java -cp heddle-bench/target/benchmarks.jar dev.heddle.bench.PredictionAccuracy base cpu [n...]
+ * </pre>
  */
 public final class PredictionAccuracy {
   private PredictionAccuracy() {}
@@ -29,7 +38,21 @@ public final class PredictionAccuracy {
 
   public static void main(String[] args) throws InterruptedException {
     int base = args.length > 0 ? Integer.parseInt(args[0]) : 4;
-    Graph graph = graph();
+    boolean cpu = args.length > 1 && args[1].equals("cpu");
+    int[] counts = {1, 2, 4, 8, 16};
+    Graph graph;
+    if (cpu) {
+      counts =
+          args.length > 2
+              ? java.util.Arrays.stream(args, 2, args.length).mapToInt(Integer::parseInt).toArray()
+              : new int[] {1, 2};
+      long perMs = iterationsPerMs();
+      System.out.printf(Locale.ROOT, "cpu tasks: %d iterations per ms, calibrated%n", perMs);
+      graph = graph(ms -> spin(ms * perMs));
+      run(graph, base); // JIT warm-up, not counted
+    } else {
+      graph = graph();
+    }
     RunAnalysis recorded = RunAnalysis.of(run(graph, base));
     System.out.printf(
         Locale.ROOT,
@@ -41,7 +64,7 @@ public final class PredictionAccuracy {
         recorded.overheadPerTask().toNanos() / 1e6);
     System.out.println("| workers | predicted (s) | measured (s) | error |");
     System.out.println("|---:|---:|---:|---:|");
-    for (int n : new int[] {1, 2, 4, 8, 16}) {
+    for (int n : counts) {
       double predicted = recorded.predict(n).makespan().toNanos() / 1e9;
       double measured = run(graph, n).wall().toNanos() / 1e9;
       System.out.printf(
@@ -54,7 +77,16 @@ public final class PredictionAccuracy {
     }
   }
 
+  /** A task's body, given its length in milliseconds. */
+  interface Body {
+    long run(long ms) throws InterruptedException;
+  }
+
   static Graph graph() {
+    return graph(PredictionAccuracy::sleep);
+  }
+
+  static Graph graph(Body body) {
     Random random = new Random(7);
     Graph.Builder g = Graph.builder();
     List<Node<Long>> nodes = new ArrayList<>();
@@ -62,13 +94,14 @@ public final class PredictionAccuracy {
       long ms = CHOICES[random.nextInt(CHOICES.length)];
       String name = String.format(Locale.ROOT, "t%02d", i);
       if (i < 4) {
-        nodes.add(g.add(name, () -> sleep(ms)));
+        nodes.add(g.add(name, () -> body.run(ms)));
         continue;
       }
       int pool = Math.max(4, i - 6);
       Node<Long> a = nodes.get(random.nextInt(pool));
       Node<Long> b = nodes.get(random.nextInt(pool));
-      nodes.add(a == b ? g.add(name, a, x -> sleep(ms)) : g.add(name, a, b, (x, y) -> sleep(ms)));
+      nodes.add(
+          a == b ? g.add(name, a, x -> body.run(ms)) : g.add(name, a, b, (x, y) -> body.run(ms)));
     }
     return g.build();
   }
@@ -76,6 +109,29 @@ public final class PredictionAccuracy {
   static long sleep(long ms) throws InterruptedException {
     Thread.sleep(ms);
     return ms;
+  }
+
+  /** Computes for {@code iterations} steps of a xorshift generator; returns its last value. */
+  static long spin(long iterations) {
+    long x = 0x9E3779B97F4A7C15L;
+    for (long i = 0; i < iterations; i++) {
+      x ^= x << 13;
+      x ^= x >>> 7;
+      x ^= x << 17;
+    }
+    return x == 0 ? 1 : x;
+  }
+
+  /** How many {@link #spin} iterations take a millisecond on this thread: the best of several tries. */
+  static long iterationsPerMs() {
+    long n = 20_000_000;
+    long best = Long.MAX_VALUE;
+    for (int i = 0; i < 8; i++) {
+      long t0 = System.nanoTime();
+      spin(n);
+      best = Math.min(best, System.nanoTime() - t0);
+    }
+    return Math.max(1, n * 1_000_000 / best);
   }
 
   static RunRecord run(Graph graph, int workers) throws InterruptedException {

@@ -64,6 +64,7 @@ final class CommandTask {
     private final List<Long> unconfirmed = new ArrayList<>();
     private final Set<String> leftBehind = new LinkedHashSet<>();
     private volatile long pid = -1;
+    private volatile long startedAt;
     private volatile @Nullable IOException problem;
 
     Output(Path log) {
@@ -80,6 +81,7 @@ final class CommandTask {
     /** Starts a new attempt: forgets the tail and the problem of the last one. */
     synchronized void reset() {
       tail.clear();
+      pid = -1;
       problem = null;
     }
 
@@ -91,8 +93,14 @@ final class CommandTask {
       return log;
     }
 
+    /** The process id of the current (or last) attempt's command; -1 before it started. */
     long pid() {
       return pid;
+    }
+
+    /** When the current attempt's command started, on {@link System#nanoTime()}. */
+    long startedAt() {
+      return startedAt;
     }
 
     /** What went wrong while keeping the last attempt's log or reading it, or null. */
@@ -237,6 +245,7 @@ final class CommandTask {
               + e.getMessage(),
           e);
     }
+    output.startedAt = System.nanoTime();
     output.pid = process.pid();
     ProcessTrees.Finder finder;
     Follower follower;

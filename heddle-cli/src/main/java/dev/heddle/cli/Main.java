@@ -383,6 +383,18 @@ public final class Main implements Callable<Integer> {
         description = "write the run's HTML report (see also 'heddle report')")
     @Nullable Path report;
 
+    @Option(
+        names = "--stall-report",
+        paramLabel = "AFTER",
+        description =
+            "once no task has started or ended for AFTER (default 1m; 'off' never),"
+                + " print on stderr what each unfinished task waits for, with each running"
+                + " command's pid, age and last line of output; the run goes on")
+    String stallReport = "1m";
+
+    /** The parsed {@code --stall-report}, or null for {@code off}. */
+    private @Nullable Duration stallAfter;
+
     @Override
     public Integer call() {
       PrintStream out = parent.out;
@@ -399,6 +411,24 @@ public final class Main implements Callable<Integer> {
       if (mode != null && !List.of("interleaved", "grouped", "json").contains(mode)) {
         err.println("heddle: --output must be interleaved, grouped or json, got '" + mode + "'");
         return BAD_INPUT;
+      }
+      if (!stallReport.equals("off")) {
+        Duration after;
+        try {
+          after = Durations.parse(stallReport);
+        } catch (IllegalArgumentException e) {
+          after = Duration.ZERO;
+        }
+        if (after.isZero()) {
+          err.println(
+              "heddle: --stall-report must be 'off' or a positive duration, "
+                  + Durations.ACCEPTED_FORMS
+                  + "; got '"
+                  + stallReport
+                  + "'");
+          return BAD_INPUT;
+        }
+        stallAfter = after;
       }
       List<String> names = arguments;
       String given = null;
@@ -524,6 +554,19 @@ public final class Main implements Callable<Integer> {
       }
       try (Containment containment = Containment.open();
           Progress view = new Progress(viewOut, err, live, taskFile.tasks().size());
+          Stalls stalls =
+              stallAfter == null
+                  ? null
+                  : new Stalls(
+                      stallAfter,
+                      outputs,
+                      needs(taskFile),
+                      taskFile.tasks().stream()
+                          .filter(TaskFile.Entry::interactive)
+                          .map(TaskFile.Entry::name)
+                          .collect(Collectors.toSet()),
+                      jobs,
+                      view::note);
           Runner runner = Runner.threads(jobs, COMMAND_RUNNER);
           Signals signals =
               Signals.interruptOn(Thread.currentThread(), signal, containment, view::note)) {
@@ -539,23 +582,24 @@ public final class Main implements Callable<Integer> {
                 grouped);
         Graph graph =
             build(taskFile, base == null ? Path.of(".") : base, outputs, echo, containment, extras);
-        dev.heddle.TaskListener listener = view;
+        List<dev.heddle.TaskListener> listeners = new java.util.ArrayList<>(List.of(view));
         if (events != null) {
-          JsonEvents jsonEvents = events;
-          listener =
-              e -> {
-                view.onEvent(e);
-                jsonEvents.onEvent(e);
-              };
+          listeners.add(events);
         }
+        ScopeOptions options = ScopeOptions.defaults().keepGoing(keepGoing).record(recorded::set);
+        if (stalls != null && stallAfter != null) {
+          listeners.add(stalls);
+          options = options.stallReport(Stalls.poll(stallAfter), stalls);
+        }
+        options =
+            options.listener(
+                e -> {
+                  for (dev.heddle.TaskListener l : listeners) {
+                    l.onEvent(e);
+                  }
+                });
         try {
-          Results results =
-              graph.run(
-                  runner,
-                  ScopeOptions.defaults()
-                      .keepGoing(keepGoing)
-                      .listener(listener)
-                      .record(recorded::set));
+          Results results = graph.run(runner, options);
           view.close();
           reportProblems(outputs, err);
           Report.summary(viewOut, results, Performance.runTime(recorded.get(), start), summary);
@@ -623,6 +667,12 @@ public final class Main implements Callable<Integer> {
         deleteQuietly(logs);
       }
       return status;
+    }
+
+    private static Map<String, List<String>> needs(TaskFile taskFile) {
+      Map<String, List<String>> needs = new java.util.HashMap<>();
+      taskFile.tasks().forEach(e -> needs.put(e.name(), e.needs()));
+      return needs;
     }
 
     /**
