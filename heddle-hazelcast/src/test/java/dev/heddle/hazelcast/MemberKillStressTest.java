@@ -274,16 +274,6 @@ class MemberKillStressTest {
         m.close();
       }
     }
-    for (MemberProcess m : all) {
-      assertFalse(m.process.isAlive(), "member pid " + m.pid() + " still alive");
-      assertFalse(Files.exists(Path.of("/proc/" + m.pid())), "member pid " + m.pid() + " in /proc");
-    }
-    assertTrue(
-        ProcessHandle.current().children().noneMatch(ProcessHandle::isAlive),
-        "child processes left: "
-            + ProcessHandle.current().children().map(ProcessHandle::pid).toList());
-    assertNoNewHazelcastThreads(threadsBefore);
-
     List<Long> d = new ArrayList<>(detectionMillis);
     Collections.sort(d);
     List<Long> s = new ArrayList<>(restartMillis);
@@ -318,6 +308,25 @@ class MemberKillStressTest {
             + summary(d)
             + "; member restart to ready ms: "
             + summary(s));
+    for (MemberProcess m : all) {
+      assertFalse(m.process.isAlive(), "member pid " + m.pid() + " still alive");
+      assertFalse(isMember(m.pid(), cluster), "member pid " + m.pid() + " still in /proc");
+    }
+    assertTrue(
+        ProcessHandle.current().children().noneMatch(ProcessHandle::isAlive),
+        "child processes left: "
+            + ProcessHandle.current().children().map(ProcessHandle::pid).toList());
+    assertNoNewHazelcastThreads(threadsBefore);
+  }
+
+  /** Whether {@code /proc/PID} is a member of this cluster (a pid reused by another process is not). */
+  private static boolean isMember(long pid, String cluster) throws IOException {
+    Path cmdline = Path.of("/proc/" + pid + "/cmdline");
+    try {
+      return new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(cluster);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
+    }
   }
 
   private static String summary(List<Long> sorted) {
