@@ -27,7 +27,14 @@ import java.util.concurrent.CountDownLatch;
  *     --secret-file /etc/heddle/secret --capacity 8 --allow com.example.jobs
  * </pre>
  *
- * or in a program with {@link #builder()}. Instances are safe for use by multiple threads.
+ * <p>Most of a member's start-up is loading Hazelcast's classes; a class-data archive that
+ * the first start records and later starts map takes out much of it: add {@code
+ * -XX:SharedArchiveFile=$HOME/.cache/heddle/member.jsa -XX:+AutoCreateSharedArchive} to the
+ * command (the JVM writes the archive when the member exits normally, and anew after a jar
+ * changed; the guide, {@code docs/guide/cluster.md}, has the measurements).
+ *
+ * <p>Or start one in a program with {@link #builder()}. Instances are safe for use by
+ * multiple threads.
  */
 public final class ClusterMember implements AutoCloseable {
 
