@@ -184,8 +184,16 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
   private Rare rare() {
     Rare r = rare;
     if (r == null) {
-      r = new Rare();
-      rare = r;
+      // Under the monitor, so that two threads never each make one (a remote runner's thread
+      // reading the invocation and the thread that ends the attempt) and one's writes get lost.
+      // A Rare is only zeroes when published, so a plain read of the field is safe.
+      synchronized (this) {
+        r = rare;
+        if (r == null) {
+          r = new Rare();
+          rare = r;
+        }
+      }
     }
     return r;
   }
