@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ForkJoinPool;
@@ -137,7 +136,7 @@ final class Execution implements NodeContext {
   private final @Nullable HashMap<String, TaskNode<?>> byName;
 
   /** For a graph run: the graph's name index, for {@link Results}. */
-  private final @Nullable Map<String, Integer> graphIndex;
+  private final @Nullable NameIndex graphIndex;
 
   /** Tasks forked; the owner's alone. */
   private int forked;
@@ -193,7 +192,7 @@ final class Execution implements NodeContext {
   /** Every failure to report as suppressed: failed attempts that were retried, then task failures. */
   private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
 
-  Execution(Runner runner, ScopeOptions scopeOptions, @Nullable Map<String, Integer> graphIndex) {
+  Execution(Runner runner, ScopeOptions scopeOptions, @Nullable NameIndex graphIndex) {
     this.inherited =
         Inherited.capture(scopeOptions.inherited()); // on the opener, before anything opens
     this.graphIndex = graphIndex;

@@ -7,10 +7,8 @@ import dev.heddle.internal.support.Names;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,18 +36,17 @@ import java.util.Objects;
  */
 public final class Graph {
 
+  /*
+   * What a graph retains per task: its Node (which holds its inputs as an array and its
+   * position in `order`), a slot of `order`, and a slot or two of the name index. A run finds
+   * an input's task by the input's position, so there is no table of input positions.
+   */
   private final List<Node<?>> order;
-  private final int[][] inputs;
-  private final Map<String, Integer> index;
+  private final NameIndex index;
 
-  private Graph(List<Node<?>> order, int[][] inputs) {
+  private Graph(List<Node<?>> order) {
     this.order = order;
-    this.inputs = inputs;
-    Map<String, Integer> byName = new HashMap<>();
-    for (int i = 0; i < order.size(); i++) {
-      byName.put(order.get(i).name(), i);
-    }
-    this.index = Collections.unmodifiableMap(byName);
+    this.index = new NameIndex(order.size(), i -> order.get(i).name());
   }
 
   /** A builder for a new graph. */
@@ -117,10 +114,10 @@ public final class Graph {
       TaskNode<?>[] made = new TaskNode<?>[order.size()];
       for (int i = 0; i < made.length; i++) {
         Node<?> node = order.get(i);
-        int[] in = inputs[i];
+        Node<?>[] in = node.inputNodes();
         TaskNode<?>[] handles = in.length == 0 ? TaskNode.NO_INPUTS : new TaskNode<?>[in.length];
         for (int j = 0; j < in.length; j++) {
-          handles[j] = made[in[j]];
+          handles[j] = made[in[j].position];
         }
         made[i] = exec.fork(node.name(), node.spec, node.shape, node.body, handles, node);
       }
@@ -154,13 +151,14 @@ public final class Graph {
       callers = Semantics.Callers.ANY_THREAD,
       workload = Semantics.Workload.CPU)
   public List<String> inputsOf(Node<?> node) {
-    int i = order.indexOf(node);
-    if (i < 0) {
+    int i = node.position;
+    if (i < 0 || i >= order.size() || order.get(i) != node) {
       throw new IllegalArgumentException(node + " is not part of this graph");
     }
-    List<String> names = new ArrayList<>(inputs[i].length);
-    for (int j : inputs[i]) {
-      names.add(order.get(j).name());
+    Node<?>[] in = node.inputNodes();
+    List<String> names = new ArrayList<>(in.length);
+    for (Node<?> input : in) {
+      names.add(input.name());
     }
     return Collections.unmodifiableList(names);
   }
@@ -181,7 +179,12 @@ public final class Graph {
       workload = Semantics.Workload.TRIVIAL)
   public static final class Builder {
 
-    private final LinkedHashMap<String, Node<?>> nodes = new LinkedHashMap<>();
+    /*
+     * Every node refers to its builder (to refuse an input from another builder), so what the
+     * builder holds stays reachable from the graph: build() drops its map and its sites.
+     */
+    private LinkedHashMap<String, Node<?>> nodes = new LinkedHashMap<>();
+    private SubmitSite.Interned sites = new SubmitSite.Interned();
     private boolean built;
 
     private Builder() {}
@@ -198,7 +201,7 @@ public final class Graph {
 
     /** Adds a task without inputs. */
     public <T> Node<T> add(Task task, Body0<T> body) {
-      return put(task, Invoker.NONE, Objects.requireNonNull(body, "body"), List.of());
+      return put(task, Invoker.NONE, Objects.requireNonNull(body, "body"), Node.NO_INPUTS);
     }
 
     /** Adds a task that takes the result of {@code a}. */
@@ -208,7 +211,7 @@ public final class Graph {
 
     /** Adds a task that takes the result of {@code a}. */
     public <A, T> Node<T> add(Task task, Node<A> a, Body1<? super A, T> body) {
-      return put(task, Invoker.ONE, Objects.requireNonNull(body, "body"), List.of(a));
+      return put(task, Invoker.ONE, Objects.requireNonNull(body, "body"), new Node<?>[] {a});
     }
 
     /** Adds a task that takes the results of {@code a} and {@code b}. */
@@ -220,7 +223,7 @@ public final class Graph {
     /** Adds a task that takes the results of {@code a} and {@code b}. */
     public <A, B, T> Node<T> add(
         Task task, Node<A> a, Node<B> b, Body2<? super A, ? super B, T> body) {
-      return put(task, Invoker.TWO, Objects.requireNonNull(body, "body"), List.of(a, b));
+      return put(task, Invoker.TWO, Objects.requireNonNull(body, "body"), new Node<?>[] {a, b});
     }
 
     /** Adds a task that takes the results of {@code a}, {@code b} and {@code c}. */
@@ -240,7 +243,8 @@ public final class Graph {
         Node<B> b,
         Node<C> c,
         Body3<? super A, ? super B, ? super C, T> body) {
-      return put(task, Invoker.THREE, Objects.requireNonNull(body, "body"), List.of(a, b, c));
+      return put(
+          task, Invoker.THREE, Objects.requireNonNull(body, "body"), new Node<?>[] {a, b, c});
     }
 
     /** Adds a fan-in task that takes the results of all {@code inputs}, in order. */
@@ -252,7 +256,8 @@ public final class Graph {
     /** Adds a fan-in task that takes the results of all {@code inputs}, in order. */
     public <A, T> Node<T> add(
         Task task, List<? extends Node<? extends A>> inputs, BodyN<A, T> body) {
-      return put(task, Invoker.LIST, Objects.requireNonNull(body, "body"), List.copyOf(inputs));
+      return put(
+          task, Invoker.LIST, Objects.requireNonNull(body, "body"), inputs.toArray(new Node<?>[0]));
     }
 
     /**
@@ -261,11 +266,14 @@ public final class Graph {
      * is no cycle.
      */
     public <T> Node<T> addNeeding(Task task, List<String> needs, BodyN<Object, T> body) {
-      List<String> names = List.copyOf(needs);
-      return put(task, Invoker.LIST, Objects.requireNonNull(body, "body"), null, names);
+      String[] names = needs.toArray(new String[0]);
+      for (String name : names) {
+        Objects.requireNonNull(name, "need");
+      }
+      return put(task, Invoker.LIST, Objects.requireNonNull(body, "body"), (Object) names);
     }
 
-    private <T> Node<T> put(Task task, byte shape, Object body, List<? extends Node<?>> inputs) {
+    private <T> Node<T> put(Task task, byte shape, Object body, Node<?>[] inputs) {
       for (Node<?> in : inputs) {
         Objects.requireNonNull(in, "input");
         if (in.owner != this) {
@@ -279,15 +287,11 @@ public final class Graph {
                   + "' belongs to another graph");
         }
       }
-      return put(task, shape, body, List.copyOf(inputs), null);
+      return put(task, shape, body, (Object) inputs);
     }
 
-    private <T> Node<T> put(
-        Task task,
-        byte shape,
-        Object body,
-        @org.jspecify.annotations.Nullable List<Node<?>> inputNodes,
-        @org.jspecify.annotations.Nullable List<String> inputNames) {
+    /** Adds a node whose inputs are nodes ({@code Node<?>[]}) or names ({@code String[]}). */
+    private <T> Node<T> put(Task task, byte shape, Object body, Object inputs) {
       Objects.requireNonNull(task, "task");
       if (built) {
         throw new IllegalStateException(
@@ -298,8 +302,7 @@ public final class Graph {
             "duplicate task name '" + task.name() + "': names must be unique in a graph");
       }
       Task declared = Declarations.effective(task.name(), task, body, false);
-      Node<T> node =
-          new Node<>(this, declared, shape, body, inputNodes, inputNames, SubmitSite.caller());
+      Node<T> node = new Node<>(this, declared, shape, body, inputs, sites.caller());
       nodes.put(task.name(), node);
       return node;
     }
@@ -320,34 +323,39 @@ public final class Graph {
         throw new IllegalStateException("this builder has already built its graph");
       }
       List<Node<?>> all = new ArrayList<>(nodes.values());
-      Map<Node<?>, Integer> index = new HashMap<>();
       for (int i = 0; i < all.size(); i++) {
-        index.put(all.get(i), i);
+        all.get(i).position = i; // insertion order until the graph's order is known
       }
       int[][] in = new int[all.size()][];
+      Node<?>[][] named = new Node<?>[all.size()][]; // the nodes that inputs by name resolve to
       List<String> unknown = new ArrayList<>();
       for (int i = 0; i < all.size(); i++) {
         Node<?> n = all.get(i);
-        if (n.inputNodes != null) {
-          in[i] =
-              n.inputNodes.stream().mapToInt(x -> Objects.requireNonNull(index.get(x))).toArray();
-        } else {
-          List<String> names = Objects.requireNonNull(n.inputNames);
-          in[i] = new int[names.size()];
-          for (int j = 0; j < names.size(); j++) {
-            Node<?> target = nodes.get(names.get(j));
-            if (target == null) {
-              unknown.add(
-                  "task '"
-                      + n.name()
-                      + "' needs '"
-                      + names.get(j)
-                      + "', which is not a task of this graph"
-                      + Names.didYouMean(names.get(j), nodes.keySet()));
-              in[i][j] = -1;
-            } else {
-              in[i][j] = Objects.requireNonNull(index.get(target));
-            }
+        String[] names = n.inputNames();
+        if (names == null) {
+          Node<?>[] inputs = n.inputNodes();
+          in[i] = new int[inputs.length];
+          for (int j = 0; j < inputs.length; j++) {
+            in[i][j] = inputs[j].position;
+          }
+          continue;
+        }
+        in[i] = new int[names.length];
+        named[i] = new Node<?>[names.length];
+        for (int j = 0; j < names.length; j++) {
+          Node<?> target = nodes.get(names[j]);
+          if (target == null) {
+            unknown.add(
+                "task '"
+                    + n.name()
+                    + "' needs '"
+                    + names[j]
+                    + "', which is not a task of this graph"
+                    + Names.didYouMean(names[j], nodes.keySet()));
+            in[i][j] = -1;
+          } else {
+            in[i][j] = target.position;
+            named[i][j] = target;
           }
         }
       }
@@ -356,22 +364,23 @@ public final class Graph {
       }
       int[] topo = topologicalOrder(all, in);
       List<Node<?>> order = new ArrayList<>(all.size());
-      int[] position = new int[all.size()];
       for (int i = 0; i < topo.length; i++) {
         order.add(all.get(topo[i]));
-        position[topo[i]] = i;
       }
-      int[][] orderedInputs = new int[all.size()][];
-      for (int i = 0; i < topo.length; i++) {
-        int[] orig = in[topo[i]];
-        int[] mapped = new int[orig.length];
-        for (int j = 0; j < orig.length; j++) {
-          mapped[j] = position[orig[j]];
+      // Valid: from here on nothing fails, so the nodes change only for a graph that is built.
+      for (int i = 0; i < all.size(); i++) {
+        Node<?>[] resolved = named[i];
+        if (resolved != null) {
+          all.get(i).resolved(resolved);
         }
-        orderedInputs[i] = mapped;
+      }
+      for (int i = 0; i < order.size(); i++) {
+        order.get(i).position = i;
       }
       built = true;
-      return new Graph(Collections.unmodifiableList(order), orderedInputs);
+      nodes = new LinkedHashMap<>();
+      sites = new SubmitSite.Interned();
+      return new Graph(Collections.unmodifiableList(order));
     }
 
     /** Kahn's algorithm in insertion order; on a cycle, reports one (see {@link Cycles}). */

@@ -1,6 +1,5 @@
 package dev.heddle;
 
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,16 +12,30 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Node<T> {
 
+  static final Node<?>[] NO_INPUTS = new Node<?>[0];
+
   final Object owner;
   final Task spec;
   final byte shape;
   final Object body;
 
-  /** Inputs given as nodes (typed form), or null when given by name. */
-  final @Nullable List<Node<?>> inputNodes;
+  /*
+   * A node keeps what a run needs and nothing for the builder: its inputs as one array, and
+   * its position in the graph's order, so that a run finds an input's task without a map.
+   * The two fields that are not final are written by the builder's thread before build()
+   * makes the graph, and never after; the graph is published through its final fields, so
+   * any thread that has the graph sees them.
+   */
 
-  /** Inputs given by name (the form task files use), or null. */
-  final @Nullable List<String> inputNames;
+  /**
+   * The inputs: {@code Node<?>[]}, given at add time (typed form) or resolved by build, or,
+   * for inputs given by name (the form task files use) until the graph is built, the
+   * names as a {@code String[]}.
+   */
+  private Object inputs;
+
+  /** The position in its graph's order; -1 until the graph is built. */
+  int position = -1;
 
   final StackWalker.@Nullable StackFrame submitSite;
 
@@ -31,16 +44,29 @@ public final class Node<T> {
       Task spec,
       byte shape,
       Object body,
-      @Nullable List<Node<?>> inputNodes,
-      @Nullable List<String> inputNames,
+      Object inputs,
       StackWalker.@Nullable StackFrame submitSite) {
     this.owner = owner;
     this.spec = spec;
     this.shape = shape;
     this.body = body;
-    this.inputNodes = inputNodes;
-    this.inputNames = inputNames;
+    this.inputs = inputs;
     this.submitSite = submitSite;
+  }
+
+  /** The inputs given by name, or null if they are nodes (given so, or resolved by build). */
+  String @Nullable [] inputNames() {
+    return inputs instanceof String[] names ? names : null;
+  }
+
+  /** The inputs; call only once they are nodes (see {@link #inputNames()}). */
+  Node<?>[] inputNodes() {
+    return (Node<?>[]) inputs;
+  }
+
+  /** Replaces the inputs given by name with the nodes they name; for the builder only. */
+  void resolved(Node<?>[] nodes) {
+    inputs = nodes;
   }
 
   /** The task's name. */

@@ -5,9 +5,7 @@ import dev.heddle.contract.Semantics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,10 +21,13 @@ public final class Results {
   private final int size;
   private final long origin;
 
-  /** Name to position: the graph's own index for a graph run, else built on first use. */
-  private volatile @Nullable Map<String, Integer> index;
+  /**
+   * Name to position: the graph's own index for a graph run (its order is the order of the
+   * run's tasks), else built on first use.
+   */
+  private volatile @Nullable NameIndex index;
 
-  Results(NodeList nodes, int size, @Nullable Map<String, Integer> index, long origin) {
+  Results(NodeList nodes, int size, @Nullable NameIndex index, long origin) {
     this.nodes = nodes;
     this.size = size;
     this.index = index;
@@ -93,17 +94,13 @@ public final class Results {
   }
 
   private @Nullable TaskNode<?> lookup(String name) {
-    Map<String, Integer> map = index;
-    if (map == null) {
-      Map<String, Integer> built = new HashMap<>();
-      for (int i = 0; i < size; i++) {
-        built.put(nodes.get(i).name, i);
-      }
-      map = built;
-      index = built;
+    NameIndex names = index;
+    if (names == null) {
+      names = new NameIndex(size, i -> nodes.get(i).name);
+      index = names;
     }
-    Integer i = map.get(name);
-    return i == null || i >= size ? null : nodes.get(i);
+    int i = names.find(name);
+    return i < 0 || i >= size ? null : nodes.get(i);
   }
 
   private TaskNode<?> find(String name) {

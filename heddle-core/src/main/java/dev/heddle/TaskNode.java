@@ -115,7 +115,6 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
   /** The number of the current (or last) attempt; 0 before the first. */
   private volatile int attempt;
 
-  private @Nullable List<Results.AttemptRecord> failedAttempts;
   private long queuedAt;
   private boolean started;
   private long startedAt;
@@ -124,18 +123,8 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
   private byte whereKind;
   private boolean ranOnOwner;
 
-  /*
-   * For the run record (ScopeOptions.record) and the flight recorder event: the body's times are
-   * kept only when one of them is asked for; readyAt always.
-   */
-  /** When the attempt in flight became ready. */
-  private long readyAt;
-
-  private long bodyStartedAt;
-  private long bodyEndedAt;
-
-  /** The attempts that ended and were retried, for the run record; null when none is kept. */
-  private @Nullable List<RunRecord.AttemptRun> recordedAttempts;
+  /** What most tasks never need; null until a task needs it (see {@link Rare}). */
+  private @Nullable Rare rare;
 
   @GuardedBy("this")
   private @Nullable Thread thread;
@@ -164,7 +153,56 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
 
   private TimeSource.@Nullable Scheduled timer;
 
-  private Invoker.@Nullable Bound bound;
+  /*
+   * A run's Results keeps every task, so what a task holds is paid per task of every graph
+   * run: the fields that only retries, runners that run bodies elsewhere, the run record and
+   * the flight recorder use live in a Rare, made the first time one of them is written. Like
+   * the plain fields above, its fields are written by the thread acting on the task's attempt
+   * (one at a time, handed on through `state`) and read once the task has ended.
+   */
+  private static final class Rare {
+    /** The earlier attempts, for Results; null when none failed. */
+    @Nullable List<Results.AttemptRecord> failedAttempts;
+
+    /** The attempts that ended and were retried, for the run record; null when none is kept. */
+    @Nullable List<RunRecord.AttemptRun> recordedAttempts;
+
+    /** When a retried attempt became ready again; until then, the task's queuedAt. */
+    boolean requeued;
+
+    long readyAt;
+
+    /** The body's times, kept only for the run record and the flight recorder event. */
+    long bodyStartedAt;
+
+    long bodyEndedAt;
+
+    /** The invocation a runner that runs bodies elsewhere reads. */
+    Invoker.@Nullable Bound bound;
+  }
+
+  private Rare rare() {
+    Rare r = rare;
+    if (r == null) {
+      // Under the monitor, so that two threads never each make one (a remote runner's thread
+      // reading the invocation and the thread that ends the attempt) and one's writes get lost.
+      // A Rare is only zeroes when published, so a plain read of the field is safe.
+      synchronized (this) {
+        r = rare;
+        if (r == null) {
+          r = new Rare();
+          rare = r;
+        }
+      }
+    }
+    return r;
+  }
+
+  /** When the attempt in flight (or the last) became ready. */
+  private long readyAt() {
+    Rare r = rare;
+    return r != null && r.requeued ? r.readyAt : queuedAt;
+  }
 
   TaskNode(
       NodeContext exec,
@@ -255,7 +293,7 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
 
   Results.TaskRecord record(long origin) {
     List<Results.AttemptRecord> attempts = new ArrayList<>();
-    List<Results.AttemptRecord> failed = failedAttempts;
+    List<Results.AttemptRecord> failed = failedAttempts();
     if (failed != null) {
       attempts.addAll(failed);
     }
@@ -278,7 +316,8 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
   /** This task's part of the run record; call once it has ended. */
   RunRecord.TaskRun runRecord(long origin) {
     List<RunRecord.AttemptRun> attempts = new ArrayList<>();
-    List<RunRecord.AttemptRun> earlier = recordedAttempts;
+    Rare r = rare;
+    List<RunRecord.AttemptRun> earlier = r == null ? null : r.recordedAttempts;
     if (earlier != null) {
       attempts.addAll(earlier);
     }
@@ -325,13 +364,16 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
     boolean elsewhere =
         whereKind == WHERE_TEXT; // a runner that runs bodies elsewhere: no body window here
     long end = Math.max(finishedAt, startedAt);
+    Rare r = rare;
+    long bodyStartedAt = r == null ? 0 : r.bodyStartedAt;
+    long bodyEndedAt = r == null ? 0 : r.bodyEndedAt;
     long bodyStart = elsewhere ? startedAt : Math.min(Math.max(bodyStartedAt, startedAt), end);
     long bodyEnd = elsewhere ? end : Math.min(Math.max(bodyEndedAt, bodyStart), end);
     String worker = whereName;
     return new RunRecord.AttemptRun(
         attempt,
         worker == null ? "not started" : worker,
-        offset(Math.min(readyAt, startedAt), origin),
+        offset(Math.min(readyAt(), startedAt), origin),
         offset(startedAt, origin),
         offset(bodyStart, origin),
         offset(bodyEnd, origin),
@@ -386,10 +428,11 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
 
   @Override
   public Invocation invocation() {
-    Invoker.Bound b = bound;
+    Rare r = rare();
+    Invoker.Bound b = r.bound;
     if (b == null) {
       b = new Invoker.Bound(shape, body, inputValues());
-      bound = b;
+      r.bound = b;
     }
     return b;
   }
@@ -461,7 +504,7 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
       cpuStart = exec.checks().startCpu(semantics, current);
       event = TaskRunEvent.beginIfEnabled();
       if (event != null || exec.recording()) {
-        bodyStartedAt = exec.now();
+        rare().bodyStartedAt = exec.now();
       }
       Inherited inherited = exec.inherited();
       result = inherited == null ? invokeBody() : inherited.call(this::invokeBody);
@@ -473,7 +516,7 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
       Parties.exit(outerParty);
     }
     if (event != null || exec.recording()) {
-      bodyEndedAt = exec.now();
+      rare().bodyEndedAt = exec.now();
     }
     if (onOwner) {
       exec.bodyEnded(outer);
@@ -495,10 +538,10 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
           outcomeOf(error),
           error,
           exec.origin(),
-          Math.min(readyAt, startedAt),
+          Math.min(readyAt(), startedAt),
           startedAt,
-          bodyStartedAt,
-          bodyEndedAt);
+          rare().bodyStartedAt,
+          rare().bodyEndedAt);
     }
     if (offCpu != null) {
       exec.checks().report(offCpu);
@@ -793,10 +836,11 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
     int failedNumber = attempt;
     addFailedAttempt(error);
     if (exec.recording()) {
-      List<RunRecord.AttemptRun> list = recordedAttempts;
+      Rare r = rare();
+      List<RunRecord.AttemptRun> list = r.recordedAttempts;
       if (list == null) {
         list = new ArrayList<>(2);
-        recordedAttempts = list;
+        r.recordedAttempts = list;
       }
       list.add(
           attemptRun(
@@ -837,15 +881,18 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
       endWithoutRunning(QUEUED);
       return;
     }
-    readyAt = exec.now(); // for the run record and the flight recorder event alike
+    Rare r = rare(); // for the run record and the flight recorder event alike
+    r.readyAt = exec.now();
+    r.requeued = true;
     exec.dispatch(this);
   }
 
   private void addFailedAttempt(Throwable error) {
-    List<Results.AttemptRecord> list = failedAttempts;
+    Rare r = rare();
+    List<Results.AttemptRecord> list = r.failedAttempts;
     if (list == null) {
       list = new ArrayList<>(2);
-      failedAttempts = list;
+      r.failedAttempts = list;
     }
     list.add(
         new Results.AttemptRecord(
@@ -1114,7 +1161,6 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
     }
     attempt = 1;
     queuedAt = exec.now();
-    readyAt = queuedAt;
     if (STATE.compareAndSet(this, WAITING, QUEUED)) {
       emit(TaskEvent.Kind.QUEUED, null);
       exec.dispatch(this);
@@ -1202,7 +1248,8 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
   }
 
   @Nullable List<Results.AttemptRecord> failedAttempts() {
-    return failedAttempts;
+    Rare r = rare;
+    return r == null ? null : r.failedAttempts;
   }
 
   StackWalker.@Nullable StackFrame submitSite() {

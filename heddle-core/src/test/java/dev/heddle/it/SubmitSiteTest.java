@@ -88,6 +88,60 @@ class SubmitSiteTest {
     }
   }
 
+  private static Integer failIf(String name, String failing) {
+    if (name.equals(failing)) {
+      throw new IllegalStateException("boom");
+    }
+    return 1;
+  }
+
+  /** A graph whose task {@code failing} fails; {@code lines} gets the lines that add its tasks. */
+  private static Graph graphFailingAt(String failing, int[] lines) {
+    Graph.Builder g = Graph.builder();
+    Node<Integer> a = g.add("a", () -> 1);
+    lines[0] = callerLine() + 3;
+    for (int i = 0; i < 2; i++) {
+      String name = "loop" + i;
+      g.add(name, a, x -> failIf(name, failing));
+    }
+    lines[1] = addFailing(g, a, 1, failing);
+    lines[2] = addFailing(g, a, "s", failing);
+    return g.build();
+  }
+
+  // Two overloads of one shape: each adds its task at the same bytecode index.
+  private static int addFailing(Graph.Builder g, Node<Integer> a, int tag, String failing) {
+    String name = "n" + tag;
+    int line = callerLine() + 1;
+    g.add(name, a, x -> failIf(name, failing));
+    return line;
+  }
+
+  private static int addFailing(Graph.Builder g, Node<Integer> a, String tag, String failing) {
+    String name = "n" + tag;
+    int line = callerLine() + 1;
+    g.add(name, a, x -> failIf(name, failing));
+    return line;
+  }
+
+  @Test
+  void graphFailures_ofNodesAddedFromOneLineOrFromOverloads_nameTheLineThatAddedEach()
+      throws InterruptedException {
+    String[] failing = {"loop0", "loop1", "n1", "ns"};
+    String[] methods = {"graphFailingAt", "graphFailingAt", "addFailing", "addFailing"};
+    int[] lineOf = {0, 0, 1, 2};
+    for (int i = 0; i < failing.length; i++) {
+      int[] lines = new int[3];
+      Graph graph = graphFailingAt(failing[i], lines);
+      try (Runner runner = Runner.inline()) {
+        TaskFailedException e = assertThrows(TaskFailedException.class, () -> graph.run(runner));
+        String m = String.valueOf(e.getMessage());
+        assertTrue(m.startsWith("task '" + failing[i] + "' failed"), m);
+        assertTrue(m.contains("forked at: " + site(methods[i], lines[lineOf[i]])), m);
+      }
+    }
+  }
+
   @Test
   void graphFailure_namesTheLineThatAddedTheNode_evenWhenTheRunnerRecordsNoSites()
       throws InterruptedException {
