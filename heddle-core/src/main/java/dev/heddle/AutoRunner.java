@@ -14,6 +14,13 @@ import org.jspecify.annotations.Nullable;
  * Routes each attempt by its task's declared semantics: CPU-bound work to a pool sized to
  * the cores, blocking work to virtual threads, work that may pin a carrier to an elastic
  * pool of platform threads, trivial work at once on the thread that made it ready.
+ *
+ * <p>Trivial work in a scope runs at once on the thread that made it ready: the forking
+ * owner (at fork) or the runner thread that finished its last input. In a graph run it runs
+ * at once only on the runner thread that finished its last input; a trivial task that is
+ * ready when the run forks it (it has no inputs, or they have all ended) goes to the CPU
+ * pool, so that the independent branches of a graph of trivial tasks run in parallel rather
+ * than one after another on the thread that runs the graph.
  */
 final class AutoRunner extends AbstractRunner {
 
@@ -24,6 +31,15 @@ final class AutoRunner extends AbstractRunner {
    * waits (runOwnerWork), never another scope's. It runs in place only on the scope's owner
    * or on this runner's own threads; elsewhere (the timer thread ending a backoff, a test's
    * manual clock) it goes to the CPU pool, so that user code never runs on a clock's thread.
+   *
+   * Graph runs. A scope's owner forks one task at a time, and its code may read a trivial
+   * task's effect right after the fork (documented: it runs at once on the forking thread).
+   * A graph run forks every task itself before anyone can look, so that promise buys nothing
+   * there and costs the graph its parallelism: every source ran on the owner, then each
+   * dependent it made ready, so the whole graph ran on one thread. In a graph run the owner
+   * therefore sends trivial work to the CPU pool; a runner thread that finishes a task's last
+   * input still runs it at once (a continuation, as a CompletableFuture's thenApply on the
+   * completing thread), so chains cost no hand-off.
    */
 
   private final ForkJoinPool cpu;
@@ -58,6 +74,16 @@ final class AutoRunner extends AbstractRunner {
 
   @Override
   Dispatcher newDispatcher(Runnable wakeOwner) {
+    return newDispatcher(false);
+  }
+
+  /** A dispatcher for one graph run: trivial work made ready by the owner goes to the CPU pool. */
+  Dispatcher openGraphRun() {
+    checkOpen();
+    return newDispatcher(true);
+  }
+
+  private Dispatcher newDispatcher(boolean graphRun) {
     Thread owner = Thread.currentThread();
     ThreadLocal<@Nullable ArrayDeque<Attempt>> trampoline = new ThreadLocal<>();
     return new BaseDispatcher() {
@@ -71,7 +97,7 @@ final class AutoRunner extends AbstractRunner {
           elastic.execute(attempt);
         } else if (s.blocking() == Semantics.Blocking.MAY) {
           virtual.start(attempt);
-        } else if (s.workload() == Semantics.Workload.TRIVIAL && mayRunHere(owner)) {
+        } else if (s.workload() == Semantics.Workload.TRIVIAL && mayRunHere(owner, graphRun)) {
           runHere(trampoline, attempt);
         } else {
           cpu.execute(attempt);
@@ -95,10 +121,10 @@ final class AutoRunner extends AbstractRunner {
     };
   }
 
-  private boolean mayRunHere(Thread owner) {
+  private boolean mayRunHere(Thread owner, boolean graphRun) {
     Thread current = Thread.currentThread();
     if (current == owner) {
-      return true;
+      return !graphRun;
     }
     String name = current.getName();
     return name.startsWith(threads.prefix()) && !name.startsWith(threads.prefix() + "timer");

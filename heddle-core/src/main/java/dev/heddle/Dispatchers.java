@@ -9,12 +9,16 @@ final class Dispatchers {
   private Dispatchers() {}
 
   /**
-   * Opens a dispatcher for one scope on {@code runner}. Never blocks.
+   * Opens a dispatcher for one scope on {@code runner}, or for one run of a graph when {@code
+   * graphRun}. Never blocks.
    *
    * @throws IllegalArgumentException if the runner does not implement the runner SPI
    * @throws IllegalStateException if the runner is closed
    */
-  static Dispatcher open(Runner runner, Runnable wakeOwner) {
+  static Dispatcher open(Runner runner, Runnable wakeOwner, boolean graphRun) {
+    if (graphRun && runner instanceof AutoRunner auto) {
+      return auto.openGraphRun(); // trivial work at the start of a graph run goes to the pool
+    }
     if (runner instanceof DispatcherFactory factory) {
       return factory.open(wakeOwner);
     }

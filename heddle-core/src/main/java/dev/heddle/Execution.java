@@ -33,6 +33,10 @@ final class Execution implements NodeContext {
    * over on every task. When the owner starts to wait it publishes `forked` as `target`
    * (volatile); the task that brings `finished` to `target` unparks it. Either the owner sees
    * the last increment, or the last task sees the target: both are volatile accesses.
+   * The counters and their targets live in a Counts object padded to cache lines of their
+   * own: every task's end writes `finished`, and on the line of `forked` (which the owner
+   * writes on every fork) or of the fields every task reads (`stopReason`, the clock) that
+   * write would take the line from the owner and the other runner threads each time.
    *
    * Handlers. A handler is a task that runs on a virtual thread of its own and lives as long
    * as the scope's ordinary work: its completions are counted apart (`handlersFinished`,
@@ -57,8 +61,8 @@ final class Execution implements NodeContext {
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
-      FINISHED = l.findVarHandle(Execution.class, "finished", int.class);
-      HANDLERS_FINISHED = l.findVarHandle(Execution.class, "handlersFinished", int.class);
+      FINISHED = l.findVarHandle(CountFields.class, "finished", int.class);
+      HANDLERS_FINISHED = l.findVarHandle(CountFields.class, "handlersFinished", int.class);
       STOP_REASON = l.findVarHandle(Execution.class, "stopReason", String.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -141,20 +145,11 @@ final class Execution implements NodeContext {
   /** Tasks forked; the owner's alone. */
   private int forked;
 
-  @SuppressWarnings("unused") // through FINISHED
-  private volatile int finished;
-
-  /** {@code forked} as published by a waiting owner; -1 while it is not waiting. */
-  private volatile int target = -1;
+  /** The counts of finished tasks and their published targets, on cache lines of their own. */
+  private final Counts counts = new Counts();
 
   /** Handlers forked; the owner's alone. Included in {@code forked}. */
   private int handlersForked;
-
-  @SuppressWarnings("unused") // through HANDLERS_FINISHED
-  private volatile int handlersFinished;
-
-  /** {@code handlersForked} as published by a waiting owner; -1 while it is not waiting. */
-  private volatile int handlerTarget = -1;
 
   /** Whether the handlers have been told to stop because the ordinary work ended; owner only. */
   private boolean handlersStopped;
@@ -206,7 +201,7 @@ final class Execution implements NodeContext {
     this.stallThreshold = scopeOptions.stallThreshold();
     this.stallListener = scopeOptions.stallListener();
     this.owner = Thread.currentThread();
-    this.dispatcher = Dispatchers.open(runner, this::wakeOwner);
+    this.dispatcher = Dispatchers.open(runner, this::wakeOwner, graphIndex != null);
     this.runnerName = runner.name();
     this.checks = SemanticsChecks.of(runner);
     RunnerOptions options = runner.options();
@@ -911,14 +906,15 @@ final class Execution implements NodeContext {
   /** Owner only: publishes the count of forked ordinary tasks, then says whether all have finished. */
   private boolean workFinished() {
     int ordinary = forked - handlersForked;
-    target = ordinary;
-    return (int) FINISHED.getVolatile(this) == ordinary;
+    Counts c = counts;
+    c.target = ordinary;
+    return (int) FINISHED.getVolatile(c) == ordinary;
   }
 
   /** Owner only: whether every task, ordinary and handler, has finished. */
   private boolean allFinished() {
-    handlerTarget = handlersForked;
-    return workFinished() && (int) HANDLERS_FINISHED.getVolatile(this) == handlersForked;
+    counts.handlerTarget = handlersForked;
+    return workFinished() && (int) HANDLERS_FINISHED.getVolatile(counts) == handlersForked;
   }
 
   /** The scope's ordinary work has ended: its handlers are stopped and its timers closed. */
@@ -1014,11 +1010,12 @@ final class Execution implements NodeContext {
 
   @Override
   public void taskDone(boolean handler) {
+    Counts c = counts;
     if (handler) {
-      if ((int) HANDLERS_FINISHED.getAndAdd(this, 1) + 1 == handlerTarget) {
+      if ((int) HANDLERS_FINISHED.getAndAdd(c, 1) + 1 == c.handlerTarget) {
         LockSupport.unpark(owner);
       }
-    } else if ((int) FINISHED.getAndAdd(this, 1) + 1 == target) {
+    } else if ((int) FINISHED.getAndAdd(c, 1) + 1 == c.target) {
       LockSupport.unpark(owner);
     }
   }
@@ -1207,5 +1204,35 @@ final class Execution implements NodeContext {
         + " tasks, "
         + state
         + (reason == null ? "" : ", stopped: " + reason);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The completion counts, padded
+
+  /** 64 bytes before the counts: no other object's fields share their cache line. */
+  @SuppressWarnings("unused")
+  private abstract static class CountsPadBefore {
+    long p0, p1, p2, p3, p4, p5, p6, p7;
+  }
+
+  /** The counts (superclass fields are laid out first, so these come after the padding). */
+  private abstract static class CountFields extends CountsPadBefore {
+    @SuppressWarnings("unused") // through FINISHED
+    volatile int finished;
+
+    /** {@code forked} less the handlers, as published by a waiting owner; -1 while it is not waiting. */
+    volatile int target = -1;
+
+    @SuppressWarnings("unused") // through HANDLERS_FINISHED
+    volatile int handlersFinished;
+
+    /** {@code handlersForked} as published by a waiting owner; -1 while it is not waiting. */
+    volatile int handlerTarget = -1;
+  }
+
+  /** 64 bytes after the counts. */
+  @SuppressWarnings("unused")
+  private static final class Counts extends CountFields {
+    long q0, q1, q2, q3, q4, q5, q6, q7;
   }
 }

@@ -1,5 +1,7 @@
 package dev.heddle;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 import java.util.function.Consumer;
 
@@ -13,8 +15,11 @@ final class NodeList {
 
   /*
    * Single writer. The writer stores the element (and, when needed, a new chunk and a new
-   * chunk table) and then publishes with the volatile write of `size`; a reader reads `size`
-   * first, then `chunks`, and so sees every element below the size it read.
+   * chunk table, written to `chunks` only then) and then publishes with a release write of
+   * `size`; a reader reads `size` first (a volatile read), then `chunks`, and so sees every
+   * element below the size it read. The release write is a plain store on x86, where a
+   * volatile one is a full fence: the owner adds a task per fork, so that fence was on every
+   * fork.
    */
   private static final int SHIFT = 10;
   private static final int CHUNK = 1 << SHIFT;
@@ -22,12 +27,23 @@ final class NodeList {
   private volatile TaskNode<?>[][] chunks = new TaskNode<?>[4][];
   private volatile int size;
 
+  private static final VarHandle SIZE;
+
+  static {
+    try {
+      SIZE = MethodHandles.lookup().findVarHandle(NodeList.class, "size", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   void add(TaskNode<?> node) {
     int i = size;
     int c = i >>> SHIFT;
     TaskNode<?>[][] table = chunks;
     if (c == table.length) {
       table = Arrays.copyOf(table, table.length * 2);
+      chunks = table;
     }
     TaskNode<?>[] chunk = table[c];
     if (chunk == null) {
@@ -35,8 +51,7 @@ final class NodeList {
       table[c] = chunk;
     }
     chunk[i & (CHUNK - 1)] = node;
-    chunks = table;
-    size = i + 1;
+    SIZE.setRelease(this, i + 1);
   }
 
   int size() {

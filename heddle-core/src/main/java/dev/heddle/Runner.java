@@ -133,6 +133,14 @@ public interface Runner extends AutoCloseable {
    * processors; {@link Semantics#BLOCKING blocking} work on virtual threads; work that
    * {@link Semantics#MAY_PIN may pin} a carrier on an elastic pool of platform threads; and
    * {@link Semantics#TRIVIAL trivial} work at once, on the thread that made it ready.
+   *
+   * <p>Trivial work: in a scope, a trivial task runs at once on the thread that made it
+   * ready, which is the owner when it is ready at fork (its body has run when {@code fork}
+   * returns), else the thread that finished its last input. In a {@linkplain Graph#run graph
+   * run} it runs at once only on the runner thread that finished its last input; a trivial
+   * task ready when the run starts it (no inputs, or inputs already ended) goes to the CPU
+   * pool, so that the independent tasks of a graph of trivial tasks run in parallel instead of
+   * one after another on the thread that runs the graph.
    */
   static Runner auto() {
     return auto(RunnerOptions.defaults());

@@ -3,11 +3,16 @@ package dev.heddle;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heddle.contract.Semantics;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -139,5 +144,65 @@ class AutoRunnerRoutingTest {
     assertTrue(r.get(cpu).getName().contains("-cpu-"), r.get(cpu).getName());
     assertTrue(r.get(io).isVirtual(), r.get(io).getName());
     assertTrue(r.get(pin).getName().contains("pinning"), r.get(pin).getName());
+  }
+
+  @Test
+  void graphOfTrivialTasks_runsItsIndependentTasksInParallel() throws InterruptedException {
+    // Each of the two sources waits for the other at a barrier: they finish only if they run
+    // at the same time. When a graph run ran trivial tasks at once on the thread running the
+    // graph, the first source waited there alone and the barrier timed out.
+    CyclicBarrier both = new CyclicBarrier(2);
+    Graph.Builder g = Graph.builder();
+    Node<Thread> a = g.add(Task.named("a").semantics(Semantics.TRIVIAL), () -> meet(both));
+    Node<Thread> b = g.add(Task.named("b").semantics(Semantics.TRIVIAL), () -> meet(both));
+    Results r = g.build().run(runner);
+    assertTrue(r.get(a).getName().contains("-cpu-"), r.get(a).getName());
+    assertTrue(r.get(b).getName().contains("-cpu-"), r.get(b).getName());
+    assertNotSame(r.get(a), r.get(b));
+  }
+
+  private static Thread meet(CyclicBarrier barrier)
+      throws BrokenBarrierException, InterruptedException, TimeoutException {
+    barrier.await(30, TimeUnit.SECONDS); // generous: the pool's threads may start slowly
+    return Thread.currentThread();
+  }
+
+  @Test
+  void graphRun_trivialTask_runsOnTheThreadThatFinishedItsLastInput() throws InterruptedException {
+    // "io" ends only after "z" has run, and the run forks "z" after "copy": so "copy" is
+    // wired when "io" ends, and is made ready by the thread that ran "io".
+    CountDownLatch zRan = new CountDownLatch(1);
+    Graph.Builder g = Graph.builder();
+    Node<Thread> io =
+        g.add(
+            Task.named("io").semantics(Semantics.BLOCKING),
+            () -> {
+              assertTrue(zRan.await(30, TimeUnit.SECONDS), "z never ran");
+              return Thread.currentThread();
+            });
+    Node<Thread> copy =
+        g.add(Task.named("copy").semantics(Semantics.TRIVIAL), io, x -> Thread.currentThread());
+    g.add(
+        Task.named("z").semantics(Semantics.TRIVIAL),
+        () -> {
+          zRan.countDown();
+          return 0;
+        });
+    Results r = g.build().run(runner);
+    assertSame(r.get(io), r.get(copy), "ran on " + r.get(copy).getName());
+  }
+
+  @Test
+  void graphRun_trivialTaskReadyAtTheStart_neverRunsOnTheThreadRunningTheGraph()
+      throws InterruptedException {
+    Graph.Builder g = Graph.builder();
+    Node<Thread> t = g.add(Task.named("t").semantics(Semantics.TRIVIAL), Thread::currentThread);
+    Node<Thread> u =
+        g.add(Task.named("u").semantics(Semantics.TRIVIAL), t, x -> Thread.currentThread());
+    Results r = g.build().run(runner);
+    assertNotSame(Thread.currentThread(), r.get(t));
+    assertNotSame(Thread.currentThread(), r.get(u));
+    assertTrue(r.get(t).getName().startsWith("heddle-auto-"), r.get(t).getName());
+    assertTrue(r.get(u).getName().startsWith("heddle-auto-"), r.get(u).getName());
   }
 }

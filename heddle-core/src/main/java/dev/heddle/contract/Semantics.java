@@ -7,7 +7,8 @@ import java.util.Objects;
  * whether it may block, and whether it may pin the carrier of a virtual thread.
  *
  * <p>The {@linkplain dev.heddle.Runner#auto() auto runner} routes each task by this value: trivial
- * work runs where it became ready, CPU-bound work on a pool sized to the cores, blocking
+ * work runs where it became ready (in a graph run, where its last input finished; a trivial
+ * task ready at the start of a graph run goes to the CPU pool), CPU-bound work on a pool sized to the cores, blocking
  * work on virtual threads, and work that may pin a carrier on an elastic pool of platform
  * threads. Other runners record it and otherwise ignore it.
  *
