@@ -126,9 +126,10 @@ final class Engine implements InitialMembershipListener {
     final int capacity;
     final long pid;
     final Set<Run> running = new LinkedHashSet<>();
-    boolean silent;
+    /* Written under the engine's lock; volatile so that a reply can see without it that there is nothing to clear. */
+    volatile boolean silent;
     long pingSentAt;
-    boolean pingOutstanding;
+    volatile boolean pingOutstanding;
 
     Node(Member member, int capacity, long pid) {
       this.member = member;
@@ -407,6 +408,9 @@ final class Engine implements InitialMembershipListener {
   /** Moves waiting runs to members with free slots; returns those to send. */
   @GuardedBy("this")
   private List<Run> placeWaiting() {
+    if (waiting.isEmpty()) {
+      return List.of();
+    }
     List<Run> out = new ArrayList<>();
     while (!waiting.isEmpty()) {
       Node best = null;
@@ -662,7 +666,9 @@ final class Engine implements InitialMembershipListener {
     String where = n.describe();
     String task = r.attempt.taskName();
     try {
-      if (reply.kind == Reply.RESULT) {
+      if (reply.kind == Reply.PLAIN_RESULT) {
+        finish(r, new Value(Wire.Plain.decode(reply.body)), null, false);
+      } else if (reply.kind == Reply.RESULT) {
         Object value =
             transfer.deserialize(
                 reply.body,
@@ -816,7 +822,9 @@ final class Engine implements InitialMembershipListener {
       r.state = DONE;
       inFlight--;
       toSend = placeWaiting();
-      notifyAll();
+      if (closed) {
+        notifyAll(); // close() waits for the last run; nothing else waits on the engine
+      }
     }
     if (sendCancel && n != null) {
       sendControl(ControlRequest.CANCEL, r, n); // if the member wakes up, it stops the run
@@ -855,6 +863,9 @@ final class Engine implements InitialMembershipListener {
   // Silence
 
   private void heard(Node n) {
+    if (!n.pingOutstanding && !n.silent) {
+      return; // the common case, every reply: nothing to clear, no lock taken
+    }
     List<Run> toSend = List.of();
     synchronized (this) {
       n.pingOutstanding = false;
