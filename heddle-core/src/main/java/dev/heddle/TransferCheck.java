@@ -106,8 +106,10 @@ final class TransferCheck {
 
   private static @Nullable String problem(Object root, TransferRules rules, boolean result) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    int written;
     try (Checking out = new Checking(bytes, rules, result)) {
       out.writeObject(root);
+      written = out.written;
     } catch (NotSerializableException e) {
       String path =
           findPath(
@@ -124,7 +126,12 @@ final class TransferCheck {
     } catch (IOException | RuntimeException | StackOverflowError e) {
       return "a value that failed to serialize: " + e;
     }
-    return bytes.size() < DEPTH_CHECK_BYTES ? null : depthProblem(bytes.toByteArray());
+    // A reader nests one level per object (a back-reference is a leaf), so a graph of fewer
+    // objects than the limit cannot exceed it: most bodies (a lambda and its few captures)
+    // are never read back.
+    return bytes.size() < DEPTH_CHECK_BYTES || written < TransferRules.MAX_DEPTH
+        ? null
+        : depthProblem(bytes.toByteArray());
   }
 
   private static boolean allowed(TransferRules rules, boolean result, Class<?> c) {
@@ -172,6 +179,9 @@ final class TransferCheck {
     private final TransferRules rules;
     private final boolean result;
 
+    /* Objects written other than classes and back-references: each passes replaceObject once. */
+    int written;
+
     Checking(OutputStream out, TransferRules rules, boolean result) throws IOException {
       super(out);
       this.rules = rules;
@@ -210,6 +220,7 @@ final class TransferCheck {
 
     @Override
     protected Object replaceObject(Object obj) throws IOException {
+      written++;
       if (obj instanceof SerializedLambda lambda) {
         String declaring = lambda.getCapturingClass().replace('/', '.');
         if (result && !rules.lambdasAndProxiesInResults()) {

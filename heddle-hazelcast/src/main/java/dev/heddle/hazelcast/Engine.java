@@ -10,7 +10,14 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.executor.impl.DistributedExecutorService;
+import com.hazelcast.executor.impl.operations.MemberCallableTaskOperation;
+import com.hazelcast.internal.serialization.Data;
+import com.hazelcast.internal.util.UuidUtil;
 import com.hazelcast.spi.exception.TargetNotMemberException;
+import com.hazelcast.spi.impl.AbstractDistributedObject;
+import com.hazelcast.spi.impl.NodeEngine;
+import com.hazelcast.spi.impl.operationservice.impl.InvocationFuture;
 import dev.heddle.RunnerOptions;
 import dev.heddle.hazelcast.Wire.ControlRequest;
 import dev.heddle.hazelcast.Wire.Reply;
@@ -119,9 +126,10 @@ final class Engine implements InitialMembershipListener {
     final int capacity;
     final long pid;
     final Set<Run> running = new LinkedHashSet<>();
-    boolean silent;
+    /* Written under the engine's lock; volatile so that a reply can see without it that there is nothing to clear. */
+    volatile boolean silent;
     long pingSentAt;
-    boolean pingOutstanding;
+    volatile boolean pingOutstanding;
 
     Node(Member member, int capacity, long pid) {
       this.member = member;
@@ -132,15 +140,15 @@ final class Engine implements InitialMembershipListener {
       this.seed =
           member.getUuid().getMostSignificantBits() * 31
               + member.getUuid().getLeastSignificantBits();
+      this.description =
+          "member " + address + (pid > 0 ? " pid " + pid : "") + " (uuid " + member.getUuid() + ")";
     }
 
+    /* Said of every task that runs here: built once. */
+    private final String description;
+
     String describe() {
-      return "member "
-          + address
-          + (pid > 0 ? " pid " + pid : "")
-          + " (uuid "
-          + member.getUuid()
-          + ")";
+      return description;
     }
   }
 
@@ -400,6 +408,9 @@ final class Engine implements InitialMembershipListener {
   /** Moves waiting runs to members with free slots; returns those to send. */
   @GuardedBy("this")
   private List<Run> placeWaiting() {
+    if (waiting.isEmpty()) {
+      return List.of();
+    }
     List<Run> out = new ArrayList<>();
     while (!waiting.isEmpty()) {
       Node best = null;
@@ -472,34 +483,34 @@ final class Engine implements InitialMembershipListener {
       java.util.concurrent.Callable<Reply> request,
       Member member,
       ExecutionCallback<Reply> callback) {
+    if (executor instanceof AbstractDistributedObject<?> proxy) {
+      // The operation IExecutorService.submitToMember sends, sent here directly. The future
+      // submitToMember returns completes itself on Hazelcast's default executor, which on one
+      // or two processors starts a new thread for every completion (JFR: one thread start per
+      // round trip, on its critical path); the invocation's own future runs a dependent given a
+      // direct executor on the thread that receives the response, which only hands the reply
+      // to a reply thread, so that reading and verifying it never holds Hazelcast up. The same
+      // operation to the same member, so the same at-most-once as submitToMember.
+      NodeEngine engine = proxy.getNodeEngine();
+      Data data = engine.toData(request);
+      MemberCallableTaskOperation op =
+          new MemberCallableTaskOperation(executor.getName(), UuidUtil.newUnsecureUUID(), data);
+      InvocationFuture<Object> f =
+          engine
+              .getOperationService()
+              .invokeOnTarget(DistributedExecutorService.SERVICE_NAME, op, member.getAddress());
+      var unused =
+          f.whenCompleteAsync(
+              (value, failure) -> handOff(value, failure, callback, engine), Runnable::run);
+      return;
+    }
     Future<Reply> f = executor.submitToMember(request, member);
     if (f instanceof java.util.concurrent.CompletionStage<?> stage) {
-      // Hazelcast runs a future's dependents on its default executor unless given one, and
-      // that executor starts a thread per completion on one or two processors (JFR counted
-      // one more thread start per round trip than raw submitToMember). Given a direct
-      // executor, the action runs on the thread that completes the future and only hands the
-      // reply to a reply thread, so that reading and verifying it never holds Hazelcast up.
+      // A proxy of another kind (not seen with Hazelcast 5.7): its future completes on
+      // Hazelcast's default executor; the dependent runs on that thread.
       var unused =
           stage.whenCompleteAsync(
-              (value, failure) -> {
-                try {
-                  replies.execute(
-                      () -> {
-                        if (failure != null) {
-                          callback.onFailure(
-                              failure instanceof java.util.concurrent.CompletionException c
-                                      && c.getCause() != null
-                                  ? c.getCause()
-                                  : failure);
-                        } else {
-                          callback.onResponse((Reply) value);
-                        }
-                      });
-                } catch (java.util.concurrent.RejectedExecutionException e) {
-                  // the runner has closed: every run had finished, nothing waits for this
-                }
-              },
-              Runnable::run);
+              (value, failure) -> handOff(value, failure, callback, null), Runnable::run);
     } else {
       f.cancel(true);
       throw new IllegalStateException(
@@ -507,6 +518,50 @@ final class Engine implements InitialMembershipListener {
               + f.getClass().getName()
               + " for submitToMember, not a"
               + " CompletionStage; this runner needs Hazelcast 5");
+    }
+  }
+
+  /** Hands a request's outcome to its callback on a reply thread; runs on the completing thread. */
+  private void handOff(
+      @Nullable Object value,
+      @Nullable Throwable failure,
+      ExecutionCallback<Reply> callback,
+      @Nullable NodeEngine engine) {
+    try {
+      replies.execute(() -> deliver(value, failure, callback, engine));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the runner has closed: every run had finished, nothing waits for this
+    }
+  }
+
+  /** Gives a request's outcome to its callback, reading a reply still in Hazelcast's form. */
+  private static void deliver(
+      @Nullable Object value,
+      @Nullable Throwable failure,
+      ExecutionCallback<Reply> callback,
+      @Nullable NodeEngine engine) {
+    Object v = value;
+    Throwable t = failure;
+    if (t == null && v instanceof Data data && engine != null) {
+      try {
+        v = engine.toObject(data);
+      } catch (RuntimeException e) {
+        t = e;
+      }
+    }
+    if (t != null) {
+      callback.onFailure(
+          t instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+              ? c.getCause()
+              : t);
+    } else if (v instanceof Reply reply) {
+      callback.onResponse(reply);
+    } else {
+      callback.onFailure(
+          new IllegalStateException(
+              "a member answered with a "
+                  + (v == null ? "null" : v.getClass().getName())
+                  + " instead of a Heddle reply"));
     }
   }
 
@@ -611,7 +666,9 @@ final class Engine implements InitialMembershipListener {
     String where = n.describe();
     String task = r.attempt.taskName();
     try {
-      if (reply.kind == Reply.RESULT) {
+      if (reply.kind == Reply.PLAIN_RESULT) {
+        finish(r, new Value(Wire.Plain.decode(reply.body)), null, false);
+      } else if (reply.kind == Reply.RESULT) {
         Object value =
             transfer.deserialize(
                 reply.body,
@@ -765,7 +822,9 @@ final class Engine implements InitialMembershipListener {
       r.state = DONE;
       inFlight--;
       toSend = placeWaiting();
-      notifyAll();
+      if (closed) {
+        notifyAll(); // close() waits for the last run; nothing else waits on the engine
+      }
     }
     if (sendCancel && n != null) {
       sendControl(ControlRequest.CANCEL, r, n); // if the member wakes up, it stops the run
@@ -804,6 +863,9 @@ final class Engine implements InitialMembershipListener {
   // Silence
 
   private void heard(Node n) {
+    if (!n.pingOutstanding && !n.silent) {
+      return; // the common case, every reply: nothing to clear, no lock taken
+    }
     List<Run> toSend = List.of();
     synchronized (this) {
       n.pingOutstanding = false;

@@ -172,6 +172,10 @@ final class MemberState implements MembershipListener {
                 + (invocation == null ? "null" : invocation.getClass().getName()));
       }
       Object result = inv.invoke();
+      byte[] plain = Wire.Plain.encode(result);
+      if (plain != null) {
+        return new Reply(Reply.PLAIN_RESULT, r.run, pid, plain, secret);
+      }
       byte[] bytes;
       try {
         bytes = transfer.serializeChecked(result, "the result of task '" + r.task + "'");
