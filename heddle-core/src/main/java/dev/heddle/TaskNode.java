@@ -166,6 +166,9 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
 
   private Invoker.@Nullable Bound bound;
 
+  /** The runner's encoding of the body from the strict transfer check at fork, or null. */
+  @Nullable Object encodedBody;
+
   TaskNode(
       NodeContext exec,
       String name,
@@ -382,6 +385,11 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
   @Override
   public Semantics semantics() {
     return spec.semantics();
+  }
+
+  @Override
+  public @Nullable Object encodedBody() {
+    return encodedBody;
   }
 
   @Override
