@@ -473,11 +473,11 @@ final class Execution implements NodeContext {
     StackWalker.@Nullable StackFrame site =
         template != null ? template.submitSite : recordSubmitSites ? SubmitSite.caller() : null;
     Task declared = Declarations.effective(name, spec, body, strictSemantics);
-    if (strictTransfer && !handler) {
-      TransferCheck.checkBody(name, body, transferRules); // a handler never leaves this JVM
-    }
+    Object encoded =
+        strictTransfer && !handler ? checkBody(name, body) : null; // a handler never leaves
     TaskNode<T> node =
         new TaskNode<>(this, name, declared, shape, body, inputs, site, template, handler);
+    node.encodedBody = encoded;
     HashMap<String, TaskNode<?>> names = byName;
     if (names != null) {
       TaskNode<?> existing =
@@ -503,6 +503,34 @@ final class Execution implements NodeContext {
       node.wired();
     }
     return node;
+  }
+
+  /**
+   * The strict transfer check of a body at fork: the runner's own serialization when it
+   * offers one ({@link Dispatcher#encodeBody}), whose bytes it then sends, else the engine's.
+   * Either way a body that cannot cross fails here, named by the engine's check.
+   *
+   * @return the runner's encoding, or null
+   */
+  private @Nullable Object checkBody(String name, Object body) {
+    Object encoded;
+    try {
+      encoded = dispatcher.encodeBody(name, body);
+    } catch (Exception | StackOverflowError e) {
+      TransferCheck.checkBody(name, body, transferRules); // names the field that cannot cross
+      throw new IllegalArgumentException(
+          "task '"
+              + name
+              + "' could not be serialized for runner "
+              + runnerName
+              + ": "
+              + (e.getMessage() != null ? e.getMessage() : e.toString()),
+          e);
+    }
+    if (encoded == null) {
+      TransferCheck.checkBody(name, body, transferRules);
+    }
+    return encoded;
   }
 
   /**

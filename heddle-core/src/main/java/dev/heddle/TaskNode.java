@@ -204,6 +204,9 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
     return r != null && r.requeued ? r.readyAt : queuedAt;
   }
 
+  /** The runner's encoding of the body from the strict transfer check at fork, or null. */
+  @Nullable Object encodedBody;
+
   TaskNode(
       NodeContext exec,
       String name,
@@ -424,6 +427,11 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
   @Override
   public Semantics semantics() {
     return spec.semantics();
+  }
+
+  @Override
+  public @Nullable Object encodedBody() {
+    return encodedBody;
   }
 
   @Override

@@ -88,6 +88,10 @@ final class AllowList {
                 "java.io.ObjectOutputStream.writeObject",
                 "serializes into a ByteArrayOutputStream, in memory"),
             new Entry(
+                "dev.heddle.process.internal.Transfer.encodeBody",
+                "java.io.ObjectOutputStream.writeObject",
+                "serializes a body into a ByteArrayOutputStream, in memory, for the strict check at fork"),
+            new Entry(
                 "dev.heddle.process.WorkerProcess.cancelRunning",
                 "dev.heddle.process.WorkerProcess.send",
                 "the send is in the action handed to the runner's own timer (later()), which runs it on that timer's"

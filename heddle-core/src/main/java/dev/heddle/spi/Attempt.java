@@ -58,6 +58,15 @@ public interface Attempt extends Runnable {
   Invocation invocation();
 
   /**
+   * What the scope's {@link Dispatcher#encodeBody} returned for this task's body at fork, or
+   * null if it returned null or was not called (the strict transfer check is off). The same
+   * for every attempt of the task.
+   */
+  default @Nullable Object encodedBody() {
+    return null;
+  }
+
+  /**
    * Reports that the body started elsewhere.
    *
    * @param where a description of where it runs, such as {@code "worker pid 4121"}

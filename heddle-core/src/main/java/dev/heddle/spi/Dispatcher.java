@@ -3,6 +3,7 @@ package dev.heddle.spi;
 import dev.heddle.contract.Concurrency;
 import dev.heddle.contract.Semantics;
 import dev.heddle.time.TimeSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One scope's connection to a runner: where the engine sends each attempt that is ready to
@@ -41,6 +42,30 @@ public interface Dispatcher {
       workload = Semantics.Workload.MIXED)
   default boolean runOwnerWork() {
     return false;
+  }
+
+  /**
+   * Serializes a task's body, in this runner's own form, for the strict transfer check at
+   * fork; the engine keeps what this returns on the task and gives it back as {@link
+   * Attempt#encodedBody()}, so that a runner that sends bodies elsewhere serializes each body
+   * once. Called on the scope owner's thread, when the strict transfer check is on, for every
+   * task but a handler. Runners that do not serialize bodies keep the default, which returns
+   * null.
+   *
+   * <p>A non-null result vouches that the body passes the strict check: every class written
+   * is allowed by the runner's {@code TransferRules}, and the body nests too little to exceed
+   * {@code TransferRules.MAX_DEPTH}. When the runner cannot vouch for that, it returns null and
+   * the engine checks the body itself. When this throws, the engine checks the body itself to
+   * name what could not cross; if its check finds nothing, the fork fails with this
+   * exception's message.
+   *
+   * @param task the task's name
+   * @param body the task's body, as forked
+   * @return the runner's encoding of {@code body}, or null to leave the check to the engine
+   * @throws Exception if the body cannot be serialized for this runner
+   */
+  default @Nullable Object encodeBody(String task, Object body) throws Exception {
+    return null;
   }
 
   /** The time source for this scope's timeouts and retry backoffs. Never blocks. */

@@ -233,20 +233,34 @@ final class Pool {
       }
 
       @Override
+      public @Nullable Object encodeBody(String task, Object body) throws IOException {
+        return Pool.this.encodeBody(task, body);
+      }
+
+      @Override
       public TimeSource timeSource() {
         return time;
       }
     };
   }
 
+  /** A task's body serialized at fork by the strict transfer check, sent as it is. */
+  record Encoded(Pool pool, Transfer.Encoded body) {}
+
+  private @Nullable Encoded encodeBody(String task, Object body) throws IOException {
+    Transfer.Encoded e = transfer.encodeBody(body, "task '" + task + "'", descriptors);
+    return e == null ? null : new Encoded(this, e);
+  }
+
   // ---------------------------------------------------------------------------------------
   // Scheduling
 
   /**
-   * A task waiting for a worker: its invocation, serialized with the pool's numbered class
-   * descriptors, all of them numbered below {@code descriptors}.
+   * A task waiting for a worker: its body as serialized at fork (or empty) and its invocation
+   * (with a mark in the body's place, if the body is not empty), serialized with the pool's
+   * numbered class descriptors, all of them numbered below {@code descriptors}.
    */
-  record Pending(Attempt attempt, byte[] invocation, int descriptors) {}
+  record Pending(Attempt attempt, byte[] body, byte[] invocation, int descriptors) {}
 
   /** A task given to a worker. */
   static final class Running {
@@ -284,13 +298,23 @@ final class Pool {
       "GuardedBy") // every worker's enclosing pool is this one, which Error Prone cannot see
   private void dispatch(Attempt attempt) {
     byte[] invocation;
+    byte[] body;
     int known;
     try {
+      // The body was serialized at fork by the strict check, in this pool's form: the
+      // invocation then holds a mark in its place, and the two travel side by side.
+      Encoded encoded = attempt.encodedBody() instanceof Encoded e && e.pool() == this ? e : null;
+      body = encoded == null ? new byte[0] : encoded.body().bytes();
       invocation =
           transfer.serializeChecked(
-              attempt.invocation(), "task '" + attempt.taskName() + "'", descriptors);
+              attempt.invocation(),
+              "task '" + attempt.taskName() + "'",
+              descriptors,
+              encoded == null ? null : encoded.body());
       known = descriptors.size();
-      Protocol.checkSize(invocation.length, "task '" + attempt.taskName() + "' with its inputs");
+      Protocol.checkSize(
+          (long) invocation.length + body.length,
+          "task '" + attempt.taskName() + "' with its inputs");
     } catch (IOException | RuntimeException | StackOverflowError e) {
       attempt.failed(
           new IllegalArgumentException(
@@ -301,7 +325,7 @@ final class Pool {
               e));
       return;
     }
-    Pending p = new Pending(attempt, invocation, known);
+    Pending p = new Pending(attempt, body, invocation, known);
     WorkerProcess w = null;
     Running r = null;
     RuntimeException refusal;

@@ -549,7 +549,14 @@ final class WorkerProcess {
       }
       try {
         Protocol.write(
-            o, new Run(r.id, a.taskName(), a.number(), definitions, r.pending.invocation()));
+            o,
+            new Run(
+                r.id,
+                a.taskName(),
+                a.number(),
+                definitions,
+                r.pending.body(),
+                r.pending.invocation()));
         o.flush();
         descriptorsSent = Math.max(from, to);
       } catch (Protocol.ProtocolException e) {

@@ -43,7 +43,7 @@ public final class Protocol {
    */
 
   public static final int MAGIC = 0x4844;
-  public static final int VERSION = 2;
+  public static final int VERSION = 3;
   static final int MAX_PAYLOAD = 512 << 20;
   private static final int MAX_DEPTH = 64;
   private static final int MAX_FRAMES = 4096;
@@ -90,9 +90,13 @@ public final class Protocol {
 
   /**
    * Runner to worker: run this invocation. {@code descriptors} are the class descriptors,
-   * new to this worker, that the invocation may use by number (Transfer.Known), often none.
+   * new to this worker, that the body and the invocation may use by number (Transfer.Known),
+   * often none. {@code body} is the task's body serialized on its own at fork (by the strict
+   * transfer check), or empty; when it is not, the invocation holds a mark in the body's place
+   * ({@link Transfer#serializeChecked(Object, String, Transfer.Descriptors, Object)}).
    */
-  public record Run(long id, String task, int attempt, byte[] descriptors, byte[] invocation)
+  public record Run(
+      long id, String task, int attempt, byte[] descriptors, byte[] body, byte[] invocation)
       implements Message {}
 
   /** Runner to worker: interrupt task {@code id} if it still runs. */
@@ -264,6 +268,7 @@ public final class Protocol {
         p.string(r.task());
         p.out.writeInt(r.attempt());
         p.bytes(r.descriptors());
+        p.bytes(r.body());
         p.bytes(r.invocation());
         yield Type.RUN;
       }
@@ -305,7 +310,7 @@ public final class Protocol {
       Message m =
           switch (type) {
             case HELLO -> new Hello(string(b), b.getLong());
-            case RUN -> new Run(b.getLong(), string(b), b.getInt(), bytes(b), bytes(b));
+            case RUN -> new Run(b.getLong(), string(b), b.getInt(), bytes(b), bytes(b), bytes(b));
             case CANCEL -> new Cancel(b.getLong());
             case STACK_REQUEST -> new StackRequest(b.getLong(), b.getLong());
             case STACK -> new Stack(b.getLong(), frames(b));

@@ -87,11 +87,119 @@ public final class Transfer {
    */
   public byte[] serializeChecked(
       @Nullable Object value, String what, @Nullable Descriptors descriptors) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (Checking out = new Checking(bytes, what, descriptors)) {
+    return serializeChecked(value, what, descriptors, null);
+  }
+
+  /**
+   * Serializes an invocation as {@link #serializeChecked(Object, String, Descriptors)} does,
+   * writing a mark in place of the body that {@code encoded} holds, which was serialized on its
+   * own before; a reader given the body puts it back ({@link #deserialize(byte[], String, Kind,
+   * Known, Object)}). With a null {@code encoded}, nothing is replaced.
+   */
+  public byte[] serializeChecked(
+      @Nullable Object value,
+      String what,
+      @Nullable Descriptors descriptors,
+      @Nullable Encoded encoded)
+      throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded == null ? 256 : 64);
+    try (Checking out = new Checking(bytes, what, descriptors, encoded)) {
       out.writeObject(value);
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * A body shorter than this, serialized with its descriptors by number, cannot nest more
+   * than {@link TransferRules#MAX_DEPTH} objects deep: each level takes at least a type code
+   * and a class descriptor (a new one's type code and number, or a reference to one seen
+   * before), six bytes, so counting five per level leaves a margin.
+   */
+  public static final int SHALLOW_BYTES = 5 * TransferRules.MAX_DEPTH;
+
+  /**
+   * A body serialized on its own: its bytes, and how to know it again in an invocation. A
+   * lambda is written as the {@link SerializedLambda} its {@code writeReplace} makes, a new
+   * one each time, so the body is known again by that form: the same class, method and
+   * types, and the very same captured objects.
+   */
+  public record Encoded(Object body, @Nullable SerializedLambda lambda, byte[] bytes) {
+    boolean isBody(Object written) {
+      if (written == body) {
+        return true;
+      }
+      SerializedLambda l = lambda;
+      return l != null && written instanceof SerializedLambda w && sameLambda(l, w);
+    }
+
+    private static boolean sameLambda(SerializedLambda a, SerializedLambda b) {
+      if (a.getCapturedArgCount() != b.getCapturedArgCount()
+          || !a.getCapturingClass().equals(b.getCapturingClass())
+          || !a.getImplClass().equals(b.getImplClass())
+          || !a.getImplMethodName().equals(b.getImplMethodName())
+          || !a.getImplMethodSignature().equals(b.getImplMethodSignature())
+          || a.getImplMethodKind() != b.getImplMethodKind()
+          || !a.getFunctionalInterfaceClass().equals(b.getFunctionalInterfaceClass())
+          || !a.getFunctionalInterfaceMethodName().equals(b.getFunctionalInterfaceMethodName())
+          || !a.getInstantiatedMethodType().equals(b.getInstantiatedMethodType())) {
+        return false;
+      }
+      for (int i = 0; i < a.getCapturedArgCount(); i++) {
+        if (!sameCapture(a.getCapturedArg(i), b.getCapturedArg(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /**
+   * Whether two captured values are the same: the same object, or (since writeReplace boxes
+   * a captured primitive anew each time) equal values of a type whose equal values serialize
+   * alike.
+   */
+  private static boolean sameCapture(@Nullable Object a, @Nullable Object b) {
+    if (a == b) {
+      return true;
+    }
+    return a != null
+        && b != null
+        && a.getClass() == b.getClass()
+        && (a instanceof Integer
+            || a instanceof Long
+            || a instanceof Short
+            || a instanceof Byte
+            || a instanceof Character
+            || a instanceof Boolean
+            || a instanceof Float
+            || a instanceof Double
+            || a instanceof String)
+        && a.equals(b);
+  }
+
+  /**
+   * Serializes a task's body at fork, for the strict transfer check and for sending, or
+   * returns null if the body is too long to vouch for its depth without reading it back
+   * (the engine's own check then does that).
+   *
+   * @throws InvalidClassException naming a refused class
+   * @throws IOException if the body cannot be serialized
+   */
+  public @Nullable Encoded encodeBody(Object body, String what, Descriptors descriptors)
+      throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+    SerializedLambda lambda;
+    try (Checking out = new Checking(bytes, what, descriptors, null)) {
+      out.writeObject(body);
+      lambda = out.rootLambda;
+    }
+    return bytes.size() < SHALLOW_BYTES ? new Encoded(body, lambda, bytes.toByteArray()) : null;
+  }
+
+  /** What an invocation holds in place of a body sent on its own. */
+  static final class BodyMark implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    static final BodyMark MARK = new BodyMark();
   }
 
   /**
@@ -114,11 +222,21 @@ public final class Transfer {
    */
   public @Nullable Object deserialize(byte[] bytes, String what, Kind kind, @Nullable Known known)
       throws IOException, ClassNotFoundException {
+    return deserialize(bytes, what, kind, known, null);
+  }
+
+  /**
+   * Reads an invocation as {@link #deserialize(byte[], String, Kind, Known)} does, putting
+   * {@code body} where the writer put its mark; with a null body, a mark is refused.
+   */
+  public @Nullable Object deserialize(
+      byte[] bytes, String what, Kind kind, @Nullable Known known, @Nullable Object body)
+      throws IOException, ClassNotFoundException {
     AtomicReference<@Nullable String> refused = new AtomicReference<>();
     Position stream = new Position(bytes);
     HashNesting hashes = new HashNesting();
     try (ObjectInputStream in =
-        known == null ? new ObjectInputStream(stream) : known.reader(stream)) {
+        known == null ? new ObjectInputStream(stream) : known.reader(stream, body)) {
       in.setObjectInputFilter(
           info -> {
             if (!hashes.admit(info)) {
@@ -159,6 +277,11 @@ public final class Transfer {
             }
             if (c == null) {
               return ObjectInputFilter.Status.UNDECIDED;
+            }
+            if (c == BodyMark.class) {
+              return body != null && known != null && kind == Kind.BODY
+                  ? ObjectInputFilter.Status.ALLOWED
+                  : ObjectInputFilter.Status.REJECTED;
             }
             if (kind == Kind.RESULT ? rules.allowsInResult(c) : rules.allowsInBody(c)) {
               return ObjectInputFilter.Status.ALLOWED;
@@ -250,11 +373,17 @@ public final class Transfer {
     private final String what;
 
     private final @Nullable Descriptors descriptors;
+    private final @Nullable Encoded body;
+    private boolean first = true;
+    @Nullable SerializedLambda rootLambda; // the form the root took, if it is a lambda
 
-    Checking(OutputStream out, String what, @Nullable Descriptors descriptors) throws IOException {
+    Checking(
+        OutputStream out, String what, @Nullable Descriptors descriptors, @Nullable Encoded body)
+        throws IOException {
       super(out);
       this.what = what;
       this.descriptors = descriptors;
+      this.body = body;
       enableReplaceObject(true);
     }
 
@@ -286,6 +415,16 @@ public final class Transfer {
 
     @Override
     protected Object replaceObject(Object obj) throws IOException {
+      Encoded b = body;
+      if (b != null && b.isBody(obj)) {
+        return BodyMark.MARK;
+      }
+      if (first) {
+        first = false;
+        if (obj instanceof SerializedLambda l) {
+          rootLambda = l;
+        }
+      }
       if (obj instanceof SerializedLambda lambda) {
         String declaring = lambda.getCapturingClass().replace('/', '.');
         if (!rules.allowsLambdaDeclaredIn(declaring)) {
@@ -425,8 +564,20 @@ public final class Transfer {
       }
     }
 
-    ObjectInputStream reader(ByteArrayInputStream stream) throws IOException {
+    ObjectInputStream reader(ByteArrayInputStream stream, @Nullable Object body)
+        throws IOException {
       return new ObjectInputStream(stream) {
+        {
+          if (body != null) {
+            enableResolveObject(true);
+          }
+        }
+
+        @Override
+        protected Object resolveObject(Object obj) {
+          return obj instanceof BodyMark && body != null ? body : obj;
+        }
+
         @Override
         protected ObjectStreamClass readClassDescriptor()
             throws IOException, ClassNotFoundException {

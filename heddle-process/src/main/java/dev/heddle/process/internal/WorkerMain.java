@@ -267,9 +267,14 @@ public final class WorkerMain {
     Object result;
     try {
       known.define(run.descriptors());
+      String what = "the body of task '" + run.task() + "'";
+      Object body =
+          run.body().length == 0
+              ? null
+              : java.util.Objects.requireNonNull(
+                  transfer.deserialize(run.body(), what, Transfer.Kind.BODY, known), what);
       Object invocation =
-          transfer.deserialize(
-              run.invocation(), "the body of task '" + run.task() + "'", Transfer.Kind.BODY, known);
+          transfer.deserialize(run.invocation(), what, Transfer.Kind.BODY, known, body);
       result = ((Attempt.Invocation) java.util.Objects.requireNonNull(invocation)).invoke();
     } catch (Throwable t) {
       return failure(run.id(), t);

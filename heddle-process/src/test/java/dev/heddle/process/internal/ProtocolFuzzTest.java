@@ -162,7 +162,7 @@ class ProtocolFuzzTest {
         Arrays.copyOf(e.getStackTrace(), 3)); // short frames keep the every-cut test quick
     return List.of(
         new Protocol.Hello("token-1", 4121),
-        new Protocol.Run(1, "parse", 2, new byte[] {4, 5}, new byte[] {1, 2, 3}),
+        new Protocol.Run(1, "parse", 2, new byte[] {4, 5}, new byte[] {6}, new byte[] {1, 2, 3}),
         new Protocol.Cancel(5),
         new Protocol.StackRequest(9, 5),
         new Protocol.Stack(9, List.of(Arrays.copyOf(new Throwable().getStackTrace(), 3))),
@@ -191,6 +191,7 @@ class ProtocolFuzzTest {
               + r.task()
               + r.attempt()
               + Arrays.toString(r.descriptors())
+              + Arrays.toString(r.body())
               + Arrays.toString(r.invocation());
       case Protocol.Result r -> "Result" + r.id() + Arrays.toString(r.value());
       case Protocol.Failure f -> "Failure" + f.id() + f.error() + Arrays.toString(f.original());
