@@ -93,7 +93,7 @@ public final class Protocol {
    * new to this worker, that the body and the invocation may use by number (Transfer.Known),
    * often none. {@code body} is the task's body serialized on its own at fork (by the strict
    * transfer check), or empty; when it is not, the invocation holds a mark in the body's place
-   * ({@link Transfer#serializeChecked(Object, String, Transfer.Descriptors, Object)}).
+   * ({@link Transfer#serializeChecked(Object, String, Transfer.Descriptors, Transfer.Encoded)}).
    */
   public record Run(
       long id, String task, int attempt, byte[] descriptors, byte[] body, byte[] invocation)
