@@ -27,7 +27,7 @@ final class HeddleProcess {
   }
 
   static ProcessBuilder builder(String... args) {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(AS_AT_A_TERMINAL);
     command.add(ROOT.resolve("heddle").toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
@@ -35,6 +35,16 @@ final class HeddleProcess {
     builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     return builder;
   }
+
+  /**
+   * The prefix that starts heddle with the signals a terminal's foreground job has. A program
+   * started in the background by a shell without job control (a CI script's {@code cmd &})
+   * inherits SIGINT and SIGQUIT ignored, and heddle, like a shell, leaves an ignored SIGINT
+   * ignored, so the Ctrl-C tests would wait for an exit that never comes. {@code env
+   * --default-signal} (GNU coreutils 8.31 and later) resets them, then execs heddle, whose pid
+   * it keeps.
+   */
+  static final List<String> AS_AT_A_TERMINAL = List.of("env", "--default-signal=INT,QUIT,TERM,HUP");
 
   static Process start(String... args) throws IOException {
     return builder(args).start();

@@ -38,7 +38,7 @@ class LauncherTest {
   }
 
   private static Process start(String... args) throws IOException {
-    List<String> command = new ArrayList<>();
+    List<String> command = new ArrayList<>(HeddleProcess.AS_AT_A_TERMINAL);
     command.add(ROOT.resolve("heddle").toString());
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).directory(ROOT.toFile());
