@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -235,7 +236,17 @@ final class CommandTask {
     Process process;
     try {
       process = containment.start(builder);
+    } catch (InterruptedException e) {
+      throw containment.awaitStopping(Duration.ZERO) ? stoppedWithTheRun(e.getMessage(), e) : e;
     } catch (IOException e) {
+      if (SPAWN_KILLED.matcher(String.valueOf(e.getMessage())).find()
+          && containment.awaitStopping(Duration.ofSeconds(1))) {
+        // The terminal's Ctrl-C reaches heddle's whole process group, which holds the JDK's
+        // short-lived helper that was starting this command: the start was cut short by the
+        // same key press that is stopping the run, so the task is stopped, not failed.
+        throw stoppedWithTheRun(
+            "the command's start was cut short by the signal stopping heddle", e);
+      }
       throw new IOException(
           "could not start '"
               + Report.excerpt(task.command().display())
@@ -285,7 +296,7 @@ final class CommandTask {
         && containment.awaitStopping(Duration.ofSeconds(1))) {
       // A terminal's Ctrl-C reached the command too (no sessions of its own here): heddle is
       // stopping because of the same key press, and the task is stopped, not failed.
-      throw new InterruptedException("the command ended by SIGINT while heddle was stopping");
+      throw stoppedWithTheRun("the command ended by SIGINT while heddle was stopping", null);
     }
     if (status != 0) {
       CommandFailedException failed =
@@ -368,6 +379,41 @@ final class CommandTask {
             + ": program '"
             + Report.excerpt(program)
             + "' is not on the PATH");
+  }
+
+  /**
+   * The JDK's message when the helper process that starts a command ({@code jspawnhelper}) was
+   * killed by a signal before the command began: "Failed to exec spawn helper: pid: N, signal:
+   * S".
+   */
+  private static final Pattern SPAWN_KILLED =
+      Pattern.compile("spawn helper: pid: \\d+, signal: \\d+");
+
+  /** How long a task that saw the run stopping waits for the cancellation that follows. */
+  private static final Duration CANCELLATION_WAIT = Duration.ofSeconds(10);
+
+  /**
+   * The exception of a task ended because heddle is stopping (SIGINT or SIGTERM). The signal
+   * handler stops the containment first and then interrupts the thread running the graph,
+   * whose cancellation interrupts every running task. A task that met the stop before that
+   * interrupt reached it waits for the interrupt here (up to 10 s, normally microseconds), so
+   * that it ends by the run's cancellation, reported as stopped like every other task, and not
+   * as a task that failed on its own. Blocks until interrupted.
+   */
+  private static InterruptedException stoppedWithTheRun(
+      @Nullable String why, @Nullable Throwable cause) {
+    InterruptedException stopped = new InterruptedException(why);
+    if (cause != null) {
+      stopped.initCause(cause);
+    }
+    if (!Thread.currentThread().isInterrupted()) {
+      try {
+        Thread.sleep(CANCELLATION_WAIT);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt(); // the cancellation: keep it for the engine to see
+      }
+    }
+    return stopped;
   }
 
   private static void attachProblem(Throwable t, Output output) {

@@ -293,6 +293,52 @@ class ContainmentTest {
   }
 
   @Test
+  void ctrlC_whileCommandsAreStarting_stopsTheirTasks_andFailsNone()
+      throws IOException, InterruptedException {
+    // A terminal's Ctrl-C goes to heddle's whole process group, which also holds the JDK's
+    // short-lived helper of a command being started, and heddle's handler stops the run just
+    // before the cancellation reaches the tasks. Hundreds of short commands on two jobs put a
+    // start in either window often: each round ended with a task FAILED ("could not start ...
+    // spawn helper ... signal: 2", or "the run is stopping") about half the time before.
+    StringBuilder yaml = new StringBuilder("tasks:\n");
+    for (int i = 0; i < 400; i++) {
+      yaml.append("  t").append(i).append(":\n    run: touch started.$HEDDLE_TASK\n");
+    }
+    Path f = file(yaml.toString());
+    for (int round = 0; round < 4; round++) {
+      ProcessBuilder builder =
+          HeddleProcess.builder("run", "--progress", "plain", "--jobs", "2", f.toString());
+      builder.command().add(0, "setsid"); // a process group of its own, as a shell's job has
+      Process p = builder.start();
+      int before = 5 + 10 * round;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (startedCount() < before && p.isAlive() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      Process kill =
+          new ProcessBuilder("kill", "-s", "INT", "--", "-" + p.pid()).inheritIO().start();
+      assertEquals(0, kill.waitFor(), "kill -s INT -- -" + p.pid());
+      Run run = finish(p, 60);
+      assertEquals(130, run.exit(), "round " + round + ":\n" + run.all());
+      assertTrue(run.all().contains("stopped by SIGINT"), run.all());
+      assertFalse(
+          run.all().contains("FAILED"),
+          "round " + round + ", a task stopped by Ctrl-C reported as failed:\n" + run.all());
+      try (var started = Files.newDirectoryStream(temp, "started.*")) {
+        for (Path s : started) {
+          Files.delete(s);
+        }
+      }
+    }
+  }
+
+  private long startedCount() throws IOException {
+    try (var files = Files.list(temp)) {
+      return files.filter(x -> x.getFileName().toString().startsWith("started.")).count();
+    }
+  }
+
+  @Test
   void retries_waitABackoff_andNoAttemptStartsOnceTheRunIsStopping()
       throws IOException, InterruptedException {
     Path attempts = temp.resolve("attempts");

@@ -50,26 +50,68 @@ final class HeddleProcess {
     return builder(args).start();
   }
 
-  /** Reads both streams to their end, then waits up to {@code seconds} for the exit. */
+  /**
+   * Waits up to {@code seconds} for {@code p} to exit while reading both its streams, then
+   * returns its exit status and everything it printed. A process still running at the deadline
+   * is killed with its descendants, and the failure shows what it had printed by then; so
+   * does a descendant that outlives it holding its streams open.
+   */
   static Run finish(Process p, long seconds) throws IOException, InterruptedException {
-    var err = new java.util.concurrent.atomic.AtomicReference<String>("");
-    Thread errReader =
-        Thread.ofVirtual()
-            .start(
-                () -> {
-                  try {
-                    err.set(new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-                  } catch (IOException e) {
-                    err.set("could not read stderr: " + e);
-                  }
-                });
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    errReader.join();
+    var out = new java.io.ByteArrayOutputStream();
+    var err = new java.io.ByteArrayOutputStream();
+    Thread outReader = drain(p.getInputStream(), out);
+    Thread errReader = drain(p.getErrorStream(), err);
     if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+      p.descendants().forEach(ProcessHandle::destroyForcibly);
       p.destroyForcibly();
-      throw new AssertionError("heddle did not exit within " + seconds + " s:\n" + out + err.get());
+      throw new AssertionError(
+          "heddle did not exit within "
+              + seconds
+              + " s; it had printed:\n"
+              + text(out)
+              + text(err));
     }
-    return new Run(p.exitValue(), out, String.valueOf(err.get()));
+    if (!outReader.join(java.time.Duration.ofSeconds(10))
+        || !errReader.join(java.time.Duration.ofSeconds(10))) {
+      throw new AssertionError(
+          "heddle exited with "
+              + p.exitValue()
+              + " but something it started still holds its output open 10 s later: "
+              + p.descendants()
+                  .map(d -> d.pid() + " " + d.info().commandLine().orElse("?"))
+                  .toList()
+              + "\n"
+              + text(out)
+              + text(err));
+    }
+    return new Run(p.exitValue(), text(out), text(err));
+  }
+
+  /** A virtual thread that copies {@code in} into {@code sink} as it arrives, until its end. */
+  private static Thread drain(java.io.InputStream in, java.io.ByteArrayOutputStream sink) {
+    return Thread.ofVirtual()
+        .start(
+            () -> {
+              byte[] buffer = new byte[8192];
+              try (in) {
+                for (int n; (n = in.read(buffer)) >= 0; ) {
+                  synchronized (sink) {
+                    sink.write(buffer, 0, n);
+                  }
+                }
+              } catch (IOException e) {
+                synchronized (sink) {
+                  sink.writeBytes(
+                      ("\n(could not read on: " + e + ")").getBytes(StandardCharsets.UTF_8));
+                }
+              }
+            });
+  }
+
+  private static String text(java.io.ByteArrayOutputStream sink) {
+    synchronized (sink) {
+      return sink.toString(StandardCharsets.UTF_8);
+    }
   }
 
   static Run heddle(String... args) throws IOException, InterruptedException {
