@@ -718,7 +718,9 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
 
   private void startTimer() {
     Duration timeout = spec.timeout();
-    timedOut = null;
+    if (timedOut != null) {
+      timedOut = null; // a volatile write only when an earlier attempt timed out
+    }
     if (timeout != null) {
       int number = attempt;
       timer = exec.time().schedule(timeout, () -> onTimeout(number, timeout));

@@ -36,6 +36,28 @@ class DuplicateNameTest {
   }
 
   @Test
+  void fork_withANameUsedManyForksEarlier_isRefused_andEveryOtherNameIsKept()
+      throws InterruptedException {
+    // Enough names that the scope's name table grows many times over.
+    int n = 50_000;
+    try (Scope scope = Scope.open(runner)) {
+      for (int i = 0; i < n; i++) {
+        scope.fork("t" + i, () -> 0);
+      }
+      for (int i : new int[] {0, 1, 15, 16, 4095, n / 2, n - 1}) {
+        String name = "t" + i; // a new String: equal to the forked name, not the same object
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> scope.fork(name, () -> 1));
+        assertTrue(
+            String.valueOf(e.getMessage()).startsWith("duplicate task name '" + name + "'"),
+            e.getMessage());
+      }
+      scope.fork("t" + n, () -> 0); // a name not yet used is still free
+      scope.join();
+    }
+  }
+
+  @Test
   void fork_withTheSameNameInAnotherScope_isAllowed() throws InterruptedException {
     try (Scope one = Scope.open(runner);
         Scope two = Scope.open(runner)) {
