@@ -100,7 +100,7 @@ public final class Graph {
     if (runner.options().strictSemantics()) {
       List<String> undeclared = new ArrayList<>();
       for (Node<?> node : order) {
-        if (!node.spec.declaresSemantics()) {
+        if (!node.declaresSemantics()) {
           undeclared.add(node.name());
         }
       }
@@ -114,12 +114,12 @@ public final class Graph {
       TaskNode<?>[] made = new TaskNode<?>[order.size()];
       for (int i = 0; i < made.length; i++) {
         Node<?> node = order.get(i);
-        Node<?>[] in = node.inputNodes();
-        TaskNode<?>[] handles = in.length == 0 ? TaskNode.NO_INPUTS : new TaskNode<?>[in.length];
-        for (int j = 0; j < in.length; j++) {
-          handles[j] = made[in[j].position];
+        int count = node.inputCount();
+        TaskNode<?>[] handles = count == 0 ? TaskNode.NO_INPUTS : new TaskNode<?>[count];
+        for (int j = 0; j < count; j++) {
+          handles[j] = made[node.input(j).position];
         }
-        made[i] = exec.fork(node.name(), node.spec, node.shape, node.body, handles, node);
+        made[i] = exec.fork(node.name(), node.runSpec(), node.shape, node.body, handles, node);
       }
       made = null; // the execution holds the tasks; this array must not outlive the run's start
       exec.join();
@@ -155,10 +155,10 @@ public final class Graph {
     if (i < 0 || i >= order.size() || order.get(i) != node) {
       throw new IllegalArgumentException(node + " is not part of this graph");
     }
-    Node<?>[] in = node.inputNodes();
-    List<String> names = new ArrayList<>(in.length);
-    for (Node<?> input : in) {
-      names.add(input.name());
+    int count = node.inputCount();
+    List<String> names = new ArrayList<>(count);
+    for (int j = 0; j < count; j++) {
+      names.add(node.input(j).name());
     }
     return Collections.unmodifiableList(names);
   }
@@ -196,7 +196,8 @@ public final class Graph {
      * result in one list.
      */
     public <T> Node<T> add(String name, Body0<T> body) {
-      return add(Task.named(name), body);
+      return put(
+          Task.checkName(name), Invoker.NONE, Objects.requireNonNull(body, "body"), Node.NO_INPUTS);
     }
 
     /** Adds a task without inputs. */
@@ -206,7 +207,11 @@ public final class Graph {
 
     /** Adds a task that takes the result of {@code a}. */
     public <A, T> Node<T> add(String name, Node<A> a, Body1<? super A, T> body) {
-      return add(Task.named(name), a, body);
+      return put(
+          Task.checkName(name),
+          Invoker.ONE,
+          Objects.requireNonNull(body, "body"),
+          new Node<?>[] {a});
     }
 
     /** Adds a task that takes the result of {@code a}. */
@@ -217,7 +222,11 @@ public final class Graph {
     /** Adds a task that takes the results of {@code a} and {@code b}. */
     public <A, B, T> Node<T> add(
         String name, Node<A> a, Node<B> b, Body2<? super A, ? super B, T> body) {
-      return add(Task.named(name), a, b, body);
+      return put(
+          Task.checkName(name),
+          Invoker.TWO,
+          Objects.requireNonNull(body, "body"),
+          new Node<?>[] {a, b});
     }
 
     /** Adds a task that takes the results of {@code a} and {@code b}. */
@@ -233,7 +242,11 @@ public final class Graph {
         Node<B> b,
         Node<C> c,
         Body3<? super A, ? super B, ? super C, T> body) {
-      return add(Task.named(name), a, b, c, body);
+      return put(
+          Task.checkName(name),
+          Invoker.THREE,
+          Objects.requireNonNull(body, "body"),
+          new Node<?>[] {a, b, c});
     }
 
     /** Adds a task that takes the results of {@code a}, {@code b} and {@code c}. */
@@ -250,7 +263,11 @@ public final class Graph {
     /** Adds a fan-in task that takes the results of all {@code inputs}, in order. */
     public <A, T> Node<T> add(
         String name, List<? extends Node<? extends A>> inputs, BodyN<A, T> body) {
-      return add(Task.named(name), inputs, body);
+      return put(
+          Task.checkName(name),
+          Invoker.LIST,
+          Objects.requireNonNull(body, "body"),
+          inputs.toArray(new Node<?>[0]));
     }
 
     /** Adds a fan-in task that takes the results of all {@code inputs}, in order. */
@@ -273,13 +290,14 @@ public final class Graph {
       return put(task, Invoker.LIST, Objects.requireNonNull(body, "body"), (Object) names);
     }
 
-    private <T> Node<T> put(Task task, byte shape, Object body, Node<?>[] inputs) {
+    /** As below; {@code spec} is the task, or its name (checked) when it declares nothing. */
+    private <T> Node<T> put(Object spec, byte shape, Object body, Node<?>[] inputs) {
       for (Node<?> in : inputs) {
         Objects.requireNonNull(in, "input");
         if (in.owner != this) {
           throw new IllegalArgumentException(
               "task '"
-                  + task.name()
+                  + nameOf(spec)
                   + "' cannot depend on '"
                   + in.name()
                   + "': '"
@@ -287,23 +305,35 @@ public final class Graph {
                   + "' belongs to another graph");
         }
       }
-      return put(task, shape, body, (Object) inputs);
+      return put(spec, shape, body, (Object) inputs);
+    }
+
+    private static String nameOf(Object spec) {
+      return spec instanceof Task t ? t.name() : (String) spec;
     }
 
     /** Adds a node whose inputs are nodes ({@code Node<?>[]}) or names ({@code String[]}). */
-    private <T> Node<T> put(Task task, byte shape, Object body, Object inputs) {
-      Objects.requireNonNull(task, "task");
+    private <T> Node<T> put(Object spec, byte shape, Object body, Object inputs) {
+      Objects.requireNonNull(spec, "task");
+      String name = nameOf(spec);
       if (built) {
         throw new IllegalStateException(
-            "cannot add task '" + task.name() + "': this builder has already built its graph");
+            "cannot add task '" + name + "': this builder has already built its graph");
       }
-      if (nodes.containsKey(task.name())) {
+      if (nodes.containsKey(name)) {
         throw new IllegalArgumentException(
-            "duplicate task name '" + task.name() + "': names must be unique in a graph");
+            "duplicate task name '" + name + "': names must be unique in a graph");
       }
-      Task declared = Declarations.effective(task.name(), task, body, false);
+      Object declared;
+      if (spec instanceof Task task) {
+        declared = Declarations.effective(name, task, body, false);
+      } else {
+        // Added by name: a Task is kept only if the body's class declares its semantics.
+        Task found = Declarations.effective(name, Task.DEFAULTS, body, false);
+        declared = found == Task.DEFAULTS ? name : Task.named(name).semantics(found.semantics());
+      }
       Node<T> node = new Node<>(this, declared, shape, body, inputs, sites.caller());
-      nodes.put(task.name(), node);
+      nodes.put(name, node);
       return node;
     }
 
@@ -333,10 +363,10 @@ public final class Graph {
         Node<?> n = all.get(i);
         String[] names = n.inputNames();
         if (names == null) {
-          Node<?>[] inputs = n.inputNodes();
-          in[i] = new int[inputs.length];
-          for (int j = 0; j < inputs.length; j++) {
-            in[i][j] = inputs[j].position;
+          int count = n.inputCount();
+          in[i] = new int[count];
+          for (int j = 0; j < count; j++) {
+            in[i][j] = n.input(j).position;
           }
           continue;
         }

@@ -15,12 +15,19 @@ public final class Node<T> {
   static final Node<?>[] NO_INPUTS = new Node<?>[0];
 
   final Object owner;
-  final Task spec;
+
+  /**
+   * The declaration: a {@link Task}, or, for a task added by name with nothing declared, only
+   * its name (a graph built in a loop would otherwise keep a {@code Task} per node that says
+   * nothing but the name).
+   */
+  private final Object spec;
+
   final byte shape;
   final Object body;
 
   /*
-   * A node keeps what a run needs and nothing for the builder: its inputs as one array, and
+   * A node keeps what a run needs and nothing for the builder: its inputs (no array for one), and
    * its position in the graph's order, so that a run finds an input's task without a map.
    * The two fields that are not final are written by the builder's thread before build()
    * makes the graph, and never after; the graph is published through its final fields, so
@@ -28,11 +35,12 @@ public final class Node<T> {
    */
 
   /**
-   * The inputs: {@code Node<?>[]}, given at add time (typed form) or resolved by build, or,
-   * for inputs given by name (the form task files use) until the graph is built, the
-   * names as a {@code String[]}.
+   * The inputs: null for none, the {@code Node} itself for one (the common case, without an
+   * array), else a {@code Node<?>[]}, given at add time (typed form) or resolved by build, or,
+   * for inputs given by name (the form task files use) until the graph is built, the names as
+   * a {@code String[]}.
    */
-  private Object inputs;
+  private @Nullable Object inputs;
 
   /** The position in its graph's order; -1 until the graph is built. */
   int position = -1;
@@ -41,7 +49,7 @@ public final class Node<T> {
 
   Node(
       Object owner,
-      Task spec,
+      Object spec,
       byte shape,
       Object body,
       Object inputs,
@@ -50,8 +58,15 @@ public final class Node<T> {
     this.spec = spec;
     this.shape = shape;
     this.body = body;
-    this.inputs = inputs;
+    this.inputs = packed(inputs);
     this.submitSite = submitSite;
+  }
+
+  private static @Nullable Object packed(Object inputs) {
+    if (inputs instanceof Node<?>[] nodes && nodes.length <= 1) {
+      return nodes.length == 0 ? null : nodes[0];
+    }
+    return inputs;
   }
 
   /** The inputs given by name, or null if they are nodes (given so, or resolved by build). */
@@ -59,24 +74,50 @@ public final class Node<T> {
     return inputs instanceof String[] names ? names : null;
   }
 
-  /** The inputs; call only once they are nodes (see {@link #inputNames()}). */
-  Node<?>[] inputNodes() {
-    return (Node<?>[]) inputs;
+  /** The number of inputs; call only once they are nodes (see {@link #inputNames()}). */
+  int inputCount() {
+    Object in = inputs;
+    return in == null ? 0 : in instanceof Node<?> ? 1 : ((Node<?>[]) in).length;
+  }
+
+  /** The input at {@code j}; call only once they are nodes (see {@link #inputNames()}). */
+  Node<?> input(int j) {
+    Object in = inputs;
+    if (in instanceof Node<?> one) {
+      if (j != 0) {
+        throw new IndexOutOfBoundsException(j);
+      }
+      return one;
+    }
+    if (in == null) {
+      throw new IndexOutOfBoundsException(j);
+    }
+    return ((Node<?>[]) in)[j];
   }
 
   /** Replaces the inputs given by name with the nodes they name; for the builder only. */
   void resolved(Node<?>[] nodes) {
-    inputs = nodes;
+    inputs = packed(nodes);
+  }
+
+  /** The declaration a run gives the task: its own, or the defaults if it declares nothing. */
+  Task runSpec() {
+    return spec instanceof Task t ? t : Task.DEFAULTS;
+  }
+
+  /** Whether the task declares its concurrency semantics. */
+  boolean declaresSemantics() {
+    return spec instanceof Task t && t.declaresSemantics();
   }
 
   /** The task's name. */
   public String name() {
-    return spec.name();
+    return spec instanceof Task t ? t.name() : (String) spec;
   }
 
   /** The task's declaration. */
   public Task task() {
-    return spec;
+    return spec instanceof Task t ? t : Task.named((String) spec);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.heddle;
 
 import java.lang.invoke.MethodType;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -34,31 +35,82 @@ final class SubmitSite {
    */
   static final class Interned {
     /*
-     * Keyed by what makes two frames the same place: the method (class, name, type) and the
-     * bytecode index; without the type, two overloads that add at the same index would share
-     * a line. Resolving the name and the type costs about 0.4 µs an add, against about 1 µs
-     * for the walk (BENCHMARKS.md, "Building a graph"); the line is still resolved only when
-     * a message needs it, as for any site.
+     * Keyed by what makes two frames the same place: the method and the bytecode index. A
+     * method is its class and name, and its type only when the class declares two methods (or
+     * constructors) of that name: without it, two overloads that add at the same index would
+     * share a line, but resolving the type (StackFrame.getMethodType parses the descriptor and
+     * loads its classes) cost about 0.4 µs an add, against about 1 µs for the walk
+     * (BENCHMARKS.md, "Building a graph"). Which names a class overloads is found once per
+     * class. The line is still resolved only when a message needs it, as for any site.
      */
-    private record Place(Class<?> type, String method, MethodType signature, int bci) {}
+    private record Place(Class<?> type, String method, int bci, @Nullable MethodType signature) {}
+
+    /*
+     * Its own walker, sized for the frames between a builder's caller and here (this method,
+     * the builder's two put methods and one add): the JDK makes every frame of the first batch
+     * reflectively, so a batch larger than needed costs on every add.
+     */
+    private static final StackWalker WALKER =
+        StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), 5);
 
     private final HashMap<Place, StackWalker.StackFrame> frames = new HashMap<>();
+    private final HashMap<Class<?>, Set<String>> overloads = new HashMap<>();
 
     /** The caller's frame, or an earlier frame of the same place; null if there is none. */
     StackWalker.@Nullable StackFrame caller() {
-      StackWalker.StackFrame frame = SubmitSite.caller();
+      StackWalker.StackFrame frame =
+          WALKER.walk(s -> s.filter(f -> !isHeddle(f.getClassName())).findFirst()).orElse(null);
       if (frame == null) {
         return null;
       }
-      Place place =
-          new Place(
-              frame.getDeclaringClass(),
-              frame.getMethodName(),
-              frame.getMethodType(),
-              frame.getByteCodeIndex());
+      Class<?> type = frame.getDeclaringClass();
+      String method = frame.getMethodName();
+      MethodType signature =
+          overloads.computeIfAbsent(type, Interned::overloaded).contains(method)
+              ? frame.getMethodType()
+              : null;
+      Place place = new Place(type, method, frame.getByteCodeIndex(), signature);
       StackWalker.StackFrame first = frames.putIfAbsent(place, frame);
       return first != null ? first : frame;
     }
+
+    /** The names the class declares more than one method or constructor of. */
+    private static Set<String> overloaded(Class<?> type) {
+      HashSet<String> seen = new HashSet<>();
+      HashSet<String> twice = new HashSet<>();
+      try {
+        for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+          if (!seen.add(m.getName())) {
+            twice.add(m.getName());
+          }
+        }
+        if (type.getDeclaredConstructors().length > 1) {
+          twice.add("<init>");
+        }
+      } catch (RuntimeException | LinkageError e) {
+        return ALL; // the class's methods cannot be listed: tell every method apart by its type
+      }
+      return twice;
+    }
+
+    /** Contains every name: for a class whose methods could not be listed. */
+    private static final Set<String> ALL =
+        new java.util.AbstractSet<>() {
+          @Override
+          public boolean contains(Object o) {
+            return true;
+          }
+
+          @Override
+          public java.util.Iterator<String> iterator() {
+            throw new UnsupportedOperationException();
+          }
+
+          @Override
+          public int size() {
+            return Integer.MAX_VALUE;
+          }
+        };
   }
 
   /** The frame's file and line, or null. */

@@ -1281,6 +1281,37 @@ final class TaskNode<T> implements Handle<T>, Attempt, Parties.Party {
     return ranOnOwner && whereKind != WHERE_TEXT;
   }
 
+  // What Results copies out of an ended task (see Results): read once the task has ended.
+
+  @Nullable Object valueNow() {
+    return value;
+  }
+
+  boolean startedNow() {
+    return started;
+  }
+
+  long queuedAt() {
+    return queuedAt;
+  }
+
+  long startedAt() {
+    return startedAt;
+  }
+
+  long finishedAt() {
+    return finishedAt;
+  }
+
+  /** The same object for two tasks whose {@link #where()} reads the same (with the kind and handler). */
+  @Nullable String whereName() {
+    return whereName;
+  }
+
+  byte whereKind() {
+    return whereKind;
+  }
+
   String where() {
     String n = whereName;
     return switch (whereKind) {
