@@ -25,7 +25,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class StallCheckTest {
 
-  private static final Duration THRESHOLD = Duration.ofMillis(200);
+  // Long enough for every task to reach what it blocks on before the report, on a busy
+  // machine too: with 200 ms the report came once while 'consumer' still waited for a free
+  // threads(2) worker (load average 10), and once before the inline runner's body reached the
+  // channel (load average 30). The tests pin what the report says, not when it comes.
+  private static final Duration THRESHOLD = Duration.ofSeconds(3);
 
   private static void forgetClose(Runner runner, StallCheck stalls) throws InterruptedException {
     try (Scope scope = Scope.open(runner, stalls.options(ScopeOptions.defaults().name("pipe")))) {
@@ -56,10 +60,8 @@ class StallCheckTest {
 
   @Test
   void onTheInlineRunner_theBlockedBodyOnTheOwnerIsStoppedToo() {
-    // The consumer runs on the owner thread once join starts, so the watch's first report can
-    // come before the body has reached the channel when the machine is busy; a longer
-    // threshold gives it that time (seen once at a load average of 30 with 200 ms).
-    StallCheck stalls = StallCheck.after(Duration.ofSeconds(3));
+    // The consumer runs on the owner thread once join starts.
+    StallCheck stalls = StallCheck.after(THRESHOLD);
     AssertionError e;
     try (Runner runner = Runner.inline()) {
       e = assertThrows(AssertionError.class, () -> forgetClose(runner, stalls));
