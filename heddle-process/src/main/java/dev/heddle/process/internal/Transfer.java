@@ -232,6 +232,75 @@ public final class Transfer {
   public @Nullable Object deserialize(
       byte[] bytes, String what, Kind kind, @Nullable Known known, @Nullable Object body)
       throws IOException, ClassNotFoundException {
+    return read(bytes, what, kind, known, body, null);
+  }
+
+  /**
+   * What {@link #deserializeInert} returns for bytes that hold a class other than the inert
+   * ones: they are to be read as usual, on a thread that can be abandoned.
+   */
+  public static final Object NOT_INERT = new Object();
+
+  /**
+   * Reads a result as {@link #deserialize(byte[], String, Kind)} does, if it holds only
+   * classes whose reading runs no code but the JDK's own and takes time in proportion to the
+   * bytes: strings, the boxed primitives, and arrays of those or of primitives (at any
+   * depth); else returns {@link #NOT_INERT} as soon as the first other class is met, having
+   * run none of its code. Such a reading cannot block, spin or run a class's {@code
+   * readObject}, {@code hashCode} or initializer, so it needs no deadline and no thread of its
+   * own; every limit and the result list still apply.
+   *
+   * @throws InvalidClassException naming the refused class, or the limit exceeded
+   * @throws IOException or ClassNotFoundException if the bytes cannot be read
+   */
+  public @Nullable Object deserializeInert(byte[] bytes, String what)
+      throws IOException, ClassNotFoundException {
+    boolean[] other = new boolean[1];
+    try {
+      return read(bytes, what, Kind.RESULT, null, null, other);
+    } catch (InvalidClassException e) {
+      if (other[0]) {
+        return NOT_INERT;
+      }
+      throw e;
+    }
+  }
+
+  /** Whether reading an instance of {@code c} runs only the JDK's own code (see deserializeInert). */
+  static boolean inert(Class<?> c) {
+    Class<?> e = c;
+    while (e.isArray()) {
+      e = e.getComponentType();
+    }
+    return e.isPrimitive() || INERT.contains(e);
+  }
+
+  /** Classes that have no readObject, readResolve or initializer of a user's. */
+  private static final java.util.Set<Class<?>> INERT =
+      java.util.Set.of(
+          String.class,
+          Number.class,
+          Boolean.class,
+          Byte.class,
+          Character.class,
+          Short.class,
+          Integer.class,
+          Long.class,
+          Float.class,
+          Double.class);
+
+  /**
+   * Reads through the list for {@code kind}; with {@code other} non-null, also refuses every
+   * class that is not {@link #inert}, marking {@code other[0]}.
+   */
+  private @Nullable Object read(
+      byte[] bytes,
+      String what,
+      Kind kind,
+      @Nullable Known known,
+      @Nullable Object body,
+      boolean @Nullable [] other)
+      throws IOException, ClassNotFoundException {
     AtomicReference<@Nullable String> refused = new AtomicReference<>();
     Position stream = new Position(bytes);
     HashNesting hashes = new HashNesting();
@@ -277,6 +346,10 @@ public final class Transfer {
             }
             if (c == null) {
               return ObjectInputFilter.Status.UNDECIDED;
+            }
+            if (other != null && !inert(c)) {
+              other[0] = true;
+              return ObjectInputFilter.Status.REJECTED;
             }
             if (c == BodyMark.class) {
               return body != null && known != null && kind == Kind.BODY
