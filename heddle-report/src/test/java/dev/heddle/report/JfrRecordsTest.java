@@ -132,8 +132,18 @@ class JfrRecordsTest {
     assertEquals(a.criticalPath(), b.criticalPath());
     assertEquals(a.work(), b.work(), "work is the bodies' times, which both records hold");
     assertEquals(a.span(), b.span());
-    assertClose(a.predict(1).makespan(), b.predict(1).makespan());
-    assertClose(a.predict(4).makespan(), b.predict(4).makespan());
+    // The rebuilt record ends each attempt at its body's end, so the engine's time after each
+    // body moves from that attempt's overhead to the wait of the attempt that follows on its
+    // worker: the predictions may differ by up to twice that time, and no more (on a loaded
+    // machine it is tens of milliseconds, more than a tenth of this run).
+    Duration afterBodies = Duration.ZERO;
+    for (RunRecord.TaskRun t : expected.tasks()) {
+      for (RunRecord.AttemptRun at : t.attempts()) {
+        afterBodies = afterBodies.plus(at.ended().minus(at.bodyEnded()));
+      }
+    }
+    assertClose(a.predict(1).makespan(), b.predict(1).makespan(), afterBodies.multipliedBy(2));
+    assertClose(a.predict(4).makespan(), b.predict(4).makespan(), afterBodies.multipliedBy(2));
   }
 
   @Test
@@ -253,8 +263,11 @@ class JfrRecordsTest {
     return r.tasks().stream().map(RunRecord.TaskRun::name).collect(Collectors.toList());
   }
 
-  private static void assertClose(Duration want, Duration got) {
+  private static void assertClose(Duration want, Duration got, Duration known) {
     double ratio = (double) got.toNanos() / want.toNanos();
-    assertTrue(ratio > 0.9 && ratio < 1.1, "predicted " + got + " from the recording, " + want);
+    long off = Math.abs(got.toNanos() - want.toNanos());
+    assertTrue(
+        (ratio > 0.9 && ratio < 1.1) || off <= known.toNanos() + 1_000_000,
+        "predicted " + got + " from the recording, " + want + " (after the bodies: " + known + ")");
   }
 }
