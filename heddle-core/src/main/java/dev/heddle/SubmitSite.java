@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /** Finds the user's frame that called into Heddle: where a task was forked or added. */
@@ -22,10 +24,15 @@ final class SubmitSite {
   private static final StackWalker WALKER =
       StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), 7);
 
+  /**
+   * What both walkers look for: the first frame of a class outside Heddle. A function passed
+   * to the walk, not a method around it, so that no frame is added to the walk's first batch.
+   */
+  private static final Function<Stream<StackWalker.StackFrame>, Optional<StackWalker.StackFrame>>
+      FIRST_OUTSIDE_HEDDLE = frames -> frames.filter(f -> !isHeddle(f.getClassName())).findFirst();
+
   static StackWalker.@Nullable StackFrame caller() {
-    Optional<StackWalker.StackFrame> frame =
-        WALKER.walk(frames -> frames.filter(f -> !isHeddle(f.getClassName())).findFirst());
-    return frame.orElse(null);
+    return WALKER.walk(FIRST_OUTSIDE_HEDDLE).orElse(null);
   }
 
   /**
@@ -58,8 +65,7 @@ final class SubmitSite {
 
     /** The caller's frame, or an earlier frame of the same place; null if there is none. */
     StackWalker.@Nullable StackFrame caller() {
-      StackWalker.StackFrame frame =
-          WALKER.walk(s -> s.filter(f -> !isHeddle(f.getClassName())).findFirst()).orElse(null);
+      StackWalker.StackFrame frame = WALKER.walk(FIRST_OUTSIDE_HEDDLE).orElse(null);
       if (frame == null) {
         return null;
       }
