@@ -124,6 +124,41 @@ final class SubmitSite {
     return frame == null ? null : frame.toStackTraceElement();
   }
 
+  /**
+   * Where the failed body is written, read from what it threw: the first frame above the
+   * engine's call into the body ({@code TaskNode.invokeBody} in this JVM, {@code
+   * Invoker.invoke} in a worker process or on a cluster member) that is not Heddle's. This is
+   * what a failure names when no fork site was recorded; it costs nothing until a task fails.
+   * The exception's causes are searched too, since a runner may wrap what the body threw.
+   * Null when no trace holds the call (an exception made without its stack trace, or a failure
+   * that did not come out of the body).
+   */
+  static @Nullable StackTraceElement bodyFrame(@Nullable Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      StackTraceElement[] frames = t.getStackTrace();
+      for (int i = 0; i < frames.length; i++) {
+        if (isCallIntoBody(frames[i])) {
+          for (int j = i - 1; j >= 0; j--) {
+            String type = frames[j].getClassName();
+            if (!isHeddle(type) && !type.startsWith("java.lang.invoke.")) {
+              return frames[j];
+            }
+          }
+          return null; // the failure came from Heddle itself, not out of a body
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isCallIntoBody(StackTraceElement frame) {
+    String type = frame.getClassName();
+    String method = frame.getMethodName();
+    return (type.equals("dev.heddle.TaskNode") && method.equals("invokeBody"))
+        || (type.equals("dev.heddle.Invoker") && method.equals("invoke"));
+  }
+
   /** Heddle's own packages; examples and tests that live under dev.heddle are user code. */
   static boolean isHeddle(String className) {
     String pkg = "dev.heddle.";
