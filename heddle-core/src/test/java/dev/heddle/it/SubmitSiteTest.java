@@ -10,7 +10,9 @@ import dev.heddle.Node;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.Scope;
+import dev.heddle.Task;
 import dev.heddle.TaskFailedException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -207,6 +209,28 @@ class SubmitSiteTest {
       int at = m.indexOf("\n  body at: " + SubmitSiteTest.class.getName() + ".lambda$");
       assertTrue(at > 0, m);
       assertTrue(m.indexOf("(SubmitSiteTest.java:" + line[0] + ")", at) > at, m);
+    }
+  }
+
+  @Test
+  void timeout_withoutRecordedSubmitSites_namesTheBodyThatWasRunning() throws InterruptedException {
+    try (Runner runner = Runner.threads(2, RunnerOptions.defaults().recordSubmitSites(false));
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          Task.named("slow").timeout(Duration.ofMillis(50)),
+          () -> {
+            Thread.sleep(60_000); // interrupted by the timeout
+            return 1;
+          });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      String m = String.valueOf(e.getMessage());
+      assertTrue(m.contains("TaskTimeoutException"), m);
+      assertTrue(
+          m.contains(
+              "\n  body at: "
+                  + SubmitSiteTest.class.getName()
+                  + ".lambda$timeout_withoutRecordedSubmitSites"),
+          m);
     }
   }
 
