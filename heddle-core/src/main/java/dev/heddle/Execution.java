@@ -9,7 +9,6 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -137,7 +136,7 @@ final class Execution implements NodeContext {
    * whose names the graph has checked. Cleared when the scope ends, so that a large dead
    * table cannot keep the tasks alive.
    */
-  private final @Nullable HashMap<String, TaskNode<?>> byName;
+  private final @Nullable ForkedNames byName;
 
   /** For a graph run: the graph's name index, for {@link Results}. */
   private final @Nullable NameIndex graphIndex;
@@ -191,7 +190,7 @@ final class Execution implements NodeContext {
     this.inherited =
         Inherited.capture(scopeOptions.inherited()); // on the opener, before anything opens
     this.graphIndex = graphIndex;
-    this.byName = graphIndex == null ? new HashMap<>() : null;
+    this.byName = graphIndex == null ? new ForkedNames() : null;
     this.completion = scopeOptions.completion().kind;
     this.rule = scopeOptions.completion().rule;
     this.listener = scopeOptions.listener();
@@ -478,11 +477,11 @@ final class Execution implements NodeContext {
     TaskNode<T> node =
         new TaskNode<>(this, name, declared, shape, body, inputs, site, template, handler);
     node.encodedBody = encoded;
-    HashMap<String, TaskNode<?>> names = byName;
+    ForkedNames names = byName;
     if (names != null) {
-      TaskNode<?> existing =
-          names.putIfAbsent(name, node); // one lookup: checks and records the name
-      if (existing != null) {
+      int earlier = names.putIfAbsent(name, nodes.size(), nodes); // checks and records the name
+      if (earlier >= 0) {
+        TaskNode<?> existing = nodes.get(earlier);
         throw new IllegalArgumentException(
             "duplicate task name '"
                 + name

@@ -72,6 +72,11 @@ final class FailureReport {
     StackWalker.StackFrame site = first.submitSite();
     if (site != null) {
       m.append("\n  forked at: ").append(site);
+    } else {
+      StackTraceElement body = SubmitSite.bodyFrame(cause);
+      if (body != null) {
+        m.append("\n  body at: ").append(body);
+      }
     }
     List<Results.AttemptRecord> earlier = first.failedAttempts();
     if (earlier != null) {

@@ -36,12 +36,12 @@ final class NameIndex {
     }
   }
 
-  /** The position of {@code name}, or -1 if it is not one of the names. */
   /** The name at position {@code p}. */
   String nameAt(int p) {
     return nameAt.apply(p);
   }
 
+  /** The position of {@code name}, or -1 if it is not one of the names. */
   int find(String name) {
     int mask = slots.length - 1;
     for (int i = home(name); ; i = (i + 1) & mask) {

@@ -102,8 +102,10 @@ public final class RunnerOptions {
    * Scope.fork} records the caller's frame, and a failure names the line that forked the
    * failed task ("forked at"). It is off by default because it is the largest single cost of
    * a fork (1.8 to 3.8 µs measured, see BENCHMARKS.md); the {@code heddle-testing} kit turns
-   * it on. Graph nodes always record where they were added: that happens once, when the
-   * graph is built, not on every run.
+   * it on. When off, a failure names instead where the failed body is written ("body at"),
+   * read from the frames of what it threw, which costs nothing until a task fails; an
+   * exception made without its stack trace gives no such line. Graph nodes always record
+   * where they were added: that happens once, when the graph is built, not on every run.
    */
   public RunnerOptions recordSubmitSites(boolean on) {
     return new RunnerOptions(

@@ -5,6 +5,8 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 
 /** Finds the user's frame that called into Heddle: where a task was forked or added. */
@@ -22,10 +24,15 @@ final class SubmitSite {
   private static final StackWalker WALKER =
       StackWalker.getInstance(Set.of(StackWalker.Option.RETAIN_CLASS_REFERENCE), 7);
 
+  /**
+   * What both walkers look for: the first frame of a class outside Heddle. A function passed
+   * to the walk, not a method around it, so that no frame is added to the walk's first batch.
+   */
+  private static final Function<Stream<StackWalker.StackFrame>, Optional<StackWalker.StackFrame>>
+      FIRST_OUTSIDE_HEDDLE = frames -> frames.filter(f -> !isHeddle(f.getClassName())).findFirst();
+
   static StackWalker.@Nullable StackFrame caller() {
-    Optional<StackWalker.StackFrame> frame =
-        WALKER.walk(frames -> frames.filter(f -> !isHeddle(f.getClassName())).findFirst());
-    return frame.orElse(null);
+    return WALKER.walk(FIRST_OUTSIDE_HEDDLE).orElse(null);
   }
 
   /**
@@ -58,8 +65,7 @@ final class SubmitSite {
 
     /** The caller's frame, or an earlier frame of the same place; null if there is none. */
     StackWalker.@Nullable StackFrame caller() {
-      StackWalker.StackFrame frame =
-          WALKER.walk(s -> s.filter(f -> !isHeddle(f.getClassName())).findFirst()).orElse(null);
+      StackWalker.StackFrame frame = WALKER.walk(FIRST_OUTSIDE_HEDDLE).orElse(null);
       if (frame == null) {
         return null;
       }
@@ -116,6 +122,41 @@ final class SubmitSite {
   /** The frame's file and line, or null. */
   static @Nullable StackTraceElement element(StackWalker.@Nullable StackFrame frame) {
     return frame == null ? null : frame.toStackTraceElement();
+  }
+
+  /**
+   * Where the failed body is written, read from what it threw: the first frame above the
+   * engine's call into the body ({@code TaskNode.invokeBody} in this JVM, {@code
+   * Invoker.invoke} in a worker process or on a cluster member) that is not Heddle's. This is
+   * what a failure names when no fork site was recorded; it costs nothing until a task fails.
+   * The exception's causes are searched too, since a runner may wrap what the body threw.
+   * Null when no trace holds the call (an exception made without its stack trace, or a failure
+   * that did not come out of the body).
+   */
+  static @Nullable StackTraceElement bodyFrame(@Nullable Throwable failure) {
+    Throwable t = failure;
+    for (int depth = 0; t != null && depth < 8; depth++, t = t.getCause()) {
+      StackTraceElement[] frames = t.getStackTrace();
+      for (int i = 0; i < frames.length; i++) {
+        if (isCallIntoBody(frames[i])) {
+          for (int j = i - 1; j >= 0; j--) {
+            String type = frames[j].getClassName();
+            if (!isHeddle(type) && !type.startsWith("java.lang.invoke.")) {
+              return frames[j];
+            }
+          }
+          return null; // the failure came from Heddle itself, not out of a body
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isCallIntoBody(StackTraceElement frame) {
+    String type = frame.getClassName();
+    String method = frame.getMethodName();
+    return (type.equals("dev.heddle.TaskNode") && method.equals("invokeBody"))
+        || (type.equals("dev.heddle.Invoker") && method.equals("invoke"));
   }
 
   /** Heddle's own packages; examples and tests that live under dev.heddle are user code. */

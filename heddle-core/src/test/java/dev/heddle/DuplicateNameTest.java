@@ -58,6 +58,26 @@ class DuplicateNameTest {
   }
 
   @Test
+  void fork_ofNamesWithTheSameHash_keepsThemApart() throws InterruptedException {
+    List<String> names = List.of("Aa", "BB", "AaAa", "BBBB", "AaBB", "BBAa"); // two hash values
+    try (Scope scope = Scope.open(runner)) {
+      for (String name : names) {
+        scope.fork(name, () -> name);
+      }
+      for (String name : names) {
+        String copy = new String(name.toCharArray()); // equal, not the same object
+        IllegalArgumentException e =
+            assertThrows(IllegalArgumentException.class, () -> scope.fork(copy, () -> ""));
+        assertTrue(
+            String.valueOf(e.getMessage()).startsWith("duplicate task name '" + name + "'"),
+            e.getMessage());
+      }
+      scope.fork("AaAaAa", () -> "free"); // a name not forked is still free
+      scope.join();
+    }
+  }
+
+  @Test
   void fork_withTheSameNameInAnotherScope_isAllowed() throws InterruptedException {
     try (Scope one = Scope.open(runner);
         Scope two = Scope.open(runner)) {

@@ -10,8 +10,12 @@ import dev.heddle.Node;
 import dev.heddle.Runner;
 import dev.heddle.RunnerOptions;
 import dev.heddle.Scope;
+import dev.heddle.Task;
 import dev.heddle.TaskFailedException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A failure names the line that forked the failed task. This test lives outside dev.heddle on
@@ -30,6 +34,8 @@ class SubmitSiteTest {
   private static String site(String method, int line) {
     return SubmitSiteTest.class.getName() + "." + method + "(SubmitSiteTest.java:" + line + ")";
   }
+
+  private static final int FAIL_LINE = callerLine() + 3;
 
   private static Integer fail() {
     throw new IllegalStateException("boom");
@@ -164,7 +170,8 @@ class SubmitSiteTest {
   }
 
   @Test
-  void failure_withoutRecordedSubmitSites_hasNoForkedAt() throws InterruptedException {
+  void failure_withoutRecordedSubmitSites_hasNoForkedAt_butNamesWhereTheBodyIs()
+      throws InterruptedException {
     try (Runner runner = Runner.inline(RunnerOptions.defaults().recordSubmitSites(false));
         Scope scope = Scope.open(runner)) {
       scope.fork("boom", SubmitSiteTest::fail);
@@ -172,6 +179,86 @@ class SubmitSiteTest {
       String m = String.valueOf(e.getMessage());
       assertTrue(m.startsWith("task 'boom' failed on inline"), m);
       assertFalse(m.contains("forked at"), m);
+      // The method reference's method is the body: the line that threw, in fail().
+      assertTrue(m.contains("\n  body at: " + site("fail", FAIL_LINE)), m);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"inline", "threads", "virtual"})
+  void failure_withoutRecordedSubmitSites_namesTheBodysLine_notTheLibraryThatThrew(String kind)
+      throws InterruptedException {
+    RunnerOptions off = RunnerOptions.defaults().recordSubmitSites(false);
+    Runner runner =
+        switch (kind) {
+          case "inline" -> Runner.inline(off);
+          case "threads" -> Runner.threads(2, off);
+          default -> Runner.virtual(off);
+        };
+    int[] line = new int[1];
+    try (runner;
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          "parse",
+          () -> {
+            line[0] = callerLine() + 1;
+            return Integer.parseInt("not a number"); // throws inside the JDK
+          });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      String m = String.valueOf(e.getMessage());
+      int at = m.indexOf("\n  body at: " + SubmitSiteTest.class.getName() + ".lambda$");
+      assertTrue(at > 0, m);
+      assertTrue(m.indexOf("(SubmitSiteTest.java:" + line[0] + ")", at) > at, m);
+    }
+  }
+
+  @Test
+  void timeout_withoutRecordedSubmitSites_namesTheBodyThatWasRunning() throws InterruptedException {
+    try (Runner runner = Runner.threads(2, RunnerOptions.defaults().recordSubmitSites(false));
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          Task.named("slow").timeout(Duration.ofMillis(50)),
+          () -> {
+            Thread.sleep(60_000); // interrupted by the timeout
+            return 1;
+          });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      String m = String.valueOf(e.getMessage());
+      assertTrue(m.contains("TaskTimeoutException"), m);
+      assertTrue(
+          m.contains(
+              "\n  body at: "
+                  + SubmitSiteTest.class.getName()
+                  + ".lambda$timeout_withoutRecordedSubmitSites"),
+          m);
+    }
+  }
+
+  @Test
+  void failure_whoseExceptionHasNoStackTrace_namesNoBody() throws InterruptedException {
+    try (Runner runner = Runner.threads(2, RunnerOptions.defaults().recordSubmitSites(false));
+        Scope scope = Scope.open(runner)) {
+      scope.fork(
+          "bare",
+          () -> {
+            throw new RuntimeException("made without a trace", null, false, false) {};
+          });
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      String m = String.valueOf(e.getMessage());
+      assertTrue(m.contains("made without a trace"), m);
+      assertFalse(m.contains("body at"), m);
+    }
+  }
+
+  @Test
+  void failure_withRecordedSubmitSites_namesTheForkNotTheBody() throws InterruptedException {
+    try (Runner runner = Runner.threads(2, SITES);
+        Scope scope = Scope.open(runner)) {
+      scope.fork("boom", SubmitSiteTest::fail);
+      TaskFailedException e = assertThrows(TaskFailedException.class, scope::join);
+      String m = String.valueOf(e.getMessage());
+      assertTrue(m.contains("forked at: "), m);
+      assertFalse(m.contains("body at"), m);
     }
   }
 

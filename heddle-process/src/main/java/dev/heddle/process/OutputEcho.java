@@ -25,7 +25,7 @@ final class OutputEcho {
   private final Thread thread;
 
   OutputEcho(String threadName) {
-    this.thread = Thread.ofPlatform().name(threadName).unstarted(this::loop);
+    this.thread = Thread.ofPlatform().name(threadName).daemon(true).unstarted(this::loop);
   }
 
   void start() {

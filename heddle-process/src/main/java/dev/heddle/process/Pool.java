@@ -187,12 +187,16 @@ final class Pool {
     jvm.add(String.join(File.pathSeparator, cp));
     jvm.add(WorkerMain.class.getName());
     this.command = List.copyOf(jvm);
+    // The runner's threads are daemons, as the core runners' are: a runner its program never
+    // closes must not keep the JVM alive once main ends. Its workers then halt by themselves,
+    // when their control sockets close with this JVM.
     this.engineTime =
         OwnedTimeSource.of(
-            "runner " + name, r -> Thread.ofPlatform().name(prefix + "timer").unstarted(r));
+            "runner " + name,
+            r -> Thread.ofPlatform().name(prefix + "timer").daemon(true).unstarted(r));
     this.killer =
         new ScheduledThreadPoolExecutor(
-            1, r -> Thread.ofPlatform().name(prefix + "killer").unstarted(r));
+            1, r -> Thread.ofPlatform().name(prefix + "killer").daemon(true).unstarted(r));
     this.killer.setRemoveOnCancelPolicy(true);
     TimeSource given = options.timeSource();
     this.time = given != null ? given : engineTime;
@@ -370,7 +374,8 @@ final class Pool {
     if (echo != null) {
       echo.add(w);
     }
-    Thread t = Thread.ofPlatform().name(prefix + "worker-" + w.number).unstarted(w::run);
+    Thread t =
+        Thread.ofPlatform().name(prefix + "worker-" + w.number).daemon(true).unstarted(w::run);
     threads.add(t);
     t.start();
   }

@@ -8,11 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.heddle.Handle;
+import dev.heddle.RunnerOptions;
 import dev.heddle.Scope;
 import dev.heddle.TaskFailedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 import org.example.outside.Jobs;
 import org.example.outside.Payload;
 import org.junit.jupiter.api.AfterEach;
@@ -70,6 +72,41 @@ class BoundaryTest {
         message(e)
             .contains("forked at: dev.heddle.process.BoundaryTest.failure(BoundaryTest.java:"),
         message(e));
+  }
+
+  @Test
+  void failure_withoutRecordedSubmitSites_namesTheBodysLine_fromTheWorkersFrames()
+      throws InterruptedException {
+    List<dev.heddle.Body0<Object>> bodies =
+        List.of(
+            () -> {
+              throw new UncheckedIOException(new IOException("disk full")); // arrives as itself
+            },
+            () -> {
+              throw new OddException("odd state", new IOException("root cause")); // as text
+            });
+    try (ProcessRunner off =
+        ProcessRunner.builder()
+            .workers(1)
+            .options(RunnerOptions.defaults().recordSubmitSites(false))
+            .build()) {
+      for (dev.heddle.Body0<Object> body : bodies) {
+        try (Scope scope = Scope.open(off)) {
+          scope.fork("fails", body);
+          assertBodyNamed(assertThrows(TaskFailedException.class, scope::join));
+        }
+      }
+    }
+  }
+
+  private static void assertBodyNamed(TaskFailedException e) {
+    String m = message(e);
+    assertTrue(!m.contains("forked at"), m);
+    assertTrue(
+        m.contains(
+            "\n  body at: dev.heddle.process.BoundaryTest.lambda$failure_withoutRecordedSubmitSites"),
+        m);
+    assertTrue(m.contains("(BoundaryTest.java:"), m);
   }
 
   @Test
