@@ -190,7 +190,7 @@ final class Execution implements NodeContext {
     this.inherited =
         Inherited.capture(scopeOptions.inherited()); // on the opener, before anything opens
     this.graphIndex = graphIndex;
-    this.byName = graphIndex == null ? new ForkedNames() : null;
+    this.byName = graphIndex == null ? new ForkedNames(p -> nodes.get(p).name) : null;
     this.completion = scopeOptions.completion().kind;
     this.rule = scopeOptions.completion().rule;
     this.listener = scopeOptions.listener();
@@ -479,7 +479,7 @@ final class Execution implements NodeContext {
     node.encodedBody = encoded;
     ForkedNames names = byName;
     if (names != null) {
-      int earlier = names.putIfAbsent(name, nodes.size(), nodes); // checks and records the name
+      int earlier = names.putIfAbsent(name); // checks and records the name
       if (earlier >= 0) {
         TaskNode<?> existing = nodes.get(earlier);
         throw new IllegalArgumentException(
