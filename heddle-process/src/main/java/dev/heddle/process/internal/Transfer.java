@@ -305,7 +305,7 @@ public final class Transfer {
     Position stream = new Position(bytes);
     HashNesting hashes = new HashNesting();
     try (ObjectInputStream in =
-        known == null ? new ObjectInputStream(stream) : known.reader(stream, body)) {
+        known == null ? new Resolving(stream) : known.reader(stream, body)) {
       in.setObjectInputFilter(
           info -> {
             if (!hashes.admit(info)) {
@@ -429,6 +429,54 @@ public final class Transfer {
   }
 
   /** A byte stream that says how much is left. */
+  /** The loader every stream here resolves classes with: this class's own. */
+  private static final @Nullable ClassLoader LOADER = Transfer.class.getClassLoader();
+
+  /** What {@link ObjectInputStream#resolveClass} falls back to when a name is not a class. */
+  private static final java.util.Map<String, Class<?>> PRIMITIVES =
+      java.util.Map.of(
+          "boolean", boolean.class,
+          "byte", byte.class,
+          "char", char.class,
+          "short", short.class,
+          "int", int.class,
+          "long", long.class,
+          "float", float.class,
+          "double", double.class,
+          "void", void.class);
+
+  /**
+   * An object stream that resolves classes with {@link #LOADER}. The JDK's {@code
+   * resolveClass} uses the latest user-defined loader on the calling thread's stack, found by
+   * walking the stack once for every class descriptor read; the first such frame is always
+   * this class's (the reading is called from here), so the loader is the same and the walk,
+   * about a fifth of a worker's CPU per trivial task, is saved (BENCHMARKS.md, "Where a round
+   * trip's time goes").
+   */
+  private static class Resolving extends ObjectInputStream {
+    Resolving(ByteArrayInputStream stream) throws IOException {
+      super(stream);
+    }
+
+    @Override
+    protected Class<?> resolveClass(ObjectStreamClass desc)
+        throws IOException, ClassNotFoundException {
+      if (LOADER == null) {
+        return super.resolveClass(desc); // on the boot loader: let the JDK find the loader
+      }
+      String name = desc.getName();
+      try {
+        return Class.forName(name, false, LOADER);
+      } catch (ClassNotFoundException e) {
+        Class<?> primitive = PRIMITIVES.get(name);
+        if (primitive != null) {
+          return primitive;
+        }
+        throw e;
+      }
+    }
+  }
+
   private static final class Position extends ByteArrayInputStream {
     Position(byte[] bytes) {
       super(bytes);
@@ -639,7 +687,7 @@ public final class Transfer {
 
     ObjectInputStream reader(ByteArrayInputStream stream, @Nullable Object body)
         throws IOException {
-      return new ObjectInputStream(stream) {
+      return new Resolving(stream) {
         {
           if (body != null) {
             enableResolveObject(true);
