@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
@@ -276,8 +278,8 @@ public final class Transfer {
   }
 
   /** Classes that have no readObject, readResolve or initializer of a user's. */
-  private static final java.util.Set<Class<?>> INERT =
-      java.util.Set.of(
+  private static final Set<Class<?>> INERT =
+      Set.of(
           String.class,
           Number.class,
           Boolean.class,
@@ -428,13 +430,12 @@ public final class Transfer {
     return new InvalidClassException(refusalText(start, Kind.BODY));
   }
 
-  /** A byte stream that says how much is left. */
   /** The loader every stream here resolves classes with: this class's own. */
   private static final @Nullable ClassLoader LOADER = Transfer.class.getClassLoader();
 
   /** What {@link ObjectInputStream#resolveClass} falls back to when a name is not a class. */
-  private static final java.util.Map<String, Class<?>> PRIMITIVES =
-      java.util.Map.of(
+  private static final Map<String, Class<?>> PRIMITIVES =
+      Map.of(
           "boolean", boolean.class,
           "byte", byte.class,
           "char", char.class,
@@ -477,6 +478,7 @@ public final class Transfer {
     }
   }
 
+  /** A byte stream that says how much is left. */
   private static final class Position extends ByteArrayInputStream {
     Position(byte[] bytes) {
       super(bytes);
