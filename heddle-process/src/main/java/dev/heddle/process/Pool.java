@@ -13,6 +13,7 @@ import dev.heddle.time.TimeSource;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -172,6 +173,10 @@ final class Pool {
     jvm.add("-XX:+DisplayVMOutputToStderr");
     jvm.add("-XX:-CreateCoredumpOnCrash");
     jvm.add("-XX:ErrorFile=" + logDir.resolve("hs_err_pid%p.log"));
+    String selector = selectorProvider(b.classpath == null);
+    if (selector != null) {
+      jvm.add("-D" + SELECTOR_PROVIDER + "=" + selector);
+    }
     String heap = b.maxHeap;
     if (heap != null) {
       jvm.add("-Xmx" + heap);
@@ -209,6 +214,25 @@ final class Pool {
     if (echo != null) {
       echo.start();
     }
+  }
+
+  private static final String SELECTOR_PROVIDER = "java.nio.channels.spi.SelectorProvider";
+
+  /**
+   * The class of this JVM's selector provider, to name for workers that would find the same
+   * one, or null. A worker's first socket makes its JVM look for a provider: without the
+   * property, with a service-loader search of the whole class path, which opens every jar
+   * on it (about 20 ms of a worker's start with one large jar). Named only when the workers'
+   * class path is this JVM's, this JVM found no provider there or in a property (its
+   * provider is the JDK's own), so that the worker ends up with the same class it would
+   * have found.
+   */
+  static @Nullable String selectorProvider(boolean sameClassPath) {
+    if (!sameClassPath || System.getProperty(SELECTOR_PROVIDER) != null) {
+      return null;
+    }
+    Class<?> c = SelectorProvider.provider().getClass();
+    return c.getModule() == Object.class.getModule() ? c.getName() : null;
   }
 
   String name() {

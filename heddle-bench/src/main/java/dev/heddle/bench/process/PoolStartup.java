@@ -4,6 +4,7 @@ import dev.heddle.Scope;
 import dev.heddle.process.ProcessRunner;
 import java.io.IOException;
 import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -248,9 +249,15 @@ public class PoolStartup {
       Field pool = ProcessRunner.class.getDeclaredField("pool");
       pool.setAccessible(true);
       Object p = pool.get(r);
-      Field archive = p.getClass().getDeclaredField("cdsArchive");
-      archive.setAccessible(true);
-      return (Path) archive.get(p);
+      Field cds = p.getClass().getDeclaredField("cds");
+      cds.setAccessible(true);
+      Object archive = cds.get(p);
+      if (archive == null) {
+        return null;
+      }
+      Method path = archive.getClass().getDeclaredMethod("path");
+      path.setAccessible(true);
+      return (Path) path.invoke(archive);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot find the pool's archive path to clean it up", e);
     }
