@@ -155,8 +155,8 @@ final class SubmitSite {
   private static boolean isCallIntoBody(StackTraceElement frame) {
     String type = frame.getClassName();
     String method = frame.getMethodName();
-    return (type.equals("dev.heddle.TaskNode") && method.equals("invokeBody"))
-        || (type.equals("dev.heddle.Invoker") && method.equals("invoke"));
+    return (type.equals(TaskNode.class.getName()) && method.equals("invokeBody"))
+        || (type.equals(Invoker.class.getName()) && method.equals("invoke"));
   }
 
   /** Heddle's own packages; examples and tests that live under dev.heddle are user code. */

@@ -17,15 +17,20 @@ public final class OrphanParent {
     Gate never = Gate.in(Path.of(args[0]));
     ProcessRunner runner = ProcessRunner.builder().workers(2).build();
     runner.awaitWorkers();
+    printWorkers(runner);
+    try (Scope scope = Scope.open(runner)) {
+      scope.fork("forever", () -> never.awaitOpen(Duration.ofHours(1)));
+      scope.join();
+    }
+  }
+
+  /** Prints {@code workers PID PID ...}, the line the tests read the workers' pids from. */
+  static void printWorkers(ProcessRunner runner) {
     System.out.println(
         "workers "
             + runner.workers().stream()
                 .map(w -> Long.toString(w.pid()))
                 .collect(Collectors.joining(" ")));
     System.out.flush();
-    try (Scope scope = Scope.open(runner)) {
-      scope.fork("forever", () -> never.awaitOpen(Duration.ofHours(1)));
-      scope.join();
-    }
   }
 }

@@ -54,21 +54,29 @@ class OrphanTest {
       assertEquals(2, workers.size());
       parent.destroyForcibly(); // SIGKILL: no shutdown hook, no close
       parent.waitFor();
-      long killed = System.nanoTime();
-      for (ProcessHandle w : workers) {
-        Duration left = BOUND.minusNanos(System.nanoTime() - killed);
-        Optional<ProcessHandle> gone =
-            w.onExit()
-                .completeOnTimeout(null, Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS)
-                .thenApply(Optional::ofNullable)
-                .join();
-        assertTrue(
-            gone.isPresent(),
-            "worker " + w.pid() + " still alive " + BOUND.toSeconds() + "s after its parent died");
-      }
+      assertAllExitWithin(BOUND, workers, "its parent died");
     } finally {
       parent.destroyForcibly();
       workers.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /**
+   * Asserts that every one of {@code workers} has exited within {@code bound} from now, all
+   * of them sharing the one bound; {@code after} says after what, for the message.
+   */
+  static void assertAllExitWithin(Duration bound, List<ProcessHandle> workers, String after) {
+    long from = System.nanoTime();
+    for (ProcessHandle w : workers) {
+      Duration left = bound.minusNanos(System.nanoTime() - from);
+      Optional<ProcessHandle> gone =
+          w.onExit()
+              .completeOnTimeout(null, Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS)
+              .thenApply(Optional::ofNullable)
+              .join();
+      assertTrue(
+          gone.isPresent(),
+          "worker " + w.pid() + " still alive " + bound.toSeconds() + " s after " + after);
     }
   }
 }

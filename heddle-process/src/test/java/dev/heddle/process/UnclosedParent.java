@@ -3,7 +3,6 @@ package dev.heddle.process;
 import dev.heddle.Handle;
 import dev.heddle.Scope;
 import java.nio.file.Path;
-import java.util.stream.Collectors;
 
 /**
  * A parent JVM for {@link UnclosedRunnerTest}: starts a runner of two workers, runs one task
@@ -24,12 +23,7 @@ public final class UnclosedParent {
       scope.join();
       System.out.println("result " + one.get());
     }
-    System.out.println(
-        "workers "
-            + runner.workers().stream()
-                .map(w -> Long.toString(w.pid()))
-                .collect(Collectors.joining(" ")));
-    System.out.flush();
+    OrphanParent.printWorkers(runner);
     if (args[0].equals("throw")) {
       throw new IllegalStateException("main failed before it closed the runner");
     }

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,22 +74,7 @@ class UnclosedRunnerTest {
       } else {
         assertEquals(0, parent.exitValue(), stderr);
       }
-      long exitedAt = System.nanoTime();
-      for (ProcessHandle w : workers) {
-        Duration left = WORKER_BOUND.minusNanos(System.nanoTime() - exitedAt);
-        Optional<ProcessHandle> gone =
-            w.onExit()
-                .completeOnTimeout(null, Math.max(0, left.toMillis()), TimeUnit.MILLISECONDS)
-                .thenApply(Optional::ofNullable)
-                .join();
-        assertTrue(
-            gone.isPresent(),
-            "worker "
-                + w.pid()
-                + " still alive "
-                + WORKER_BOUND.toSeconds()
-                + " s after its parent exited");
-      }
+      OrphanTest.assertAllExitWithin(WORKER_BOUND, workers, "its parent exited");
     } finally {
       parent.destroyForcibly();
       workers.forEach(ProcessHandle::destroyForcibly);
